@@ -1,0 +1,65 @@
+// KuCoin Futures facts as data, read by both the client and the simulator so the two can never
+// disagree (quotas and weights: KuCoin's VIP0 rate-limit tables; see DESIGN.md section 3).
+
+export type QuotaPool = 'public' | 'futures';
+
+/** Requests allowed per pool window at VIP0. */
+export const POOL_QUOTA: Readonly<Record<QuotaPool, number>> = { public: 2000, futures: 2000 };
+/** Length of one quota window; the window starts at the first request. */
+export const POOL_WINDOW_MS = 30_000;
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+export interface EndpointSpec {
+  readonly method: HttpMethod;
+  /** Path as KuCoin documents it; `{name}` marks a path parameter. */
+  readonly path: string;
+  readonly pool: QuotaPool;
+  readonly weight: number;
+  /** Private endpoints need the KC-API-* signature headers. */
+  readonly auth: boolean;
+}
+
+function ep(method: HttpMethod, path: string, pool: QuotaPool, weight: number, auth: boolean): EndpointSpec {
+  return { method, path, pool, weight, auth };
+}
+
+export const ENDPOINTS = {
+  activeContracts: ep('GET', '/api/v1/contracts/active', 'public', 3, false),
+  contract: ep('GET', '/api/v1/contracts/{symbol}', 'public', 3, false),
+  ticker: ep('GET', '/api/v1/ticker', 'public', 2, false),
+  level2Snapshot: ep('GET', '/api/v1/level2/snapshot', 'public', 3, false),
+  klines: ep('GET', '/api/v1/kline/query', 'public', 3, false),
+  serverTime: ep('GET', '/api/v1/timestamp', 'public', 2, false),
+  serviceStatus: ep('GET', '/api/v1/status', 'public', 4, false),
+  fundingRate: ep('GET', '/api/v1/funding-rate/{symbol}/current', 'public', 2, false),
+  bulletPublic: ep('POST', '/api/v1/bullet-public', 'public', 10, false),
+  accountOverview: ep('GET', '/api/v1/account-overview', 'futures', 5, true),
+  position: ep('GET', '/api/v1/position', 'futures', 2, true),
+  positions: ep('GET', '/api/v1/positions', 'futures', 2, true),
+  placeOrder: ep('POST', '/api/v1/orders', 'futures', 2, true),
+  placeStopOrder: ep('POST', '/api/v1/st-orders', 'futures', 2, true),
+  cancelOrderById: ep('DELETE', '/api/v1/orders/{orderId}', 'futures', 1, true),
+  cancelOrderByClientOid: ep('DELETE', '/api/v1/orders/client-order/{clientOid}', 'futures', 1, true),
+  orderList: ep('GET', '/api/v1/orders', 'futures', 2, true),
+  stopOrderList: ep('GET', '/api/v1/stopOrders', 'futures', 2, true),
+  orderById: ep('GET', '/api/v1/orders/{orderId}', 'futures', 5, true),
+  orderByClientOid: ep('GET', '/api/v1/orders/byClientOid', 'futures', 5, true),
+  fills: ep('GET', '/api/v1/fills', 'futures', 5, true),
+  bulletPrivate: ep('POST', '/api/v1/bullet-private', 'futures', 10, true),
+} as const satisfies Record<string, EndpointSpec>;
+
+export type EndpointName = keyof typeof ENDPOINTS;
+
+/** Kline granularities KuCoin Futures accepts, in minutes. */
+export const KLINE_GRANULARITIES = [1, 5, 15, 30, 60, 120, 240, 480, 720, 1440, 10080] as const;
+
+/** Response headers carrying the server's view of the caller's quota. */
+export const RATE_LIMIT_HEADERS = {
+  limit: 'gw-ratelimit-limit',
+  remaining: 'gw-ratelimit-remaining',
+  /** Milliseconds until the pool window resets. */
+  reset: 'gw-ratelimit-reset',
+} as const;
+
+export const SUCCESS_CODE = '200000';
