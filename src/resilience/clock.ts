@@ -1,0 +1,38 @@
+// Time as a dependency: logic that waits takes a Clock so tests (and the simulator) decide what
+// "now" is instead of the wall clock.
+
+export interface Clock {
+  /** Milliseconds since the epoch (or any fixed origin shared by the caller's comparisons). */
+  now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason as soon as `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** The reason an aborted signal carries, or a DOMException AbortError when it carries none. */
+export function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
+}
+
+/**
+ * Date.now / setTimeout looked up at call time (not captured at import), so `sinon.useFakeTimers`
+ * installed after this module loads still controls it.
+ */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(abortReason(signal as AbortSignal));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, Math.max(0, ms));
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
