@@ -1,0 +1,91 @@
+// Loads configuration from the environment (and `.env`, which never overrides a real env variable),
+// validates every key and fails with one error listing every problem.
+import { existsSync, readFileSync } from 'node:fs';
+import convict from 'convict';
+import dotenv from 'dotenv';
+import { CONFIG_SCHEMA, type AppConfig, type ConfigKey } from '../../config/schema.js';
+import { ConfigError, type ConfigProblem } from './config-error.js';
+
+export type { AppConfig } from '../../config/schema.js';
+
+export interface LoadConfigOptions {
+  /** Path of a dotenv file to merge under `env`; `false` reads none. Default `.env` in the cwd. */
+  readonly dotenvPath?: string | false;
+}
+
+const REDACTED = '[redacted]';
+
+/** Env values from the dotenv file with the real environment layered on top. */
+function mergedEnv(env: NodeJS.ProcessEnv, dotenvPath: string | false): NodeJS.ProcessEnv {
+  if (dotenvPath === false || !existsSync(dotenvPath)) return env;
+  const fromFile = dotenv.parse(readFileSync(dotenvPath));
+  return { ...fromFile, ...env };
+}
+
+function buildConvictSchema(): convict.Schema<Record<string, unknown>> {
+  const schema: Record<string, convict.SchemaObj> = {};
+  for (const [key, spec] of Object.entries(CONFIG_SCHEMA)) {
+    const formatName = `bot-${key}`;
+    convict.addFormat({ name: formatName, coerce: (v: unknown) => (typeof v === 'string' ? spec.format.coerce(v) : v), validate: () => undefined });
+    schema[key] = { default: spec.default, doc: spec.doc, env: spec.env, sensitive: spec.sensitive === true, format: formatName };
+  }
+  return schema;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): AppConfig {
+  const source = mergedEnv(env, options.dotenvPath ?? '.env');
+  const conf = convict(buildConvictSchema(), { env: source, args: [] });
+  const problems: ConfigProblem[] = [];
+  const values: Record<string, unknown> = {};
+  for (const key of Object.keys(CONFIG_SCHEMA) as ConfigKey[]) {
+    const spec = CONFIG_SCHEMA[key];
+    const value: unknown = conf.get(key);
+    if (!spec.format.accepts(value)) {
+      const shown = spec.sensitive ? REDACTED : JSON.stringify(source[spec.env] ?? value);
+      problems.push({ env: spec.env, value: shown, allowed: spec.format.allowed });
+    }
+    values[key] = value;
+  }
+  const notes = crossChecks(values as AppConfig, problems.length === 0);
+  if (problems.length > 0 || notes.length > 0) throw new ConfigError(problems, notes);
+  return Object.freeze(values) as AppConfig;
+}
+
+/** Rules that span keys; only meaningful once each key is valid on its own. */
+function crossChecks(cfg: AppConfig, keysValid: boolean): string[] {
+  const notes: string[] = [];
+  if (cfg.tradingMode === 'live') {
+    const missing = (['kucoinApiKey', 'kucoinApiSecret', 'kucoinApiPassphrase'] as const)
+      .filter((k) => String(cfg[k]).trim() === '')
+      .map((k) => CONFIG_SCHEMA[k].env);
+    if (missing.length > 0) {
+      notes.push(`TRADING_MODE=live needs KuCoin credentials: set ${missing.join(', ')} (or use TRADING_MODE=paper)`);
+    }
+  }
+  if (!keysValid) return notes;
+  if (cfg.stallTimeout <= cfg.heartbeatInterval) {
+    notes.push(`STALL_TIMEOUT (${cfg.stallTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`);
+  }
+  if (cfg.progressTimeout <= cfg.heartbeatInterval) {
+    notes.push(`PROGRESS_TIMEOUT (${cfg.progressTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`);
+  }
+  return notes;
+}
+
+/** Values of every sensitive setting that is set, for the log redactor. */
+export function secretsOf(cfg: AppConfig): string[] {
+  return (Object.keys(CONFIG_SCHEMA) as ConfigKey[])
+    .filter((k) => CONFIG_SCHEMA[k].sensitive === true)
+    .map((k) => String(cfg[k]))
+    .filter((v) => v.length > 0);
+}
+
+/** The configuration as loggable data, sensitive values redacted. */
+export function describeConfig(cfg: AppConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(CONFIG_SCHEMA) as ConfigKey[]) {
+    const spec = CONFIG_SCHEMA[key];
+    out[spec.env] = spec.sensitive && String(cfg[key]) !== '' ? REDACTED : cfg[key];
+  }
+  return out;
+}
