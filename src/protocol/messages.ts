@@ -1,0 +1,169 @@
+// Every message that crosses a thread boundary, declared once and imported by both sides
+// (supervisor and workers). Each direction is a tagged union on `type`; receivers validate with
+// these schemas because a port delivers whatever a buggy or stale peer posted.
+import { MessagePort } from 'node:worker_threads';
+import { z } from 'zod';
+import { ENDPOINTS, type EndpointName } from '../exchange/endpoints.js';
+import { wireErrorSchema } from './wire-error.js';
+
+const finite = z.number().finite();
+const nonNegInt = z.number().int().nonnegative();
+const messagePort = z.custom<MessagePort>((v) => v instanceof MessagePort, { message: 'expected a MessagePort' });
+const sharedBuffer = z.custom<SharedArrayBuffer>((v) => v instanceof SharedArrayBuffer, {
+  message: 'expected a SharedArrayBuffer',
+});
+const endpointNames = Object.keys(ENDPOINTS) as [EndpointName, ...EndpointName[]];
+
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** One exchange call's outcome (mirrors `CallRecord` in exchange/request-gate.ts). */
+export const callRecordSchema = z.object({
+  endpoint: z.enum(endpointNames),
+  ok: z.boolean(),
+  durationMs: finite.nonnegative(),
+  code: z.string().optional(),
+  httpStatus: z.number().int().optional(),
+  rateLimited: z.boolean(),
+});
+
+/** Settings a worker needs at start; loop-specific values travel in `settings`. */
+export const workerRuntimeConfigSchema = z.object({
+  heartbeatIntervalMs: finite.positive(),
+  metricsIntervalMs: finite.positive(),
+  /** Timeout of every RPC call to the executor. */
+  rpcTimeoutMs: finite.positive(),
+  /** STALL_INJECT for this worker: busy-loop `busyMs` once, `afterMs` after start. */
+  stallInject: z.object({ afterMs: finite.nonnegative(), busyMs: finite.positive() }).nullable(),
+  settings: z.record(z.string(), z.union([z.string(), finite, z.boolean()])),
+});
+export type WorkerRuntimeConfig = z.infer<typeof workerRuntimeConfigSchema>;
+
+// ---- supervisor -> worker ------------------------------------------------------------------
+
+export const initMessageSchema = z.object({
+  type: z.literal('init'),
+  worker: z.string().min(1),
+  /** Incarnation number: 0 for the first spawn, +1 per restart. */
+  generation: nonNegInt,
+  /** The SharedArrayBuffer rate limiter (see resilience/shared-limiter-layout.ts). */
+  limiterBuffer: sharedBuffer,
+  config: workerRuntimeConfigSchema,
+});
+
+/** To a client of the executor: talk to the executor (incarnation `generation`) over `port`. */
+export const executorPortMessageSchema = z.object({
+  type: z.literal('executor-port'),
+  port: messagePort,
+  generation: nonNegInt,
+});
+
+/** To the executor: serve the executor API on `port`; `peer` is on the other end. */
+export const servePortMessageSchema = z.object({
+  type: z.literal('serve-port'),
+  port: messagePort,
+  peer: z.string().min(1),
+});
+
+export const shutdownMessageSchema = z.object({
+  type: z.literal('shutdown'),
+  reason: z.string(),
+});
+
+export const supervisorMessageSchema = z.discriminatedUnion('type', [
+  initMessageSchema,
+  executorPortMessageSchema,
+  servePortMessageSchema,
+  shutdownMessageSchema,
+]);
+export type SupervisorMessage = z.infer<typeof supervisorMessageSchema>;
+export type InitMessage = z.infer<typeof initMessageSchema>;
+
+// ---- worker -> supervisor ------------------------------------------------------------------
+
+/** The handshake: the worker has applied `init` and its loop is about to start. */
+export const readyMessageSchema = z.object({
+  type: z.literal('ready'),
+  worker: z.string().min(1),
+  generation: nonNegInt,
+  threadId: nonNegInt,
+});
+
+/** Liveness plus proof of work: `progress` only advances when the main loop completes a step. */
+export const heartbeatMessageSchema = z.object({
+  type: z.literal('heartbeat'),
+  progress: nonNegInt,
+  /** Sender's clock (epoch ms). */
+  at: finite,
+});
+
+export const metricsMessageSchema = z.object({
+  type: z.literal('metrics'),
+  at: finite,
+  /** Monotonic counts since the worker started (scans, scanErrors, positionUpdates, ...). */
+  counters: z.record(z.string(), finite),
+  /** Point-in-time values (openPositions, lastScanMs, ...). */
+  gauges: z.record(z.string(), finite),
+  /** Exchange calls completed since the previous metrics message. */
+  calls: z.array(callRecordSchema),
+});
+
+export const errorMessageSchema = z.object({
+  type: z.literal('error'),
+  error: wireErrorSchema,
+  /** True when the worker is about to exit because of it. */
+  fatal: z.boolean(),
+  at: finite,
+});
+
+export const logMessageSchema = z.object({
+  type: z.literal('log'),
+  level: z.enum(LOG_LEVELS),
+  message: z.string(),
+  meta: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** Sent after the loop finished its step and the worker flushed; the thread exits next. */
+export const shutdownCompleteMessageSchema = z.object({
+  type: z.literal('shutdown-complete'),
+  progress: nonNegInt,
+});
+
+export const workerMessageSchema = z.discriminatedUnion('type', [
+  readyMessageSchema,
+  heartbeatMessageSchema,
+  metricsMessageSchema,
+  errorMessageSchema,
+  logMessageSchema,
+  shutdownCompleteMessageSchema,
+]);
+export type WorkerMessage = z.infer<typeof workerMessageSchema>;
+export type HeartbeatMessage = z.infer<typeof heartbeatMessageSchema>;
+export type MetricsMessage = z.infer<typeof metricsMessageSchema>;
+
+export type ParseResult<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly problem: string };
+
+function parseWith<T>(schema: z.ZodType<T>, raw: unknown): ParseResult<T> {
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, message: result.data };
+  const problem = result.error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+  return { ok: false, problem };
+}
+
+export function parseWorkerMessage(raw: unknown): ParseResult<WorkerMessage> {
+  return parseWith(workerMessageSchema, raw);
+}
+
+export function parseSupervisorMessage(raw: unknown): ParseResult<SupervisorMessage> {
+  return parseWith(supervisorMessageSchema, raw);
+}
+
+/** A short, bounded description of a rejected message for logs (never the whole payload). */
+export function describeRaw(raw: unknown): string {
+  if (raw === null || typeof raw !== 'object') return `${typeof raw}`;
+  const type = (raw as { type?: unknown }).type;
+  return typeof type === 'string' ? `type '${type.slice(0, 40)}'` : 'object without type';
+}

@@ -1,0 +1,86 @@
+// The SharedArrayBuffer layout of the shared rate limiter: every slot is named here and the buffer
+// size is derived from the field counts, so adding a field cannot silently overlap another.
+//
+//   [ Float64 params: PARAM_FIELDS per pool ][ BigUint64 state: STATE_FIELDS per pool ][ Int32: INT_FIELDS per pool ]
+//
+// Params are written once by the creator before the buffer is posted to any worker (postMessage
+// orders those plain writes before the receiver's reads), so they need no Atomics. Everything after
+// them is only touched with Atomics.
+import type { QuotaPool } from '../exchange/endpoints.js';
+
+export const POOLS: readonly QuotaPool[] = ['public', 'futures'];
+export const POOL_INDEX: Readonly<Record<QuotaPool, number>> = { public: 0, futures: 1 };
+
+/** Float64 slots per pool (read-only after creation). Token amounts are in milli-tokens. */
+export const Param = {
+  capacityMilli: 0,
+  refillMilliPerMs: 1,
+  reserveMilli: 2,
+  /** Epoch-ms origin of the packed 40-bit timestamps (same value in every pool). */
+  originMs: 3,
+} as const;
+export const PARAM_FIELDS = Object.keys(Param).length;
+
+/** BigUint64 slots per pool. */
+export const State = {
+  /** Tokens and their timestamp packed in one word, so one compareExchange updates both. */
+  bucket: 0,
+} as const;
+export const STATE_FIELDS = Object.keys(State).length;
+
+/** Int32 slots per pool. */
+export const Counter = {
+  /** Bumped (and notified) whenever waiters should recompute: header corrections, 429s. */
+  wake: 0,
+  /** Admissions so far (wraps; for metrics only). */
+  admitted: 1,
+  /** 429 responses reported so far. */
+  rateLimitedHits: 2,
+} as const;
+export const INT_FIELDS = Object.keys(Counter).length;
+
+const POOL_COUNT = POOLS.length;
+export const PARAMS_BYTE_OFFSET = 0;
+export const STATE_BYTE_OFFSET = PARAMS_BYTE_OFFSET + PARAM_FIELDS * POOL_COUNT * Float64Array.BYTES_PER_ELEMENT;
+export const INT_BYTE_OFFSET = STATE_BYTE_OFFSET + STATE_FIELDS * POOL_COUNT * BigUint64Array.BYTES_PER_ELEMENT;
+export const LIMITER_BUFFER_BYTES = INT_BYTE_OFFSET + INT_FIELDS * POOL_COUNT * Int32Array.BYTES_PER_ELEMENT;
+
+export function paramIndex(pool: QuotaPool, field: number): number {
+  return POOL_INDEX[pool] * PARAM_FIELDS + field;
+}
+export function stateIndex(pool: QuotaPool, field: number): number {
+  return POOL_INDEX[pool] * STATE_FIELDS + field;
+}
+export function counterIndex(pool: QuotaPool, field: number): number {
+  return POOL_INDEX[pool] * INT_FIELDS + field;
+}
+
+// ---- packed bucket word -------------------------------------------------------------------------
+// High 24 bits: milli-tokens + TOKEN_BIAS (tokens may go negative after a header correction: a debt
+// that refill must repay before the next admission). Low 40 bits: ms since `originMs` (~34 years).
+
+const TIME_BITS = 40n;
+const TIME_MASK = (1n << TIME_BITS) - 1n;
+const TOKEN_BITS = 24n;
+export const TOKEN_BIAS = 1 << 23;
+/** Largest magnitude of milli-tokens a packed word can carry. */
+export const MAX_MILLI_TOKENS = TOKEN_BIAS - 1;
+export const MAX_TIME_MS = Number(TIME_MASK);
+
+export interface PackedBucket {
+  /** Whole milli-tokens, possibly negative. */
+  readonly tokensMilli: number;
+  /** ms since the layout's origin. */
+  readonly atMs: number;
+}
+
+export function packBucket(b: PackedBucket): bigint {
+  const tokens = Math.max(-MAX_MILLI_TOKENS, Math.min(MAX_MILLI_TOKENS, Math.floor(b.tokensMilli)));
+  const at = Math.max(0, Math.min(MAX_TIME_MS, Math.floor(b.atMs)));
+  return (BigInt(tokens + TOKEN_BIAS) << TIME_BITS) | BigInt(at);
+}
+
+export function unpackBucket(word: bigint): PackedBucket {
+  const tokenField = Number((word >> TIME_BITS) & ((1n << TOKEN_BITS) - 1n));
+  return { tokensMilli: tokenField - TOKEN_BIAS, atMs: Number(word & TIME_MASK) };
+}

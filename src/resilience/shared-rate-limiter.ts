@@ -1,0 +1,280 @@
+// One token bucket per KuCoin quota pool, shared by every thread through a SharedArrayBuffer and
+// updated lock-free with Atomics.compareExchange. The arithmetic is token-bucket.ts's (the same as
+// the single-thread RateLimiter), applied to whole milli-tokens so the state packs into one word.
+//
+// Sizing. KuCoin counts a fixed window that opens at the first request. A token bucket with capacity
+// C refilling r per ms admits at most C + r*W in ANY interval of length W (the tokens held at its
+// start plus the refill during it), so choosing C + r*W = quota guarantees that no 30 s window,
+// however it is aligned, can exceed the quota. A plain bucket with C = quota (refilling quota/W)
+// would admit up to 2x the quota in one window. We take C = 10 % of the quota (a 200-token burst) and
+// r = 90 % of the quota per window: at saturation the bucket sustains 90 % of the quota.
+//
+// Reserve. Normal calls may not take the bucket below `reserve` (default 20 % of the capacity);
+// critical calls (closes, stop orders) may use it, so scanning can never starve risk management.
+import { POOL_QUOTA, POOL_WINDOW_MS, type QuotaPool } from '../exchange/endpoints.js';
+import type { CallPriority, RateLimitSnapshot, RequestGate } from '../exchange/request-gate.js';
+import { take, tokensAt, waitMsFor, type BucketParams } from './token-bucket.js';
+import {
+  Counter,
+  INT_BYTE_OFFSET,
+  INT_FIELDS,
+  LIMITER_BUFFER_BYTES,
+  MAX_MILLI_TOKENS,
+  PARAM_FIELDS,
+  PARAMS_BYTE_OFFSET,
+  POOLS,
+  Param,
+  STATE_BYTE_OFFSET,
+  STATE_FIELDS,
+  State,
+  counterIndex,
+  packBucket,
+  paramIndex,
+  stateIndex,
+  unpackBucket,
+} from './shared-limiter-layout.js';
+
+/** Epoch milliseconds from a clock that reads the same in every thread of the process. */
+export function sharedClock(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export interface SharedRateLimiterOptions {
+  /** Requests allowed per window, per pool. Default: KuCoin VIP0 (`POOL_QUOTA`). */
+  readonly quota?: Partial<Record<QuotaPool, number>>;
+  /** Window length in ms. Default `POOL_WINDOW_MS` (30 s). */
+  readonly windowMs?: number;
+  /** Bucket capacity as a fraction of the quota; the rest is refill. Default 0.1. */
+  readonly burstFraction?: number;
+  /** Share of the capacity only critical calls may use. Default 0.2. */
+  readonly reserveFraction?: number;
+  /** Epoch-ms clock; must agree across threads. Default `sharedClock`. */
+  readonly clock?: () => number;
+}
+
+export interface AttachOptions {
+  readonly clock?: () => number;
+}
+
+export const SHARED_LIMITER_DEFAULTS = {
+  windowMs: POOL_WINDOW_MS,
+  burstFraction: 0.1,
+  reserveFraction: 0.2,
+} as const;
+
+// Atomics.waitAsync is in ES2024's lib; the project compiles against ES2023, Node 20 has it.
+type WaitAsyncResult =
+  | { readonly async: false; readonly value: 'not-equal' | 'timed-out' }
+  | { readonly async: true; readonly value: Promise<'ok' | 'timed-out'> };
+const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, ms: number): WaitAsyncResult }).waitAsync;
+
+/** The longest single wait; waiters re-check at least this often (cheap, and bounds abort latency). */
+const MAX_WAIT_SLICE_MS = 1000;
+
+export type TryAcquireResult = { readonly ok: true; readonly at: number } | { readonly ok: false; readonly waitMs: number };
+
+export interface PoolParams {
+  readonly capacity: number;
+  readonly refillPerMs: number;
+  readonly reserve: number;
+}
+
+export class SharedRateLimiter implements RequestGate {
+  private readonly params: Float64Array;
+  private readonly state: BigUint64Array;
+  private readonly ints: Int32Array;
+  private readonly clock: () => number;
+  private readonly origin: number;
+
+  private constructor(
+    readonly buffer: SharedArrayBuffer,
+    clock: () => number,
+  ) {
+    this.params = new Float64Array(buffer, PARAMS_BYTE_OFFSET, PARAM_FIELDS * POOLS.length);
+    this.state = new BigUint64Array(buffer, STATE_BYTE_OFFSET, STATE_FIELDS * POOLS.length);
+    this.ints = new Int32Array(buffer, INT_BYTE_OFFSET, INT_FIELDS * POOLS.length);
+    this.clock = clock;
+    this.origin = this.params[paramIndex('public', Param.originMs)] ?? 0;
+  }
+
+  /** Allocates and initialises a buffer (full buckets); post `limiter.buffer` to workers. */
+  static create(options: SharedRateLimiterOptions = {}): SharedRateLimiter {
+    const clock = options.clock ?? sharedClock;
+    const windowMs = options.windowMs ?? SHARED_LIMITER_DEFAULTS.windowMs;
+    const burst = options.burstFraction ?? SHARED_LIMITER_DEFAULTS.burstFraction;
+    const reserveFraction = options.reserveFraction ?? SHARED_LIMITER_DEFAULTS.reserveFraction;
+    if (!(Number.isFinite(windowMs) && windowMs > 0)) throw new RangeError(`windowMs must be a positive number, got ${windowMs}`);
+    if (!(burst > 0 && burst < 1)) throw new RangeError(`burstFraction must be in (0, 1), got ${burst}`);
+    if (!(reserveFraction >= 0 && reserveFraction < 1)) {
+      throw new RangeError(`reserveFraction must be in [0, 1), got ${reserveFraction}`);
+    }
+    const buffer = new SharedArrayBuffer(LIMITER_BUFFER_BYTES);
+    const params = new Float64Array(buffer, PARAMS_BYTE_OFFSET, PARAM_FIELDS * POOLS.length);
+    const state = new BigUint64Array(buffer, STATE_BYTE_OFFSET, STATE_FIELDS * POOLS.length);
+    // Start one ms in the past so a thread whose clock reads a hair behind never sees a negative time.
+    const origin = Math.floor(clock()) - 1;
+    for (const pool of POOLS) {
+      const quota = options.quota?.[pool] ?? POOL_QUOTA[pool];
+      if (!(Number.isInteger(quota) && quota > 0)) throw new RangeError(`quota.${pool} must be a positive integer, got ${quota}`);
+      const capacityMilli = Math.floor(quota * burst * 1000);
+      if (capacityMilli > MAX_MILLI_TOKENS) {
+        throw new RangeError(`quota.${pool} × burstFraction (${quota * burst}) exceeds ${MAX_MILLI_TOKENS / 1000} tokens`);
+      }
+      if (capacityMilli < 1000) throw new RangeError(`quota.${pool} × burstFraction must be at least 1 token`);
+      const refill = (quota * 1000 - capacityMilli) / windowMs;
+      params[paramIndex(pool, Param.capacityMilli)] = capacityMilli;
+      params[paramIndex(pool, Param.refillMilliPerMs)] = refill;
+      params[paramIndex(pool, Param.reserveMilli)] = Math.floor(capacityMilli * reserveFraction);
+      params[paramIndex(pool, Param.originMs)] = origin;
+      Atomics.store(state, stateIndex(pool, State.bucket), packBucket({ tokensMilli: capacityMilli, atMs: 1 }));
+    }
+    return new SharedRateLimiter(buffer, clock);
+  }
+
+  /** A view of a buffer made by `create` (in this or another thread). */
+  static attach(buffer: SharedArrayBuffer, options: AttachOptions = {}): SharedRateLimiter {
+    if (!(buffer instanceof SharedArrayBuffer)) throw new TypeError('buffer must be a SharedArrayBuffer');
+    if (buffer.byteLength !== LIMITER_BUFFER_BYTES) {
+      throw new RangeError(`buffer has ${buffer.byteLength} bytes, the limiter layout needs ${LIMITER_BUFFER_BYTES}`);
+    }
+    return new SharedRateLimiter(buffer, options.clock ?? sharedClock);
+  }
+
+  poolParams(pool: QuotaPool): PoolParams {
+    const b = this.bucketParams(pool);
+    return { capacity: b.capacity / 1000, refillPerMs: b.refillPerMs / 1000, reserve: this.reserveMilli(pool) / 1000 };
+  }
+
+  /** Tokens available now (may be negative while the bucket repays a correction). */
+  available(pool: QuotaPool): number {
+    const b = unpackBucket(Atomics.load(this.state, stateIndex(pool, State.bucket)));
+    const now = this.nowRel();
+    if (b.atMs > now) return Math.min(0, b.tokensMilli / 1000);
+    return tokensAt(this.bucketParams(pool), { tokens: b.tokensMilli, updatedAt: b.atMs }, now) / 1000;
+  }
+
+  stats(pool: QuotaPool): { admitted: number; rateLimitedHits: number } {
+    return {
+      admitted: Atomics.load(this.ints, counterIndex(pool, Counter.admitted)) >>> 0,
+      rateLimitedHits: Atomics.load(this.ints, counterIndex(pool, Counter.rateLimitedHits)) >>> 0,
+    };
+  }
+
+  /** Takes `weight` tokens now if it can; otherwise says how long to wait. Never blocks. */
+  tryAcquire(pool: QuotaPool, weight: number, priority: CallPriority): TryAcquireResult {
+    const params = this.bucketParams(pool);
+    const cost = weight * 1000;
+    const floor = priority === 'critical' ? 0 : this.reserveMilli(pool);
+    const idx = stateIndex(pool, State.bucket);
+    for (;;) {
+      const word = Atomics.load(this.state, idx);
+      const b = unpackBucket(word);
+      const now = this.nowRel();
+      if (b.atMs > now) {
+        // Blocked by a 429 (or this thread's clock reads a hair behind the last writer's).
+        return { ok: false, waitMs: b.atMs - now + waitMsFor(params, b.tokensMilli, cost + floor) };
+      }
+      const result = take(params, { tokens: b.tokensMilli, updatedAt: b.atMs }, cost, now, floor);
+      if (!result.ok) return { ok: false, waitMs: result.waitMs };
+      const next = packBucket({ tokensMilli: result.state.tokens, atMs: now });
+      // The load above and this exchange bracket the whole read-modify-write: if any thread changed
+      // the word in between, the exchange fails and we recompute from the fresh value (lock-free:
+      // a retry only happens because another thread made progress).
+      if (Atomics.compareExchange(this.state, idx, word, next) === word) {
+        Atomics.add(this.ints, counterIndex(pool, Counter.admitted), 1);
+        return { ok: true, at: this.origin + now };
+      }
+    }
+  }
+
+  acquire(pool: QuotaPool, weight: number, priority: CallPriority, signal?: AbortSignal): Promise<void> {
+    return this.acquireAt(pool, weight, priority, signal).then(() => undefined);
+  }
+
+  /** Like `acquire`, resolving with the clock reading (epoch ms) at which the tokens were taken. */
+  async acquireAt(pool: QuotaPool, weight: number, priority: CallPriority, signal?: AbortSignal): Promise<number> {
+    const wakeIdx = counterIndex(pool, Counter.wake);
+    for (;;) {
+      signal?.throwIfAborted();
+      // Read the wake counter before trying: a correction landing after the try bumps it, so the
+      // wait below returns at once instead of sleeping on a stale estimate.
+      const seen = Atomics.load(this.ints, wakeIdx);
+      const result = this.tryAcquire(pool, weight, priority);
+      if (result.ok) return result.at;
+      await this.sleepOn(wakeIdx, seen, result.waitMs, signal);
+    }
+  }
+
+  observe(pool: QuotaPool, snapshot: RateLimitSnapshot): void {
+    const { remaining, resetMs } = snapshot;
+    if (!Number.isFinite(remaining) || !Number.isFinite(resetMs) || remaining < 0 || resetMs < 0) return;
+    const params = this.bucketParams(pool);
+    // Within the next `resetMs` we may admit at most `remaining`; the bucket would admit its tokens
+    // plus the refill over that time, so cap the tokens (possibly below zero: a debt) accordingly.
+    const allowed = remaining * 1000 - params.refillPerMs * resetMs;
+    this.update(pool, (b, now) => {
+      const current = b.atMs > now ? b.tokensMilli : tokensAt(params, { tokens: b.tokensMilli, updatedAt: b.atMs }, now);
+      if (allowed >= current) return undefined; // the server only ever corrects us downward
+      return { tokensMilli: allowed, atMs: Math.max(b.atMs, now) };
+    });
+  }
+
+  rateLimited(pool: QuotaPool, resetMs: number): void {
+    const pause = Number.isFinite(resetMs) && resetMs > 0 ? resetMs : 0;
+    const params = this.bucketParams(pool);
+    Atomics.add(this.ints, counterIndex(pool, Counter.rateLimitedHits), 1);
+    // Empty the bucket and stamp it in the future: no refill is counted before the server's reset.
+    this.update(pool, (b, now) => {
+      const current = b.atMs > now ? b.tokensMilli : tokensAt(params, { tokens: b.tokensMilli, updatedAt: b.atMs }, now);
+      return { tokensMilli: Math.min(current, 0), atMs: Math.max(b.atMs, now + pause) };
+    });
+  }
+
+  private update(pool: QuotaPool, change: (b: { tokensMilli: number; atMs: number }, now: number) => { tokensMilli: number; atMs: number } | undefined): void {
+    const idx = stateIndex(pool, State.bucket);
+    for (;;) {
+      const word = Atomics.load(this.state, idx);
+      const next = change(unpackBucket(word), this.nowRel());
+      if (next === undefined) return;
+      if (Atomics.compareExchange(this.state, idx, word, packBucket(next)) === word) break;
+    }
+    const wakeIdx = counterIndex(pool, Counter.wake);
+    Atomics.add(this.ints, wakeIdx, 1);
+    Atomics.notify(this.ints, wakeIdx);
+  }
+
+  private async sleepOn(wakeIdx: number, seen: number, waitMs: number, signal?: AbortSignal): Promise<void> {
+    const ms = Math.max(1, Math.min(Number.isFinite(waitMs) ? waitMs : MAX_WAIT_SLICE_MS, MAX_WAIT_SLICE_MS));
+    const waited = waitAsync(this.ints, wakeIdx, seen, ms);
+    if (!waited.async) return; // the counter moved already: recompute at once
+    // A pending waitAsync does not keep Node's event loop alive; this timer does (and does nothing).
+    const keepAlive = setTimeout(() => undefined, ms + 5);
+    let onAbort: (() => void) | undefined;
+    try {
+      const aborted = new Promise<void>((resolve) => {
+        if (!signal) return;
+        onAbort = resolve;
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+      await Promise.race([waited.value, aborted]);
+    } finally {
+      clearTimeout(keepAlive);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private bucketParams(pool: QuotaPool): BucketParams {
+    return {
+      capacity: this.params[paramIndex(pool, Param.capacityMilli)] ?? 0,
+      refillPerMs: this.params[paramIndex(pool, Param.refillMilliPerMs)] ?? 0,
+    };
+  }
+
+  private reserveMilli(pool: QuotaPool): number {
+    return this.params[paramIndex(pool, Param.reserveMilli)] ?? 0;
+  }
+
+  private nowRel(): number {
+    return Math.max(0, Math.floor(this.clock() - this.origin));
+  }
+}
