@@ -1,0 +1,70 @@
+// The human health report: the sections the original bot printed (Uptime, POSITIONS, API HEALTH,
+// THREADS, PERFORMANCE, RECENT ERRORS, Overall Health) as a plain-text box for the console and logs.
+import type { HealthReport } from './health-report.js';
+
+export interface FormatReportOptions {
+  /** Recent errors shown (default 10; the JSON report keeps the whole ring). */
+  maxErrors?: number;
+  /** Box width in characters (default 64). */
+  width?: number;
+  /** Heading line (default "BOT HEALTH REPORT"). */
+  title?: string;
+}
+
+const INDENT = '   ';
+
+export function formatReport(report: HealthReport, options: FormatReportOptions = {}): string {
+  const width = options.width ?? 64;
+  const maxErrors = options.maxErrors ?? 10;
+  const rule = '='.repeat(width);
+  const { api, positions: p, performance: perf, overall_health: overall } = report;
+  const lines: string[] = [rule, options.title ?? 'BOT HEALTH REPORT', rule];
+
+  lines.push(`Uptime: ${report.uptime.formatted} (since ${report.uptime.started_at})`, '');
+
+  lines.push('POSITIONS:');
+  lines.push(`${INDENT}Open: ${p.open}   Opened: ${p.opened}   Closed: ${p.closed}`);
+  lines.push(`${INDENT}Wins: ${p.wins}   Losses: ${p.losses}   Breakeven: ${p.breakeven}   Win Rate: ${p.win_rate.toFixed(1)}%`);
+  lines.push(`${INDENT}Total P/L: ${signed(p.total_pnl)} USDT${p.equity !== null ? `   Equity: ${p.equity.toFixed(2)} USDT` : ''}`, '');
+
+  lines.push('API HEALTH:');
+  lines.push(`${INDENT}Total Calls: ${api.total_calls} (ok ${api.successful_calls}, failed ${api.failed_calls}, rate-limited ${api.rate_limited_calls})`);
+  const recent = api.recent_success_rate !== null ? `, last minute ${api.recent_success_rate.toFixed(1)}%` : '';
+  lines.push(`${INDENT}Success Rate: ${api.success_rate.toFixed(1)}%${recent}`);
+  lines.push(`${INDENT}Calls/Min: ${api.calls_per_minute}   Avg Latency: ${api.avg_latency_ms.toFixed(1)} ms`, '');
+
+  lines.push('THREADS:');
+  const names = Object.keys(report.threads);
+  if (names.length === 0) lines.push(`${INDENT}(none reported)`);
+  for (const name of names) {
+    const t = report.threads[name];
+    if (t === undefined) continue;
+    const beat = t.last_heartbeat_age_s === null ? 'no heartbeat yet' : `heartbeat ${t.last_heartbeat_age_s.toFixed(1)} s ago`;
+    lines.push(`${INDENT}${name}: ${t.healthy ? 'OK' : t.state.toUpperCase()} (${beat}, progress ${t.progress}, restarts ${t.restarts})`);
+  }
+  lines.push('');
+
+  lines.push('PERFORMANCE:');
+  lines.push(`${INDENT}Scans: ${perf.scans_completed} (avg ${perf.avg_scan_duration_ms.toFixed(2)} ms, errors ${perf.scan_errors})`);
+  lines.push(`${INDENT}Position Updates: ${perf.position_updates} (errors ${perf.position_update_errors})`, '');
+
+  lines.push('RECENT ERRORS:');
+  const errors = report.recent_errors.slice(0, maxErrors);
+  if (errors.length === 0) lines.push(`${INDENT}(none)`);
+  for (const e of errors) lines.push(`${INDENT}${e.time} [${e.thread}] ${e.type}: ${oneLine(e.message)}`);
+  if (report.recent_errors.length > errors.length) lines.push(`${INDENT}... and ${report.recent_errors.length - errors.length} more`);
+  lines.push('');
+
+  lines.push(`Overall Health: ${overall.status}`);
+  for (const reason of overall.reasons) lines.push(`${INDENT}- ${reason}`);
+  lines.push(rule);
+  return lines.join('\n');
+}
+
+function signed(n: number): string {
+  return `${n > 0 ? '+' : ''}${n.toFixed(2)}`;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
