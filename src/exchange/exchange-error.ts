@@ -12,6 +12,8 @@ export const CLIENT_ERROR_CODES = {
   network: 'NETWORK',
   http: 'HTTP_ERROR',
   aborted: 'ABORTED',
+  /** The caller asked for something the client refuses to send (e.g. a limit order without price). */
+  invalidRequest: 'INVALID_REQUEST',
 } as const;
 
 export interface ExchangeErrorData {
