@@ -1,0 +1,175 @@
+// The schema, versioned through SQLite's `user_version`. Each migration runs once, in order, inside
+// one IMMEDIATE transaction together with the version bump, so a crash mid-migration leaves the
+// previous version intact, and two connections opening a fresh file at once cannot both apply it
+// (the second waits for the write lock, then sees the new version and does nothing).
+//
+// Append new migrations; never edit one that has shipped. Table rebuilds need foreign_keys off,
+// which SQLite ignores inside a transaction: such a migration must be split out when it comes.
+import type { SqliteDatabase } from './database.js';
+import { SchemaVersionError } from './errors/schema-version-error.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: string;
+}
+
+const INITIAL_SCHEMA = `
+CREATE TABLE positions (
+  id                INTEGER PRIMARY KEY,
+  symbol            TEXT    NOT NULL,
+  side              TEXT    NOT NULL CHECK (side IN ('long', 'short')),
+  size              REAL    NOT NULL CHECK (size > 0),
+  entry_price       REAL    NOT NULL CHECK (entry_price > 0),
+  stop_price        REAL,
+  take_profit_price REAL,
+  high_water_mark   REAL,
+  low_water_mark    REAL,
+  leverage          REAL,
+  stop_order_id     TEXT,
+  stop_client_oid   TEXT,
+  status            TEXT    NOT NULL CHECK (status IN ('open', 'closing', 'closed')),
+  adopted           INTEGER NOT NULL CHECK (adopted IN (0, 1)),
+  opened_at         INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  closed_at         INTEGER
+) STRICT;
+-- A closing position is still held on the exchange, so it blocks a second one too.
+CREATE UNIQUE INDEX positions_one_active_per_symbol ON positions (symbol) WHERE status IN ('open', 'closing');
+
+CREATE TABLE order_intents (
+  id                INTEGER PRIMARY KEY,
+  client_oid        TEXT    NOT NULL UNIQUE,
+  symbol            TEXT    NOT NULL,
+  side              TEXT    NOT NULL CHECK (side IN ('buy', 'sell')),
+  kind              TEXT    NOT NULL CHECK (kind IN ('entry', 'exit', 'stop', 'stop-update', 'cancel')),
+  size              REAL    NOT NULL CHECK (size >= 0),
+  price             REAL,
+  reduce_only       INTEGER NOT NULL CHECK (reduce_only IN (0, 1)),
+  leverage          REAL,
+  stop              TEXT    CHECK (stop IN ('up', 'down')),
+  stop_price        REAL,
+  stop_price_type   TEXT    CHECK (stop_price_type IN ('TP', 'MP', 'IP')),
+  target_client_oid TEXT,
+  target_order_id   TEXT,
+  position_id       INTEGER REFERENCES positions (id),
+  state             TEXT    NOT NULL CHECK (state IN ('pending', 'sent', 'acknowledged', 'partially-filled',
+                                                      'filled', 'cancelled', 'rejected', 'unknown')),
+  order_id          TEXT,
+  filled_size       REAL    NOT NULL DEFAULT 0,
+  avg_fill_price    REAL,
+  reason            TEXT,
+  attempts          INTEGER NOT NULL DEFAULT 0,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  CHECK ((stop IS NULL) = (stop_price IS NULL))
+) STRICT;
+CREATE INDEX order_intents_unresolved ON order_intents (created_at)
+  WHERE state IN ('pending', 'sent', 'unknown', 'acknowledged', 'partially-filled');
+CREATE INDEX order_intents_by_position ON order_intents (position_id);
+CREATE INDEX order_intents_by_order_id ON order_intents (order_id);
+
+CREATE TABLE trades (
+  id           INTEGER PRIMARY KEY,
+  -- UNIQUE: exactly one close per position, whatever path reports it.
+  position_id  INTEGER NOT NULL UNIQUE REFERENCES positions (id),
+  symbol       TEXT    NOT NULL,
+  side         TEXT    NOT NULL CHECK (side IN ('long', 'short')),
+  size         REAL    NOT NULL CHECK (size > 0),
+  entry_price  REAL    NOT NULL,
+  exit_price   REAL    NOT NULL,
+  realised_pnl REAL    NOT NULL,
+  fees         REAL    NOT NULL,
+  funding      REAL    NOT NULL,
+  close_reason TEXT    NOT NULL,
+  opened_at    INTEGER NOT NULL,
+  closed_at    INTEGER NOT NULL,
+  utc_day      TEXT    NOT NULL
+) STRICT;
+CREATE INDEX trades_by_day ON trades (utc_day);
+
+CREATE TABLE fills (
+  id           INTEGER PRIMARY KEY,
+  trade_id     TEXT    NOT NULL,
+  order_id     TEXT    NOT NULL,
+  client_oid   TEXT,
+  symbol       TEXT    NOT NULL,
+  side         TEXT    NOT NULL CHECK (side IN ('buy', 'sell')),
+  price        REAL    NOT NULL CHECK (price > 0),
+  size         REAL    NOT NULL CHECK (size > 0),
+  fee          REAL    NOT NULL,
+  fee_currency TEXT,
+  liquidity    TEXT    CHECK (liquidity IN ('maker', 'taker')),
+  time         INTEGER NOT NULL,
+  recorded_at  INTEGER NOT NULL,
+  -- A self-trade yields two fills with one tradeId (maker and taker orders), hence the pair.
+  UNIQUE (trade_id, order_id)
+) STRICT;
+CREATE INDEX fills_by_time ON fills (time);
+CREATE INDEX fills_by_client_oid ON fills (client_oid);
+
+CREATE TABLE daily_equity (
+  utc_day      TEXT    PRIMARY KEY,
+  start_equity REAL    NOT NULL,
+  recorded_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE restarts (
+  id       INTEGER PRIMARY KEY,
+  at       INTEGER NOT NULL,
+  worker   TEXT    NOT NULL,
+  reason   TEXT    NOT NULL,
+  evidence TEXT    NOT NULL CHECK (json_valid(evidence))
+) STRICT;
+CREATE INDEX restarts_by_worker_time ON restarts (worker, at);
+
+CREATE TABLE alerts (
+  id      INTEGER PRIMARY KEY,
+  at      INTEGER NOT NULL,
+  kind    TEXT    NOT NULL,
+  subject TEXT    NOT NULL,
+  message TEXT    NOT NULL
+) STRICT;
+CREATE INDEX alerts_by_time ON alerts (at);
+`;
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', up: INITIAL_SCHEMA }];
+
+export const SCHEMA_VERSION = latestVersion(MIGRATIONS);
+
+export interface MigrationResult {
+  readonly from: number;
+  readonly to: number;
+  readonly applied: readonly string[];
+}
+
+export function schemaVersion(db: SqliteDatabase): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+/** Brings `db` up to the newest version in `migrations`; a no-op when it is already there. */
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = MIGRATIONS): MigrationResult {
+  const target = latestVersion(migrations);
+  const run = db.transaction((): MigrationResult => {
+    const from = schemaVersion(db);
+    if (from > target) {
+      throw new SchemaVersionError(from, target, 'the file was written by a newer build; refusing to use it');
+    }
+    const applied: string[] = [];
+    for (const m of migrations) {
+      if (m.version <= from) continue;
+      db.exec(m.up);
+      db.pragma(`user_version = ${m.version}`);
+      applied.push(`${m.version}: ${m.name}`);
+    }
+    return { from, to: schemaVersion(db), applied };
+  });
+  return run.immediate();
+}
+
+function latestVersion(migrations: readonly Migration[]): number {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migration #${i} has version ${m.version}; versions must run 1, 2, 3, ...`);
+  });
+  return migrations.length;
+}
