@@ -76,6 +76,9 @@ class EndpointStats {
 }
 
 const OTHER_ENDPOINT = 'other';
+const LANE_CALLS = 0;
+const LANE_OK = 1;
+const LANE_RATE_LIMITED = 2;
 
 export class HealthMonitor implements Disposable {
   readonly options: ResolvedHealthMonitorOptions;
@@ -89,9 +92,8 @@ export class HealthMonitor implements Disposable {
   private apiDurationSum = 0;
   private apiDurationCount = 0;
   private lastApiCallAt = Number.NaN;
-  private readonly callsWindow: SlidingWindowCounter;
-  private readonly okWindow: SlidingWindowCounter;
-  private readonly rateLimitedWindow: SlidingWindowCounter;
+  /** Lanes: CALLS, OK, RATE_LIMITED. */
+  private readonly callWindow: SlidingWindowCounter;
   private readonly endpoints = new Map<string, EndpointStats>();
 
   // Positions
@@ -141,10 +143,7 @@ export class HealthMonitor implements Disposable {
     this.options = resolveHealthMonitorOptions(options);
     const o = this.options;
     this.startedAt = o.clock.now();
-    const windowOptions = { windowMs: o.rateWindowMs, bucketMs: o.rateBucketMs };
-    this.callsWindow = new SlidingWindowCounter(windowOptions);
-    this.okWindow = new SlidingWindowCounter(windowOptions);
-    this.rateLimitedWindow = new SlidingWindowCounter(windowOptions);
+    this.callWindow = new SlidingWindowCounter({ windowMs: o.rateWindowMs, bucketMs: o.rateBucketMs, lanes: 3 });
     this.equity = new EquityCurve({ capacity: o.equityCapacity, minIntervalMs: o.equityMinIntervalMs });
     this.errors = new ErrorRing({ capacity: o.errorCapacity, maxMessageLength: o.maxErrorMessageLength });
     this.changeEmitter = new EventEmitter(o.onListenerError);
@@ -160,17 +159,18 @@ export class HealthMonitor implements Disposable {
 
   recordApiCall(call: ApiCallSample): void {
     const now = this.options.clock.now();
+    const slot = this.callWindow.slot(now);
     this.apiTotal += 1;
-    this.callsWindow.add(now);
+    this.callWindow.addAt(slot, 1, LANE_CALLS);
     if (call.ok) {
       this.apiOk += 1;
-      this.okWindow.add(now);
+      this.callWindow.addAt(slot, 1, LANE_OK);
     } else {
       this.apiFailed += 1;
     }
     if (call.rateLimited) {
       this.apiRateLimited += 1;
-      this.rateLimitedWindow.add(now);
+      this.callWindow.addAt(slot, 1, LANE_RATE_LIMITED);
     }
     const d = call.durationMs;
     const validDuration = d >= 0 && d < Number.POSITIVE_INFINITY;
@@ -454,9 +454,9 @@ export class HealthMonitor implements Disposable {
       {
         threads,
         windowSeconds: Math.round(this.options.rateWindowMs / 1000),
-        recentCalls: this.callsWindow.total(now),
-        recentSuccessful: this.okWindow.total(now),
-        recentRateLimited: this.rateLimitedWindow.total(now),
+        recentCalls: this.callWindow.total(now, LANE_CALLS),
+        recentSuccessful: this.callWindow.total(now, LANE_OK),
+        recentRateLimited: this.callWindow.total(now, LANE_RATE_LIMITED),
         conditions: [...this.conditions.values()],
       },
       this.options.thresholds,
@@ -464,7 +464,7 @@ export class HealthMonitor implements Disposable {
   }
 
   private apiReport(now: number): ApiReport {
-    const recentCalls = this.callsWindow.total(now);
+    const recentCalls = this.callWindow.total(now, LANE_CALLS);
     const byEndpoint: Record<string, EndpointReport> = {};
     for (const [name, s] of this.endpoints) {
       byEndpoint[name] = {
@@ -481,8 +481,8 @@ export class HealthMonitor implements Disposable {
       rate_limited_calls: this.apiRateLimited,
       success_rate: this.apiTotal > 0 ? round((this.apiOk / this.apiTotal) * 100, 2) : 100,
       calls_per_minute: recentCalls,
-      recent_success_rate: recentCalls > 0 ? round((this.okWindow.total(now) / recentCalls) * 100, 2) : null,
-      rate_limited_last_minute: this.rateLimitedWindow.total(now),
+      recent_success_rate: recentCalls > 0 ? round((this.callWindow.total(now, LANE_OK) / recentCalls) * 100, 2) : null,
+      rate_limited_last_minute: this.callWindow.total(now, LANE_RATE_LIMITED),
       avg_latency_ms: this.apiDurationCount > 0 ? round(this.apiDurationSum / this.apiDurationCount, 2) : 0,
       last_call_age_s: Number.isNaN(this.lastApiCallAt) ? null : round((now - this.lastApiCallAt) / 1000, 1),
       by_endpoint: byEndpoint,

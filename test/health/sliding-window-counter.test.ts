@@ -39,3 +39,18 @@ describe('SlidingWindowCounter', () => {
     expect(() => new SlidingWindowCounter({ windowMs: 0 })).to.throw(RangeError, /windowMs/);
   });
 });
+
+describe('SlidingWindowCounter lanes', () => {
+  it('keeps parallel counts in one ring and clears every lane of a stale bucket', () => {
+    const c = new SlidingWindowCounter({ lanes: 3 });
+    const t0 = 1_700_000_000_000;
+    const slot = c.slot(t0);
+    c.addAt(slot, 1, 0);
+    c.addAt(slot, 1, 1);
+    c.add(t0 + 500, 4, 2);
+    expect([c.total(t0, 0), c.total(t0, 1), c.total(t0 + 500, 2)]).to.deep.equal([1, 1, 4]);
+    c.add(t0 + 60_000, 1, 0); // same slot one lap later: lanes 1 and 2 must not survive
+    expect([c.total(t0 + 60_000, 0), c.total(t0 + 60_000, 1), c.total(t0 + 60_000, 2)]).to.deep.equal([1, 0, 0]);
+    expect(() => new SlidingWindowCounter({ lanes: 0 })).to.throw(RangeError, /lanes/);
+  });
+});
