@@ -19,13 +19,15 @@ export const finite = () => z.union([z.number(), z.string()]).transform(toFinite
 /** A finite number that KuCoin may send as null or omit (e.g. stopPrice on a plain order). */
 export const optionalFinite = () =>
   z
-    .union([z.number(), z.string(), z.null(), z.undefined()])
+    .union([z.number(), z.string(), z.null()])
+    .optional()
     .transform((v, ctx) => (v === null || v === undefined || v === '' ? null : toFinite(v, ctx)));
 
 /** A string field that may be null or missing. */
 export const optionalString = () =>
   z
-    .union([z.string(), z.null(), z.undefined()])
+    .union([z.string(), z.null()])
+    .optional()
     .transform((v) => (v === null || v === undefined ? null : v));
 
 /** KuCoin ids travel as strings; tolerate numeric ids from older endpoints. */
