@@ -1,6 +1,6 @@
 // Public surface of the risk area: pure functions plus the day-latched kill switch.
 export { contractProblem, type ContractSpec } from './contract-spec.js';
-export { roundToStep, roundToTick, isOnTick, isMultipleOfStep, floorToLot, decimalsOf, type RoundingMode } from './step-rounding.js';
+export { roundToStep, roundToTick, isOnTick, isMultipleOfStep, isCanonicalMultiple, floorToLot, decimalsOf, type RoundingMode } from './step-rounding.js';
 export { effectiveLeverage } from './effective-leverage.js';
 export { positionSize, type PositionSizeInput, type PositionSize, type SizeLimit } from './position-size.js';
 export { canOpenPosition, type CanOpenInput, type Verdict } from './can-open-position.js';

@@ -1,7 +1,8 @@
 // The last gate before an order leaves the executor. Every field an exchange would act on is checked
 // against the contract and the configured limits; the first failure is returned with a reason that
 // names the field and the offending value. Nothing non-finite, non-positive, off-lot, off-tick or
-// oversized passes.
+// oversized passes. Prices and sizes must be EXACT multiples as the exchange will read the decimal
+// string (0.1 + 0.2 serialises as "0.30000000000000004"): round with roundToTick / floorToLot first.
 //
 // Reduce-only orders skip the notional cap: they can only shrink a position, and a position that has
 // grown in value since it was opened must still be closable (the same lesson as letting closing
@@ -9,7 +10,7 @@
 
 import type { ContractSpec } from './contract-spec.js';
 import { contractProblem } from './contract-spec.js';
-import { isMultipleOfStep, isOnTick } from './step-rounding.js';
+import { isCanonicalMultiple } from './step-rounding.js';
 
 export interface GuardedOrder {
   side: 'buy' | 'sell';
@@ -46,8 +47,8 @@ function isPositiveFinite(v: unknown): v is number {
 
 function checkPrice(field: 'price' | 'stopPrice' | 'referencePrice', v: unknown, contract: ContractSpec, mustBeOnTick: boolean): GuardVerdict {
   if (!isPositiveFinite(v)) return fail(field, `${field} must be a positive finite number, got ${String(v)}`);
-  if (mustBeOnTick && !isOnTick(v, contract.tickSize)) {
-    return fail(field, `${field} ${v} is not a multiple of tickSize ${contract.tickSize}`);
+  if (mustBeOnTick && !isCanonicalMultiple(v, contract.tickSize)) {
+    return fail(field, `${field} ${v} is not a multiple of tickSize ${contract.tickSize} (round it with roundToTick)`);
   }
   if (contract.maxPrice !== undefined && v > contract.maxPrice) {
     return fail(field, `${field} ${v} is above the contract maxPrice ${contract.maxPrice}`);
@@ -70,7 +71,7 @@ export function guardOrder(order: GuardedOrder, contract: ContractSpec, limits: 
 
   const { size } = order;
   if (!isPositiveFinite(size)) return fail('size', `size must be a positive finite number, got ${String(size)}`);
-  if (!isMultipleOfStep(size, contract.lotSize)) return fail('size', `size ${size} is not a multiple of lotSize ${contract.lotSize}`);
+  if (!isCanonicalMultiple(size, contract.lotSize)) return fail('size', `size ${size} is not a multiple of lotSize ${contract.lotSize}`);
   if (size > contract.maxOrderQty) return fail('size', `size ${size} is above the contract maxOrderQty ${contract.maxOrderQty}`);
 
   if (order.type === 'limit' || order.price !== undefined) {

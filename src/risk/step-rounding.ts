@@ -61,6 +61,17 @@ export function isMultipleOfStep(value: number, step: number): boolean {
   return Math.abs(steps - Math.round(steps)) <= tolerance(steps);
 }
 
+/**
+ * Stricter than isMultipleOfStep: true only when `value` is exactly the double nearest to a whole
+ * number of steps, i.e. it prints as a clean decimal. 0.1 + 0.2 is within tolerance of 3 ticks of 0.1
+ * but prints as "0.30000000000000004", which an exchange parsing the decimal string would reject;
+ * roundToTick(0.1 + 0.2, 0.1, 'nearest') is canonical.
+ */
+export function isCanonicalMultiple(value: number, step: number): boolean {
+  if (!Number.isFinite(value) || !Number.isFinite(step) || step <= 0) return false;
+  return roundToStep(value, step, 'nearest') === value;
+}
+
 export function roundToTick(price: number, tickSize: number, mode: RoundingMode): number {
   return roundToStep(price, tickSize, mode, 'tickSize');
 }

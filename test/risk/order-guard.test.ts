@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { ContractSpec } from '../../src/risk/contract-spec.js';
+import { floorToLot, roundToTick } from '../../src/risk/step-rounding.js';
 import { guardOrder, type GuardField, type GuardedOrder, type OrderLimits } from '../../src/risk/order-guard.js';
 
 const XBT: ContractSpec = { multiplier: 0.001, lotSize: 1, tickSize: 0.1, maxOrderQty: 1_000_000, maxPrice: 1_000_000, maxLeverage: 125 };
@@ -51,8 +52,15 @@ describe('guardOrder', () => {
     it('rejects a negative price', () => rejected({ ...limitOrder, price: -60_000 }, 'price', /got -60000/));
     it('rejects an off-tick price', () => rejected({ ...limitOrder, price: 60_000.15 }, 'price', /price 60000.15 is not a multiple of tickSize 0.1/));
     it('rejects a price above maxPrice', () => rejected({ ...limitOrder, size: 1, price: 1_000_000.1 }, 'price', /above the contract maxPrice 1000000/));
-    it('accepts a float-noisy but on-tick price (0.1 + 0.2 on a 0.1 tick)', () => {
-      expect(guardOrder({ ...limitOrder, price: 0.1 + 0.2 }, XBT, limits).ok).to.equal(true);
+    it('rejects a float-noisy price that would serialise off-tick (0.1 + 0.2 = "0.30000000000000004")', () => {
+      rejected({ ...limitOrder, price: 0.1 + 0.2 }, 'price', /price 0.30000000000000004 is not a multiple of tickSize 0.1/);
+    });
+    it('accepts the same price once rounded with roundToTick', () => {
+      expect(guardOrder({ ...limitOrder, price: roundToTick(0.1 + 0.2, 0.1, 'nearest') }, XBT, limits).ok).to.equal(true);
+    });
+    it('accepts a size the sizer produced for a lotSize-10 contract', () => {
+      const lots = floorToLot(222.2, 10);
+      expect(guardOrder({ side: 'buy', type: 'limit', size: lots, price: 0.15, leverage: 3 }, LOT10, limits).ok).to.equal(true);
     });
   });
 

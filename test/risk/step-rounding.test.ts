@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decimalsOf, floorToLot, isMultipleOfStep, isOnTick, roundToStep, roundToTick } from '../../src/risk/step-rounding.js';
+import { decimalsOf, floorToLot, isCanonicalMultiple, isMultipleOfStep, isOnTick, roundToStep, roundToTick } from '../../src/risk/step-rounding.js';
 
 describe('roundToTick', () => {
   it('removes binary float garbage: 0.1 + 0.2 = 0.30000000000000004 rounds to exactly 0.3', () => {
@@ -86,5 +86,14 @@ describe('isOnTick / isMultipleOfStep / floorToLot', () => {
     expect(floorToLot(9.99, 10)).to.equal(0);
     expect(isMultipleOfStep(20, 10)).to.equal(true);
     expect(isMultipleOfStep(15, 10)).to.equal(false);
+  });
+
+  it('isCanonicalMultiple accepts only the exact decimal double', () => {
+    expect(isCanonicalMultiple(0.3, 0.1)).to.equal(true);
+    expect(isCanonicalMultiple(0.1 + 0.2, 0.1)).to.equal(false);
+    expect(isCanonicalMultiple(60000.1, 0.1)).to.equal(true);
+    expect(isCanonicalMultiple(30, 10)).to.equal(true);
+    expect(isCanonicalMultiple(30.000000001, 10)).to.equal(false);
+    expect(isCanonicalMultiple(Number.NaN, 0.1)).to.equal(false);
   });
 });
