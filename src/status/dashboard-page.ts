@@ -1,0 +1,146 @@
+// The dashboard: one self-contained HTML document (inline CSS and JS, no external resources, no
+// build step), served with a per-response CSP nonce. Live data arrives over /ws; the script
+// renders with textContent/DOM calls only, so error messages and symbols can never inject markup.
+import { DASHBOARD_SCRIPT } from './dashboard-script.js';
+
+export interface DashboardPageOptions {
+  /** The CSP nonce of this response (base64). */
+  readonly nonce: string;
+  readonly title: string;
+}
+
+const STYLE = `
+:root {
+  --bg: #0f1419; --panel: #182029; --panel-2: #1e2833; --line: #2a3644; --text: #e6edf3; --muted: #8b98a5;
+  --good: #3fb950; --warn: #d29922; --bad: #f85149; --accent: #58a6ff;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; font-size: 14px;
+}
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--text); }
+header { display: flex; align-items: center; gap: 12px; flex-wrap: wrap; padding: 14px 24px;
+  background: var(--panel); border-bottom: 1px solid var(--line); }
+header h1 { font-size: 18px; margin: 0 12px 0 0; font-weight: 600; }
+.pill { display: inline-flex; align-items: center; gap: 6px; padding: 3px 10px; border-radius: 999px;
+  font-size: 12px; font-weight: 600; letter-spacing: .03em; border: 1px solid var(--line); background: var(--panel-2); }
+.pill::before { content: ""; width: 8px; height: 8px; border-radius: 50%; background: var(--muted); }
+.pill.good { color: var(--good); border-color: #2d5a36; } .pill.good::before { background: var(--good); }
+.pill.warn { color: var(--warn); border-color: #6b5420; } .pill.warn::before { background: var(--warn); }
+.pill.bad { color: var(--bad); border-color: #7a2e2b; } .pill.bad::before { background: var(--bad); }
+.spacer { flex: 1; }
+.muted { color: var(--muted); }
+main { padding: 20px 24px 32px; display: grid; gap: 16px; grid-template-columns: repeat(12, 1fr); max-width: 1400px; margin: 0 auto; }
+.card { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; min-width: 0; }
+.card h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .08em; color: var(--muted); margin: 0 0 10px; font-weight: 600; }
+.span-12 { grid-column: span 12; } .span-8 { grid-column: span 8; } .span-6 { grid-column: span 6; } .span-4 { grid-column: span 4; }
+@media (max-width: 900px) { .span-8, .span-6, .span-4 { grid-column: span 12; } }
+.stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; }
+.stat { background: var(--panel-2); border-radius: 8px; padding: 10px 12px; }
+.stat .label { font-size: 12px; color: var(--muted); }
+.stat .value { font-size: 22px; font-weight: 600; margin-top: 4px; font-variant-numeric: tabular-nums; }
+.stat .sub { font-size: 12px; color: var(--muted); margin-top: 2px; }
+.pos { color: var(--good); } .neg { color: var(--bad); }
+#reasons { margin: 0; padding: 0 24px; list-style: none; }
+#reasons li { margin-top: 8px; padding: 8px 12px; border-radius: 6px; background: #2b1d1d; color: #ffb4ae; border: 1px solid #7a2e2b; }
+#reasons li.warn { background: #2a2414; color: #f0cf7a; border-color: #6b5420; }
+.chart { position: relative; height: 220px; }
+.chart svg { width: 100%; height: 100%; display: block; }
+.chart .axis { position: absolute; left: 6px; font-size: 11px; color: var(--muted); background: rgba(24,32,41,.85); padding: 0 4px; border-radius: 3px; }
+.chart .axis.top { top: 2px; } .chart .axis.bottom { bottom: 2px; }
+.chart .empty { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; color: var(--muted); }
+.chart-foot { display: flex; justify-content: space-between; font-size: 11px; color: var(--muted); margin-top: 6px; }
+table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
+th { text-align: left; font-size: 12px; color: var(--muted); font-weight: 600; padding: 6px 8px; border-bottom: 1px solid var(--line); }
+td { padding: 7px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
+td.num, th.num { text-align: right; }
+tr:last-child td { border-bottom: none; }
+td.empty { color: var(--muted); text-align: center; padding: 16px; }
+.side-long { color: var(--good); font-weight: 600; } .side-short { color: var(--bad); font-weight: 600; }
+.dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%; margin-right: 6px; background: var(--muted); }
+.dot.good { background: var(--good); } .dot.warn { background: var(--warn); } .dot.bad { background: var(--bad); }
+ul.feed { list-style: none; margin: 0; padding: 0; max-height: 300px; overflow-y: auto; }
+ul.feed li { padding: 7px 0; border-bottom: 1px solid var(--line); display: grid; grid-template-columns: 74px 1fr; gap: 8px; }
+ul.feed li:last-child { border-bottom: none; }
+ul.feed .time { color: var(--muted); font-size: 12px; font-variant-numeric: tabular-nums; }
+ul.feed .what { font-size: 12px; color: var(--muted); }
+ul.feed .msg { word-break: break-word; }
+ul.feed li.critical .msg { color: var(--bad); } ul.feed li.warning .msg { color: var(--warn); }
+ul.feed .empty { display: block; color: var(--muted); text-align: center; padding: 16px 0; border: none; }
+footer { text-align: center; color: var(--muted); font-size: 12px; padding: 0 0 20px; }
+`;
+
+export function renderDashboardPage(options: DashboardPageOptions): string {
+  const nonce = escapeAttribute(options.nonce);
+  const title = escapeText(options.title);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title} — status</title>
+<style nonce="${nonce}">${STYLE}</style>
+</head>
+<body>
+<header>
+  <h1>${title}</h1>
+  <span id="verdict" class="pill" data-testid="verdict">…</span>
+  <span class="muted">uptime <span id="uptime">–</span></span>
+  <span class="spacer"></span>
+  <span class="muted" id="updated"></span>
+  <span id="conn" class="pill warn" data-testid="connection">connecting</span>
+</header>
+<ul id="reasons"></ul>
+<main>
+  <section class="card span-12">
+    <div class="stats">
+      <div class="stat"><div class="label">Equity</div><div class="value" id="equity-value">–</div><div class="sub" id="equity-change"></div></div>
+      <div class="stat"><div class="label">Realised PnL</div><div class="value" id="pnl-value">–</div><div class="sub" id="pnl-sub"></div></div>
+      <div class="stat"><div class="label">Open positions</div><div class="value" id="open-value">–</div><div class="sub" id="open-sub"></div></div>
+      <div class="stat"><div class="label">Win rate</div><div class="value" id="winrate-value">–</div><div class="sub" id="winrate-sub"></div></div>
+      <div class="stat"><div class="label">API success</div><div class="value" id="api-value">–</div><div class="sub" id="api-sub"></div></div>
+      <div class="stat"><div class="label">Scans</div><div class="value" id="scans-value">–</div><div class="sub" id="scans-sub"></div></div>
+    </div>
+  </section>
+  <section class="card span-8">
+    <h2>Equity curve (USDT)</h2>
+    <div class="chart" id="chart">
+      <svg id="equity-svg" viewBox="0 0 600 200" preserveAspectRatio="none" aria-label="equity curve"></svg>
+      <span class="axis top" id="chart-max"></span><span class="axis bottom" id="chart-min"></span>
+      <div class="empty" id="chart-empty">no equity readings yet</div>
+    </div>
+    <div class="chart-foot"><span id="chart-from"></span><span id="chart-to"></span></div>
+  </section>
+  <section class="card span-4">
+    <h2>Threads</h2>
+    <table><thead><tr><th>Thread</th><th>State</th><th class="num">Heartbeat</th><th class="num">Restarts</th></tr></thead>
+    <tbody id="threads-body"><tr><td class="empty" colspan="4">no threads yet</td></tr></tbody></table>
+  </section>
+  <section class="card span-12">
+    <h2>Open positions</h2>
+    <table><thead><tr><th>Symbol</th><th>Side</th><th class="num">Size</th><th class="num">Entry</th><th class="num">Mark</th>
+      <th class="num">Leverage</th><th class="num">Unrealised PnL</th><th class="num">Opened</th></tr></thead>
+    <tbody id="positions-body"><tr><td class="empty" colspan="8">no open positions</td></tr></tbody></table>
+  </section>
+  <section class="card span-6">
+    <h2>Recent errors</h2>
+    <ul class="feed" id="errors-list"><li class="empty">no errors</li></ul>
+  </section>
+  <section class="card span-6">
+    <h2>Events</h2>
+    <ul class="feed" id="events-list"><li class="empty">no events yet</li></ul>
+  </section>
+</main>
+<footer>Live over WebSocket · JSON at <a class="muted" href="health">/health</a> · Prometheus at /metrics</footer>
+<script nonce="${nonce}">${DASHBOARD_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+function escapeText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function escapeAttribute(s: string): string {
+  return escapeText(s).replace(/"/g, '&quot;');
+}

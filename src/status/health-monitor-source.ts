@@ -1,0 +1,26 @@
+// Adapts the supervisor's HealthMonitor (plus whatever holds the open positions, which the monitor
+// only counts) to the StatusSource the server reads.
+import type { HealthMonitor } from '../health/health-monitor.js';
+import type { OpenPositionView, StatusSource } from './status-source.js';
+
+export interface HealthMonitorSourceOptions {
+  /** The open positions for the dashboard table (default: none). */
+  openPositions?: () => readonly OpenPositionView[];
+}
+
+/**
+ * Note: HealthMonitor fires onChange from evaluate(), i.e. on its tick once start() was called;
+ * the server's own refresh timer covers a monitor that was never started.
+ */
+export function healthMonitorSource(
+  monitor: Pick<HealthMonitor, 'getReport' | 'onChange' | 'getEquityCurve'>,
+  options: HealthMonitorSourceOptions = {},
+): StatusSource {
+  const openPositions = options.openPositions ?? (() => []);
+  return {
+    getReport: () => monitor.getReport(),
+    onChange: (listener) => monitor.onChange(listener),
+    equityCurve: () => monitor.getEquityCurve(),
+    openPositions,
+  };
+}

@@ -1,0 +1,20 @@
+// The raw observations Prometheus histograms need. The health report only carries averages, so the
+// supervisor calls this hook beside HealthMonitor on every API call and every completed scan. The
+// method signatures match HealthMonitor's recordApiCall/recordScan, so both take the same arguments.
+import type { ApiCallSample } from '../health/health-monitor.js';
+
+export type { ApiCallSample } from '../health/health-monitor.js';
+
+/** The outcome label of an API call: rate-limited calls are their own outcome, not "failed". */
+export type ApiCallOutcome = 'ok' | 'failed' | 'rate_limited';
+
+export function apiCallOutcome(sample: ApiCallSample): ApiCallOutcome {
+  if (sample.ok) return 'ok';
+  return sample.rateLimited ? 'rate_limited' : 'failed';
+}
+
+export interface MetricsRecorder {
+  recordApiCall(sample: ApiCallSample): void;
+  /** A completed scan's duration (failed scans go to HealthMonitor.recordScanError only). */
+  recordScan(durationMs: number): void;
+}

@@ -1,0 +1,292 @@
+// The status server: GET /health (JSON report, 503 when unhealthy, never behind the token so probes
+// need no secret), GET /metrics (Prometheus text), /ws (live feed) and GET / (the dashboard page).
+// Plain node:http plus `ws`; every socket is tracked so close() really lets the process exit.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { renderDashboardPage } from './dashboard-page.js';
+import { LiveFeed } from './live-feed.js';
+import type { MetricsRecorder } from './metrics-recorder.js';
+import { normaliseStatusEvent, type StatusEvent, type StatusEventInput } from './status-event.js';
+import { StatusMetrics, type StatusMetricsOptions } from './status-metrics.js';
+import { isReportHealthy, type StatusSource } from './status-source.js';
+import { TokenGuard } from './token-guard.js';
+
+export interface StatusServerOptions {
+  /** Where the report, equity curve and positions come from. Required. */
+  source: StatusSource;
+  /** Bind address (default 127.0.0.1: the dashboard is for the operator's machine). */
+  host?: string;
+  /** TCP port (default 8787; 0 picks a free port, see start()'s result). */
+  port?: number;
+  /** Bearer token required for everything but /health; empty = no auth. */
+  token?: string;
+  /** Time source for event stamps and push throttling (default Date.now). */
+  clock?: { now(): number };
+  /** Minimum spacing of change-driven pushes to /ws clients in ms (default 500). */
+  pushIntervalMs?: number;
+  /** Unconditional push period in ms, so ages keep moving (default 5000; 0 = off). */
+  refreshIntervalMs?: number;
+  /** WebSocket ping period in ms; a client that missed a pong is dropped (default 30 000; 0 = off). */
+  pingIntervalMs?: number;
+  /** Skip pushes to a client with this many bytes still queued (default 1 MiB). */
+  maxBufferedBytes?: number;
+  /** Events replayed to a newly connected page (default 50). */
+  eventHistory?: number;
+  metrics?: StatusMetricsOptions;
+  /** Dashboard title (default "KuCoin Futures Bot"). */
+  title?: string;
+  /** Errors the server survives (a throwing source, a broken socket). Default: stderr. */
+  onError?: (error: unknown) => void;
+}
+
+export const STATUS_SERVER_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8787,
+  token: '',
+  pushIntervalMs: 500,
+  refreshIntervalMs: 5000,
+  pingIntervalMs: 30_000,
+  maxBufferedBytes: 1024 * 1024,
+  eventHistory: 50,
+  title: 'KuCoin Futures Bot',
+} as const;
+
+type Filled = Required<Omit<StatusServerOptions, 'metrics'>> & { metrics: StatusMetricsOptions };
+
+function fill(options: StatusServerOptions): Filled {
+  if (options === null || typeof options !== 'object' || options.source === undefined) {
+    throw new TypeError('StatusServer: option "source" is required');
+  }
+  const filled: Filled = {
+    source: options.source,
+    host: options.host ?? STATUS_SERVER_DEFAULTS.host,
+    port: options.port ?? STATUS_SERVER_DEFAULTS.port,
+    token: options.token ?? STATUS_SERVER_DEFAULTS.token,
+    clock: options.clock ?? { now: () => Date.now() },
+    pushIntervalMs: options.pushIntervalMs ?? STATUS_SERVER_DEFAULTS.pushIntervalMs,
+    refreshIntervalMs: options.refreshIntervalMs ?? STATUS_SERVER_DEFAULTS.refreshIntervalMs,
+    pingIntervalMs: options.pingIntervalMs ?? STATUS_SERVER_DEFAULTS.pingIntervalMs,
+    maxBufferedBytes: options.maxBufferedBytes ?? STATUS_SERVER_DEFAULTS.maxBufferedBytes,
+    eventHistory: options.eventHistory ?? STATUS_SERVER_DEFAULTS.eventHistory,
+    metrics: options.metrics ?? {},
+    title: options.title ?? STATUS_SERVER_DEFAULTS.title,
+    onError: options.onError ?? ((error) => process.stderr.write(`status server: ${String(error)}\n`)),
+  };
+  for (const key of ['getReport', 'onChange', 'equityCurve', 'openPositions'] as const) {
+    if (typeof filled.source[key] !== 'function') {
+      throw new TypeError(`StatusServer: option "source" must have a ${key}() method`);
+    }
+  }
+  if (typeof filled.host !== 'string' || filled.host.trim() === '') {
+    throw new RangeError(`StatusServer: option "host" must be a non-empty string, got ${JSON.stringify(filled.host)}`);
+  }
+  if (!(Number.isInteger(filled.port) && filled.port >= 0 && filled.port <= 65_535)) {
+    throw new RangeError(`StatusServer: option "port" must be an integer in 0..65535, got ${filled.port}`);
+  }
+  if (typeof filled.token !== 'string' || /\s/.test(filled.token)) {
+    throw new RangeError('StatusServer: option "token" must be a string without whitespace');
+  }
+  const nonNegative = ['pushIntervalMs', 'refreshIntervalMs', 'pingIntervalMs', 'maxBufferedBytes'] as const;
+  for (const key of nonNegative) {
+    const v = filled[key];
+    if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`StatusServer: option "${key}" must be a finite number >= 0, got ${v}`);
+  }
+  if (!(Number.isInteger(filled.eventHistory) && filled.eventHistory >= 0)) {
+    throw new RangeError(`StatusServer: option "eventHistory" must be an integer >= 0, got ${filled.eventHistory}`);
+  }
+  return filled;
+}
+
+type State = { readonly kind: 'idle' } | { readonly kind: 'listening'; readonly url: string } | { readonly kind: 'closed' };
+
+export class StatusServer {
+  private readonly options: Filled;
+  private readonly guard: TokenGuard;
+  private readonly metrics: StatusMetrics;
+  private readonly feed: LiveFeed;
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private state: State = { kind: 'idle' };
+
+  constructor(options: StatusServerOptions) {
+    this.options = fill(options);
+    this.guard = new TokenGuard(this.options.token);
+    this.metrics = new StatusMetrics(this.options.metrics);
+    this.feed = new LiveFeed({
+      source: this.options.source,
+      now: () => this.options.clock.now(),
+      pushIntervalMs: this.options.pushIntervalMs,
+      refreshIntervalMs: this.options.refreshIntervalMs,
+      pingIntervalMs: this.options.pingIntervalMs,
+      maxBufferedBytes: this.options.maxBufferedBytes,
+      eventHistory: this.options.eventHistory,
+      onError: this.options.onError,
+    });
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => this.fail(res, error));
+    });
+    this.server.headersTimeout = 10_000;
+    this.server.requestTimeout = 30_000;
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+    this.server.on('clientError', (_error, socket: Duplex) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+
+  /** The hook the supervisor feeds raw API-call and scan durations into (for the histograms). */
+  get recorder(): MetricsRecorder {
+    return this.metrics;
+  }
+
+  /** The bound base URL (ending in "/") once listening, else null. */
+  get url(): string | null {
+    return this.state.kind === 'listening' ? this.state.url : null;
+  }
+
+  /** Open TCP connections (HTTP keep-alive and WebSocket); 0 after close(). */
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  get liveClientCount(): number {
+    return this.feed.clientCount;
+  }
+
+  /** Listens and resolves to the bound base URL, e.g. "http://127.0.0.1:8787/". */
+  start(): Promise<string> {
+    if (this.state.kind !== 'idle') {
+      return Promise.reject(new Error(`StatusServer: start() called while ${this.state.kind}`));
+    }
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      this.server.once('error', onError);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', onError);
+        this.server.on('error', (error) => this.options.onError(error));
+        const address = this.server.address() as AddressInfo;
+        const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        const url = `http://${host}:${address.port}/`;
+        this.state = { kind: 'listening', url };
+        resolve(url);
+      });
+    });
+  }
+
+  /** Sends an event to every live page (and keeps it for pages that connect later). */
+  publishEvent(input: StatusEventInput): StatusEvent {
+    const event = normaliseStatusEvent(input, this.options.clock.now());
+    this.feed.publish(event);
+    return event;
+  }
+
+  /** Stops listening and destroys every socket (keep-alive and WebSocket). Idempotent. */
+  async close(): Promise<void> {
+    const wasListening = this.state.kind === 'listening';
+    this.state = { kind: 'closed' };
+    await this.feed.close();
+    if (!wasListening) return;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Every socket still in the set has not emitted 'close' yet (its listener removes it), so
+    // waiting for that event cannot hang, even for a socket already destroyed this tick.
+    const socketsClosed = [...this.sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())));
+    this.server.closeAllConnections();
+    for (const socket of this.sockets) socket.destroy();
+    await Promise.all([closed, ...socketsClosed]);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://status.invalid');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { Allow: 'GET, HEAD' });
+      return;
+    }
+    if (url.pathname === '/health') {
+      const report = this.options.source.getReport();
+      send(res, isReportHealthy(report) ? 200 : 503, 'application/json; charset=utf-8', `${JSON.stringify(report, null, 2)}\n`);
+      return;
+    }
+    if (!this.guard.allows(req.headers, url)) {
+      send(res, 401, 'application/json; charset=utf-8', '{"error":"unauthorized: a valid bearer token is required"}\n', {
+        'WWW-Authenticate': 'Bearer realm="status"',
+      });
+      return;
+    }
+    switch (url.pathname) {
+      case '/metrics': {
+        const text = await this.metrics.render(this.options.source.getReport());
+        send(res, 200, this.metrics.contentType, text);
+        return;
+      }
+      case '/':
+      case '/index.html': {
+        const nonce = randomBytes(16).toString('base64');
+        send(res, 200, 'text/html; charset=utf-8', renderDashboardPage({ nonce, title: this.options.title }), {
+          'Content-Security-Policy':
+            `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; ` +
+            "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+          'X-Frame-Options': 'DENY',
+        });
+        return;
+      }
+      case '/ws':
+        send(res, 426, 'text/plain; charset=utf-8', 'use a WebSocket\n', { Upgrade: 'websocket' });
+        return;
+      default:
+        send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+    }
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', (error) => this.options.onError(error));
+    const url = new URL(req.url ?? '/', 'http://status.invalid');
+    if (url.pathname !== '/ws') return refuseUpgrade(socket, 404, 'Not Found');
+    // Browsers let any site open a WebSocket to localhost; a foreign Origin is refused even without
+    // a token, so a page on the web can't read positions through the operator's browser.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !sameHost(origin, req.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden');
+    if (!this.guard.allows(req.headers, url)) return refuseUpgrade(socket, 401, 'Unauthorized');
+    this.feed.handleUpgrade(req, socket, head);
+  }
+
+  private fail(res: ServerResponse, error: unknown): void {
+    this.options.onError(error);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    send(res, 500, 'application/json; charset=utf-8', '{"error":"internal error"}\n');
+  }
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    // The page URL may carry ?token=; never send it on as a referrer.
+    'Referrer-Policy': 'no-referrer',
+    ...headers,
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,45 @@
+// What the status server reads. The server depends on this interface, not on HealthMonitor, so the
+// supervisor composes it (monitor + its position book) and tests pass a small fake.
+import type { HealthReport } from '../health/health-report.js';
+import type { EquityPoint } from '../health/equity-curve.js';
+
+export type { HealthReport } from '../health/health-report.js';
+export type { EquityPoint } from '../health/equity-curve.js';
+
+export interface Disposable {
+  dispose(): void;
+}
+
+/** One open position as the dashboard shows it (snake_case like the report it travels with). */
+export interface OpenPositionView {
+  readonly symbol: string;
+  readonly side: 'long' | 'short';
+  /** Contracts (lots). */
+  readonly size: number;
+  readonly entry_price: number;
+  /** Latest mark price, null before the first update. */
+  readonly mark_price: number | null;
+  readonly leverage: number;
+  /** USDT, null before the first mark. */
+  readonly unrealised_pnl: number | null;
+  /** ISO 8601. */
+  readonly opened_at: string;
+}
+
+export interface StatusSource {
+  /** A fresh report; called per request, per scrape and per push, so it should be cheap. */
+  getReport(): HealthReport;
+  /**
+   * Fires when something in the report changed (the payload is ignored: the server re-reads
+   * getReport(), throttled). Returns a disposable that unsubscribes.
+   */
+  onChange(listener: (change: unknown) => void): Disposable;
+  /** Oldest first. */
+  equityCurve(): readonly EquityPoint[];
+  openPositions(): readonly OpenPositionView[];
+}
+
+/** The verdict behind HTTP 200/503: only UNHEALTHY fails; DEGRADED still serves (and still trades). */
+export function isReportHealthy(report: HealthReport): boolean {
+  return report.overall_health.status !== 'UNHEALTHY';
+}
