@@ -232,6 +232,23 @@ export class HealthMonitor implements Disposable {
     this.version += 1;
   }
 
+  /**
+   * Several scans at once, for workers that report cumulative counters (see CounterDeltas): the
+   * batch's mean duration stands in for its last and max.
+   */
+  recordScans(count: number, totalDurationMs: number): void {
+    if (!(Number.isInteger(count) && count > 0)) return;
+    this.scans += count;
+    if (totalDurationMs >= 0 && totalDurationMs < Number.POSITIVE_INFINITY) {
+      const mean = totalDurationMs / count;
+      this.scanDurationSum += totalDurationMs;
+      this.scanDurationCount += count;
+      this.lastScanDuration = mean;
+      if (mean > this.maxScanDuration) this.maxScanDuration = mean;
+    }
+    this.version += 1;
+  }
+
   recordScanError(error: unknown, thread = 'scanner'): void {
     this.scanErrors += 1;
     this.pushDescribed(thread, describeError(error));
@@ -239,6 +256,13 @@ export class HealthMonitor implements Disposable {
 
   recordPositionUpdate(): void {
     this.positionUpdates += 1;
+    this.version += 1;
+  }
+
+  /** Several successful position refreshes at once (cumulative-counter workers). */
+  recordPositionUpdates(count: number): void {
+    if (!(Number.isInteger(count) && count > 0)) return;
+    this.positionUpdates += count;
     this.version += 1;
   }
 

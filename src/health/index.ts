@@ -1,4 +1,5 @@
 // The health area's public surface.
+export * from './counter-deltas.js';
 export * from './describe-error.js';
 export * from './equity-curve.js';
 export * from './error-ring.js';
