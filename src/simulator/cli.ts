@@ -1,0 +1,47 @@
+// Standalone simulator: `npm run sim`. Prints where it listens and which key to use (never the
+// secret), then runs until SIGINT/SIGTERM.
+import { formatFaultSpec } from './fault-spec.js';
+import { startSimulator } from './simulator.js';
+import { readSimulatorEnv } from './simulator-env.js';
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = readSimulatorEnv();
+  } catch (err) {
+    console.error(`simulator: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const sim = await startSimulator({
+    port: env.port,
+    apiKey: env.apiKey,
+    apiSecret: env.apiSecret,
+    apiPassphrase: env.apiPassphrase,
+    balance: env.balance,
+    seed: env.seed,
+    speed: env.speed,
+    faults: env.faults,
+  });
+  const faults = formatFaultSpec(env.faults) || 'none';
+  console.log(
+    `KuCoin Futures simulator listening on ${sim.url} (ws ${sim.wsUrl}) apiKey=${sim.credentials.apiKey} ` +
+      `passphrase=<SIM_API_PASSPHRASE> seed=${env.seed} speed=${env.speed} balance=${env.balance} USDT contracts=${sim.symbols.length} faults=${faults}`,
+  );
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`simulator: ${signal} received, closing`);
+    sim.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`simulator: close failed: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main();
