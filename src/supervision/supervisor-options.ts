@@ -1,0 +1,102 @@
+// Supervisor options: an all-optional interface, a defaults constant, and one validation pass at
+// construction whose errors name the field. Only supervisor/main.ts maps AppConfig onto this.
+export interface SupervisorLogger {
+  error(message: string, meta?: Record<string, unknown>): unknown;
+  warn(message: string, meta?: Record<string, unknown>): unknown;
+  info(message: string, meta?: Record<string, unknown>): unknown;
+  debug(message: string, meta?: Record<string, unknown>): unknown;
+}
+
+export interface SupervisorOptions {
+  readonly heartbeatIntervalMs?: number;
+  /** No heartbeat for this long (after the first one) = stalled. */
+  readonly stallTimeoutMs?: number;
+  /** Progress counter frozen this long while heartbeats arrive = stalled. */
+  readonly progressTimeoutMs?: number;
+  /** Time a fresh worker has to send its first heartbeat (module loading is slow on busy machines). */
+  readonly startTimeoutMs?: number;
+  /** How often stall detection runs. */
+  readonly checkIntervalMs?: number;
+  /** More restarts than this of one worker within `restartWindowMs` escalates. */
+  readonly maxRestarts?: number;
+  readonly restartWindowMs?: number;
+  /** Second restart's delay; doubles per further restart within the window, up to `backoffMaxMs`. */
+  readonly backoffInitialMs?: number;
+  readonly backoffMaxMs?: number;
+  /** Time workers get to finish their step after `shutdown` before they are terminated. */
+  readonly shutdownTimeoutMs?: number;
+  readonly metricsIntervalMs?: number;
+  /** Timeout of every RPC call between workers. */
+  readonly rpcTimeoutMs?: number;
+  readonly logger?: SupervisorLogger;
+  /** The console alert sink (`THREAD STALL ...` lines). Default: console.error. */
+  readonly alert?: (line: string) => void;
+  readonly clock?: () => number;
+}
+
+export interface ResolvedSupervisorOptions extends Required<Omit<SupervisorOptions, 'logger'>> {
+  readonly logger: SupervisorLogger;
+}
+
+const silentLogger: SupervisorLogger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+
+export const SUPERVISOR_DEFAULTS = {
+  heartbeatIntervalMs: 1000,
+  stallTimeoutMs: 3000,
+  progressTimeoutMs: 30_000,
+  startTimeoutMs: 15_000,
+  maxRestarts: 5,
+  restartWindowMs: 60_000,
+  backoffInitialMs: 100,
+  backoffMaxMs: 10_000,
+  shutdownTimeoutMs: 10_000,
+  metricsIntervalMs: 5000,
+  rpcTimeoutMs: 5000,
+} as const;
+
+export function resolveSupervisorOptions(options: SupervisorOptions = {}): ResolvedSupervisorOptions {
+  const o = { ...SUPERVISOR_DEFAULTS, ...stripUndefined(options) };
+  const positive = [
+    'heartbeatIntervalMs',
+    'stallTimeoutMs',
+    'progressTimeoutMs',
+    'startTimeoutMs',
+    'restartWindowMs',
+    'backoffInitialMs',
+    'backoffMaxMs',
+    'shutdownTimeoutMs',
+    'metricsIntervalMs',
+    'rpcTimeoutMs',
+  ] as const;
+  for (const key of positive) {
+    const v = o[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new RangeError(`${key} must be a positive number, got ${String(v)}`);
+  }
+  if (!Number.isInteger(o.maxRestarts) || o.maxRestarts < 0) {
+    throw new RangeError(`maxRestarts must be a non-negative integer, got ${String(o.maxRestarts)}`);
+  }
+  if (o.stallTimeoutMs <= o.heartbeatIntervalMs) {
+    throw new RangeError(`stallTimeoutMs (${o.stallTimeoutMs}) must exceed heartbeatIntervalMs (${o.heartbeatIntervalMs})`);
+  }
+  if (o.progressTimeoutMs <= o.heartbeatIntervalMs) {
+    throw new RangeError(`progressTimeoutMs (${o.progressTimeoutMs}) must exceed heartbeatIntervalMs (${o.heartbeatIntervalMs})`);
+  }
+  if (o.backoffMaxMs < o.backoffInitialMs) {
+    throw new RangeError(`backoffMaxMs (${o.backoffMaxMs}) must be at least backoffInitialMs (${o.backoffInitialMs})`);
+  }
+  const checkIntervalMs = options.checkIntervalMs ?? Math.max(10, Math.min(250, o.heartbeatIntervalMs / 4));
+  if (!(Number.isFinite(checkIntervalMs) && checkIntervalMs > 0)) {
+    throw new RangeError(`checkIntervalMs must be a positive number, got ${String(options.checkIntervalMs)}`);
+  }
+  return {
+    ...o,
+    checkIntervalMs,
+    logger: options.logger ?? silentLogger,
+    alert: options.alert ?? ((line: string) => console.error(line)),
+    clock: options.clock ?? Date.now,
+  };
+}
+
+function stripUndefined<T extends object>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

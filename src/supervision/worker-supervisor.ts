@@ -1,0 +1,328 @@
+// Runs the long-lived workers: spawns them, wires executor ports, detects stalls and crashes,
+// restarts with backoff inside a restart budget, escalates when the budget is exceeded, and stops
+// everything gracefully. Its events are the health monitor's view of the threads.
+import type { WorkerMessage } from '../protocol/messages.js';
+import { EventEmitter } from './event.js';
+import { wireExecutorClient } from './port-wiring.js';
+import { RestartPolicy } from './restart-policy.js';
+import { describeStall, detectStall, type StallVerdict } from './stall-detector.js';
+import type {
+  CrashEvent,
+  EscalationEvent,
+  FailureEvidence,
+  HeartbeatEvent,
+  ProtocolRejectEvent,
+  ReadyEvent,
+  RestartEvent,
+  StallEvent,
+  SupervisorResult,
+  WorkerErrorEvent,
+  WorkerMetricsEvent,
+  WorkerStatus,
+} from './supervisor-events.js';
+import { resolveSupervisorOptions, type ResolvedSupervisorOptions, type SupervisorOptions } from './supervisor-options.js';
+import { WorkerHandle, type WorkerHandleEvents } from './worker-handle.js';
+import { isLive, nextLifecycle, type LifecycleEvent, type WorkerLifecycle } from './worker-lifecycle.js';
+import type { WorkerSpec } from './worker-spec.js';
+
+interface Slot {
+  readonly spec: WorkerSpec;
+  handle: WorkerHandle;
+  lifecycle: WorkerLifecycle;
+  readonly policy: RestartPolicy;
+  restarts: number;
+  restartTimer: NodeJS.Timeout | undefined;
+  lastMetrics: WorkerMetricsEvent['metrics'] | undefined;
+  everReady: boolean;
+}
+
+export class WorkerSupervisor {
+  private readonly options: ResolvedSupervisorOptions;
+  private readonly slots = new Map<string, Slot>();
+  private checkTimer: NodeJS.Timeout | undefined;
+  private stopping: Promise<SupervisorResult> | undefined;
+  private resolveDone!: (r: SupervisorResult) => void;
+  private readyWaiters: (() => void)[] = [];
+
+  private readonly stallEmitter = new EventEmitter<StallEvent>();
+  private readonly crashEmitter = new EventEmitter<CrashEvent>();
+  private readonly restartEmitter = new EventEmitter<RestartEvent>();
+  private readonly readyEmitter = new EventEmitter<ReadyEvent>();
+  private readonly heartbeatEmitter = new EventEmitter<HeartbeatEvent>();
+  private readonly metricsEmitter = new EventEmitter<WorkerMetricsEvent>();
+  private readonly workerErrorEmitter = new EventEmitter<WorkerErrorEvent>();
+  private readonly escalationEmitter = new EventEmitter<EscalationEvent>();
+  private readonly rejectEmitter = new EventEmitter<ProtocolRejectEvent>();
+
+  readonly onStall = this.stallEmitter.on;
+  readonly onCrash = this.crashEmitter.on;
+  readonly onRestart = this.restartEmitter.on;
+  readonly onReady = this.readyEmitter.on;
+  readonly onHeartbeat = this.heartbeatEmitter.on;
+  readonly onMetrics = this.metricsEmitter.on;
+  readonly onWorkerError = this.workerErrorEmitter.on;
+  /** The restart budget was exceeded; a graceful stop with a non-zero exit code follows. */
+  readonly onEscalate = this.escalationEmitter.on;
+  readonly onProtocolReject = this.rejectEmitter.on;
+
+  /** Settles once the supervisor has stopped (requested or escalated). */
+  readonly done: Promise<SupervisorResult>;
+
+  constructor(
+    private readonly specs: readonly WorkerSpec[],
+    private readonly limiterBuffer: SharedArrayBuffer,
+    options: SupervisorOptions = {},
+  ) {
+    this.options = resolveSupervisorOptions(options);
+    const names = new Set<string>();
+    for (const spec of specs) {
+      if (names.has(spec.name)) throw new Error(`duplicate worker name '${spec.name}'`);
+      names.add(spec.name);
+    }
+    if (specs.filter((s) => s.role === 'executor').length > 1) throw new Error('at most one worker may have role executor');
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  /** Spawns every worker; resolves once each has completed the ready handshake. */
+  async start(): Promise<void> {
+    if (this.slots.size > 0) throw new Error('supervisor already started');
+    const now = this.options.clock();
+    // Executor first, so clients spawned after it are wired at once.
+    const ordered = [...this.specs].sort((a, b) => Number(b.role === 'executor') - Number(a.role === 'executor'));
+    for (const spec of ordered) {
+      const slot: Slot = {
+        spec,
+        handle: undefined as unknown as WorkerHandle,
+        lifecycle: { phase: 'starting', since: now, generation: 0 },
+        policy: new RestartPolicy({
+          maxRestarts: this.options.maxRestarts,
+          windowMs: this.options.restartWindowMs,
+          initialDelayMs: this.options.backoffInitialMs,
+          maxDelayMs: this.options.backoffMaxMs,
+        }),
+        restarts: 0,
+        restartTimer: undefined,
+        lastMetrics: undefined,
+        everReady: false,
+      };
+      this.slots.set(spec.name, slot);
+      this.spawn(slot, 0);
+    }
+    this.checkTimer = setInterval(() => this.checkStalls(), this.options.checkIntervalMs);
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (this.stopping || [...this.slots.values()].every((s) => s.everReady)) resolve();
+        else this.readyWaiters.push(check);
+      };
+      check();
+    });
+  }
+
+  status(): WorkerStatus[] {
+    return [...this.slots.values()].map((s) => ({
+      name: s.spec.name,
+      phase: s.lifecycle.phase,
+      generation: s.handle.generation,
+      restarts: s.restarts,
+      lastHeartbeatAt: s.handle.hasHeartbeat ? s.handle.lastHeartbeatAt : null,
+      progress: s.handle.progress,
+      rejectedMessages: s.handle.rejectedMessages,
+      lastMetrics: s.lastMetrics,
+    }));
+  }
+
+  /** Graceful stop: `shutdown` to every worker, wait up to the shutdown timeout, then terminate. */
+  stop(reason: string, exitCode = 0): Promise<SupervisorResult> {
+    this.stopping ??= this.doStop(reason, exitCode);
+    return this.stopping;
+  }
+
+  private async doStop(reason: string, exitCode: number): Promise<SupervisorResult> {
+    const { logger } = this.options;
+    if (this.checkTimer) clearInterval(this.checkTimer);
+    logger.info('stopping workers', { reason, shutdownTimeoutMs: this.options.shutdownTimeoutMs });
+    const live: WorkerHandle[] = [];
+    for (const slot of this.slots.values()) {
+      if (slot.restartTimer) clearTimeout(slot.restartTimer);
+      this.transition(slot, { type: 'stop-requested' });
+      if (!slot.handle.isExited) {
+        live.push(slot.handle);
+        slot.handle.post({ type: 'shutdown', reason });
+      } else {
+        this.transition(slot, { type: 'exited', exitCode: slot.handle.exitCode });
+      }
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.options.shutdownTimeoutMs)));
+    await Promise.race([Promise.all(live.map((h) => h.exited)), timedOut]);
+    clearTimeout(timer);
+    const terminated = live.filter((h) => !h.isExited).map((h) => h.name);
+    if (terminated.length > 0) logger.warn('terminating workers that did not stop in time', { workers: terminated });
+    await Promise.all(live.map((h) => h.terminate()));
+    const result: SupervisorResult = { reason, exitCode, terminated };
+    logger.info('all workers stopped', { ...result });
+    for (const wake of this.readyWaiters.splice(0)) wake();
+    this.resolveDone(result);
+    return result;
+  }
+
+  private spawn(slot: Slot, generation: number): void {
+    const { spec } = slot;
+    const events: WorkerHandleEvents = {
+      message: (h, m) => this.onWorkerMessage(slot, h, m),
+      rejected: (h, problem, description) => {
+        this.options.logger.warn('rejected a malformed message from a worker', { worker: h.name, problem, description, count: h.rejectedMessages });
+        this.rejectEmitter.emit({ worker: h.name, problem, description, count: h.rejectedMessages });
+      },
+      error: (h, err) => this.options.logger.debug('worker error event', { worker: h.name, error: err.message }),
+      exit: (h, code) => this.onWorkerExit(slot, h, code),
+    };
+    const handle = new WorkerHandle(spec, generation, this.options.clock, events);
+    slot.handle = handle;
+    handle.post({
+      type: 'init',
+      worker: spec.name,
+      generation,
+      limiterBuffer: this.limiterBuffer,
+      config: {
+        heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+        metricsIntervalMs: this.options.metricsIntervalMs,
+        rpcTimeoutMs: this.options.rpcTimeoutMs,
+        stallInject: generation === 0 && spec.stallInject ? { ...spec.stallInject } : null,
+        settings: { ...(spec.settings ?? {}) },
+      },
+    });
+    this.wire(slot);
+  }
+
+  private wire(slot: Slot): void {
+    if (slot.spec.role === 'executor') {
+      for (const other of this.slots.values()) {
+        if (other.spec.role === 'client' && isLive(other.lifecycle)) wireExecutorClient(slot.handle, other.handle);
+      }
+    } else if (slot.spec.role === 'client') {
+      const executor = [...this.slots.values()].find((s) => s.spec.role === 'executor');
+      if (executor && isLive(executor.lifecycle)) wireExecutorClient(executor.handle, slot.handle);
+    }
+  }
+
+  private onWorkerMessage(slot: Slot, handle: WorkerHandle, msg: WorkerMessage): void {
+    if (slot.handle !== handle) return; // a late message from a replaced incarnation
+    const { logger } = this.options;
+    const worker = handle.name;
+    const now = this.options.clock();
+    switch (msg.type) {
+      case 'ready':
+        this.transition(slot, { type: 'ready' });
+        slot.everReady = true;
+        logger.info(`${worker} reported in`, { worker, generation: msg.generation, threadId: msg.threadId });
+        this.readyEmitter.emit({ worker, generation: msg.generation, threadId: msg.threadId, at: now });
+        for (const wake of this.readyWaiters.splice(0)) wake();
+        return;
+      case 'heartbeat':
+        logger.debug(`${worker} heartbeat`, { worker, progress: msg.progress });
+        this.heartbeatEmitter.emit({ worker, generation: handle.generation, progress: msg.progress, at: now });
+        return;
+      case 'metrics':
+        slot.lastMetrics = msg;
+        this.metricsEmitter.emit({ worker, generation: handle.generation, metrics: msg });
+        return;
+      case 'error':
+        if (msg.fatal) handle.lastError = Object.assign(new Error(msg.error.message), { name: msg.error.name });
+        logger.error(`${worker} reported an error`, { worker, error: msg.error, fatal: msg.fatal });
+        this.workerErrorEmitter.emit({ worker, error: msg.error, fatal: msg.fatal, at: msg.at });
+        return;
+      case 'log':
+        logger[msg.level](msg.message, { worker, ...(msg.meta ?? {}) });
+        return;
+      case 'shutdown-complete':
+        logger.info(`${worker} shut down`, { worker, progress: msg.progress });
+        return;
+      default: {
+        const never: never = msg;
+        return never;
+      }
+    }
+  }
+
+  private onWorkerExit(slot: Slot, handle: WorkerHandle, code: number): void {
+    if (slot.handle !== handle) return; // a replaced incarnation we terminated ourselves
+    if (slot.lifecycle.phase === 'stopping') {
+      this.transition(slot, { type: 'exited', exitCode: code });
+      return;
+    }
+    if (!isLive(slot.lifecycle)) return; // already handling a stall of this incarnation
+    const reason = handle.lastError
+      ? `${handle.lastError.name}: ${handle.lastError.message} (exit code ${code})`
+      : `exited unexpectedly with code ${code}`;
+    void this.handleFailure(slot, { kind: 'crash', reason, exitCode: code });
+  }
+
+  private checkStalls(): void {
+    const now = this.options.clock();
+    for (const slot of this.slots.values()) {
+      if (!isLive(slot.lifecycle) || slot.handle.isExited) continue;
+      const h = slot.handle;
+      const verdict = detectStall(
+        { now, lastHeartbeatAt: h.lastHeartbeatAt, hasHeartbeat: h.hasHeartbeat, lastProgressAt: h.lastProgressAt, progress: h.progress },
+        this.options,
+      );
+      if (verdict) void this.handleFailure(slot, { kind: 'stall', verdict });
+    }
+  }
+
+  private evidence(slot: Slot): FailureEvidence {
+    const h = slot.handle;
+    return {
+      lastHeartbeatAgeMs: h.hasHeartbeat ? this.options.clock() - h.lastHeartbeatAt : null,
+      progress: h.progress,
+      eventLoopUtilization: h.eluSinceLastHeartbeat() ?? null,
+      generation: h.generation,
+      restartCount: slot.restarts,
+    };
+  }
+
+  private async handleFailure(
+    slot: Slot,
+    failure: { kind: 'stall'; verdict: StallVerdict } | { kind: 'crash'; reason: string; exitCode: number },
+  ): Promise<void> {
+    const { logger, alert } = this.options;
+    const worker = slot.spec.name;
+    const now = this.options.clock();
+    const evidence = this.evidence(slot);
+    const detail = failure.kind === 'stall' ? describeStall(failure.verdict) : failure.reason;
+    alert(`THREAD ${failure.kind === 'stall' ? 'STALL' : 'CRASH'} ${worker}: ${detail}`);
+    if (failure.kind === 'stall') {
+      this.transition(slot, { type: 'stalled', verdict: failure.verdict });
+      this.stallEmitter.emit({ worker, verdict: failure.verdict, evidence, at: now });
+    } else {
+      this.transition(slot, { type: 'crashed', reason: failure.reason });
+      this.crashEmitter.emit({ worker, reason: failure.reason, exitCode: failure.exitCode, evidence, at: now });
+    }
+    const decision = slot.policy.next(now);
+    await slot.handle.terminate();
+    if (this.stopping) return;
+    if (decision.verdict === 'give-up') {
+      const windowS = this.options.restartWindowMs / 1000;
+      logger.error('restart budget exceeded; stopping', { worker, reason: failure.kind, detail, evidence, failuresInWindow: decision.inWindow, restartWindowS: windowS });
+      alert(`THREAD ESCALATE ${worker}: ${decision.inWindow} failures within ${windowS} s exceeds MAX_RESTARTS=${this.options.maxRestarts}; stopping`);
+      this.escalationEmitter.emit({ worker, failuresInWindow: decision.inWindow, windowMs: this.options.restartWindowMs, at: now });
+      void this.stop(`restart budget exceeded by ${worker}`, 1);
+      return;
+    }
+    slot.restarts++;
+    logger.warn('worker restart', { worker, reason: failure.kind, detail, evidence, restartCount: slot.restarts, inWindow: decision.inWindow, delayMs: decision.delayMs });
+    this.transition(slot, { type: 'restart-scheduled', delayMs: decision.delayMs });
+    this.restartEmitter.emit({ worker, reason: failure.kind, restartCount: slot.restarts, inWindow: decision.inWindow, delayMs: decision.delayMs, at: now });
+    slot.restartTimer = setTimeout(() => {
+      slot.restartTimer = undefined;
+      if (this.stopping) return;
+      this.transition(slot, { type: 'spawned' });
+      this.spawn(slot, slot.handle.generation + 1);
+    }, decision.delayMs);
+  }
+
+  private transition(slot: Slot, event: LifecycleEvent): void {
+    slot.lifecycle = nextLifecycle(slot.lifecycle, event, this.options.clock());
+  }
+}

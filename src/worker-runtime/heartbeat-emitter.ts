@@ -1,0 +1,40 @@
+// Posts `heartbeat` every interval. The timer proves the event loop turns; the progress counter,
+// advanced only by the main loop after each completed step, proves the worker actually works.
+import type { PostWorkerMessage } from './message-sink.js';
+
+export class HeartbeatEmitter {
+  private counter = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly post: PostWorkerMessage,
+    private readonly intervalMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (!(intervalMs > 0)) throw new RangeError(`heartbeatIntervalMs must be positive, got ${intervalMs}`);
+  }
+
+  get progress(): number {
+    return this.counter;
+  }
+
+  /** Called by the main loop only, once per completed step. */
+  advance(): void {
+    this.counter++;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.beat();
+    this.timer = setInterval(() => this.beat(), this.intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private beat(): void {
+    this.post({ type: 'heartbeat', progress: this.counter, at: this.now() });
+  }
+}

@@ -1,0 +1,61 @@
+// Collects a worker's counters, gauges and exchange call records and posts them in one `metrics`
+// message per interval (same port as the heartbeats), so the health monitor sees every thread.
+import type { CallRecord } from '../exchange/request-gate.js';
+import type { PostWorkerMessage } from './message-sink.js';
+
+/** What loops record into; the sender batches it. */
+export interface MetricsSink {
+  count(name: string, by?: number): void;
+  gauge(name: string, value: number): void;
+  call(record: CallRecord): void;
+}
+
+/** Calls kept between two sends; beyond this the oldest are dropped (and counted). */
+const MAX_PENDING_CALLS = 5000;
+
+export class MetricsSender implements MetricsSink {
+  private readonly counters: Record<string, number> = {};
+  private readonly gauges: Record<string, number> = {};
+  private calls: CallRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly post: PostWorkerMessage,
+    private readonly intervalMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (!(intervalMs > 0)) throw new RangeError(`metricsIntervalMs must be positive, got ${intervalMs}`);
+  }
+
+  count(name: string, by = 1): void {
+    if (Number.isFinite(by)) this.counters[name] = (this.counters[name] ?? 0) + by;
+  }
+
+  gauge(name: string, value: number): void {
+    if (Number.isFinite(value)) this.gauges[name] = value;
+  }
+
+  call(record: CallRecord): void {
+    if (this.calls.length >= MAX_PENDING_CALLS) {
+      this.calls.shift();
+      this.count('callRecordsDropped');
+    }
+    this.calls.push(record);
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => this.flush(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  flush(): void {
+    const calls = this.calls;
+    this.calls = [];
+    this.post({ type: 'metrics', at: this.now(), counters: { ...this.counters }, gauges: { ...this.gauges }, calls });
+  }
+}

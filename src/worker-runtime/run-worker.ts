@@ -1,0 +1,161 @@
+// The worker side of the supervisor protocol, shared by every long-lived worker entry: wait for
+// `init`, attach the shared limiter, start heartbeats and metrics, wire executor ports, run the loop,
+// and on `shutdown` let the current step finish, flush, say `shutdown-complete` and exit.
+import { isMainThread, parentPort, threadId, type MessagePort } from 'node:worker_threads';
+import { describeRaw, parseSupervisorMessage, type InitMessage, type WorkerMessage, type WorkerRuntimeConfig } from '../protocol/messages.js';
+import { toWireError } from '../protocol/wire-error.js';
+import type { RequestGate } from '../exchange/request-gate.js';
+import { SharedRateLimiter } from '../resilience/shared-rate-limiter.js';
+import { ExecutorLink, type ExecutorClient } from './executor-link.js';
+import { ExecutorServer } from './executor-server.js';
+import { HeartbeatEmitter } from './heartbeat-emitter.js';
+import { MetricsSender, type MetricsSink } from './metrics-sender.js';
+import { armStallInject } from './stall-inject.js';
+import { createWorkerLog, type WorkerLog } from './worker-log.js';
+import { runWorkerLoop, type WorkerLoop } from './worker-loop.js';
+
+export interface WorkerContext<TExecutor> {
+  readonly name: string;
+  /** 0 for the first spawn, +1 per restart. */
+  readonly generation: number;
+  readonly config: WorkerRuntimeConfig;
+  /** Loop-specific settings from the supervisor's config. */
+  readonly settings: WorkerRuntimeConfig['settings'];
+  /** The shared rate limiter: every exchange call goes through it. */
+  readonly gate: RequestGate;
+  readonly limiter: SharedRateLimiter;
+  readonly metrics: MetricsSink;
+  readonly log: WorkerLog;
+  /** RPC to the order executor (calls time out and reject with PeerGoneError if it goes away). */
+  readonly executor: ExecutorClient<TExecutor>;
+  /** Aborted when the supervisor asks the worker to shut down. */
+  readonly shutdownSignal: AbortSignal;
+}
+
+export interface WorkerEntry<TExecutor> {
+  /** Only for the executor: the API object served to peers on every `serve-port`. */
+  serve?(ctx: WorkerContext<TExecutor>): object;
+  /** Builds the main loop (may do async setup, e.g. starting a piscina pool). */
+  createLoop(ctx: WorkerContext<TExecutor>): WorkerLoop | Promise<WorkerLoop>;
+}
+
+/** Runs `entry` as this worker thread's program. Call once from the worker's entry file. */
+export function runWorker<TExecutor>(entry: WorkerEntry<TExecutor>): void {
+  if (isMainThread || !parentPort) throw new Error('runWorker must be called inside a worker thread');
+  const port = parentPort;
+  const post = (message: WorkerMessage): void => port.postMessage(message);
+  const log = createWorkerLog(post);
+  let running: Running<TExecutor> | undefined;
+  let rejected = 0;
+
+  port.on('message', (raw: unknown) => {
+    const parsed = parseSupervisorMessage(raw);
+    if (!parsed.ok) {
+      rejected++;
+      running?.metrics.count('protocolRejected');
+      log.warn(`ignored a malformed message from the supervisor (${describeRaw(raw)})`, { problem: parsed.problem, rejected });
+      return;
+    }
+    const msg = parsed.message;
+    switch (msg.type) {
+      case 'init':
+        if (running) {
+          log.warn('ignored a second init');
+          return;
+        }
+        running = start(entry, msg, post, log);
+        return;
+      case 'executor-port':
+        if (!running) return closeStray(msg.port, 'executor-port before init');
+        running.link.connect(msg.port, msg.generation);
+        return;
+      case 'serve-port':
+        if (!running?.server) return closeStray(msg.port, 'serve-port to a worker that serves nothing');
+        running.server.serve(msg.peer, msg.port);
+        return;
+      case 'shutdown':
+        if (!running) process.exit(0);
+        running.controller.abort(new Error(`shutdown: ${msg.reason}`));
+        return;
+      default: {
+        const never: never = msg;
+        return never;
+      }
+    }
+  });
+
+  function closeStray(stray: MessagePort, why: string): void {
+    stray.close();
+    log.warn(`closed a stray port: ${why}`);
+  }
+}
+
+interface Running<T> {
+  readonly controller: AbortController;
+  readonly link: ExecutorLink<T>;
+  readonly server: ExecutorServer | undefined;
+  readonly metrics: MetricsSender;
+}
+
+function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMessage) => void, log: WorkerLog): Running<T> {
+  const { config } = init;
+  const limiter = SharedRateLimiter.attach(init.limiterBuffer);
+  const heartbeat = new HeartbeatEmitter(post, config.heartbeatIntervalMs);
+  const metrics = new MetricsSender(post, config.metricsIntervalMs);
+  const link = new ExecutorLink<T>(config.rpcTimeoutMs);
+  const controller = new AbortController();
+  const ctx: WorkerContext<T> = {
+    name: init.worker,
+    generation: init.generation,
+    config,
+    settings: config.settings,
+    gate: limiter,
+    limiter,
+    metrics,
+    log,
+    executor: link,
+    shutdownSignal: controller.signal,
+  };
+  const server = entry.serve ? new ExecutorServer(entry.serve(ctx)) : undefined;
+  const disarm = config.stallInject
+    ? armStallInject(config.stallInject, () => log.warn(`STALL_INJECT: busy-looping for ${config.stallInject?.busyMs} ms`))
+    : () => undefined;
+
+  const stopAll = (): void => {
+    disarm();
+    heartbeat.stop();
+    metrics.stop();
+    link.close();
+    server?.close();
+  };
+
+  const main = async (): Promise<void> => {
+    heartbeat.start();
+    metrics.start();
+    post({ type: 'ready', worker: init.worker, generation: init.generation, threadId });
+    const loop = await entry.createLoop(ctx);
+    try {
+      await runWorkerLoop(loop, { signal: controller.signal, onStepDone: () => heartbeat.advance() });
+    } finally {
+      await loop.close?.();
+    }
+  };
+
+  main().then(
+    () => {
+      metrics.flush();
+      stopAll();
+      post({ type: 'shutdown-complete', progress: heartbeat.progress });
+      process.exit(0);
+    },
+    (err: unknown) => {
+      stopAll();
+      post({ type: 'error', error: toWireError(err), fatal: true, at: Date.now() });
+      // Rethrown outside the promise chain: the thread dies with it and the supervisor sees a crash.
+      setImmediate(() => {
+        throw err;
+      });
+    },
+  );
+  return { controller, link, server, metrics };
+}

@@ -1,0 +1,20 @@
+// STALL_INJECT: a deliberate fault for demos and deployment checks. The worker's event loop is
+// blocked by a busy loop, exactly as a runaway computation would: no heartbeats, no messages,
+// only `worker.terminate()` stops it.
+export interface StallInjectPlan {
+  readonly afterMs: number;
+  readonly busyMs: number;
+}
+
+/** Arms the one-shot stall; returns a disarm function (used at shutdown). */
+export function armStallInject(plan: StallInjectPlan, onStart?: () => void): () => void {
+  const timer = setTimeout(() => {
+    onStart?.();
+    const until = performance.now() + plan.busyMs;
+    while (performance.now() < until) {
+      // Spin on purpose: this is the fault being injected.
+    }
+  }, plan.afterMs);
+  timer.unref();
+  return () => clearTimeout(timer);
+}
