@@ -2,7 +2,7 @@
 // tests never collide). Counters and gauges mirror the health report, read lazily at scrape time;
 // histograms are fed by the MetricsRecorder hook because the report only has averages.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { HealthReport } from '../health/health-report.js';
+import { type HealthReport, round } from '../health/health-report.js';
 import { type ApiCallSample, type MetricsRecorder, apiCallOutcome } from './metrics-recorder.js';
 import { isReportHealthy } from './status-source.js';
 
@@ -44,7 +44,7 @@ export class StatusMetrics implements MetricsRecorder {
   private readonly threadRestartsTotal: Counter<'thread'>;
 
   private readonly openPositions: Gauge;
-  private readonly equity: Gauge;
+  private readonly equity: Gauge<'currency'>;
   private readonly totalPnl: Gauge;
   private readonly winRate: Gauge;
   private readonly apiSuccessRate: Gauge;
@@ -96,7 +96,14 @@ export class StatusMetrics implements MetricsRecorder {
     });
 
     this.openPositions = new Gauge({ name: n('open_positions'), help: 'Positions open now', registers });
-    this.equity = new Gauge({ name: n('equity_usdt'), help: 'Latest account equity in USDT (absent before the first reading)', registers });
+    // Labelled on purpose: prom-client always prints an unlabelled gauge (0 after reset), and an
+    // equity of 0 before the first reading would read as a wiped account.
+    this.equity = new Gauge({
+      name: n('equity'),
+      help: 'Latest account equity (absent before the first reading)',
+      labelNames: ['currency'],
+      registers,
+    });
     this.totalPnl = new Gauge({ name: n('realised_pnl_usdt'), help: 'Realised PnL since start in USDT', registers });
     this.winRate = new Gauge({ name: n('win_ratio'), help: 'Wins / (wins + losses), 0..1', registers });
     this.apiSuccessRate = new Gauge({ name: n('api_success_ratio'), help: 'Successful API calls / all calls since start, 0..1', registers });
@@ -180,10 +187,10 @@ export class StatusMetrics implements MetricsRecorder {
 
     this.openPositions.set(positions.open);
     this.equity.reset();
-    if (positions.equity !== null && Number.isFinite(positions.equity)) this.equity.set(positions.equity);
+    if (positions.equity !== null && Number.isFinite(positions.equity)) this.equity.set({ currency: 'USDT' }, positions.equity);
     this.totalPnl.set(positions.total_pnl);
-    this.winRate.set(positions.win_rate / 100);
-    this.apiSuccessRate.set(api.success_rate / 100);
+    this.winRate.set(round(positions.win_rate / 100, 6));
+    this.apiSuccessRate.set(round(api.success_rate / 100, 6));
     this.apiCallsPerMinute.set(api.calls_per_minute);
     this.uptime.set(report.uptime.seconds);
     this.healthy.set(isReportHealthy(report) ? 1 : 0);
