@@ -1,6 +1,7 @@
 // The one configuration schema: every setting the bot reads, its env name, default and allowed values.
 // `.env.example` is rendered from this table and a test fails if the committed file ever disagrees.
 import { numberIn, oneOf, optionalUrl, parsedBy, text, type ValueFormat } from '../src/config/config-formats.js';
+import { parseFaultSpec } from '../src/simulator/fault-spec.js';
 import { parseStallInject } from '../src/config/stall-inject.js';
 
 export interface SettingSpec<T> {
@@ -90,9 +91,7 @@ export const CONFIG_SCHEMA = {
   simSpeed: s('Paper-trading simulator', 'SIM_SPEED', 1, numberIn(0, 10_000, { minExclusive: true }),
     'simulated time runs this many times faster than real time'),
   simFaults: s('Paper-trading simulator', 'SIM_FAULTS', '',
-    // TODO(lead): validate with the simulator's own parseFaultSpec once it lands.
-    text({ pattern: /^$|^[a-z0-9]+=[0-9.]+(:[0-9.]+)?(,[a-z0-9]+=[0-9.]+(:[0-9.]+)?)*$/,
-      allowed: 'empty, or comma-separated fault=rate[:param] (latency, 5xx, 429, hang, malformed, wsdrop)' }),
+    parsedBy('empty, or comma-separated fault=rate[:param] (latency, 5xx, 429, hang, malformed, wsdrop)', parseFaultSpec),
     'injected faults, e.g. latency=0.2:150,5xx=0.05'),
 } as const;
 
