@@ -65,7 +65,9 @@ export function createSdkRest(options: SdkRestOptions): SdkRest {
     .setTimeout(options.timeoutMs)
     .setKeepAlive(true)
     .setMaxRetries(0)
-    .addInterceptor(stampingInterceptor({ ...options, baseUrl }))
+    // Not addInterceptor(): the builder shallow-copies the SDK defaults, so addInterceptor pushes into
+    // the SDK's shared default array and every later client would run every earlier client's hook.
+    .setInterceptors([stampingInterceptor({ ...options, baseUrl })])
     .build();
   const builder = new sdk.ClientOptionBuilder().setFuturesEndpoint(baseUrl).setTransportOption(transport);
   if (options.credentials) {
