@@ -120,7 +120,7 @@ export class MarketData {
     if ((last - first) / g + 1 > limit) first = last - (limit - 1) * g;
     const rows: KlineRow[] = [];
     for (let t0 = first; t0 <= last; t0 += g) {
-      const t1 = Math.min(t0 + g, now + 1);
+      const t1 = Math.min(t0 + g, now);
       const c = this.paths.candle(symbol, t0, t1, t0 + g <= now);
       rows.push([t0, this.px(spec, c.open), this.px(spec, c.high), this.px(spec, c.low), this.px(spec, c.close), c.volume]);
     }

@@ -113,7 +113,7 @@ export class PricePaths {
     this.pushOverride(symbol, { fromMs: t, factor: prev?.factor ?? 1, pin: price });
   }
 
-  /** OHLCV over [t0, t1), sampled finely enough that short candles see their intra-candle swings. */
+  /** OHLCV over [t0, t1] (close = price at t1), sampled finely enough that short candles see their intra-candle swings. */
   candle(symbol: string, t0: number, t1: number, cacheable: boolean): Candle {
     const key = `${symbol}|${t0}|${t1}`;
     if (cacheable) {
@@ -121,7 +121,11 @@ export class PricePaths {
       if (hit) return hit;
     }
     const p = this.get(symbol);
-    const span = Math.max(1, t1 - t0);
+    if (t1 <= t0) {
+      const px = this.price(symbol, t0);
+      return { open: px, high: px, low: px, close: px, volume: 0 };
+    }
+    const span = t1 - t0;
     const segments = Math.max(1, Math.min(120, Math.ceil(span / (10 * SECOND))));
     const open = this.price(symbol, t0);
     let high = open;
@@ -130,8 +134,8 @@ export class PricePaths {
     let activity = 0;
     for (let i = 1; i <= segments; i++) {
       const t = t0 + (span * i) / segments;
-      // The close is the last instant inside the candle: the next candle opens at t1.
-      const px = this.price(symbol, i === segments ? t1 - 1 : t);
+      // The close is the price at t1, which is also the next candle's open.
+      const px = this.price(symbol, t);
       if (px > high) high = px;
       if (px < low) low = px;
       close = px;
