@@ -169,6 +169,9 @@ export class TradeStore {
       if (position.status === 'closed') {
         throw new Error(`position ${position.id} is closed but has no trade; refusing to invent one`);
       }
+      if (input.size !== null && input.size > position.size) {
+        throw new StoreInputError('size', `${input.size} exceeds the position's size ${position.size}`);
+      }
       const trade = this.insertStmt.get({
         position_id: position.id,
         symbol: position.symbol,

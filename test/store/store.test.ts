@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { expect } from 'chai';
 import type { Store } from '../../src/store/index.js';
 import { ManualClock, T0, TempStores } from './temp-store.js';
@@ -40,6 +41,13 @@ describe('store: façade', () => {
     expect(store.intents.get('exit-1')?.state).to.equal('sent');
     expect(store.positions.get(id)?.status).to.equal('open');
     expect(store.realisedPnlTotal()).to.equal(0);
+  });
+
+  it('checkpoints the WAL into the main file on request', () => {
+    exitFlow();
+    store.checkpoint();
+    expect(fs.statSync(`${temp.file}-wal`).size).to.equal(0);
+    expect(store.intents.get('exit-1')?.state).to.equal('sent');
   });
 
   it('closes idempotently', () => {

@@ -73,6 +73,14 @@ describe('store: closed trades', () => {
     expect(store.trades.stats()).to.deep.equal({ trades: 10, wins: 10, losses: 0, realisedPnl: 90, fees: 10, funding: 0 });
   });
 
+  it('refuses a close larger than the position', () => {
+    const p = openLong();
+    expect(() => store.trades.recordClose({ positionId: p.id, exitPrice: 1, realisedPnl: 0, fees: 0, size: 3, reason: 'manual' })).to.throw(
+      /size 3 exceeds the position's size 2/,
+    );
+    expect(store.positions.get(p.id)?.status).to.equal('open');
+  });
+
   it('refuses to close a position that does not exist', () => {
     let caught: unknown;
     try {
