@@ -29,7 +29,7 @@ header h1 { font-size: 18px; margin: 0 12px 0 0; font-weight: 600; }
 .spacer { flex: 1; }
 .muted { color: var(--muted); }
 main { padding: 20px 24px 32px; display: grid; gap: 16px; grid-template-columns: repeat(12, 1fr); max-width: 1400px; margin: 0 auto; }
-.card { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; min-width: 0; }
+.card { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; min-width: 0; overflow-x: auto; }
 .card h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .08em; color: var(--muted); margin: 0 0 10px; font-weight: 600; }
 .span-12 { grid-column: span 12; } .span-8 { grid-column: span 8; } .span-6 { grid-column: span 6; } .span-4 { grid-column: span 4; }
 @media (max-width: 900px) { .span-8, .span-6, .span-4 { grid-column: span 12; } }
@@ -49,7 +49,8 @@ main { padding: 20px 24px 32px; display: grid; gap: 16px; grid-template-columns:
 .chart .empty { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; color: var(--muted); }
 .chart-foot { display: flex; justify-content: space-between; font-size: 11px; color: var(--muted); margin-top: 6px; }
 table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
-th { text-align: left; font-size: 12px; color: var(--muted); font-weight: 600; padding: 6px 8px; border-bottom: 1px solid var(--line); }
+th { text-align: left; font-size: 12px; color: var(--muted); font-weight: 600; padding: 6px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
+th:first-child, td:first-child { padding-left: 0; } th:last-child, td:last-child { padding-right: 0; }
 td { padding: 7px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
 td.num, th.num { text-align: right; }
 tr:last-child td { border-bottom: none; }
@@ -63,7 +64,8 @@ ul.feed li:last-child { border-bottom: none; }
 ul.feed .time { color: var(--muted); font-size: 12px; font-variant-numeric: tabular-nums; }
 ul.feed .what { font-size: 12px; color: var(--muted); }
 ul.feed .msg { word-break: break-word; }
-ul.feed li.critical .msg { color: var(--bad); } ul.feed li.warning .msg { color: var(--warn); }
+ul.feed li.critical .what, ul.feed li.error .what { color: var(--bad); } ul.feed li.warning .what { color: var(--warn); }
+ul.feed li.critical .msg { color: #ffb4ae; }
 ul.feed .empty { display: block; color: var(--muted); text-align: center; padding: 16px 0; border: none; }
 footer { text-align: center; color: var(--muted); font-size: 12px; padding: 0 0 20px; }
 `;
@@ -77,6 +79,7 @@ export function renderDashboardPage(options: DashboardPageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${title} — status</title>
 <style nonce="${nonce}">${STYLE}</style>
 </head>
@@ -93,8 +96,8 @@ export function renderDashboardPage(options: DashboardPageOptions): string {
 <main>
   <section class="card span-12">
     <div class="stats">
-      <div class="stat"><div class="label">Equity</div><div class="value" id="equity-value">–</div><div class="sub" id="equity-change"></div></div>
-      <div class="stat"><div class="label">Realised PnL</div><div class="value" id="pnl-value">–</div><div class="sub" id="pnl-sub"></div></div>
+      <div class="stat"><div class="label">Equity (USDT)</div><div class="value" id="equity-value">–</div><div class="sub" id="equity-change"></div></div>
+      <div class="stat"><div class="label">Realised PnL (USDT)</div><div class="value" id="pnl-value">–</div><div class="sub" id="pnl-sub"></div></div>
       <div class="stat"><div class="label">Open positions</div><div class="value" id="open-value">–</div><div class="sub" id="open-sub"></div></div>
       <div class="stat"><div class="label">Win rate</div><div class="value" id="winrate-value">–</div><div class="sub" id="winrate-sub"></div></div>
       <div class="stat"><div class="label">API success</div><div class="value" id="api-value">–</div><div class="sub" id="api-sub"></div></div>

@@ -69,7 +69,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     var change = $('equity-change');
     if (equity.length > 1) {
       var first = equity[0].equity, delta = equity[equity.length - 1].equity - first;
-      change.textContent = signed(delta) + (first !== 0 ? ' (' + (delta / first * 100).toFixed(2) + '%)' : '') + ' over the curve';
+      change.textContent = signed(delta) + (first !== 0 ? ' (' + (delta >= 0 ? '+' : '') + (delta / first * 100).toFixed(2) + '%)' : '');
       change.className = 'sub ' + signClass(delta);
     } else { change.textContent = ''; }
     var pnl = $('pnl-value');
@@ -82,7 +82,8 @@ export const DASHBOARD_SCRIPT = String.raw`
     var api = $('api-value');
     api.textContent = a.success_rate.toFixed(2) + '%';
     api.className = 'value ' + (a.success_rate >= 99 ? 'pos' : (a.success_rate < 90 ? 'neg' : ''));
-    setText('api-sub', a.total_calls + ' calls · ' + a.calls_per_minute + '/min · ' + a.rate_limited_calls + ' rate-limited');
+    setText('api-sub', a.calls_per_minute + '/min · ' + a.rate_limited_calls + ' rate-limited');
+    $('api-sub').title = a.total_calls + ' calls since start, ' + a.failed_calls + ' failed';
     setText('scans-value', String(perf.scans_completed));
     setText('scans-sub', perf.scan_errors + ' errors · avg ' + perf.avg_scan_duration_ms.toFixed(0) + ' ms');
   }
@@ -176,7 +177,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     var list = $('errors-list');
     list.textContent = '';
     if (errors.length === 0) { list.appendChild(el('li', 'empty', 'no errors')); return; }
-    errors.forEach(function (e) { list.appendChild(feedItem(e.time, e.thread + ' · ' + e.type, e.message, 'critical')); });
+    errors.forEach(function (e) { list.appendChild(feedItem(e.time, e.thread + ' · ' + e.type, e.message, 'error')); });
   }
 
   function renderEvents() {

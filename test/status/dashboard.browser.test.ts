@@ -1,0 +1,154 @@
+// The dashboard in a real headless Chromium (Debian's `chromium`, driven by playwright-core): the
+// page loads with ?token=, receives live data over /ws, follows changes, shows events, survives a
+// server restart, and leaves a screenshot in test-artifacts/dashboard.png.
+import { expect } from 'chai';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { StatusServer } from '../../src/status/status-server.js';
+import { repoRoot } from '../support/repo-root.js';
+import { FakeStatusSource, thread } from './fake-status-source.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const TOKEN = 'dash-token';
+
+function richSource(): FakeStatusSource {
+  const source = new FakeStatusSource('HEALTHY');
+  const start = Date.UTC(2025, 0, 1, 0, 0, 0);
+  let equity = 1000;
+  for (let i = 0; i < 60; i += 1) {
+    equity += Math.sin(i / 4) * 3 + 0.4;
+    source.equity.push({ t: start + i * 60_000, equity: Math.round(equity * 100) / 100 });
+  }
+  source.report.positions.equity = (source.equity.at(-1) as { equity: number }).equity;
+  source.positions = [
+    { symbol: 'XBTUSDTM', side: 'long', size: 3, entry_price: 61_250.5, mark_price: 61_410, leverage: 5, unrealised_pnl: 4.79, opened_at: '2025-01-01T00:42:10.000Z' },
+    { symbol: 'SOLUSDTM', side: 'short', size: 12, entry_price: 142.31, mark_price: 143.02, leverage: 3, unrealised_pnl: -0.85, opened_at: '2025-01-01T00:55:03.000Z' },
+  ];
+  source.report.threads['order-executor'] = thread({ progress: 88, restarts: 2, last_restart_reason: 'stalled: no heartbeat for 3.2 s' });
+  source.report.recent_errors.unshift({
+    time: '2025-01-01T01:01:30.000Z',
+    thread: 'order-executor',
+    type: 'restart',
+    message: 'stalled: no heartbeat for 3.2 s <script>alert(1)</script>',
+  });
+  return source;
+}
+
+/** Waits until the element's whole text is exactly `text`. */
+async function hasText(page: Page, selector: string, text: string): Promise<void> {
+  const exact = new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  await page.locator(selector, { hasText: exact }).waitFor({ timeout: 10_000 });
+}
+
+describe('dashboard page in headless Chromium', function () {
+  this.timeout(90_000);
+  let context: BrowserContext | undefined;
+  let profile: string | undefined;
+  let servers: StatusServer[] = [];
+
+  before(function () {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: the dashboard browser test needs it. ` +
+          'Install it with `apt-get update && apt-get install -y chromium` (or set CHROMIUM_PATH).',
+      );
+    }
+  });
+
+  after(async () => {
+    await context?.close();
+    await Promise.all(servers.map((s) => s.close()));
+    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
+  });
+
+  async function openPage(): Promise<Page> {
+    profile = mkdtempSync(path.join(tmpdir(), 'status-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-GB',
+      timezoneId: 'UTC',
+    });
+    return context.pages()[0] ?? (await context.newPage());
+  }
+
+  it('renders live data from /ws, follows changes and events, and reconnects after a restart', async () => {
+    const source = richSource();
+    const server = new StatusServer({ source, port: 0, token: TOKEN, pushIntervalMs: 100, refreshIntervalMs: 0, title: 'KuCoin Futures Bot (paper)' });
+    servers.push(server);
+    const url = await server.start();
+
+    const page = await openPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+    });
+    page.on('dialog', (dialog) => {
+      problems.push(`dialog opened: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+
+    await page.goto(`${url}?token=${TOKEN}`);
+    await page.waitForSelector('body[data-connection="live"]', { timeout: 15_000 });
+    await hasText(page, '#verdict', 'HEALTHY');
+    expect(await page.textContent('#open-value')).to.equal('2');
+    expect(await page.textContent('#positions-body')).to.include('XBTUSDTM');
+    expect(await page.textContent('#threads-body')).to.include('order-executor');
+    expect(await page.textContent('#api-value')).to.equal('91.67%');
+    // The error text is shown as text, never parsed as markup.
+    expect(await page.textContent('#errors-list')).to.include('<script>alert(1)</script>');
+    const pathD = await page.getAttribute('#equity-svg path:last-of-type', 'd');
+    expect((pathD ?? '').split('L')).to.have.length(60);
+
+    // A change on the server side arrives without a reload.
+    source.report.positions.open = 3;
+    source.positions.push({ symbol: 'ETHUSDTM', side: 'long', size: 5, entry_price: 3312.4, mark_price: null, leverage: 4, unrealised_pnl: null, opened_at: '2025-01-01T01:02:00.000Z' });
+    source.setStatus('DEGRADED');
+    source.report.overall_health = { status: 'DEGRADED', reasons: ['API success rate 91.67% in the last minute is below 95%'] };
+    source.emitChange();
+    await hasText(page, '#open-value', '3');
+    await hasText(page, '#verdict', 'DEGRADED');
+    expect(await page.textContent('#positions-body')).to.include('ETHUSDTM');
+    expect(await page.textContent('#reasons')).to.include('below 95%');
+
+    server.publishEvent({ kind: 'trade', message: 'Opened ETHUSDTM long 5 @ 3312.4', severity: 'info' });
+    server.publishEvent({ kind: 'restart', message: 'order-executor restarted (stalled: no heartbeat for 3.2 s)', severity: 'warning' });
+    await page.locator('#events-list', { hasText: 'order-executor restarted' }).waitFor();
+    expect(await page.textContent('#events-list')).to.include('Opened ETHUSDTM long');
+
+    const artifacts = path.join(repoRoot(), 'test-artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
+
+    // Server gone: the page says so, then reconnects to a new server on the same port.
+    const port = Number(new URL(url).port);
+    await server.close();
+    await page.waitForSelector('body[data-connection="disconnected"]', { timeout: 10_000 });
+    expect(await page.textContent('#conn')).to.include('disconnected');
+
+    const revived = richSource();
+    revived.report.positions.open = 5;
+    const second = new StatusServer({ source: revived, port, token: TOKEN, refreshIntervalMs: 0 });
+    servers.push(second);
+    await second.start();
+    await page.waitForSelector('body[data-connection="live"]', { timeout: 20_000 });
+    await hasText(page, '#open-value', '5');
+
+    expect(problems, problems.join('\n')).to.deep.equal([]);
+  });
+});
