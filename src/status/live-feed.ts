@@ -159,6 +159,7 @@ export class LiveFeed {
 
   private pingAll(): void {
     for (const ws of this.wss.clients) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
       if (this.alive.get(ws) !== true) {
         ws.terminate();
         continue;

@@ -214,6 +214,22 @@ describe('StatusServer', () => {
       await p.waitFor((m) => m.type === 'report', 1);
     });
 
+    it('drops a client that stops answering pings', async () => {
+      const { server, url } = await startServer({ source: new FakeStatusSource(), pingIntervalMs: 50 });
+      const answering = await probe(wsUrl(url));
+      const silent = new WebSocket(wsUrl(url), { autoPong: false });
+      const silentClosed = new Promise<void>((resolve) => silent.once('close', () => resolve()));
+      await new Promise<void>((resolve, reject) => {
+        silent.once('open', () => resolve());
+        silent.once('error', reject);
+      });
+      await silentClosed;
+      // The server side leaves its client set on its own 'close' event, a moment after ours.
+      for (let i = 0; i < 100 && server.liveClientCount !== 1; i += 1) await new Promise((r) => setTimeout(r, 10));
+      expect(server.liveClientCount).to.equal(1);
+      expect(answering.ws.readyState).to.equal(WebSocket.OPEN);
+    });
+
     it('streams a real HealthMonitor through healthMonitorSource', async () => {
       const monitor = new HealthMonitor({ threads: ['scanner'] });
       const { url } = await startServer({ source: healthMonitorSource(monitor), pushIntervalMs: 20 });
