@@ -251,8 +251,10 @@ describe('StatusServer', () => {
 
   describe('lifecycle', () => {
     it('close() destroys keep-alive and WebSocket connections and unsubscribes from the source', async () => {
+      const tcpHandles = (): number => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP')).length;
+      const baseline = tcpHandles();
       const source = new FakeStatusSource();
-      const { server, url } = await startServer({ source });
+      const { server, url } = await startServer({ source, refreshIntervalMs: 1000 });
       const agent = new Agent({ keepAlive: true });
       expect((await httpGet(`${url}health`, {}, agent)).status).to.equal(200);
       const p = await probe(wsUrl(url));
@@ -270,6 +272,9 @@ describe('StatusServer', () => {
       expect(p.ws.readyState).to.equal(WebSocket.CLOSED);
       agent.destroy();
       await server.close(); // idempotent
+      // Client-side sockets close a tick after the server's; then nothing of ours is left open.
+      for (let i = 0; i < 100 && tcpHandles() > baseline; i += 1) await new Promise((r) => setTimeout(r, 10));
+      expect(tcpHandles()).to.equal(baseline);
     });
 
     it('start() resolves to the bound URL, refuses a second start, and rejects on a busy port', async () => {
