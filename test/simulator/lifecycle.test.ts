@@ -1,0 +1,110 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
+import { startSimulator } from '../../src/simulator/simulator.js';
+import { readSimulatorEnv } from '../../src/simulator/simulator-env.js';
+import { SimClient } from './signed-client.js';
+
+function tcpHandles(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap' || r === 'TCPSocketWrap').length;
+}
+
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.on('connect', () => (s.destroy(), resolve(false)));
+    s.on('error', () => resolve(true));
+  });
+}
+
+describe('simulator lifecycle', () => {
+  it('close() ends keep-alive HTTP, WebSockets and hung requests and frees the port', async () => {
+    const baseline = tcpHandles();
+    const sim = await startSimulator({ clock: 'manual', contracts: 2 });
+    const c = new SimClient(sim.url, sim.credentials);
+    await c.get('/api/v1/timestamp'); // leaves a keep-alive socket
+    const bullet = await c.data<{ token: string; instanceServers: Array<{ endpoint: string }> }>('POST', '/api/v1/bullet-public', undefined, false);
+    const ws = new WebSocket(`${bullet.instanceServers[0]!.endpoint}?token=${bullet.token}`);
+    await new Promise((resolve) => ws.once('message', resolve));
+    const wsClosed = new Promise((resolve) => ws.once('close', resolve));
+    sim.faults.set('hang=1');
+    const hung = c.get('/api/v1/timestamp').then(
+      () => 'answered',
+      () => 'aborted',
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    await sim.close();
+    expect(await hung).to.equal('aborted');
+    await wsClosed;
+    c.close();
+    expect(await refused(sim.port)).to.equal(true);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(tcpHandles()).to.equal(baseline);
+    await sim.close(); // idempotent
+  });
+
+  it('rejects invalid options naming the field', async () => {
+    for (const [opts, re] of [
+      [{ port: -1 }, /port/],
+      [{ speed: 0 }, /speed/],
+      [{ contracts: 0 }, /contracts/],
+      [{ profile: 'wild' }, /profile/],
+      [{ balance: Number.NaN }, /balance/],
+    ] as const) {
+      let err: unknown;
+      try {
+        await startSimulator(opts as never);
+      } catch (e) {
+        err = e;
+      }
+      expect(String(err)).to.match(re);
+    }
+  });
+});
+
+describe('simulator env and CLI', () => {
+  it('reads SIM_* with defaults and clear errors', () => {
+    expect(readSimulatorEnv({})).to.deep.include({ port: 0, apiKey: 'sim-key', balance: 10_000, seed: 42, speed: 1 });
+    expect(readSimulatorEnv({ SIM_PORT: '8123', SIM_SPEED: '60', SIM_FAULTS: '5xx=0.1' })).to.deep.include({ port: 8123, speed: 60, faults: { '5xx': { rate: 0.1, param: 503 } } });
+    expect(() => readSimulatorEnv({ SIM_PORT: 'x' })).to.throw(/SIM_PORT/);
+    expect(() => readSimulatorEnv({ SIM_SPEED: '0' })).to.throw(/SIM_SPEED/);
+    expect(() => readSimulatorEnv({ SIM_SEED: '1.5' })).to.throw(/SIM_SEED/);
+    expect(() => readSimulatorEnv({ SIM_API_KEY: '' })).to.throw(/SIM_API_KEY/);
+    expect(() => readSimulatorEnv({ SIM_FAULTS: 'nope=1' })).to.throw(/SIM_FAULTS.*nope/);
+  });
+
+  it('prints its URL and key (never the secret) and stops cleanly on SIGTERM', async () => {
+    const cli = fileURLToPath(new URL('../../src/simulator/cli.js', import.meta.url));
+    const child = spawn(process.execPath, [cli], { env: { ...process.env, SIM_PORT: '0', SIM_API_SECRET: 'very-secret-value', SIM_SEED: '9' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve(out.split('\n')[0]!);
+      });
+      child.once('exit', (code) => reject(new Error(`cli exited early with ${code}: ${out}`)));
+    });
+    const url = /http:\/\/127\.0\.0\.1:(\d+)/.exec(line);
+    expect(url, line).to.not.equal(null);
+    expect(line).to.include('apiKey=sim-key');
+    expect(line).to.not.include('very-secret-value');
+    const c = new SimClient(url![0], { apiKey: 'sim-key', apiSecret: 'very-secret-value', apiPassphrase: 'sim-passphrase' });
+    expect((await c.get('/api/v1/positions', true)).json?.code).to.equal('200000');
+    c.close();
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exit).to.equal(0);
+  });
+
+  it('exits with status 2 and names a bad env key', async () => {
+    const cli = fileURLToPath(new URL('../../src/simulator/cli.js', import.meta.url));
+    const child = spawn(process.execPath, [cli], { env: { ...process.env, SIM_FAULTS: 'latency=2' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).to.equal(2);
+    expect(err).to.match(/SIM_FAULTS.*latency=2/);
+  });
+});
