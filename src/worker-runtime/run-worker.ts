@@ -1,6 +1,7 @@
 // The worker side of the supervisor protocol, shared by every long-lived worker entry: wait for
 // `init`, attach the shared limiter, start heartbeats and metrics, wire executor ports, run the loop,
 // and on `shutdown` let the current step finish, flush, say `shutdown-complete` and exit.
+import { setMaxListeners } from 'node:events';
 import { isMainThread, parentPort, threadId, type MessagePort } from 'node:worker_threads';
 import { describeRaw, parseSupervisorMessage, type InitMessage, type WorkerMessage, type WorkerRuntimeConfig } from '../protocol/messages.js';
 import { toWireError } from '../protocol/wire-error.js';
@@ -104,6 +105,8 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
   const metrics = new MetricsSender(post, config.metricsIntervalMs);
   const link = new ExecutorLink<T>(config.rpcTimeoutMs);
   const controller = new AbortController();
+  // Loops hand this signal to many concurrent tasks (one piscina task per symbol).
+  setMaxListeners(1000, controller.signal);
   const ctx: WorkerContext<T> = {
     name: init.worker,
     generation: init.generation,

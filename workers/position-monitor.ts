@@ -1,0 +1,17 @@
+// Position monitor worker entry: exchange client through the shared limiter, executor RPC, loop.
+import type { ExecutorApi } from '../src/executor/executor-api.js';
+import { createPositionMonitorLoop } from '../src/position-monitor/position-monitor-loop.js';
+import { runWorker } from '../src/worker-runtime/run-worker.js';
+import { createWorkerExchangeClient } from '../src/worker-runtime/worker-exchange-client.js';
+import { numberSetting } from '../src/worker-runtime/worker-settings.js';
+
+runWorker<ExecutorApi>({
+  createLoop: (ctx) =>
+    createPositionMonitorLoop({
+      exchange: createWorkerExchangeClient(ctx),
+      executor: ctx.executor,
+      metrics: ctx.metrics,
+      log: ctx.log,
+      intervalMs: numberSetting(ctx.settings, 'positionUpdateIntervalMs', 1000),
+    }),
+});
