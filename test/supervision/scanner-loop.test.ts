@@ -1,0 +1,99 @@
+// The scanner loop with a real piscina pool on the real indicator task, a scripted exchange and a
+// recording executor: symbols are filtered and scored off-thread and the best goes to the executor.
+import { expect } from 'chai';
+import type { Contract, Kline } from '../../src/exchange/schemas/index.js';
+import type { ExecutorApi, EntryProposal } from '../../src/executor/executor-api.js';
+import { createIndicatorPool, type IndicatorPool } from '../../src/scanner/indicator-pool.js';
+import { createScannerLoop } from '../../src/scanner/scanner-loop.js';
+import type { ExecutorClient } from '../../src/worker-runtime/executor-link.js';
+import type { MetricsSink } from '../../src/worker-runtime/metrics-sender.js';
+import type { WorkerLog } from '../../src/worker-runtime/worker-log.js';
+
+const TASK = new URL('../../workers/indicator-task.js', import.meta.url);
+
+function contract(symbol: string, turnover: number, settle = 'USDT'): Contract {
+  return { symbol, settleCurrency: settle, status: 'Open', isInverse: false, turnoverOf24h: turnover } as unknown as Contract;
+}
+
+function klines(n: number, drift: number): Kline[] {
+  let price = 100;
+  return Array.from({ length: n }, (_, i) => {
+    const open = price;
+    price = price * (1 + drift + 0.004 * Math.sin(i / 3));
+    return { time: i * 900_000, open, high: Math.max(open, price) * 1.002, low: Math.min(open, price) * 0.998, close: price, volume: 1000 + (i % 7) * 100 };
+  });
+}
+
+describe('scanner loop with the piscina pool', function () {
+  this.timeout(20_000);
+  let pool: IndicatorPool | undefined;
+  afterEach(async () => {
+    await pool?.close();
+    pool = undefined;
+  });
+
+  it('scores the busiest USDT contracts off-thread and proposes the best candidate', async () => {
+    pool = createIndicatorPool(TASK, 1);
+    const requested: string[] = [];
+    const proposals: EntryProposal[] = [];
+    const counters: Record<string, number> = {};
+    const gauges: Record<string, number> = {};
+    const metrics: MetricsSink = {
+      count: (n, by = 1) => void (counters[n] = (counters[n] ?? 0) + by),
+      gauge: (n, v) => void (gauges[n] = v),
+      call: () => undefined,
+    };
+    const log: WorkerLog = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+    const executor: ExecutorClient<ExecutorApi> = {
+      generation: 0,
+      call: (async (method: string, arg: EntryProposal) => {
+        if (method === 'proposeEntry') proposals.push(arg);
+        return { accepted: false, reason: 'test' };
+      }) as unknown as ExecutorClient<ExecutorApi>['call'],
+    };
+    const loop = createScannerLoop({
+      exchange: {
+        serverTime: async () => ({ data: 1_700_000_000_000, rateLimit: null }),
+        activeContracts: async () => ({
+          data: [contract('AUSDTM', 5e6), contract('BUSDTM', 9e6), contract('XBTUSDM', 9e9, 'XBT'), contract('CUSDTM', 10)],
+          rateLimit: null,
+        }),
+        klines: async (q) => {
+          requested.push(q.symbol);
+          return { data: klines(120, q.symbol === 'AUSDTM' ? 0.003 : -0.003), rateLimit: null };
+        },
+      },
+      analyze: (input, signal) => pool!.analyze(input, signal),
+      executor,
+      metrics,
+      log,
+      clock: Date.now,
+      intervalMs: 1000,
+      maxSymbols: 5,
+      granularityMinutes: 15,
+      klineCount: 120,
+      minTurnover: 1000,
+      minConfidence: 0,
+    });
+    await loop.step(new AbortController().signal);
+    expect(requested.sort()).to.deep.equal(['AUSDTM', 'BUSDTM']); // inverse and thin contracts filtered out
+    expect(counters.scans).to.equal(1);
+    expect(counters.scanErrors ?? 0).to.equal(0);
+    expect(gauges.symbolsScanned).to.equal(2);
+    if ((gauges.candidates ?? 0) > 0) {
+      expect(proposals).to.have.length(1);
+      expect(['AUSDTM', 'BUSDTM']).to.include(proposals[0]!.symbol);
+    }
+  });
+
+  it('cancels pool tasks with an AbortSignal', async () => {
+    pool = createIndicatorPool(TASK, 1);
+    const controller = new AbortController();
+    controller.abort(new Error('scan cancelled'));
+    const err = await pool.analyze({ symbol: 'AUSDTM', klines: klines(60, 0.001) }, controller.signal).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err).to.be.instanceOf(Error);
+  });
+});
