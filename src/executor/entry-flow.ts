@@ -1,0 +1,214 @@
+// Opening a position, correct with money first:
+//   validate the signal -> equity and kill switch -> portfolio gate -> contract facts -> stop from
+//   the signal -> size -> guard (entry AND its stop) -> journal (pending) -> send (same clientOid on
+//   every retry) -> confirm the fill from fills -> record the position -> place the exchange stop.
+// If the stop cannot be placed the position is closed at once: it is never left unprotected.
+import { canOpenPosition, checkDailyLoss, guardOrder, positionSize, roundToTick } from '../risk/index.js';
+import type { SignalResult } from '../strategy/signal-types.js';
+import type { Position, PositionSide } from '../store/index.js';
+import { toContractSpec } from './contract-cache.js';
+import { entrySide, exitSide, type ExecutorContext } from './executor-context.js';
+import type { ExitFlow } from './exit-flow.js';
+import { confirmOrder } from './order-confirmation.js';
+import { errorMessage } from './order-sender.js';
+import type { StopManager } from './stop-manager.js';
+import type { RejectStage } from './trade-event.js';
+import { toFillInput } from './fill-summary.js';
+
+export interface OpenOptions {
+  /**
+   * Lots to order instead of the risk-based size (manual trading, tests). Still passes every check
+   * of the order guard: a NaN, negative, off-lot or oversized value is rejected, never sent.
+   */
+  readonly size?: number;
+}
+
+export type OpenResult =
+  | { readonly ok: true; readonly position: Position; readonly stopOrderId: string; readonly entryClientOid: string }
+  | { readonly ok: false; readonly stage: RejectStage; readonly reason: string; readonly entryClientOid?: string };
+
+export interface KillSwitchView {
+  readonly active: boolean;
+  readonly reason: string | null;
+  readonly lossToday: number;
+  readonly limitAmount: number;
+  readonly startOfDayEquity: number;
+  readonly realisedToday: number;
+}
+
+const isPos = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+
+export class EntryFlow {
+  private readonly entering = new Set<string>();
+  private killSwitchDay: string | null = null;
+
+  constructor(
+    private readonly ctx: ExecutorContext,
+    private readonly stops: StopManager,
+    private readonly exits: ExitFlow,
+  ) {}
+
+  /** Symbols with an entry in flight (they count as open for the portfolio gate). */
+  get inFlight(): readonly string[] {
+    return [...this.entering];
+  }
+
+  /** Kill switch from today's realised PnL against today's first recorded equity. */
+  killSwitch(equity: number): KillSwitchView {
+    const { dailyPnl } = this.ctx.store;
+    const start = dailyPnl.recordStartOfDayEquity(equity).startEquity;
+    const today = dailyPnl.current();
+    const check = checkDailyLoss({ realisedToday: today.realisedPnl, startOfDayEquity: start, dailyLossLimit: this.ctx.o.limits.dailyLossLimit });
+    return {
+      active: check.tripped,
+      reason: check.reason ?? null,
+      lossToday: check.lossToday,
+      limitAmount: check.limitAmount,
+      startOfDayEquity: start,
+      realisedToday: today.realisedPnl,
+    };
+  }
+
+  async open(signal: SignalResult, options: OpenOptions = {}): Promise<OpenResult> {
+    const symbol = typeof signal?.symbol === 'string' ? signal.symbol : String(signal?.symbol);
+    const problem = this.validate(signal);
+    if (problem !== undefined) return this.reject(symbol, 'validation', problem);
+    if (this.entering.has(symbol)) return this.reject(symbol, 'risk', `an entry in ${symbol} is already in flight`);
+    this.entering.add(symbol);
+    try {
+      return await this.openChecked(signal, options);
+    } catch (e) {
+      this.ctx.log.error('entry failed unexpectedly', { symbol, error: errorMessage(e) });
+      return this.reject(symbol, 'unknown', `entry failed: ${errorMessage(e)}`);
+    } finally {
+      this.entering.delete(symbol);
+    }
+  }
+
+  private validate(s: SignalResult): string | undefined {
+    if (typeof s !== 'object' || s === null) return 'signal must be an object';
+    if (typeof s.symbol !== 'string' || s.symbol.length === 0) return `signal.symbol must be a non-empty string, got ${String(s.symbol)}`;
+    if (s.side !== 'long' && s.side !== 'short') return `signal.side must be long or short, got ${String(s.side)}`;
+    if (!isPos(s.price)) return `signal.price must be a positive finite number, got ${String(s.price)}`;
+    if (s.stopPrice !== undefined && !isPos(s.stopPrice)) return `signal.stopPrice must be a positive finite number, got ${String(s.stopPrice)}`;
+    if (s.stopPrice === undefined && !isPos(s.atr)) return 'signal needs a stopPrice or a positive atr';
+    return undefined;
+  }
+
+  private async openChecked(signal: SignalResult, options: OpenOptions): Promise<OpenResult> {
+    const { store, exchange, o } = this.ctx;
+    const symbol = signal.symbol;
+    const side = signal.side as PositionSide;
+
+    // Equity first: the kill switch needs it.
+    let equity: number;
+    try {
+      equity = (await exchange.accountOverview()).data.accountEquity;
+    } catch (e) {
+      return this.reject(symbol, 'exchange', `account overview failed: ${errorMessage(e)}`);
+    }
+    const kill = this.killSwitch(equity);
+    if (kill.active) {
+      const day = store.dailyPnl.today();
+      if (this.killSwitchDay !== day) {
+        this.killSwitchDay = day;
+        this.ctx.emit({ type: 'kill-switch', symbol, reason: kill.reason ?? 'daily loss limit', lossToday: kill.lossToday, limitAmount: kill.limitAmount });
+        store.events.recordAlert({ kind: 'kill-switch', subject: 'executor', message: kill.reason ?? 'daily loss limit reached' });
+      }
+    }
+    const open = store.positions.active().map((p) => p.symbol);
+    const others = this.inFlight.filter((s) => s !== symbol);
+    const gate = canOpenPosition({ openPositions: [...open, ...others], symbol, maxOpenPositions: o.limits.maxOpenPositions, killSwitchActive: kill.active });
+    if (!gate.ok) return this.reject(symbol, 'risk', gate.reason);
+
+    const contract = await this.ctx.contracts.get(symbol);
+    if (contract === undefined) return this.reject(symbol, 'validation', `${symbol} is not an active contract`);
+    const spec = toContractSpec(contract);
+
+    let reference: number;
+    try {
+      reference = (await exchange.ticker(symbol)).data.price;
+    } catch (e) {
+      return this.reject(symbol, 'exchange', `ticker failed: ${errorMessage(e)}`);
+    }
+
+    // The stop: the signal's (ATR-based) stop, else atrStopMultiple x ATR; rounded away from the entry.
+    const rawStop = signal.stopPrice ?? (side === 'long' ? signal.price - o.atrStopMultiple * signal.atr! : signal.price + o.atrStopMultiple * signal.atr!);
+    if (!isPos(rawStop)) return this.reject(symbol, 'validation', `stop price ${rawStop} is not positive`);
+    const stopPrice = roundToTick(rawStop, contract.tickSize, side === 'long' ? 'down' : 'up');
+    if (side === 'long' ? stopPrice >= reference : stopPrice <= reference) {
+      return this.reject(symbol, 'validation', `stop ${stopPrice} is on the wrong side of the price ${reference} for a ${side}`);
+    }
+
+    const leverage = this.ctx.leverageFor(contract);
+    let size: number;
+    if (options.size !== undefined) {
+      size = options.size;
+    } else {
+      const sized = positionSize({ equity, riskPerTrade: o.limits.riskPerTrade, entryPrice: reference, stopPrice, contract: spec, leverage, maxNotional: o.limits.maxNotional });
+      if (!(sized.lots > 0)) return this.reject(symbol, 'risk', `size is zero: ${sized.reason ?? 'no reason given'}`);
+      size = sized.lots;
+    }
+
+    const limits = { maxNotional: o.limits.maxNotional, maxLeverage: o.limits.leverage };
+    const entryCheck = guardOrder({ side: entrySide(side), type: 'market', size, referencePrice: reference, leverage }, spec, limits);
+    if (!entryCheck.ok) return this.reject(symbol, 'guard', `order guard: ${entryCheck.reason}`);
+    const stopCheck = guardOrder({ side: exitSide(side), type: 'market', size, stopPrice, reduceOnly: true, leverage }, spec, limits);
+    if (!stopCheck.ok) return this.reject(symbol, 'guard', `order guard (stop): ${stopCheck.reason}`);
+
+    // Journal BEFORE sending: from here on a crash leaves a record that reconciliation resolves.
+    const clientOid = o.clientOid('entry');
+    store.intents.recordIntent({ clientOid, symbol, side: entrySide(side), kind: 'entry', size, leverage });
+    const sent = await this.ctx.sender.send(clientOid, () =>
+      exchange.placeOrder({ clientOid, symbol, side: entrySide(side), type: 'market', size, leverage }),
+    );
+    if (sent.kind === 'rejected' || sent.kind === 'no-position') return this.reject(symbol, 'exchange', sent.reason, clientOid);
+    if (sent.kind === 'unknown') {
+      this.alert(symbol, `entry ${clientOid} outcome unknown (${sent.reason}); reconcile will resolve it`);
+      return this.reject(symbol, 'unknown', sent.reason, clientOid);
+    }
+
+    const conf = await confirmOrder(this.ctx.confirmDeps, clientOid);
+    if (conf.kind === 'unknown') {
+      this.alert(symbol, `entry ${clientOid} accepted but its fill is unconfirmed (${conf.reason}); reconcile will resolve it`);
+      return this.reject(symbol, 'unknown', conf.reason, clientOid);
+    }
+    if (conf.kind === 'unfilled') return this.reject(symbol, 'exchange', `entry ${clientOid} was not filled (status ${conf.order.status})`, clientOid);
+
+    const filled = conf.summary;
+    const position = store.transaction(() => {
+      conf.journal();
+      const p = store.positions.open({ symbol, side, size: filled.size, entryPrice: filled.avgPrice, stopPrice, takeProfitPrice: isPos(signal.takeProfitPrice) ? signal.takeProfitPrice : null, leverage });
+      store.intents.attachPosition(clientOid, p.id);
+      store.fills.recordFills(conf.fills.map((f) => toFillInput(f, clientOid)));
+      return p;
+    });
+    this.ctx.log.info('position opened', { symbol, side, size: filled.size, entryPrice: filled.avgPrice, clientOid });
+
+    const stop = await this.stops.place(position, stopPrice);
+    if (!stop.ok) {
+      this.alert(symbol, `could not place the exchange stop (${stop.reason}); closing the position`);
+      const closed = await this.exits.close(symbol, 'manual');
+      if (!closed.ok) this.alert(symbol, `UNPROTECTED: closing after the failed stop also failed (${closed.reason})`);
+      return this.reject(symbol, stop.stage, `position opened but its stop failed and it was closed: ${stop.reason}`, clientOid);
+    }
+    this.ctx.emit({ type: 'opened', symbol, side, size: filled.size, entryPrice: filled.avgPrice, stopPrice: stop.stopPrice, leverage, fees: filled.fees });
+    return { ok: true, position: stop.position, stopOrderId: stop.orderId, entryClientOid: clientOid };
+  }
+
+  private reject(symbol: string, stage: RejectStage, reason: string, entryClientOid?: string): OpenResult {
+    this.ctx.log.info('entry rejected', { symbol, stage, reason });
+    this.ctx.emit({ type: 'rejected', symbol, stage, reason });
+    return entryClientOid === undefined ? { ok: false, stage, reason } : { ok: false, stage, reason, entryClientOid };
+  }
+
+  private alert(symbol: string, reason: string): void {
+    this.ctx.log.error(reason, { symbol });
+    this.ctx.emit({ type: 'alert', symbol, reason });
+    try {
+      this.ctx.store.events.recordAlert({ kind: 'executor', subject: symbol, message: reason });
+    } catch {
+      // The alert still went out as an event.
+    }
+  }
+}

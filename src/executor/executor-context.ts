@@ -1,0 +1,86 @@
+// What the flows (entry, exit, stops, reconciliation) share: the resolved options, the contract
+// cache, the order sender, and small helpers. Built once by OrderExecutor.
+import type { Contract } from '../exchange/schemas/index.js';
+import { effectiveLeverage } from '../risk/index.js';
+import type { OrderSide, Position, PositionSide } from '../store/index.js';
+import { ContractCache } from './contract-cache.js';
+import type { ResolvedExecutorOptions } from './executor-options.js';
+import type { ConfirmDeps } from './order-confirmation.js';
+import { OrderSender } from './order-sender.js';
+import type { TradeEvent } from './trade-event.js';
+
+type EventWithoutTime = TradeEvent extends infer E ? (E extends TradeEvent ? Omit<E, 'at'> : never) : never;
+
+export class ExecutorContext {
+  readonly contracts: ContractCache;
+  readonly sender: OrderSender;
+  readonly confirmDeps: ConfirmDeps;
+
+  constructor(readonly o: ResolvedExecutorOptions) {
+    this.contracts = new ContractCache(o.exchange, o.clock, o.contractsTtlMs);
+    this.sender = new OrderSender({
+      exchange: o.exchange,
+      journal: o.store.intents,
+      clock: o.clock,
+      logger: o.logger,
+      maxAttempts: o.maxSendAttempts,
+      retryDelayMs: o.retryDelayMs,
+    });
+    this.confirmDeps = { exchange: o.exchange, journal: o.store.intents, clock: o.clock, polls: o.fillPolls, pollMs: o.fillPollMs };
+  }
+
+  get exchange(): ResolvedExecutorOptions['exchange'] {
+    return this.o.exchange;
+  }
+
+  get store(): ResolvedExecutorOptions['store'] {
+    return this.o.store;
+  }
+
+  get log(): ResolvedExecutorOptions['logger'] {
+    return this.o.logger;
+  }
+
+  now(): number {
+    return this.o.clock.now();
+  }
+
+  /** Delivers an event; a failing sink is logged, never allowed to break trading. */
+  emit(event: EventWithoutTime): void {
+    const full = { ...event, at: this.now() } as TradeEvent;
+    try {
+      this.o.onEvent(full);
+    } catch (e) {
+      this.o.logger.error('trade event sink threw', { type: event.type, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  /** Leverage for orders on `contract`: configured, capped by the contract. */
+  leverageFor(contract: Contract): number {
+    return effectiveLeverage(this.o.limits.leverage, contract.maxLeverage);
+  }
+
+  /** Leverage to send with a reduce-only order of `position` (KuCoin wants one on every non-close order). */
+  positionLeverage(position: Position, contract: Contract | undefined): number {
+    if (position.leverage !== null && position.leverage >= 1) return position.leverage;
+    return contract ? this.leverageFor(contract) : 1;
+  }
+
+  /** The newest recorded trade of `symbol`, if any. */
+  latestTrade(symbol: string) {
+    return this.store.trades.recent(500).find((t) => t.symbol === symbol);
+  }
+}
+
+export function entrySide(side: PositionSide): OrderSide {
+  return side === 'long' ? 'buy' : 'sell';
+}
+
+export function exitSide(side: PositionSide): OrderSide {
+  return side === 'long' ? 'sell' : 'buy';
+}
+
+/** KuCoin stop direction of a protective stop: a long is stopped when the price falls. */
+export function stopDirection(side: PositionSide): 'down' | 'up' {
+  return side === 'long' ? 'down' : 'up';
+}

@@ -1,0 +1,228 @@
+// Closing a position exactly once. Concurrent requests for one position share one promise
+// (single-flight), and stop moves for the same symbol queue behind it (serial), so an exit and a
+// stop move never interleave. A request for a position already closed returns the recorded trade.
+// The exit is a reduce-only market order (critical priority: it bypasses an open breaker and may
+// use the limiter's reserve). If the exchange says there is nothing to close (300009), or the
+// position is already flat, the exchange stop (or a liquidation) got there first: the trade is
+// recorded from the exchange's fills instead.
+import type { Fill as ExchangeFill } from '../exchange/schemas/index.js';
+import type { ClosedTrade, CloseReason, Position } from '../store/index.js';
+import { exitSide, type ExecutorContext } from './executor-context.js';
+import { confirmOrder, fillsOfOrder } from './order-confirmation.js';
+import { errorMessage } from './order-sender.js';
+import { KeyedSerial, SingleFlight } from './single-flight.js';
+import type { StopManager } from './stop-manager.js';
+import { pricedFromExchange, summarizeFills, toFillInput } from './fill-summary.js';
+import { tradePnl } from './trade-pnl.js';
+
+export type CloseResult =
+  | { readonly ok: true; readonly trade: ClosedTrade; readonly alreadyClosed: boolean }
+  | { readonly ok: false; readonly reason: string };
+
+export class ExitFlow {
+  private readonly flights = new SingleFlight<number, CloseResult>();
+
+  constructor(
+    private readonly ctx: ExecutorContext,
+    private readonly stops: StopManager,
+    /** Shared with stop moves: one operation per symbol at a time. */
+    readonly serial: KeyedSerial<string>,
+  ) {}
+
+  close(symbol: string, reason: CloseReason): Promise<CloseResult> {
+    const position = this.ctx.store.positions.activeForSymbol(symbol);
+    if (position === undefined) {
+      const trade = this.ctx.latestTrade(symbol);
+      return Promise.resolve(trade ? { ok: true, trade, alreadyClosed: true } : { ok: false, reason: `no position in ${symbol}` });
+    }
+    return this.flights.run(position.id, () => this.serial.serial(symbol, () => this.closeOnce(position.id, reason)));
+  }
+
+  /** For callers already inside the symbol's serial queue (reconciliation): single-flight only. */
+  closeNow(positionId: number, reason: CloseReason): Promise<CloseResult> {
+    return this.flights.run(positionId, () => this.closeOnce(positionId, reason));
+  }
+
+  private async closeOnce(positionId: number, reason: CloseReason): Promise<CloseResult> {
+    const { store, exchange } = this.ctx;
+    const position = store.positions.get(positionId);
+    if (position === undefined) return { ok: false, reason: `position ${positionId} not found` };
+    if (position.status === 'closed') {
+      const trade = store.trades.forPosition(positionId);
+      return trade ? { ok: true, trade, alreadyClosed: true } : { ok: false, reason: `position ${positionId} is closed without a trade` };
+    }
+    store.positions.markClosing(positionId);
+
+    // How much is really there? A failed query is no reason not to try: the exit is reduce-only.
+    let held = position.size;
+    try {
+      const { data } = await exchange.position(position.symbol);
+      held = Math.abs(data.currentQty);
+    } catch (e) {
+      this.ctx.log.warn('position query before exit failed; sending the exit anyway', { symbol: position.symbol, reason: errorMessage(e) });
+    }
+    if (held === 0) return this.recordFromExchange(position);
+
+    const contract = await this.ctx.contracts.get(position.symbol).catch(() => this.ctx.contracts.peek(position.symbol));
+    const side = exitSide(position.side);
+    const leverage = this.ctx.positionLeverage(position, contract);
+    const clientOid = this.ctx.o.clientOid('exit');
+    store.intents.recordIntent({ clientOid, symbol: position.symbol, side, kind: 'exit', size: held, reduceOnly: true, leverage, positionId });
+    const sent = await this.ctx.sender.send(clientOid, () =>
+      exchange.placeOrder({ clientOid, symbol: position.symbol, side, type: 'market', size: held, leverage, reduceOnly: true }),
+    );
+    switch (sent.kind) {
+      case 'no-position':
+        return this.recordFromExchange(position);
+      case 'rejected':
+        store.positions.cancelClosing(positionId);
+        return this.fail(position.symbol, `exit refused: ${sent.reason}`);
+      case 'unknown':
+        // Left 'closing': reconciliation resolves the exit by its clientOid.
+        return this.fail(position.symbol, `exit ${clientOid} outcome unknown (${sent.reason}); reconcile will resolve it`);
+      case 'accepted':
+        break;
+      default: {
+        const never: never = sent;
+        return never;
+      }
+    }
+
+    const conf = await confirmOrder(this.ctx.confirmDeps, clientOid);
+    if (conf.kind === 'unknown') return this.fail(position.symbol, `exit ${clientOid} unconfirmed (${conf.reason}); reconcile will resolve it`);
+    if (conf.kind === 'unfilled') {
+      // Nothing filled: maybe the stop closed it a moment earlier. Look once more.
+      return this.recordFromExchange(position, true);
+    }
+    if (conf.kind === 'partial') {
+      store.transaction(() => {
+        conf.journal();
+        store.fills.recordFills(conf.fills.map((f) => toFillInput(f, clientOid)));
+        store.positions.update(positionId, { size: Math.max(held - conf.summary.size, 0) || position.size });
+        store.positions.cancelClosing(positionId);
+      });
+      return this.fail(position.symbol, `exit ${clientOid} only partly filled (${conf.summary.size} of ${held})`);
+    }
+    await this.cancelStop(position);
+    return this.record(position, conf.fills, reason, clientOid, conf.journal);
+  }
+
+  /**
+   * The position is flat on the exchange although we did not close it: its stop fired, or it was
+   * liquidated. The trade comes from the stop order's fills, else from the symbol's exit-side fills
+   * since the entry.
+   */
+  async recordFromExchange(position: Position, verifyFlat = false): Promise<CloseResult> {
+    const { exchange, store } = this.ctx;
+    if (verifyFlat) {
+      try {
+        const { data } = await exchange.position(position.symbol);
+        if (data.currentQty !== 0) {
+          store.positions.cancelClosing(position.id);
+          return this.fail(position.symbol, 'exit order filled nothing and the position is still open');
+        }
+      } catch (e) {
+        store.positions.cancelClosing(position.id);
+        return this.fail(position.symbol, `exit order filled nothing; position check failed (${errorMessage(e)})`);
+      }
+    }
+    let fills: ExchangeFill[] = [];
+    let closeReason: CloseReason = 'reconcile';
+    try {
+      if (position.stopOrderId !== null) fills = await fillsOfOrder(exchange, position.stopOrderId);
+      if (fills.length > 0) closeReason = 'exchange-stop';
+      else {
+        fills = await this.exitFillsSinceEntry(position);
+        if (fills.some((f) => f.tradeType === 'liquid' || f.tradeType === 'liquidation')) closeReason = 'liquidation';
+      }
+    } catch (e) {
+      return this.fail(position.symbol, `position is flat on the exchange but its fills could not be read (${errorMessage(e)})`);
+    }
+    if (position.stopOrderId !== null && closeReason !== 'exchange-stop') await this.cancelStop(position);
+    return this.record(position, fills, closeReason, null, () => {
+      if (position.stopOrderId !== null && closeReason === 'exchange-stop') {
+        this.stops.markIntent(position.stopClientOid, position.stopOrderId, 'filled', 'the exchange stop fired');
+      }
+    });
+  }
+
+  private async exitFillsSinceEntry(position: Position): Promise<ExchangeFill[]> {
+    const entry = this.entryFills(position);
+    const since = entry.length > 0 ? Math.min(...entry.map((f) => f.time)) : position.openedAt;
+    const entryOrders = new Set(entry.map((f) => f.orderId));
+    const side = exitSide(position.side);
+    const found: ExchangeFill[] = [];
+    for (let page = 1; page <= 20; page++) {
+      const { data } = await this.ctx.exchange.fills({ symbol: position.symbol, currentPage: page, pageSize: 200 });
+      found.push(...data.items.filter((f) => f.symbol === position.symbol && f.side === side && f.createdAt >= since && !entryOrders.has(f.orderId)));
+      if (page >= data.totalPage || data.items.length === 0) break;
+    }
+    // Oldest first, and no more than the position held.
+    found.sort((a, b) => a.createdAt - b.createdAt);
+    const out: ExchangeFill[] = [];
+    let left = position.size;
+    for (const f of found) {
+      if (left <= 1e-12) break;
+      out.push(f);
+      left -= f.size;
+    }
+    return out;
+  }
+
+  /** Fills of the order that opened `position` (stored when it was opened). */
+  private entryFills(position: Position) {
+    const entry = this.ctx.store.intents.forPosition(position.id).find((i) => i.kind === 'entry');
+    if (entry === undefined || entry.orderId === null) return [];
+    return this.ctx.store.fills.forOrder(entry.orderId);
+  }
+
+  private async cancelStop(position: Position): Promise<void> {
+    if (position.stopOrderId === null) return;
+    const outcome = await this.stops.cancel(position.stopOrderId, position.stopClientOid, 'position closed');
+    if (outcome === 'failed') this.ctx.log.warn('could not cancel the stop of a closed position; reconcile will', { symbol: position.symbol });
+  }
+
+  /** Writes the trade, its fills and the intents' outcomes in one transaction. */
+  async record(position: Position, exitFills: readonly ExchangeFill[], reason: CloseReason, exitClientOid: string | null, journal: () => void): Promise<CloseResult> {
+    const { store } = this.ctx;
+    const contract = await this.ctx.contracts.get(position.symbol).catch(() => this.ctx.contracts.peek(position.symbol));
+    if (contract === undefined) return this.fail(position.symbol, `no contract facts for ${position.symbol}; cannot compute PnL`);
+    const exit = summarizeFills(exitFills.map(pricedFromExchange));
+    const entryFees = this.entryFills(position).reduce((s, f) => s + f.fee, 0);
+    const haveFills = exit.size > 0;
+    if (!haveFills) this.ctx.log.warn('no exit fills found; recording the close at the stop price', { symbol: position.symbol });
+    const exitPrice = haveFills ? exit.avgPrice : (position.stopPrice ?? position.entryPrice);
+    const size = haveFills ? exit.size : position.size;
+    const pnl = tradePnl({ side: position.side, entryPrice: position.entryPrice, exitPrice, size, multiplier: contract.multiplier, entryFees, exitFees: haveFills ? exit.fees : 0 });
+    const result = store.transaction(() => {
+      journal();
+      store.fills.recordFills(exitFills.map((f) => toFillInput(f, exitClientOid ?? this.clientOidOf(f.orderId))));
+      return store.trades.recordClose({
+        positionId: position.id,
+        exitPrice,
+        realisedPnl: pnl.net,
+        fees: pnl.fees,
+        reason,
+        size,
+        // closedAt from the executor's clock (the default), not the exchange's: the trade must count
+        // towards the day the kill switch is looking at.
+      });
+    });
+    if (result.created) {
+      const t = result.trade;
+      this.ctx.log.info('position closed', { symbol: t.symbol, pnl: t.realisedPnl, fees: t.fees, reason });
+      this.ctx.emit({ type: 'closed', symbol: t.symbol, side: t.side, size: t.size, entryPrice: t.entryPrice, exitPrice: t.exitPrice, pnl: t.realisedPnl, fees: t.fees, reason: t.closeReason });
+    }
+    return { ok: true, trade: result.trade, alreadyClosed: !result.created };
+  }
+
+  private clientOidOf(orderId: string): string | null {
+    return this.ctx.store.intents.byOrderId(orderId)[0]?.clientOid ?? null;
+  }
+
+  private fail(symbol: string, reason: string): CloseResult {
+    this.ctx.log.error(reason, { symbol });
+    this.ctx.emit({ type: 'alert', symbol, reason });
+    return { ok: false, reason };
+  }
+}

@@ -1,0 +1,104 @@
+// The order executor: the only component that places or cancels orders. Thread-agnostic: it is
+// built from injected dependencies (exchange client, store, limits, clock, clientOid factory, event
+// sink, logger) and the worker entry wires it to comlink. Every result is plain data.
+//
+// Call reconcile() once before trading (and after any restart); it is safe to call again at any
+// time (e.g. periodically, to record trades closed by exchange stops).
+import { systemClock } from '../resilience/clock.js';
+import type { CloseReason, Position } from '../store/index.js';
+import { createClientOidFactory } from './client-oid.js';
+import { EntryFlow, type KillSwitchView, type OpenOptions, type OpenResult } from './entry-flow.js';
+import { ExecutorContext } from './executor-context.js';
+import { resolveExecutorOptions, type OrderExecutorOptions } from './executor-options.js';
+import { ExitFlow, type CloseResult } from './exit-flow.js';
+import { errorMessage } from './order-sender.js';
+import { Reconciler, type ReconcileReport } from './reconciler.js';
+import { KeyedSerial, SingleFlight } from './single-flight.js';
+import { StopManager } from './stop-manager.js';
+import { StopMover, type MoveStopResult } from './stop-mover.js';
+import type { SignalResult } from '../strategy/signal-types.js';
+
+export interface ExecutorStatus {
+  /** Account equity from the exchange; the last known value when the exchange could not be asked. */
+  readonly equity: number | null;
+  readonly equityStale: boolean;
+  readonly today: {
+    readonly day: string;
+    readonly realisedPnl: number;
+    readonly fees: number;
+    readonly trades: number;
+    readonly wins: number;
+    readonly losses: number;
+    readonly startEquity: number | null;
+  };
+  readonly killSwitch: KillSwitchView | null;
+  readonly openPositions: number;
+  readonly entriesInFlight: readonly string[];
+}
+
+export class OrderExecutor {
+  private readonly ctx: ExecutorContext;
+  private readonly entries: EntryFlow;
+  private readonly exits: ExitFlow;
+  private readonly mover: StopMover;
+  private readonly reconciler: Reconciler;
+  private readonly reconciling = new SingleFlight<'all', ReconcileReport>();
+  private lastEquity: number | null = null;
+
+  constructor(options: OrderExecutorOptions) {
+    const clock = options.clock ?? systemClock;
+    const o = resolveExecutorOptions(options, { clock, clientOid: createClientOidFactory({ now: () => clock.now() }) });
+    this.ctx = new ExecutorContext(o);
+    const serial = new KeyedSerial<string>();
+    const stops = new StopManager(this.ctx);
+    this.exits = new ExitFlow(this.ctx, stops, serial);
+    this.entries = new EntryFlow(this.ctx, stops, this.exits);
+    this.mover = new StopMover(this.ctx, stops, serial);
+    this.reconciler = new Reconciler(this.ctx, stops, this.exits, serial);
+  }
+
+  /** Risk-checked, journaled, confirmed entry with an exchange stop; see entry-flow.ts. */
+  openPosition(signal: SignalResult, options?: OpenOptions): Promise<OpenResult> {
+    return this.entries.open(signal, options);
+  }
+
+  /** Exactly one close per position; a no-op returning the recorded trade once closed. */
+  closePosition(symbol: string, reason: CloseReason = 'manual'): Promise<CloseResult> {
+    return this.exits.close(symbol, reason);
+  }
+
+  /** Tightens the exchange stop (new one placed before the old one is cancelled). */
+  moveStop(symbol: string, newStop: number): Promise<MoveStopResult> {
+    return this.mover.move(symbol, newStop);
+  }
+
+  /** Concurrent calls share one run. */
+  reconcile(): Promise<ReconcileReport> {
+    return this.reconciling.run('all', () => this.reconciler.run());
+  }
+
+  /** Open (and closing) positions as recorded, oldest first. */
+  openPositions(): Position[] {
+    return this.ctx.store.positions.active();
+  }
+
+  async status(): Promise<ExecutorStatus> {
+    let stale = false;
+    try {
+      this.lastEquity = (await this.ctx.exchange.accountOverview()).data.accountEquity;
+    } catch (e) {
+      stale = true;
+      this.ctx.log.warn('status: account overview failed', { error: errorMessage(e) });
+    }
+    const kill = this.lastEquity === null ? null : this.entries.killSwitch(this.lastEquity);
+    const d = this.ctx.store.dailyPnl.current();
+    return {
+      equity: this.lastEquity,
+      equityStale: stale,
+      today: { day: d.day, realisedPnl: d.realisedPnl, fees: d.fees, trades: d.trades, wins: d.wins, losses: d.losses, startEquity: d.startEquity },
+      killSwitch: kill,
+      openPositions: this.ctx.store.positions.active().length,
+      entriesInFlight: this.entries.inFlight,
+    };
+  }
+}

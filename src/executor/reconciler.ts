@@ -1,0 +1,313 @@
+// Bringing the journal and the exchange into agreement, on start and after an executor restart:
+//  1. intents with no known outcome are resolved by clientOid. Found: the journal follows the
+//     exchange (a filled entry gets its position recorded). Not found: a 'pending' intent was
+//     never sent and a 'sent'/'unknown' one never arrived, so both are marked rejected. Nothing is
+//     ever re-sent under a new clientOid.
+//  2. positions: a local position the exchange no longer holds (its stop fired, or it was
+//     liquidated, while we were down) is closed from the exchange's fills; a position the exchange
+//     holds without a local record is adopted, with a stop at `fallbackStopFraction` of its entry
+//     price (no signal survives to say better).
+//  3. stops: every open position ends with exactly one live exchange stop; duplicates, and stops
+//     left on symbols we no longer hold, are cancelled.
+//  4. fills since the newest stored fill are imported.
+import type { Order, Position as ExchangePosition } from '../exchange/schemas/index.js';
+import { roundToTick } from '../risk/index.js';
+import type { OrderIntent, Position } from '../store/index.js';
+import { exitSide, type ExecutorContext } from './executor-context.js';
+import type { ExitFlow } from './exit-flow.js';
+import { toFillInput } from './fill-summary.js';
+import { settle } from './order-confirmation.js';
+import { errorMessage, lookupByClientOid } from './order-sender.js';
+import type { KeyedSerial } from './single-flight.js';
+import type { StopManager } from './stop-manager.js';
+
+export interface ReconcileReport {
+  /** Intents whose outcome was learned from the exchange. */
+  readonly intentsResolved: number;
+  /** Intents the exchange never saw: marked rejected, never re-sent. */
+  readonly intentsAbandoned: number;
+  /** Intents still without an outcome (the exchange could not be asked, or the order is still working). */
+  readonly intentsUnresolved: number;
+  readonly positionsAdopted: readonly string[];
+  /** Local positions found flat on the exchange and closed from its fills. */
+  readonly positionsClosed: readonly string[];
+  readonly stopsPlaced: readonly string[];
+  readonly stopsCancelled: number;
+  readonly fillsImported: number;
+  readonly errors: readonly string[];
+}
+
+interface MutableReport {
+  intentsResolved: number;
+  intentsAbandoned: number;
+  intentsUnresolved: number;
+  positionsAdopted: string[];
+  positionsClosed: string[];
+  stopsPlaced: string[];
+  stopsCancelled: number;
+  fillsImported: number;
+  errors: string[];
+}
+
+const STOP_KINDS = new Set(['stop', 'stop-update']);
+
+export class Reconciler {
+  constructor(
+    private readonly ctx: ExecutorContext,
+    private readonly stops: StopManager,
+    private readonly exits: ExitFlow,
+    private readonly serial: KeyedSerial<string>,
+  ) {}
+
+  async run(): Promise<ReconcileReport> {
+    const r: MutableReport = {
+      intentsResolved: 0, intentsAbandoned: 0, intentsUnresolved: 0, positionsAdopted: [], positionsClosed: [],
+      stopsPlaced: [], stopsCancelled: 0, fillsImported: 0, errors: [],
+    };
+    const step = async (name: string, fn: () => Promise<void>): Promise<boolean> => {
+      try {
+        await fn();
+        return true;
+      } catch (e) {
+        r.errors.push(`${name}: ${errorMessage(e)}`);
+        this.ctx.log.error(`reconcile ${name} failed`, { error: errorMessage(e) });
+        return false;
+      }
+    };
+    await step('contracts', () => this.ctx.contracts.refresh());
+    await step('equity', async () => {
+      const { data } = await this.ctx.exchange.accountOverview();
+      this.ctx.store.dailyPnl.recordStartOfDayEquity(data.accountEquity);
+    });
+    await step('intents', () => this.resolveIntents(r));
+    // Positions and stops only make sense on a complete picture of the exchange's positions.
+    const positionsOk = await step('positions', () => this.reconcilePositions(r));
+    if (positionsOk) await step('stops', () => this.reconcileStops(r));
+    await step('fills', () => this.importFills(r));
+    this.ctx.log.info('reconciled', { ...r });
+    return r;
+  }
+
+  // ---- 1. intents ---------------------------------------------------------------------------
+
+  private async resolveIntents(r: MutableReport): Promise<void> {
+    const { intents } = this.ctx.store;
+    for (const intent of intents.unresolvedIntents()) {
+      const found = await lookupByClientOid(this.ctx.exchange, intent.clientOid);
+      if (found.kind === 'error') {
+        r.intentsUnresolved++;
+        r.errors.push(`intent ${intent.clientOid}: ${found.reason}`);
+        continue;
+      }
+      if (found.kind === 'not-found') {
+        if (intent.state === 'pending' || intent.state === 'sent' || intent.state === 'unknown') {
+          intents.markRejected(
+            intent.clientOid,
+            intent.state === 'pending' ? 'abandoned: journaled but never sent (reconcile)' : 'not found on the exchange by clientOid (reconcile)',
+          );
+          r.intentsAbandoned++;
+        } else {
+          r.intentsUnresolved++;
+          r.errors.push(`intent ${intent.clientOid} was ${intent.state} but the exchange does not know it`);
+        }
+        continue;
+      }
+      (await this.applyOrder(intent, found.order)) ? r.intentsResolved++ : r.intentsUnresolved++;
+    }
+  }
+
+  /** The journal follows the exchange's view of the order. True when the intent's outcome is now known. */
+  private async applyOrder(intent: OrderIntent, order: Order): Promise<boolean> {
+    const { intents } = this.ctx.store;
+    if (intent.state === 'pending') intents.markSent(intent.clientOid);
+    const current = intents.get(intent.clientOid)!;
+    if (current.state === 'sent' || current.state === 'unknown') intents.markAcknowledged(intent.clientOid, order.id);
+    const done = !order.isActive || order.status === 'done';
+    if (STOP_KINDS.has(intent.kind)) {
+      if (!done) return true; // a live stop: 'acknowledged' is its steady state
+      if (order.filledSize > 0) intents.markFilled(intent.clientOid, { orderId: order.id, filledSize: Math.min(order.filledSize, intent.size) });
+      else intents.markCancelled(intent.clientOid, `stop ${order.status} on the exchange (reconcile)`);
+      return true;
+    }
+    if (!done) return false;
+    const conf = await settle(this.ctx.confirmDeps, intent.clientOid, order);
+    if (conf.kind === 'unknown') return false;
+    if (conf.kind === 'unfilled') return true;
+    if (intent.kind === 'entry') {
+      this.ctx.store.transaction(() => {
+        conf.journal();
+        this.ctx.store.fills.recordFills(conf.fills.map((f) => toFillInput(f, intent.clientOid)));
+        this.recordFilledEntry(intent, conf.summary.size, conf.summary.avgPrice);
+      });
+      return true;
+    }
+    if (intent.kind === 'exit' && intent.positionId !== null) {
+      const position = this.ctx.store.positions.get(intent.positionId);
+      if (position !== undefined && position.status !== 'closed') {
+        const stop = position.stopOrderId;
+        if (stop !== null) await this.stops.cancel(stop, position.stopClientOid, 'position closed (reconcile)');
+        const result = await this.exits.record(position, conf.fills, 'reconcile', intent.clientOid, conf.journal);
+        return result.ok;
+      }
+    }
+    this.ctx.store.transaction(() => {
+      conf.journal();
+      this.ctx.store.fills.recordFills(conf.fills.map((f) => toFillInput(f, intent.clientOid)));
+    });
+    return true;
+  }
+
+  /** An entry that filled while we were not looking: record its position (the stop pass protects it). */
+  private recordFilledEntry(intent: OrderIntent, size: number, avgPrice: number): void {
+    const { positions, intents } = this.ctx.store;
+    const existing = positions.activeForSymbol(intent.symbol);
+    if (existing !== undefined) {
+      if (intent.positionId === null) intents.attachPosition(intent.clientOid, existing.id);
+      return;
+    }
+    const side = intent.side === 'buy' ? 'long' : 'short';
+    const p = positions.open({ symbol: intent.symbol, side, size, entryPrice: avgPrice, leverage: intent.leverage, stopPrice: this.fallbackStop(intent.symbol, side, avgPrice) });
+    intents.attachPosition(intent.clientOid, p.id);
+    this.ctx.log.warn('entry filled while the executor was away: position recorded', { symbol: intent.symbol, size, entryPrice: avgPrice });
+  }
+
+  // ---- 2. positions -------------------------------------------------------------------------
+
+  private async reconcilePositions(r: MutableReport): Promise<void> {
+    const { data } = await this.ctx.exchange.positions();
+    const held = new Map<string, ExchangePosition>();
+    for (const p of data) if (p.currentQty !== 0) held.set(p.symbol, p);
+
+    for (const local of this.ctx.store.positions.active()) {
+      await this.serial.serial(local.symbol, async () => {
+        const ex = held.get(local.symbol);
+        const current = this.ctx.store.positions.get(local.id);
+        if (current === undefined || current.status === 'closed') return;
+        if (ex === undefined) {
+          const closed = await this.exits.recordFromExchange(current);
+          if (closed.ok) r.positionsClosed.push(local.symbol);
+          else r.errors.push(`closing ${local.symbol} from fills: ${closed.reason}`);
+          return;
+        }
+        const exSide = ex.currentQty > 0 ? 'long' : 'short';
+        if (exSide !== current.side) {
+          r.errors.push(`${local.symbol}: local ${current.side} but the exchange holds a ${exSide}`);
+          this.ctx.emit({ type: 'alert', symbol: local.symbol, reason: `side mismatch: local ${current.side}, exchange ${exSide}` });
+          return;
+        }
+        const size = Math.abs(ex.currentQty);
+        if (size !== current.size) this.ctx.store.positions.update(current.id, { size });
+        // An exit left 'closing' by a crash did not happen (the exchange still holds it): reopen it,
+        // the monitor will ask again.
+        if (current.status === 'closing') this.ctx.store.positions.cancelClosing(current.id);
+      });
+    }
+
+    for (const ex of held.values()) {
+      if (this.ctx.store.positions.activeForSymbol(ex.symbol) !== undefined) continue;
+      const side = ex.currentQty > 0 ? 'long' : 'short';
+      const stopPrice = this.fallbackStop(ex.symbol, side, ex.avgEntryPrice);
+      const leverage = ex.realLeverage ?? ex.leverage;
+      this.ctx.store.positions.open({
+        symbol: ex.symbol, side, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice,
+        leverage: leverage !== null && leverage >= 1 ? leverage : null, stopPrice, adopted: true,
+      });
+      r.positionsAdopted.push(ex.symbol);
+      this.ctx.emit({ type: 'adopted', symbol: ex.symbol, side, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice, stopPrice });
+    }
+  }
+
+  /** `fallbackStopFraction` away from the entry, rounded away from it; entry-based so it is reproducible. */
+  private fallbackStop(symbol: string, side: 'long' | 'short', entry: number): number {
+    const f = this.ctx.o.fallbackStopFraction;
+    const raw = side === 'long' ? entry * (1 - f) : entry * (1 + f);
+    const tick = this.ctx.contracts.peek(symbol)?.tickSize;
+    return tick === undefined ? raw : roundToTick(raw, tick, side === 'long' ? 'down' : 'up');
+  }
+
+  // ---- 3. stops -----------------------------------------------------------------------------
+
+  private async liveStops(): Promise<Order[]> {
+    const out: Order[] = [];
+    for (let page = 1; page <= 20; page++) {
+      const { data } = await this.ctx.exchange.untriggeredStopOrders({ currentPage: page, pageSize: 200 });
+      out.push(...data.items);
+      if (page >= data.totalPage || data.items.length === 0) break;
+    }
+    return out.filter((o) => o.reduceOnly || o.closeOrder);
+  }
+
+  private async reconcileStops(r: MutableReport): Promise<void> {
+    const live = await this.liveStops();
+    const active = this.ctx.store.positions.active();
+    for (const position of active) {
+      await this.serial.serial(position.symbol, () => this.protect(position.id, live, r));
+    }
+    const held = new Set(this.ctx.store.positions.active().map((p) => p.symbol));
+    for (const o of live) {
+      if (held.has(o.symbol)) continue;
+      if ((await this.stops.cancel(o.id, o.clientOid, 'orphan stop (no position)')) !== 'failed') r.stopsCancelled++;
+    }
+  }
+
+  /** Exactly one live stop for the position: keep the recorded one (or the best candidate), cancel the rest, place one if none. */
+  private async protect(positionId: number, live: readonly Order[], r: MutableReport): Promise<void> {
+    let position = this.ctx.store.positions.get(positionId);
+    if (position === undefined || position.status !== 'open') return;
+    const side = exitSide(position.side);
+    const mine = live.filter((o) => o.symbol === position!.symbol && o.side === side);
+    const tightest = [...mine].sort((a, b) => ((b.stopPrice ?? 0) - (a.stopPrice ?? 0)) * (position!.side === 'long' ? 1 : -1))[0];
+    const keep = mine.find((o) => o.id === position!.stopOrderId) ?? mine.find((o) => o.clientOid !== null && o.clientOid === position!.stopClientOid) ?? tightest;
+    if (keep !== undefined) {
+      if (keep.id !== position.stopOrderId) {
+        position = this.ctx.store.positions.update(position.id, { stopOrderId: keep.id, stopClientOid: keep.clientOid, ...(keep.stopPrice !== null ? { stopPrice: keep.stopPrice } : {}) });
+      }
+      for (const extra of mine) {
+        if (extra.id === keep.id) continue;
+        if ((await this.stops.cancel(extra.id, extra.clientOid, 'duplicate stop (reconcile)')) !== 'failed') r.stopsCancelled++;
+      }
+      return;
+    }
+    // No live stop: the recorded one fired, was cancelled, or was never placed.
+    const stopPrice = position.stopPrice ?? this.fallbackStop(position.symbol, position.side, position.entryPrice);
+    let mark: number | undefined;
+    try {
+      mark = (await this.ctx.exchange.ticker(position.symbol)).data.price;
+    } catch {
+      mark = undefined;
+    }
+    if (mark !== undefined && (position.side === 'long' ? stopPrice >= mark : stopPrice <= mark)) {
+      // The price is already through the stop: protecting it now means closing it.
+      const closed = await this.exits.closeNow(position.id, 'stop');
+      if (closed.ok) r.positionsClosed.push(position.symbol);
+      else r.errors.push(`${position.symbol}: stop ${stopPrice} already crossed (${mark}) and the close failed: ${closed.reason}`);
+      return;
+    }
+    const placed = await this.stops.place(position, stopPrice);
+    if (placed.ok) {
+      r.stopsPlaced.push(position.symbol);
+      return;
+    }
+    this.ctx.emit({ type: 'alert', symbol: position.symbol, reason: `could not protect the position (${placed.reason}); closing it` });
+    const closed = await this.exits.closeNow(position.id, 'manual');
+    if (closed.ok) r.positionsClosed.push(position.symbol);
+    else r.errors.push(`${position.symbol} is UNPROTECTED: ${placed.reason}; close failed: ${closed.reason}`);
+  }
+
+  // ---- 4. fills -----------------------------------------------------------------------------
+
+  private async importFills(r: MutableReport): Promise<void> {
+    const { fills, intents } = this.ctx.store;
+    const since = fills.lastFillTime() ?? 0;
+    for (let page = 1; page <= 50; page++) {
+      const { data } = await this.ctx.exchange.fills({ currentPage: page, pageSize: 200 });
+      const fresh = data.items.filter((f) => f.createdAt >= since);
+      if (fresh.length > 0) {
+        const result = fills.recordFills(fresh.map((f) => toFillInput(f, intents.byOrderId(f.orderId)[0]?.clientOid ?? null)));
+        r.fillsImported += result.inserted;
+      }
+      // Newest first: once a page reaches back past `since`, older pages hold nothing new.
+      if (fresh.length < data.items.length || page >= data.totalPage || data.items.length === 0) break;
+    }
+  }
+}

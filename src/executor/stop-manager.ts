@@ -1,0 +1,122 @@
+// The exchange-side stop-loss that protects every position even when the bot is dead: a reduce-only
+// stop market order (KuCoin POST /api/v1/orders with stop, stopPrice, stopPriceType MP), journaled
+// like any other order. Moving it places the NEW stop first and cancels the old one only after the
+// new one is accepted, so the position is never unprotected (for a moment it has two stops, which
+// is harmless: both are reduce-only and the exchange cancels the second when the first closes it).
+import { guardOrder, roundToTick } from '../risk/index.js';
+import { classifyError } from '../resilience/error-classifier.js';
+import type { Position } from '../store/index.js';
+import { toContractSpec } from './contract-cache.js';
+import { exitSide, stopDirection, type ExecutorContext } from './executor-context.js';
+import { errorMessage } from './order-sender.js';
+
+export type StopPlacement =
+  | { readonly ok: true; readonly orderId: string; readonly clientOid: string; readonly stopPrice: number; readonly position: Position }
+  | { readonly ok: false; readonly reason: string; readonly stage: 'guard' | 'exchange' | 'unknown' };
+
+export type CancelOutcome = 'cancelled' | 'gone' | 'failed';
+
+export class StopManager {
+  constructor(private readonly ctx: ExecutorContext) {}
+
+  /**
+   * Places a protective stop for `position` at `stopPrice` (rounded to the tick away from the
+   * position, so it is never tighter than asked) and records it on the position.
+   */
+  async place(position: Position, stopPrice: number, replaces?: { clientOid: string | null; orderId: string | null }): Promise<StopPlacement> {
+    const { store, exchange } = this.ctx;
+    const contract = await this.ctx.contracts.get(position.symbol);
+    if (contract === undefined) return { ok: false, reason: `no active contract ${position.symbol}`, stage: 'guard' };
+    if (!(Number.isFinite(stopPrice) && stopPrice > 0)) return { ok: false, reason: `stop price ${stopPrice} is not a positive number`, stage: 'guard' };
+    const price = roundToTick(stopPrice, contract.tickSize, position.side === 'long' ? 'down' : 'up');
+    const side = exitSide(position.side);
+    const leverage = this.ctx.positionLeverage(position, contract);
+    const verdict = guardOrder(
+      { side, type: 'market', size: position.size, stopPrice: price, reduceOnly: true, leverage },
+      toContractSpec(contract),
+      { maxNotional: this.ctx.o.limits.maxNotional, maxLeverage: Math.max(leverage, this.ctx.o.limits.leverage) },
+    );
+    if (!verdict.ok) return { ok: false, reason: `stop order refused by the guard: ${verdict.reason}`, stage: 'guard' };
+
+    const clientOid = this.ctx.o.clientOid('stop');
+    const stop = stopDirection(position.side);
+    store.intents.recordIntent({
+      clientOid,
+      symbol: position.symbol,
+      side,
+      kind: replaces ? 'stop-update' : 'stop',
+      size: position.size,
+      reduceOnly: true,
+      leverage,
+      stop,
+      stopPrice: price,
+      stopPriceType: 'MP',
+      positionId: position.id,
+      targetClientOid: replaces?.clientOid ?? null,
+      targetOrderId: replaces?.orderId ?? null,
+    });
+    const outcome = await this.ctx.sender.send(clientOid, () =>
+      exchange.placeOrder({
+        clientOid,
+        symbol: position.symbol,
+        side,
+        type: 'market',
+        size: position.size,
+        leverage,
+        reduceOnly: true,
+        stop,
+        stopPrice: price,
+        stopPriceType: 'MP',
+      }),
+    );
+    switch (outcome.kind) {
+      case 'accepted': {
+        const updated = store.positions.update(position.id, { stopOrderId: outcome.orderId, stopClientOid: clientOid, stopPrice: price });
+        return { ok: true, orderId: outcome.orderId, clientOid, stopPrice: price, position: updated };
+      }
+      case 'unknown':
+        return { ok: false, reason: `stop order outcome unknown: ${outcome.reason}`, stage: 'unknown' };
+      case 'rejected':
+      case 'no-position':
+        return { ok: false, reason: `stop order refused: ${outcome.reason}`, stage: 'exchange' };
+      default: {
+        const never: never = outcome;
+        return never;
+      }
+    }
+  }
+
+  /**
+   * Cancels a stop order. 'gone' when the exchange says it can no longer be cancelled (it fired or
+   * was cancelled already); the journaled stop intent follows the outcome.
+   */
+  async cancel(orderId: string, clientOid: string | null, why: string): Promise<CancelOutcome> {
+    for (let attempt = 1; attempt <= this.ctx.o.maxSendAttempts; attempt++) {
+      if (attempt > 1) await this.ctx.o.clock.sleep(this.ctx.o.retryDelayMs * 2 ** (attempt - 2));
+      try {
+        await this.ctx.exchange.cancelOrderById(orderId);
+        this.markIntent(clientOid, orderId, 'cancelled', why);
+        return 'cancelled';
+      } catch (e) {
+        const c = classifyError(e);
+        if (c.kind === 'not-cancelable' || c.kind === 'not-found') return 'gone';
+        if (!c.retryable) {
+          this.ctx.log.warn('stop cancel refused', { orderId, reason: errorMessage(e) });
+          return 'failed';
+        }
+        this.ctx.log.warn('stop cancel failed; retrying', { orderId, attempt, reason: errorMessage(e) });
+      }
+    }
+    return 'failed';
+  }
+
+  /** Moves the journaled stop intent to a final state if it is not in one already. */
+  markIntent(clientOid: string | null, orderId: string, to: 'cancelled' | 'filled', why: string): void {
+    const journal = this.ctx.store.intents;
+    const intent = clientOid !== null ? journal.get(clientOid) : journal.byOrderId(orderId)[0];
+    if (intent === undefined || intent.state === 'filled' || intent.state === 'cancelled' || intent.state === 'rejected') return;
+    if (to === 'cancelled') journal.markCancelled(intent.clientOid, why);
+    else if (intent.state === 'pending') journal.markRejected(intent.clientOid, `never sent; ${why}`);
+    else journal.markFilled(intent.clientOid, { orderId });
+  }
+}

@@ -1,0 +1,71 @@
+// What the executor tells the rest of the bot about trading, one event per thing that happened.
+// Plain data (it crosses to the supervisor by structured clone); `describeTradeEvent` renders the
+// one readable line the supervisor prints.
+import type { CloseReason } from '../store/index.js';
+import type { PositionSide } from '../store/index.js';
+
+interface Base {
+  /** Executor clock, epoch ms. */
+  readonly at: number;
+  readonly symbol: string;
+}
+
+export type TradeEvent =
+  | (Base & {
+      readonly type: 'opened';
+      readonly side: PositionSide;
+      readonly size: number;
+      readonly entryPrice: number;
+      readonly stopPrice: number;
+      readonly leverage: number;
+      readonly fees: number;
+    })
+  | (Base & { readonly type: 'adopted'; readonly side: PositionSide; readonly size: number; readonly entryPrice: number; readonly stopPrice: number })
+  | (Base & { readonly type: 'stop-moved'; readonly from: number | null; readonly to: number })
+  | (Base & {
+      readonly type: 'closed';
+      readonly side: PositionSide;
+      readonly size: number;
+      readonly entryPrice: number;
+      readonly exitPrice: number;
+      /** Net of fees. */
+      readonly pnl: number;
+      readonly fees: number;
+      readonly reason: CloseReason;
+    })
+  | (Base & { readonly type: 'rejected'; readonly stage: RejectStage; readonly reason: string })
+  | (Base & { readonly type: 'kill-switch'; readonly reason: string; readonly lossToday: number; readonly limitAmount: number })
+  /** Something needs a human: a position that could not be protected, an outcome left unknown. */
+  | (Base & { readonly type: 'alert'; readonly reason: string });
+
+export type TradeEventType = TradeEvent['type'];
+
+/** Where an entry or exit was refused. */
+export type RejectStage = 'validation' | 'risk' | 'guard' | 'exchange' | 'unknown';
+
+export type TradeEventSink = (event: TradeEvent) => void;
+
+const fmt = (n: number): string => (Number.isFinite(n) ? String(Number(n.toFixed(8))) : String(n));
+
+export function describeTradeEvent(e: TradeEvent): string {
+  switch (e.type) {
+    case 'opened':
+      return `OPENED ${e.symbol} ${e.side} ${fmt(e.size)} @ ${fmt(e.entryPrice)} stop ${fmt(e.stopPrice)} x${fmt(e.leverage)} fees ${fmt(e.fees)}`;
+    case 'adopted':
+      return `ADOPTED ${e.symbol} ${e.side} ${fmt(e.size)} @ ${fmt(e.entryPrice)} stop ${fmt(e.stopPrice)}`;
+    case 'stop-moved':
+      return `STOP MOVED ${e.symbol} ${e.from === null ? 'none' : fmt(e.from)} -> ${fmt(e.to)}`;
+    case 'closed':
+      return `CLOSED ${e.symbol} ${e.side} ${fmt(e.size)} ${fmt(e.entryPrice)} -> ${fmt(e.exitPrice)} pnl ${e.pnl.toFixed(2)} fees ${e.fees.toFixed(4)} (${e.reason})`;
+    case 'rejected':
+      return `REJECTED ${e.symbol} [${e.stage}] ${e.reason}`;
+    case 'kill-switch':
+      return `KILL SWITCH ${e.reason}`;
+    case 'alert':
+      return `ALERT ${e.symbol} ${e.reason}`;
+    default: {
+      const never: never = e;
+      return `event ${JSON.stringify(never)}`;
+    }
+  }
+}
