@@ -1,0 +1,112 @@
+// One test world: the real simulator over HTTP (manual clock, so prices move only when a test says
+// so), the real client, a real SQLite file in a temp dir, and executors built on them. Everything
+// opened here is closed by close().
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { KucoinFuturesClient } from '../../../src/exchange/kucoin-futures-client.js';
+import { OrderExecutor, type OrderExecutorOptions, type RiskLimits, type TradeEvent } from '../../../src/executor/index.js';
+import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../../src/simulator/simulator.js';
+import type { SignalResult } from '../../../src/strategy/signal-types.js';
+import { Store } from '../../../src/store/index.js';
+import { RecordingPort } from './recording-port.js';
+
+export const LIMITS: RiskLimits = { maxOpenPositions: 2, leverage: 5, riskPerTrade: 0.01, maxNotional: 5000, dailyLossLimit: 0.05 };
+
+export class Harness {
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'executor-test-'));
+  readonly file = path.join(this.dir, 'bot.sqlite');
+  private readonly stores: Store[] = [];
+  readonly events: TradeEvent[] = [];
+
+  private constructor(readonly sim: SimulatorHandle) {}
+
+  static async start(options: SimulatorOptions = {}): Promise<Harness> {
+    const sim = await startSimulator({ contracts: 3, clock: 'manual', seed: 7, ...options });
+    return new Harness(sim);
+  }
+
+  client(timeoutMs = 2_000): KucoinFuturesClient {
+    const c = this.sim.credentials;
+    return new KucoinFuturesClient({ baseUrl: this.sim.url, credentials: { key: c.apiKey, secret: c.apiSecret, passphrase: c.apiPassphrase }, timeoutMs });
+  }
+
+  port(timeoutMs = 2_000): RecordingPort {
+    return new RecordingPort(this.client(timeoutMs));
+  }
+
+  /** A fresh connection to the same SQLite file (a restarted process opens its own). */
+  store(): Store {
+    const s = Store.open({ path: this.file });
+    this.stores.push(s);
+    return s;
+  }
+
+  executor(exchange: RecordingPort, store: Store, overrides: Partial<OrderExecutorOptions> = {}): OrderExecutor {
+    return new OrderExecutor({
+      exchange,
+      store,
+      limits: LIMITS,
+      onEvent: (e) => void this.events.push(e),
+      retryDelayMs: 20,
+      fillPollMs: 20,
+      ...overrides,
+    });
+  }
+
+  symbol(i = 0): string {
+    const s = this.sim.symbols[i];
+    if (s === undefined) throw new Error(`no symbol ${i}`);
+    return s;
+  }
+
+  /** A signal with a stop `stopPct` away from the current price. */
+  signal(symbol: string, side: 'long' | 'short' = 'long', stopPct = 0.01): SignalResult {
+    const price = this.sim.market.top(symbol).last;
+    const nan = Number.NaN;
+    return {
+      symbol,
+      side,
+      confidence: 0.8,
+      price,
+      stopPrice: side === 'long' ? price * (1 - stopPct) : price * (1 + stopPct),
+      indicators: { rsi: nan, macd: nan, macdSignal: nan, macdHistogram: nan, bbUpper: nan, bbMiddle: nan, bbLower: nan, stochK: nan, stochD: nan, atr: nan, volumeRatio: nan },
+      reasons: ['test'],
+    };
+  }
+
+  /** Moves the market to `price` and lets the venue process it (stops fire here). */
+  moveTo(symbol: string, price: number): void {
+    this.sim.market.pin(symbol, price);
+    this.sim.advance(2_000);
+  }
+
+  /** Orders (regular and stop) the venue holds for `symbol`. */
+  venueOrders(symbol?: string) {
+    const all = [...this.sim.engine.listOrders({}), ...this.sim.engine.listStopOrders({})];
+    return symbol === undefined ? all : all.filter((o) => o.symbol === symbol);
+  }
+
+  venueStops(symbol: string) {
+    return this.sim.engine.listStopOrders({ symbol });
+  }
+
+  eventsOf<T extends TradeEvent['type']>(type: T): Extract<TradeEvent, { type: T }>[] {
+    return this.events.filter((e): e is Extract<TradeEvent, { type: T }> => e.type === type);
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.stores) s.close();
+    await this.sim.close();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Polls `cond` (real time) until true or `ms` pass. */
+export async function waitFor(cond: () => boolean, ms = 5_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
