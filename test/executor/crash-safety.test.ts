@@ -1,0 +1,201 @@
+// Crash safety at the class level: an executor "dies" at the worst moments (its promises never
+// settle again, as in a killed process) and a fresh executor on the same SQLite file reconciles.
+import { expect } from 'chai';
+import { ExchangeError } from '../../src/exchange/exchange-error.js';
+import { Harness, waitFor } from './support/executor-harness.js';
+import type { Store } from '../../src/store/index.js';
+
+const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
+
+describe('OrderExecutor: crash safety and restart', function () {
+  this.timeout(30_000);
+  let h: Harness;
+
+  beforeEach(async () => {
+    h = await Harness.start();
+  });
+
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('(a) journaled but never sent: reconcile abandons the intent and sends nothing', async () => {
+    const a = h.symbol(0);
+    const first = h.store();
+    // What the executor writes before sending, then the process dies (pending: never marked sent).
+    first.intents.recordIntent({ clientOid: 'crash-pending-1', symbol: a, side: 'buy', kind: 'entry', size: 10, leverage: 5 });
+    // And one that died right after being marked sent, before the request left.
+    const port0 = h.port();
+    port0.interceptPlace = () => never();
+    const dying = h.executor(port0, first);
+    void dying.openPosition(h.signal(a));
+    await waitFor(() => first.intents.unresolvedIntents().some((i) => i.state === 'sent'), 5_000, 'entry marked sent');
+    const sent = first.intents.unresolvedIntents().find((i) => i.state === 'sent')!;
+
+    const store = h.store();
+    const port = h.port();
+    const ex = h.executor(port, store);
+    const report = await ex.reconcile();
+    expect(report.intentsAbandoned).to.equal(2);
+    expect(store.intents.get('crash-pending-1')?.state).to.equal('rejected');
+    expect(store.intents.get(sent.clientOid)?.state).to.equal('rejected');
+    expect(store.intents.unresolvedIntents()).to.have.length(0);
+    expect(port.places).to.have.length(0);
+    expect(h.venueOrders()).to.have.length(0);
+    expect(ex.openPositions()).to.have.length(0);
+  });
+
+  it('(b1) the POST reached the venue but the response was lost: resolved by clientOid, never sent twice', async () => {
+    const a = h.symbol(0);
+    const port = h.port();
+    const store = h.store();
+    let dropped = 0;
+    port.interceptPlace = async (req, forward) => {
+      const answer = await forward();
+      if (req.stop === undefined && dropped++ === 0) {
+        throw new ExchangeError({ code: 'TIMEOUT', httpStatus: null, retryable: true, action: 'retry', message: 'placeOrder: no response (dropped by the test)', endpoint: 'placeOrder', resetMs: null });
+      }
+      return answer;
+    };
+    const ex = h.executor(port, store);
+    const opened = await ex.openPosition(h.signal(a));
+    expect(opened.ok, JSON.stringify(opened)).to.equal(true);
+    if (!opened.ok) return;
+    expect(port.entryPlaces).to.have.length(1);
+    const entries = h.sim.engine.listOrders({ symbol: a }).filter((o) => !o.reduceOnly);
+    expect(entries).to.have.length(1);
+    expect(entries[0]!.clientOid).to.equal(opened.entryClientOid);
+    expect(h.sim.engine.ledger.find(a)!.qty).to.equal(opened.position.size);
+    expect(h.venueStops(a)).to.have.length(1);
+  });
+
+  it('(b2) the POST hangs (venue hang fault, client times out): re-sent with the SAME clientOid, one order', async () => {
+    const a = h.symbol(0);
+    const port = h.port(300);
+    const store = h.store();
+    let hung = false;
+    port.interceptPlace = async (req, forward) => {
+      if (req.stop !== undefined || hung) return forward();
+      hung = true;
+      h.sim.faults.set('hang=1');
+      try {
+        return await forward();
+      } finally {
+        h.sim.faults.clear();
+      }
+    };
+    const ex = h.executor(port, store);
+    const opened = await ex.openPosition(h.signal(a));
+    expect(opened.ok, JSON.stringify(opened)).to.equal(true);
+    if (!opened.ok) return;
+    const oids = port.entryPlaces.map((p) => p.clientOid);
+    expect(oids.length).to.be.at.least(2);
+    expect(new Set(oids).size).to.equal(1);
+    expect(h.sim.engine.listOrders({ symbol: a }).filter((o) => !o.reduceOnly)).to.have.length(1);
+    expect(h.sim.engine.ledger.find(a)!.qty).to.equal(opened.position.size);
+    const intent = store.intents.get(opened.entryClientOid)!;
+    expect(intent.state).to.equal('filled');
+    expect(intent.attempts).to.equal(oids.length);
+  });
+
+  it('(c) dies after the fill, before the stop: a fresh executor protects the position; realised PnL unchanged', async () => {
+    const [a, b] = [h.symbol(0), h.symbol(1)];
+    const first = h.store();
+    const port0 = h.port();
+    const ex0 = h.executor(port0, first);
+    // A closed trade first, so there is realised PnL to keep.
+    expect((await ex0.openPosition(h.signal(b, 'short'))).ok).to.equal(true);
+    h.moveTo(b, h.sim.market.top(b).last * 0.997);
+    const closed = await ex0.closePosition(b, 'take-profit');
+    expect(closed.ok).to.equal(true);
+    const pnlBefore = first.realisedPnlTotal();
+    expect(pnlBefore).to.not.equal(0);
+
+    port0.interceptPlace = (req, forward) => (req.stop !== undefined ? never() : forward());
+    void ex0.openPosition(h.signal(a));
+    await waitFor(() => first.positions.activeForSymbol(a) !== undefined && port0.stopPlaces.length === 2, 5_000, 'fill recorded, stop in flight');
+    expect(h.venueStops(a)).to.have.length(0);
+
+    const store = h.store();
+    const port = h.port();
+    const ex = h.executor(port, store);
+    const report = await ex.reconcile();
+    expect(report.stopsPlaced).to.deep.equal([a]);
+    expect(report.errors).to.deep.equal([]);
+    const live = h.venueStops(a);
+    expect(live).to.have.length(1);
+    const pos = store.positions.activeForSymbol(a)!;
+    expect(live[0]!.id).to.equal(pos.stopOrderId);
+    expect(live[0]!.size).to.equal(pos.size);
+    expect(port.entryPlaces).to.have.length(0);
+    expect(store.realisedPnlTotal()).to.equal(pnlBefore);
+    expect(store.intents.unresolvedIntents().filter((i) => i.kind !== 'stop')).to.have.length(0);
+
+    // And a second restart changes nothing: still exactly one stop.
+    const again = await h.executor(h.port(), h.store()).reconcile();
+    expect(again.stopsPlaced).to.deep.equal([]);
+    expect(again.stopsCancelled).to.equal(0);
+    expect(h.venueStops(a)).to.have.length(1);
+  });
+
+  it('(c2) dies after the entry was accepted, before its fill was confirmed: reconcile records and protects it', async () => {
+    const a = h.symbol(0);
+    const first = h.store();
+    const client = h.client();
+    const port0 = h.port();
+    // The fill confirmation never returns (process frozen right after the POST was answered).
+    port0.orderByClientOid = () => never();
+    const ex0 = h.executor(port0, first);
+    void ex0.openPosition(h.signal(a));
+    await waitFor(() => first.intents.unresolvedIntents().some((i) => i.state === 'acknowledged'), 5_000, 'entry acknowledged');
+    expect(first.positions.activeForSymbol(a)).to.equal(undefined);
+
+    const store = h.store();
+    const ex = h.executor(h.port(), store);
+    const report = await ex.reconcile();
+    expect(report.intentsResolved).to.equal(1);
+    expect(report.positionsAdopted).to.deep.equal([]);
+    expect(report.stopsPlaced).to.deep.equal([a]);
+    const pos = store.positions.activeForSymbol(a)!;
+    const venue = (await client.position(a)).data;
+    expect(pos.size).to.equal(venue.currentQty);
+    expect(pos.entryPrice).to.be.closeTo(venue.avgEntryPrice, 1e-6);
+    expect(pos.adopted).to.equal(false);
+    expect(h.venueStops(a)).to.have.length(1);
+  });
+
+  it('adopts a position the exchange holds without a local record, with a fallback stop 2 % away', async () => {
+    const a = h.symbol(0);
+    await h.client().placeOrder({ clientOid: 'outside-1', symbol: a, side: 'sell', type: 'market', size: 20, leverage: 3 });
+    const store: Store = h.store();
+    const ex = h.executor(h.port(), store);
+    const report = await ex.reconcile();
+    expect(report.positionsAdopted).to.deep.equal([a]);
+    const pos = store.positions.activeForSymbol(a)!;
+    expect(pos.adopted).to.equal(true);
+    expect(pos.side).to.equal('short');
+    expect(pos.size).to.equal(20);
+    expect(pos.stopPrice!).to.be.closeTo(pos.entryPrice * 1.02, pos.entryPrice * 0.0001);
+    const live = h.venueStops(a);
+    expect(live).to.have.length(1);
+    expect(live[0]!.stop).to.equal('up');
+    expect(h.eventsOf('adopted')).to.have.length(1);
+  });
+
+  it('duplicate and orphan stops are cancelled: exactly one live stop per open position', async () => {
+    const [a, b] = [h.symbol(0), h.symbol(1)];
+    const store = h.store();
+    const ex = h.executor(h.port(), store);
+    const opened = await ex.openPosition(h.signal(a));
+    expect(opened.ok).to.equal(true);
+    if (!opened.ok) return;
+    const client = h.client();
+    const stop = opened.position.stopPrice!;
+    await client.placeOrder({ clientOid: 'dup-stop-1', symbol: a, side: 'sell', type: 'market', size: opened.position.size, leverage: 5, reduceOnly: true, stop: 'down', stopPrice: Number((stop - 100).toFixed(1)), stopPriceType: 'MP' });
+    await client.placeOrder({ clientOid: 'orphan-1', symbol: b, side: 'sell', type: 'market', size: 1, leverage: 5, reduceOnly: true, stop: 'down', stopPrice: 1, stopPriceType: 'MP' });
+    const report = await ex.reconcile();
+    expect(report.stopsCancelled).to.equal(2);
+    expect(h.venueStops(a).map((o) => o.id)).to.deep.equal([opened.stopOrderId]);
+    expect(h.venueStops(b)).to.have.length(0);
+  });
+});
