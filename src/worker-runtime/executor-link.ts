@@ -31,6 +31,7 @@ export class ExecutorLink<T> implements ExecutorClient<T> {
   private readonly inFlight = new Set<(err: Error) => void>();
   private portWaiters: (() => void)[] = [];
   private closed = false;
+  private draining = false;
 
   constructor(
     private readonly timeoutMs: number,
@@ -71,6 +72,18 @@ export class ExecutorLink<T> implements ExecutorClient<T> {
     if (conn) conn.port.close();
   }
 
+  /**
+   * Shutdown has begun: the current connection keeps serving (the step in progress may still need
+   * the executor), but once it is gone calls fail at once instead of waiting for a port that the
+   * supervisor will no longer hand out.
+   */
+  drain(): void {
+    this.draining = true;
+    const waiters = this.portWaiters;
+    this.portWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
   /** For shutdown: no further connections; pending and future calls reject. */
   close(): void {
     this.closed = true;
@@ -97,6 +110,7 @@ export class ExecutorLink<T> implements ExecutorClient<T> {
         if (settled) return;
         if (this.closed) return onGone(new PeerGoneError(this.peer, 'link closed'));
         const conn = this.current;
+        if (!conn && this.draining) return onGone(new PeerGoneError(this.peer, 'shutting down'));
         if (!conn) {
           // The executor is restarting: wait for the supervisor's new port (within the same timeout).
           this.portWaiters.push(send);

@@ -76,6 +76,7 @@ export function runWorker<TExecutor>(entry: WorkerEntry<TExecutor>): void {
         return;
       case 'shutdown':
         if (!running) process.exit(0);
+        running.link.drain();
         running.controller.abort(new Error(`shutdown: ${msg.reason}`));
         return;
       default: {

@@ -73,3 +73,18 @@ describe('ExecutorLink (comlink with timeout and peer-gone)', () => {
     expect(await pending).to.equal(42);
   });
 });
+
+describe('ExecutorLink during shutdown', () => {
+  it('fails calls at once when draining and no executor is connected, instead of waiting for a port', async () => {
+    const link = new ExecutorLink<Api>(5000);
+    const waiting = link.call('add', 1, 2);
+    const started = performance.now();
+    link.drain();
+    const err = await waiting.then(() => undefined, (e: Error) => e);
+    expect(err).to.include({ code: 'PEER_GONE' });
+    const later = await link.call('add', 1, 2).then(() => undefined, (e: Error) => e);
+    expect(later).to.include({ code: 'PEER_GONE' });
+    expect(performance.now() - started).to.be.below(1000);
+    link.close();
+  });
+});
