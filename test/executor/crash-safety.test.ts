@@ -98,6 +98,34 @@ describe('OrderExecutor: crash safety and restart', function () {
     expect(intent.attempts).to.equal(oids.length);
   });
 
+  it('(b3) the POST is slower than the client timeout and lands after the re-send: the venue dedupes, one order', async () => {
+    const a = h.symbol(0);
+    const port = h.port(300);
+    const store = h.store();
+    let slowed = false;
+    port.interceptPlace = async (req, forward) => {
+      if (req.stop !== undefined || slowed) return forward();
+      slowed = true;
+      h.sim.faults.set('latency=1:900');
+      try {
+        return await forward();
+      } finally {
+        h.sim.faults.clear();
+      }
+    };
+    const ex = h.executor(port, store);
+    const opened = await ex.openPosition(h.signal(a));
+    expect(opened.ok, JSON.stringify(opened)).to.equal(true);
+    if (!opened.ok) return;
+    // Let the slow first request reach the venue too.
+    await new Promise((r) => setTimeout(r, 1_200));
+    const oids = port.entryPlaces.map((p) => p.clientOid);
+    expect(oids.length, 'a second POST was sent').to.be.at.least(2);
+    expect(new Set(oids).size).to.equal(1);
+    expect(h.sim.engine.listOrders({ symbol: a }).filter((o) => !o.reduceOnly)).to.have.length(1);
+    expect(h.sim.engine.ledger.find(a)!.qty).to.equal(opened.position.size);
+  });
+
   it('(c) dies after the fill, before the stop: a fresh executor protects the position; realised PnL unchanged', async () => {
     const [a, b] = [h.symbol(0), h.symbol(1)];
     const first = h.store();
