@@ -15,6 +15,21 @@ import type { StopManager } from './stop-manager.js';
 import type { RejectStage } from './trade-event.js';
 import { toFillInput } from './fill-summary.js';
 
+/**
+ * What an entry needs from a signal: SignalResult (scanner) and EntryProposal (executor-api.ts)
+ * both fit.
+ */
+export interface EntrySignal {
+  readonly symbol: string;
+  readonly side: SignalResult['side'];
+  /** Reference entry price (last close). */
+  readonly price: number;
+  /** ATR-based stop; else `atrStopMultiple` x atr from the price. */
+  readonly stopPrice?: number;
+  readonly takeProfitPrice?: number;
+  readonly atr?: number;
+}
+
 export interface OpenOptions {
   /**
    * Lots to order instead of the risk-based size (manual trading, tests). Still passes every check
@@ -69,7 +84,7 @@ export class EntryFlow {
     };
   }
 
-  async open(signal: SignalResult, options: OpenOptions = {}): Promise<OpenResult> {
+  async open(signal: EntrySignal, options: OpenOptions = {}): Promise<OpenResult> {
     const symbol = typeof signal?.symbol === 'string' ? signal.symbol : String(signal?.symbol);
     const problem = this.validate(signal);
     if (problem !== undefined) return this.reject(symbol, 'validation', problem);
@@ -85,7 +100,7 @@ export class EntryFlow {
     }
   }
 
-  private validate(s: SignalResult): string | undefined {
+  private validate(s: EntrySignal): string | undefined {
     if (typeof s !== 'object' || s === null) return 'signal must be an object';
     if (typeof s.symbol !== 'string' || s.symbol.length === 0) return `signal.symbol must be a non-empty string, got ${String(s.symbol)}`;
     if (s.side !== 'long' && s.side !== 'short') return `signal.side must be long or short, got ${String(s.side)}`;
@@ -95,7 +110,7 @@ export class EntryFlow {
     return undefined;
   }
 
-  private async openChecked(signal: SignalResult, options: OpenOptions): Promise<OpenResult> {
+  private async openChecked(signal: EntrySignal, options: OpenOptions): Promise<OpenResult> {
     const { store, exchange, o } = this.ctx;
     const symbol = signal.symbol;
     const side = signal.side as PositionSide;

@@ -7,7 +7,7 @@
 import { systemClock } from '../resilience/clock.js';
 import type { CloseReason, Position } from '../store/index.js';
 import { createClientOidFactory } from './client-oid.js';
-import { EntryFlow, type KillSwitchView, type OpenOptions, type OpenResult } from './entry-flow.js';
+import { EntryFlow, type EntrySignal, type KillSwitchView, type OpenOptions, type OpenResult } from './entry-flow.js';
 import { ExecutorContext } from './executor-context.js';
 import { resolveExecutorOptions, type OrderExecutorOptions } from './executor-options.js';
 import { ExitFlow, type CloseResult } from './exit-flow.js';
@@ -16,7 +16,6 @@ import { Reconciler, type ReconcileReport } from './reconciler.js';
 import { KeyedSerial, SingleFlight } from './single-flight.js';
 import { StopManager } from './stop-manager.js';
 import { StopMover, type MoveStopResult } from './stop-mover.js';
-import type { SignalResult } from '../strategy/signal-types.js';
 
 export interface ExecutorStatus {
   /** Account equity from the exchange; the last known value when the exchange could not be asked. */
@@ -58,7 +57,7 @@ export class OrderExecutor {
   }
 
   /** Risk-checked, journaled, confirmed entry with an exchange stop; see entry-flow.ts. */
-  openPosition(signal: SignalResult, options?: OpenOptions): Promise<OpenResult> {
+  openPosition(signal: EntrySignal, options?: OpenOptions): Promise<OpenResult> {
     return this.entries.open(signal, options);
   }
 
