@@ -25,6 +25,8 @@ import { tradableContracts } from './tradable-contracts.js';
 export interface ScannerClient {
   activeContracts(): Promise<ExchangeResult<Contract[]>>;
   klines(query: KlineQuery): Promise<ExchangeResult<Kline[]>>;
+  /** Used for the klines window when windowEnd is 'server'. */
+  serverTime?(): Promise<ExchangeResult<number>>;
 }
 
 /** A piscina pool's `run` in production; the direct `analyzeSymbol` in unit tests. */
@@ -48,6 +50,12 @@ export interface MarketScannerOptions {
   concurrency?: number;
   /** How long the contract list is reused before it is fetched again. Default 10 min. */
   contractsRefreshMs?: number;
+  /**
+   * Where the klines window ends: 'server' reads the venue's time once per scan (right whatever the
+   * simulator's speed; falls back to the clock if the call fails or the client has no serverTime),
+   * 'clock' uses the injected clock. Default 'server'.
+   */
+  windowEnd?: 'server' | 'clock';
   /** Strategy overrides sent with every task; checked once here. */
   strategyParams?: Partial<StrategyParams>;
 }
@@ -64,6 +72,7 @@ export const DEFAULT_MARKET_SCANNER_OPTIONS: Readonly<Required<Omit<MarketScanne
   maxCandidates: 3,
   concurrency: 8,
   contractsRefreshMs: 600_000,
+  windowEnd: 'server',
 });
 
 export const MAX_KLINES_PER_REQUEST = 500;
@@ -105,13 +114,14 @@ export interface MarketScannerDeps {
   readonly client: ScannerClient;
   readonly analyze: AnalyzeFn;
   readonly propose: ProposeFn;
-  /** Also sets the klines window end: in paper mode pass a clock that follows the venue's time. */
+  /** Scan durations and the contract-list age; the klines window end with windowEnd 'clock'. */
   readonly clock: Clock;
   readonly options?: MarketScannerOptions;
   readonly onProgress?: (progress: ScanProgress) => void;
 }
 
 export const CONTRACTS_SCOPE = '(contracts)';
+export const SERVER_TIME_SCOPE = '(server-time)';
 export const PROPOSE_SCOPE = '(propose)';
 
 function positiveFinite(name: string, v: number, integer = false): number {
@@ -140,6 +150,9 @@ export function resolveMarketScannerOptions(options: MarketScannerOptions = {}):
   positiveFinite('maxCandidates', o.maxCandidates, true);
   positiveFinite('concurrency', o.concurrency, true);
   positiveFinite('contractsRefreshMs', o.contractsRefreshMs);
+  if (o.windowEnd !== 'server' && o.windowEnd !== 'clock') {
+    throw new RangeError(`MarketScannerOptions.windowEnd must be 'server' or 'clock', got ${String(o.windowEnd)}`);
+  }
   const strategyParams = options.strategyParams;
   if (strategyParams !== undefined) {
     // Throws naming the bad field, at construction rather than in every pool task.
@@ -187,8 +200,10 @@ export class MarketScanner {
     const contracts = await this.currentContracts(errors);
     if (signal?.aborted) return finish({ ...empty, aborted: true });
     const eligible = tradableContracts(contracts, this.options.minTurnover);
+    const windowEnd = eligible.length > 0 ? await this.windowEnd(errors) : 0;
+    if (signal?.aborted) return finish({ ...empty, aborted: true });
 
-    const outcomes = await this.withScanSignal(signal, (scanSignal) => this.analyseAll(eligible.map((c) => c.symbol), scanSignal));
+    const outcomes = await this.withScanSignal(signal, (scanSignal) => this.analyseAll(eligible.map((c) => c.symbol), windowEnd, scanSignal));
     const results: SignalResult[] = [];
     for (const o of outcomes) {
       if (o === undefined) continue; // not reached before the abort
@@ -231,6 +246,18 @@ export class MarketScanner {
     }
   }
 
+  private async windowEnd(errors: ScanError[]): Promise<number> {
+    const client = this.deps.client;
+    if (this.options.windowEnd === 'server' && client.serverTime) {
+      try {
+        return (await client.serverTime()).data;
+      } catch (e) {
+        errors.push({ symbol: SERVER_TIME_SCOPE, message: describeFailure(e) });
+      }
+    }
+    return this.deps.clock.now();
+  }
+
   private async currentContracts(errors: ScanError[]): Promise<Contract[]> {
     const now = this.deps.clock.now();
     if (this.contracts !== null && now - this.contractsFetchedAt < this.options.contractsRefreshMs) return this.contracts;
@@ -251,14 +278,14 @@ export class MarketScanner {
    * aborted. Resolves promptly on abort: requests already in flight finish in the background and
    * their results are dropped.
    */
-  private analyseAll(symbols: readonly string[], signal?: AbortSignal): Promise<Array<SymbolOutcome | undefined>> {
+  private analyseAll(symbols: readonly string[], windowEnd: number, signal?: AbortSignal): Promise<Array<SymbolOutcome | undefined>> {
     const outcomes: Array<SymbolOutcome | undefined> = new Array(symbols.length).fill(undefined);
     if (symbols.length === 0) return Promise.resolve(outcomes);
     const slots = new Semaphore(this.options.concurrency);
     let done = 0;
     const all = Promise.all(
       symbols.map(async (symbol, i) => {
-        const outcome = await this.analyseOne(symbol, slots, signal);
+        const outcome = await this.analyseOne(symbol, windowEnd, slots, signal);
         if (outcome === undefined || signal?.aborted) return;
         outcomes[i] = outcome;
         done += 1;
@@ -278,7 +305,7 @@ export class MarketScanner {
   }
 
   /** Never rejects: failures become a ScanError; an abort becomes undefined. */
-  private async analyseOne(symbol: string, slots: Semaphore, signal?: AbortSignal): Promise<SymbolOutcome | undefined> {
+  private async analyseOne(symbol: string, to: number, slots: Semaphore, signal?: AbortSignal): Promise<SymbolOutcome | undefined> {
     let klines: Kline[];
     let release: (() => void) | undefined;
     try {
@@ -287,7 +314,6 @@ export class MarketScanner {
       return undefined; // aborted while queued
     }
     try {
-      const to = this.deps.clock.now();
       const from = to - this.options.candles * this.options.granularity * 60_000;
       const { data } = await this.deps.client.klines({ symbol, granularity: this.options.granularity, from, to });
       klines = data.length > this.options.candles ? data.slice(data.length - this.options.candles) : data;

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { Piscina } from 'piscina';
 import { KucoinFuturesClient } from '../../src/exchange/kucoin-futures-client.js';
-import { MarketScanner, type MarketScannerOptions, type ScanProgress } from '../../src/scanner/market-scanner.js';
+import { MarketScanner, SERVER_TIME_SCOPE, type MarketScannerOptions, type ScanProgress } from '../../src/scanner/market-scanner.js';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/simulator/simulator.js';
 import { analyzeSymbol } from '../../src/strategy/analyze-symbol.js';
 import type { IndicatorTaskInput, SignalResult } from '../../src/strategy/signal-types.js';
@@ -96,7 +96,7 @@ describe('MarketScanner against the simulator', function () {
     const contracts = (await new KucoinFuturesClient({ baseUrl: s.url }).activeContracts()).data;
     const turnovers = contracts.map((c) => c.turnoverOf24h).sort((a, b) => b - a);
     const floor = turnovers[5]!; // the six most liquid qualify
-    const { scanner, client } = scannerFor(s, { minTurnover: floor, granularity: 15, candles: 150 });
+    const { scanner, client } = scannerFor(s, { minTurnover: floor, granularity: 15, candles: 150, windowEnd: 'clock' });
     const report = await scanner.scanOnce();
     const expected = contracts.filter((c) => c.turnoverOf24h >= floor).map((c) => c.symbol);
     expect(expected).to.have.length(6);
@@ -107,6 +107,23 @@ describe('MarketScanner against the simulator', function () {
       expect(q.to! - q.from!).to.equal(150 * 15 * 60_000);
       expect(q.to).to.equal(s.clock.now());
     }
+  });
+
+  it('ends the klines window at the venue\'s time (one serverTime per scan), whatever the local clock says', async () => {
+    const s = await sim({ profile: 'trending', seed: 7, contracts: 4 });
+    const client = counting(new KucoinFuturesClient({ baseUrl: s.url, timeoutMs: 3_000 }));
+    const scanner = new MarketScanner({
+      client,
+      analyze: direct,
+      propose: async () => undefined,
+      clock: clockFrom(() => Date.UTC(2020, 0, 1)), // years off: only durations come from it
+      options: { minTurnover: 0 },
+    });
+    const report = await scanner.scanOnce();
+    expect(report.errors).to.deep.equal([]);
+    expect(client.serverTimeCalls).to.equal(1);
+    expect(client.klineQueries.map((q) => q.to)).to.deep.equal([s.clock.now(), s.clock.now(), s.clock.now(), s.clock.now()]);
+    expect(report.symbolsScanned).to.equal(4);
   });
 
   it('records per-symbol failures (malformed bodies, 5xx) and keeps scanning the rest', async () => {
@@ -120,19 +137,21 @@ describe('MarketScanner against the simulator', function () {
     const report = await scanner.scanOnce();
     expect(client.contractCalls).to.equal(1);
     expect(report.aborted).to.equal(false);
-    expect(report.errors.length).to.be.greaterThan(0);
+    // The faults hit every request, the one serverTime read included (the window then ends at the clock).
+    const perSymbol = report.errors.filter((e) => e.symbol !== SERVER_TIME_SCOPE);
+    expect(perSymbol.length).to.be.greaterThan(0);
     expect(report.symbolsScanned).to.be.greaterThan(0);
-    expect(report.symbolsScanned + report.errors.length).to.equal(report.symbolsEligible);
-    for (const e of report.errors) {
+    expect(report.symbolsScanned + perSymbol.length).to.equal(report.symbolsEligible);
+    for (const e of perSymbol) {
       expect(s.symbols).to.include(e.symbol);
       expect(e.message).to.match(/^klines: /);
     }
-    expect(report.errors.map((e) => e.message).join('\n')).to.match(/INVALID_RESPONSE/);
+    expect(perSymbol.map((e) => e.message).join('\n')).to.match(/INVALID_RESPONSE/);
     // Progress advanced for every symbol, failed ones included.
     expect(progress.map((p) => p.done)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
-    expect(progress.filter((p) => p.outcome === 'failed')).to.have.length(report.errors.length);
+    expect(progress.filter((p) => p.outcome === 'failed')).to.have.length(perSymbol.length);
     // Candidates come only from symbols that were analysed.
-    const failed = new Set(report.errors.map((e) => e.symbol));
+    const failed = new Set(perSymbol.map((e) => e.symbol));
     for (const c of report.candidates) expect(failed.has(c.symbol)).to.equal(false);
   });
 
@@ -140,7 +159,7 @@ describe('MarketScanner against the simulator', function () {
     const s = await sim({ profile: 'trending', seed: 7 });
     const controller = new AbortController();
     let analysed = 0;
-    const { scanner, client, proposals } = scannerFor(s, { concurrency: 2 }, {
+    const { scanner, client, proposals } = scannerFor(s, { concurrency: 2, windowEnd: 'clock' }, {
       onProgress: () => {
         analysed += 1;
         if (analysed === 2) controller.abort();
@@ -155,7 +174,7 @@ describe('MarketScanner against the simulator', function () {
     expect(proposals).to.deep.equal([]);
     expect(report.symbolsScanned).to.equal(2);
     // Contracts + two rounds of two requests, then nothing new is started.
-    expect(elapsed).to.be.below(1_500);
+    expect(elapsed).to.be.below(1_800);
     await new Promise((r) => setTimeout(r, 400));
     expect(client.klineSymbols.length).to.be.at.most(4);
   });

@@ -7,6 +7,7 @@ import {
   CONTRACTS_SCOPE,
   MarketScanner,
   PROPOSE_SCOPE,
+  SERVER_TIME_SCOPE,
   resolveMarketScannerOptions,
   type MarketScannerOptions,
   type ScannerClient,
@@ -161,6 +162,18 @@ describe('MarketScanner (scripted client)', () => {
     expect(report.symbolsScanned).to.equal(1);
   });
 
+  it('falls back to the clock for the klines window when serverTime fails, and reports it', async () => {
+    const inner = new ScriptedClient();
+    inner.contracts = [contract('AUSDTM')];
+    const client = counting(Object.assign(inner, { serverTime: () => Promise.reject(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })) }));
+    const clock = new HandClock();
+    const scanner = new MarketScanner({ client, analyze: async (i) => analyzeSymbol(i), propose: async () => undefined, clock, options: { minTurnover: 0 } });
+    const report = await scanner.scanOnce();
+    expect(report.errors).to.deep.equal([{ symbol: SERVER_TIME_SCOPE, message: 'TIMEOUT: timeout' }]);
+    expect(client.klineQueries[0]?.to).to.equal(clock.now());
+    expect(report.symbolsScanned).to.equal(1);
+  });
+
   it('returns at once, aborted, for an already aborted signal', async () => {
     const { inner, client, scanner } = setup();
     inner.contracts = [contract('AUSDTM')];
@@ -173,6 +186,7 @@ describe('MarketScanner (scripted client)', () => {
     it('fills defaults', () => {
       expect(resolveMarketScannerOptions()).to.deep.include({
         minTurnover: 1_000_000, minConfidence: 0.6, granularity: 15, candles: 200, maxCandidates: 3, concurrency: 8, contractsRefreshMs: 600_000,
+        windowEnd: 'server',
       });
     });
     const bad: Array<[MarketScannerOptions, RegExp]> = [
@@ -186,6 +200,7 @@ describe('MarketScanner (scripted client)', () => {
       [{ concurrency: 0 }, /concurrency/],
       [{ contractsRefreshMs: Number.NaN }, /contractsRefreshMs/],
       [{ strategyParams: { rsiPeriod: -3 } }, /StrategyParams\.rsiPeriod/],
+      [{ windowEnd: 'local' as never }, /windowEnd/],
     ];
     for (const [options, message] of bad) {
       it(`rejects ${JSON.stringify(options)}`, () => {

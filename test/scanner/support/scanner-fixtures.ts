@@ -50,19 +50,31 @@ export function risingKlines(n: number, t0 = Date.UTC(2024, 0, 1), step = 15 * 6
 
 export interface CountingClient extends ScannerClient {
   readonly contractCalls: number;
+  readonly serverTimeCalls: number;
   readonly klineSymbols: string[];
   readonly klineQueries: KlineQuery[];
 }
 
 /** Wraps a real (or fake) client and records every call the scanner makes. */
 export function counting(inner: ScannerClient): CountingClient {
-  const state = { contractCalls: 0, klineSymbols: [] as string[], klineQueries: [] as KlineQuery[] };
+  const state = { contractCalls: 0, serverTimeCalls: 0, klineSymbols: [] as string[], klineQueries: [] as KlineQuery[] };
   return {
     get contractCalls() {
       return state.contractCalls;
     },
+    get serverTimeCalls() {
+      return state.serverTimeCalls;
+    },
     klineSymbols: state.klineSymbols,
     klineQueries: state.klineQueries,
+    ...(inner.serverTime
+      ? {
+          serverTime: (): Promise<ExchangeResult<number>> => {
+            state.serverTimeCalls += 1;
+            return inner.serverTime!();
+          },
+        }
+      : {}),
     activeContracts(): Promise<ExchangeResult<Contract[]>> {
       state.contractCalls += 1;
       return inner.activeContracts();
