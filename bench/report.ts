@@ -14,6 +14,10 @@ export interface RunInfo {
   readonly finishedAt: string;
   readonly quick: boolean;
   readonly machine: MachineFacts;
+  /** 1-minute load average at start and end: the machine may be shared. */
+  readonly loadAverage: { readonly start: number; readonly end: number };
+  /** HEAD when the run started, and whether the working tree had uncommitted changes. */
+  readonly git: { readonly commit: string; readonly dirty: boolean } | null;
 }
 
 export interface ResultsFile {
@@ -95,6 +99,8 @@ export function renderMarkdown(r: ResultsFile): string {
   out.push(`- Command: \`${r.run.command}\``);
   out.push(`- Date: ${r.run.startedAt} → ${r.run.finishedAt}`);
   out.push(`- Machine: ${machineLine(r.run.machine)}`);
+  out.push(`- Load average (1 min) at start / end: ${r.run.loadAverage.start} / ${r.run.loadAverage.end} (the machine may be shared with other work)`);
+  if (r.run.git) out.push(`- Code: commit ${r.run.git.commit}${r.run.git.dirty ? ' with uncommitted changes in the working tree' : ''}`);
   if (runIds.size > 1) {
     out.push('- Some benchmarks below come from earlier runs; each section names its own command and date.');
   }

@@ -2,7 +2,7 @@
 // its workers and embedded simulator) when it reports ready and after a soak of BENCH_SOAK_S
 // seconds (default 600), sampled from /proc. Baseline in the same run: an idle Node process.
 // Until supervisor/main.ts lands, the harness reports "not measured yet".
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,13 @@ export const rssSoakBenchmark: Benchmark = {
       return { ...base, status: 'not measured', notMeasured: why, figures: [figure('RSS at ready'), figure(`RSS after ${soakS} s soak`)], wallMs: Date.now() - started };
     }
 
+    let provenance = '';
+    try {
+      const tracked = execFileSync('git', ['ls-files', 'supervisor/main.ts'], { cwd: path.resolve(path.dirname(entry), '..', '..'), encoding: 'utf8' }).trim();
+      if (!ctx.env['BENCH_BOT_ENTRY'] && tracked === '') provenance = 'supervisor/main.ts was not committed yet: this measures the working-tree version. ';
+    } catch {
+      // Not a git checkout: nothing to say about provenance.
+    }
     const scratch = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'tmp', `soak-${Date.now()}`);
     mkdirSync(scratch, { recursive: true });
     const idle = await startReady(fileURLToPath(IDLE), { ...process.env }, scratch);
@@ -127,6 +134,7 @@ export const rssSoakBenchmark: Benchmark = {
         ratio: atStart / idleRss,
         ratioMeaning: 'times an idle Node process',
         targets: [],
+        ...(provenance ? { note: provenance.trim() } : {}),
       },
       {
         name: `RSS after ${soakS} s soak`,
@@ -135,7 +143,7 @@ export const rssSoakBenchmark: Benchmark = {
         ratio: atEnd / atStart,
         ratioMeaning: 'end ÷ start',
         targets: [],
-        note: `peak ${fmt(Math.max(...samples.map((s) => s.mib)))} MiB; exit code after SIGTERM ${String(exitCode)}`,
+        note: `${provenance}peak ${fmt(Math.max(...samples.map((s) => s.mib)))} MiB; exit code after SIGTERM ${String(exitCode)}`,
       },
     ];
     return { ...base, status: 'measured', figures, details: { soakS, samples }, wallMs: Date.now() - started };

@@ -2,7 +2,9 @@
 // printing progress, then writes BENCHMARKS.md and bench/results.json at the project root.
 // BENCH_QUICK=1 runs short smoke-test sizes and writes to bench/tmp/ instead, so a smoke test never
 // replaces the committed figures.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, BenchResult } from './bench-result.js';
@@ -46,6 +48,18 @@ function commandLine(args: readonly string[]): string {
   return [...env, `${base}${tail}`].join(' ');
 }
 
+function gitState(root: string): RunInfo['git'] {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+    return { commit, dirty };
+  } catch {
+    return null;
+  }
+}
+
+const load1 = (): number => Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
+
 function select(args: readonly string[]): Benchmark[] {
   if (args.length === 0) return [...BENCHMARKS];
   const chosen = new Set<Benchmark>();
@@ -67,6 +81,8 @@ async function main(): Promise<void> {
   const root = projectRoot();
   const machine = machineFacts();
   const startedAt = new Date().toISOString();
+  const loadAtStart = load1();
+  const git = gitState(root);
   const t0 = performance.now();
   const stamp = (): string => `+${((performance.now() - t0) / 1000).toFixed(1)}s`;
   console.log(`bench: ${selected.map((b) => b.id).join(', ')}${quick ? ' (quick mode)' : ''}`);
@@ -84,7 +100,7 @@ async function main(): Promise<void> {
       console.error(`${tag} FAILED: ${(err as Error).stack ?? String(err)}`);
     }
   }
-  const run: RunInfo = { command: commandLine(args), startedAt, finishedAt: new Date().toISOString(), quick, machine };
+  const run: RunInfo = { command: commandLine(args), startedAt, finishedAt: new Date().toISOString(), quick, machine, loadAverage: { start: loadAtStart, end: load1() }, git };
   const paths = quick
     ? { markdown: path.join(root, 'bench', 'tmp', 'BENCHMARKS.quick.md'), json: path.join(root, 'bench', 'tmp', 'results.quick.json') }
     : { markdown: path.join(root, 'BENCHMARKS.md'), json: path.join(root, 'bench', 'results.json') };

@@ -77,7 +77,7 @@ async function startCrew(count: number, make: () => { data: LimiterWorkerData; t
   };
 }
 
-async function throughputFor(ctx: BenchContext, kind: 'shared' | 'port', threads: number): Promise<number[]> {
+async function throughputFor(ctx: BenchContext, kind: 'shared' | 'port', threads: number, sync = false): Promise<number[]> {
   const durationMs = ctx.quick ? 100 : 400;
   let server: PortLimiterServer | undefined;
   let crew: Crew;
@@ -97,9 +97,10 @@ async function throughputFor(ctx: BenchContext, kind: 'shared' | 'port', threads
     });
   }
   try {
-    const label = `${kind === 'shared' ? 'shared limiter' : 'port round-trip baseline'}, ${threads} thread${threads > 1 ? 's' : ''}`;
+    const what = kind === 'port' ? 'port round-trip baseline' : sync ? 'shared limiter tryAcquire (sync)' : 'shared limiter';
+    const label = `${what}, ${threads} thread${threads > 1 ? 's' : ''}`;
     return await repeat({ warmups: 1, reps: ctx.quick ? 2 : 5, label, unit: 'acquires/s', log: ctx.log }, async () => {
-      const replies = await crew.send({ type: 'throughput', durationMs });
+      const replies = await crew.send({ type: 'throughput', durationMs, sync });
       let ops = 0;
       let longest = 0;
       for (const r of replies) {
@@ -177,6 +178,20 @@ export const sharedLimiterBenchmark: Benchmark = {
         targets: want === undefined ? [] : [{ text: `≥ ${want}× the baseline`, met: ratio >= want }],
       });
       ctx.log(`${threads} thread(s): shared ${fmt(result.summary.median)}/s vs port ${fmt(baseline.summary.median)}/s = ${fmt(ratio)}×`);
+    }
+    // Where an acquire's time goes: the synchronous tryAcquire alone (no promise, no await).
+    for (const threads of [1, 8]) {
+      const baseline = figures.find((f) => f.name.startsWith(`${threads} thread`))?.baseline ?? null;
+      const result = measured(`SharedRateLimiter.tryAcquire (synchronous), ${threads} thread(s)`, 'acquires/s', await throughputFor(ctx, 'shared', threads, true));
+      figures.push({
+        name: `${threads} thread${threads > 1 ? 's' : ''}, tryAcquire only (information)`,
+        result,
+        baseline,
+        ratio: baseline ? result.summary.median / baseline.summary.median : null,
+        ratioMeaning: 'times the baseline throughput',
+        targets: [],
+        note: 'the lock-free CAS path without the async acquire wrapper; the gap to acquire is promise and await overhead',
+      });
     }
     const check = await correctness(ctx);
     const overSliding = Number(check['overQuotaSliding']);
