@@ -200,7 +200,7 @@ export class MarketScanner {
     const contracts = await this.currentContracts(errors);
     if (signal?.aborted) return finish({ ...empty, aborted: true });
     const eligible = tradableContracts(contracts, this.options.minTurnover);
-    const windowEnd = eligible.length > 0 ? await this.windowEnd(errors) : 0;
+    const windowEnd = eligible.length > 0 ? await this.klinesWindowEnd(errors) : 0;
     if (signal?.aborted) return finish({ ...empty, aborted: true });
 
     const outcomes = await this.withScanSignal(signal, (scanSignal) => this.analyseAll(eligible.map((c) => c.symbol), windowEnd, scanSignal));
@@ -246,7 +246,7 @@ export class MarketScanner {
     }
   }
 
-  private async windowEnd(errors: ScanError[]): Promise<number> {
+  private async klinesWindowEnd(errors: ScanError[]): Promise<number> {
     const client = this.deps.client;
     if (this.options.windowEnd === 'server' && client.serverTime) {
       try {
