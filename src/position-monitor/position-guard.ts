@@ -39,12 +39,14 @@ export interface GuardPosition {
 }
 
 /**
- * The executor RPC as the guard uses it. A call that resolves with `{ ok: false, reason }` counts as
- * a failure, as does a rejection (PeerGoneError, RpcTimeoutError, ...).
+ * The executor RPC as the guard uses it. A call that resolves with `{ ok: false, reason }` (the
+ * OrderExecutor's results) or `{ accepted: false, reason }` (the RPC's ExecutorDecision) counts as a
+ * failure, as does a rejection (PeerGoneError, RpcTimeoutError, ...).
  */
 export interface GuardExecutor {
   openPositions(): Promise<readonly GuardPosition[]>;
-  closePosition(symbol: string, reason: GuardCloseReason): Promise<unknown>;
+  /** `price` is the price that triggered the exit (ExitRequest.markPrice). */
+  closePosition(symbol: string, reason: GuardCloseReason, price: number): Promise<unknown>;
   moveStop(symbol: string, newStop: number): Promise<unknown>;
 }
 
@@ -192,11 +194,10 @@ export interface PositionGuardDeps {
 }
 
 function isRefusal(result: unknown): string | null {
-  if (result !== null && typeof result === 'object' && (result as Record<string, unknown>)['ok'] === false) {
-    const reason = (result as Record<string, unknown>)['reason'];
-    return typeof reason === 'string' ? reason : 'refused';
-  }
-  return null;
+  if (result === null || typeof result !== 'object') return null;
+  const r = result as Record<string, unknown>;
+  if (r['ok'] !== false && r['accepted'] !== false) return null;
+  return typeof r['reason'] === 'string' ? r['reason'] : 'refused';
 }
 
 /** True when `next` is a tighter stop than `current` for this side. */
@@ -275,7 +276,7 @@ export class PositionGuard {
         const reason: GuardCloseReason =
           decision === 'take-profit' ? 'take-profit' : g.initialStop !== null && g.stop !== null && tighter(p.side, g.stop, g.initialStop) ? 'trailing' : 'stop';
         if (g.close.kind === 'backoff' && now < g.close.until) return { kind: 'closing' };
-        this.requestClose(g, reason);
+        this.requestClose(g, reason, price);
         return { kind: 'close', reason, price };
       }
     } catch (e) {
@@ -462,12 +463,12 @@ export class PositionGuard {
     return diff >= this.options.minStopStepFraction * price || now - g.lastMoveAt >= this.options.stopSyncIntervalMs;
   }
 
-  private requestClose(g: Guarded, reason: GuardCloseReason): void {
+  private requestClose(g: Guarded, reason: GuardCloseReason, price: number): void {
     const symbol = g.position.symbol;
     g.close = { kind: 'in-flight', reason };
     this.counters.closesRequested += 1;
     this.trackCall(
-      this.deps.executor.closePosition(symbol, reason).then(
+      this.deps.executor.closePosition(symbol, reason, price).then(
         (result) => {
           const refusal = isRefusal(result);
           if (refusal === null) {

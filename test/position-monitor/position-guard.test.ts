@@ -145,7 +145,7 @@ describe('PositionGuard', () => {
         clock.advance(50);
         expect(guard.onPrice('ETHUSDTM', 3610).kind).to.equal('closing');
       }
-      expect(executor.closes.map((c) => [c.symbol, c.reason])).to.deep.equal([['ETHUSDTM', 'take-profit']]);
+      expect(executor.closes.map((c) => [c.symbol, c.reason, c.price])).to.deep.equal([['ETHUSDTM', 'take-profit', 3600.5]]);
       expect(executor.moves).to.deep.equal([]);
       expect(guard.metrics().closesRequested).to.equal(1);
     });
@@ -177,6 +177,21 @@ describe('PositionGuard', () => {
       clock.advance(1);
       expect(guard.onPrice('XBTUSDTM', 94).kind).to.equal('close');
       expect(executor.closes).to.have.length(2);
+    });
+
+    it('treats an RPC refusal ({ accepted: false }) as a failed close', async () => {
+      const { guard, executor, clock, errors } = await setup([long('XBTUSDTM', 100, 95)], { retryDelayMs: 500 });
+      executor.autoAnswer = false;
+      guard.onPrice('XBTUSDTM', 94.5);
+      executor.closes[0]!.answer.resolve({ accepted: false, reason: 'kill switch' });
+      await guard.idle();
+      expect(errors.at(-1)).to.equal('XBTUSDTM: close (stop) refused: kill switch');
+      clock.advance(500);
+      expect(guard.onPrice('XBTUSDTM', 94).kind).to.equal('close');
+      executor.closes[1]!.answer.resolve({ accepted: true });
+      await guard.idle();
+      expect(guard.onPrice('XBTUSDTM', 93).kind).to.equal('closing');
+      expect(executor.closes.map((c) => c.price)).to.deep.equal([94.5, 94]);
     });
 
     it('closes again when an accepted close has not taken after closeConfirmMs', async () => {
