@@ -1,106 +1,20 @@
-// Process entry point (npm start runs the compiled dist/supervisor/main.js): load config, start the
-// embedded simulator in paper mode, create the shared rate limiter, run the workers under the
-// supervisor, stop gracefully on SIGINT/SIGTERM (exit 0) and exit non-zero when a worker exceeds its
+// Process entry point (npm start runs the compiled dist/supervisor/main.js): load config, open the
+// store, start the embedded simulator in paper mode, create the shared rate limiter, run the
+// workers under the supervisor with the health monitor, alerts and status server around them, stop
+// gracefully on SIGINT/SIGTERM (final report, exit 0) and exit non-zero when a worker exceeds its
 // restart budget, so pm2 restarts the process.
-//
-// Not wired here yet (other helpers' issues): the store, the health monitor and its final report,
-// the status server. They plug in below where marked, through the supervisor's onX events.
 import { loadConfig, secretsOf, type AppConfig } from '../src/config/load-config.js';
-import { parseStallInject } from '../src/config/stall-inject.js';
-import { createLogger, type Logger } from '../src/log/logger.js';
+import { createLogger } from '../src/log/logger.js';
 import { SharedRateLimiter } from '../src/resilience/shared-rate-limiter.js';
-import { startSimulator, type SimulatorHandle } from '../src/simulator/simulator.js';
+import { Store } from '../src/store/index.js';
 import { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
-import type { WorkerSpec } from '../src/supervision/worker-spec.js';
-import { EXCHANGE_SETTINGS } from '../src/worker-runtime/worker-exchange-client.js';
+import { startObservability } from './observability.js';
+import { summaryLine } from './summary-line.js';
+import { openVenue } from './venue.js';
+import { workerSpecs } from './worker-specs.js';
 
-const workerScript = (name: string): URL => new URL(`../workers/${name}.js`, import.meta.url);
-
-interface Venue {
-  readonly url: string;
-  readonly settings: Record<string, string | number>;
-  readonly simulator: SimulatorHandle | undefined;
-}
-
-async function openVenue(config: AppConfig, logger: Logger): Promise<Venue> {
-  if (config.tradingMode === 'paper') {
-    const simulator = await startSimulator({
-      port: config.simPort,
-      apiKey: config.simApiKey,
-      apiSecret: config.simApiSecret,
-      apiPassphrase: config.simApiPassphrase,
-      balance: config.simBalance,
-      seed: config.simSeed,
-      speed: config.simSpeed,
-      ...(config.simFaults !== '' ? { faults: config.simFaults } : {}),
-    });
-    logger.info('paper mode: embedded simulator listening', { url: simulator.url, contracts: simulator.symbols.length });
-    const c = simulator.credentials;
-    return {
-      url: simulator.url,
-      simulator,
-      settings: {
-        [EXCHANGE_SETTINGS.url]: simulator.url,
-        [EXCHANGE_SETTINGS.apiKey]: c.apiKey,
-        [EXCHANGE_SETTINGS.apiSecret]: c.apiSecret,
-        [EXCHANGE_SETTINGS.apiPassphrase]: c.apiPassphrase,
-        [EXCHANGE_SETTINGS.apiKeyVersion]: 2,
-      },
-    };
-  }
-  return {
-    url: config.kucoinFuturesUrl,
-    simulator: undefined,
-    settings: {
-      [EXCHANGE_SETTINGS.url]: config.kucoinFuturesUrl,
-      [EXCHANGE_SETTINGS.apiKey]: config.kucoinApiKey,
-      [EXCHANGE_SETTINGS.apiSecret]: config.kucoinApiSecret,
-      [EXCHANGE_SETTINGS.apiPassphrase]: config.kucoinApiPassphrase,
-      [EXCHANGE_SETTINGS.apiKeyVersion]: Number(config.kucoinApiKeyVersion),
-    },
-  };
-}
-
-function workerSpecs(config: AppConfig, venue: Venue): WorkerSpec[] {
-  const stall = parseStallInject(config.stallInject);
-  // Busy-loop well past the stall timeout: the supervisor terminates the thread long before it ends.
-  const stallFor = (name: string): Pick<WorkerSpec, 'stallInject'> =>
-    stall?.worker === name ? { stallInject: { afterMs: stall.afterSeconds * 1000, busyMs: Math.max(60_000, config.stallTimeout * 10_000) } } : {};
-  return [
-    {
-      name: 'order-executor',
-      script: workerScript('order-executor'),
-      role: 'executor',
-      settings: { ...venue.settings, accountRefreshMs: Math.max(1000, config.positionUpdateInterval * 5000) },
-      ...stallFor('order-executor'),
-    },
-    {
-      name: 'scanner',
-      script: workerScript('scanner'),
-      role: 'client',
-      settings: {
-        ...venue.settings,
-        scanIntervalMs: config.checkInterval * 1000,
-        klineGranularity: config.klineGranularity,
-        minTurnover: config.minTurnover,
-        minConfidence: config.minConfidence,
-        maxSymbols: 20,
-      },
-      ...stallFor('scanner'),
-    },
-    {
-      name: 'position-monitor',
-      script: workerScript('position-monitor'),
-      role: 'client',
-      settings: {
-        ...venue.settings,
-        positionUpdateIntervalMs: config.positionUpdateInterval * 1000,
-        liveLoopIntervalMs: config.liveLoopInterval * 1000,
-      },
-      ...stallFor('position-monitor'),
-    },
-  ];
-}
+/** How often the one-line summary is printed (the full health report follows HEALTH_REPORT_INTERVAL). */
+const SUMMARY_INTERVAL_MS = 30_000;
 
 async function main(): Promise<number> {
   let config: AppConfig;
@@ -110,7 +24,9 @@ async function main(): Promise<number> {
     console.error((err as Error).message);
     return 2;
   }
-  const logger = createLogger({ level: config.logLevel, logDir: config.logDir, secrets: secretsOf(config), component: 'supervisor' });
+  const secrets = secretsOf(config);
+  const logger = createLogger({ level: config.logLevel, logDir: config.logDir, secrets, component: 'supervisor' });
+  const store = Store.open({ dataDir: config.dataDir });
   const venue = await openVenue(config, logger);
   const limiter = SharedRateLimiter.create();
   const supervisor = new WorkerSupervisor(workerSpecs(config, venue), limiter.buffer, {
@@ -123,8 +39,10 @@ async function main(): Promise<number> {
     logger,
     alert: (line) => console.error(line),
   });
+  const observability = await startObservability({ config, supervisor, logger, secrets, store });
+  console.log(`Dashboard: ${observability.statusUrl}  (mode: ${config.tradingMode}, venue: ${venue.url})`);
 
-  // Heartbeat visibility: the first heartbeat of each incarnation, then a periodic roll call.
+  // The first heartbeat of each incarnation is worth a line; the rest live in the health report.
   const announced = new Set<string>();
   supervisor.onHeartbeat((h) => {
     const key = `${h.worker}#${h.generation}`;
@@ -132,24 +50,8 @@ async function main(): Promise<number> {
     announced.add(key);
     logger.info(`${h.worker} heartbeating`, { worker: h.worker, generation: h.generation, progress: h.progress });
   });
-  const rollCall = setInterval(
-    () => {
-      const now = Date.now();
-      const threads = supervisor.status().map((s) => ({
-        worker: s.name,
-        phase: s.phase,
-        generation: s.generation,
-        progress: s.progress,
-        heartbeatAgeMs: s.lastHeartbeatAt === null ? null : now - s.lastHeartbeatAt,
-        restarts: s.restarts,
-      }));
-      logger.info('threads', { threads, limiter: { public: limiter.available('public'), futures: limiter.available('futures') } });
-    },
-    Math.max(5000, config.heartbeatInterval * 10_000),
-  );
-  rollCall.unref();
-  // Plug-in point: the health monitor subscribes here (onHeartbeat, onMetrics, onStall, onCrash,
-  // onRestart, onEscalate, onWorkerError) and the status server reads supervisor.status().
+  const summary = setInterval(() => console.log(summaryLine(observability.monitor.getReport())), SUMMARY_INTERVAL_MS);
+  summary.unref();
 
   let signals = 0;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -169,9 +71,11 @@ async function main(): Promise<number> {
   process.send?.('ready'); // pm2 wait_ready
 
   const result = await supervisor.done;
-  clearInterval(rollCall);
+  clearInterval(summary);
   logger.info('supervisor stopped', { ...result, threads: supervisor.status().map((s) => ({ worker: s.name, restarts: s.restarts, progress: s.progress })) });
+  await observability.close(); // prints the final health report
   await venue.simulator?.close();
+  store.close();
   await new Promise<void>((resolve) => {
     logger.on('finish', () => resolve());
     logger.end();

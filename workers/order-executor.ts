@@ -1,22 +1,42 @@
-// Order executor worker entry: serves the executor API to its peers over the ports the supervisor
-// hands it, and runs the executor's own loop. The only thread that may place or cancel orders.
-import { createExecutorLoop, createStandInExecutor, type ExecutorApi, type StandInExecutor } from '../src/executor/executor-api.js';
-import { runWorker, type WorkerContext } from '../src/worker-runtime/run-worker.js';
+// Order executor worker entry: the only thread that places or cancels orders. Opens its own SQLite
+// connection (connections cannot cross threads), serves the executor API to its peers over the
+// ports the supervisor hands it, and runs its loop (reconciliation, account gauges).
 import { createWorkerExchangeClient } from '../src/worker-runtime/worker-exchange-client.js';
-import { numberSetting } from '../src/worker-runtime/worker-settings.js';
+import { ExecutorService, createExecutorLoop } from '../src/executor/executor-service.js';
+import type { ExecutorApi } from '../src/executor/executor-api.js';
+import { OrderExecutor } from '../src/executor/order-executor.js';
+import { Store } from '../src/store/index.js';
+import { runWorker, type WorkerContext } from '../src/worker-runtime/run-worker.js';
+import { numberSetting, stringSetting } from '../src/worker-runtime/worker-settings.js';
 
-let executor: StandInExecutor | undefined;
-const executorFor = (ctx: WorkerContext<ExecutorApi>): StandInExecutor =>
-  (executor ??= createStandInExecutor({ generation: ctx.generation, log: ctx.log, metrics: ctx.metrics }));
+let service: ExecutorService | undefined;
+let store: Store | undefined;
+
+function serviceFor(ctx: WorkerContext<ExecutorApi>): ExecutorService {
+  if (service) return service;
+  const s = ctx.settings;
+  store = Store.open({ dataDir: stringSetting(s, 'dataDir', 'data') });
+  const executor = new OrderExecutor({
+    exchange: createWorkerExchangeClient(ctx),
+    store,
+    limits: {
+      maxOpenPositions: numberSetting(s, 'maxOpenPositions', 3),
+      leverage: numberSetting(s, 'leverage', 5),
+      riskPerTrade: numberSetting(s, 'riskPerTrade', 0.01),
+      maxNotional: numberSetting(s, 'maxNotional', 5000),
+      dailyLossLimit: numberSetting(s, 'dailyLossLimit', 0.05),
+    },
+    onEvent: (event) => ctx.publishTrade(event),
+    logger: ctx.log,
+  });
+  service = new ExecutorService({ executor, generation: ctx.generation, metrics: ctx.metrics, log: ctx.log });
+  return service;
+}
 
 runWorker<ExecutorApi>({
-  serve: (ctx) => executorFor(ctx),
-  createLoop: (ctx) =>
-    createExecutorLoop({
-      account: createWorkerExchangeClient(ctx),
-      executor: executorFor(ctx),
-      metrics: ctx.metrics,
-      log: ctx.log,
-      intervalMs: numberSetting(ctx.settings, 'accountRefreshMs', 5000),
-    }),
+  serve: (ctx) => serviceFor(ctx),
+  createLoop: (ctx) => {
+    const loop = createExecutorLoop(serviceFor(ctx), numberSetting(ctx.settings, 'reconcileIntervalMs', 5000));
+    return { ...loop, close: () => store?.close() };
+  },
 });

@@ -1,6 +1,7 @@
 // Position monitor worker entry: exchange client through the shared limiter, executor RPC, loop.
 import type { ExecutorApi } from '../src/executor/executor-api.js';
 import { createPositionMonitorLoop } from '../src/position-monitor/position-monitor-loop.js';
+import { systemClock } from '../src/resilience/clock.js';
 import { runWorker } from '../src/worker-runtime/run-worker.js';
 import { createWorkerExchangeClient } from '../src/worker-runtime/worker-exchange-client.js';
 import { numberSetting } from '../src/worker-runtime/worker-settings.js';
@@ -8,10 +9,13 @@ import { numberSetting } from '../src/worker-runtime/worker-settings.js';
 runWorker<ExecutorApi>({
   createLoop: (ctx) =>
     createPositionMonitorLoop({
-      exchange: createWorkerExchangeClient(ctx),
+      client: createWorkerExchangeClient(ctx),
       executor: ctx.executor,
       metrics: ctx.metrics,
       log: ctx.log,
-      intervalMs: numberSetting(ctx.settings, 'positionUpdateIntervalMs', 1000),
+      clock: systemClock,
+      liveLoopMs: numberSetting(ctx.settings, 'liveLoopIntervalMs', 50),
+      refreshMs: numberSetting(ctx.settings, 'positionUpdateIntervalMs', 1000),
+      guard: { trailingStopPercentage: numberSetting(ctx.settings, 'trailingStopPercentage', 0.02) },
     }),
 });

@@ -1,51 +1,90 @@
-// The position monitor's main loop (issue-4 version): one step = a REST refresh of open positions
-// and a look at the executor's state. The trading issue adds the fast stop/take-profit/trailing
-// checks against the streamed price and exit requests through `executor.call('requestExit', ...)`.
-import type { ExchangeResult } from '../exchange/call-policy.js';
-import type { Position } from '../exchange/schemas/index.js';
-import type { ExecutorApi } from '../executor/executor-api.js';
+// The position monitor worker's loop. Each step (every LIVE_LOOP_INTERVAL) checks every guarded
+// position's stop, take-profit and trailing stop against the latest streamed price; every
+// POSITION_UPDATE_INTERVAL it also re-reads positions over REST so marks, sizes and the guarded
+// set stay true, and re-points the price feed at the open symbols.
+import type { ExecutorApi, ExitReason } from '../executor/executor-api.js';
+import type { Clock } from '../resilience/clock.js';
 import type { ExecutorClient } from '../worker-runtime/executor-link.js';
 import type { MetricsSink } from '../worker-runtime/metrics-sender.js';
 import type { WorkerLog } from '../worker-runtime/worker-log.js';
 import type { WorkerLoop } from '../worker-runtime/worker-loop.js';
+import { PositionGuard, type GuardClient, type GuardCloseReason, type GuardExecutor, type PositionGuardOptions } from './position-guard.js';
+import { PriceFeed, type PriceFeedClient } from './price-feed.js';
 
-export interface MonitorExchange {
-  positions(): Promise<ExchangeResult<Position[]>>;
-}
+const EXIT_REASON: Readonly<Record<GuardCloseReason, ExitReason>> = {
+  stop: 'stop-loss',
+  trailing: 'trailing-stop',
+  'take-profit': 'take-profit',
+};
 
 export interface PositionMonitorLoopDeps {
-  readonly exchange: MonitorExchange;
+  readonly client: GuardClient & PriceFeedClient;
   readonly executor: ExecutorClient<ExecutorApi>;
   readonly metrics: MetricsSink;
   readonly log: WorkerLog;
-  /** POSITION_UPDATE_INTERVAL in ms. */
-  readonly intervalMs: number;
+  readonly clock: Clock;
+  /** LIVE_LOOP_INTERVAL in ms: the fast price check. */
+  readonly liveLoopMs: number;
+  /** POSITION_UPDATE_INTERVAL in ms: the REST refresh. */
+  readonly refreshMs: number;
+  readonly guard?: PositionGuardOptions;
+}
+
+/** The executor RPC in the shape the guard expects. */
+export function guardExecutor(executor: ExecutorClient<ExecutorApi>): GuardExecutor {
+  return {
+    openPositions: () => executor.call('openPositions'),
+    closePosition: (symbol, reason, price) => executor.call('requestExit', { symbol, reason: EXIT_REASON[reason], markPrice: price }),
+    moveStop: (symbol, stop) => executor.call('moveStop', symbol, stop),
+  };
 }
 
 export function createPositionMonitorLoop(deps: PositionMonitorLoopDeps): WorkerLoop {
-  const { metrics, log } = deps;
-  let lastExecutorGeneration: number | undefined;
+  const { metrics, log, clock } = deps;
+  const onError = (message: string): void => log.warn(message);
+  const guard = new PositionGuard({
+    executor: guardExecutor(deps.executor),
+    client: deps.client,
+    clock,
+    ...(deps.guard ? { options: deps.guard } : {}),
+    onError,
+  });
+  const feed = new PriceFeed({ client: deps.client, clock, onError });
+  let lastRefresh = Number.NEGATIVE_INFINITY;
+
+  async function refresh(): Promise<void> {
+    const report = await guard.refresh();
+    metrics.count('positionUpdates');
+    if (report.errors.length > 0) metrics.count('positionUpdateErrors', report.errors.length);
+    await feed.setSymbols(guard.symbols());
+    await feed.pollStale();
+    const m = guard.metrics();
+    metrics.gauge('guardedPositions', m.openPositions);
+    metrics.gauge('closesRequested', m.closesRequested);
+    metrics.gauge('stopMovesRequested', m.stopMovesRequested);
+  }
+
   return {
-    intervalMs: deps.intervalMs,
+    intervalMs: deps.liveLoopMs,
     async step() {
-      try {
-        const positions = (await deps.exchange.positions()).data.filter((p) => p.currentQty !== 0);
-        metrics.count('positionUpdates');
-        metrics.gauge('openPositions', positions.length);
-      } catch (err) {
-        metrics.count('positionUpdateErrors');
-        log.warn('position refresh failed', { error: (err as Error).message, code: (err as { code?: unknown }).code });
-      }
-      try {
-        const snap = await deps.executor.call('snapshot');
-        if (snap.generation !== lastExecutorGeneration) {
-          log.info('connected to order executor', { generation: snap.generation });
-          lastExecutorGeneration = snap.generation;
+      const now = clock.now();
+      if (now - lastRefresh >= deps.refreshMs) {
+        lastRefresh = now;
+        try {
+          await refresh();
+        } catch (err) {
+          metrics.count('positionUpdateErrors');
+          log.warn('position refresh failed', { error: (err as Error).message });
         }
-      } catch (err) {
-        metrics.count('executorRpcErrors');
-        log.warn('executor unreachable', { error: (err as Error).message });
       }
+      for (const symbol of guard.symbols()) {
+        const quote = feed.latest(symbol);
+        if (quote) guard.onPrice(symbol, quote.price);
+      }
+    },
+    async close() {
+      await guard.idle();
+      await feed.close();
     },
   };
 }

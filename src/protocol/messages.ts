@@ -5,6 +5,7 @@ import { MessagePort } from 'node:worker_threads';
 import { z } from 'zod';
 import { ENDPOINTS, type EndpointName } from '../exchange/endpoints.js';
 import { wireErrorSchema } from './wire-error.js';
+import type { TradeEvent } from '../executor/trade-event.js';
 
 const finite = z.number().finite();
 const nonNegInt = z.number().int().nonnegative();
@@ -129,7 +130,23 @@ export const shutdownCompleteMessageSchema = z.object({
   progress: nonNegInt,
 });
 
+/** Minimal shape every trade event must have; the full union is TradeEvent in executor/trade-event.ts. */
+const tradeEventShape = z
+  .object({
+    type: z.enum(['opened', 'adopted', 'stop-moved', 'closed', 'rejected', 'kill-switch', 'alert']),
+    symbol: z.string(),
+    at: finite,
+  })
+  .passthrough();
+
+/** A trading event from the executor (opened, stop moved, closed, ...) for the console, health and dashboard. */
+export const tradeMessageSchema = z.object({
+  type: z.literal('trade'),
+  event: z.custom<TradeEvent>((v) => tradeEventShape.safeParse(v).success, { message: 'expected a trade event' }),
+});
+
 export const workerMessageSchema = z.discriminatedUnion('type', [
+  tradeMessageSchema,
   readyMessageSchema,
   heartbeatMessageSchema,
   metricsMessageSchema,
@@ -138,6 +155,7 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
   shutdownCompleteMessageSchema,
 ]);
 export type WorkerMessage = z.infer<typeof workerMessageSchema>;
+export type TradeMessage = z.infer<typeof tradeMessageSchema>;
 export type HeartbeatMessage = z.infer<typeof heartbeatMessageSchema>;
 export type MetricsMessage = z.infer<typeof metricsMessageSchema>;
 

@@ -1,5 +1,5 @@
 // Payloads of the supervisor's public events (subscribed with onX, e.g. by the health monitor).
-import type { MetricsMessage } from '../protocol/messages.js';
+import type { MetricsMessage, TradeMessage } from '../protocol/messages.js';
 import type { WireError } from '../protocol/wire-error.js';
 import type { StallVerdict } from './stall-detector.js';
 
@@ -99,4 +99,10 @@ export interface WorkerStatus {
   readonly progress: number;
   readonly rejectedMessages: number;
   readonly lastMetrics: MetricsMessage | undefined;
+}
+
+/** A trading event relayed from the executor; `event` was validated on receipt. */
+export interface TradeNotice {
+  readonly worker: string;
+  readonly event: TradeMessage['event'];
 }

@@ -12,6 +12,7 @@ import type {
   FailureEvidence,
   HeartbeatEvent,
   ProtocolRejectEvent,
+  TradeNotice,
   ReadyEvent,
   RestartEvent,
   StallEvent,
@@ -53,6 +54,7 @@ export class WorkerSupervisor {
   private readonly workerErrorEmitter = new EventEmitter<WorkerErrorEvent>();
   private readonly escalationEmitter = new EventEmitter<EscalationEvent>();
   private readonly rejectEmitter = new EventEmitter<ProtocolRejectEvent>();
+  private readonly tradeEmitter = new EventEmitter<TradeNotice>();
 
   readonly onStall = this.stallEmitter.on;
   readonly onCrash = this.crashEmitter.on;
@@ -64,6 +66,8 @@ export class WorkerSupervisor {
   /** The restart budget was exceeded; a graceful stop with a non-zero exit code follows. */
   readonly onEscalate = this.escalationEmitter.on;
   readonly onProtocolReject = this.rejectEmitter.on;
+  /** Trading events from the executor (opened, stop moved, closed, rejected, kill switch, alert). */
+  readonly onTrade = this.tradeEmitter.on;
 
   /** Settles once the supervisor has stopped (requested or escalated). */
   readonly done: Promise<SupervisorResult>;
@@ -234,6 +238,9 @@ export class WorkerSupervisor {
         return;
       case 'log':
         logger[msg.level](msg.message, { worker, ...(msg.meta ?? {}) });
+        return;
+      case 'trade':
+        this.tradeEmitter.emit({ worker, event: msg.event });
         return;
       case 'shutdown-complete':
         logger.info(`${worker} shut down`, { worker, progress: msg.progress });

@@ -3,7 +3,7 @@
 // and on `shutdown` let the current step finish, flush, say `shutdown-complete` and exit.
 import { setMaxListeners } from 'node:events';
 import { isMainThread, parentPort, threadId, type MessagePort } from 'node:worker_threads';
-import { describeRaw, parseSupervisorMessage, type InitMessage, type WorkerMessage, type WorkerRuntimeConfig } from '../protocol/messages.js';
+import { describeRaw, parseSupervisorMessage, type InitMessage, type TradeMessage, type WorkerMessage, type WorkerRuntimeConfig } from '../protocol/messages.js';
 import { toWireError } from '../protocol/wire-error.js';
 import type { RequestGate } from '../exchange/request-gate.js';
 import { SharedRateLimiter } from '../resilience/shared-rate-limiter.js';
@@ -31,6 +31,8 @@ export interface WorkerContext<TExecutor> {
   readonly executor: ExecutorClient<TExecutor>;
   /** Aborted when the supervisor asks the worker to shut down. */
   readonly shutdownSignal: AbortSignal;
+  /** Relays a trading event to the supervisor (console line, health monitor, dashboard). */
+  readonly publishTrade: (event: TradeMessage['event']) => void;
 }
 
 export interface WorkerEntry<TExecutor> {
@@ -119,6 +121,7 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
     log,
     executor: link,
     shutdownSignal: controller.signal,
+    publishTrade: (event) => post({ type: 'trade', event }),
   };
   const server = entry.serve ? new ExecutorServer(entry.serve(ctx)) : undefined;
   const disarm = config.stallInject

@@ -29,6 +29,7 @@ describe('supervisor process (built entry, paper mode)', function () {
         ...process.env,
         LOG_DIR: path.join(dir, 'logs'),
         LOG_LEVEL: 'info',
+        STATUS_PORT: '0',
         TRADING_MODE: 'paper',
         HEARTBEAT_INTERVAL: '0.2',
         STALL_TIMEOUT: '0.8',

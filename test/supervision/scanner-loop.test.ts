@@ -5,6 +5,7 @@ import type { Contract, Kline } from '../../src/exchange/schemas/index.js';
 import type { ExecutorApi, EntryProposal } from '../../src/executor/executor-api.js';
 import { createIndicatorPool, type IndicatorPool } from '../../src/scanner/indicator-pool.js';
 import { createScannerLoop } from '../../src/scanner/scanner-loop.js';
+import { systemClock } from '../../src/resilience/clock.js';
 import type { ExecutorClient } from '../../src/worker-runtime/executor-link.js';
 import type { MetricsSink } from '../../src/worker-runtime/metrics-sender.js';
 import type { WorkerLog } from '../../src/worker-runtime/worker-log.js';
@@ -12,7 +13,15 @@ import type { WorkerLog } from '../../src/worker-runtime/worker-log.js';
 const TASK = new URL('../../workers/indicator-task.js', import.meta.url);
 
 function contract(symbol: string, turnover: number, settle = 'USDT'): Contract {
-  return { symbol, settleCurrency: settle, status: 'Open', isInverse: false, turnoverOf24h: turnover } as unknown as Contract;
+  return {
+    symbol,
+    type: 'FFWCSX',
+    quoteCurrency: settle,
+    settleCurrency: settle,
+    status: 'Open',
+    isInverse: settle !== 'USDT',
+    turnoverOf24h: turnover,
+  } as unknown as Contract;
 }
 
 function klines(n: number, drift: number): Kline[] {
@@ -46,19 +55,19 @@ describe('scanner loop with the piscina pool', function () {
     const log: WorkerLog = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
     const executor: ExecutorClient<ExecutorApi> = {
       generation: 0,
-      call: (async (method: string, arg: EntryProposal) => {
-        if (method === 'proposeEntry') proposals.push(arg);
-        return { accepted: false, reason: 'test' };
+      call: (async (method: string, arg: EntryProposal[]) => {
+        if (method === 'proposeEntries') proposals.push(...arg);
+        return arg.map(() => ({ accepted: false, reason: 'test' }));
       }) as unknown as ExecutorClient<ExecutorApi>['call'],
     };
     const loop = createScannerLoop({
-      exchange: {
+      client: {
         serverTime: async () => ({ data: 1_700_000_000_000, rateLimit: null }),
         activeContracts: async () => ({
           data: [contract('AUSDTM', 5e6), contract('BUSDTM', 9e6), contract('XBTUSDM', 9e9, 'XBT'), contract('CUSDTM', 10)],
           rateLimit: null,
         }),
-        klines: async (q) => {
+        klines: async (q: { symbol: string }) => {
           requested.push(q.symbol);
           return { data: klines(120, q.symbol === 'AUSDTM' ? 0.003 : -0.003), rateLimit: null };
         },
@@ -67,23 +76,20 @@ describe('scanner loop with the piscina pool', function () {
       executor,
       metrics,
       log,
-      clock: Date.now,
+      clock: systemClock,
       intervalMs: 1000,
-      maxSymbols: 5,
-      granularityMinutes: 15,
-      klineCount: 120,
-      minTurnover: 1000,
-      minConfidence: 0,
+      options: { minTurnover: 1000, minConfidence: 0, granularity: 15, candles: 120, windowEnd: 'clock' },
     });
     await loop.step(new AbortController().signal);
     expect(requested.sort()).to.deep.equal(['AUSDTM', 'BUSDTM']); // inverse and thin contracts filtered out
     expect(counters.scans).to.equal(1);
     expect(counters.scanErrors ?? 0).to.equal(0);
     expect(gauges.symbolsScanned).to.equal(2);
-    if ((gauges.candidates ?? 0) > 0) {
-      expect(proposals).to.have.length(1);
-      expect(['AUSDTM', 'BUSDTM']).to.include(proposals[0]!.symbol);
-    }
+    // A rising and a falling series: both are trends, proposed best first with a side that matches.
+    expect(gauges.candidates).to.be.greaterThan(0);
+    expect(proposals).to.have.length(gauges.candidates!);
+    for (const p of proposals) expect(p.side).to.equal(p.symbol === 'AUSDTM' ? 'long' : 'short');
+    expect(counters.proposalsRefused).to.equal(proposals.length);
   });
 
   it('cancels pool tasks with an AbortSignal', async () => {

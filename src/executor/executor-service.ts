@@ -1,0 +1,116 @@
+// ExecutorApi on top of OrderExecutor: what the executor worker serves to its peers, plus the
+// executor's own loop (periodic reconciliation, account gauges).
+import type { CloseReason } from '../store/index.js';
+import type { MetricsSink } from '../worker-runtime/metrics-sender.js';
+import type { WorkerLoop } from '../worker-runtime/worker-loop.js';
+import type { EntryProposal, ExecutorApi, ExecutorDecision, ExecutorSnapshot, ExitReason } from './executor-api.js';
+import type { ExecutorLogger } from './executor-options.js';
+import type { OrderExecutor } from './order-executor.js';
+
+const CLOSE_REASON: Readonly<Record<ExitReason, CloseReason>> = {
+  'stop-loss': 'stop',
+  'take-profit': 'take-profit',
+  'trailing-stop': 'trailing',
+  'kill-switch': 'kill-switch',
+  manual: 'manual',
+};
+
+export interface ExecutorServiceDeps {
+  readonly executor: OrderExecutor;
+  readonly generation: number;
+  readonly metrics: MetricsSink;
+  readonly log: ExecutorLogger;
+}
+
+export class ExecutorService implements ExecutorApi {
+  private reconciled = false;
+  private equity: number | null = null;
+  private realisedToday = 0;
+  private killSwitchActive = false;
+
+  constructor(private readonly deps: ExecutorServiceDeps) {}
+
+  async proposeEntries(proposals: readonly EntryProposal[]): Promise<ExecutorDecision[]> {
+    const decisions: ExecutorDecision[] = [];
+    for (const p of proposals) {
+      this.deps.metrics.count('proposalsReceived');
+      if (!this.reconciled) {
+        decisions.push({ accepted: false, reason: 'executor has not reconciled with the exchange yet' });
+        continue;
+      }
+      const result = await this.deps.executor.openPosition({
+        symbol: p.symbol,
+        side: p.side,
+        price: p.price,
+        ...(p.stopPrice !== undefined ? { stopPrice: p.stopPrice } : {}),
+        ...(p.takeProfitPrice !== undefined ? { takeProfitPrice: p.takeProfitPrice } : {}),
+        ...(p.atr !== undefined ? { atr: p.atr } : {}),
+      });
+      if (result.ok) {
+        this.deps.metrics.count('entriesOpened');
+        decisions.push({ accepted: true, detail: result.entryClientOid });
+      } else {
+        this.deps.metrics.count('entriesRefused');
+        decisions.push({ accepted: false, reason: `${result.stage}: ${result.reason}` });
+      }
+    }
+    return decisions;
+  }
+
+  async requestExit(request: { symbol: string; reason: ExitReason }): Promise<ExecutorDecision> {
+    this.deps.metrics.count('exitRequestsReceived');
+    const result = await this.deps.executor.closePosition(request.symbol, CLOSE_REASON[request.reason] ?? 'manual');
+    return result.ok ? { accepted: true, detail: result.alreadyClosed ? 'already closed' : 'closed' } : { accepted: false, reason: result.reason };
+  }
+
+  async moveStop(symbol: string, stopPrice: number): Promise<ExecutorDecision> {
+    const result = await this.deps.executor.moveStop(symbol, stopPrice);
+    return result.ok ? { accepted: true, detail: `${result.from ?? 'none'} -> ${result.to}` } : { accepted: false, reason: result.reason };
+  }
+
+  async openPositions() {
+    return this.deps.executor.openPositions();
+  }
+
+  async snapshot(): Promise<ExecutorSnapshot> {
+    return {
+      generation: this.deps.generation,
+      reconciled: this.reconciled,
+      equity: this.equity,
+      openPositions: this.deps.executor.openPositions().length,
+      realisedToday: this.realisedToday,
+      killSwitchActive: this.killSwitchActive,
+    };
+  }
+
+  /** One loop step: reconcile with the exchange, then refresh the account view and gauges. */
+  async refresh(): Promise<void> {
+    const { metrics, log } = this.deps;
+    try {
+      const report = await this.deps.executor.reconcile();
+      metrics.count('reconciliations');
+      if (!this.reconciled) log.info('reconciled with the exchange; accepting entries', { ...report });
+      this.reconciled = true;
+    } catch (err) {
+      metrics.count('reconcileErrors');
+      log.warn('reconciliation failed', { error: (err as Error).message });
+    }
+    try {
+      const status = await this.deps.executor.status();
+      this.equity = status.equity;
+      this.realisedToday = status.today.realisedPnl;
+      this.killSwitchActive = status.killSwitch?.active ?? false;
+      if (status.equity !== null) metrics.gauge('equity', status.equity);
+      metrics.gauge('openPositions', status.openPositions);
+      metrics.gauge('realisedToday', status.today.realisedPnl);
+      metrics.gauge('killSwitchActive', this.killSwitchActive ? 1 : 0);
+    } catch (err) {
+      metrics.count('accountRefreshErrors');
+      log.warn('executor status failed', { error: (err as Error).message });
+    }
+  }
+}
+
+export function createExecutorLoop(service: ExecutorService, intervalMs: number): WorkerLoop {
+  return { intervalMs, step: () => service.refresh() };
+}

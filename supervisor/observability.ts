@@ -1,0 +1,194 @@
+// The supervisor's view of the bot: the health monitor fed from worker messages, the periodic and
+// final health reports, alerts (console + optional webhook), the status server with its dashboard,
+// one readable console line per trade event, and restart/alert history in the store.
+import { AlertDispatcher, connectHealthAlerts } from '../src/alerts/index.js';
+import type { AppConfig } from '../src/config/load-config.js';
+import { describeTradeEvent, type TradeEvent } from '../src/executor/trade-event.js';
+import { CounterDeltas, HealthMonitor, HealthReporter, formatReport, type HealthReport } from '../src/health/index.js';
+import type { Logger } from '../src/log/logger.js';
+import { StatusServer, healthMonitorSource, type OpenPositionView } from '../src/status/index.js';
+import type { Store } from '../src/store/index.js';
+import type { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
+
+export interface ObservabilityDeps {
+  readonly config: AppConfig;
+  readonly supervisor: WorkerSupervisor;
+  readonly logger: Logger;
+  readonly secrets: readonly string[];
+  /** Read side of the bot's store (positions for the dashboard, restart and alert history). */
+  readonly store: Store;
+  /** Where trade lines and reports go (the console by default). */
+  readonly print?: (line: string) => void;
+}
+
+export interface Observability {
+  readonly monitor: HealthMonitor;
+  readonly statusUrl: string;
+  /** Stops reporting and serving; prints the final health report and returns it. */
+  close(): Promise<HealthReport>;
+}
+
+const WORKERS = ['scanner', 'position-monitor', 'order-executor'];
+
+export async function startObservability(deps: ObservabilityDeps): Promise<Observability> {
+  const { config, supervisor, logger, store } = deps;
+  const print = deps.print ?? ((line: string) => console.log(line));
+  const monitor = new HealthMonitor({
+    stallTimeoutMs: config.stallTimeout * 1000,
+    progressTimeoutMs: config.progressTimeout * 1000,
+    threads: WORKERS,
+  });
+  const alerts = new AlertDispatcher({
+    // Stalls and crashes already get their own immediate console line from the supervisor; the
+    // dispatcher adds cooldown, the webhook and the log record.
+    console: (line) => logger.warn(line),
+    webhookUrl: config.alertWebhookUrl === '' ? null : config.alertWebhookUrl,
+    cooldownMs: config.alertCooldown * 1000,
+    secrets: deps.secrets,
+  });
+  const alertHistory = (kind: string, subject: string, message: string): void => {
+    try {
+      store.events.recordAlert({ kind, subject, message });
+    } catch (err) {
+      logger.warn('could not record alert history', { error: (err as Error).message });
+    }
+  };
+
+  const openPositions = (): OpenPositionView[] =>
+    store.positions.active().map((p) => ({
+      symbol: p.symbol,
+      side: p.side,
+      size: p.size,
+      entry_price: p.entryPrice,
+      mark_price: null,
+      leverage: p.leverage ?? config.leverage,
+      unrealised_pnl: null,
+      opened_at: new Date(p.openedAt).toISOString(),
+    }));
+  const status = new StatusServer({
+    source: healthMonitorSource(monitor, { openPositions }),
+    host: config.statusHost,
+    port: config.statusPort,
+    token: config.statusToken,
+    onError: (e) => logger.warn('status server error', { error: e }),
+  });
+  const statusUrl = await status.start();
+
+  const deltas = new CounterDeltas();
+  const disposables = [
+    connectHealthAlerts(monitor, alerts),
+    supervisor.onHeartbeat((h) => monitor.heartbeat(h.worker, h.progress)),
+    supervisor.onMetrics(({ worker, generation, metrics }) => {
+      for (const call of metrics.calls) {
+        monitor.recordApiCall(call);
+        status.recorder.recordApiCall(call);
+      }
+      const d = (name: string): number => deltas.delta(worker, generation, name, metrics.counters[name] ?? 0);
+      const scans = d('scans');
+      const scanMs = d('scanMsTotal');
+      if (scans > 0) {
+        monitor.recordScans(scans, scanMs);
+        status.recorder.recordScan(scanMs / scans);
+      }
+      for (let i = d('scanErrors'); i > 0; i--) monitor.recordScanError(new Error('scan failed'), worker);
+      const updates = d('positionUpdates');
+      if (updates > 0) monitor.recordPositionUpdates(updates);
+      for (let i = d('positionUpdateErrors'); i > 0; i--) monitor.recordPositionUpdateError(new Error('position update failed'), worker);
+      const equity = metrics.gauges['equity'];
+      if (equity !== undefined) monitor.setEquity(equity);
+      if (worker === 'order-executor' && metrics.gauges['openPositions'] !== undefined) monitor.setOpenPositions(metrics.gauges['openPositions']);
+      const kill = metrics.gauges['killSwitchActive'];
+      if (kill !== undefined) monitor.setCondition('kill-switch', kill > 0 ? 'DEGRADED' : null, 'daily loss kill switch active');
+    }),
+    supervisor.onWorkerError(({ worker, error, fatal }) => {
+      monitor.recordError({ thread: worker, type: fatal ? 'crash' : error.name, message: error.message });
+    }),
+    supervisor.onStall(({ worker, verdict, evidence }) => {
+      const what = verdict.kind === 'no-progress' ? `no progress for ${verdict.frozenMs} ms` : `no heartbeat for ${verdict.silentMs} ms`;
+      const message = `${what} (event-loop utilisation ${evidence.eventLoopUtilization?.toFixed(2) ?? 'n/a'})`;
+      alerts.dispatch({ kind: 'stall', subject: worker, message });
+      alertHistory('stall', worker, message);
+    }),
+    supervisor.onRestart(({ worker, reason, restartCount, inWindow, delayMs }) => {
+      monitor.recordRestart(worker, reason);
+      const message = `${reason}: restart #${restartCount} (${inWindow} within the window), after ${delayMs} ms`;
+      alerts.dispatch({ kind: 'restart', subject: worker, message });
+      status.publishEvent({ kind: 'restart', severity: 'warning', message: `${worker} restarted after a ${reason}`, data: { worker, restartCount } });
+      try {
+        store.events.recordRestart({ worker, reason, evidence: { restartCount, inWindow, delayMs } });
+      } catch (err) {
+        logger.warn('could not record restart history', { error: (err as Error).message });
+      }
+    }),
+    supervisor.onEscalate(({ worker, failuresInWindow, windowMs }) => {
+      const message = `${failuresInWindow} failures within ${windowMs / 1000} s exceeds MAX_RESTARTS=${config.maxRestarts}; stopping the bot`;
+      alerts.dispatch({ kind: 'restart-budget', subject: worker, message });
+      alertHistory('restart-budget', worker, message);
+    }),
+    supervisor.onTrade(({ event }) => onTrade(event)),
+  ];
+
+  function onTrade(event: TradeEvent): void {
+    const line = describeTradeEvent(event);
+    // Risk refusals (symbol already held, position limit) repeat every scan: log them, don't print them.
+    const routine = event.type === 'rejected' && event.stage === 'risk';
+    if (!routine) print(`TRADE ${line}`);
+    logger.debug('trade event', { ...event });
+    switch (event.type) {
+      case 'opened':
+      case 'adopted':
+        monitor.recordPositionOpened(event.symbol);
+        status.publishEvent({ kind: 'trade', message: line, data: { symbol: event.symbol } });
+        return;
+      case 'closed':
+        monitor.recordPositionClosed({ symbol: event.symbol, pnl: event.pnl });
+        status.publishEvent({ kind: 'trade', message: line, data: { symbol: event.symbol, pnl: event.pnl } });
+        return;
+      case 'stop-moved':
+        status.publishEvent({ kind: 'trade', message: line, data: { symbol: event.symbol } });
+        return;
+      case 'rejected':
+        return;
+      case 'kill-switch':
+        alerts.dispatch({ kind: 'kill-switch', subject: 'executor', message: event.reason });
+        status.publishEvent({ kind: 'kill-switch', severity: 'critical', message: line });
+        return;
+      case 'alert':
+        monitor.recordError({ thread: 'order-executor', type: 'alert', message: `${event.symbol}: ${event.reason}` });
+        status.publishEvent({ kind: 'alert', severity: 'critical', message: line });
+        return;
+      default: {
+        const never: never = event;
+        return never;
+      }
+    }
+  }
+
+  const reporter = new HealthReporter(monitor, {
+    intervalMs: config.healthReportInterval * 1000,
+    sink: (text) => print(text),
+  });
+  monitor.start();
+  reporter.start();
+  logger.info(`dashboard: ${statusUrl}`, { url: statusUrl });
+
+  let closed: Promise<HealthReport> | undefined;
+  return {
+    monitor,
+    statusUrl,
+    close: () =>
+      (closed ??= (async () => {
+        for (const w of WORKERS) monitor.recordThreadStopped(w);
+        for (const d of disposables) d.dispose();
+        const final = monitor.getReport();
+        reporter.stop();
+        monitor.stop();
+        await alerts.flush(2000).catch(() => undefined);
+        alerts.close();
+        await status.close();
+        return final;
+      })()),
+  };
+}
+
+export { formatReport };

@@ -1,0 +1,59 @@
+// The three long-lived workers and the settings each one's loop reads (plain data: it crosses to the
+// thread in the `init` message).
+import type { AppConfig } from '../src/config/load-config.js';
+import { parseStallInject } from '../src/config/stall-inject.js';
+import type { WorkerSpec } from '../src/supervision/worker-spec.js';
+import type { Venue } from './venue.js';
+
+const workerScript = (name: string): URL => new URL(`../workers/${name}.js`, import.meta.url);
+
+export function workerSpecs(config: AppConfig, venue: Venue): WorkerSpec[] {
+  const stall = parseStallInject(config.stallInject);
+  // Busy-loop well past the stall timeout: the supervisor terminates the thread long before it ends.
+  const stallFor = (name: string): Pick<WorkerSpec, 'stallInject'> =>
+    stall?.worker === name ? { stallInject: { afterMs: stall.afterSeconds * 1000, busyMs: Math.max(60_000, config.stallTimeout * 10_000) } } : {};
+  return [
+    {
+      name: 'order-executor',
+      script: workerScript('order-executor'),
+      role: 'executor',
+      settings: {
+        ...venue.settings,
+        dataDir: config.dataDir,
+        maxOpenPositions: config.maxOpenPositions,
+        leverage: config.leverage,
+        riskPerTrade: config.riskPerTrade,
+        maxNotional: config.maxNotional,
+        dailyLossLimit: config.dailyLossLimit,
+        reconcileIntervalMs: Math.max(1000, config.positionUpdateInterval * 5000),
+      },
+      ...stallFor('order-executor'),
+    },
+    {
+      name: 'scanner',
+      script: workerScript('scanner'),
+      role: 'client',
+      settings: {
+        ...venue.settings,
+        scanIntervalMs: config.checkInterval * 1000,
+        klineGranularity: config.klineGranularity,
+        minTurnover: config.minTurnover,
+        minConfidence: config.minConfidence,
+        maxCandidates: config.maxOpenPositions,
+      },
+      ...stallFor('scanner'),
+    },
+    {
+      name: 'position-monitor',
+      script: workerScript('position-monitor'),
+      role: 'client',
+      settings: {
+        ...venue.settings,
+        positionUpdateIntervalMs: config.positionUpdateInterval * 1000,
+        liveLoopIntervalMs: config.liveLoopInterval * 1000,
+        trailingStopPercentage: config.trailingStopPercentage,
+      },
+      ...stallFor('position-monitor'),
+    },
+  ];
+}
