@@ -80,6 +80,8 @@ export const CONFIG_SCHEMA = {
   logDir: s('Status, alerts and logs', 'LOG_DIR', 'logs', text({ pattern: /\S/, allowed: 'a directory path' }), 'directory for JSON log files'),
   dataDir: s('Status, alerts and logs', 'DATA_DIR', 'data', text({ pattern: /\S/, allowed: 'a directory path' }), 'directory for the SQLite store'),
 
+  simUrl: s('Paper-trading simulator', 'SIM_URL', '', optionalUrl,
+    'empty: start the embedded simulator; or the URL of one already running (npm run sim), which outlives bot restarts'),
   simPort: s('Paper-trading simulator', 'SIM_PORT', 0, numberIn(0, 65_535, { integer: true }), 'simulator port (0 = any free port)'),
   simApiKey: s('Paper-trading simulator', 'SIM_API_KEY', 'sim-key', text({ pattern: /\S/, allowed: 'non-empty text' }), 'API key the simulator accepts'),
   simApiSecret: s('Paper-trading simulator', 'SIM_API_SECRET', 'sim-secret', text({ pattern: /\S/, allowed: 'non-empty text' }),

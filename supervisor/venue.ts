@@ -12,6 +12,10 @@ export interface Venue {
 }
 
 export async function openVenue(config: AppConfig, logger: Logger): Promise<Venue> {
+  if (config.tradingMode === 'paper' && config.simUrl !== '') {
+    logger.info('paper mode: using the simulator already running', { url: config.simUrl });
+    return { url: config.simUrl, simulator: undefined, settings: simulatorSettings(config.simUrl, config) };
+  }
   if (config.tradingMode === 'paper') {
     const simulator = await startSimulator({
       port: config.simPort,
@@ -24,18 +28,7 @@ export async function openVenue(config: AppConfig, logger: Logger): Promise<Venu
       ...(config.simFaults !== '' ? { faults: config.simFaults } : {}),
     });
     logger.info('paper mode: embedded simulator listening', { url: simulator.url, contracts: simulator.symbols.length, speed: config.simSpeed });
-    const c = simulator.credentials;
-    return {
-      url: simulator.url,
-      simulator,
-      settings: {
-        [EXCHANGE_SETTINGS.url]: simulator.url,
-        [EXCHANGE_SETTINGS.apiKey]: c.apiKey,
-        [EXCHANGE_SETTINGS.apiSecret]: c.apiSecret,
-        [EXCHANGE_SETTINGS.apiPassphrase]: c.apiPassphrase,
-        [EXCHANGE_SETTINGS.apiKeyVersion]: 2,
-      },
-    };
+    return { url: simulator.url, simulator, settings: simulatorSettings(simulator.url, config) };
   }
   return {
     url: config.kucoinFuturesUrl,
@@ -47,5 +40,15 @@ export async function openVenue(config: AppConfig, logger: Logger): Promise<Venu
       [EXCHANGE_SETTINGS.apiPassphrase]: config.kucoinApiPassphrase,
       [EXCHANGE_SETTINGS.apiKeyVersion]: Number(config.kucoinApiKeyVersion),
     },
+  };
+}
+
+function simulatorSettings(url: string, config: AppConfig): Record<string, string | number> {
+  return {
+    [EXCHANGE_SETTINGS.url]: url,
+    [EXCHANGE_SETTINGS.apiKey]: config.simApiKey,
+    [EXCHANGE_SETTINGS.apiSecret]: config.simApiSecret,
+    [EXCHANGE_SETTINGS.apiPassphrase]: config.simApiPassphrase,
+    [EXCHANGE_SETTINGS.apiKeyVersion]: 2,
   };
 }
