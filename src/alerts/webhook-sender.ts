@@ -3,7 +3,7 @@
 // by a timeout, retried with the resilience toolkit's exponential backoff. A dead, slow or hanging
 // receiver costs the bot nothing but dropped alerts (counted, and reported through onFailure).
 import type { BackoffOptions } from '../resilience/backoff-options.js';
-import { type Clock, abortReason } from '../resilience/clock.js';
+import { type Clock, unrefSystemClock } from '../resilience/clock.js';
 import { createRetryRunner, type RetryRunner } from '../resilience/retry-with-backoff.js';
 
 /** The slice of `fetch` used here; the global fetch satisfies it, tests may pass a fake. */
@@ -57,27 +57,7 @@ function isRetryable(error: unknown): boolean {
 
 const DEFAULT_RETRY: BackoffOptions = { baseDelay: 500, maxDelay: 10_000, maxRetries: 3, factor: 2, jitter: 0.1 };
 
-/** Like the resilience systemClock, but its retry sleeps are unref'd. */
-const unrefClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(abortReason(signal));
-        return;
-      }
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(abortReason(signal as AbortSignal));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, ms));
-      timer.unref();
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
+const unrefClock: Clock = unrefSystemClock;
 
 export function webhookTarget(url: string): string {
   try {

@@ -13,13 +13,8 @@ export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
 }
 
-/**
- * Date.now / setTimeout looked up at call time (not captured at import), so `sinon.useFakeTimers`
- * installed after this module loads still controls it.
- */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
+function sleeper(unref: boolean): Clock['sleep'] {
+  return (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
         reject(abortReason(signal));
@@ -33,6 +28,16 @@ export const systemClock: Clock = {
         signal?.removeEventListener('abort', onAbort);
         resolve();
       }, Math.max(0, ms));
+      if (unref) timer.unref();
       signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
+    });
+}
+
+/**
+ * Date.now / setTimeout looked up at call time (not captured at import), so `sinon.useFakeTimers`
+ * installed after this module loads still controls it.
+ */
+export const systemClock: Clock = { now: () => Date.now(), sleep: sleeper(false) };
+
+/** systemClock whose sleeps never keep the process alive (background work such as alert retries). */
+export const unrefSystemClock: Clock = { now: () => Date.now(), sleep: sleeper(true) };
