@@ -21,11 +21,27 @@ function rssMiB(pid: number): number {
   return Number(m[1]) / 1024;
 }
 
+function isCommitted(root: string, file: string): boolean {
+  try {
+    return execFileSync('git', ['ls-files', file], { cwd: root, encoding: 'utf8' }).trim() !== '';
+  } catch {
+    return true; // not a git checkout: trust the file that is there
+  }
+}
+
+const stderrTails = new WeakMap<ChildProcess, string>();
+
+function lastStderr(child: ChildProcess): string {
+  const lines = (stderrTails.get(child) ?? '').trim().split('\n');
+  return lines.slice(-3).join(' | ') || '(no stderr)';
+}
+
 function startReady(entry: string, env: NodeJS.ProcessEnv, cwd: string): Promise<ChildProcess> {
   const child = fork(entry, [], { env, cwd, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-2000);
+    stderrTails.set(child, stderr);
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -74,9 +90,14 @@ export const rssSoakBenchmark: Benchmark = {
       ranAt: new Date(started).toISOString(),
       quick: ctx.quick,
     };
-    if (!existsSync(entry)) {
-      const why = `the bot entry ${path.relative(process.cwd(), entry)} does not exist (supervisor/main.ts has not landed)`;
-      ctx.log(`not measured yet: ${why}`);
+    const root = path.resolve(path.dirname(entry), '..', '..');
+    let why: string | null = null;
+    if (!existsSync(entry)) why = `the bot entry ${path.relative(process.cwd(), entry)} does not exist (supervisor/main.ts has not landed)`;
+    else if (!ctx.env['BENCH_BOT_ENTRY'] && !isCommitted(root, 'supervisor/main.ts')) {
+      why = 'supervisor/main.ts has not landed (not committed yet); BENCH_BOT_ENTRY=dist/supervisor/main.js measures a working-tree build anyway';
+    }
+    const notMeasured = (reason: string): BenchResult => {
+      ctx.log(`not measured yet: ${reason}`);
       const figure = (name: string): Figure => ({
         name,
         result: null,
@@ -84,18 +105,13 @@ export const rssSoakBenchmark: Benchmark = {
         ratio: null,
         ratioMeaning: '',
         targets: [{ text: 'report the figure (no numeric target set)', met: null }],
-        note: `not measured yet: ${why}`,
+        note: `not measured yet: ${reason}`,
       });
-      return { ...base, status: 'not measured', notMeasured: why, figures: [figure('RSS at ready'), figure(`RSS after ${soakS} s soak`)], wallMs: Date.now() - started };
-    }
+      return { ...base, status: 'not measured', notMeasured: reason, figures: [figure('RSS at ready'), figure(`RSS after ${soakS} s soak`)], wallMs: Date.now() - started };
+    };
+    if (why !== null) return notMeasured(why);
 
-    let provenance = '';
-    try {
-      const tracked = execFileSync('git', ['ls-files', 'supervisor/main.ts'], { cwd: path.resolve(path.dirname(entry), '..', '..'), encoding: 'utf8' }).trim();
-      if (!ctx.env['BENCH_BOT_ENTRY'] && tracked === '') provenance = 'supervisor/main.ts was not committed yet: this measures the working-tree version. ';
-    } catch {
-      // Not a git checkout: nothing to say about provenance.
-    }
+    const provenance = ctx.env['BENCH_BOT_ENTRY'] ? `bot entry overridden with BENCH_BOT_ENTRY=${ctx.env['BENCH_BOT_ENTRY']}. ` : '';
     const scratch = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'tmp', `soak-${Date.now()}`);
     mkdirSync(scratch, { recursive: true });
     const idle = await startReady(fileURLToPath(IDLE), { ...process.env }, scratch);
@@ -105,7 +121,12 @@ export const rssSoakBenchmark: Benchmark = {
     ctx.log(`baseline idle node: ${fmt(idleRss)} MiB`);
 
     const env = { ...process.env, TRADING_MODE: 'paper', STATUS_PORT: '0', LOG_DIR: path.join(scratch, 'logs'), DATA_DIR: path.join(scratch, 'data') };
-    const bot = await startReady(entry, env, path.resolve(path.dirname(entry), '..', '..'));
+    let bot: ChildProcess;
+    try {
+      bot = await startReady(entry, env, root);
+    } catch (err) {
+      return notMeasured(`the bot did not start: ${(err as Error).message}`);
+    }
     const samples: { t: number; mib: number }[] = [];
     const t0 = Date.now();
     let exitCode: number | null = null;
@@ -114,7 +135,9 @@ export const rssSoakBenchmark: Benchmark = {
       ctx.log(`bot ready: ${fmt(samples[0]!.mib)} MiB; soaking ${soakS} s`);
       while (Date.now() - t0 < soakS * 1000) {
         await sleep(Math.min(5000, soakS * 1000 - (Date.now() - t0)));
-        if (bot.exitCode !== null) throw new Error(`the bot exited with ${bot.exitCode} during the soak`);
+        if (bot.exitCode !== null) {
+          return notMeasured(`the bot exited with code ${bot.exitCode} ${fmt((Date.now() - t0) / 1000)} s into the soak: ${lastStderr(bot)}`);
+        }
         const s = { t: (Date.now() - t0) / 1000, mib: rssMiB(bot.pid!) };
         samples.push(s);
         if (samples.length % 6 === 0) ctx.log(`soak ${fmt(s.t)} s / ${soakS} s: ${fmt(s.mib)} MiB`);

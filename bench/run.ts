@@ -75,7 +75,18 @@ function select(args: readonly string[]): Benchmark[] {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2).filter((a) => a !== '--');
+  const argv = process.argv.slice(2).filter((a) => a !== '--');
+  if (argv.includes('--render')) {
+    // Re-render BENCHMARKS.md from bench/results.json without measuring anything (after a report format change).
+    const root = projectRoot();
+    const json = path.join(root, 'bench', 'results.json');
+    const existing = readResults(json);
+    if (!existing) throw new Error(`${json} is missing or unreadable`);
+    writeReport(existing, { markdown: path.join(root, 'BENCHMARKS.md'), json });
+    console.log('re-rendered BENCHMARKS.md from bench/results.json');
+    return;
+  }
+  const args = argv;
   const quick = process.env['BENCH_QUICK'] !== undefined && process.env['BENCH_QUICK'] !== '' && process.env['BENCH_QUICK'] !== '0';
   const selected = select(args);
   const root = projectRoot();

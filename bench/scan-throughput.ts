@@ -5,7 +5,7 @@ import { Piscina } from 'piscina';
 import { analyzeSymbol } from '../src/strategy/analyze-symbol.js';
 import type { IndicatorTaskInput, SignalResult } from '../src/strategy/signal-types.js';
 import type { Benchmark, BenchContext, BenchResult, Figure } from './bench-result.js';
-import { fmt, measured, nowNs, repeat } from './stats.js';
+import { fmt, fmtSummary, measured, nowNs, summarize } from './stats.js';
 import { syntheticScan } from './synthetic-klines.js';
 
 const TASK = new URL('../workers/indicator-task.js', import.meta.url);
@@ -40,31 +40,43 @@ export const scanThroughputBenchmark: Benchmark = {
       await Promise.all(syntheticScan(threads * 4, CANDLES).map((i) => pool.run(i)));
       for (const size of SIZES) {
         const inputs = syntheticScan(size, CANDLES);
-        let signals = 0;
-        const single = await repeat({ warmups: 1, reps, label: `one thread, ${size} contracts`, unit: 'contracts/s', log: ctx.log }, () => {
+        const signals = checkResults(inputs, inputs.map((input) => analyzeSymbol(input)));
+        const runSingle = (): number => {
           const t0 = nowNs();
           const out = inputs.map((input) => analyzeSymbol(input));
           const s = Number(nowNs() - t0) / 1e9;
-          signals = checkResults(inputs, out);
+          if (checkResults(inputs, out) !== signals) throw new Error('single-thread signals changed between runs');
           return size / s;
-        });
-        const pooled = await repeat({ warmups: 1, reps, label: `piscina pool (${threads} threads), ${size} contracts`, unit: 'contracts/s', log: ctx.log }, async () => {
+        };
+        const runPool = async (): Promise<number> => {
           const t0 = nowNs();
           const out = await Promise.all(inputs.map((input) => pool.run(input)));
           const s = Number(nowNs() - t0) / 1e9;
           if (checkResults(inputs, out) !== signals) throw new Error('pool and single thread disagree on the number of signals');
           return size / s;
-        });
+        };
+        // Warm-up, then alternate the two so load from other work on the machine hits both.
+        runSingle();
+        await runPool();
+        const single: number[] = [];
+        const pooled: number[] = [];
+        for (let r = 0; r < reps; r++) {
+          single.push(runSingle());
+          pooled.push(await runPool());
+        }
+        ctx.log(`one thread, ${size} contracts: ${fmtSummary(summarize(single), 'contracts/s')}`);
+        ctx.log(`piscina pool (${threads} threads), ${size} contracts: ${fmtSummary(summarize(pooled), 'contracts/s')}`);
+        const ratios = pooled.map((v, i) => v / single[i]!);
         signalsBySize[String(size)] = signals;
         const baseline = measured(`analyzeSymbol on one thread, ${size} contracts`, 'contracts/s', single);
         const result = measured(`piscina pool of ${threads}, ${size} contracts`, 'contracts/s', pooled);
-        const ratio = result.summary.median / baseline.summary.median;
+        const ratio = summarize(ratios).median;
         figures.push({
           name: `${size} contracts`,
           result,
           baseline,
           ratio,
-          ratioMeaning: 'times the single-thread throughput',
+          ratioMeaning: 'times the single-thread throughput (median of paired repetitions)',
           targets: [],
           note: `${signals} of ${size} produced a signal; the ceiling on this machine is ${threads}× (cores)`,
         });
@@ -78,8 +90,8 @@ export const scanThroughputBenchmark: Benchmark = {
       title: this.title,
       method:
         `Synthetic seeded random-walk candles, ${CANDLES} per contract; each repetition analyses every contract once (results checked: ` +
-        'right symbols, none rejected, same number of signals both ways); 1 warm-up repetition discarded, ' +
-        `${reps} kept. Pool: piscina with min = max = ${threads} threads (the core count) on the compiled task file, started and warmed ` +
+        'right symbols, none rejected, same number of signals both ways); 1 warm-up repetition each discarded, ' +
+        `${reps} kept, single-thread and pool repetitions alternating. Pool: piscina with min = max = ${threads} threads (the core count) on the compiled task file, started and warmed ` +
         'before timing; the time includes the structured clone of the candles to the threads and of the results back. Baseline in the ' +
         'same run: analyzeSymbol called in a loop on the main thread. No target was set for this figure.',
       status: 'measured',

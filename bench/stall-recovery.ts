@@ -78,6 +78,10 @@ export const stallRecoveryBenchmark: Benchmark = {
         progressTimeoutMs: 60_000,
         // Every induced stall is a restart; the budget must not end the run (its escalation has its own tests).
         maxRestarts: 10_000,
+        // Repeated restarts back off (100 ms doubling to 10 s by default); the figure excludes that
+        // delay, so a small cap only keeps the run short.
+        backoffInitialMs: 10,
+        backoffMaxMs: 100,
         shutdownTimeoutMs: 500,
         logger,
         alert: () => undefined,

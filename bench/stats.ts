@@ -47,6 +47,7 @@ export function fmtSummary(s: Summary, unit: string): string {
 export function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
+  if (Number.isInteger(v) && a < 1e4) return String(v);
   if (a >= 1e6) return `${(v / 1e6).toFixed(a >= 1e8 ? 0 : a >= 1e7 ? 1 : 2)}M`;
   if (a >= 1e4) return `${(v / 1e3).toFixed(a >= 1e5 ? 0 : 1)}k`;
   if (a >= 100) return v.toFixed(0);
