@@ -1,5 +1,8 @@
 // Standalone simulator: `npm run sim`. Prints where it listens and which key to use (never the
-// secret), then runs until SIGINT/SIGTERM.
+// secret), then runs until SIGINT/SIGTERM. Commands on stdin change it while it runs
+// (control-channel.ts: e.g. `faults 5xx=0.1` / `faults none`).
+import { createInterface } from 'node:readline';
+import { runControlLine } from './control-channel.js';
 import { formatFaultSpec } from './fault-spec.js';
 import { startSimulator } from './simulator.js';
 import { readSimulatorEnv } from './simulator-env.js';
@@ -27,6 +30,11 @@ async function main(): Promise<void> {
     `KuCoin Futures simulator listening on ${sim.url} (ws ${sim.wsUrl}) apiKey=${sim.credentials.apiKey} ` +
       `passphrase=<SIM_API_PASSPHRASE> seed=${env.seed} speed=${env.speed} balance=${env.balance} USDT contracts=${sim.symbols.length} faults=${faults}`,
   );
+  // Closing stdin (or never having one) only ends the control channel, not the simulator.
+  createInterface({ input: process.stdin, terminal: false }).on('line', (line) => {
+    const reply = runControlLine(line, sim);
+    if (reply !== undefined) console.log(reply);
+  });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
