@@ -3,10 +3,14 @@
 // VIP0 public pool (2000 per 30 s) is kept; the window is compressed K-fold on both sides (the
 // simulator counts on a K× clock; the limiter's window is 30 s / K). Baseline in the same run: the
 // same scan with no limiter (every lane fires as fast as responses come back).
+import type { ExchangeResult } from '../src/exchange/call-policy.js';
 import { KucoinFuturesClient } from '../src/exchange/kucoin-futures-client.js';
 import { ENDPOINTS, POOL_QUOTA, POOL_WINDOW_MS } from '../src/exchange/endpoints.js';
 import { OPEN_GATE, type RateLimitSnapshot, type RequestGate } from '../src/exchange/request-gate.js';
+import { systemClock } from '../src/resilience/clock.js';
 import { SharedRateLimiter } from '../src/resilience/shared-rate-limiter.js';
+import { createIndicatorPool, type IndicatorPool } from '../src/scanner/indicator-pool.js';
+import { MarketScanner } from '../src/scanner/market-scanner.js';
 import { ALL_CONTRACTS } from '../src/simulator/contracts-catalogue.js';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/simulator.js';
 import type { Benchmark, BenchContext, BenchResult, Figure } from './bench-result.js';
@@ -15,13 +19,17 @@ import { envNumber, fmt, measured } from './stats.js';
 
 const QUOTA = POOL_QUOTA.public;
 const KLINE_WEIGHT = ENDPOINTS.klines.weight;
-const CANDLES = 200;
+const TASK = new URL('../workers/indicator-task.js', import.meta.url);
 
 interface ScanOutcome {
   readonly requests: number;
   readonly ok: number;
   readonly rateLimited: number;
   readonly otherErrors: number;
+  /** Complete scans (every eligible symbol fetched and analysed or failed). */
+  readonly scans: number;
+  readonly symbolsEligible: number;
+  readonly symbolsScanned: number;
   /** Server-side use of each complete window, as a fraction of the quota. */
   readonly windowUse: number[];
   readonly elapsedMs: number;
@@ -58,56 +66,75 @@ class WindowTracker {
   }
 }
 
-async function scan(
-  ctx: BenchContext,
-  sim: SimulatorHandle,
-  gate: RequestGate,
-  label: string,
-  compression: number,
-  windowRealMs: number,
-  durationMs: number,
-  lanes: number,
-): Promise<ScanOutcome> {
+interface ScanRun {
+  readonly label: string;
+  readonly gate: RequestGate;
+  readonly durationMs: number;
+}
+
+/**
+ * Runs the real MarketScanner back to back (scan after scan, no pause: the heaviest scanning the
+ * bot could do) for `durationMs`, every request through the real client and `gate`.
+ */
+async function heavyScan(ctx: BenchContext, sim: SimulatorHandle, pool: IndicatorPool, run: ScanRun, compression: number, windowRealMs: number, lanes: number): Promise<ScanOutcome> {
   let rateLimited = 0;
   let otherErrors = 0;
   let ok = 0;
   let requests = 0;
   const client = new KucoinFuturesClient({
     baseUrl: sim.url,
-    gate,
+    gate: run.gate,
     timeoutMs: 10_000,
     observer: (r) => {
-      if (r.rateLimited) rateLimited++;
-      else if (!r.ok) otherErrors++;
+      requests++;
+      if (r.ok) ok++;
+      else if (r.rateLimited) rateLimited++;
+      else otherErrors++;
     },
   });
   const tracker = new WindowTracker(compression, windowRealMs);
-  const symbols = sim.symbols;
-  let next = 0;
+  const track = async <T>(call: Promise<ExchangeResult<T>>): Promise<ExchangeResult<T>> => {
+    const r = await call;
+    if (r.rateLimit) tracker.add(r.rateLimit, Date.now());
+    return r;
+  };
+  const scanner = new MarketScanner({
+    client: {
+      activeContracts: () => track(client.activeContracts()),
+      klines: (q) => track(client.klines(q)),
+      serverTime: () => track(client.serverTime()),
+    },
+    analyze: (input, signal) => pool.analyze(input, signal),
+    propose: () => Promise.resolve(),
+    clock: systemClock,
+    // Every listed contract, not only the liquid ones: the heaviest scan.
+    options: { minTurnover: 0, concurrency: lanes, minConfidence: 1 },
+  });
   const started = Date.now();
-  const stopAt = started + durationMs;
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(new Error('benchmark time is up')), run.durationMs);
+  let scans = 0;
+  let symbolsScanned = 0;
+  let eligible = 0;
   let lastProgress = started;
-  const lane = async (): Promise<void> => {
-    while (Date.now() < stopAt) {
-      const symbol = symbols[next++ % symbols.length]!;
-      const to = sim.clock.now();
-      requests++;
-      try {
-        const r = await client.klines({ symbol, granularity: 1, from: to - CANDLES * 60_000, to });
-        ok++;
-        if (r.rateLimit) tracker.add(r.rateLimit, Date.now());
-      } catch {
-        // Counted by the observer; a scanner would skip the symbol this round.
+  try {
+    while (!stop.signal.aborted) {
+      const report = await scanner.scanOnce(stop.signal);
+      if (!report.aborted) {
+        scans++;
+        symbolsScanned += report.symbolsScanned;
+        eligible = report.symbolsEligible;
       }
       if (Date.now() - lastProgress >= 2000) {
         lastProgress = Date.now();
-        ctx.log(`${label}: ${((lastProgress - started) / 1000).toFixed(0)} s, ${ok} ok, ${rateLimited} × 429`);
+        ctx.log(`${run.label}: ${((lastProgress - started) / 1000).toFixed(0)} s, ${scans} scans, ${ok} ok requests, ${rateLimited} × 429`);
       }
     }
-  };
-  await Promise.all(Array.from({ length: lanes }, lane));
+  } finally {
+    clearTimeout(timer);
+  }
   const stoppedAt = Date.now();
-  return { requests, ok, rateLimited, otherErrors, windowUse: tracker.completeUse(stoppedAt), elapsedMs: stoppedAt - started };
+  return { requests, ok, rateLimited, otherErrors, scans, symbolsEligible: eligible, symbolsScanned, windowUse: tracker.completeUse(stoppedAt), elapsedMs: stoppedAt - started };
 }
 
 export const quotaUseBenchmark: Benchmark = {
@@ -126,17 +153,18 @@ export const quotaUseBenchmark: Benchmark = {
       quota: { public: QUOTA, futures: POOL_QUOTA.futures },
       quotaNow: () => t0 + (Date.now() - t0) * compression,
     });
+    const pool = createIndicatorPool(TASK);
     try {
-      ctx.log(`simulator with ${sim.symbols.length} contracts; quota ${QUOTA} per 30 s compressed ${fmt(compression)}× to ${windowRealMs} ms; ${lanes} concurrent lanes`);
+      ctx.log(`simulator with ${sim.symbols.length} contracts; quota ${QUOTA} per 30 s compressed ${fmt(compression)}× to ${windowRealMs} ms; scanner concurrency ${lanes}`);
       const limiter = SharedRateLimiter.create({ quota: { public: QUOTA, futures: POOL_QUOTA.futures }, windowMs: windowRealMs });
       const gated = new ScaledTimeGate(limiter, compression);
-      const limited = await scan(ctx, sim, gated, 'with shared limiter', compression, windowRealMs, windows * windowRealMs, lanes);
-      ctx.log(`with limiter: ${limited.ok} ok, ${limited.rateLimited} × 429, window use ${limited.windowUse.map((u) => `${fmt(u * 100)} %`).join(', ')}`);
+      const limited = await heavyScan(ctx, sim, pool, { label: 'with shared limiter', gate: gated, durationMs: windows * windowRealMs }, compression, windowRealMs, lanes);
+      ctx.log(`with limiter: ${limited.scans} scans, ${limited.ok} ok, ${limited.rateLimited} × 429, window use ${limited.windowUse.map((u) => `${fmt(u * 100)} %`).join(', ')}`);
       sim.resetQuotas();
       const baseWindows = ctx.quick ? 2 : 3;
       const open = new ScaledTimeGate(OPEN_GATE, compression);
-      const unlimited = await scan(ctx, sim, open, 'no limiter (baseline)', compression, windowRealMs, baseWindows * windowRealMs, lanes);
-      ctx.log(`no limiter: ${unlimited.ok} ok, ${unlimited.rateLimited} × 429, window use ${unlimited.windowUse.map((u) => `${fmt(u * 100)} %`).join(', ')}`);
+      const unlimited = await heavyScan(ctx, sim, pool, { label: 'no limiter (baseline)', gate: open, durationMs: baseWindows * windowRealMs }, compression, windowRealMs, lanes);
+      ctx.log(`no limiter: ${unlimited.scans} scans, ${unlimited.ok} ok, ${unlimited.rateLimited} × 429, window use ${unlimited.windowUse.map((u) => `${fmt(u * 100)} %`).join(', ')}`);
 
       const pct = (xs: number[]): number[] => (xs.length > 0 ? xs.map((x) => x * 100) : []);
       const limitedUse = pct(limited.windowUse);
@@ -164,7 +192,7 @@ export const quotaUseBenchmark: Benchmark = {
           ratio: null,
           ratioMeaning: '',
           targets: [{ text: '0 × 429', met: limited.rateLimited === 0 }],
-          note: `limited scan: ${limited.requests} requests in ${fmt(limited.elapsedMs / 1000)} s (${limited.otherErrors} other errors); baseline: ${unlimited.requests} requests in ${fmt(unlimited.elapsedMs / 1000)} s`,
+          note: `limited: ${limited.scans} full scans of ${limited.symbolsEligible} contracts, ${limited.requests} requests in ${fmt(limited.elapsedMs / 1000)} s (${limited.otherErrors} other errors); baseline: ${unlimited.scans} scans, ${unlimited.requests} requests in ${fmt(unlimited.elapsedMs / 1000)} s`,
         },
       ];
       return {
@@ -173,8 +201,9 @@ export const quotaUseBenchmark: Benchmark = {
         method:
           `Embedded simulator listing all ${sim.symbols.length} catalogue contracts, KuCoin VIP0 public pool ${QUOTA} per 30 s with the window ` +
           `compressed ${fmt(compression)}× (simulator quota clock runs ${fmt(compression)}× fast; SharedRateLimiter window ${windowRealMs} ms; reset ` +
-          `headers scaled back to real ms before they reach the limiter). ${lanes} concurrent lanes call the real KucoinFuturesClient.klines ` +
-          `(weight ${KLINE_WEIGHT}, ${CANDLES} one-minute candles) round-robin over every contract for ${windows} windows. Use per window = ` +
+          `headers scaled back to real ms before they reach the limiter). The real MarketScanner (every contract: minTurnover 0; ${lanes} klines ` +
+          `requests in flight; 200 candles of 15 min, weight ${KLINE_WEIGHT} each, plus the contract list and server time it reads itself; ` +
+          `analysis in the real piscina indicator pool) scans back to back, with no pause, for ${windows} windows. Use per window = ` +
           '(limit − lowest gw-ratelimit-remaining seen in it) ÷ limit, i.e. the server\'s own count; the cut-off last window is left out. ' +
           `Baseline in the same run: the same scan with no limiter for ${baseWindows} windows after a quota reset.`,
         status: 'measured',
@@ -185,6 +214,7 @@ export const quotaUseBenchmark: Benchmark = {
         quick: ctx.quick,
       };
     } finally {
+      await pool.close();
       await sim.close();
     }
   },

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, BenchContext, BenchResult, Figure } from './bench-result.js';
+import { projectRoot } from './project-root.js';
 import { envNumber, fmt, measured, sleep } from './stats.js';
 
 const BOT_ENTRY = new URL('../supervisor/main.js', import.meta.url);
@@ -90,7 +91,7 @@ export const rssSoakBenchmark: Benchmark = {
       ranAt: new Date(started).toISOString(),
       quick: ctx.quick,
     };
-    const root = path.resolve(path.dirname(entry), '..', '..');
+    const root = projectRoot();
     let why: string | null = null;
     if (!existsSync(entry)) why = `the bot entry ${path.relative(process.cwd(), entry)} does not exist (supervisor/main.ts has not landed)`;
     else if (!ctx.env['BENCH_BOT_ENTRY'] && !isCommitted(root, 'supervisor/main.ts')) {
@@ -112,7 +113,7 @@ export const rssSoakBenchmark: Benchmark = {
     if (why !== null) return notMeasured(why);
 
     const provenance = ctx.env['BENCH_BOT_ENTRY'] ? `bot entry overridden with BENCH_BOT_ENTRY=${ctx.env['BENCH_BOT_ENTRY']}. ` : '';
-    const scratch = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'tmp', `soak-${Date.now()}`);
+    const scratch = path.join(root, 'bench', 'tmp', `soak-${Date.now()}`);
     mkdirSync(scratch, { recursive: true });
     const idle = await startReady(fileURLToPath(IDLE), { ...process.env }, scratch);
     await sleep(1000);

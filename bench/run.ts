@@ -3,13 +3,12 @@
 // BENCH_QUICK=1 runs short smoke-test sizes and writes to bench/tmp/ instead, so a smoke test never
 // replaces the committed figures.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Benchmark, BenchResult } from './bench-result.js';
 import { healthRecordBenchmark } from './health-record.js';
 import { machineFacts } from './machine.js';
+import { projectRoot } from './project-root.js';
 import { quotaUseBenchmark } from './quota-use.js';
 import { mergeResults, readResults, writeReport, type RunInfo } from './report.js';
 import { rssSoakBenchmark } from './rss-soak.js';
@@ -25,18 +24,6 @@ export const BENCHMARKS: readonly Benchmark[] = [
   quotaUseBenchmark,
   rssSoakBenchmark,
 ];
-
-/** The project root: the nearest folder above this file with the project's package.json. */
-function projectRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'kucoin-futures-bot') return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('cannot find the project root (package.json of kucoin-futures-bot)');
-    dir = up;
-  }
-}
 
 function commandLine(args: readonly string[]): string {
   const env = Object.keys(process.env)

@@ -214,7 +214,10 @@ export const sharedLimiterBenchmark: Benchmark = {
         ratio,
         ratioMeaning: 'times the baseline throughput (median of the paired repetitions)',
         targets: want === undefined ? [] : [{ text: `≥ ${want}× the baseline`, met: ratio >= want }],
-        note: `paired ratios ${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))}`,
+        note:
+          `paired ratios ${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))}; one acquire costs ${fmt(1e9 / result.summary.median)} ns of a thread's time ` +
+          `vs ${fmt(1e9 / baseline.summary.median)} ns per round trip` +
+          (want !== undefined && ratio < want ? `; ${want}× would need ≤ ${fmt(1e9 / (want * baseline.summary.median))} ns per acquire against this baseline` : ''),
       });
       ctx.log(`${t}: shared ${fmt(result.summary.median)}/s vs port ${fmt(baseline.summary.median)}/s, paired ratio median ${fmt(ratio)}×`);
       if (withSync) {
