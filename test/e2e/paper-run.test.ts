@@ -1,0 +1,99 @@
+// End to end, paper mode: the whole bot (built supervisor entry, three worker threads, SQLite,
+// status server) trades a fast simulated market for a bounded time. The simulator runs in this
+// process (the bot reaches it through SIM_URL), so the test sees the venue's own books.
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
+import { BotProcess, closedPnl, reportedTotalPnl } from './support/bot-process.js';
+import { E2E_MARKET } from './support/e2e-market.js';
+import { ProtectionWatch, auditVenueAgainstJournal, freezeMarket, readJournal, roundTrips, sum } from './support/venue-audit.js';
+
+interface HealthJson {
+  positions: { total_pnl: number; closed: number; opened: number };
+  overall_health: { status: string };
+}
+
+async function health(statusUrl: string): Promise<HealthJson> {
+  const res = await fetch(`${statusUrl}/health`);
+  expect([200, 503]).to.include(res.status);
+  return (await res.json()) as HealthJson;
+}
+
+describe('e2e: paper run of the whole bot', function () {
+  this.timeout(90_000);
+  let sim: SimulatorHandle | undefined;
+  let bot: BotProcess | undefined;
+  let watch: ProtectionWatch | undefined;
+  let dir: string | undefined;
+
+  afterEach(async () => {
+    watch?.stop();
+    bot?.kill();
+    await bot?.exited;
+    await sim?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    sim = bot = watch = dir = undefined;
+  });
+
+  it('opens and closes positions, keeps every open one under an exchange stop, and journal, venue and report agree on PnL to the cent', async () => {
+    sim = await startSimulator(E2E_MARKET);
+    dir = mkdtempSync(path.join(tmpdir(), 'e2e-paper-'));
+    const dataDir = path.join(dir, 'data');
+    bot = BotProcess.start({ dir, env: { SIM_URL: sim.url } });
+    const statusUrl = await bot.statusUrl();
+    // A fresh fill is bare for the few ms until its stop order lands; 1.5 s would be a real gap.
+    watch = new ProtectionWatch(sim, 1500);
+
+    await bot.waitForLine(/^TRADE CLOSED /, 'three closed trades', 60_000, { count: 3 });
+    expect(bot.trades('OPENED').length).to.be.at.least(3);
+
+    // While running, /health reports the same realised PnL as the journal (sampled when both have
+    // seen the same number of closes: a close is committed before its event reaches the supervisor).
+    let agreed = false;
+    for (let attempt = 0; attempt < 50 && !agreed; attempt++) {
+      const h = await health(statusUrl);
+      const journal = readJournal(dataDir);
+      if (h.positions.closed === journal.trades.length) {
+        expect(h.positions.total_pnl).to.be.closeTo(sum(journal.trades.map((t) => t.realisedPnl)), 0.005);
+        agreed = true;
+      } else {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    expect(agreed, '/health and the journal never showed the same number of closed trades').to.equal(true);
+
+    // Stop the market so no exchange stop can fire unseen, let one reconciliation catch up, stop.
+    freezeMarket(sim);
+    const mark = bot.lines.length;
+    await bot.waitForLine(/reconciled \{/, 'a reconciliation after the freeze', 20_000, { from: mark });
+    const exit = await bot.interrupt(20_000);
+    watch.stop();
+
+    expect(exit.code, bot.tail()).to.equal(0);
+    expect(bot.matching(/BOT HEALTH REPORT/)).to.have.length.at.least(1);
+    expect(bot.matching(/Overall Health: /)).to.have.length.at.least(1);
+    expect(watch.violations, watch.violations.join('\n')).to.deep.equal([]);
+    expect(watch.samplesWithPositions, 'the watch saw no open position at all').to.be.above(5);
+
+    const journal = readJournal(dataDir);
+    expect(auditVenueAgainstJournal(sim, journal)).to.deep.equal([]);
+
+    const closedLines = bot.trades('CLOSED');
+    expect(journal.trades).to.have.length(closedLines.length);
+    const journalPnl = sum(journal.trades.map((t) => t.realisedPnl));
+    const venuePnl = sum(roundTrips(sim).filter((t) => t.complete).map((t) => t.net));
+    const reported = reportedTotalPnl(bot.lines);
+    expect(reported, 'final report has no Total P/L').to.be.a('number');
+    expect(journalPnl).to.be.closeTo(venuePnl, 0.005);
+    expect(reported!).to.be.closeTo(journalPnl, 0.005 + 1e-9);
+    // Each printed CLOSED line is its journaled trade, rounded to the cent.
+    const printed = closedLines.map(closedPnl).sort((a, b) => a - b);
+    const journaled = journal.trades.map((t) => Number(t.realisedPnl.toFixed(2))).sort((a, b) => a - b);
+    expect(printed).to.deep.equal(journaled);
+    // Fees are part of the truth too: the journal's fee total is the venue's, for the closed trades.
+    const venueFees = sum(roundTrips(sim).filter((t) => t.complete).map((t) => t.fees));
+    expect(sum(journal.trades.map((t) => t.fees))).to.be.closeTo(venueFees, 0.005);
+  });
+});
