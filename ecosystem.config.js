@@ -1,26 +1,61 @@
-// pm2 deployment: `npm run build && pm2 start ecosystem.config.js`.
-// The package is ESM; Node 20 loads this file through require(esm), so the apps are a named export.
-const SHUTDOWN_TIMEOUT_S = Number(process.env.SHUTDOWN_TIMEOUT ?? 10);
+// pm2 deployment: `npm run build && npx pm2 start ecosystem.config.js` (README: "Running under pm2").
+// The package is ESM, so this file is an ES module: pm2 loads it with require(), which Node >= 20.19
+// accepts for an ES module without top-level await; pm2 reads the named export `apps`.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+
+const root = import.meta.dirname;
+
+// The bot reads `.env` from its working directory with the real environment winning. Read the two
+// settings pm2 itself depends on the same way, so pm2's stop timeout and log folder follow the bot's
+// configuration wherever it is set.
+const dotenvFile = path.join(root, '.env');
+const settings = { ...(existsSync(dotenvFile) ? dotenv.parse(readFileSync(dotenvFile)) : {}), ...process.env };
+const setting = (name, fallback) => {
+  const value = (settings[name] ?? '').trim();
+  return value === '' ? fallback : value;
+};
+
+const shutdownTimeoutS = Number(setting('SHUTDOWN_TIMEOUT', '10'));
+// After SHUTDOWN_TIMEOUT the supervisor still terminates stragglers, flushes alerts (up to 2 s) and
+// the log (up to 1 s) and prints the final report; pm2 must not SIGKILL any of that.
+const killTimeoutMs = ((Number.isFinite(shutdownTimeoutS) && shutdownTimeoutS > 0 ? shutdownTimeoutS : 10) + 10) * 1000;
+const logDir = path.resolve(root, setting('LOG_DIR', 'logs'));
 
 export const apps = [
   {
     name: 'kucoin-futures-bot',
-    script: 'dist/supervisor/main.js',
-    cwd: import.meta.dirname,
+    // BOT_SCRIPT runs another build of the entry (the deployment test points it at its own build).
+    script: setting('BOT_SCRIPT', 'dist/supervisor/main.js'),
+    cwd: root,
+    node_args: ['--enable-source-maps'],
     exec_mode: 'fork',
     instances: 1,
     autorestart: true,
-    // Restart budget exhausted => the supervisor exits non-zero; pm2 backs off before the next try.
+    // The supervisor exits non-zero when a worker exceeds its restart budget; pm2 restarts the whole
+    // process after 1 s, growing the delay (x1.5, at most 15 s) while it keeps failing, and resets
+    // the delay once the bot has stayed up for 30 s.
     exp_backoff_restart_delay: 1000,
-    // Must exceed the supervisor's own graceful-shutdown timeout so pm2 never SIGKILLs a clean stop.
-    kill_timeout: (SHUTDOWN_TIMEOUT_S + 5) * 1000,
+    // Exit code 2 is a configuration error: restarting cannot fix it.
+    stop_exit_codes: [2],
+    // pm2 sends SIGINT (graceful stop, final report, exit 0) and SIGKILLs only after this.
+    kill_timeout: killTimeoutMs,
+    // The bot sends process.send('ready') once every worker has reported in; until then pm2 shows
+    // the app as `launching`, and `pm2 start` / `pm2 reload` wait for it (at most listen_timeout).
     wait_ready: true,
     listen_timeout: 60_000,
+    // A leak guard: the bot's steady state is far below this; pm2 restarts it (gracefully) above it.
     max_memory_restart: '1G',
+    // One out and one error file for the app, not a file per pm2 process id.
     merge_logs: true,
-    out_file: 'logs/pm2-out.log',
-    error_file: 'logs/pm2-error.log',
+    out_file: path.join(logDir, 'pm2-out.log'),
+    error_file: path.join(logDir, 'pm2-error.log'),
+    // Alerts and trade lines carry no timestamp of their own.
     time: true,
+    // The rest of the bot's settings come from `.env` in `cwd` and from the environment `pm2 start`
+    // runs in (pm2 keeps that environment across restarts; use `pm2 restart --update-env` after
+    // changing it).
     env: { NODE_ENV: 'production' },
   },
 ];
