@@ -54,7 +54,6 @@ export interface KillSwitchView {
 const isPos = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 
 export class EntryFlow {
-  private readonly entering = new Set<string>();
   private killSwitchDay: string | null = null;
 
   constructor(
@@ -65,7 +64,7 @@ export class EntryFlow {
 
   /** Symbols with an entry in flight (they count as open for the portfolio gate). */
   get inFlight(): readonly string[] {
-    return [...this.entering];
+    return [...this.ctx.entering];
   }
 
   /** Kill switch from today's realised PnL against today's first recorded equity. */
@@ -88,15 +87,15 @@ export class EntryFlow {
     const symbol = typeof signal?.symbol === 'string' ? signal.symbol : String(signal?.symbol);
     const problem = this.validate(signal);
     if (problem !== undefined) return this.reject(symbol, 'validation', problem);
-    if (this.entering.has(symbol)) return this.reject(symbol, 'risk', `an entry in ${symbol} is already in flight`);
-    this.entering.add(symbol);
+    if (this.ctx.entering.has(symbol)) return this.reject(symbol, 'risk', `an entry in ${symbol} is already in flight`);
+    this.ctx.entering.add(symbol);
     try {
       return await this.openChecked(signal, options);
     } catch (e) {
       this.ctx.log.error('entry failed unexpectedly', { symbol, error: errorMessage(e) });
       return this.reject(symbol, 'unknown', `entry failed: ${errorMessage(e)}`);
     } finally {
-      this.entering.delete(symbol);
+      this.ctx.entering.delete(symbol);
     }
   }
 

@@ -15,6 +15,12 @@ export class ExecutorContext {
   readonly contracts: ContractCache;
   readonly sender: OrderSender;
   readonly confirmDeps: ConfirmDeps;
+  /**
+   * Symbols with an entry in flight in THIS executor (journaled, being sent, confirmed, protected).
+   * Reconciliation leaves them to the entry flow: a slow answer must not make the periodic
+   * reconciliation resolve the intent, adopt the position or place a second stop behind its back.
+   */
+  readonly entering = new Set<string>();
 
   constructor(readonly o: ResolvedExecutorOptions) {
     this.contracts = new ContractCache(o.exchange, o.clock, o.contractsTtlMs);

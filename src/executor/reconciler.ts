@@ -12,7 +12,7 @@
 //  4. fills since the newest stored fill are imported.
 import type { Order, Position as ExchangePosition } from '../exchange/schemas/index.js';
 import { roundToTick } from '../risk/index.js';
-import type { OrderIntent, Position } from '../store/index.js';
+import { UNRESOLVED_STATES, type OrderIntent, type Position } from '../store/index.js';
 import { exitSide, type ExecutorContext } from './executor-context.js';
 import type { ExitFlow } from './exit-flow.js';
 import { toFillInput } from './fill-summary.js';
@@ -28,6 +28,8 @@ export interface ReconcileReport {
   readonly intentsAbandoned: number;
   /** Intents still without an outcome (the exchange could not be asked, or the order is still working). */
   readonly intentsUnresolved: number;
+  /** Intents of entries still in flight in this executor: left to the entry flow. */
+  readonly intentsInFlight: number;
   readonly positionsAdopted: readonly string[];
   /** Local positions found flat on the exchange and closed from its fills. */
   readonly positionsClosed: readonly string[];
@@ -41,6 +43,7 @@ interface MutableReport {
   intentsResolved: number;
   intentsAbandoned: number;
   intentsUnresolved: number;
+  intentsInFlight: number;
   positionsAdopted: string[];
   positionsClosed: string[];
   stopsPlaced: string[];
@@ -61,7 +64,7 @@ export class Reconciler {
 
   async run(): Promise<ReconcileReport> {
     const r: MutableReport = {
-      intentsResolved: 0, intentsAbandoned: 0, intentsUnresolved: 0, positionsAdopted: [], positionsClosed: [],
+      intentsResolved: 0, intentsAbandoned: 0, intentsUnresolved: 0, intentsInFlight: 0, positionsAdopted: [], positionsClosed: [],
       stopsPlaced: [], stopsCancelled: 0, fillsImported: 0, errors: [],
     };
     const step = async (name: string, fn: () => Promise<void>): Promise<boolean> => {
@@ -92,28 +95,43 @@ export class Reconciler {
 
   private async resolveIntents(r: MutableReport): Promise<void> {
     const { intents } = this.ctx.store;
-    for (const intent of intents.unresolvedIntents()) {
-      const found = await lookupByClientOid(this.ctx.exchange, intent.clientOid);
-      if (found.kind === 'error') {
-        r.intentsUnresolved++;
-        r.errors.push(`intent ${intent.clientOid}: ${found.reason}`);
-        continue;
-      }
-      if (found.kind === 'not-found') {
-        if (intent.state === 'pending' || intent.state === 'sent' || intent.state === 'unknown') {
-          intents.markRejected(
-            intent.clientOid,
-            intent.state === 'pending' ? 'abandoned: journaled but never sent (reconcile)' : 'not found on the exchange by clientOid (reconcile)',
-          );
-          r.intentsAbandoned++;
-        } else {
-          r.intentsUnresolved++;
-          r.errors.push(`intent ${intent.clientOid} was ${intent.state} but the exchange does not know it`);
-        }
-        continue;
-      }
-      (await this.applyOrder(intent, found.order)) ? r.intentsResolved++ : r.intentsUnresolved++;
+    for (const listed of intents.unresolvedIntents()) {
+      // Exits and stop changes of a symbol run in its serial queue: wait for the one in flight to
+      // finish, then look again (it has usually resolved its own intent by then).
+      await this.serial.serial(listed.symbol, () => this.resolveIntent(listed.clientOid, r));
     }
+  }
+
+  private async resolveIntent(clientOid: string, r: MutableReport): Promise<void> {
+    const { intents } = this.ctx.store;
+    const intent = intents.get(clientOid);
+    if (intent === undefined || !UNRESOLVED_STATES.includes(intent.state)) return;
+    // An entry in flight in this executor (slow answer, fill confirmation, stop placement) is the
+    // entry flow's to resolve; taking it over here made that flow fail half-way.
+    if (this.ctx.entering.has(intent.symbol)) {
+      r.intentsInFlight++;
+      return;
+    }
+    const found = await lookupByClientOid(this.ctx.exchange, intent.clientOid);
+    if (found.kind === 'error') {
+      r.intentsUnresolved++;
+      r.errors.push(`intent ${intent.clientOid}: ${found.reason}`);
+      return;
+    }
+    if (found.kind === 'not-found') {
+      if (intent.state === 'pending' || intent.state === 'sent' || intent.state === 'unknown') {
+        intents.markRejected(
+          intent.clientOid,
+          intent.state === 'pending' ? 'abandoned: journaled but never sent (reconcile)' : 'not found on the exchange by clientOid (reconcile)',
+        );
+        r.intentsAbandoned++;
+      } else {
+        r.intentsUnresolved++;
+        r.errors.push(`intent ${intent.clientOid} was ${intent.state} but the exchange does not know it`);
+      }
+      return;
+    }
+    (await this.applyOrder(intent, found.order)) ? r.intentsResolved++ : r.intentsUnresolved++;
   }
 
   /** The journal follows the exchange's view of the order. True when the intent's outcome is now known. */
@@ -134,11 +152,15 @@ export class Reconciler {
     if (conf.kind === 'unknown') return false;
     if (conf.kind === 'unfilled') return true;
     if (intent.kind === 'entry') {
-      this.ctx.store.transaction(() => {
+      const recorded = this.ctx.store.transaction(() => {
         conf.journal();
         this.ctx.store.fills.recordFills(conf.fills.map((f) => toFillInput(f, intent.clientOid)));
-        this.recordFilledEntry(intent, conf.summary.size, conf.summary.avgPrice);
+        return this.recordFilledEntry(intent, conf.summary.size, conf.summary.avgPrice);
       });
+      // Its entry flow died before reporting it: report it now, so opened and closed counts agree.
+      if (recorded !== undefined) {
+        this.ctx.emit({ type: 'adopted', symbol: recorded.symbol, side: recorded.side, size: recorded.size, entryPrice: recorded.entryPrice, stopPrice: recorded.stopPrice ?? 0 });
+      }
       return true;
     }
     if (intent.kind === 'exit' && intent.positionId !== null) {
@@ -158,17 +180,18 @@ export class Reconciler {
   }
 
   /** An entry that filled while we were not looking: record its position (the stop pass protects it). */
-  private recordFilledEntry(intent: OrderIntent, size: number, avgPrice: number): void {
+  private recordFilledEntry(intent: OrderIntent, size: number, avgPrice: number): Position | undefined {
     const { positions, intents } = this.ctx.store;
     const existing = positions.activeForSymbol(intent.symbol);
     if (existing !== undefined) {
       if (intent.positionId === null) intents.attachPosition(intent.clientOid, existing.id);
-      return;
+      return undefined;
     }
     const side = intent.side === 'buy' ? 'long' : 'short';
     const p = positions.open({ symbol: intent.symbol, side, size, entryPrice: avgPrice, leverage: intent.leverage, stopPrice: this.fallbackStop(intent.symbol, side, avgPrice) });
     intents.attachPosition(intent.clientOid, p.id);
     this.ctx.log.warn('entry filled while the executor was away: position recorded', { symbol: intent.symbol, size, entryPrice: avgPrice });
+    return p;
   }
 
   // ---- 2. positions -------------------------------------------------------------------------
@@ -205,6 +228,8 @@ export class Reconciler {
 
     for (const ex of held.values()) {
       if (this.ctx.store.positions.activeForSymbol(ex.symbol) !== undefined) continue;
+      // Filled by an entry this executor is still confirming: the entry flow records it.
+      if (this.ctx.entering.has(ex.symbol)) continue;
       const side = ex.currentQty > 0 ? 'long' : 'short';
       const stopPrice = this.fallbackStop(ex.symbol, side, ex.avgEntryPrice);
       const leverage = ex.realLeverage ?? ex.leverage;
@@ -254,6 +279,8 @@ export class Reconciler {
   private async protect(positionId: number, live: readonly Order[], r: MutableReport): Promise<void> {
     let position = this.ctx.store.positions.get(positionId);
     if (position === undefined || position.status !== 'open') return;
+    // Its entry flow places the stop right after recording it; a second one here would be a duplicate.
+    if (this.ctx.entering.has(position.symbol)) return;
     const side = exitSide(position.side);
     const mine = live.filter((o) => o.symbol === position!.symbol && o.side === side);
     const tightest = [...mine].sort((a, b) => ((b.stopPrice ?? 0) - (a.stopPrice ?? 0)) * (position!.side === 'long' ? 1 : -1))[0];
