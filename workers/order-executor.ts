@@ -37,6 +37,13 @@ runWorker<ExecutorApi>({
   serve: (ctx) => serviceFor(ctx),
   createLoop: (ctx) => {
     const loop = createExecutorLoop(serviceFor(ctx), numberSetting(ctx.settings, 'reconcileIntervalMs', 5000));
-    return { ...loop, close: () => store?.close() };
+    // Orders in flight are finished (confirmed, recorded, protected) before the store closes.
+    return {
+      ...loop,
+      close: async () => {
+        await service?.drain();
+        store?.close();
+      },
+    };
   },
 });

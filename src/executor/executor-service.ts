@@ -27,13 +27,42 @@ export class ExecutorService implements ExecutorApi {
   private equity: number | null = null;
   private realisedToday = 0;
   private killSwitchActive = false;
+  /** Order operations (entries, exits, stop moves) still running: a graceful stop waits for them. */
+  private readonly operations = new Set<Promise<unknown>>();
+  private draining = false;
 
   constructor(private readonly deps: ExecutorServiceDeps) {}
 
-  async proposeEntries(proposals: readonly EntryProposal[]): Promise<ExecutorDecision[]> {
+  proposeEntries(proposals: readonly EntryProposal[]): Promise<ExecutorDecision[]> {
+    return this.track(this.openEntries(proposals));
+  }
+
+  /**
+   * Graceful shutdown: refuse new entries and wait for every operation in flight to finish, so an
+   * order already on its way is confirmed, recorded and protected by its stop before the thread
+   * exits (the supervisor's SHUTDOWN_TIMEOUT bounds the wait).
+   */
+  async drain(): Promise<void> {
+    this.draining = true;
+    if (this.operations.size > 0) this.deps.log.info('finishing order operations in flight before shutdown', { operations: this.operations.size });
+    while (this.operations.size > 0) await Promise.allSettled([...this.operations]);
+  }
+
+  private track<T>(operation: Promise<T>): Promise<T> {
+    this.operations.add(operation);
+    const forget = (): void => void this.operations.delete(operation);
+    operation.then(forget, forget);
+    return operation;
+  }
+
+  private async openEntries(proposals: readonly EntryProposal[]): Promise<ExecutorDecision[]> {
     const decisions: ExecutorDecision[] = [];
     for (const p of proposals) {
       this.deps.metrics.count('proposalsReceived');
+      if (this.draining) {
+        decisions.push({ accepted: false, reason: 'executor is shutting down' });
+        continue;
+      }
       if (!this.reconciled) {
         decisions.push({ accepted: false, reason: 'executor has not reconciled with the exchange yet' });
         continue;
@@ -57,15 +86,21 @@ export class ExecutorService implements ExecutorApi {
     return decisions;
   }
 
-  async requestExit(request: { symbol: string; reason: ExitReason }): Promise<ExecutorDecision> {
+  requestExit(request: { symbol: string; reason: ExitReason }): Promise<ExecutorDecision> {
     this.deps.metrics.count('exitRequestsReceived');
-    const result = await this.deps.executor.closePosition(request.symbol, CLOSE_REASON[request.reason] ?? 'manual');
-    return result.ok ? { accepted: true, detail: result.alreadyClosed ? 'already closed' : 'closed' } : { accepted: false, reason: result.reason };
+    return this.track(
+      this.deps.executor
+        .closePosition(request.symbol, CLOSE_REASON[request.reason] ?? 'manual')
+        .then((result): ExecutorDecision => (result.ok ? { accepted: true, detail: result.alreadyClosed ? 'already closed' : 'closed' } : { accepted: false, reason: result.reason })),
+    );
   }
 
-  async moveStop(symbol: string, stopPrice: number): Promise<ExecutorDecision> {
-    const result = await this.deps.executor.moveStop(symbol, stopPrice);
-    return result.ok ? { accepted: true, detail: `${result.from ?? 'none'} -> ${result.to}` } : { accepted: false, reason: result.reason };
+  moveStop(symbol: string, stopPrice: number): Promise<ExecutorDecision> {
+    return this.track(
+      this.deps.executor
+        .moveStop(symbol, stopPrice)
+        .then((result): ExecutorDecision => (result.ok ? { accepted: true, detail: `${result.from ?? 'none'} -> ${result.to}` } : { accepted: false, reason: result.reason })),
+    );
   }
 
   async openPositions() {
