@@ -35,7 +35,7 @@ export interface BotStartOptions {
   /** Working directory; DATA_DIR and LOG_DIR default to folders inside it. */
   readonly dir: string;
   readonly env: Readonly<Record<string, string>>;
-  /** Echo every line to the test's console (debugging). */
+  /** Echo every line to the test's console (debugging; E2E_ECHO=1 turns it on for every run). */
   readonly echo?: boolean;
 }
 
@@ -59,16 +59,17 @@ export class BotProcess {
       ...options.env,
     };
     this.child = spawn(process.execPath, [MAIN], { cwd: options.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const echo = options.echo ?? process.env['E2E_ECHO'] === '1';
     for (const stream of ['stdout', 'stderr'] as const) {
       let partial = '';
       this.child[stream]?.on('data', (chunk: Buffer) => {
         partial += chunk.toString('utf8');
         const parts = partial.split('\n');
         partial = parts.pop() ?? '';
-        for (const raw of parts) this.push(stream, raw, options.echo ?? false);
+        for (const raw of parts) this.push(stream, raw, echo);
       });
       this.child[stream]?.on('end', () => {
-        if (partial !== '') this.push(stream, partial, options.echo ?? false);
+        if (partial !== '') this.push(stream, partial, echo);
         partial = '';
       });
     }

@@ -126,6 +126,8 @@ export class ProtectionWatch {
 
   /** Pauses judgement (e.g. while the executor is deliberately dead), resuming with a fresh grace. */
   paused = false;
+  /** Symbols not judged (a position the test deliberately left unprotected for a while). */
+  readonly excused = new Set<string>();
 
   sample(): void {
     if (this.paused) {
@@ -136,7 +138,7 @@ export class ProtectionWatch {
     const now = performance.now();
     const positions = venuePositions(this.sim);
     if (positions.length > 0) this.samplesWithPositions++;
-    const bare = new Set(unprotectedPositions(this.sim).map((p) => p.symbol));
+    const bare = new Set(unprotectedPositions(this.sim).map((p) => p.symbol).filter((s) => !this.excused.has(s)));
     for (const symbol of [...this.since.keys()]) if (!bare.has(symbol)) this.since.delete(symbol);
     for (const symbol of bare) {
       const first = this.since.get(symbol) ?? now;

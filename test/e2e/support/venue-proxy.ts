@@ -18,10 +18,14 @@ export interface HeldEntry {
 export class VenueProxy {
   /** Entry orders whose answers are held back (in arrival order). */
   readonly held: HeldEntry[] = [];
+  /** Entry orders whose answers were delivered late. */
+  readonly delayed: HeldEntry[] = [];
   /** Every order POST seen: [clientOid, reduceOnly or closeOrder]. */
   readonly orderPosts: { clientOid: string; symbol: string; exit: boolean }[] = [];
   private holdEntries = false;
-  private readonly pending: ServerResponse[] = [];
+  private delayMs = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly pending: { res: ServerResponse; deliver: () => void }[] = [];
   private readonly sockets = new Set<Socket>();
   private readonly listeners = new Set<(e: HeldEntry) => void>();
 
@@ -50,16 +54,28 @@ export class VenueProxy {
     this.holdEntries = on;
   }
 
+  /** Answers to entry orders are delivered `ms` late (the venue has filled them long before). */
+  delayEntryAnswers(ms: number): void {
+    this.delayMs = ms;
+  }
+
   onHeld(listener: (e: HeldEntry) => void): void {
     this.listeners.add(listener);
   }
 
   /** Drops every held answer's connection (the bot that asked is gone anyway). */
   dropHeld(): void {
-    for (const res of this.pending.splice(0)) res.destroy();
+    for (const p of this.pending.splice(0)) p.res.destroy();
+  }
+
+  /** Delivers every held answer now (late, but it arrives). */
+  releaseHeld(): void {
+    for (const p of this.pending.splice(0)) p.deliver();
   }
 
   async close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     this.dropHeld();
     const done = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
@@ -89,16 +105,28 @@ export class VenueProxy {
         upstreamRes.on('end', () => {
           const text = Buffer.concat(out);
           const entry = isOrderPost && order.reduceOnly !== true && order.closeOrder !== true;
+          const deliver = (): void => {
+            if (res.destroyed) return;
+            res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+            res.end(text);
+          };
           if (entry && this.holdEntries) {
             const held: HeldEntry = { clientOid: String(order.clientOid), symbol: String(order.symbol), side: String(order.side), status: upstreamRes.statusCode ?? 0, body: text.toString('utf8') };
             this.held.push(held);
-            this.pending.push(res);
+            this.pending.push({ res, deliver });
             for (const l of this.listeners) l(held);
             return;
           }
-          if (res.destroyed) return;
-          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-          res.end(text);
+          if (entry && this.delayMs > 0) {
+            this.delayed.push({ clientOid: String(order.clientOid), symbol: String(order.symbol), side: String(order.side), status: upstreamRes.statusCode ?? 0, body: text.toString('utf8') });
+            const timer = setTimeout(() => {
+              this.timers.delete(timer);
+              deliver();
+            }, this.delayMs);
+            this.timers.add(timer);
+            return;
+          }
+          deliver();
         });
       },
     );
