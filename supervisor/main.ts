@@ -67,8 +67,12 @@ async function main(): Promise<number> {
   }
 
   await supervisor.start();
-  logger.info('all workers reported in', { workers: supervisor.status().map((s) => s.name), mode: config.tradingMode, venue: venue.url });
-  process.send?.('ready'); // pm2 wait_ready
+  // start() also returns when the supervisor gave up before everyone reported in (restart budget).
+  const givingUp = supervisor.status().some((s) => s.phase === 'stopping' || s.phase === 'stopped');
+  if (!givingUp) {
+    logger.info('all workers reported in', { workers: supervisor.status().map((s) => s.name), mode: config.tradingMode, venue: venue.url });
+    process.send?.('ready'); // pm2 wait_ready
+  }
 
   const result = await supervisor.done;
   clearInterval(summary);

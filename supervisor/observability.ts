@@ -54,15 +54,17 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     }
   };
 
+  // The position monitor reports `mark:<symbol>` / `upnl:<symbol>` gauges for the positions it guards.
+  let monitorGauges: Readonly<Record<string, number>> = {};
   const openPositions = (): OpenPositionView[] =>
     store.positions.active().map((p) => ({
       symbol: p.symbol,
       side: p.side,
       size: p.size,
       entry_price: p.entryPrice,
-      mark_price: null,
+      mark_price: monitorGauges[`mark:${p.symbol}`] ?? null,
       leverage: p.leverage ?? config.leverage,
-      unrealised_pnl: null,
+      unrealised_pnl: monitorGauges[`upnl:${p.symbol}`] ?? null,
       opened_at: new Date(p.openedAt).toISOString(),
     }));
   const status = new StatusServer({
@@ -70,6 +72,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     host: config.statusHost,
     port: config.statusPort,
     token: config.statusToken,
+    title: `KuCoin Futures Bot (${config.tradingMode === 'paper' ? 'PAPER' : 'LIVE'})`,
     onError: (e) => logger.warn('status server error', { error: e }),
   });
   const statusUrl = await status.start();
@@ -79,6 +82,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     connectHealthAlerts(monitor, alerts),
     supervisor.onHeartbeat((h) => monitor.heartbeat(h.worker, h.progress)),
     supervisor.onMetrics(({ worker, generation, metrics }) => {
+      if (worker === 'position-monitor') monitorGauges = metrics.gauges;
       for (const call of metrics.calls) {
         monitor.recordApiCall(call);
         status.recorder.recordApiCall(call);

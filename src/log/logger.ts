@@ -42,7 +42,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     return t;
   });
   if (options.console !== false) {
-    transports.push(new winston.transports.Console({ format: winston.format.combine(winston.format.colorize(), human) }));
+    // Colour only on a terminal: under pm2 the console goes to log files. Warnings and errors go to
+    // stderr so pm2's error log holds them.
+    const format = process.stdout.isTTY ? winston.format.combine(winston.format.colorize(), human) : human;
+    transports.push(new winston.transports.Console({ format, stderrLevels: ['error', 'warn'] }));
   }
   if (options.logDir) {
     mkdirSync(options.logDir, { recursive: true });

@@ -58,6 +58,11 @@ export function createPositionMonitorLoop(deps: PositionMonitorLoopDeps): Worker
     if (report.errors.length > 0) metrics.count('positionUpdateErrors', report.errors.length);
     await feed.setSymbols(guard.symbols());
     await feed.pollStale();
+    // Per-position marks for the dashboard (the supervisor only knows what the store recorded).
+    for (const p of guard.positions()) {
+      if (p.mark !== null) metrics.gauge(`mark:${p.symbol}`, p.mark);
+      if (p.unrealisedPnl !== null) metrics.gauge(`upnl:${p.symbol}`, p.unrealisedPnl);
+    }
     const m = guard.metrics();
     metrics.gauge('guardedPositions', m.openPositions);
     metrics.gauge('closesRequested', m.closesRequested);
