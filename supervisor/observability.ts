@@ -78,6 +78,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
   const statusUrl = await status.start();
 
   const deltas = new CounterDeltas();
+  const breakers = new Map<string, boolean>();
   const disposables = [
     connectHealthAlerts(monitor, alerts),
     supervisor.onHeartbeat((h) => monitor.heartbeat(h.worker, h.progress)),
@@ -101,6 +102,16 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       const equity = metrics.gauges['equity'];
       if (equity !== undefined) monitor.setEquity(equity);
       if (worker === 'order-executor' && metrics.gauges['openPositions'] !== undefined) monitor.setOpenPositions(metrics.gauges['openPositions']);
+      const breakerOpen = (metrics.gauges['breakerOpen'] ?? 0) > 0;
+      if (breakerOpen !== (breakers.get(worker) ?? false)) {
+        breakers.set(worker, breakerOpen);
+        monitor.setCondition(`breaker:${worker}`, breakerOpen ? 'DEGRADED' : null, `${worker}: exchange circuit breaker open`);
+        if (breakerOpen) {
+          const message = 'exchange calls keep failing; non-critical calls fail fast until a probe succeeds';
+          alerts.dispatch({ kind: 'breaker-opened', subject: worker, message });
+          alertHistory('breaker-opened', worker, message);
+        }
+      }
       const kill = metrics.gauges['killSwitchActive'];
       if (kill !== undefined) monitor.setCondition('kill-switch', kill > 0 ? 'DEGRADED' : null, 'daily loss kill switch active');
     }),

@@ -26,6 +26,8 @@ export function workerSpecs(config: AppConfig, venue: Venue): WorkerSpec[] {
         maxNotional: config.maxNotional,
         dailyLossLimit: config.dailyLossLimit,
         reconcileIntervalMs: Math.max(1000, config.positionUpdateInterval * 5000),
+        // The executor re-sends orders itself (same clientOid, after asking the exchange first).
+        clientRetries: 0,
       },
       ...stallFor('order-executor'),
     },
