@@ -48,6 +48,19 @@ export class ExecutorService implements ExecutorApi {
     while (this.operations.size > 0) await Promise.allSettled([...this.operations]);
   }
 
+  /**
+   * The open-positions gauge right after every entry or exit, not only on the loop's refresh: the
+   * health monitor takes the gauge as the truth, so a stale one undid the opened/closed events
+   * (the final report said "Open: 0" with a position just opened during the graceful stop).
+   */
+  private publishOpenCount(): void {
+    try {
+      this.deps.metrics.gauge('openPositions', this.deps.executor.openPositions().length);
+    } catch (err) {
+      this.deps.log.warn('open positions gauge failed', { error: (err as Error).message });
+    }
+  }
+
   private track<T>(operation: Promise<T>): Promise<T> {
     this.operations.add(operation);
     const forget = (): void => void this.operations.delete(operation);
@@ -75,6 +88,7 @@ export class ExecutorService implements ExecutorApi {
         ...(p.takeProfitPrice !== undefined ? { takeProfitPrice: p.takeProfitPrice } : {}),
         ...(p.atr !== undefined ? { atr: p.atr } : {}),
       });
+      this.publishOpenCount();
       if (result.ok) {
         this.deps.metrics.count('entriesOpened');
         decisions.push({ accepted: true, detail: result.entryClientOid });
@@ -91,7 +105,10 @@ export class ExecutorService implements ExecutorApi {
     return this.track(
       this.deps.executor
         .closePosition(request.symbol, CLOSE_REASON[request.reason] ?? 'manual')
-        .then((result): ExecutorDecision => (result.ok ? { accepted: true, detail: result.alreadyClosed ? 'already closed' : 'closed' } : { accepted: false, reason: result.reason })),
+        .then((result): ExecutorDecision => {
+          this.publishOpenCount();
+          return result.ok ? { accepted: true, detail: result.alreadyClosed ? 'already closed' : 'closed' } : { accepted: false, reason: result.reason };
+        }),
     );
   }
 
