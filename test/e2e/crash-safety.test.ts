@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
-import { BotProcess } from './support/bot-process.js';
+import { BotProcess, reportedOpenPositions } from './support/bot-process.js';
 import { E2E_MARKET } from './support/e2e-market.js';
 import {
   ProtectionWatch,
@@ -114,6 +114,8 @@ describe('e2e: crash safety of the whole bot', function () {
     expect(journal.positions.find((p) => p.id === intent!.positionId)?.stopOrderId).to.be.a('string');
     expect(bot.trades('OPENED').some((l) => l.text.startsWith(`TRADE OPENED ${held.symbol} `)), bot.tail()).to.equal(true);
     expect(auditVenueAgainstJournal(sim, journal)).to.deep.equal([]);
+    // The final report counts the position finished during the stop.
+    expect(reportedOpenPositions(bot.lines), bot.tail(30)).to.equal(journal.positions.filter((p) => p.status !== 'closed').length);
   });
 
   it('(a) executor killed with an entry order in flight: after its restart the filled entry is recorded, protected and never sent twice', async () => {

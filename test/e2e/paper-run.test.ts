@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
-import { BotProcess, closedPnl, reportedTotalPnl } from './support/bot-process.js';
+import { BotProcess, closedPnl, reportedOpenPositions, reportedTotalPnl } from './support/bot-process.js';
 import { E2E_MARKET } from './support/e2e-market.js';
 import { ProtectionWatch, auditVenueAgainstJournal, freezeMarket, readJournal, roundTrips, sum } from './support/venue-audit.js';
 
@@ -79,6 +79,7 @@ describe('e2e: paper run of the whole bot', function () {
 
     const journal = readJournal(dataDir);
     expect(auditVenueAgainstJournal(sim, journal)).to.deep.equal([]);
+    expect(reportedOpenPositions(bot.lines), 'open positions in the final report').to.equal(journal.positions.filter((p) => p.status !== 'closed').length);
 
     const closedLines = bot.trades('CLOSED');
     expect(journal.trades).to.have.length(closedLines.length);

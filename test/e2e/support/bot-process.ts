@@ -212,3 +212,9 @@ export function reportedTotalPnl(lines: readonly BotLine[]): number | undefined 
   const m = /Total P\/L: ([+-]?\d+(?:\.\d+)?) USDT/.exec(hit.text);
   return m ? Number(m[1]) : undefined;
 }
+
+/** `Open: <n>` (positions open now) from the final health report. */
+export function reportedOpenPositions(lines: readonly BotLine[]): number | undefined {
+  const hit = [...lines].reverse().find((l) => /^\s*Open: \d+\s+Opened: /.test(l.text));
+  return hit ? Number(/Open: (\d+)/.exec(hit.text)![1]) : undefined;
+}
