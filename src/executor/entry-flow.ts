@@ -153,6 +153,12 @@ export class EntryFlow {
     if (side === 'long' ? stopPrice >= reference : stopPrice <= reference) {
       return this.reject(symbol, 'validation', `stop ${stopPrice} is on the wrong side of the price ${reference} for a ${side}`);
     }
+    // A target the price has already passed would close the position at once, paying two fees for
+    // nothing: the move the signal saw is over.
+    const tp = signal.takeProfitPrice;
+    if (isPos(tp) && (side === 'long' ? tp <= reference : tp >= reference)) {
+      return this.reject(symbol, 'validation', `take-profit ${tp} is already reached at the price ${reference} for a ${side}`);
+    }
 
     const leverage = this.ctx.leverageFor(contract);
     let size: number;
