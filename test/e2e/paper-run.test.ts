@@ -93,6 +93,9 @@ describe('e2e: paper run of the whole bot', function () {
     const printed = closedLines.map(closedPnl).sort((a, b) => a - b);
     const journaled = journal.trades.map((t) => Number(t.realisedPnl.toFixed(2))).sort((a, b) => a - b);
     expect(printed).to.deep.equal(journaled);
+    // A take-profit is a profit before fees: a target already passed at entry would be closed at once.
+    const tpLosses = journal.trades.filter((t) => t.closeReason === 'take-profit' && (t.exitPrice - t.entryPrice) * (t.side === 'long' ? 1 : -1) < 0);
+    expect(tpLosses, 'take-profit closes at a loss').to.deep.equal([]);
     // Fees are part of the truth too: the journal's fee total is the venue's, for the closed trades.
     const venueFees = sum(roundTrips(sim).filter((t) => t.complete).map((t) => t.fees));
     expect(sum(journal.trades.map((t) => t.fees))).to.be.closeTo(venueFees, 0.005);

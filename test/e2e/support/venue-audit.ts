@@ -182,6 +182,8 @@ export interface JournalTrade {
   readonly symbol: string;
   readonly side: 'long' | 'short';
   readonly size: number;
+  readonly entryPrice: number;
+  readonly exitPrice: number;
   readonly realisedPnl: number;
   readonly fees: number;
   readonly closeReason: string;
@@ -209,7 +211,7 @@ export function readJournal(dataDir: string): Journal {
     ).map((p) => ({ ...p, adopted: p.adopted === 1 }));
     const trades = db
       .prepare(
-        `SELECT id, position_id AS positionId, symbol, side, size, realised_pnl AS realisedPnl, fees, close_reason AS closeReason, closed_at AS closedAt FROM trades ORDER BY id`,
+        `SELECT id, position_id AS positionId, symbol, side, size, entry_price AS entryPrice, exit_price AS exitPrice, realised_pnl AS realisedPnl, fees, close_reason AS closeReason, closed_at AS closedAt FROM trades ORDER BY id`,
       )
       .all() as JournalTrade[];
     const dailyEquity = db.prepare(`SELECT utc_day AS day, start_equity AS startEquity FROM daily_equity ORDER BY utc_day`).all() as {
