@@ -96,7 +96,7 @@ describe('e2e: crash safety of the whole bot', function () {
     const bot = BotProcess.start({ dir, env: { SIM_URL: proxy.url, SHUTDOWN_TIMEOUT: '10' } });
     bots.push(bot);
 
-    const held = await firstHeld;
+    const held = await within(firstHeld, 30_000, 'a first entry order');
     // Nothing else may move: no stop can fire unseen, so the journal can be compared exactly.
     freezeMarket(sim);
     await bot.waitForLine(/reconciled \{/, 'a reconciliation after the freeze', 20_000, { from: bot.lines.length });
@@ -131,7 +131,8 @@ describe('e2e: crash safety of the whole bot', function () {
     bots.push(bot);
     watch = new ProtectionWatch(sim, 1500);
 
-    const held = await firstHeld;
+    const held = await within(firstHeld, 30_000, 'a first entry order');
+    expect(bot.matching(/THREAD STALL order-executor/), 'the first entry came only after the stall: raise STALL_INJECT').to.deep.equal([]);
     watch.excused.add(held.symbol);
     const stall = await bot.waitForLine(/THREAD STALL order-executor/, 'the executor stall', 30_000);
     // The order really reached the venue, filled, and the executor never learned it.
@@ -225,5 +226,15 @@ async function waitUntil(cond: () => boolean, timeoutMs: number, what: string): 
   while (!cond()) {
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
