@@ -24,6 +24,8 @@ export interface Target {
   readonly text: string;
   /** null: the figure could not be judged (not measured). */
   readonly met: boolean | null;
+  /** The value the target was judged on, in words (e.g. "3.18 intervals (637 ms, worst)"). */
+  readonly actual?: string;
 }
 
 export interface Figure {

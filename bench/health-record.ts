@@ -6,7 +6,7 @@
 // read back and checked, so the optimiser cannot drop the work.
 import { HealthMonitor, type ApiCallSample } from '../src/health/health-monitor.js';
 import type { Benchmark, BenchContext, BenchResult, Figure } from './bench-result.js';
-import { measured, nowNs, repeat } from './stats.js';
+import { fmt, measured, nowNs, repeat } from './stats.js';
 
 const TARGET_NS = 100;
 
@@ -139,7 +139,7 @@ export const healthRecordBenchmark: Benchmark = {
         baseline,
         ratio: result.summary.median / baseline.summary.median,
         ratioMeaning: 'times the cost of an empty function call',
-        targets: [{ text: `≤ ${TARGET_NS} ns/op`, met: result.summary.median <= TARGET_NS }],
+        targets: [{ text: `≤ ${TARGET_NS} ns/op (median)`, met: result.summary.median <= TARGET_NS, actual: `${fmt(result.summary.median)} ns/op` }],
         note: `${(result.summary.median - baseline.summary.median).toFixed(1)} ns/op above the empty call; the original claimed ~0.1 ms (100 000 ns)`,
       });
     }

@@ -77,7 +77,9 @@ function cell(m: Measured | null): string {
 
 function verdict(f: Figure): string {
   if (f.targets.length === 0) return '—';
-  return f.targets.map((t) => `${t.text}: ${t.met === null ? 'not measured' : t.met ? '**met**' : '**not met**'}`).join('; ');
+  return f.targets
+    .map((t) => `${t.text}: ${t.met === null ? 'not measured' : t.met ? '**met**' : '**not met**'}${t.actual ? ` (${t.actual})` : ''}`)
+    .join('; ');
 }
 
 function ratioText(f: Figure): string {
@@ -110,10 +112,16 @@ export function renderMarkdown(r: ResultsFile): string {
   const met: string[] = [];
   const notMet: string[] = [];
   const pending: string[] = [];
+  const untargeted: string[] = [];
   for (const b of r.benchmarks) {
     for (const f of b.figures) {
+      if (f.targets.length === 0) {
+        const ratio = f.ratio !== null ? `, ${fmt(f.ratio)} ${f.ratioMeaning}` : '';
+        untargeted.push(`${b.title} — ${f.name}: ${f.result ? `${cell(f.result)}${ratio}` : `not measured${f.note ? ` (${f.note})` : ''}`}`);
+      }
       for (const t of f.targets) {
-        const line = `${b.title} — ${f.name}: ${t.text}${f.result ? ` (measured ${cell(f.result)}${f.ratio !== null ? `, ratio ${fmt(f.ratio)}` : ''})` : ''}`;
+        const measuredText = t.actual ?? (f.result ? `${cell(f.result)}${f.ratio !== null ? `, ratio ${fmt(f.ratio)}` : ''}` : null);
+        const line = `${b.title} — ${f.name}: ${t.text}${measuredText ? ` (measured ${measuredText})` : ''}`;
         if (t.met === true) met.push(line);
         else if (t.met === false) notMet.push(line);
         else pending.push(`${line}${f.note ? ` — ${f.note}` : ''}`);
@@ -127,6 +135,7 @@ export function renderMarkdown(r: ResultsFile): string {
   out.push(...(notMet.length ? notMet.map((l) => `- ${l}`) : ['- none']), '');
   out.push(`**Not measured yet (${pending.length}):**`, '');
   out.push(...(pending.length ? pending.map((l) => `- ${l}`) : ['- none']), '');
+  if (untargeted.length > 0) out.push(`**Reported without a target (${untargeted.length}):**`, '', ...untargeted.map((l) => `- ${l}`), '');
 
   out.push('## Summary', '');
   out.push('| Benchmark | Figure | Result (median, min–max) | Baseline (same run) | Ratio | Target |');

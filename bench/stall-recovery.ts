@@ -133,6 +133,7 @@ export const stallRecoveryBenchmark: Benchmark = {
     const restart = measured('restart → first heartbeat of the new thread', 'ms', restarts);
     const bareSpawn = measured('bare Worker spawn → first message', 'ms', bare);
     const worstIntervals = latency.summary.max / interval;
+    const checkMs = Math.max(10, Math.min(250, hb / 4)); // the supervisor's default check interval
     const worstRestart = restart.summary.max;
     const figures: Figure[] = [
       {
@@ -142,10 +143,17 @@ export const stallRecoveryBenchmark: Benchmark = {
         ratio: latency.summary.median / interval,
         ratioMeaning: 'heartbeat intervals (median); worst in the note',
         targets: [
-          { text: `median ≤ ${TARGET_INTERVALS} heartbeat intervals`, met: latency.summary.median / interval <= TARGET_INTERVALS },
-          { text: `worst ≤ ${TARGET_INTERVALS} heartbeat intervals`, met: worstIntervals <= TARGET_INTERVALS },
+          {
+            text: `median ≤ ${TARGET_INTERVALS} heartbeat intervals`,
+            met: latency.summary.median / interval <= TARGET_INTERVALS,
+            actual: `${fmt(latency.summary.median / interval)} intervals, ${fmt(latency.summary.median)} ms`,
+          },
+          { text: `worst ≤ ${TARGET_INTERVALS} heartbeat intervals`, met: worstIntervals <= TARGET_INTERVALS, actual: `${fmt(worstIntervals)} intervals, ${fmt(latency.summary.max)} ms` },
         ],
-        note: `worst ${fmt(latency.summary.max)} ms = ${fmt(worstIntervals)} intervals; STALL_TIMEOUT = 3 intervals, checked every ${Math.max(10, Math.min(250, hb / 4))} ms, onset at a random phase`,
+        note:
+          `worst ${fmt(latency.summary.max)} ms = ${fmt(worstIntervals)} intervals. Latency = STALL_TIMEOUT − (onset − last heartbeat) + wait for the ` +
+          `next check (every ${checkMs} ms) + timer lateness; with STALL_TIMEOUT = 3 intervals a stall that starts just after a heartbeat ` +
+          `always exceeds 3 intervals, so the worst-case target needs STALL_TIMEOUT ≤ 3 intervals − the check interval`,
       },
       {
         name: 'restart to first heartbeat',
@@ -154,8 +162,8 @@ export const stallRecoveryBenchmark: Benchmark = {
         ratio: restart.summary.median / bareSpawn.summary.median,
         ratioMeaning: 'times a bare worker spawn',
         targets: [
-          { text: `median ≤ ${TARGET_RESTART_MS} ms`, met: restart.summary.median <= TARGET_RESTART_MS },
-          { text: `worst ≤ ${TARGET_RESTART_MS} ms`, met: worstRestart <= TARGET_RESTART_MS },
+          { text: `median ≤ ${TARGET_RESTART_MS} ms`, met: restart.summary.median <= TARGET_RESTART_MS, actual: `${fmt(restart.summary.median)} ms` },
+          { text: `worst ≤ ${TARGET_RESTART_MS} ms`, met: worstRestart <= TARGET_RESTART_MS, actual: `${fmt(worstRestart)} ms` },
         ],
         note: `worst ${fmt(worstRestart)} ms; stall event → first heartbeat (terminate included) median ${fmt(summarize(recoveries).median)} ms, worst ${fmt(Math.max(...recoveries))} ms`,
       },
