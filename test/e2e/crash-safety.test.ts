@@ -15,6 +15,7 @@ import {
   auditVenueAgainstJournal,
   freezeMarket,
   readJournal,
+  roundTrips,
   unprotectedPositions,
   venueOrders,
   venuePositions,
@@ -193,8 +194,11 @@ describe('e2e: crash safety of the whole bot', function () {
     const before = readJournal(dataDir);
     expect(before.trades.length).to.be.at.least(2);
 
-    // A dead bot still has its stops on the venue (beyond a fill whose stop was about to be placed).
+    // A dead bot still has its stops on the venue: let the market run until one of them fires while
+    // nobody watches (the restart must then journal that close from the venue's fills).
     watch.paused = true; // the second bot's reconciliation is what the test judges next
+    const tripsAtKill = roundTrips(sim).filter((t) => t.complete).length;
+    await waitUntil(() => roundTrips(sim!).filter((t) => t.complete).length > tripsAtKill, 20_000, 'an exchange stop firing while the bot is down');
 
     const second = BotProcess.start({ dir, env });
     bots.push(second);
@@ -218,6 +222,8 @@ describe('e2e: crash safety of the whole bot', function () {
       expect(same, `trade #${t.id} after the restart`).to.deep.equal(t);
     }
     expect(atKill.length).to.be.above(0);
+    // The close that happened while the bot was down is journaled (from the venue's fills).
+    expect(after.trades.length).to.be.at.least(before.trades.length + 1);
   });
 });
 
