@@ -32,7 +32,11 @@ async function main(): Promise<void> {
   );
   // Closing stdin (or never having one) only ends the control channel, not the simulator.
   createInterface({ input: process.stdin, terminal: false }).on('line', (line) => {
-    const reply = runControlLine(line, sim);
+    const reply = runControlLine(line, {
+      faults: sim.faults,
+      market: sim.market,
+      openPositions: () => sim.engine.ledger.open().map((p) => ({ symbol: p.symbol, qty: p.qty })),
+    });
     if (reply !== undefined) console.log(reply);
   });
   let stopping = false;

@@ -1,6 +1,8 @@
 // Runtime control of a standalone simulator (cli.ts) over its standard input, one command a line:
 //   faults <spec>   replace the active faults (same syntax as SIM_FAULTS; `none` or `off` clears)
 //   faults          show the active faults
+//   positions       list open positions as SYMBOL:signedLots
+//   shock <symbol> <factor>   gap the symbol's price path by `factor` (e.g. 0.97) from now on
 // A test that runs the simulator as a separate process (so it outlives bot restarts) switches
 // faults on and off this way; the embedded simulator has `handle.faults` instead. Only whoever
 // started the process holds its stdin, so the channel needs no authentication.
@@ -11,6 +13,8 @@ export interface ControlTarget {
     set(spec: FaultSpec | string): void;
     current(): FaultSpec;
   };
+  readonly market?: { shock(symbol: string, factor: number): void };
+  readonly openPositions?: () => readonly { readonly symbol: string; readonly qty: number }[];
 }
 
 /** Runs one command line; returns the reply line to print (never throws). */
@@ -31,8 +35,25 @@ export function runControlLine(line: string, target: ControlTarget): string | un
       }
       return `simulator: faults=${formatFaultSpec(target.faults.current()) || 'none'}`;
     }
+    case 'positions': {
+      if (!target.openPositions) return 'simulator: error: positions are not available';
+      return `simulator: positions=${target.openPositions().map((p) => `${p.symbol}:${p.qty}`).join(',')}`;
+    }
+    case 'shock': {
+      const [symbol, factorText, extra] = arg.split(/\s+/);
+      const factor = Number(factorText);
+      if (!target.market || !symbol || extra !== undefined || !(factor > 0 && Number.isFinite(factor))) {
+        return 'simulator: error: usage: shock <symbol> <factor>, factor a positive number';
+      }
+      try {
+        target.market.shock(symbol, factor);
+      } catch (err) {
+        return `simulator: error: ${(err as Error).message}`;
+      }
+      return `simulator: shocked ${symbol} x${factor}`;
+    }
     case 'help':
-      return 'simulator: commands: faults [<spec>|none]';
+      return 'simulator: commands: faults [<spec>|none], positions, shock <symbol> <factor>';
     default:
       return `simulator: error: unknown command "${command}" (try help)`;
   }

@@ -102,6 +102,8 @@ export const SIM_DEFAULTS = {
 } as const;
 
 const MAX_BODY_BYTES = 1 << 20;
+/** The gw-ratelimit-reset an injected 429 sends: a short gateway throttle, not the quota window. */
+const INJECTED_429_RESET_MS = 1000;
 
 function checkOptions(o: SimulatorOptions): void {
   const bad = (field: string, why: string): never => {
@@ -229,7 +231,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
     }
     if (fault.kind === '429') {
-      send(res, 429, { code: KUCOIN_CODES.rateLimited, msg: 'Too Many Requests (injected)' }, quota.exhaust(pool, caller));
+      // An injected burst lasts its burst length in requests (fault-spec.ts), so it must not spend
+      // the real quota: exhausting it turned every burst into a lockout until the 30 s window
+      // reset. The pool is shown empty with a short reset, which a client honouring the headers
+      // (as it must) waits out before it resumes.
+      const view = quota.peek(pool, caller);
+      send(res, 429, { code: KUCOIN_CODES.rateLimited, msg: 'Too Many Requests (injected)' }, { limit: view.limit, remaining: 0, resetMs: Math.min(view.resetMs, INJECTED_429_RESET_MS) });
       return;
     }
     const charge = quota.charge(pool, caller, route.spec.weight);
