@@ -1,0 +1,277 @@
+// Chaos run (issue 7 item 2): the built bot paper-trades against a separate simulator process with
+// every fault switched on (latency, 5xx, 429 bursts, hung requests, malformed bodies, WebSocket
+// drops), while each bot incarnation has one worker stalled (STALL_INJECT) and all but the last are
+// SIGKILLed mid-run (the simulator, and so the exchange state, outlives them). Then the faults stop,
+// the bot must recover, stop with exit 0, and leave a state in which:
+//   - no intent reached the venue twice and no venue order is outside the journal;
+//   - every position open on the venue has a protective stop there;
+//   - store fills are the venue's fills, and every settled venue fill is in the store;
+//   - each closed trade's realised PnL equals the venue's for that position, to the cent;
+//   - the store's open positions are the venue's;
+//   - every stall/crash alert line has a restart log entry and a restart-history row, and every
+//     injected stall was detected;
+//   - /health answered 200, HEALTHY or DEGRADED only by recent restarts, after the faults stopped.
+// CHAOS_DURATION (seconds of chaos, default 75), CHAOS_SEED (default 7) and CHAOS_SPEED (simulated
+// time per real second, default 300) control the run; CHAOS_KEEP=1 keeps the temp dir (logs, store).
+import { expect } from 'chai';
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../../src/simulator/rng.js';
+import { SIM_DEFAULTS } from '../../src/simulator/simulator.js';
+import { SimClient } from '../simulator/signed-client.js';
+import { chaosPlan, type Incarnation } from './support/chaos-plan.js';
+import { Child } from './support/child.js';
+import { healthAccepted, type HealthBody } from './support/health-acceptance.js';
+import {
+  checkFills,
+  checkNoDuplicateOrders,
+  checkPositions,
+  checkStops,
+  checkTradePnl,
+  venueEpisodes,
+  type StoreState,
+} from './support/invariants.js';
+import { readVenue } from './support/venue-audit.js';
+
+const MAIN = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
+const SIM_CLI = fileURLToPath(new URL('../../src/simulator/cli.js', import.meta.url));
+
+const DURATION_S = Number(process.env['CHAOS_DURATION'] ?? 75);
+const SEED = Number(process.env['CHAOS_SEED'] ?? 7);
+const SPEED = Number(process.env['CHAOS_SPEED'] ?? 300);
+const FAULTS = 'latency=0.2:150,5xx=0.05,429=0.02:3,hang=0.01,malformed=0.03,wsdrop=0.01';
+const SHUTDOWN_TIMEOUT_S = 10;
+/** Every SHOCK_EVERY_S real seconds of chaos, each open position's price gaps by ±SHOCK. */
+const SHOCK_EVERY_S = 6;
+const SHOCK = 0.03;
+/** Venue fills younger than this (real seconds) when the bot is told to stop may not be in the store yet. */
+const SETTLE_S = 10;
+const RECOVERY_DEADLINE_S = 100;
+const WORKERS = ['scanner', 'position-monitor', 'order-executor'];
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const creds = { apiKey: SIM_DEFAULTS.apiKey, apiSecret: SIM_DEFAULTS.apiSecret, apiPassphrase: SIM_DEFAULTS.apiPassphrase };
+
+interface Run {
+  readonly inc: Incarnation;
+  readonly bot: Child;
+  readonly statusUrl: string;
+}
+
+function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1;
+  return out;
+}
+
+describe('chaos: faults + stalls + kills, then recovery and invariants', function () {
+  this.timeout((DURATION_S + RECOVERY_DEADLINE_S + 120) * 1000);
+  let dir = '';
+
+  after(async () => {
+    await Child.killAll();
+    if (process.env['CHAOS_KEEP'] === '1') console.log(`      chaos: kept ${dir}`);
+    else if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`survives ${DURATION_S} s of chaos (seed ${SEED}) and leaves a consistent journal, venue and history`, async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'chaos-'));
+    const logDir = path.join(dir, 'logs');
+    const dataDir = path.join(dir, 'data');
+    const sim = new Child('simulator', SIM_CLI, {
+      cwd: dir,
+      env: { ...process.env, SIM_PORT: '0', SIM_SEED: String(SEED), SIM_SPEED: String(SPEED), SIM_FAULTS: '' },
+    });
+    const simUrl = (await sim.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/, 15_000))[1]!;
+    const command = async (line: string): Promise<string> => {
+      const from = sim.stdout.length;
+      sim.send(line);
+      const reply = (await sim.waitFor(/simulator: (.*)\n/, 5000, from))[1]!;
+      expect(reply, line).to.not.match(/^error/);
+      return reply;
+    };
+    const setFaults = (spec: string): Promise<string> => command(`faults ${spec}`);
+    // Price gaps on every open position (seeded direction): stops fire on the venue or take-profits
+    // close through the bot, so trades close under faults too.
+    const shockRng = mulberry32(SEED ^ 0x5eed);
+    let shocks = 0;
+    const shockOpenPositions = async (): Promise<void> => {
+      const list = (await command('positions')).replace(/^positions=/, '');
+      for (const item of list.split(',').filter((x) => x !== '')) {
+        const symbol = item.split(':')[0]!;
+        await command(`shock ${symbol} ${shockRng() < 0.5 ? 1 - SHOCK : 1 + SHOCK}`);
+        shocks++;
+      }
+    };
+    const simClient = new SimClient(simUrl, creds);
+    const simNow = async (): Promise<number> => Number(await simClient.data('GET', '/api/v1/timestamp', undefined, false));
+
+    const plan = chaosPlan(SEED, DURATION_S);
+    const runs: Run[] = [];
+    const startBot = async (inc: Incarnation): Promise<Run> => {
+      const bot = new Child(`bot#${inc.index}`, MAIN, {
+        cwd: dir, // no stray .env
+        env: {
+          ...process.env,
+          TRADING_MODE: 'paper',
+          SIM_URL: simUrl,
+          DATA_DIR: dataDir,
+          LOG_DIR: logDir,
+          LOG_LEVEL: 'info',
+          STATUS_PORT: '0',
+          HEARTBEAT_INTERVAL: '0.5',
+          STALL_TIMEOUT: '2',
+          SHUTDOWN_TIMEOUT: String(SHUTDOWN_TIMEOUT_S),
+          CHECK_INTERVAL: '3',
+          TRAILING_STOP_PERCENTAGE: '0.01',
+          MAX_OPEN_POSITIONS: '5',
+          STALL_INJECT: `${inc.stallWorker}:${inc.stallAfterS}`,
+        },
+      });
+      const statusUrl = (await bot.waitFor(/Dashboard: (http:\/\/\S+)/, 30_000))[1]!;
+      await bot.waitFor(/all workers reported in/, 30_000);
+      return { inc, bot, statusUrl };
+    };
+
+    // ---- chaos ------------------------------------------------------------------------------
+    await setFaults(FAULTS);
+    const chaosStarted = performance.now();
+    for (const inc of plan) {
+      const run = await startBot(inc);
+      runs.push(run);
+      const started = performance.now();
+      // The injected stall must be seen and the worker replaced before this incarnation may die.
+      await run.bot.waitFor(new RegExp(`THREAD STALL ${inc.stallWorker}:`), (inc.stallAfterS + 20) * 1000);
+      await run.bot.waitFor(new RegExp(`worker restart .*"worker":"${inc.stallWorker}".*"reason":"stall"`), 20_000);
+      for (;;) {
+        const left = inc.lifeS * 1000 - (performance.now() - started);
+        if (left <= 0) break;
+        await sleep(Math.min(left, SHOCK_EVERY_S * 1000));
+        if (left > SHOCK_EVERY_S * 1000) await shockOpenPositions();
+      }
+      expect(run.bot.running, `${run.bot.name} died on its own:\n${run.bot.tail()}`).to.equal(true);
+      if (inc.killed) {
+        run.bot.kill('SIGKILL');
+        await run.bot.exited;
+      }
+    }
+    const chaosS = (performance.now() - chaosStarted) / 1000;
+
+    // ---- recovery ---------------------------------------------------------------------------
+    await setFaults('none');
+    const last = runs[runs.length - 1]!;
+    const recoveryStarted = performance.now();
+    let verdict = { ok: false, why: 'not asked yet' };
+    let body: HealthBody | undefined;
+    while (performance.now() - recoveryStarted < RECOVERY_DEADLINE_S * 1000) {
+      expect(last.bot.running, `bot died during recovery:\n${last.bot.tail()}`).to.equal(true);
+      const res = await fetch(`${last.statusUrl.replace(/\/$/, '')}/health`).catch(() => undefined);
+      body = res ? ((await res.json().catch(() => undefined)) as HealthBody | undefined) : undefined;
+      verdict = healthAccepted(res?.status ?? 0, body);
+      if (verdict.ok) break;
+      await sleep(1000);
+    }
+    const recoveryS = (performance.now() - recoveryStarted) / 1000;
+    expect(verdict.ok, `bot did not recover within ${RECOVERY_DEADLINE_S} s after the faults stopped: ${verdict.why}`).to.equal(true);
+    // One full reconcile pass with the venue behaving, so late venue events are settled.
+    const reconciledFrom = last.bot.output.length;
+    await last.bot.waitFor(/reconciled .*"errors":\[\]/, 30_000, reconciledFrom);
+
+    // ---- graceful stop ----------------------------------------------------------------------
+    const stopSimTime = await simNow();
+    const sentAt = performance.now();
+    last.bot.kill('SIGINT');
+    const exit = await last.bot.exited;
+    const stopS = (performance.now() - sentAt) / 1000;
+    expect(exit.code, last.bot.tail()).to.equal(0);
+    expect(stopS).to.be.below(SHUTDOWN_TIMEOUT_S + 5);
+    expect(last.bot.stdout).to.contain('BOT HEALTH REPORT');
+
+    // ---- invariants -------------------------------------------------------------------------
+    const venue = await readVenue(simUrl, creds);
+    simClient.close();
+    const db = new Database(path.join(dataDir, 'bot.sqlite'), { readonly: true });
+    let store: StoreState;
+    let restarts: { worker: string; reason: string }[];
+    try {
+      store = {
+        intents: db.prepare('SELECT client_oid AS clientOid, kind, symbol, state, order_id AS orderId FROM order_intents').all() as StoreState['intents'],
+        fills: db
+          .prepare('SELECT trade_id AS tradeId, order_id AS orderId, client_oid AS clientOid, symbol, side, price, size, fee FROM fills')
+          .all() as StoreState['fills'],
+        trades: db.prepare('SELECT id, symbol, side, size, realised_pnl AS realisedPnl, closed_at AS closedAt FROM trades').all() as StoreState['trades'],
+        activePositions: db.prepare("SELECT symbol, side, size, status FROM positions WHERE status IN ('open', 'closing')").all() as StoreState['activePositions'],
+      };
+      restarts = db.prepare('SELECT worker, reason FROM restarts').all() as { worker: string; reason: string }[];
+    } finally {
+      db.close();
+    }
+    const cutoff = { settledBefore: stopSimTime - SETTLE_S * 1000 * SPEED };
+    const mult = (s: string): number => venue.contracts.get(s)?.multiplier ?? Number.NaN;
+    const { episodes } = venueEpisodes(venue.fills, mult);
+    const atCutoff = venueEpisodes(venue.fills, mult, cutoff.settledBefore);
+    const lateSymbols = new Set(venue.fills.filter((f) => f.createdAt >= cutoff.settledBefore).map((f) => f.symbol));
+
+    // Alerts vs restart log vs restart history.
+    const alertLines = runs.flatMap((r) => [...r.bot.stderr.matchAll(/THREAD (STALL|CRASH) (\S+):/g)].map((m) => ({ kind: m[1] === 'STALL' ? 'stall' : 'crash', worker: m[2]! })));
+    const logFile = path.join(logDir, 'bot.log');
+    const logRestarts = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"worker restart"') || /"message":"worker restart"/.test(l))
+      .map((l) => JSON.parse(l) as { worker?: string; reason?: string })
+      .map((e) => ({ worker: String(e.worker), reason: String(e.reason) }));
+    const logLines = readFileSync(logFile, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level?: string; message?: string });
+    const warnings = countBy(logLines.filter((l) => l.level === 'warn' || l.level === 'error'), (l) => `${l.level}: ${String(l.message).slice(0, 60)}`);
+    const key = (x: { worker: string; kind?: string; reason?: string }): string => `${x.worker}:${x.kind ?? x.reason}`;
+    const escalations = runs.flatMap((r) => [...r.bot.stderr.matchAll(/THREAD ESCALATE (\S+)/g)].map((m) => m[1]!));
+
+    const summary = {
+      seed: SEED,
+      faults: FAULTS,
+      chaosS: Math.round(chaosS),
+      recoveryS: Math.round(recoveryS),
+      stopS: Number(stopS.toFixed(1)),
+      plan: plan.map((p) => `${p.stallWorker}@${p.stallAfterS}s/${p.lifeS}s${p.killed ? '+SIGKILL' : ''}`),
+      shocks,
+      health: verdict.why,
+      intents: store.intents.length,
+      intentStates: countBy(store.intents, (i) => `${i.kind}:${i.state}`),
+      venueOrders: venue.orders.length,
+      venueFills: venue.fills.length,
+      storeFills: store.fills.length,
+      trades: store.trades.length,
+      venueEpisodes: episodes.length,
+      openOnVenue: venue.positions.map((p) => `${p.symbol}:${p.currentQty}`),
+      alerts: countBy(alertLines, key),
+      restartLog: countBy(logRestarts, key),
+      restartRows: countBy(restarts, key),
+      escalations,
+      warnings,
+    };
+    console.log(`      chaos summary: ${JSON.stringify(summary)}`);
+
+    const violations = {
+      duplicates: checkNoDuplicateOrders(store, venue),
+      stops: checkStops(venue),
+      fills: checkFills(store, venue, cutoff),
+      pnl: checkTradePnl(store, episodes, cutoff),
+      positions: checkPositions(store, atCutoff.held, lateSymbols, venue.positions),
+    };
+    // A stop can fire between reading positions and stops: confirm a missing stop on a second read.
+    if (violations.stops.length > 0) violations.stops = checkStops(await readVenue(simUrl, creds));
+    for (const [name, list] of Object.entries(violations)) {
+      expect(list, `${name} violations:\n${list.join('\n')}\n(summary ${JSON.stringify(summary)})`).to.deep.equal([]);
+    }
+
+    for (const inc of plan) {
+      expect(alertLines.filter((a) => a.kind === 'stall' && a.worker === inc.stallWorker).length, `stall alert for ${inc.stallWorker}`).to.be.at.least(1);
+    }
+    expect(escalations, 'restart budget escalations').to.deep.equal([]);
+    expect(summary.restartLog, 'every alert has a restart log entry').to.deep.equal(summary.alerts);
+    expect(summary.restartRows, 'every alert has a restart-history row').to.deep.equal(summary.alerts);
+    for (const w of WORKERS) expect(last.bot.output).to.contain(`${w} shut down`);
+  });
+});
