@@ -217,7 +217,9 @@ export class EntryFlow {
   }
 
   private reject(symbol: string, stage: RejectStage, reason: string, entryClientOid?: string): OpenResult {
-    this.ctx.log.info('entry rejected', { symbol, stage, reason });
+    // Risk refusals (symbol held, position limit) recur every scan: not worth an info line each time.
+    if (stage === 'risk') this.ctx.log.debug('entry rejected', { symbol, stage, reason });
+    else this.ctx.log.info('entry rejected', { symbol, stage, reason });
     this.ctx.emit({ type: 'rejected', symbol, stage, reason });
     return entryClientOid === undefined ? { ok: false, stage, reason } : { ok: false, stage, reason, entryClientOid };
   }

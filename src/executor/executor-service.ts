@@ -22,6 +22,9 @@ export interface ExecutorServiceDeps {
   readonly log: ExecutorLogger;
 }
 
+/** Longest the shutdown waits for the final reconciliation. */
+const FINAL_RECONCILE_MS = 3000;
+
 export class ExecutorService implements ExecutorApi {
   private reconciled = false;
   private equity: number | null = null;
@@ -46,6 +49,12 @@ export class ExecutorService implements ExecutorApi {
     this.draining = true;
     if (this.operations.size > 0) this.deps.log.info('finishing order operations in flight before shutdown', { operations: this.operations.size });
     while (this.operations.size > 0) await Promise.allSettled([...this.operations]);
+    // One last pass, so exchange stops that fired since the previous one are journaled now rather
+    // than at the next start. Bounded: the exchange may be the reason we are stopping.
+    await Promise.race([
+      this.deps.executor.reconcile().catch((err: unknown) => this.deps.log.warn('final reconciliation failed', { error: (err as Error).message })),
+      new Promise((resolve) => setTimeout(resolve, FINAL_RECONCILE_MS).unref()),
+    ]);
   }
 
   /**
@@ -141,8 +150,14 @@ export class ExecutorService implements ExecutorApi {
     try {
       const report = await this.deps.executor.reconcile();
       metrics.count('reconciliations');
-      if (!this.reconciled) log.info('reconciled with the exchange; accepting entries', { ...report });
-      this.reconciled = true;
+      // Entries wait for one complete picture of the exchange: a pass that could not read positions,
+      // intents or fills might hide a position we already hold.
+      if (!this.reconciled && report.errors.length === 0) {
+        log.info('reconciled with the exchange; accepting entries', { ...report });
+        this.reconciled = true;
+      } else if (!this.reconciled) {
+        log.warn('reconciliation incomplete; entries stay closed until a complete pass', { errors: report.errors });
+      }
     } catch (err) {
       metrics.count('reconcileErrors');
       log.warn('reconciliation failed', { error: (err as Error).message });
