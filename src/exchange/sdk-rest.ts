@@ -16,6 +16,10 @@ type TransportOption = ReturnType<sdk.TransportOptionBuilder['build']>;
 type Interceptor = NonNullable<TransportOption['interceptors']>[number];
 type RequestConfig = Parameters<NonNullable<Interceptor['before']['onFulfilled']>>[0];
 
+// The SDK prints its version on every client and warns about public clients on stdout; our client
+// reports every failure itself, so only the SDK's errors are worth its own console lines.
+sdk.logger.setGlobalLogger({}, { level: 'error', format: (level: string, message: string) => `kucoin-universal-sdk ${level}: ${message}` });
+
 const AUTH_HEADERS = ['KC-API-KEY', 'KC-API-SIGN', 'KC-API-TIMESTAMP', 'KC-API-PASSPHRASE', 'KC-API-KEY-VERSION'];
 
 /** The path plus raw (un-encoded) query the SDK signs; the URL it sends carries the encoded query. */
