@@ -515,9 +515,11 @@ export class TradingEngine {
     const side: Side = pos.qty > 0 ? 'sell' : 'buy';
     const { lots, price } = this.ledger.liquidate(pos, t);
     this.tradeCounter++;
+    const tradeId = `${this.idPrefix}${String(this.tradeCounter).padStart(9, '0')}`;
     this.fills.push({
-      tradeId: `${this.idPrefix}${String(this.tradeCounter).padStart(9, '0')}`,
-      orderId: '',
+      tradeId,
+      // The exchange's own liquidation order: it has an id like any order (clients validate it).
+      orderId: `liq-${tradeId}`,
       symbol: pos.symbol,
       side,
       liquidity: 'taker',
