@@ -188,7 +188,7 @@ export function venueEpisodes(fills: readonly VenueFill[], multiplier: (symbol: 
   return { episodes, held };
 }
 
-/** Each closed trade in the store has the venue's realised PnL for that episode, to the cent. */
+/** Each closed trade in the store has the venue's realised PnL for that episode, to the cent (within half a cent). */
 export function checkTradePnl(store: StoreState, episodes: readonly Episode[], cutoff: Cutoff): string[] {
   const out: string[] = [];
   const symbols = new Set([...store.trades.map((t) => t.symbol), ...episodes.map((e) => e.symbol)]);
@@ -202,7 +202,7 @@ export function checkTradePnl(store: StoreState, episodes: readonly Episode[], c
     }
     trades.forEach((t, i) => {
       const e = eps[i]!;
-      if (!(Math.abs(t.realisedPnl - e.netPnl) < 0.01)) {
+      if (!(Math.abs(t.realisedPnl - e.netPnl) < 0.005)) {
         out.push(`${symbol} trade #${t.id}: store realised ${t.realisedPnl.toFixed(4)} vs venue ${e.netPnl.toFixed(4)} USDT`);
       }
     });
