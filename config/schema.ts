@@ -2,6 +2,7 @@
 // `.env.example` is rendered from this table and a test fails if the committed file ever disagrees.
 import { numberIn, oneOf, optionalUrl, parsedBy, text, type ValueFormat } from '../src/config/config-formats.js';
 import { parseFaultSpec } from '../src/simulator/fault-spec.js';
+import { MARKET_PROFILES, type MarketProfile } from '../src/simulator/price-path.js';
 import { parseStallInject } from '../src/config/stall-inject.js';
 
 export interface SettingSpec<T> {
@@ -92,6 +93,8 @@ export const CONFIG_SCHEMA = {
   simSeed: s('Paper-trading simulator', 'SIM_SEED', 42, numberIn(0, 2 ** 31 - 1, { integer: true }), 'market seed (same seed, same market)'),
   simSpeed: s('Paper-trading simulator', 'SIM_SPEED', 1, numberIn(0, 10_000, { minExclusive: true }),
     'simulated time runs this many times faster than real time'),
+  simProfile: s('Paper-trading simulator', 'SIM_PROFILE', 'default' as MarketProfile, oneOf(...MARKET_PROFILES),
+    'market character: default (trends and quiet spells), trending (long clean trends), flat (low volatility)'),
   simFaults: s('Paper-trading simulator', 'SIM_FAULTS', '',
     parsedBy('empty, or comma-separated fault=rate[:param] (latency, 5xx, 429, hang, malformed, wsdrop)', parseFaultSpec),
     'injected faults, e.g. latency=0.2:150,5xx=0.05'),

@@ -25,6 +25,7 @@ export async function openVenue(config: AppConfig, logger: Logger): Promise<Venu
       balance: config.simBalance,
       seed: config.simSeed,
       speed: config.simSpeed,
+      profile: config.simProfile,
       ...(config.simFaults !== '' ? { faults: config.simFaults } : {}),
     });
     logger.info('paper mode: embedded simulator listening', { url: simulator.url, contracts: simulator.symbols.length, speed: config.simSpeed });

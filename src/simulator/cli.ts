@@ -23,12 +23,13 @@ async function main(): Promise<void> {
     balance: env.balance,
     seed: env.seed,
     speed: env.speed,
+    profile: env.profile,
     faults: env.faults,
   });
   const faults = formatFaultSpec(env.faults) || 'none';
   console.log(
     `KuCoin Futures simulator listening on ${sim.url} (ws ${sim.wsUrl}) apiKey=${sim.credentials.apiKey} ` +
-      `passphrase=<SIM_API_PASSPHRASE> seed=${env.seed} speed=${env.speed} balance=${env.balance} USDT contracts=${sim.symbols.length} faults=${faults}`,
+      `passphrase=<SIM_API_PASSPHRASE> seed=${env.seed} profile=${env.profile} speed=${env.speed} balance=${env.balance} USDT contracts=${sim.symbols.length} faults=${faults}`,
   );
   // Closing stdin (or never having one) only ends the control channel, not the simulator.
   createInterface({ input: process.stdin, terminal: false }).on('line', (line) => {
