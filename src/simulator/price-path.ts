@@ -25,6 +25,8 @@ const OCTAVES: readonly Octave[] = [10 * SECOND, MINUTE, 5 * MINUTE, 30 * MINUTE
   (scaleMs) => ({ scaleMs, weight: 0.9 * Math.sqrt(scaleMs / DAY), regime: scaleMs < DAY }),
 );
 const REGIME_SCALE_MS = 6 * HOUR;
+/** Flat profile: the slowest octave kept. */
+const FLAT_MAX_SCALE_MS = 5 * MINUTE;
 const ACTIVITY_SCALE_MS = HOUR;
 /** Trending profile: legs of this length alternate up and down, so prices stay bounded. */
 const TREND_LEG_MS = 20 * DAY;
@@ -172,8 +174,11 @@ export class PricePaths {
     let x = p.logBase;
     for (let o = 0; o < OCTAVES.length; o++) {
       const oct = OCTAVES[o]!;
-      // In the trending profile the long octaves would fight the drift; mute them.
+      // In the trending profile the long octaves would fight the drift; mute them. The flat profile
+      // keeps only sub-15-minute noise: prices chop around their base with nothing for a trend
+      // follower to find on any candle a scanner uses.
       if (this.profile === 'trending' && !oct.regime) continue;
+      if (this.profile === 'flat' && oct.scaleMs > FLAT_MAX_SCALE_MS) continue;
       const amp = vol * oct.weight * (oct.regime ? regime : 1);
       x += amp * this.noise(p, o, oct.scaleMs, t);
     }
