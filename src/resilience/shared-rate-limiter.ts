@@ -79,6 +79,8 @@ export interface PoolParams {
   readonly reserve: number;
 }
 
+const SETTLED: Promise<void> = Promise.resolve();
+
 export class SharedRateLimiter implements RequestGate {
   private readonly params: Float64Array;
   private readonly state: BigUint64Array;
@@ -188,6 +190,9 @@ export class SharedRateLimiter implements RequestGate {
   }
 
   acquire(pool: QuotaPool, weight: number, priority: CallPriority, signal?: AbortSignal): Promise<void> {
+    // Fast path: tokens are there, so skip the async machinery (two promises per call) and hand back
+    // one already-settled promise. Only a caller that has to wait pays for acquireAt's loop.
+    if (!signal?.aborted && this.tryAcquire(pool, weight, priority).ok) return SETTLED;
     return this.acquireAt(pool, weight, priority, signal).then(() => undefined);
   }
 
