@@ -198,6 +198,10 @@ describe('e2e: crash safety of the whole bot', function () {
     // nobody watches (the restart must then journal that close from the venue's fills).
     watch.paused = true; // the second bot's reconciliation is what the test judges next
     const tripsAtKill = roundTrips(sim).filter((t) => t.complete).length;
+    // Push one held position 8 % against itself (past any stop the bot sets, short of liquidation at
+    // 5x) so a stop fires whatever the market would have done on its own.
+    const victim = atKill[0]!;
+    sim.market.shock(victim.symbol, victim.side === 'long' ? 0.92 : 1.08);
     await waitUntil(() => roundTrips(sim!).filter((t) => t.complete).length > tripsAtKill, 20_000, 'an exchange stop firing while the bot is down');
 
     const second = BotProcess.start({ dir, env });
