@@ -1,17 +1,8 @@
 // Deterministic synthetic candles for the scan benchmark: a seeded random walk per symbol with its
 // own drift and volatility, so every run analyses exactly the same data.
+import { mulberry32 } from '../src/simulator/rng.js';
 import type { IndicatorTaskInput, Kline } from '../src/strategy/signal-types.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
 
 const MINUTE_MS = 60_000;
 const START_MS = Date.UTC(2024, 0, 1);

@@ -1,6 +1,7 @@
 // Test helpers: a clock whose sleeps complete at once but advance "now" and are recorded, and a
 // seeded random source, so delay schedules can be asserted without waiting.
 import type { Clock } from '../../src/resilience/clock.js';
+import { mulberry32 } from '../../src/simulator/rng.js';
 
 export class RecordingClock implements Clock {
   readonly sleeps: number[] = [];
@@ -15,14 +16,5 @@ export class RecordingClock implements Clock {
   }
 }
 
-/** mulberry32: a tiny deterministic PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A tiny deterministic PRNG returning floats in [0, 1) (the simulator's own). */
+export const seededRandom = mulberry32;
