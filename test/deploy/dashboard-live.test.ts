@@ -13,7 +13,7 @@ import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { fetchHealth } from '../../src/status/status-client.js';
 import { repoRoot } from '../support/repo-root.js';
 import { BotProcess } from './bot-process.js';
-import { CHROMIUM, CHROMIUM_ARGS, assertChromium } from './chromium.js';
+import { CHROMIUM, CHROMIUM_ARGS, assertChromium } from '../support/chromium.js';
 import { waitUntil } from './wait-until.js';
 
 const ENTRY = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));

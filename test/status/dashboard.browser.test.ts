@@ -7,20 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { StatusServer } from '../../src/status/status-server.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import { repoRoot } from '../support/repo-root.js';
 import { FakeStatusSource, thread } from './fake-status-source.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const TOKEN = 'dash-token';
 
 function richSource(): FakeStatusSource {

@@ -1,5 +1,5 @@
 // Debian's Chromium (`apt-get install chromium`; `.ci/run` installs it) driven by playwright-core,
-// with the same launch options as the status dashboard's browser test.
+// shared by every browser test (the status dashboard and the live bot's dashboard).
 import { existsSync } from 'node:fs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -17,7 +17,7 @@ export const CHROMIUM_ARGS = [
 export function assertChromium(): void {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `Chromium not found at ${CHROMIUM}: the live dashboard test needs it. ` +
+      `Chromium not found at ${CHROMIUM}: the browser tests need it. ` +
         'Install it with `apt-get update && apt-get install -y chromium` (or set CHROMIUM_PATH).',
     );
   }
