@@ -71,11 +71,18 @@ export const shutdownMessageSchema = z.object({
   reason: z.string(),
 });
 
+/** Test-only (CHAOS_HOOK): busy-loop the worker's event loop for `busyMs`, as a runaway step would. */
+export const chaosStallMessageSchema = z.object({
+  type: z.literal('chaos-stall'),
+  busyMs: finite.positive(),
+});
+
 export const supervisorMessageSchema = z.discriminatedUnion('type', [
   initMessageSchema,
   executorPortMessageSchema,
   servePortMessageSchema,
   shutdownMessageSchema,
+  chaosStallMessageSchema,
 ]);
 export type SupervisorMessage = z.infer<typeof supervisorMessageSchema>;
 export type InitMessage = z.infer<typeof initMessageSchema>;

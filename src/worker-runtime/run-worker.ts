@@ -11,7 +11,7 @@ import { ExecutorLink, type ExecutorClient } from './executor-link.js';
 import { ExecutorServer } from './executor-server.js';
 import { HeartbeatEmitter } from './heartbeat-emitter.js';
 import { MetricsSender, type MetricsSink } from './metrics-sender.js';
-import { armStallInject } from './stall-inject.js';
+import { armStallInject, busyLoop } from './stall-inject.js';
 import { createWorkerLog, type WorkerLog } from './worker-log.js';
 import { runWorkerLoop, type WorkerLoop } from './worker-loop.js';
 
@@ -80,6 +80,11 @@ export function runWorker<TExecutor>(entry: WorkerEntry<TExecutor>): void {
         if (!running) process.exit(0);
         running.link.drain();
         running.controller.abort(new Error(`shutdown: ${msg.reason}`));
+        return;
+      case 'chaos-stall':
+        // Synchronous on purpose: nothing else runs here until it ends, as with a runaway step.
+        log.warn(`chaos: busy-looping for ${msg.busyMs} ms`);
+        busyLoop(msg.busyMs);
         return;
       default: {
         const never: never = msg;

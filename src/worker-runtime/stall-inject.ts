@@ -10,11 +10,16 @@ export interface StallInjectPlan {
 export function armStallInject(plan: StallInjectPlan, onStart?: () => void): () => void {
   const timer = setTimeout(() => {
     onStart?.();
-    const until = performance.now() + plan.busyMs;
-    while (performance.now() < until) {
-      // Spin on purpose: this is the fault being injected.
-    }
+    busyLoop(plan.busyMs);
   }, plan.afterMs);
   timer.unref();
   return () => clearTimeout(timer);
+}
+
+/** Blocks the calling thread's event loop for `busyMs`: the fault being injected. */
+export function busyLoop(busyMs: number): void {
+  const until = performance.now() + busyMs;
+  while (performance.now() < until) {
+    // Spin on purpose.
+  }
 }
