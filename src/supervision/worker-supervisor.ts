@@ -44,6 +44,8 @@ export class WorkerSupervisor {
   private stopping: Promise<SupervisorResult> | undefined;
   private resolveDone!: (r: SupervisorResult) => void;
   private readyWaiters: (() => void)[] = [];
+  /** Incarnations injectCrash is terminating: their exit is pending, they take no more faults. */
+  private readonly chaosKilled = new WeakSet<WorkerHandle>();
 
   private readonly stallEmitter = new EventEmitter<StallEvent>();
   private readonly crashEmitter = new EventEmitter<CrashEvent>();
@@ -133,6 +135,36 @@ export class WorkerSupervisor {
       rejectedMessages: s.handle.rejectedMessages,
       lastMetrics: s.lastMetrics,
     }));
+  }
+
+  /**
+   * Test-only (CHAOS_HOOK): makes the live incarnation of `worker` busy-loop for `busyMs`, so the
+   * stall detector must find and replace it. False when the worker has no live thread.
+   */
+  injectStall(worker: string, busyMs: number): boolean {
+    const slot = this.liveSlot(worker);
+    if (!slot) return false;
+    slot.handle.post({ type: 'chaos-stall', busyMs });
+    return true;
+  }
+
+  /**
+   * Test-only (CHAOS_HOOK): kills the live incarnation of `worker`'s thread. The slot is not told
+   * first, so the exit takes the ordinary crash path (alert, restart policy, restart).
+   */
+  injectCrash(worker: string): boolean {
+    const slot = this.liveSlot(worker);
+    if (!slot) return false;
+    this.chaosKilled.add(slot.handle);
+    slot.handle.lastError = Object.assign(new Error('thread terminated by the chaos hook'), { name: 'ChaosCrash' });
+    void slot.handle.terminate();
+    return true;
+  }
+
+  private liveSlot(worker: string): Slot | undefined {
+    const slot = this.slots.get(worker);
+    if (!slot || this.stopping || !isLive(slot.lifecycle) || slot.handle.isExited || this.chaosKilled.has(slot.handle)) return undefined;
+    return slot;
   }
 
   /** Graceful stop: `shutdown` to every worker, wait up to the shutdown timeout, then terminate. */
