@@ -54,6 +54,8 @@ export const CONFIG_SCHEMA = {
   stallInject: s('Loops and supervision (seconds)', 'STALL_INJECT', '',
     parsedBy('empty (off), or <worker>:<seconds>, worker one of scanner | position-monitor | order-executor', parseStallInject),
     'fault hook for demos: make a worker busy-loop once, that many seconds after start'),
+  chaosHook: s('Loops and supervision (seconds)', 'CHAOS_HOOK', '0' as '0' | '1', oneOf('0', '1'),
+    'test-only: with 1 in paper mode, SIGUSR2 stalls and SIGUSR1 crashes the next worker in turn'),
 
   maxOpenPositions: s('Trading and risk', 'MAX_OPEN_POSITIONS', 3, numberIn(1, 1000, { integer: true }), 'most positions open at once'),
   leverage: s('Trading and risk', 'LEVERAGE', 5, numberIn(1, 125), 'leverage per position (capped by each contract\'s maxLeverage)'),

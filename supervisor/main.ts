@@ -4,7 +4,7 @@
 // gracefully on SIGINT/SIGTERM (final report, exit 0) and exit non-zero when a worker exceeds its
 // restart budget, so pm2 restarts the process.
 import { loadConfig, secretsOf, type AppConfig } from '../src/config/load-config.js';
-import { createLogger } from '../src/log/logger.js';
+import { createLogger, type Logger } from '../src/log/logger.js';
 import { SharedRateLimiter } from '../src/resilience/shared-rate-limiter.js';
 import { Store } from '../src/store/index.js';
 import { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
@@ -66,6 +66,8 @@ async function main(): Promise<number> {
     });
   }
 
+  if (config.chaosHook === '1') armChaosHook(supervisor, config, logger);
+
   await supervisor.start();
   // start() also returns when the supervisor gave up before everyone reported in (restart budget).
   const givingUp = supervisor.status().some((s) => s.phase === 'stopping' || s.phase === 'stopped');
@@ -86,6 +88,29 @@ async function main(): Promise<number> {
     setTimeout(resolve, 1000).unref();
   });
   return result.exitCode;
+}
+
+/**
+ * CHAOS_HOOK=1 (paper mode only, see the config cross-checks): SIGUSR2 stalls and SIGUSR1 crashes
+ * the next worker in one shared rotation, so a chaos test can fault threads at times of its choosing.
+ */
+function armChaosHook(supervisor: WorkerSupervisor, config: AppConfig, logger: Logger): void {
+  const rotation = ['scanner', 'position-monitor', 'order-executor'];
+  let turn = 0;
+  const next = (): string => rotation[turn++ % rotation.length]!;
+  // Far longer than the stall timeout: the supervisor must terminate the thread, not wait it out.
+  const busyMs = Math.max(60_000, config.stallTimeout * 10_000);
+  process.on('SIGUSR2', () => {
+    const worker = next();
+    if (supervisor.injectStall(worker, busyMs)) logger.warn(`chaos: stalling ${worker}`, { worker, busyMs });
+    else logger.warn(`chaos: ${worker} has no live thread, stall skipped`, { worker });
+  });
+  process.on('SIGUSR1', () => {
+    const worker = next();
+    if (supervisor.injectCrash(worker)) logger.warn(`chaos: crashing ${worker}`, { worker });
+    else logger.warn(`chaos: ${worker} has no live thread, crash skipped`, { worker });
+  });
+  logger.warn('CHAOS_HOOK=1: SIGUSR2 stalls and SIGUSR1 crashes the next worker in turn', { rotation });
 }
 
 main().then(

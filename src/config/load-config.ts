@@ -62,6 +62,9 @@ function crossChecks(cfg: AppConfig, keysValid: boolean): string[] {
       notes.push(`TRADING_MODE=live needs KuCoin credentials: set ${missing.join(', ')} (or use TRADING_MODE=paper)`);
     }
   }
+  if (cfg.chaosHook === '1' && cfg.tradingMode === 'live') {
+    notes.push('CHAOS_HOOK=1 stalls and kills worker threads on signals and is for paper-mode tests only: unset it (or set 0) with TRADING_MODE=live');
+  }
   if (!keysValid) return notes;
   if (cfg.stallTimeout <= cfg.heartbeatInterval) {
     notes.push(`STALL_TIMEOUT (${cfg.stallTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`);
