@@ -1,6 +1,7 @@
 // Chaos run (issue 7 item 2): the built bot paper-trades against a separate simulator process with
 // every fault switched on (latency, 5xx, 429 bursts, hung requests, malformed bodies, WebSocket
-// drops), while each bot incarnation has one worker stalled (STALL_INJECT) and all but the last are
+// drops), while each bot incarnation has one worker stalled (STALL_INJECT), then each worker in turn
+// stalled (SIGUSR2) or crashed (SIGUSR1) through CHAOS_HOOK at seeded times, and all but the last are
 // SIGKILLed mid-run (the simulator, and so the exchange state, outlives them). Then the faults stop,
 // the bot must recover, stop with exit 0, and leave a state in which:
 //   - no intent reached the venue twice and no venue order is outside the journal;
@@ -8,8 +9,8 @@
 //   - store fills are the venue's fills, and every settled venue fill is in the store;
 //   - each closed trade's realised PnL equals the venue's for that position, to the cent;
 //   - the store's open positions are the venue's;
-//   - every stall/crash alert line has a restart log entry and a restart-history row, and every
-//     injected stall was detected;
+//   - every stall/crash alert line has a restart log entry and a restart-history row, every
+//     injected stall and crash was detected and restarted, and no restart budget was exceeded;
 //   - /health answered 200, HEALTHY or DEGRADED only by recent restarts, after the faults stopped.
 // CHAOS_DURATION (seconds of chaos, default 75), CHAOS_SEED (default 7) and CHAOS_SPEED (simulated
 // time per real second, default 300) control the run; CHAOS_KEEP=1 keeps the temp dir (logs, store).
@@ -22,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '../../src/simulator/rng.js';
 import { SIM_DEFAULTS } from '../../src/simulator/simulator.js';
 import { SimClient } from '../simulator/signed-client.js';
-import { chaosPlan, type Incarnation } from './support/chaos-plan.js';
+import { chaosPlan, type ChaosHook, type Incarnation } from './support/chaos-plan.js';
 import { Child } from './support/child.js';
 import { healthAccepted, type HealthBody } from './support/health-acceptance.js';
 import {
@@ -60,6 +61,14 @@ interface Run {
   readonly bot: Child;
   readonly statusUrl: string;
 }
+
+/** One fault a bot incarnation confirmed it injected: `worker:stall` or `worker:crash`. */
+interface Injected {
+  readonly worker: string;
+  readonly kind: 'stall' | 'crash';
+}
+
+const restartLine = (worker: string, kind: string): RegExp => new RegExp(`worker restart .*"worker":"${worker}".*"reason":"${kind}"`, 'g');
 
 function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
   const out: Record<string, number> = {};
@@ -111,6 +120,27 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
 
     const plan = chaosPlan(SEED, DURATION_S);
     const runs: Run[] = [];
+    const injected = new Map<Run, Injected[]>();
+    // Sends one CHAOS_HOOK signal, reads which worker the bot hit, and resolves once this run's
+    // restart log shows as many restarts of that worker for that reason as faults it was given.
+    const fireHook = async (run: Run, hook: ChaosHook): Promise<void> => {
+      const from = run.bot.output.length;
+      run.bot.kill(hook.signal);
+      const m = await run.bot.waitFor(/chaos: (?:(stalling|crashing) (\S+?)["\s]|\S+ has no live thread)/, 5000, from);
+      if (!m[1]) return; // counted as a miss by the hooks-per-run check below
+      const hit: Injected = { worker: m[2]!, kind: m[1] === 'stalling' ? 'stall' : 'crash' };
+      const list = injected.get(run) ?? [];
+      list.push(hit);
+      injected.set(run, list);
+      const expected = list.filter((x) => x.worker === hit.worker && x.kind === hit.kind).length +
+        (hit.kind === 'stall' && hit.worker === run.inc.stallWorker ? 1 : 0);
+      const deadline = performance.now() + 25_000;
+      while ([...run.bot.output.matchAll(restartLine(hit.worker, hit.kind))].length < expected) {
+        expect(performance.now() < deadline, `${run.bot.name}: no restart after chaos ${hit.kind} of ${hit.worker}:\n${run.bot.tail()}`).to.equal(true);
+        expect(run.bot.running, `${run.bot.name} died after chaos ${hit.kind} of ${hit.worker}:\n${run.bot.tail()}`).to.equal(true);
+        await sleep(200);
+      }
+    };
     const startBot = async (inc: Incarnation): Promise<Run> => {
       const bot = new Child(`bot#${inc.index}`, MAIN, {
         cwd: dir, // no stray .env
@@ -132,6 +162,11 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
           // test here and would (rightly) keep /health DEGRADED.
           DAILY_LOSS_LIMIT: '1',
           STALL_INJECT: `${inc.stallWorker}:${inc.stallAfterS}`,
+          CHAOS_HOOK: '1',
+          // Per incarnation each worker takes at most two faults (STALL_INJECT and one hook; a spontaneous one may add):
+          // well inside the budget, which must not escalate.
+          MAX_RESTARTS: '6',
+          RESTART_WINDOW: '60',
         },
       });
       const statusUrl = (await bot.waitFor(/Dashboard: (http:\/\/\S+)/, 30_000))[1]!;
@@ -148,13 +183,29 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
       const started = performance.now();
       // The injected stall must be seen and the worker replaced before this incarnation may die.
       await run.bot.waitFor(new RegExp(`THREAD STALL ${inc.stallWorker}:`), (inc.stallAfterS + 20) * 1000);
-      await run.bot.waitFor(new RegExp(`worker restart .*"worker":"${inc.stallWorker}".*"reason":"stall"`), 20_000);
+      await run.bot.waitFor(restartLine(inc.stallWorker, 'stall'), 20_000);
+      const hooksLeft = [...inc.hooks];
+      const hooked: Promise<void>[] = [];
+      let nextShockAt = SHOCK_EVERY_S * 1000;
       for (;;) {
-        const left = inc.lifeS * 1000 - (performance.now() - started);
+        const elapsed = performance.now() - started;
+        const left = inc.lifeS * 1000 - elapsed;
         if (left <= 0) break;
-        await sleep(Math.min(left, SHOCK_EVERY_S * 1000));
-        if (left > SHOCK_EVERY_S * 1000) await shockOpenPositions();
+        const nextHookAt = hooksLeft.length > 0 ? hooksLeft[0]!.atS * 1000 : Number.POSITIVE_INFINITY;
+        await sleep(Math.max(0, Math.min(left, nextShockAt - elapsed, nextHookAt - elapsed)));
+        const now = performance.now() - started;
+        while (hooksLeft.length > 0 && hooksLeft[0]!.atS * 1000 <= now) {
+          const done = fireHook(run, hooksLeft.shift()!);
+          done.catch(() => undefined); // reported by the Promise.all below, not as unhandled
+          hooked.push(done);
+        }
+        if (now >= nextShockAt) {
+          nextShockAt += SHOCK_EVERY_S * 1000;
+          if (inc.lifeS * 1000 - now > SHOCK_EVERY_S * 1000) await shockOpenPositions();
+        }
       }
+      // Every hooked fault was detected and its restart logged before the incarnation dies.
+      await Promise.all(hooked);
       expect(run.bot.running, `${run.bot.name} died on its own:\n${run.bot.tail()}`).to.equal(true);
       if (inc.killed) {
         run.bot.kill('SIGKILL');
@@ -237,6 +288,7 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
       recoveryS: Math.round(recoveryS),
       stopS: Number(stopS.toFixed(1)),
       plan: plan.map((p) => `${p.stallWorker}@${p.stallAfterS}s/${p.lifeS}s${p.killed ? '+SIGKILL' : ''}`),
+      hooks: runs.map((r) => (injected.get(r) ?? []).map((x) => `${x.worker}:${x.kind}`)),
       shocks,
       health: verdict.why,
       intents: store.intents.length,
@@ -268,8 +320,11 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
       expect(list, `${name} violations:\n${list.join('\n')}\n(summary ${JSON.stringify(summary)})`).to.deep.equal([]);
     }
 
-    for (const inc of plan) {
-      expect(alertLines.filter((a) => a.kind === 'stall' && a.worker === inc.stallWorker).length, `stall alert for ${inc.stallWorker}`).to.be.at.least(1);
+    for (const run of runs) {
+      const runAlerts = countBy([...run.bot.stderr.matchAll(/^THREAD (STALL|CRASH) (\S+):/gm)], (m) => `${m[2]}:${m[1] === 'STALL' ? 'stall' : 'crash'}`);
+      const wanted = countBy([{ worker: run.inc.stallWorker, kind: 'stall' }, ...(injected.get(run) ?? [])], key);
+      expect(injected.get(run) ?? [], `${run.bot.name}: every CHAOS_HOOK signal hit a live worker`).to.have.length(run.inc.hooks.length);
+      for (const [k, n] of Object.entries(wanted)) expect(runAlerts[k] ?? 0, `${run.bot.name}: alerts for ${k}`).to.be.at.least(n);
     }
     expect(escalations, 'restart budget escalations').to.deep.equal([]);
     expect(summary.restartLog, 'every alert has a restart log entry').to.deep.equal(summary.alerts);
