@@ -87,7 +87,12 @@ export class Reconciler {
     const positionsOk = await step('positions', () => this.reconcilePositions(r));
     if (positionsOk) await step('stops', () => this.reconcileStops(r));
     await step('fills', () => this.importFills(r));
-    this.ctx.log.info('reconciled', { ...r });
+    // Every pass re-resolves the live stop orders; only a pass that changed or failed something is
+    // worth an info line (the rest would repeat every few seconds).
+    const eventful =
+      r.errors.length > 0 || r.intentsAbandoned > 0 || r.intentsUnresolved > 0 || r.positionsAdopted.length > 0 ||
+      r.positionsClosed.length > 0 || r.stopsPlaced.length > 0 || r.stopsCancelled > 0 || r.fillsImported > 0;
+    this.ctx.log[eventful ? 'info' : 'debug']('reconciled', { ...r });
     return r;
   }
 

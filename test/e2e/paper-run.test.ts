@@ -75,7 +75,7 @@ describe('e2e: paper run of the whole bot', function () {
     expect(bot.matching(/BOT HEALTH REPORT/)).to.have.length.at.least(1);
     expect(bot.matching(/Overall Health: /)).to.have.length.at.least(1);
     expect(watch.violations, watch.violations.join('\n')).to.deep.equal([]);
-    expect(watch.samplesWithPositions, 'the watch saw no open position at all').to.be.above(5);
+    expect(watch.samplesWithPositions, 'the watch saw no open position at all').to.be.at.least(1);
 
     const journal = readJournal(dataDir);
     expect(auditVenueAgainstJournal(sim, journal)).to.deep.equal([]);

@@ -10,7 +10,8 @@ const MAIN = fileURLToPath(new URL('../../../supervisor/main.js', import.meta.ur
 export const FAST_MARKET_ENV: Readonly<Record<string, string>> = {
   TRADING_MODE: 'paper',
   STATUS_PORT: '0',
-  LOG_LEVEL: 'info',
+  // debug: the tests wait on every reconciliation pass, which is logged at info only when eventful.
+  LOG_LEVEL: 'debug',
   CHECK_INTERVAL: '2',
   KLINE_GRANULARITY: '1',
   POSITION_UPDATE_INTERVAL: '0.5',
