@@ -29,6 +29,8 @@ export const ENDPOINTS = {
   contract: ep('GET', '/api/v1/contracts/{symbol}', 'public', 3, false),
   ticker: ep('GET', '/api/v1/ticker', 'public', 2, false),
   level2Snapshot: ep('GET', '/api/v1/level2/snapshot', 'public', 3, false),
+  level2Depth20: ep('GET', '/api/v1/level2/depth20', 'public', 5, false),
+  level2Depth100: ep('GET', '/api/v1/level2/depth100', 'public', 5, false),
   klines: ep('GET', '/api/v1/kline/query', 'public', 3, false),
   serverTime: ep('GET', '/api/v1/timestamp', 'public', 2, false),
   serviceStatus: ep('GET', '/api/v1/status', 'public', 4, false),

@@ -104,6 +104,8 @@ export function buildHandlers(market: MarketData, engine: TradingEngine, bullets
     contract: ({ params, now }) => market.contractWire(requireSymbol(market, params['symbol']), now),
     ticker: ({ query, now }) => market.ticker(requireSymbol(market, query.get('symbol')), now),
     level2Snapshot: ({ query, now }) => market.level2(requireSymbol(market, query.get('symbol')), now, 100),
+    level2Depth20: ({ query, now }) => market.level2(requireSymbol(market, query.get('symbol')), now, 20),
+    level2Depth100: ({ query, now }) => market.level2(requireSymbol(market, query.get('symbol')), now, 100),
     klines: ({ query, now }) => {
       const symbol = requireSymbol(market, query.get('symbol'));
       const g = Number(query.get('granularity'));

@@ -99,6 +99,18 @@ describe('simulator market data', () => {
     }
   });
 
+  it('serves depth20 and depth100 as the top of the same book', async () => {
+    type Book = { bids: [number, number][]; asks: [number, number][] };
+    const full = await client.data<Book>('GET', '/api/v1/level2/snapshot?symbol=ETHUSDTM', undefined, false);
+    const d20 = await client.data<Book>('GET', '/api/v1/level2/depth20?symbol=ETHUSDTM', undefined, false);
+    const d100 = await client.data<Book>('GET', '/api/v1/level2/depth100?symbol=ETHUSDTM', undefined, false);
+    expect(d20.bids).to.have.length(20);
+    expect(d20.asks).to.have.length(20);
+    expect(d20.bids).to.deep.equal(full.bids.slice(0, 20));
+    expect(d20.asks).to.deep.equal(full.asks.slice(0, 20));
+    expect(d100.bids).to.deep.equal(full.bids.slice(0, 100));
+  });
+
   it('serves 500 candles for every supported granularity', async () => {
     for (const g of KLINE_GRANULARITIES) {
       const rows = await client.data<Kline[]>('GET', `/api/v1/kline/query?symbol=XBTUSDTM&granularity=${g}&from=${START - 600 * g * 60_000}&to=${START}`, undefined, false);
