@@ -1,10 +1,9 @@
 // Time as a dependency for the health code: a wall-clock reading and interval timers, both
 // injectable so tests drive them with a fake clock instead of sleeping.
 
-/** Anything that reads the time in epoch milliseconds (the resilience `Clock` satisfies it). */
-export interface NowClock {
-  now(): number;
-}
+import { systemClock, type NowClock } from '../resilience/clock.js';
+
+export type { NowClock } from '../resilience/clock.js';
 
 /** An opaque interval handle; Node's Timeout and sinon's fake timers both fit. */
 export interface IntervalHandle {
@@ -17,7 +16,7 @@ export interface IntervalTimers {
 }
 
 /** Date.now looked up at call time, so `sinon.useFakeTimers` installed later still controls it. */
-export const wallClock: NowClock = { now: () => Date.now() };
+export const wallClock: NowClock = systemClock;
 
 /** The global timers, looked up at call time for the same reason. */
 export const globalIntervalTimers: IntervalTimers = {

@@ -1,9 +1,13 @@
 // Time as a dependency: logic that waits takes a Clock so tests (and the simulator) decide what
 // "now" is instead of the wall clock.
 
-export interface Clock {
+/** Anything that only reads the time (the store's row stamps, the health monitor). */
+export interface NowClock {
   /** Milliseconds since the epoch (or any fixed origin shared by the caller's comparisons). */
   now(): number;
+}
+
+export interface Clock extends NowClock {
   /** Resolves after `ms`; rejects with the signal's reason as soon as `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }

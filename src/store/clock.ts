@@ -1,9 +1,4 @@
 // The store stamps rows with an injected clock so tests can pin times (e.g. either side of UTC
-// midnight) and the simulator can run the bot on its own time.
-
-export interface Clock {
-  /** Milliseconds since the Unix epoch, as an integer. */
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
+// midnight); it only reads the time, so any NowClock will do.
+export type { NowClock as Clock } from '../resilience/clock.js';
+export { systemClock } from '../resilience/clock.js';
