@@ -95,10 +95,10 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
         monitor.recordScans(scans, scanMs);
         status.recorder.recordScan(scanMs / scans);
       }
-      for (let i = d('scanErrors'); i > 0; i--) monitor.recordScanError(new Error('scan failed'), worker);
+      monitor.recordScanErrors(d('scanErrors'));
       const updates = d('positionUpdates');
       if (updates > 0) monitor.recordPositionUpdates(updates);
-      for (let i = d('positionUpdateErrors'); i > 0; i--) monitor.recordPositionUpdateError(new Error('position update failed'), worker);
+      monitor.recordPositionUpdateErrors(d('positionUpdateErrors'));
       const equity = metrics.gauges['equity'];
       if (equity !== undefined) monitor.setEquity(equity);
       if (worker === 'order-executor' && metrics.gauges['openPositions'] !== undefined) monitor.setOpenPositions(metrics.gauges['openPositions']);
@@ -116,6 +116,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       if (kill !== undefined) monitor.setCondition('kill-switch', kill > 0 ? 'DEGRADED' : null, 'daily loss kill switch active');
     }),
     supervisor.onWorkerError(({ worker, error, fatal }) => {
+      // Fatal: the thread dies with it. Otherwise an error its loop absorbed (a failed symbol, a refresh).
       monitor.recordError({ thread: worker, type: fatal ? 'crash' : error.name, message: error.message });
     }),
     supervisor.onStall(({ worker, verdict, evidence }) => {

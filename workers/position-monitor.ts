@@ -13,6 +13,7 @@ runWorker<ExecutorApi>({
       executor: ctx.executor,
       metrics: ctx.metrics,
       log: ctx.log,
+      reportError: ctx.reportError,
       clock: systemClock,
       liveLoopMs: numberSetting(ctx.settings, 'liveLoopIntervalMs', 50),
       refreshMs: numberSetting(ctx.settings, 'positionUpdateIntervalMs', 1000),

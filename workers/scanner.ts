@@ -19,6 +19,7 @@ runWorker<ExecutorApi>({
       executor: ctx.executor,
       metrics: ctx.metrics,
       log: ctx.log,
+      reportError: ctx.reportError,
       clock: systemClock,
       intervalMs: numberSetting(s, 'scanIntervalMs', 60_000),
       options: {

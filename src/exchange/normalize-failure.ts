@@ -65,7 +65,11 @@ function build(
   });
 }
 
-function invalid(endpoint: EndpointName | null, httpStatus: number | null, detail: string): ExchangeError {
+/** Longest slice of a bad body or parser message kept in the error (the rest only fills logs). */
+const MAX_DETAIL = 200;
+
+function invalid(endpoint: EndpointName | null, httpStatus: number | null, rawDetail: string): ExchangeError {
+  const detail = rawDetail.length > MAX_DETAIL ? `${rawDetail.slice(0, MAX_DETAIL)}… (${rawDetail.length} chars)` : rawDetail;
   return new ExchangeError({
     code: CLIENT_ERROR_CODES.invalidResponse,
     httpStatus,

@@ -254,6 +254,20 @@ export class HealthMonitor implements Disposable {
     this.pushDescribed(thread, describeError(error));
   }
 
+  /** Scan errors counted by a worker; their messages arrive separately (recordError). */
+  recordScanErrors(count: number): void {
+    if (!(Number.isInteger(count) && count > 0)) return;
+    this.scanErrors += count;
+    this.version += 1;
+  }
+
+  /** Position update errors counted by a worker; their messages arrive separately (recordError). */
+  recordPositionUpdateErrors(count: number): void {
+    if (!(Number.isInteger(count) && count > 0)) return;
+    this.positionUpdateErrors += count;
+    this.version += 1;
+  }
+
   recordPositionUpdate(): void {
     this.positionUpdates += 1;
     this.version += 1;

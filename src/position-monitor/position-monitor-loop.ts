@@ -22,6 +22,8 @@ export interface PositionMonitorLoopDeps {
   readonly executor: ExecutorClient<ExecutorApi>;
   readonly metrics: MetricsSink;
   readonly log: WorkerLog;
+  /** Absorbed errors for the supervisor's recent-errors list. */
+  readonly reportError?: (error: unknown) => void;
   readonly clock: Clock;
   /** LIVE_LOOP_INTERVAL in ms: the fast price check. */
   readonly liveLoopMs: number;
@@ -56,6 +58,7 @@ export function createPositionMonitorLoop(deps: PositionMonitorLoopDeps): Worker
     const report = await guard.refresh();
     metrics.count('positionUpdates');
     if (report.errors.length > 0) metrics.count('positionUpdateErrors', report.errors.length);
+    for (const message of report.errors.slice(0, 3)) deps.reportError?.(new Error(message));
     await feed.setSymbols(guard.symbols());
     await feed.pollStale();
     // Per-position marks for the dashboard (the supervisor only knows what the store recorded).
@@ -80,6 +83,7 @@ export function createPositionMonitorLoop(deps: PositionMonitorLoopDeps): Worker
         } catch (err) {
           metrics.count('positionUpdateErrors');
           log.warn('position refresh failed', { error: (err as Error).message });
+          deps.reportError?.(err);
         }
       }
       for (const symbol of guard.symbols()) {

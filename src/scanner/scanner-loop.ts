@@ -16,6 +16,8 @@ export interface ScannerLoopDeps {
   readonly executor: ExecutorClient<ExecutorApi>;
   readonly metrics: MetricsSink;
   readonly log: WorkerLog;
+  /** Absorbed errors for the supervisor's recent-errors list. */
+  readonly reportError?: (error: unknown) => void;
   readonly clock: Clock;
   /** CHECK_INTERVAL in ms. */
   readonly intervalMs: number;
@@ -62,7 +64,11 @@ export function createScannerLoop(deps: ScannerLoopDeps): WorkerLoop {
       metrics.gauge('lastScanMs', report.durationMs);
       metrics.gauge('symbolsScanned', report.symbolsScanned);
       metrics.gauge('candidates', report.candidates.length);
-      for (const e of report.errors.slice(0, 3)) log.warn('scan error', { symbol: e.symbol, error: e.message });
+      // A few per scan: enough to show what is failing without flooding the report's error ring.
+      for (const e of report.errors.slice(0, 3)) {
+        log.warn('scan error', { symbol: e.symbol, error: e.message });
+        deps.reportError?.(new Error(`${e.symbol}: ${e.message}`));
+      }
       log.info('scan complete', {
         symbols: report.symbolsScanned,
         eligible: report.symbolsEligible,

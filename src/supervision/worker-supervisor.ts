@@ -265,7 +265,8 @@ export class WorkerSupervisor {
         return;
       case 'error':
         if (msg.fatal) handle.lastError = Object.assign(new Error(msg.error.message), { name: msg.error.name });
-        logger.error(`${worker} reported an error`, { worker, error: msg.error, fatal: msg.fatal });
+        // A non-fatal error was absorbed (and logged) by the worker's loop: keep it out of the error log.
+        logger[msg.fatal ? 'error' : 'debug'](`${worker} reported an error`, { worker, error: msg.error, fatal: msg.fatal });
         this.workerErrorEmitter.emit({ worker, error: msg.error, fatal: msg.fatal, at: msg.at });
         return;
       case 'log':

@@ -31,6 +31,8 @@ export interface WorkerContext<TExecutor> {
   readonly executor: ExecutorClient<TExecutor>;
   /** Aborted when the supervisor asks the worker to shut down. */
   readonly shutdownSignal: AbortSignal;
+  /** Reports an error the loop absorbed (the supervisor shows it in the health report's recent errors). */
+  readonly reportError: (error: unknown) => void;
   /** Relays a trading event to the supervisor (console line, health monitor, dashboard). */
   readonly publishTrade: (event: TradeMessage['event']) => void;
 }
@@ -127,6 +129,7 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
     executor: link,
     shutdownSignal: controller.signal,
     publishTrade: (event) => post({ type: 'trade', event }),
+    reportError: (error) => post({ type: 'error', error: toWireError(error), fatal: false, at: Date.now() }),
   };
   const server = entry.serve ? new ExecutorServer(entry.serve(ctx)) : undefined;
   const disarm = config.stallInject

@@ -121,6 +121,17 @@ describe('HealthMonitor', () => {
         ['scanner', 'Error'],
       ]);
     });
+
+    it('counts batched worker errors without inventing error messages', () => {
+      const m = monitorAt(clock);
+      m.recordScanErrors(4);
+      m.recordPositionUpdateErrors(2);
+      m.recordScanErrors(0);
+      m.recordScanErrors(Number.NaN);
+      const { performance: perf, recent_errors: errors } = m.getReport();
+      expect(perf).to.include({ scan_errors: 4, position_update_errors: 2 });
+      expect(errors).to.deep.equal([]);
+    });
   });
 
   describe('thread health', () => {
