@@ -39,7 +39,19 @@ async function main(): Promise<number> {
     logger,
     alert: (line) => console.error(line),
   });
-  const observability = await startObservability({ config, supervisor, logger, secrets, store });
+  let observability: Awaited<ReturnType<typeof startObservability>>;
+  try {
+    observability = await startObservability({ config, supervisor, logger, secrets, store });
+  } catch (err) {
+    // Nothing trades yet: release what is open and say exactly what to change.
+    console.error(
+      `cannot start the status server on ${config.statusHost}:${config.statusPort}: ${(err as Error).message}. ` +
+        'Set STATUS_PORT to a free port (0 picks any) or stop whatever holds it.',
+    );
+    await venue.simulator?.close();
+    store.close();
+    return 1;
+  }
   console.log(`Dashboard: ${observability.statusUrl}  (mode: ${config.tradingMode}, venue: ${venue.url})`);
 
   // The first heartbeat of each incarnation is worth a line; the rest live in the health report.
