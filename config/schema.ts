@@ -1,6 +1,7 @@
 // The one configuration schema: every setting the bot reads, its env name, default and allowed values.
 // `.env.example` is rendered from this table and a test fails if the committed file ever disagrees.
-import { numberIn, oneOf, optionalUrl, parsedBy, text, type ValueFormat } from '../src/config/config-formats.js';
+import { numberIn, numberOneOf, oneOf, optionalUrl, parsedBy, text, type ValueFormat } from '../src/config/config-formats.js';
+import { KLINE_GRANULARITIES } from '../src/exchange/endpoints.js';
 import { parseFaultSpec } from '../src/simulator/fault-spec.js';
 import { MARKET_PROFILES, type MarketProfile } from '../src/simulator/price-path.js';
 import { parseStallInject } from '../src/config/stall-inject.js';
@@ -68,8 +69,8 @@ export const CONFIG_SCHEMA = {
     'trailing stop distance from the best price, as a fraction (0.02 = 2 %)'),
   minConfidence: s('Trading and risk', 'MIN_CONFIDENCE', 0.6, numberIn(0, 1), 'signals below this confidence are ignored'),
   minTurnover: s('Trading and risk', 'MIN_TURNOVER', 1_000_000, numberIn(0, 1e15), 'contracts with less 24 h turnover (USDT) are not scanned'),
-  klineGranularity: s('Trading and risk', 'KLINE_GRANULARITY', 15,
-    numberIn(1, 10_080, { integer: true }), 'kline timeframe in minutes for the scanner (1,5,15,30,60,120,240,480,720,1440,10080)'),
+  klineGranularity: s('Trading and risk', 'KLINE_GRANULARITY', 15, numberOneOf(KLINE_GRANULARITIES),
+    'kline timeframe in minutes for the scanner (a KuCoin granularity)'),
 
   statusHost: s('Status, alerts and logs', 'STATUS_HOST', '127.0.0.1', text({ pattern: /^\S+$/, allowed: 'a host name or IP address' }),
     'address the status server binds to'),

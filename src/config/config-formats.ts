@@ -32,6 +32,14 @@ export function numberIn(min: number, max: number, opts: { integer?: boolean; mi
   };
 }
 
+export function numberOneOf(values: readonly number[]): ValueFormat<number> {
+  return {
+    allowed: `one of ${values.join(', ')}`,
+    coerce: numeric,
+    accepts: (v): v is number => typeof v === 'number' && values.includes(v),
+  };
+}
+
 export function oneOf<T extends string>(...values: readonly T[]): ValueFormat<T> {
   return {
     allowed: `one of ${values.join(' | ')}`,

@@ -57,15 +57,17 @@ describe('configuration', () => {
       LOG_LEVEL: 'loud',
       STALL_INJECT: 'nobody:5',
       SIM_FAULTS: 'latency=0.2:150,meteor=0.5',
+      KLINE_GRANULARITY: '7',
     });
     const envs = err.problems.map((p) => p.env).sort();
-    expect(envs).to.deep.equal(['HEARTBEAT_INTERVAL', 'LOG_LEVEL', 'MAX_RESTARTS', 'RISK_PER_TRADE', 'SIM_FAULTS', 'STALL_INJECT', 'STATUS_PORT', 'TRADING_MODE']);
+    expect(envs).to.deep.equal(['HEARTBEAT_INTERVAL', 'KLINE_GRANULARITY', 'LOG_LEVEL', 'MAX_RESTARTS', 'RISK_PER_TRADE', 'SIM_FAULTS', 'STALL_INJECT', 'STATUS_PORT', 'TRADING_MODE']);
     expect(err.message).to.include('TRADING_MODE="yolo": must be one of paper | live');
     expect(err.message).to.include('HEARTBEAT_INTERVAL="abc": must be a number > 0');
     expect(err.message).to.include('MAX_RESTARTS="2.5": must be an integer');
     expect(err.message).to.include('STATUS_PORT="70000"');
     expect(err.message).to.include('STALL_INJECT="nobody:5"');
     expect(err.message).to.include('SIM_FAULTS="latency=0.2:150,meteor=0.5"');
+    expect(err.message).to.include('KLINE_GRANULARITY="7": must be one of 1, 5, 15, 30, 60, 120, 240, 480, 720, 1440, 10080');
     expect(load({ SIM_FAULTS: 'latency=0.2:150,5xx=0.05' }).simFaults).to.equal('latency=0.2:150,5xx=0.05');
   });
 
