@@ -1,6 +1,7 @@
 // The three long-lived workers and the settings each one's loop reads (plain data: it crosses to the
 // thread in the `init` message).
 import type { AppConfig } from '../src/config/load-config.js';
+import { reconcileIntervalSeconds } from '../src/config/derived-intervals.js';
 import { parseStallInject } from '../src/config/stall-inject.js';
 import type { WorkerSpec } from '../src/supervision/worker-spec.js';
 import type { Venue } from './venue.js';
@@ -25,7 +26,7 @@ export function workerSpecs(config: AppConfig, venue: Venue): WorkerSpec[] {
         riskPerTrade: config.riskPerTrade,
         maxNotional: config.maxNotional,
         dailyLossLimit: config.dailyLossLimit,
-        reconcileIntervalMs: Math.max(1000, config.positionUpdateInterval * 5000),
+        reconcileIntervalMs: reconcileIntervalSeconds(config.positionUpdateInterval) * 1000,
         // The executor re-sends orders itself (same clientOid, after asking the exchange first).
         clientRetries: 0,
       },

@@ -5,6 +5,7 @@ import convict from 'convict';
 import dotenv from 'dotenv';
 import { CONFIG_SCHEMA, type AppConfig, type ConfigKey } from '../../config/schema.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
+import { reconcileIntervalSeconds } from './derived-intervals.js';
 
 export type { AppConfig } from '../../config/schema.js';
 
@@ -71,6 +72,15 @@ function crossChecks(cfg: AppConfig, keysValid: boolean): string[] {
   }
   if (cfg.progressTimeout <= cfg.heartbeatInterval) {
     notes.push(`PROGRESS_TIMEOUT (${cfg.progressTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`);
+  }
+  // Each worker proves progress once per loop step: the scanner once per CHECK_INTERVAL, the
+  // executor once per reconciliation. A shorter PROGRESS_TIMEOUT would restart them forever.
+  if (cfg.progressTimeout <= cfg.checkInterval) {
+    notes.push(`PROGRESS_TIMEOUT (${cfg.progressTimeout}) must be longer than CHECK_INTERVAL (${cfg.checkInterval}): the scanner shows progress once per scan`);
+  }
+  const reconcile = reconcileIntervalSeconds(cfg.positionUpdateInterval);
+  if (cfg.progressTimeout <= reconcile) {
+    notes.push(`PROGRESS_TIMEOUT (${cfg.progressTimeout}) must be longer than the executor's reconciliation interval (${reconcile} s, from POSITION_UPDATE_INTERVAL)`);
   }
   return notes;
 }

@@ -84,6 +84,13 @@ describe('configuration', () => {
     expect(cfg.tradingMode).to.equal('live');
   });
 
+  it('rejects a progress timeout the scanner or the executor could never meet', () => {
+    const err = problemsOf({ CHECK_INTERVAL: '300', PROGRESS_TIMEOUT: '120' });
+    expect(err.message).to.include('PROGRESS_TIMEOUT (120) must be longer than CHECK_INTERVAL (300)');
+    const err2 = problemsOf({ POSITION_UPDATE_INTERVAL: '60', PROGRESS_TIMEOUT: '30', CHECK_INTERVAL: '10' });
+    expect(err2.message).to.include("PROGRESS_TIMEOUT (30) must be longer than the executor's reconciliation interval (30 s");
+  });
+
   it('rejects a stall timeout that is not longer than the heartbeat', () => {
     const err = problemsOf({ HEARTBEAT_INTERVAL: '5', STALL_TIMEOUT: '2' });
     expect(err.message).to.include('STALL_TIMEOUT (2) must be longer than HEARTBEAT_INTERVAL (5)');
