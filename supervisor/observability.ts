@@ -37,6 +37,9 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     stallTimeoutMs: config.stallTimeout * 1000,
     progressTimeoutMs: config.progressTimeout * 1000,
     threads: WORKERS,
+    // A point every 15 s for 24 h: the dashboard's curve fills in within the first minute.
+    equityMinIntervalMs: 15_000,
+    equityCapacity: 5760,
   });
   const alerts = new AlertDispatcher({
     // Stalls and crashes already get their own immediate console line from the supervisor; the
