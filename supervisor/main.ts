@@ -10,6 +10,7 @@ import { Store } from '../src/store/index.js';
 import { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
 import { startObservability } from './observability.js';
 import { summaryLine } from './summary-line.js';
+import { chooseJournal } from './journal-file.js';
 import { openVenue } from './venue.js';
 import { workerSpecs } from './worker-specs.js';
 
@@ -26,10 +27,12 @@ async function main(): Promise<number> {
   }
   const secrets = secretsOf(config);
   const logger = createLogger({ level: config.logLevel, logDir: config.logDir, secrets, component: 'supervisor' });
-  const store = Store.open({ dataDir: config.dataDir });
   const venue = await openVenue(config, logger);
+  const journal = chooseJournal(config.dataDir, venue.simulator !== undefined);
+  if (journal.archivedTo) logger.info('embedded simulator starts empty: the previous paper run\'s journal was archived', { archivedTo: journal.archivedTo });
+  const store = Store.open({ path: journal.file });
   const limiter = SharedRateLimiter.create();
-  const supervisor = new WorkerSupervisor(workerSpecs(config, venue), limiter.buffer, {
+  const supervisor = new WorkerSupervisor(workerSpecs(config, venue, journal.file), limiter.buffer, {
     heartbeatIntervalMs: config.heartbeatInterval * 1000,
     stallTimeoutMs: config.stallTimeout * 1000,
     progressTimeoutMs: config.progressTimeout * 1000,

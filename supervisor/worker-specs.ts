@@ -8,7 +8,8 @@ import type { Venue } from './venue.js';
 
 const workerScript = (name: string): URL => new URL(`../workers/${name}.js`, import.meta.url);
 
-export function workerSpecs(config: AppConfig, venue: Venue): WorkerSpec[] {
+/** `journalFile`: the SQLite journal the executor writes (see journal-file.ts). */
+export function workerSpecs(config: AppConfig, venue: Venue, journalFile: string): WorkerSpec[] {
   const stall = parseStallInject(config.stallInject);
   // Busy-loop well past the stall timeout: the supervisor terminates the thread long before it ends.
   const stallFor = (name: string): Pick<WorkerSpec, 'stallInject'> =>
@@ -20,7 +21,7 @@ export function workerSpecs(config: AppConfig, venue: Venue): WorkerSpec[] {
       role: 'executor',
       settings: {
         ...venue.settings,
-        dataDir: config.dataDir,
+        journalFile,
         maxOpenPositions: config.maxOpenPositions,
         leverage: config.leverage,
         riskPerTrade: config.riskPerTrade,

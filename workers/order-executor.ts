@@ -15,7 +15,7 @@ let store: Store | undefined;
 function serviceFor(ctx: WorkerContext<ExecutorApi>): ExecutorService {
   if (service) return service;
   const s = ctx.settings;
-  store = Store.open({ dataDir: stringSetting(s, 'dataDir', 'data') });
+  store = Store.open({ path: stringSetting(s, 'journalFile', 'data/bot.sqlite') });
   const executor = new OrderExecutor({
     exchange: createWorkerExchangeClient(ctx),
     store,
