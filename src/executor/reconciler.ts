@@ -212,7 +212,10 @@ export class Reconciler {
         const current = this.ctx.store.positions.get(local.id);
         if (current === undefined || current.status === 'closed') return;
         if (ex === undefined) {
-          const closed = await this.exits.recordFromExchange(current);
+          // Ask once more for this symbol before booking a close: the snapshot may predate a position
+          // an entry flow recorded while it was in flight, and a close booked for a position the
+          // exchange still holds would be adopted again next pass and counted twice.
+          const closed = await this.exits.recordFromExchange(current, true);
           if (closed.ok) r.positionsClosed.push(local.symbol);
           else r.errors.push(`closing ${local.symbol} from fills: ${closed.reason}`);
           return;

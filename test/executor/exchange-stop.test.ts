@@ -70,3 +70,31 @@ describe('OrderExecutor: the exchange stop fires', function () {
     expect(h.eventsOf('closed')).to.have.length(1);
   });
 });
+
+describe('OrderExecutor: a positions snapshot older than a position', function () {
+  this.timeout(30_000);
+  let h: Harness;
+
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('books no close for a position the exchange still holds when the list of positions was stale', async () => {
+    h = await Harness.start();
+    const port = h.port();
+    const store = h.store();
+    const ex = h.executor(port, store);
+    await ex.reconcile();
+    const symbol = h.symbol(0);
+    const opened = await ex.openPosition(h.signal(symbol, 'long'));
+    expect(opened.ok, JSON.stringify(opened)).to.equal(true);
+    // The positions list was requested before the entry filled (an entry flow finished while the
+    // request was in flight): it does not show the new position.
+    port.positions = async () => ({ data: [], rateLimit: null });
+    const report = await ex.reconcile();
+    expect(report.positionsClosed).to.deep.equal([]);
+    expect(store.trades.recent()).to.deep.equal([]);
+    expect(store.positions.activeForSymbol(symbol)?.status).to.equal('open');
+    expect(h.sim.engine.ledger.find(symbol)!.qty).to.be.greaterThan(0);
+  });
+});
