@@ -288,32 +288,32 @@ export class HealthMonitor implements Disposable {
   /** Declares a thread the monitor should expect; it is "starting" until its first heartbeat. */
   registerThread(thread: string): void {
     if (!this.threadRecords.has(thread)) {
-      this.threadRecords.set(thread, new ThreadRecord(thread, this.options.clock.now()));
+      this.threadRecord(thread, this.options.clock.now());
       this.version += 1;
     }
   }
 
-  /** `progress` is a counter only the worker's main loop advances. */
-  heartbeat(thread: string, progress: number): void {
-    const now = this.options.clock.now();
+  /** The thread's record, created on first mention (a thread may heartbeat before it is registered). */
+  private threadRecord(thread: string, now: number): ThreadRecord {
     let r = this.threadRecords.get(thread);
     if (r === undefined) {
       r = new ThreadRecord(thread, now);
       this.threadRecords.set(thread, r);
     }
-    r.heartbeat(now, progress);
+    return r;
+  }
+
+  /** `progress` is a counter only the worker's main loop advances. */
+  heartbeat(thread: string, progress: number): void {
+    const now = this.options.clock.now();
+    this.threadRecord(thread, now).heartbeat(now, progress);
     this.version += 1;
   }
 
   /** The supervisor respawned `thread`; it gets the stall grace again until its first heartbeat. */
   recordRestart(thread: string, reason: string): void {
     const now = this.options.clock.now();
-    let r = this.threadRecords.get(thread);
-    if (r === undefined) {
-      r = new ThreadRecord(thread, now);
-      this.threadRecords.set(thread, r);
-    }
-    r.restarted(now, reason);
+    this.threadRecord(thread, now).restarted(now, reason);
     this.errors.push(now, thread, 'restart', reason);
     this.version += 1;
   }
