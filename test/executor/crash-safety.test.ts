@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { ExchangeError } from '../../src/exchange/exchange-error.js';
 import { Harness, waitFor } from './support/executor-harness.js';
+import type { RecordingPort } from './support/recording-port.js';
 import type { Store } from '../../src/store/index.js';
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
@@ -69,21 +70,26 @@ describe('OrderExecutor: crash safety and restart', function () {
     expect(h.venueStops(a)).to.have.length(1);
   });
 
-  it('(b2) the POST hangs (venue hang fault, client times out): re-sent with the SAME clientOid, one order', async () => {
-    const a = h.symbol(0);
-    const port = h.port(300);
-    const store = h.store();
-    let hung = false;
+  /** Applies a simulator fault to the first entry POST only (stop orders and re-sends go through clean). */
+  function faultFirstEntry(port: RecordingPort, spec: string): void {
+    let done = false;
     port.interceptPlace = async (req, forward) => {
-      if (req.stop !== undefined || hung) return forward();
-      hung = true;
-      h.sim.faults.set('hang=1');
+      if (req.stop !== undefined || done) return forward();
+      done = true;
+      h.sim.faults.set(spec);
       try {
         return await forward();
       } finally {
         h.sim.faults.clear();
       }
     };
+  }
+
+  it('(b2) the POST hangs (venue hang fault, client times out): re-sent with the SAME clientOid, one order', async () => {
+    const a = h.symbol(0);
+    const port = h.port(300);
+    const store = h.store();
+    faultFirstEntry(port, 'hang=1');
     const ex = h.executor(port, store);
     const opened = await ex.openPosition(h.signal(a));
     expect(opened.ok, JSON.stringify(opened)).to.equal(true);
@@ -102,17 +108,7 @@ describe('OrderExecutor: crash safety and restart', function () {
     const a = h.symbol(0);
     const port = h.port(300);
     const store = h.store();
-    let slowed = false;
-    port.interceptPlace = async (req, forward) => {
-      if (req.stop !== undefined || slowed) return forward();
-      slowed = true;
-      h.sim.faults.set('latency=1:900');
-      try {
-        return await forward();
-      } finally {
-        h.sim.faults.clear();
-      }
-    };
+    faultFirstEntry(port, 'latency=1:900');
     const ex = h.executor(port, store);
     const opened = await ex.openPosition(h.signal(a));
     expect(opened.ok, JSON.stringify(opened)).to.equal(true);
