@@ -1,5 +1,5 @@
 // KuCoin Futures facts as data, read by both the client and the simulator so the two can never
-// disagree (quotas and weights: KuCoin's VIP0 rate-limit tables; see DESIGN.md section 3).
+// disagree (quotas and weights: KuCoin's VIP0 rate-limit tables; see docs/ARCHITECTURE.md section 3).
 
 export type QuotaPool = 'public' | 'futures';
 

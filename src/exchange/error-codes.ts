@@ -1,4 +1,4 @@
-// KuCoin Futures return codes the bot and the simulator both speak (DESIGN.md section 5).
+// KuCoin Futures return codes the bot and the simulator both speak (docs/ARCHITECTURE.md, "KuCoin facts").
 export const KUCOIN_CODES = {
   success: '200000',
   authMissingHeader: '400001',

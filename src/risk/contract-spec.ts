@@ -1,5 +1,5 @@
 // The contract fields risk maths needs, as KuCoin's /api/v1/contracts/active reports them
-// (DESIGN.md section 5). Sizes are in lots (contracts); one lot is `multiplier` units of the base
+// (docs/ARCHITECTURE.md, "KuCoin facts"). Sizes are in lots (contracts); one lot is `multiplier` units of the base
 // currency, so a linear contract's notional is size x multiplier x price (in the quote currency).
 
 export interface ContractSpec {

@@ -1,4 +1,4 @@
-// Pure stall detection (DESIGN.md section 2): silence (no heartbeat) or frozen progress while
+// Pure stall detection (docs/ARCHITECTURE.md section 4): silence (no heartbeat) or frozen progress while
 // heartbeats still arrive ("alive but not trading").
 export interface LivenessObservation {
   readonly now: number;

@@ -63,7 +63,7 @@ describe('worker lifecycle', () => {
 });
 
 describe('supervisor options', () => {
-  it('fills defaults from DESIGN.md', () => {
+  it('fills the documented defaults', () => {
     const o = resolveSupervisorOptions();
     expect(o).to.include({ heartbeatIntervalMs: 1000, stallTimeoutMs: 3000, maxRestarts: 5, restartWindowMs: 60_000, shutdownTimeoutMs: 10_000 });
   });
