@@ -5,6 +5,7 @@ import { KLINE_GRANULARITIES } from '../src/exchange/endpoints.js';
 import { parseFaultSpec } from '../src/simulator/fault-spec.js';
 import { MARKET_PROFILES, type MarketProfile } from '../src/simulator/price-path.js';
 import { parseStallInject } from '../src/config/stall-inject.js';
+import { KEY_PERMISSIONS, parseKeyPermissions } from '../src/exchange/api-key-permissions.js';
 
 export interface SettingSpec<T> {
   readonly env: string;
@@ -34,6 +35,8 @@ export const CONFIG_SCHEMA = {
     'KuCoin API key version (2 and 3 send the passphrase HMAC-signed)'),
   kucoinFuturesUrl: s('Mode and credentials', 'KUCOIN_FUTURES_URL', 'https://api-futures.kucoin.com', optionalUrl,
     'KuCoin Futures REST base URL for live mode'),
+  allowWithdrawalKey: s('Mode and credentials', 'ALLOW_WITHDRAWAL_KEY', '0' as '0' | '1', oneOf('0', '1'),
+    '1 lets live mode use an API key with the Transfer (withdrawal) permission; refused at start otherwise'),
 
   checkInterval: s('Loops and supervision (seconds)', 'CHECK_INTERVAL', 60, seconds(86_400), 'seconds between market scans'),
   positionUpdateInterval: s('Loops and supervision (seconds)', 'POSITION_UPDATE_INTERVAL', 1.0, seconds(3600),
@@ -76,8 +79,15 @@ export const CONFIG_SCHEMA = {
     'address the status server binds to'),
   statusPort: s('Status, alerts and logs', 'STATUS_PORT', 8787, numberIn(0, 65_535, { integer: true }),
     'status server port (0 = any free port)'),
-  statusToken: s('Status, alerts and logs', 'STATUS_TOKEN', '', text(), 'optional bearer token for the status server (all but /health)', true),
-  alertWebhookUrl: s('Status, alerts and logs', 'ALERT_WEBHOOK_URL', '', optionalUrl, 'optional webhook receiving alerts as JSON POSTs', true),
+  statusToken: s('Status, alerts and logs', 'STATUS_TOKEN', '', text(),
+    'bearer token for the status server (everything but /health liveness); required when STATUS_HOST is not loopback', true),
+  statusAllowedHosts: s('Status, alerts and logs', 'STATUS_ALLOWED_HOSTS', '',
+    text({ pattern: /^\s*([^\s,]+\s*(,\s*[^\s,]+\s*)*)?$/, allowed: 'empty, or comma-separated host names' }),
+    'Host-header names the status server answers besides loopback and STATUS_HOST (others get 421)'),
+  alertWebhookUrl: s('Status, alerts and logs', 'ALERT_WEBHOOK_URL', '', optionalUrl,
+    'optional webhook receiving alerts as JSON POSTs (user:password@ in it is sent as Basic auth; redirects are never followed)', true),
+  alertWebhookInsecure: s('Status, alerts and logs', 'ALERT_WEBHOOK_INSECURE', '0' as '0' | '1', oneOf('0', '1'),
+    '1 allows a plain http:// ALERT_WEBHOOK_URL to a non-loopback host (alerts then travel unencrypted)'),
   alertCooldown: s('Status, alerts and logs', 'ALERT_COOLDOWN', 300, seconds(86_400), 'seconds before the same alert may repeat'),
   logLevel: s('Status, alerts and logs', 'LOG_LEVEL', 'info' as 'error' | 'warn' | 'info' | 'debug',
     oneOf('error', 'warn', 'info', 'debug'), 'console and file log level'),
@@ -92,6 +102,12 @@ export const CONFIG_SCHEMA = {
     'API secret the simulator accepts', true),
   simApiPassphrase: s('Paper-trading simulator', 'SIM_API_PASSPHRASE', 'sim-passphrase', text({ pattern: /\S/, allowed: 'non-empty text' }),
     'API passphrase the simulator accepts', true),
+  simKeyPermissions: s('Paper-trading simulator', 'SIM_KEY_PERMISSIONS', 'General,Futures',
+    parsedBy(`comma-separated KuCoin permissions (${KEY_PERMISSIONS.join(', ')})`, parseKeyPermissions),
+    'permissions the simulator reports for its API key (GET /api/v1/user/api-key)'),
+  simKeyIpWhitelist: s('Paper-trading simulator', 'SIM_KEY_IP_WHITELIST', '',
+    text({ pattern: /^[^\s]*$/, allowed: 'empty, or comma-separated IP addresses' }),
+    'IP whitelist the simulator reports for its API key (empty = none)'),
   simBalance: s('Paper-trading simulator', 'SIM_BALANCE', 10_000, numberIn(0, 1e12, { minExclusive: true }), 'starting USDT balance'),
   simSeed: s('Paper-trading simulator', 'SIM_SEED', 42, numberIn(0, 2 ** 31 - 1, { integer: true }), 'market seed (same seed, same market)'),
   simSpeed: s('Paper-trading simulator', 'SIM_SPEED', 1, numberIn(0, 10_000, { minExclusive: true }),

@@ -11,6 +11,7 @@ import { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
 import { startObservability } from './observability.js';
 import { summaryLine } from './summary-line.js';
 import { chooseJournal } from './journal-file.js';
+import { verifyLiveKey } from './live-key.js';
 import { openVenue } from './venue.js';
 import { workerSpecs } from './worker-specs.js';
 
@@ -27,6 +28,18 @@ async function main(): Promise<number> {
   }
   const secrets = secretsOf(config);
   const logger = createLogger({ level: config.logLevel, logDir: config.logDir, secrets, component: 'supervisor' });
+  if (config.tradingMode === 'live') {
+    const key = await verifyLiveKey(config, logger);
+    if (key.kind !== 'accepted') {
+      const lines = key.kind === 'refused' ? key.reasons : [`cannot check the live API key: ${key.reason}`];
+      for (const line of lines) {
+        console.error(`refusing to start: ${line}`);
+        logger.error(`refusing to start: ${line}`);
+      }
+      await closeLogger(logger);
+      return key.kind === 'refused' ? 2 : 1;
+    }
+  }
   const venue = await openVenue(config, logger);
   const journal = chooseJournal(config.dataDir, venue.simulator !== undefined);
   if (journal.archivedTo) logger.info('embedded simulator starts empty: the previous paper run\'s journal was archived', { archivedTo: journal.archivedTo });
@@ -97,12 +110,17 @@ async function main(): Promise<number> {
   await observability.close(); // prints the final health report
   await venue.simulator?.close();
   store.close();
-  await new Promise<void>((resolve) => {
+  await closeLogger(logger);
+  return result.exitCode;
+}
+
+/** Flushes the log file (bounded: a stuck transport must not hold the exit). */
+function closeLogger(logger: Logger): Promise<void> {
+  return new Promise<void>((resolve) => {
     logger.on('finish', () => resolve());
     logger.end();
     setTimeout(resolve, 1000).unref();
   });
-  return result.exitCode;
 }
 
 /**

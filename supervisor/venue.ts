@@ -2,7 +2,9 @@
 // in live mode. Either way the workers get the same settings and the same signed client.
 import type { AppConfig } from '../src/config/load-config.js';
 import type { Logger } from '../src/log/logger.js';
+import { parseKeyPermissions } from '../src/exchange/api-key-permissions.js';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/simulator.js';
+import { parseIpWhitelist } from '../src/simulator/simulator-env.js';
 import { EXCHANGE_SETTINGS } from '../src/worker-runtime/worker-exchange-client.js';
 
 export interface Venue {
@@ -27,6 +29,8 @@ export async function openVenue(config: AppConfig, logger: Logger): Promise<Venu
       speed: config.simSpeed,
       profile: config.simProfile,
       ...(config.simFaults !== '' ? { faults: config.simFaults } : {}),
+      keyPermissions: parseKeyPermissions(config.simKeyPermissions),
+      ...(config.simKeyIpWhitelist !== '' ? { ipWhitelist: parseIpWhitelist(config.simKeyIpWhitelist) } : {}),
     });
     logger.info('paper mode: embedded simulator listening', { url: simulator.url, contracts: simulator.symbols.length, speed: config.simSpeed });
     return { url: simulator.url, simulator, settings: simulatorSettings(simulator.url, config) };

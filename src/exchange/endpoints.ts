@@ -49,6 +49,10 @@ export const ENDPOINTS = {
   orderByClientOid: ep('GET', '/api/v1/orders/byClientOid', 'futures', 5, true),
   fills: ep('GET', '/api/v1/fills', 'futures', 5, true),
   bulletPrivate: ep('POST', '/api/v1/bullet-private', 'futures', 10, true),
+  // KuCoin serves this on the spot host and counts it in its Management pool (weight 20). The bot
+  // calls it once, at start, outside the shared limiter, so it is filed under futures here rather
+  // than giving the limiter a third pool for one call.
+  apiKeyInfo: ep('GET', '/api/v1/user/api-key', 'futures', 20, true),
 } as const satisfies Record<string, EndpointSpec>;
 
 export type EndpointName = keyof typeof ENDPOINTS;

@@ -15,6 +15,7 @@ import { FuturesStream, type FuturesStreamOptions } from './futures-stream.js';
 import { createSdkRest, type SdkRest } from './sdk-rest.js';
 import {
   accountOverviewSchema,
+  apiKeyInfoSchema,
   bulletSchema,
   cancelByClientOidSchema,
   cancelByIdSchema,
@@ -32,6 +33,7 @@ import {
   serverTimeSchema,
   tickerSchema,
   type AccountOverview,
+  type ApiKeyInfo,
   type BulletToken,
   type CancelByClientOid,
   type CancelById,
@@ -234,6 +236,11 @@ export class KucoinFuturesClient {
     return this.call('positions', positionListSchema, () =>
       this.sdk.positions.getPositionList(sdk.Futures.Positions.GetPositionListReq.fromObject({})),
     );
+  }
+
+  /** What the key may do (permissions, IP whitelist) and whose it is; for the live-key check at start. */
+  apiKeyInfo(): Promise<ExchangeResult<ApiKeyInfo>> {
+    return this.call('apiKeyInfo', apiKeyInfoSchema, () => this.sdk.account.getApikeyInfo());
   }
 
   bulletPrivate(): Promise<ExchangeResult<BulletToken>> {

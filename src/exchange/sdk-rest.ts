@@ -63,6 +63,16 @@ export interface SdkRest {
   readonly account: ReturnType<ReturnType<sdk.DefaultClient['restService']>['getAccountService']>['getAccountApi'] extends () => infer A ? A : never;
 }
 
+/**
+ * KuCoin serves account-wide calls (the API-key info) on its spot host. The official futures host
+ * maps to the official spot host; any other base URL (the simulator, a proxy) serves both itself.
+ */
+export function spotBaseUrl(futuresBaseUrl: string): string {
+  const url = new URL(futuresBaseUrl);
+  if (url.hostname === 'api-futures.kucoin.com') url.hostname = 'api.kucoin.com';
+  return url.toString().replace(/\/+$/, '');
+}
+
 export function createSdkRest(options: SdkRestOptions): SdkRest {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const transport = new sdk.TransportOptionBuilder()
@@ -73,7 +83,7 @@ export function createSdkRest(options: SdkRestOptions): SdkRest {
     // the SDK's shared default array and every later client would run every earlier client's hook.
     .setInterceptors([stampingInterceptor({ ...options, baseUrl })])
     .build();
-  const builder = new sdk.ClientOptionBuilder().setFuturesEndpoint(baseUrl).setTransportOption(transport);
+  const builder = new sdk.ClientOptionBuilder().setFuturesEndpoint(baseUrl).setSpotEndpoint(spotBaseUrl(baseUrl)).setTransportOption(transport);
   if (options.credentials) {
     builder.setKey(options.credentials.key).setSecret(options.credentials.secret).setPassphrase(options.credentials.passphrase);
   }

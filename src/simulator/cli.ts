@@ -25,6 +25,8 @@ async function main(): Promise<void> {
     speed: env.speed,
     profile: env.profile,
     faults: env.faults,
+    keyPermissions: env.keyPermissions,
+    ...(env.ipWhitelist.length > 0 ? { ipWhitelist: env.ipWhitelist } : {}),
   });
   const faults = formatFaultSpec(env.faults) || 'none';
   console.log(

@@ -96,7 +96,22 @@ function page<T>(items: readonly T[], q: URLSearchParams, render: (t: T) => unkn
   };
 }
 
-export function buildHandlers(market: MarketData, engine: TradingEngine, bullets: BulletIssuer): Record<EndpointName, Handler> {
+/** What GET /api/v1/user/api-key reports about the simulator's key (SIM_KEY_PERMISSIONS, SIM_KEY_IP_WHITELIST). */
+export interface ApiKeyInfoWire {
+  readonly remark: string;
+  readonly apiKey: string;
+  readonly apiVersion: number;
+  /** Comma-separated, as KuCoin sends it: "General,Futures". */
+  readonly permission: string;
+  /** Comma-separated addresses; empty when the key has none. */
+  readonly ipWhitelist: string;
+  readonly createdAt: number;
+  readonly uid: number;
+  readonly isMaster: boolean;
+  readonly subName?: string;
+}
+
+export function buildHandlers(market: MarketData, engine: TradingEngine, bullets: BulletIssuer, apiKey: ApiKeyInfoWire): Record<EndpointName, Handler> {
   const specOf = (symbol: string) => market.spec(symbol)!;
   const renderOrder = (o: Parameters<typeof orderWire>[0]) => orderWire(o, specOf(o.symbol));
   return {
@@ -121,6 +136,7 @@ export function buildHandlers(market: MarketData, engine: TradingEngine, bullets
     fundingRate: ({ params, now }) => market.fundingRateWire(requireSymbol(market, params['symbol']), now),
     bulletPublic: () => bullets.issue('public'),
     bulletPrivate: () => bullets.issue('private'),
+    apiKeyInfo: () => apiKey,
     accountOverview: ({ query, now }) => {
       const currency = query.get('currency');
       if (currency && currency !== 'USDT') throw badParameter('Only the USDT futures account exists on this venue');

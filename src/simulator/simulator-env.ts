@@ -1,6 +1,7 @@
 // The standalone simulator's settings, read through the bot's one configuration schema (so a bad
 // value fails with the same error that names every bad key, and `.env` works the same way).
 import { loadConfig } from '../config/load-config.js';
+import { parseKeyPermissions, type KeyPermission } from '../exchange/api-key-permissions.js';
 import { parseFaultSpec, type FaultSpec } from './fault-spec.js';
 import type { MarketProfile } from './price-path.js';
 
@@ -14,6 +15,14 @@ export interface SimulatorEnv {
   readonly speed: number;
   readonly profile: MarketProfile;
   readonly faults: FaultSpec;
+  readonly keyPermissions: readonly KeyPermission[];
+  /** Empty: the key reports no IP whitelist (and accepts any address). */
+  readonly ipWhitelist: readonly string[];
+}
+
+/** SIM_KEY_IP_WHITELIST as a list ("" -> []). */
+export function parseIpWhitelist(raw: string): string[] {
+  return raw.split(',').map((a) => a.trim()).filter((a) => a !== '');
 }
 
 /** `.env` is read only for the real process environment: an explicit env object stays hermetic. */
@@ -29,5 +38,7 @@ export function readSimulatorEnv(env: NodeJS.ProcessEnv = process.env): Simulato
     speed: c.simSpeed,
     profile: c.simProfile,
     faults: parseFaultSpec(c.simFaults),
+    keyPermissions: parseKeyPermissions(c.simKeyPermissions),
+    ipWhitelist: parseIpWhitelist(c.simKeyIpWhitelist),
   };
 }

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { RATE_LIMIT_HEADERS, SUCCESS_CODE, type QuotaPool } from '../exchange/endpoints.js';
+import type { KeyPermission } from '../exchange/api-key-permissions.js';
 import { KUCOIN_CODES } from '../exchange/error-codes.js';
 import { authenticate, type ApiCredentials } from './auth.js';
 import { selectContracts, ALL_CONTRACTS } from './contracts-catalogue.js';
@@ -45,7 +46,10 @@ export interface SimulatorOptions {
   readonly quota?: Readonly<Record<QuotaPool, number>>;
   /** How often (real ms) the venue advances orders and pushes tickers. */
   readonly tickIntervalMs?: number;
+  /** Addresses the key accepts (others get 400006); also reported by GET /api/v1/user/api-key. */
   readonly ipWhitelist?: readonly string[];
+  /** Permissions GET /api/v1/user/api-key reports (default General, Futures: a trade-only key). */
+  readonly keyPermissions?: readonly KeyPermission[];
   /** false makes the key read-only: trading endpoints answer 400007. */
   readonly canTrade?: boolean;
 }
@@ -99,6 +103,9 @@ export const SIM_DEFAULTS = {
   contracts: 60,
   profile: 'default' as MarketProfile,
   tickIntervalMs: 100,
+  keyPermissions: ['General', 'Futures'] as readonly KeyPermission[],
+  uid: 100000001,
+  subName: 'paper',
 } as const;
 
 const MAX_BODY_BYTES = 1 << 20;
@@ -148,7 +155,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let closed = false;
 
   const ws = new SimWsServer({ market, engine, faults, now, baseUrl: () => baseHttp.replace(/^http/, 'ws') });
-  const handlers = buildHandlers(market, engine, ws);
+  const handlers = buildHandlers(market, engine, ws, {
+    remark: 'simulator key',
+    apiKey: credentials.apiKey,
+    apiVersion: 2,
+    permission: (options.keyPermissions ?? SIM_DEFAULTS.keyPermissions).join(','),
+    ipWhitelist: (options.ipWhitelist ?? []).join(','),
+    createdAt: startTime,
+    uid: SIM_DEFAULTS.uid,
+    isMaster: false,
+    subName: SIM_DEFAULTS.subName,
+  });
 
   const server = createServer({ keepAlive: true }, (req, res) => {
     void handle(req, res).catch((err: unknown) => {

@@ -1,5 +1,7 @@
-// The status server: GET /health (JSON report, 503 when unhealthy, never behind the token so probes
-// need no secret), GET /metrics (Prometheus text), /ws (live feed) and GET / (the dashboard page).
+// The status server: GET /health (JSON report, 503 when unhealthy; without the token only the
+// liveness verdict, so probes need no secret but equity and PnL do), GET /metrics (Prometheus text),
+// /ws (live feed) and GET / (the dashboard page). Every request, whatever its path or method, first
+// passes the RequestGuard (Host allow-list, then token) in handle()/upgrade(), once.
 // Plain node:http plus `ws`; every socket is tracked so close() really lets the process exit.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -11,6 +13,9 @@ import type { MetricsRecorder } from './metrics-recorder.js';
 import { normaliseStatusEvent, type StatusEvent, type StatusEventInput } from './status-event.js';
 import { StatusMetrics, type StatusMetricsOptions } from './status-metrics.js';
 import { isReportHealthy, type StatusSource } from './status-source.js';
+import { isLoopbackHost } from '../net/loopback-host.js';
+import { HostAllowList } from './host-allow-list.js';
+import { RequestGuard } from './request-guard.js';
 import { TokenGuard } from './token-guard.js';
 
 export interface StatusServerOptions {
@@ -20,8 +25,13 @@ export interface StatusServerOptions {
   host?: string;
   /** TCP port (default 8787; 0 picks a free port, see start()'s result). */
   port?: number;
-  /** Bearer token required for everything but /health; empty = no auth. */
+  /**
+   * Bearer token required for everything but /health's liveness answer; empty = no auth, which is
+   * refused unless `host` is loopback.
+   */
   token?: string;
+  /** Host-header names served besides the loopback names and `host` (STATUS_ALLOWED_HOSTS). */
+  allowedHosts?: readonly string[];
   /** Time source for event stamps and push throttling (default Date.now). */
   clock?: { now(): number };
   /** Minimum spacing of change-driven pushes to /ws clients in ms (default 500). */
@@ -45,6 +55,7 @@ export const STATUS_SERVER_DEFAULTS = {
   host: '127.0.0.1',
   port: 8787,
   token: '',
+  allowedHosts: [] as readonly string[],
   pushIntervalMs: 500,
   refreshIntervalMs: 5000,
   pingIntervalMs: 30_000,
@@ -64,6 +75,7 @@ function fill(options: StatusServerOptions): Filled {
     host: options.host ?? STATUS_SERVER_DEFAULTS.host,
     port: options.port ?? STATUS_SERVER_DEFAULTS.port,
     token: options.token ?? STATUS_SERVER_DEFAULTS.token,
+    allowedHosts: options.allowedHosts ?? STATUS_SERVER_DEFAULTS.allowedHosts,
     clock: options.clock ?? { now: () => Date.now() },
     pushIntervalMs: options.pushIntervalMs ?? STATUS_SERVER_DEFAULTS.pushIntervalMs,
     refreshIntervalMs: options.refreshIntervalMs ?? STATUS_SERVER_DEFAULTS.refreshIntervalMs,
@@ -88,6 +100,12 @@ function fill(options: StatusServerOptions): Filled {
   if (typeof filled.token !== 'string' || /\s/.test(filled.token)) {
     throw new RangeError('StatusServer: option "token" must be a string without whitespace');
   }
+  if (filled.token === '' && !isLoopbackHost(filled.host)) {
+    throw new RangeError(`StatusServer: option "host" ${filled.host} is reachable from other machines: option "token" is required with it`);
+  }
+  if (!Array.isArray(filled.allowedHosts) || !filled.allowedHosts.every((h) => typeof h === 'string' && !/\s/.test(h))) {
+    throw new RangeError('StatusServer: option "allowedHosts" must be an array of host names');
+  }
   const nonNegative = ['pushIntervalMs', 'refreshIntervalMs', 'pingIntervalMs', 'maxBufferedBytes'] as const;
   for (const key of nonNegative) {
     const v = filled[key];
@@ -103,7 +121,7 @@ type State = { readonly kind: 'idle' } | { readonly kind: 'listening'; readonly 
 
 export class StatusServer {
   private readonly options: Filled;
-  private readonly guard: TokenGuard;
+  private readonly guard: RequestGuard;
   private readonly metrics: StatusMetrics;
   private readonly feed: LiveFeed;
   private readonly server: Server;
@@ -112,7 +130,7 @@ export class StatusServer {
 
   constructor(options: StatusServerOptions) {
     this.options = fill(options);
-    this.guard = new TokenGuard(this.options.token);
+    this.guard = new RequestGuard(new HostAllowList(this.options.host, this.options.allowedHosts), new TokenGuard(this.options.token));
     this.metrics = new StatusMetrics(this.options.metrics);
     this.feed = new LiveFeed({
       source: this.options.source,
@@ -203,19 +221,27 @@ export class StatusServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://status.invalid');
+    // The guard runs before routing, so every endpoint, present or future, is behind it.
+    const admission = this.guard.admit(req.headers, url);
+    if (admission === 'wrong-host') {
+      send(res, 421, 'application/json; charset=utf-8', `${JSON.stringify({ error: MISDIRECTED })}\n`);
+      return;
+    }
+    if (admission === 'anonymous' && url.pathname !== '/health') {
+      send(res, 401, 'application/json; charset=utf-8', '{"error":"unauthorized: a valid bearer token is required"}\n', {
+        'WWW-Authenticate': 'Bearer realm="status"',
+      });
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { Allow: 'GET, HEAD' });
       return;
     }
     if (url.pathname === '/health') {
       const report = this.options.source.getReport();
-      send(res, isReportHealthy(report) ? 200 : 503, 'application/json; charset=utf-8', `${JSON.stringify(report, null, 2)}\n`);
-      return;
-    }
-    if (!this.guard.allows(req.headers, url)) {
-      send(res, 401, 'application/json; charset=utf-8', '{"error":"unauthorized: a valid bearer token is required"}\n', {
-        'WWW-Authenticate': 'Bearer realm="status"',
-      });
+      // Without the token: liveness only (pm2 and container probes), not equity, PnL or errors.
+      const body = admission === 'authorised' ? report : { overall_health: { status: report.overall_health.status } };
+      send(res, isReportHealthy(report) ? 200 : 503, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`);
       return;
     }
     switch (url.pathname) {
@@ -246,12 +272,14 @@ export class StatusServer {
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', (error) => this.options.onError(error));
     const url = new URL(req.url ?? '/', 'http://status.invalid');
+    const admission = this.guard.admit(req.headers, url);
+    if (admission === 'wrong-host') return refuseUpgrade(socket, 421, 'Misdirected Request');
     if (url.pathname !== '/ws') return refuseUpgrade(socket, 404, 'Not Found');
     // Browsers let any site open a WebSocket to localhost; a foreign Origin is refused even without
     // a token, so a page on the web can't read positions through the operator's browser.
     const origin = req.headers.origin;
     if (origin !== undefined && !sameHost(origin, req.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden');
-    if (!this.guard.allows(req.headers, url)) return refuseUpgrade(socket, 401, 'Unauthorized');
+    if (admission !== 'authorised') return refuseUpgrade(socket, 401, 'Unauthorized');
     this.feed.handleUpgrade(req, socket, head);
   }
 
@@ -264,6 +292,9 @@ export class StatusServer {
     send(res, 500, 'application/json; charset=utf-8', '{"error":"internal error"}\n');
   }
 }
+
+const MISDIRECTED =
+  'misdirected request: the Host header is not a name of this server (add the name you use to STATUS_ALLOWED_HOSTS)';
 
 function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, {

@@ -7,3 +7,4 @@ export * from './position.js';
 export * from './order.js';
 export * from './bullet.js';
 export * from './stream.js';
+export * from './api-key.js';
