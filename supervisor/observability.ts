@@ -6,7 +6,7 @@ import type { AppConfig } from '../src/config/load-config.js';
 import { describeTradeEvent, type TradeEvent } from '../src/executor/trade-event.js';
 import { CounterDeltas, HealthMonitor, HealthReporter, formatReport, type HealthReport } from '../src/health/index.js';
 import type { Logger } from '../src/log/logger.js';
-import { StatusServer, healthMonitorSource, type OpenPositionView } from '../src/status/index.js';
+import { StatusServer, healthMonitorSource, parseHostList, type OpenPositionView } from '../src/status/index.js';
 import type { Store } from '../src/store/index.js';
 import type { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
 
@@ -48,6 +48,14 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     webhookUrl: config.alertWebhookUrl === '' ? null : config.alertWebhookUrl,
     cooldownMs: config.alertCooldown * 1000,
     secrets: deps.secrets,
+    webhook: { allowInsecure: config.alertWebhookInsecure === '1' },
+    // Counted in /health (alerts.delivery_failures), on the dashboard and in /metrics: an alert
+    // that never arrived is itself worth knowing about.
+    onWebhookFailure: (f) => {
+      const error = `${f.target}: ${f.error}`;
+      logger.warn(`ALERT webhook delivery to ${f.target} failed after ${f.attempts} attempt(s): ${f.error}`, { target: f.target, attempts: f.attempts });
+      monitor.recordAlertDeliveryFailure(error);
+    },
   });
   const alertHistory = (kind: string, subject: string, message: string): void => {
     try {
@@ -75,6 +83,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     host: config.statusHost,
     port: config.statusPort,
     token: config.statusToken,
+    allowedHosts: parseHostList(config.statusAllowedHosts),
     title: `KuCoin Futures Bot (${config.tradingMode === 'paper' ? 'PAPER' : 'LIVE'})`,
     onError: (e) => logger.warn('status server error', { error: e }),
   });

@@ -2,15 +2,18 @@
 // onto a bounded queue and returns; one background loop POSTs them in order, each attempt bounded
 // by a timeout, retried with the resilience toolkit's exponential backoff. A dead, slow or hanging
 // receiver costs the bot nothing but dropped alerts (counted, and reported through onFailure).
+// Redirects are never followed (a 3xx could re-POST the alert, and its credentials, anywhere): a 3xx
+// is a failed delivery reported with its Location. Credentials in the URL go out as Basic auth.
 import type { BackoffOptions } from '../resilience/backoff-options.js';
 import { type Clock, unrefSystemClock } from '../resilience/clock.js';
 import { createRetryRunner, type RetryRunner } from '../resilience/retry-with-backoff.js';
+import { splitWebhookCredentials, webhookUrlProblem } from './webhook-url.js';
 
 /** The slice of `fetch` used here; the global fetch satisfies it, tests may pass a fake. */
 export type FetchLike = (
   url: string,
-  init: { method: 'POST'; headers: Record<string, string>; body: string; signal: AbortSignal },
-) => Promise<{ readonly status: number; arrayBuffer(): Promise<ArrayBuffer> }>;
+  init: { method: 'POST'; headers: Record<string, string>; body: string; signal: AbortSignal; redirect: 'manual' },
+) => Promise<{ readonly status: number; readonly headers?: { get(name: string): string | null }; arrayBuffer(): Promise<ArrayBuffer> }>;
 
 export interface WebhookFailure {
   /** Scheme, host and port only: the full URL may embed a token and is never logged. */
@@ -20,8 +23,10 @@ export interface WebhookFailure {
 }
 
 export interface WebhookSenderOptions {
-  /** http(s) URL. */
+  /** http(s) URL; plain http only to loopback unless `allowInsecure`; user:password@ becomes Basic auth. */
   url: string;
+  /** ALERT_WEBHOOK_INSECURE=1: plain http:// to another machine is allowed. */
+  allowInsecure?: boolean;
   /** Per-attempt limit for the whole request, response body included (default 5000 ms). */
   timeoutMs?: number;
   /** Payloads waiting beyond the one in flight (default 100); when full the OLDEST is dropped. */
@@ -42,11 +47,18 @@ export interface WebhookStats {
   readonly dropped: number;
 }
 
-/** A non-2xx answer; 4xx other than 408/429 is not worth retrying. */
+/** A non-2xx answer; 4xx other than 408/429 is not worth retrying, nor is a redirect. */
 export class WebhookStatusError extends Error {
   override readonly name = 'WebhookStatusError';
-  constructor(readonly status: number) {
-    super(`webhook answered HTTP ${status}`);
+  constructor(
+    readonly status: number,
+    readonly location: string | null = null,
+  ) {
+    super(
+      status >= 300 && status < 400
+        ? `webhook answered HTTP ${status} redirect to ${location ?? '(no Location)'}: redirects are not followed, point ALERT_WEBHOOK_URL at the final address`
+        : `webhook answered HTTP ${status}`,
+    );
   }
 }
 
@@ -70,6 +82,9 @@ export function webhookTarget(url: string): string {
 export class WebhookSender {
   readonly target: string;
   private readonly url: string;
+  /** The URL as configured (it may hold credentials): scrubbed from error texts. */
+  private readonly configuredUrl: string;
+  private readonly authorization: string | null;
   private readonly timeoutMs: number;
   private readonly queueCapacity: number;
   private readonly fetchFn: FetchLike;
@@ -94,6 +109,8 @@ export class WebhookSender {
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       throw new TypeError(`WebhookSender: option "url" must use http or https, got ${parsed.protocol}`);
     }
+    const problem = webhookUrlProblem(options.url, options.allowInsecure === true);
+    if (problem !== null) throw new TypeError(`WebhookSender: option "url": ${problem}`);
     const timeoutMs = options.timeoutMs ?? 5000;
     if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
       throw new RangeError(`WebhookSender: option "timeoutMs" must be a finite number > 0, got ${timeoutMs}`);
@@ -102,7 +119,10 @@ export class WebhookSender {
     if (!(Number.isInteger(queueCapacity) && queueCapacity > 0)) {
       throw new RangeError(`WebhookSender: option "queueCapacity" must be an integer > 0, got ${queueCapacity}`);
     }
-    this.url = options.url;
+    const split = splitWebhookCredentials(options.url);
+    this.url = split.url;
+    this.configuredUrl = options.url;
+    this.authorization = split.authorization;
     this.target = parsed.origin;
     this.timeoutMs = timeoutMs;
     this.queueCapacity = queueCapacity;
@@ -190,16 +210,16 @@ export class WebhookSender {
 
   private async post(body: string): Promise<void> {
     const signal = AbortSignal.any([this.closed.signal, AbortSignal.timeout(this.timeoutMs)]);
-    const response = await this.fetchFn(this.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-      signal,
-    });
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.authorization !== null) headers.authorization = this.authorization;
+    const response = await this.fetchFn(this.url, { method: 'POST', headers, body, signal, redirect: 'manual' });
     // Read the body so the connection is released (and a server that stalls mid-body is bounded
     // by the same timeout).
     await response.arrayBuffer();
-    if (response.status < 200 || response.status >= 300) throw new WebhookStatusError(response.status);
+    if (response.status < 200 || response.status >= 300) {
+      const location = response.status >= 300 && response.status < 400 ? (response.headers?.get('location') ?? null) : null;
+      throw new WebhookStatusError(response.status, location === null ? null : originOnly(location, this.url));
+    }
   }
 
   private reportFailure(attempts: number, error: unknown): void {
@@ -208,11 +228,21 @@ export class WebhookSender {
     const cause = error instanceof Error ? error.cause : undefined;
     if (cause instanceof Error) raw += ` (${cause.message})`;
     // fetch errors can quote the URL; only the origin may appear.
-    const message = raw.split(this.url).join(this.target);
+    const message = raw.split(this.configuredUrl).join(this.target).split(this.url).join(this.target);
     try {
       this.onFailure({ target: this.target, attempts, error: message });
     } catch {
       // A failing failure hook must not kill the loop.
     }
+  }
+}
+
+/** A redirect target as loggable text: scheme, host, port and path, never credentials or a query. */
+function originOnly(location: string, base: string): string {
+  try {
+    const u = new URL(location, base);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '(unparseable Location)';
   }
 }

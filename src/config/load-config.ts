@@ -1,26 +1,36 @@
 // Loads configuration from the environment (and `.env`, which never overrides a real env variable),
 // validates every key and fails with one error listing every problem.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import convict from 'convict';
-import dotenv from 'dotenv';
 import { CONFIG_SCHEMA, type AppConfig, type ConfigKey } from '../../config/schema.js';
+import { webhookUrlProblem } from '../alerts/webhook-url.js';
+import { isLoopbackHost } from '../net/loopback-host.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { reconcileIntervalSeconds } from './derived-intervals.js';
+import { checkDotenvFile } from './dotenv-file.js';
 
 export type { AppConfig } from '../../config/schema.js';
 
 export interface LoadConfigOptions {
   /** Path of a dotenv file to merge under `env`; `false` reads none. Default `.env` in the cwd. */
   readonly dotenvPath?: string | false;
+  /** Where start-up warnings go (a `.env` other users can read). Default: stderr. */
+  readonly onWarning?: (message: string) => void;
 }
 
 const REDACTED = '[redacted]';
 
-/** Env values from the dotenv file with the real environment layered on top. */
-function mergedEnv(env: NodeJS.ProcessEnv, dotenvPath: string | false): NodeJS.ProcessEnv {
-  if (dotenvPath === false || !existsSync(dotenvPath)) return env;
-  const fromFile = dotenv.parse(readFileSync(dotenvPath));
-  return { ...fromFile, ...env };
+const ENV_NAMES: readonly string[] = Object.values(CONFIG_SCHEMA).map((spec) => spec.env);
+const SENSITIVE_ENV_NAMES: readonly string[] = Object.values(CONFIG_SCHEMA)
+  .filter((spec) => spec.sensitive === true)
+  .map((spec) => spec.env);
+
+/** Env values from the dotenv file with the real environment layered on top, plus the file's own problems. */
+function mergedEnv(env: NodeJS.ProcessEnv, dotenvPath: string | false, warn: (message: string) => void): { source: NodeJS.ProcessEnv; fileProblems: readonly string[] } {
+  if (dotenvPath === false || !existsSync(dotenvPath)) return { source: env, fileProblems: [] };
+  const file = checkDotenvFile(dotenvPath, ENV_NAMES, SENSITIVE_ENV_NAMES);
+  for (const w of file.warnings) warn(w);
+  return { source: { ...file.values, ...env }, fileProblems: file.problems };
 }
 
 function buildConvictSchema(): convict.Schema<Record<string, unknown>> {
@@ -34,7 +44,8 @@ function buildConvictSchema(): convict.Schema<Record<string, unknown>> {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): AppConfig {
-  const source = mergedEnv(env, options.dotenvPath ?? '.env');
+  const warn = options.onWarning ?? ((message: string) => process.stderr.write(`warning: ${message}\n`));
+  const { source, fileProblems } = mergedEnv(env, options.dotenvPath ?? '.env', warn);
   const conf = convict(buildConvictSchema(), { env: source, args: [] });
   const problems: ConfigProblem[] = [];
   const values: Record<string, unknown> = {};
@@ -47,7 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     }
     values[key] = value;
   }
-  const notes = crossChecks(values as AppConfig, problems.length === 0);
+  const notes = [...fileProblems, ...crossChecks(values as AppConfig, problems.length === 0)];
   if (problems.length > 0 || notes.length > 0) throw new ConfigError(problems, notes);
   return Object.freeze(values) as AppConfig;
 }
@@ -67,6 +78,16 @@ function crossChecks(cfg: AppConfig, keysValid: boolean): string[] {
     notes.push('CHAOS_HOOK=1 stalls and kills worker threads on signals and is for paper-mode tests only: unset it (or set 0) with TRADING_MODE=live');
   }
   if (!keysValid) return notes;
+  if (cfg.statusToken === '' && !isLoopbackHost(cfg.statusHost)) {
+    notes.push(
+      `STATUS_HOST=${cfg.statusHost} lets other machines reach the status server, so STATUS_TOKEN must be set ` +
+        '(or bind STATUS_HOST=127.0.0.1 and reach it through an SSH tunnel)',
+    );
+  }
+  if (cfg.alertWebhookUrl !== '') {
+    const problem = webhookUrlProblem(cfg.alertWebhookUrl, cfg.alertWebhookInsecure === '1');
+    if (problem !== null) notes.push(problem);
+  }
   if (cfg.stallTimeout <= cfg.heartbeatInterval) {
     notes.push(`STALL_TIMEOUT (${cfg.stallTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`);
   }

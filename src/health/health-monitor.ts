@@ -118,6 +118,10 @@ export class HealthMonitor implements Disposable {
   private positionUpdates = 0;
   private positionUpdateErrors = 0;
 
+  // Alerts
+  private alertDeliveryFailures = 0;
+  private lastAlertDeliveryError: string | null = null;
+
   // Threads, errors, conditions
   private readonly threadRecords = new Map<string, ThreadRecord>();
   private readonly errors: ErrorRing;
@@ -327,6 +331,13 @@ export class HealthMonitor implements Disposable {
     }
   }
 
+  /** An alert the webhook did not accept (after its retries): the operator was not told. */
+  recordAlertDeliveryFailure(error: string): void {
+    this.alertDeliveryFailures += 1;
+    this.lastAlertDeliveryError = error;
+    this.version += 1;
+  }
+
   recordError(error: ErrorRecord): void {
     this.pushError(error.thread, error.type, error.message);
   }
@@ -391,6 +402,7 @@ export class HealthMonitor implements Disposable {
         type: e.type,
         message: e.message,
       })),
+      alerts: { delivery_failures: this.alertDeliveryFailures, last_delivery_error: this.lastAlertDeliveryError },
       overall_health: this.judge(verdictThreads, now),
     };
   }

@@ -11,6 +11,7 @@ export const HEALTH_REPORT_KEYS = [
   'performance',
   'threads',
   'recent_errors',
+  'alerts',
   'overall_health',
 ] as const;
 
@@ -106,6 +107,13 @@ export interface RecentErrorReport {
   readonly message: string;
 }
 
+export interface AlertsReport {
+  /** Alerts the webhook never accepted (after every retry, or refused outright, e.g. a redirect). */
+  readonly delivery_failures: number;
+  /** Why the latest one failed (target origin and error, never the URL's secret parts), or null. */
+  readonly last_delivery_error: string | null;
+}
+
 export interface OverallHealth {
   readonly status: HealthStatus;
   /** Empty when HEALTHY; otherwise every reason found, the worst first. */
@@ -120,6 +128,7 @@ export interface HealthReport {
   readonly threads: Readonly<Record<string, ThreadReport>>;
   /** Newest first, at most the monitor's error ring capacity. */
   readonly recent_errors: readonly RecentErrorReport[];
+  readonly alerts: AlertsReport;
   readonly overall_health: OverallHealth;
 }
 

@@ -58,6 +58,14 @@ export const DASHBOARD_SCRIPT = String.raw`
     (h.reasons || []).forEach(function (reason) {
       list.appendChild(el('li', h.status === 'UNHEALTHY' ? '' : 'warn', reason));
     });
+    // Alerts that never reached the webhook: the operator would otherwise not know they were missed.
+    var al = report.alerts;
+    if (al && al.delivery_failures > 0) {
+      var li = el('li', 'warn', 'Alert webhook: ' + al.delivery_failures + ' alert(s) not delivered' +
+        (al.last_delivery_error ? ' (last: ' + al.last_delivery_error + ')' : ''));
+      li.setAttribute('data-testid', 'alert-delivery');
+      list.appendChild(li);
+    }
     setText('uptime', report.uptime.formatted);
   }
 

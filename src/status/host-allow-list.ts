@@ -55,3 +55,8 @@ export function hostName(hostHeader: string): string | null {
   }
   return normaliseHostName(h);
 }
+
+/** STATUS_ALLOWED_HOSTS ("a.example, b.example") as a list. */
+export function parseHostList(raw: string): string[] {
+  return raw.split(',').map((h) => h.trim()).filter((h) => h !== '');
+}

@@ -42,6 +42,7 @@ export class StatusMetrics implements MetricsRecorder {
   private readonly positionUpdates: Counter;
   private readonly positionUpdateErrors: Counter;
   private readonly threadRestartsTotal: Counter<'thread'>;
+  private readonly alertDeliveryFailures: Counter;
 
   private readonly openPositions: Gauge;
   private readonly equity: Gauge<'currency'>;
@@ -95,6 +96,11 @@ export class StatusMetrics implements MetricsRecorder {
       registers,
     });
 
+    this.alertDeliveryFailures = new Counter({
+      name: n('alert_delivery_failures_total'),
+      help: 'Alerts the webhook did not accept after every retry (or refused, e.g. a redirect)',
+      registers,
+    });
     this.openPositions = new Gauge({ name: n('open_positions'), help: 'Positions open now', registers });
     // Labelled on purpose: prom-client always prints an unlabelled gauge (0 after reset), and an
     // equity of 0 before the first reading would read as a wiped account.
@@ -184,6 +190,7 @@ export class StatusMetrics implements MetricsRecorder {
     mirror(this.scanErrors, {}, performance.scan_errors);
     mirror(this.positionUpdates, {}, performance.position_updates);
     mirror(this.positionUpdateErrors, {}, performance.position_update_errors);
+    mirror(this.alertDeliveryFailures, {}, report.alerts?.delivery_failures ?? 0);
 
     this.openPositions.set(positions.open);
     this.equity.reset();

@@ -52,6 +52,7 @@ export function sampleReport(status: HealthStatus = 'HEALTHY'): MutableReport {
       'position-monitor': thread({ restarts: 1, last_restart_reason: 'stalled' }),
     },
     recent_errors: [{ time: '2025-01-01T01:00:00.000Z', thread: 'scanner', type: 'NetworkError', message: 'socket hang up' }],
+    alerts: { delivery_failures: 0, last_delivery_error: null },
     overall_health: status === 'HEALTHY' ? { status, reasons: [] } : { status, reasons: [`test says ${status}`] },
   };
 }
