@@ -33,9 +33,17 @@ export async function fetchHealth(options: FetchHealthOptions): Promise<HealthFe
   } catch {
     return { kind: 'unreachable', url, reason: `HTTP ${response.status} with a body that is not JSON` };
   }
+  if (isLivenessOnly(parsed)) {
+    return { kind: 'unreachable', url, reason: 'the server answered only its liveness verdict: the full report needs STATUS_TOKEN (environment or .env)' };
+  }
   const problem = reportProblem(parsed);
   if (problem !== null) return { kind: 'unreachable', url, reason: `not a health report: ${problem}` };
   return { kind: 'report', url, httpStatus: response.status, healthy: response.status === 200, report: parsed as HealthReport };
+}
+
+/** `{"overall_health": {"status": …}}` alone: what /health tells a caller without the token. */
+function isLivenessOnly(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && 'overall_health' in value;
 }
 
 /** Why `value` is not a HealthReport (the parts the CLI and formatter read), or null. */

@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { request } from 'node:http';
 import { HostAllowList, hostName } from '../../src/status/host-allow-list.js';
+import { fetchHealth } from '../../src/status/status-client.js';
 import { StatusServer, type StatusServerOptions } from '../../src/status/status-server.js';
 import { FakeStatusSource } from './fake-status-source.js';
 import { httpGet, wsUrl, WsProbe } from './http-helpers.js';
@@ -121,6 +122,14 @@ describe('StatusServer security guard', () => {
       expect(JSON.parse(anonymous.body)).to.deep.equal({ overall_health: { status: 'UNHEALTHY' } });
       source.setStatus('DEGRADED');
       expect((await httpGet(`${url}health`)).status).to.equal(200);
+    });
+
+    it('tells `npm run status` without the token that the full report needs STATUS_TOKEN', async () => {
+      const url = await start({ token: TOKEN });
+      const anonymous = await fetchHealth({ baseUrl: url });
+      expect(anonymous.kind).to.equal('unreachable');
+      expect(anonymous.kind === 'unreachable' && anonymous.reason).to.include('STATUS_TOKEN');
+      expect((await fetchHealth({ baseUrl: url, token: TOKEN })).kind).to.equal('report');
     });
 
     it('needs the token for /metrics, the page, unknown paths and POSTs', async () => {
