@@ -53,6 +53,11 @@ export function formatReport(report: HealthReport, options: FormatReportOptions 
   if (errors.length === 0) lines.push(`${INDENT}(none)`);
   for (const e of errors) lines.push(`${INDENT}${e.time} [${e.thread}] ${e.type}: ${oneLine(e.message)}`);
   if (report.recent_errors.length > errors.length) lines.push(`${INDENT}... and ${report.recent_errors.length - errors.length} more`);
+  // Only when something was lost: alerts that never reached the webhook.
+  const alerts = report.alerts;
+  if (alerts !== undefined && alerts.delivery_failures > 0) {
+    lines.push(`${INDENT}Alert webhook: ${alerts.delivery_failures} alert(s) not delivered${alerts.last_delivery_error ? ` (last: ${oneLine(alerts.last_delivery_error)})` : ''}`);
+  }
   lines.push('');
 
   lines.push(`Overall Health: ${overall.status}`);

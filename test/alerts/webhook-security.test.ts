@@ -14,7 +14,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { Logger } from '../../src/log/logger.js';
 import { Store } from '../../src/store/index.js';
 import type { WorkerSupervisor } from '../../src/supervision/worker-supervisor.js';
-import { startObservability, type Observability } from '../../supervisor/observability.js';
+import { formatReport, startObservability, type Observability } from '../../supervisor/observability.js';
 import { waitUntil } from '../deploy/wait-until.js';
 import { httpGet } from '../status/http-helpers.js';
 
@@ -167,6 +167,7 @@ describe('alert webhook security', () => {
     expect(health.alerts.last_delivery_error).to.include('307').and.include(`${second.base}/elsewhere`);
     const metrics = (await httpGet(`${obs.statusUrl}metrics`, auth)).body;
     expect(metrics).to.match(/^kucoin_bot_alert_delivery_failures_total 1$/m);
+    expect(formatReport(obs.monitor.getReport())).to.include('Alert webhook: 1 alert(s) not delivered');
     expect(second.hits).to.have.length(0);
   });
 });

@@ -110,11 +110,15 @@ describe('dashboard page in headless Chromium', function () {
     source.positions.push({ symbol: 'ETHUSDTM', side: 'long', size: 5, entry_price: 3312.4, mark_price: null, leverage: 4, unrealised_pnl: null, opened_at: '2025-01-01T01:02:00.000Z' });
     source.setStatus('DEGRADED');
     source.report.overall_health = { status: 'DEGRADED', reasons: ['API success rate 91.67% in the last minute is below 95%'] };
+    source.report.alerts = { delivery_failures: 2, last_delivery_error: 'http://127.0.0.1:9: webhook answered HTTP 307 redirect' };
     source.emitChange();
     await hasText(page, '#open-value', '3');
     await hasText(page, '#verdict', 'DEGRADED');
     expect(await page.textContent('#positions-body')).to.include('ETHUSDTM');
     expect(await page.textContent('#reasons')).to.include('below 95%');
+    // Alerts the webhook never took are shown, not just counted.
+    await page.locator('[data-testid="alert-delivery"]', { hasText: '2 alert(s) not delivered' }).waitFor({ timeout: 10_000 });
+    expect(await page.textContent('[data-testid="alert-delivery"]')).to.include('HTTP 307');
 
     server.publishEvent({ kind: 'trade', message: 'Opened ETHUSDTM long 5 @ 3312.4', severity: 'info' });
     server.publishEvent({ kind: 'restart', message: 'order-executor restarted (stalled: no heartbeat for 3.2 s)', severity: 'warning' });
