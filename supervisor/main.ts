@@ -35,6 +35,7 @@ async function main(): Promise<number> {
   const supervisor = new WorkerSupervisor(workerSpecs(config, venue, journal.file), limiter.buffer, {
     heartbeatIntervalMs: config.heartbeatInterval * 1000,
     stallTimeoutMs: config.stallTimeout * 1000,
+    startTimeoutMs: config.startupTimeout * 1000,
     progressTimeoutMs: config.progressTimeout * 1000,
     maxRestarts: config.maxRestarts,
     restartWindowMs: config.restartWindow * 1000,

@@ -35,6 +35,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
   const print = deps.print ?? ((line: string) => console.log(line));
   const monitor = new HealthMonitor({
     stallTimeoutMs: config.stallTimeout * 1000,
+    startupTimeoutMs: config.startupTimeout * 1000,
     progressTimeoutMs: config.progressTimeout * 1000,
     threads: WORKERS,
     // A point every 15 s for 24 h: the dashboard's curve fills in within the first minute.
@@ -123,10 +124,13 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       monitor.recordError({ thread: worker, type: fatal ? 'crash' : error.name, message: error.message });
     }),
     supervisor.onStall(({ worker, verdict, evidence }) => {
-      const what = verdict.kind === 'no-progress' ? `no progress for ${verdict.frozenMs} ms` : `no heartbeat for ${verdict.silentMs} ms`;
+      const what = verdict.kind === 'no-progress' ? `no progress for ${verdict.frozenMs} ms`
+        : verdict.kind === 'no-start' ? `no first heartbeat ${verdict.silentMs} ms after spawn (STARTUP_TIMEOUT ${config.startupTimeout} s)`
+        : `no heartbeat for ${verdict.silentMs} ms`;
       const message = `${what} (event-loop utilisation ${evidence.eventLoopUtilization?.toFixed(2) ?? 'n/a'})`;
-      alerts.dispatch({ kind: 'stall', subject: worker, message });
-      alertHistory('stall', worker, message);
+      const kind = verdict.kind === 'no-start' ? 'start-timeout' : 'stall';
+      alerts.dispatch({ kind, subject: worker, message });
+      alertHistory(kind, worker, message);
     }),
     supervisor.onRestart(({ worker, reason, restartCount, inWindow, delayMs }) => {
       monitor.recordRestart(worker, reason);

@@ -67,6 +67,9 @@ function crossChecks(cfg: AppConfig, keysValid: boolean): string[] {
     notes.push('CHAOS_HOOK=1 stalls and kills worker threads on signals and is for paper-mode tests only: unset it (or set 0) with TRADING_MODE=live');
   }
   if (!keysValid) return notes;
+  if (cfg.startupTimeout <= cfg.heartbeatInterval) {
+    notes.push(`STARTUP_TIMEOUT (${cfg.startupTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`);
+  }
   if (cfg.stallTimeout <= cfg.heartbeatInterval) {
     notes.push(`STALL_TIMEOUT (${cfg.stallTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`);
   }

@@ -331,7 +331,7 @@ export class WorkerSupervisor {
     const now = this.options.clock();
     const evidence = this.evidence(slot);
     const detail = failure.kind === 'stall' ? describeStall(failure.verdict) : failure.reason;
-    alert(`THREAD ${failure.kind === 'stall' ? 'STALL' : 'CRASH'} ${worker}: ${detail}`);
+    alert(`${alertTitle(failure)} ${worker}: ${detail}`);
     if (failure.kind === 'stall') {
       this.transition(slot, { type: 'stalled', verdict: failure.verdict });
       this.stallEmitter.emit({ worker, verdict: failure.verdict, evidence, at: now });
@@ -365,4 +365,10 @@ export class WorkerSupervisor {
   private transition(slot: Slot, event: LifecycleEvent): void {
     slot.lifecycle = nextLifecycle(slot.lifecycle, event, this.options.clock());
   }
+}
+
+/** `THREAD START TIMEOUT` for a worker that never sent its first heartbeat, else STALL or CRASH. */
+function alertTitle(failure: { kind: 'stall'; verdict: StallVerdict } | { kind: 'crash' }): string {
+  if (failure.kind === 'crash') return 'THREAD CRASH';
+  return failure.verdict.kind === 'no-start' ? 'THREAD START TIMEOUT' : 'THREAD STALL';
 }
