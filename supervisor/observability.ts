@@ -24,6 +24,8 @@ export interface ObservabilityDeps {
 export interface Observability {
   readonly monitor: HealthMonitor;
   readonly statusUrl: string;
+  /** A process-level failure (an unhandled rejection): one alert, and a line in the report's recent errors. */
+  reportProcessError(message: string): void;
   /** Stops reporting and serving; prints the final health report and returns it. */
   close(): Promise<HealthReport>;
 }
@@ -199,6 +201,11 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
   return {
     monitor,
     statusUrl,
+    reportProcessError: (message) => {
+      monitor.recordError({ thread: 'supervisor', type: 'UnhandledRejection', message });
+      alerts.dispatch({ kind: 'unhandled-rejection', subject: 'supervisor', message });
+      alertHistory('unhandled-rejection', 'supervisor', message);
+    },
     close: () =>
       (closed ??= (async () => {
         for (const w of WORKERS) monitor.recordThreadStopped(w);
