@@ -37,8 +37,9 @@ export const apps = [
     // process after 1 s, growing the delay (x1.5, at most 15 s) while it keeps failing, and resets
     // the delay once the bot has stayed up for 30 s.
     exp_backoff_restart_delay: 1000,
-    // Exit code 2 is a configuration error: restarting cannot fix it.
-    stop_exit_codes: [2],
+    // Exit code 2 is a configuration error, 3 a journal that cannot open or migrate (read-only
+    // directory, not a database, corrupt, disk full): restarting cannot fix either.
+    stop_exit_codes: [2, 3],
     // pm2 sends SIGINT (graceful stop, final report, exit 0) and SIGKILLs only after this.
     kill_timeout: killTimeoutMs,
     // The bot sends process.send('ready') once every worker has reported in; until then pm2 shows

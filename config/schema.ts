@@ -46,6 +46,8 @@ export const CONFIG_SCHEMA = {
   heartbeatInterval: s('Loops and supervision (seconds)', 'HEARTBEAT_INTERVAL', 1, seconds(60), 'seconds between worker heartbeats'),
   stallTimeout: s('Loops and supervision (seconds)', 'STALL_TIMEOUT', 3, seconds(600),
     'a worker with no heartbeat for this long is stalled and restarted'),
+  startupTimeout: s('Loops and supervision (seconds)', 'STARTUP_TIMEOUT', 30, seconds(3600),
+    'a worker (first start or restart) is `starting`, not stalled, until its first heartbeat; with none by then it is restarted'),
   progressTimeout: s('Loops and supervision (seconds)', 'PROGRESS_TIMEOUT', 120, seconds(3600),
     'a worker whose main loop makes no progress for this long is stalled, even if it still heartbeats'),
   maxRestarts: s('Loops and supervision (seconds)', 'MAX_RESTARTS', 5, numberIn(0, 1000, { integer: true }),

@@ -6,12 +6,13 @@
 import { loadConfig, secretsOf, type AppConfig } from '../src/config/load-config.js';
 import { createLogger, type Logger } from '../src/log/logger.js';
 import { SharedRateLimiter } from '../src/resilience/shared-rate-limiter.js';
-import { Store } from '../src/store/index.js';
+import { STORE_OPEN_EXIT_CODE, Store, StoreOpenError, storePath } from '../src/store/index.js';
 import { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
 import { startObservability } from './observability.js';
 import { summaryLine } from './summary-line.js';
-import { chooseJournal } from './journal-file.js';
+import { chooseJournal, type JournalChoice } from './journal-file.js';
 import { verifyLiveKey } from './live-key.js';
+import { installRejectionGuard } from './rejection-guard.js';
 import { openVenue } from './venue.js';
 import { workerSpecs } from './worker-specs.js';
 
@@ -28,6 +29,7 @@ async function main(): Promise<number> {
   }
   const secrets = secretsOf(config);
   const logger = createLogger({ level: config.logLevel, logDir: config.logDir, secrets, component: 'supervisor' });
+  installRejectionGuard(process, { logger, alert: (line) => console.error(line), report: (message) => observed?.report(message) });
   if (config.tradingMode === 'live') {
     const key = await verifyLiveKey(config, logger);
     if (key.kind !== 'accepted') {
@@ -36,18 +38,25 @@ async function main(): Promise<number> {
         console.error(`refusing to start: ${line}`);
         logger.error(`refusing to start: ${line}`);
       }
-      await closeLogger(logger);
+      await flushLog(logger);
       return key.kind === 'refused' ? 2 : 1;
     }
   }
-  const venue = await openVenue(config, logger);
-  const journal = chooseJournal(config.dataDir, venue.simulator !== undefined);
+  // The journal first: nothing is started yet when it cannot open, and a restart cannot heal that.
+  const opened = openJournal(config);
+  if (!opened.ok) {
+    console.error(opened.line);
+    await flushLog(logger);
+    return STORE_OPEN_EXIT_CODE;
+  }
+  const { journal, store } = opened;
   if (journal.archivedTo) logger.info('embedded simulator starts empty: the previous paper run\'s journal was archived', { archivedTo: journal.archivedTo });
-  const store = Store.open({ path: journal.file });
+  const venue = await openVenue(config, logger);
   const limiter = SharedRateLimiter.create();
   const supervisor = new WorkerSupervisor(workerSpecs(config, venue, journal.file), limiter.buffer, {
     heartbeatIntervalMs: config.heartbeatInterval * 1000,
     stallTimeoutMs: config.stallTimeout * 1000,
+    startTimeoutMs: config.startupTimeout * 1000,
     progressTimeoutMs: config.progressTimeout * 1000,
     maxRestarts: config.maxRestarts,
     restartWindowMs: config.restartWindow * 1000,
@@ -68,6 +77,7 @@ async function main(): Promise<number> {
     store.close();
     return 1;
   }
+  observed = { report: (message) => (observability.reportProcessError(message), true) };
   console.log(`Dashboard: ${observability.statusUrl}  (mode: ${config.tradingMode}, venue: ${venue.url})`);
 
   // The first heartbeat of each incarnation is worth a line; the rest live in the health report.
@@ -110,13 +120,30 @@ async function main(): Promise<number> {
   await observability.close(); // prints the final health report
   await venue.simulator?.close();
   store.close();
-  await closeLogger(logger);
+  await flushLog(logger);
   return result.exitCode;
 }
 
-/** Flushes the log file (bounded: a stuck transport must not hold the exit). */
-function closeLogger(logger: Logger): Promise<void> {
-  return new Promise<void>((resolve) => {
+/** Where process-level failures (an unhandled rejection) are reported once observability runs. */
+let observed: { report(message: string): boolean } | undefined;
+
+type JournalOpened = { ok: true; journal: JournalChoice; store: Store } | { ok: false; line: string };
+
+/** Chooses and opens the journal; a failure is one line naming the file, the SQLite code and what to do. */
+function openJournal(config: AppConfig): JournalOpened {
+  const embedded = config.tradingMode === 'paper' && config.simUrl === '';
+  let file = storePath(config.dataDir);
+  try {
+    const journal = chooseJournal(config.dataDir, embedded);
+    file = journal.file;
+    return { ok: true, journal, store: Store.open({ path: journal.file }) };
+  } catch (err) {
+    return { ok: false, line: StoreOpenError.from(file, err).message };
+  }
+}
+
+async function flushLog(logger: Logger): Promise<void> {
+  await new Promise<void>((resolve) => {
     logger.on('finish', () => resolve());
     logger.end();
     setTimeout(resolve, 1000).unref();
@@ -149,7 +176,7 @@ function armChaosHook(supervisor: WorkerSupervisor, config: AppConfig, logger: L
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error('supervisor failed:', err);
+    console.error(`supervisor failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exit(1);
   },
 );

@@ -24,6 +24,8 @@ export interface ObservabilityDeps {
 export interface Observability {
   readonly monitor: HealthMonitor;
   readonly statusUrl: string;
+  /** A process-level failure (an unhandled rejection): one alert, and a line in the report's recent errors. */
+  reportProcessError(message: string): void;
   /** Stops reporting and serving; prints the final health report and returns it. */
   close(): Promise<HealthReport>;
 }
@@ -35,6 +37,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
   const print = deps.print ?? ((line: string) => console.log(line));
   const monitor = new HealthMonitor({
     stallTimeoutMs: config.stallTimeout * 1000,
+    startupTimeoutMs: config.startupTimeout * 1000,
     progressTimeoutMs: config.progressTimeout * 1000,
     threads: WORKERS,
     // A point every 15 s for 24 h: the dashboard's curve fills in within the first minute.
@@ -132,10 +135,13 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       monitor.recordError({ thread: worker, type: fatal ? 'crash' : error.name, message: error.message });
     }),
     supervisor.onStall(({ worker, verdict, evidence }) => {
-      const what = verdict.kind === 'no-progress' ? `no progress for ${verdict.frozenMs} ms` : `no heartbeat for ${verdict.silentMs} ms`;
+      const what = verdict.kind === 'no-progress' ? `no progress for ${verdict.frozenMs} ms`
+        : verdict.kind === 'no-start' ? `no first heartbeat ${verdict.silentMs} ms after spawn (STARTUP_TIMEOUT ${config.startupTimeout} s)`
+        : `no heartbeat for ${verdict.silentMs} ms`;
       const message = `${what} (event-loop utilisation ${evidence.eventLoopUtilization?.toFixed(2) ?? 'n/a'})`;
-      alerts.dispatch({ kind: 'stall', subject: worker, message });
-      alertHistory('stall', worker, message);
+      const kind = verdict.kind === 'no-start' ? 'start-timeout' : 'stall';
+      alerts.dispatch({ kind, subject: worker, message });
+      alertHistory(kind, worker, message);
     }),
     supervisor.onRestart(({ worker, reason, restartCount, inWindow, delayMs }) => {
       monitor.recordRestart(worker, reason);
@@ -204,6 +210,11 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
   return {
     monitor,
     statusUrl,
+    reportProcessError: (message) => {
+      monitor.recordError({ thread: 'supervisor', type: 'UnhandledRejection', message });
+      alerts.dispatch({ kind: 'unhandled-rejection', subject: 'supervisor', message });
+      alertHistory('unhandled-rejection', 'supervisor', message);
+    },
     close: () =>
       (closed ??= (async () => {
         for (const w of WORKERS) monitor.recordThreadStopped(w);

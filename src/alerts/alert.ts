@@ -2,7 +2,7 @@
 // bot), a one-line message and optional flat details. Kind + subject is the identity the cooldown
 // uses: "stall/scanner" and "stall/order-executor" are different alerts.
 
-export const ALERT_KINDS = ['stall', 'restart', 'restart-budget', 'breaker-opened', 'kill-switch', 'unhealthy'] as const;
+export const ALERT_KINDS = ['stall', 'start-timeout', 'restart', 'restart-budget', 'breaker-opened', 'kill-switch', 'unhealthy', 'unhandled-rejection'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export type AlertSeverity = 'warning' | 'critical';
@@ -26,11 +26,13 @@ interface KindFacts {
 
 const FACTS: Readonly<Record<AlertKind, KindFacts>> = {
   stall: { title: 'THREAD STALL', severity: 'critical' },
+  'start-timeout': { title: 'THREAD START TIMEOUT', severity: 'critical' },
   restart: { title: 'THREAD RESTART', severity: 'warning' },
   'restart-budget': { title: 'RESTART BUDGET EXCEEDED', severity: 'critical' },
   'breaker-opened': { title: 'CIRCUIT BREAKER OPEN', severity: 'warning' },
   'kill-switch': { title: 'KILL SWITCH', severity: 'critical' },
   unhealthy: { title: 'BOT UNHEALTHY', severity: 'critical' },
+  'unhandled-rejection': { title: 'UNHANDLED REJECTION', severity: 'critical' },
 };
 
 export function alertTitle(kind: AlertKind): string {

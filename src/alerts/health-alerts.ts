@@ -1,4 +1,6 @@
-// Wires the health monitor's events to alerts: a thread going stalled or frozen raises `stall`,
+// Wires the health monitor's events to alerts: a thread going stalled or frozen raises `stall`
+// (`start-timeout` when it never sent a first heartbeat within STARTUP_TIMEOUT; a thread that is
+// still `starting` raises nothing),
 // the verdict turning UNHEALTHY raises `unhealthy`. Recovery clears the cooldown, so a relapse
 // alerts at once instead of hiding behind the previous episode's cooldown. The supervisor's own
 // stall/restart alerts for the same thread share the kind+subject, so the cooldown de-duplicates.
@@ -16,13 +18,16 @@ export function connectHealthAlerts(monitor: HealthEvents, alerts: AlertSink): D
       const reason = change.reason ?? change.current;
       const colon = reason.indexOf(': ');
       alerts.dispatch({
-        kind: 'stall',
+        kind: change.startTimedOut ? 'start-timeout' : 'stall',
         subject: change.thread,
         message: colon >= 0 ? reason.slice(colon + 2) : reason,
         details: { state: change.current, silent_for_ms: change.silentForMs },
       });
     } else if (change.current === 'running') {
       alerts.resetCooldown('stall', change.thread);
+    } else if (change.current === 'starting') {
+      // Restarted: its next start-up gets its own verdict (and alert) instead of the cooldown's silence.
+      alerts.resetCooldown('start-timeout', change.thread);
     }
   });
   const verdicts = monitor.onVerdictChange((change) => {

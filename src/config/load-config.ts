@@ -88,6 +88,9 @@ function crossChecks(cfg: AppConfig, keysValid: boolean): string[] {
     const problem = webhookUrlProblem(cfg.alertWebhookUrl, cfg.alertWebhookInsecure === '1');
     if (problem !== null) notes.push(problem);
   }
+  if (cfg.startupTimeout <= cfg.heartbeatInterval) {
+    notes.push(`STARTUP_TIMEOUT (${cfg.startupTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`);
+  }
   if (cfg.stallTimeout <= cfg.heartbeatInterval) {
     notes.push(`STALL_TIMEOUT (${cfg.stallTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`);
   }

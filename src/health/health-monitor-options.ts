@@ -10,6 +10,8 @@ export interface HealthMonitorOptions {
   timers?: IntervalTimers;
   /** STALL_TIMEOUT: a thread silent for longer is stalled (default 3000 = 3 × the 1 s heartbeat). */
   stallTimeoutMs?: number;
+  /** STARTUP_TIMEOUT: a (re)started thread is `starting`, not stalled, this long before its first heartbeat (default 30 000). */
+  startupTimeoutMs?: number;
   /** PROGRESS_TIMEOUT: heartbeats with unmoving progress for longer is frozen (default 120 000; Infinity disables). */
   progressTimeoutMs?: number;
   /** How often start() re-evaluates thread states and the verdict and fires events (default 1000). */
@@ -39,6 +41,7 @@ export interface ResolvedHealthMonitorOptions {
   readonly clock: NowClock;
   readonly timers: IntervalTimers;
   readonly stallTimeoutMs: number;
+  readonly startupTimeoutMs: number;
   readonly progressTimeoutMs: number;
   readonly evaluateIntervalMs: number;
   readonly threads: readonly string[];
@@ -55,6 +58,7 @@ export interface ResolvedHealthMonitorOptions {
 
 export const HEALTH_MONITOR_DEFAULTS = {
   stallTimeoutMs: 3000,
+  startupTimeoutMs: 30_000,
   progressTimeoutMs: 120_000,
   evaluateIntervalMs: 1000,
   errorCapacity: 50,
@@ -119,6 +123,7 @@ export function resolveHealthMonitorOptions(o: HealthMonitorOptions = {}): Resol
     clock: o.clock ?? wallClock,
     timers: o.timers ?? globalIntervalTimers,
     stallTimeoutMs: positive('stallTimeoutMs', o.stallTimeoutMs ?? d.stallTimeoutMs),
+    startupTimeoutMs: positive('startupTimeoutMs', o.startupTimeoutMs ?? d.startupTimeoutMs),
     progressTimeoutMs,
     evaluateIntervalMs: positive('evaluateIntervalMs', o.evaluateIntervalMs ?? d.evaluateIntervalMs),
     threads,

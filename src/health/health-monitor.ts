@@ -25,7 +25,7 @@ import {
 } from './health-report.js';
 import { type ExternalCondition, type VerdictThread, judgeOverallHealth } from './health-verdict.js';
 import { SlidingWindowCounter } from './sliding-window-counter.js';
-import { type ThreadState, ThreadRecord, describeThreadState, silenceMs, threadState } from './thread-health.js';
+import { type ThreadState, ThreadRecord, beatSinceStart, describeThreadState, silenceMs, threadState } from './thread-health.js';
 import type { IntervalHandle } from './time-source.js';
 
 /** One exchange call's outcome; the exchange layer's `CallRecord` satisfies it. */
@@ -65,6 +65,8 @@ export interface ThreadStateChange {
   readonly reason: string | null;
   /** Ms since its last heartbeat (or since its start when none came). */
   readonly silentForMs: number;
+  /** True when it is stalled because no first heartbeat came within STARTUP_TIMEOUT (a start timeout). */
+  readonly startTimedOut: boolean;
   readonly at: number;
 }
 
@@ -314,7 +316,7 @@ export class HealthMonitor implements Disposable {
     this.version += 1;
   }
 
-  /** The supervisor respawned `thread`; it gets the stall grace again until its first heartbeat. */
+  /** The supervisor respawned `thread`; it gets the start-up allowance again until its first heartbeat. */
   recordRestart(thread: string, reason: string): void {
     const now = this.options.clock.now();
     this.threadRecord(thread, now).restarted(now, reason);
@@ -430,7 +432,8 @@ export class HealthMonitor implements Disposable {
       if (state !== r.lastSeenState) {
         const previous = r.lastSeenState;
         r.lastSeenState = state;
-        this.threadEmitter.emit({ thread: r.name, previous, current: state, reason, silentForMs: silenceMs(r, now), at: now });
+        const startTimedOut = state === 'stalled' && !beatSinceStart(r);
+        this.threadEmitter.emit({ thread: r.name, previous, current: state, reason, silentForMs: silenceMs(r, now), startTimedOut, at: now });
       }
       verdictThreads.push(this.verdictThread(r, state, reason, now));
     }

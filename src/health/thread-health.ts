@@ -3,9 +3,11 @@
 // still arrive), restarts and a graceful stop.
 
 /**
- * - starting: registered or restarted, no heartbeat yet, still inside the stall timeout (grace)
+ * - starting: registered or restarted, no heartbeat yet, still inside the start-up allowance
+ *             (STARTUP_TIMEOUT: loading modules on a busy machine takes far longer than a heartbeat)
  * - running:  heartbeats arrive and progress moves
- * - stalled:  no heartbeat for longer than the stall timeout (or none at all since start)
+ * - stalled:  no heartbeat for longer than the stall timeout, or none at all within the start-up
+ *             allowance (a start timeout)
  * - frozen:   heartbeats arrive but progress has not moved for longer than the progress timeout
  * - stopped:  shut down on purpose; not counted against overall health
  */
@@ -13,6 +15,8 @@ export type ThreadState = 'starting' | 'running' | 'stalled' | 'frozen' | 'stopp
 
 export interface ThreadTimeouts {
   readonly stallTimeoutMs: number;
+  /** STARTUP_TIMEOUT: how long a (re)started thread may take to send its first heartbeat. */
+  readonly startupTimeoutMs: number;
   readonly progressTimeoutMs: number;
 }
 
@@ -59,13 +63,13 @@ export class ThreadRecord {
 }
 
 /** True once a heartbeat arrived since the last (re)start. */
-function beatSinceStart(r: ThreadRecord): boolean {
+export function beatSinceStart(r: ThreadRecord): boolean {
   return r.lastHeartbeatAt >= r.startedAt;
 }
 
 export function threadState(r: ThreadRecord, now: number, t: ThreadTimeouts): ThreadState {
   if (r.stopped) return 'stopped';
-  if (!beatSinceStart(r)) return now - r.startedAt > t.stallTimeoutMs ? 'stalled' : 'starting';
+  if (!beatSinceStart(r)) return now - r.startedAt > t.startupTimeoutMs ? 'stalled' : 'starting';
   if (now - r.lastHeartbeatAt > t.stallTimeoutMs) return 'stalled';
   if (now - r.lastProgressAt > t.progressTimeoutMs) return 'frozen';
   return 'running';
@@ -87,7 +91,7 @@ export function describeThreadState(r: ThreadRecord, state: ThreadState, now: nu
     case 'stalled':
       return beatSinceStart(r)
         ? `thread ${r.name} stalled: no heartbeat for ${seconds(now - r.lastHeartbeatAt)} s`
-        : `thread ${r.name} stalled: no heartbeat since start ${seconds(now - r.startedAt)} s ago`;
+        : `thread ${r.name} start timeout: no heartbeat ${seconds(now - r.startedAt)} s after start`;
     case 'frozen':
       return `thread ${r.name} frozen: progress stuck at ${r.progress} for ${seconds(now - r.lastProgressAt)} s`;
     default: {

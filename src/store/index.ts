@@ -41,3 +41,4 @@ export { ClientOidConflictError, isClientOidConflictError, CLIENT_OID_CONFLICT }
 export { ActivePositionExistsError, isActivePositionExistsError, ACTIVE_POSITION_EXISTS } from './errors/active-position-exists-error.js';
 export { StoreNotFoundError, isStoreNotFoundError, STORE_NOT_FOUND } from './errors/store-not-found-error.js';
 export { SchemaVersionError, isSchemaVersionError, SCHEMA_VERSION_MISMATCH } from './errors/schema-version-error.js';
+export { StoreOpenError, isStoreOpenError, STORE_OPEN_FAILED, STORE_OPEN_EXIT_CODE } from './errors/store-open-error.js';

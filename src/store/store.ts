@@ -7,7 +7,8 @@ import { systemClock } from './clock.js';
 import { openDatabase, storePath, type SqliteDatabase } from './database.js';
 import { DailyPnl } from './daily-pnl.js';
 import { SchemaVersionError } from './errors/schema-version-error.js';
-import { StoreInputError } from './errors/store-input-error.js';
+import { StoreInputError, isStoreInputError } from './errors/store-input-error.js';
+import { StoreOpenError } from './errors/store-open-error.js';
 import { EventHistory } from './event-history.js';
 import { FillStore } from './fill-store.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations.js';
@@ -52,11 +53,16 @@ export class Store {
     const file = options.path ?? (options.dataDir === undefined ? undefined : storePath(options.dataDir));
     if (file === undefined) throw new StoreInputError('path', 'or dataDir is required');
     const readonly = options.readonly ?? false;
-    const db = openDatabase({
-      path: file,
-      readonly,
-      ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }),
-    });
+    let db: SqliteDatabase;
+    try {
+      db = openDatabase({
+        path: file,
+        readonly,
+        ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }),
+      });
+    } catch (e) {
+      throw openFailure(file, e);
+    }
     try {
       if (readonly) {
         const found = schemaVersion(db);
@@ -69,7 +75,7 @@ export class Store {
       return new Store(db, file, options.clock ?? systemClock);
     } catch (e) {
       db.close();
-      throw e;
+      throw openFailure(file, e);
     }
   }
 
@@ -106,4 +112,9 @@ export class Store {
     this.closed = true;
     this.db.close();
   }
+}
+
+/** Bad options stay what they are (a programming error); anything the file or disk did is a StoreOpenError. */
+function openFailure(file: string, e: unknown): Error {
+  return isStoreInputError(e) ? e : StoreOpenError.from(file, e);
 }

@@ -36,7 +36,7 @@ export function describeStall(v: StallVerdict): string {
     case 'no-heartbeat':
       return `no heartbeat for ${seconds(v.silentMs)} s`;
     case 'no-start':
-      return `no first heartbeat ${seconds(v.silentMs)} s after spawn`;
+      return `no first heartbeat ${seconds(v.silentMs)} s after spawn (STARTUP_TIMEOUT)`;
     case 'no-progress':
       return `no progress for ${seconds(v.frozenMs)} s (heartbeats arriving, progress stuck at ${v.progress})`;
     default: {

@@ -13,7 +13,7 @@ export interface SupervisorOptions {
   readonly stallTimeoutMs?: number;
   /** Progress counter frozen this long while heartbeats arrive = stalled. */
   readonly progressTimeoutMs?: number;
-  /** Time a fresh worker has to send its first heartbeat (module loading is slow on busy machines). */
+  /** STARTUP_TIMEOUT: time a fresh (or restarted) worker has to send its first heartbeat (module loading is slow on busy machines). */
   readonly startTimeoutMs?: number;
   /** How often stall detection runs. */
   readonly checkIntervalMs?: number;
@@ -44,7 +44,7 @@ export const SUPERVISOR_DEFAULTS = {
   heartbeatIntervalMs: 1000,
   stallTimeoutMs: 3000,
   progressTimeoutMs: 30_000,
-  startTimeoutMs: 15_000,
+  startTimeoutMs: 30_000,
   maxRestarts: 5,
   restartWindowMs: 60_000,
   backoffInitialMs: 100,
@@ -77,6 +77,9 @@ export function resolveSupervisorOptions(options: SupervisorOptions = {}): Resol
   }
   if (o.stallTimeoutMs <= o.heartbeatIntervalMs) {
     throw new RangeError(`stallTimeoutMs (${o.stallTimeoutMs}) must exceed heartbeatIntervalMs (${o.heartbeatIntervalMs})`);
+  }
+  if (o.startTimeoutMs <= o.heartbeatIntervalMs) {
+    throw new RangeError(`startTimeoutMs (${o.startTimeoutMs}) must exceed heartbeatIntervalMs (${o.heartbeatIntervalMs})`);
   }
   if (o.progressTimeoutMs <= o.heartbeatIntervalMs) {
     throw new RangeError(`progressTimeoutMs (${o.progressTimeoutMs}) must exceed heartbeatIntervalMs (${o.heartbeatIntervalMs})`);

@@ -51,8 +51,12 @@ export class WorkerHandle {
       this.rejectedMessages++;
       events.rejected(this, err.message, 'undeserializable message');
     });
-    this.worker.on('error', (err) => {
-      this.lastError = err;
+    this.worker.on('error', (raw: unknown) => {
+      // An uncaught error crosses the thread boundary by structured clone: a class Node does not
+      // know (better-sqlite3's SqliteError) arrives as a bare object with only its own fields, so
+      // rebuild what can be; a fatal report the worker posted first (with name and message) wins.
+      const err = workerError(raw);
+      if (this.lastError === undefined || !hasText(this.lastError)) this.lastError = err;
       events.error(this, err);
     });
     this.exited = new Promise((resolve) => {
@@ -103,5 +107,37 @@ export class WorkerHandle {
     } catch {
       this.eluMark = undefined;
     }
+  }
+}
+
+/** An Error with a name and message from whatever a worker's `error` event delivered. */
+export function workerError(raw: unknown): Error {
+  if (raw instanceof Error && hasText(raw)) return raw;
+  const o = (typeof raw === 'object' && raw !== null ? raw : {}) as { name?: unknown; message?: unknown; code?: unknown };
+  const code = typeof o.code === 'string' || typeof o.code === 'number' ? String(o.code) : undefined;
+  const message = typeof o.message === 'string' && o.message !== '' ? o.message
+    : typeof raw === 'string' ? raw
+    : code !== undefined ? `${code} (the worker's error lost its message crossing the thread boundary)`
+    : `unrecognised error value ${safeJson(raw)}`;
+  const name = typeof o.name === 'string' && o.name !== '' ? o.name : 'WorkerError';
+  return Object.assign(new Error(message), { name, ...(code !== undefined ? { code } : {}) });
+}
+
+/** `Name CODE: message`, e.g. `StoreOpenError STORE_OPEN_FAILED: cannot open the journal ...`. */
+export function describeWorkerError(err: Error): string {
+  const code = (err as { code?: unknown }).code;
+  const withCode = typeof code === 'string' && !err.message.startsWith(code) ? ` ${code}` : '';
+  return `${err.name}${withCode}: ${err.message}`;
+}
+
+function hasText(e: Error): boolean {
+  return typeof e.name === 'string' && e.name !== '' && typeof e.message === 'string' && e.message !== '';
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
   }
 }

@@ -22,7 +22,7 @@ import type {
   WorkerStatus,
 } from './supervisor-events.js';
 import { resolveSupervisorOptions, type ResolvedSupervisorOptions, type SupervisorOptions } from './supervisor-options.js';
-import { WorkerHandle, type WorkerHandleEvents } from './worker-handle.js';
+import { WorkerHandle, describeWorkerError, type WorkerHandleEvents } from './worker-handle.js';
 import { isLive, nextLifecycle, type LifecycleEvent, type WorkerLifecycle } from './worker-lifecycle.js';
 import type { WorkerSpec } from './worker-spec.js';
 
@@ -264,7 +264,7 @@ export class WorkerSupervisor {
         this.metricsEmitter.emit({ worker, generation: handle.generation, metrics: msg });
         return;
       case 'error':
-        if (msg.fatal) handle.lastError = Object.assign(new Error(msg.error.message), { name: msg.error.name });
+        if (msg.fatal) handle.lastError = Object.assign(new Error(msg.error.message), { name: msg.error.name, ...(msg.error.code !== undefined ? { code: msg.error.code } : {}) });
         // A non-fatal error was absorbed (and logged) by the worker's loop: keep it out of the error log.
         logger[msg.fatal ? 'error' : 'debug'](`${worker} reported an error`, { worker, error: msg.error, fatal: msg.fatal });
         this.workerErrorEmitter.emit({ worker, error: msg.error, fatal: msg.fatal, at: msg.at });
@@ -293,7 +293,7 @@ export class WorkerSupervisor {
     }
     if (!isLive(slot.lifecycle)) return; // already handling a stall of this incarnation
     const reason = handle.lastError
-      ? `${handle.lastError.name}: ${handle.lastError.message} (exit code ${code})`
+      ? `${describeWorkerError(handle.lastError)} (exit code ${code})`
       : `exited unexpectedly with code ${code}`;
     void this.handleFailure(slot, { kind: 'crash', reason, exitCode: code });
   }
@@ -331,7 +331,7 @@ export class WorkerSupervisor {
     const now = this.options.clock();
     const evidence = this.evidence(slot);
     const detail = failure.kind === 'stall' ? describeStall(failure.verdict) : failure.reason;
-    alert(`THREAD ${failure.kind === 'stall' ? 'STALL' : 'CRASH'} ${worker}: ${detail}`);
+    alert(`${alertTitle(failure)} ${worker}: ${detail}`);
     if (failure.kind === 'stall') {
       this.transition(slot, { type: 'stalled', verdict: failure.verdict });
       this.stallEmitter.emit({ worker, verdict: failure.verdict, evidence, at: now });
@@ -365,4 +365,10 @@ export class WorkerSupervisor {
   private transition(slot: Slot, event: LifecycleEvent): void {
     slot.lifecycle = nextLifecycle(slot.lifecycle, event, this.options.clock());
   }
+}
+
+/** `THREAD START TIMEOUT` for a worker that never sent its first heartbeat, else STALL or CRASH. */
+function alertTitle(failure: { kind: 'stall'; verdict: StallVerdict } | { kind: 'crash' }): string {
+  if (failure.kind === 'crash') return 'THREAD CRASH';
+  return failure.verdict.kind === 'no-start' ? 'THREAD START TIMEOUT' : 'THREAD STALL';
 }

@@ -68,7 +68,14 @@ export function runWorker<TExecutor>(entry: WorkerEntry<TExecutor>): void {
           log.warn('ignored a second init');
           return;
         }
-        running = start(entry, msg, post, log);
+        try {
+          running = start(entry, msg, post, log);
+        } catch (err) {
+          // Set-up failed (e.g. the executor's journal cannot open): tell the supervisor what it was
+          // in plain data first (the thread's own error event loses the message of unknown classes).
+          post({ type: 'error', error: toWireError(err), fatal: true, at: Date.now() });
+          throw err;
+        }
         return;
       case 'executor-port':
         if (!running) return closeStray(msg.port, 'executor-port before init');

@@ -13,6 +13,7 @@ interface AppConfig {
   readonly kill_timeout: number;
   readonly out_file: string;
   readonly error_file: string;
+  readonly stop_exit_codes?: readonly number[];
 }
 
 function isApp(value: unknown): value is AppConfig {
@@ -67,6 +68,11 @@ describe('ecosystem.config.js', () => {
     const relative = await loadWith({ LOG_DIR: 'var/logs' });
     expect(relative.out_file).to.equal(path.join(repoRoot(), 'var', 'logs', 'pm2-out.log'));
     expect(relative.cwd).to.equal(repoRoot());
+  });
+
+  it('does not restart exits a restart cannot heal: 2 (configuration) and 3 (journal cannot open)', async () => {
+    const { STORE_OPEN_EXIT_CODE } = await import('../../src/store/index.js');
+    expect((await loadWith({})).stop_exit_codes).to.include.members([2, STORE_OPEN_EXIT_CODE]);
   });
 
   it('runs the built entry unless BOT_SCRIPT names another build', async () => {

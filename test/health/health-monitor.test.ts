@@ -154,10 +154,12 @@ describe('HealthMonitor', () => {
       expect(t?.reason).to.match(/no heartbeat for 3\.0 s/);
     });
 
-    it('marks a thread whose first heartbeat never comes as stalled', () => {
-      const m = monitorAt(clock, { threads: ['executor'], stallTimeoutMs: 3000 });
+    it('marks a thread whose first heartbeat never comes within the start-up allowance as stalled (a start timeout)', () => {
+      const m = monitorAt(clock, { threads: ['executor'], stallTimeoutMs: 3000, startupTimeoutMs: 30_000 });
       clock.advance(3001);
-      expect(m.getReport().threads['executor']).to.include({ state: 'stalled', healthy: false });
+      expect(m.getReport().threads['executor']).to.include({ state: 'starting', healthy: false });
+      clock.advance(27_000);
+      expect(m.getReport().threads['executor']).to.include({ state: 'stalled', healthy: false, reason: 'thread executor start timeout: no heartbeat 30.0 s after start' });
     });
 
     it('calls heartbeats without progress "frozen" after the progress timeout', () => {

@@ -6,6 +6,7 @@ import {
   schemaVersion,
   Store,
   isSchemaVersionError,
+  isStoreOpenError,
   type Migration,
 } from '../../src/store/index.js';
 import { ManualClock, T0, TempStores } from './temp-store.js';
@@ -56,7 +57,9 @@ describe('store: database and migrations', () => {
     } catch (e) {
       caught = e;
     }
-    expect(isSchemaVersionError(caught)).to.equal(true);
+    // Opening wraps it in the one-line StoreOpenError (exit code 3 at start-up); the cause stays typed.
+    expect(isStoreOpenError(caught)).to.equal(true);
+    expect(isSchemaVersionError((caught as Error).cause)).to.equal(true);
     expect(String(caught)).to.match(/newer build/);
   });
 
