@@ -6,6 +6,7 @@ import type { SqliteDatabase } from './database.js';
 import type { Clock } from './clock.js';
 import { ActivePositionExistsError } from './errors/active-position-exists-error.js';
 import { StoreInputError } from './errors/store-input-error.js';
+import { StaleVenueViewError } from './errors/stale-venue-view-error.js';
 import { StoreNotFoundError } from './errors/store-not-found-error.js';
 import { POSITION_SIDES, type PositionSide } from './store-types.js';
 import * as v from './validate.js';
@@ -26,6 +27,12 @@ export interface OpenPositionInput {
   readonly stopClientOid?: string | null;
   /** Found on the exchange without a local record (reconciliation); adopted and protected. */
   readonly adopted?: boolean;
+  /**
+   * Required when `adopted`: TradeStore.lastId() read BEFORE the venue view the adoption is based
+   * on was requested. The store refuses the adoption (StaleVenueViewError) when a close of the
+   * symbol was booked after it: the view may show the very position that close ended.
+   */
+  readonly viewedAfterTradeId?: number;
   /** Defaults to the clock. */
   readonly openedAt?: number;
 }
@@ -78,6 +85,7 @@ export interface PositionRow {
   stop_client_oid: string | null;
   status: PositionStatus;
   adopted: 0 | 1;
+  viewed_after_trade_id: number | null;
   opened_at: number;
   updated_at: number;
   closed_at: number | null;
@@ -114,6 +122,14 @@ function isUniqueViolation(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
+/** The adoption trigger of migration 2 refused the insert. */
+function isStaleViewRefusal(e: unknown): boolean {
+  return (
+    typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_TRIGGER' &&
+    String((e as { message?: unknown }).message).startsWith('stale venue view')
+  );
+}
+
 export class PositionStore {
   private readonly insertStmt;
   private readonly byIdStmt;
@@ -130,9 +146,9 @@ export class PositionStore {
   ) {
     this.insertStmt = db.prepare<Omit<PositionRow, 'id' | 'high_water_mark' | 'low_water_mark' | 'closed_at'>, PositionRow>(`
       INSERT INTO positions (symbol, side, size, entry_price, stop_price, take_profit_price, high_water_mark,
-        low_water_mark, leverage, stop_order_id, stop_client_oid, status, adopted, opened_at, updated_at)
+        low_water_mark, leverage, stop_order_id, stop_client_oid, status, adopted, viewed_after_trade_id, opened_at, updated_at)
       VALUES (@symbol, @side, @size, @entry_price, @stop_price, @take_profit_price, @entry_price,
-        @entry_price, @leverage, @stop_order_id, @stop_client_oid, @status, @adopted, @opened_at, @updated_at)
+        @entry_price, @leverage, @stop_order_id, @stop_client_oid, @status, @adopted, @viewed_after_trade_id, @opened_at, @updated_at)
       RETURNING *`);
     this.byIdStmt = db.prepare<[number], PositionRow>('SELECT * FROM positions WHERE id = ?');
     this.activeBySymbolStmt = db.prepare<[string], PositionRow>(
@@ -173,7 +189,10 @@ export class PositionStore {
     });
   }
 
-  /** Records a new open position; throws ActivePositionExistsError if the symbol already has one. */
+  /**
+   * Records a new open position; throws ActivePositionExistsError if the symbol already has one, and
+   * StaleVenueViewError for an adoption whose venue view predates a close of the symbol.
+   */
   open(input: OpenPositionInput): Position {
     if (typeof input !== 'object' || input === null) throw new StoreInputError('position', 'must be an object');
     const now = v.clockNow(this.clock);
@@ -189,6 +208,7 @@ export class PositionStore {
       stop_client_oid: v.optionalClientOid('stopClientOid', input.stopClientOid),
       status: 'open' as const,
       adopted: v.flag('adopted', input.adopted),
+      viewed_after_trade_id: input.viewedAfterTradeId === undefined ? null : v.nonNegativeInteger('viewedAfterTradeId', input.viewedAfterTradeId),
       opened_at: input.openedAt === undefined ? now : v.timestamp('openedAt', input.openedAt),
       updated_at: now,
     };
@@ -198,6 +218,7 @@ export class PositionStore {
       return toPosition(row);
     } catch (e) {
       if (isUniqueViolation(e)) throw new ActivePositionExistsError(params.symbol);
+      if (isStaleViewRefusal(e)) throw new StaleVenueViewError(params.symbol, params.viewed_after_trade_id);
       throw e;
     }
   }
