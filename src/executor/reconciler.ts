@@ -187,7 +187,9 @@ export class Reconciler {
   /** An entry that filled while we were not looking: record its position (the stop pass protects it). */
   private recordFilledEntry(intent: OrderIntent, size: number, avgPrice: number): Position | undefined {
     const { positions, intents } = this.ctx.store;
-    const existing = positions.activeForSymbol(intent.symbol);
+    // Its round trip may already be in the journal: adopted while the intent could not be resolved
+    // (and maybe closed since). Recording it again would book that round trip twice.
+    const existing = positions.activeForSymbol(intent.symbol) ?? positions.adoptedWithoutEntry(intent.symbol, intent.createdAt);
     if (existing !== undefined) {
       if (intent.positionId === null) intents.attachPosition(intent.clientOid, existing.id);
       return undefined;

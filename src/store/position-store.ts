@@ -135,6 +135,7 @@ export class PositionStore {
   private readonly byIdStmt;
   private readonly activeBySymbolStmt;
   private readonly activeStmt;
+  private readonly adoptedWithoutEntryStmt;
   private readonly updateStmt;
   private readonly extremesStmt;
   private readonly statusStmt;
@@ -155,6 +156,11 @@ export class PositionStore {
       "SELECT * FROM positions WHERE symbol = ? AND status IN ('open', 'closing')",
     );
     this.activeStmt = db.prepare<[], PositionRow>("SELECT * FROM positions WHERE status IN ('open', 'closing') ORDER BY id");
+    this.adoptedWithoutEntryStmt = db.prepare<{ symbol: string; since: number }, PositionRow>(`
+      SELECT * FROM positions p
+      WHERE p.symbol = @symbol AND p.adopted = 1 AND p.opened_at >= @since
+        AND NOT EXISTS (SELECT 1 FROM order_intents i WHERE i.position_id = p.id AND i.kind = 'entry')
+      ORDER BY p.id DESC LIMIT 1`);
     this.updateStmt = db.prepare<MutableFields & { id: number; updated_at: number }, PositionRow>(`
       UPDATE positions SET size = @size, entry_price = @entry_price, stop_price = @stop_price,
         take_profit_price = @take_profit_price, leverage = @leverage, stop_order_id = @stop_order_id,
@@ -231,6 +237,16 @@ export class PositionStore {
   /** The open or closing position on `symbol`, if any. */
   activeForSymbol(symbol: string): Position | undefined {
     const row = this.activeBySymbolStmt.get(v.text('symbol', symbol, 64));
+    return row === undefined ? undefined : toPosition(row);
+  }
+
+  /**
+   * The newest position on `symbol` adopted at or after `since` that no entry intent claims (open or
+   * closed). A symbol has at most one entry in flight, so for an entry journaled at `since` whose
+   * fill is learned late, such a position is that entry's own round trip.
+   */
+  adoptedWithoutEntry(symbol: string, since: number): Position | undefined {
+    const row = this.adoptedWithoutEntryStmt.get({ symbol: v.text('symbol', symbol, 64), since: v.timestamp('since', since) });
     return row === undefined ? undefined : toPosition(row);
   }
 

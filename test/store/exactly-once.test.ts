@@ -107,6 +107,21 @@ describe('store: exactly-once rules', () => {
     });
   });
 
+  describe('one journal position per entry', () => {
+    it('finds the adopted round trip of an entry learned late: adopted after it was journaled, claimed by no entry', () => {
+      const entry: IntentInput = { clientOid: 'entry-1', symbol: 'WIFUSDTM', side: 'buy', kind: 'entry', size: 10, leverage: 5 };
+      const journaled = store.intents.recordIntent(entry).intent.createdAt;
+      clock.advance(5_000);
+      const adopted = store.positions.open({ ...long, adopted: true, viewedAfterTradeId: store.trades.lastId() });
+      close(adopted.id);
+      expect(store.positions.adoptedWithoutEntry('WIFUSDTM', journaled)?.id).to.equal(adopted.id);
+      expect(store.positions.adoptedWithoutEntry('WIFUSDTM', journaled + 5_001)).to.equal(undefined);
+      expect(store.positions.adoptedWithoutEntry('PEPEUSDTM', journaled)).to.equal(undefined);
+      store.intents.attachPosition('entry-1', adopted.id);
+      expect(store.positions.adoptedWithoutEntry('WIFUSDTM', journaled), 'claimed by its entry now').to.equal(undefined);
+    });
+  });
+
   describe('one entry order in flight per symbol', () => {
     const entry: IntentInput = { clientOid: 'entry-1', symbol: 'WIFUSDTM', side: 'buy', kind: 'entry', size: 10, leverage: 5 };
 
