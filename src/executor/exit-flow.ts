@@ -29,8 +29,15 @@ export class ExitFlow {
     readonly serial: KeyedSerial<string>,
   ) {}
 
-  close(symbol: string, reason: CloseReason): Promise<CloseResult> {
+  close(symbol: string, reason: CloseReason, positionId?: number): Promise<CloseResult> {
     const position = this.ctx.store.positions.activeForSymbol(symbol);
+    if (positionId !== undefined && position?.id !== positionId) {
+      // The request was decided for a position that is no longer the active one: its close, if
+      // booked, is the answer; a newer position on the symbol is not what was asked to close.
+      if (!Number.isSafeInteger(positionId) || positionId <= 0) return Promise.resolve({ ok: false, reason: `positionId must be a positive integer, got ${String(positionId)}` });
+      const trade = this.ctx.store.trades.forPosition(positionId);
+      return Promise.resolve(trade ? { ok: true, trade, alreadyClosed: true } : { ok: false, reason: `position ${positionId} is not open in ${symbol}` });
+    }
     if (position === undefined) {
       const trade = this.ctx.latestTrade(symbol);
       return Promise.resolve(trade ? { ok: true, trade, alreadyClosed: true } : { ok: false, reason: `no position in ${symbol}` });

@@ -97,6 +97,26 @@ describe('OrderExecutor: exactly-once rules', function () {
     expect(h.sim.engine.ledger.find(a)!.qty).to.equal(0);
   });
 
+  it('one close per position: a close request for a position already closed never closes the newer one on the symbol', async () => {
+    const a = h.symbol(0);
+    const first = await ex.openPosition(h.signal(a));
+    expect(first.ok, JSON.stringify(first)).to.equal(true);
+    if (!first.ok) return;
+    const closed = await ex.closePosition(a, 'stop', first.position.id);
+    expect(closed.ok && !closed.alreadyClosed).to.equal(true);
+    const second = await ex.openPosition(h.signal(a));
+    expect(second.ok, JSON.stringify(second)).to.equal(true);
+    if (!second.ok) return;
+    const exitsBefore = port.exitPlaces.length;
+
+    // The monitor's request for the first position, repeated after it closed.
+    const late = await ex.closePosition(a, 'stop', first.position.id);
+    expect(late.ok && late.alreadyClosed && late.trade.positionId).to.equal(first.position.id);
+    expect(port.exitPlaces, 'an exit was sent for the newer position').to.have.length(exitsBefore);
+    expect(store.positions.activeForSymbol(a)?.id).to.equal(second.position.id);
+    expect(store.trades.stats().trades).to.equal(1);
+  });
+
   it('one stop per position: a stop move while the entry is placing the first stop places no second one', async () => {
     const a = h.symbol(0);
     const stopSeen = gate();
