@@ -5,7 +5,7 @@
 // If the stop cannot be placed the position is closed at once: it is never left unprotected.
 import { canOpenPosition, checkDailyLoss, guardOrder, positionSize, roundToTick } from '../risk/index.js';
 import type { SignalResult } from '../strategy/signal-types.js';
-import type { Position, PositionSide } from '../store/index.js';
+import { isIntentInFlightError, type Position, type PositionSide } from '../store/index.js';
 import { toContractSpec } from './contract-cache.js';
 import { entrySide, exitSide, type ExecutorContext } from './executor-context.js';
 import type { ExitFlow } from './exit-flow.js';
@@ -178,7 +178,13 @@ export class EntryFlow {
 
     // Journal BEFORE sending: from here on a crash leaves a record that reconciliation resolves.
     const clientOid = o.clientOid('entry');
-    store.intents.recordIntent({ clientOid, symbol, side: entrySide(side), kind: 'entry', size, leverage });
+    try {
+      store.intents.recordIntent({ clientOid, symbol, side: entrySide(side), kind: 'entry', size, leverage });
+    } catch (e) {
+      // An earlier entry on the symbol has no known outcome yet: it may have filled.
+      if (isIntentInFlightError(e)) return this.reject(symbol, 'risk', e.message);
+      throw e;
+    }
     const sent = await this.ctx.sender.send(clientOid, () =>
       exchange.placeOrder({ clientOid, symbol, side: entrySide(side), type: 'market', size, leverage }),
     );

@@ -21,6 +21,11 @@ export interface ExitRequest {
   readonly symbol: string;
   readonly reason: ExitReason;
   readonly markPrice: number;
+  /**
+   * The position the monitor decided on (Position.id). A request that arrives after that position
+   * closed gets its trade back and never closes a newer position on the symbol.
+   */
+  readonly positionId?: number;
 }
 
 export type ExecutorDecision =

@@ -3,7 +3,7 @@
 import type { CloseReason } from '../store/index.js';
 import type { MetricsSink } from '../worker-runtime/metrics-sender.js';
 import type { WorkerLoop } from '../worker-runtime/worker-loop.js';
-import type { EntryProposal, ExecutorApi, ExecutorDecision, ExecutorSnapshot, ExitReason } from './executor-api.js';
+import type { EntryProposal, ExecutorApi, ExecutorDecision, ExecutorSnapshot, ExitReason, ExitRequest } from './executor-api.js';
 import type { ExecutorLogger } from './executor-options.js';
 import type { OrderExecutor } from './order-executor.js';
 
@@ -109,11 +109,11 @@ export class ExecutorService implements ExecutorApi {
     return decisions;
   }
 
-  requestExit(request: { symbol: string; reason: ExitReason }): Promise<ExecutorDecision> {
+  requestExit(request: Pick<ExitRequest, 'symbol' | 'reason' | 'positionId'>): Promise<ExecutorDecision> {
     this.deps.metrics.count('exitRequestsReceived');
     return this.track(
       this.deps.executor
-        .closePosition(request.symbol, CLOSE_REASON[request.reason] ?? 'manual')
+        .closePosition(request.symbol, CLOSE_REASON[request.reason] ?? 'manual', request.positionId)
         .then((result): ExecutorDecision => {
           this.publishOpenCount();
           return result.ok ? { accepted: true, detail: result.alreadyClosed ? 'already closed' : 'closed' } : { accepted: false, reason: result.reason };

@@ -6,7 +6,7 @@
 // position is already flat, the exchange stop (or a liquidation) got there first: the trade is
 // recorded from the exchange's fills instead.
 import type { Fill as ExchangeFill } from '../exchange/schemas/index.js';
-import type { ClosedTrade, CloseReason, Position } from '../store/index.js';
+import { isIntentInFlightError, type ClosedTrade, type CloseReason, type Position } from '../store/index.js';
 import { exitSide, type ExecutorContext } from './executor-context.js';
 import { confirmOrder, fillsOfOrder } from './order-confirmation.js';
 import { errorMessage } from './order-sender.js';
@@ -29,8 +29,15 @@ export class ExitFlow {
     readonly serial: KeyedSerial<string>,
   ) {}
 
-  close(symbol: string, reason: CloseReason): Promise<CloseResult> {
+  close(symbol: string, reason: CloseReason, positionId?: number): Promise<CloseResult> {
     const position = this.ctx.store.positions.activeForSymbol(symbol);
+    if (positionId !== undefined && position?.id !== positionId) {
+      // The request was decided for a position that is no longer the active one: its close, if
+      // booked, is the answer; a newer position on the symbol is not what was asked to close.
+      if (!Number.isSafeInteger(positionId) || positionId <= 0) return Promise.resolve({ ok: false, reason: `positionId must be a positive integer, got ${String(positionId)}` });
+      const trade = this.ctx.store.trades.forPosition(positionId);
+      return Promise.resolve(trade ? { ok: true, trade, alreadyClosed: true } : { ok: false, reason: `position ${positionId} is not open in ${symbol}` });
+    }
     if (position === undefined) {
       const trade = this.ctx.latestTrade(symbol);
       return Promise.resolve(trade ? { ok: true, trade, alreadyClosed: true } : { ok: false, reason: `no position in ${symbol}` });
@@ -67,7 +74,14 @@ export class ExitFlow {
     const side = exitSide(position.side);
     const leverage = this.ctx.positionLeverage(position, contract);
     const clientOid = this.ctx.o.clientOid('exit');
-    store.intents.recordIntent({ clientOid, symbol: position.symbol, side, kind: 'exit', size: held, reduceOnly: true, leverage, positionId });
+    try {
+      store.intents.recordIntent({ clientOid, symbol: position.symbol, side, kind: 'exit', size: held, reduceOnly: true, leverage, positionId });
+    } catch (e) {
+      // An earlier exit of this position has no known outcome yet (the store allows one in flight):
+      // it may have gone through, so no second one; reconciliation resolves the first.
+      if (isIntentInFlightError(e)) return this.fail(position.symbol, e.message);
+      throw e;
+    }
     const sent = await this.ctx.sender.send(clientOid, () =>
       exchange.placeOrder({ clientOid, symbol: position.symbol, side, type: 'market', size: held, leverage, reduceOnly: true }),
     );
@@ -208,6 +222,10 @@ export class ExitFlow {
         // towards the day the kill switch is looking at.
       });
     });
+    if (!result.created) {
+      // A second booking of one close (the store keeps one trade per position): not written.
+      this.ctx.log.warn('close already booked; this booking was not written', { symbol: position.symbol, positionId: position.id, trade: result.trade.id, reason });
+    }
     if (result.created) {
       const t = result.trade;
       this.ctx.log.info('position closed', { symbol: t.symbol, pnl: t.realisedPnl, fees: t.fees, reason });

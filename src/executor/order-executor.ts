@@ -61,9 +61,12 @@ export class OrderExecutor {
     return this.entries.open(signal, options);
   }
 
-  /** Exactly one close per position; a no-op returning the recorded trade once closed. */
-  closePosition(symbol: string, reason: CloseReason = 'manual'): Promise<CloseResult> {
-    return this.exits.close(symbol, reason);
+  /**
+   * Exactly one close per position; a no-op returning the recorded trade once closed. With
+   * `positionId`, only that position is closed (never a newer one on the symbol).
+   */
+  closePosition(symbol: string, reason: CloseReason = 'manual', positionId?: number): Promise<CloseResult> {
+    return this.exits.close(symbol, reason, positionId);
   }
 
   /** Tightens the exchange stop (new one placed before the old one is cancelled). */

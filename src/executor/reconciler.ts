@@ -12,7 +12,7 @@
 //  4. fills since the newest stored fill are imported.
 import type { Order, Position as ExchangePosition } from '../exchange/schemas/index.js';
 import { roundToTick } from '../risk/index.js';
-import { UNRESOLVED_STATES, type OrderIntent, type Position } from '../store/index.js';
+import { UNRESOLVED_STATES, isStaleVenueViewError, type OrderIntent, type Position } from '../store/index.js';
 import { exitSide, type ExecutorContext } from './executor-context.js';
 import type { ExitFlow } from './exit-flow.js';
 import { toFillInput } from './fill-summary.js';
@@ -187,7 +187,9 @@ export class Reconciler {
   /** An entry that filled while we were not looking: record its position (the stop pass protects it). */
   private recordFilledEntry(intent: OrderIntent, size: number, avgPrice: number): Position | undefined {
     const { positions, intents } = this.ctx.store;
-    const existing = positions.activeForSymbol(intent.symbol);
+    // Its round trip may already be in the journal: adopted while the intent could not be resolved
+    // (and maybe closed since). Recording it again would book that round trip twice.
+    const existing = positions.activeForSymbol(intent.symbol) ?? positions.adoptedWithoutEntry(intent.symbol, intent.createdAt);
     if (existing !== undefined) {
       if (intent.positionId === null) intents.attachPosition(intent.clientOid, existing.id);
       return undefined;
@@ -202,6 +204,9 @@ export class Reconciler {
   // ---- 2. positions -------------------------------------------------------------------------
 
   private async reconcilePositions(r: MutableReport): Promise<void> {
+    // Read before asking: a close booked while the list is in flight has a higher trade id, and the
+    // store refuses to adopt its symbol from this list (it may still show the position just closed).
+    const viewedAfterTradeId = this.ctx.store.trades.lastId();
     const { data } = await this.ctx.exchange.positions();
     const held = new Map<string, ExchangePosition>();
     for (const p of data) if (p.currentQty !== 0) held.set(p.symbol, p);
@@ -241,10 +246,18 @@ export class Reconciler {
       const side = ex.currentQty > 0 ? 'long' : 'short';
       const stopPrice = this.fallbackStop(ex.symbol, side, ex.avgEntryPrice);
       const leverage = ex.realLeverage ?? ex.leverage;
-      this.ctx.store.positions.open({
-        symbol: ex.symbol, side, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice,
-        leverage: leverage !== null && leverage >= 1 ? leverage : null, stopPrice, adopted: true,
-      });
+      try {
+        this.ctx.store.positions.open({
+          symbol: ex.symbol, side, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice,
+          leverage: leverage !== null && leverage >= 1 ? leverage : null, stopPrice, adopted: true, viewedAfterTradeId,
+        });
+      } catch (e) {
+        if (!isStaleVenueViewError(e)) throw e;
+        // Not a second position for the round trip just closed; if the venue really holds a new
+        // one, the next pass (with a fresh list) adopts it.
+        this.ctx.log.warn('adoption refused by the store; the next pass decides', { symbol: ex.symbol, reason: e.message });
+        continue;
+      }
       r.positionsAdopted.push(ex.symbol);
       this.ctx.emit({ type: 'adopted', symbol: ex.symbol, side, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice, stopPrice });
     }

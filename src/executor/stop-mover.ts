@@ -25,6 +25,9 @@ export class StopMover {
   private async moveNow(symbol: string, requested: number): Promise<MoveStopResult> {
     const position = this.ctx.store.positions.activeForSymbol(symbol);
     if (position === undefined || position.status !== 'open') return { ok: false, reason: `no open position in ${symbol}` };
+    // One stop per position: while its entry is in flight the entry flow owns the first stop (the
+    // monitor sees the position as soon as it is recorded, before that stop is placed).
+    if (this.ctx.entering.has(symbol)) return { ok: false, reason: `the entry in ${symbol} is still placing its stop` };
     if (!(typeof requested === 'number' && Number.isFinite(requested) && requested > 0)) {
       return { ok: false, reason: `new stop must be a positive finite number, got ${String(requested)}` };
     }

@@ -26,6 +26,8 @@ export type GuardCloseReason = 'stop' | 'trailing' | 'take-profit';
 
 /** What the guard needs of a position in the executor's view (the store's Position satisfies it). */
 export interface GuardPosition {
+  /** The executor's position id: a close request names it, and a new id is a new position. */
+  readonly id?: number;
   readonly symbol: string;
   readonly side: Side;
   /** Lots, positive. */
@@ -46,7 +48,7 @@ export interface GuardPosition {
 export interface GuardExecutor {
   openPositions(): Promise<readonly GuardPosition[]>;
   /** `price` is the price that triggered the exit (ExitRequest.markPrice). */
-  closePosition(symbol: string, reason: GuardCloseReason, price: number): Promise<unknown>;
+  closePosition(symbol: string, reason: GuardCloseReason, price: number, positionId?: number): Promise<unknown>;
   moveStop(symbol: string, newStop: number): Promise<unknown>;
 }
 
@@ -424,7 +426,7 @@ export class PositionGuard {
   }
 
   private update(g: Guarded, p: GuardPosition, tickSize: number | null): void {
-    if (p.side !== g.position.side || p.entryPrice !== g.position.entryPrice) {
+    if (p.id !== g.position.id || p.side !== g.position.side || p.entryPrice !== g.position.entryPrice) {
       // A different position under the same symbol (closed and reopened between refreshes).
       Object.assign(g, this.track(p, tickSize));
       return;
@@ -468,7 +470,7 @@ export class PositionGuard {
     g.close = { kind: 'in-flight', reason };
     this.counters.closesRequested += 1;
     this.trackCall(
-      this.deps.executor.closePosition(symbol, reason, price).then(
+      this.deps.executor.closePosition(symbol, reason, price, g.position.id).then(
         (result) => {
           const refusal = isRefusal(result);
           if (refusal === null) {

@@ -36,7 +36,8 @@ export interface PositionMonitorLoopDeps {
 export function guardExecutor(executor: ExecutorClient<ExecutorApi>): GuardExecutor {
   return {
     openPositions: () => executor.call('openPositions'),
-    closePosition: (symbol, reason, price) => executor.call('requestExit', { symbol, reason: EXIT_REASON[reason], markPrice: price }),
+    closePosition: (symbol, reason, price, positionId) =>
+      executor.call('requestExit', { symbol, reason: EXIT_REASON[reason], markPrice: price, ...(positionId !== undefined && { positionId }) }),
     moveStop: (symbol, stop) => executor.call('moveStop', symbol, stop),
   };
 }

@@ -40,5 +40,7 @@ export { IllegalTransitionError, isIllegalTransitionError, ILLEGAL_TRANSITION } 
 export { ClientOidConflictError, isClientOidConflictError, CLIENT_OID_CONFLICT } from './errors/client-oid-conflict-error.js';
 export { ActivePositionExistsError, isActivePositionExistsError, ACTIVE_POSITION_EXISTS } from './errors/active-position-exists-error.js';
 export { StoreNotFoundError, isStoreNotFoundError, STORE_NOT_FOUND } from './errors/store-not-found-error.js';
+export { StaleVenueViewError, isStaleVenueViewError, STALE_VENUE_VIEW } from './errors/stale-venue-view-error.js';
+export { IntentInFlightError, isIntentInFlightError, INTENT_IN_FLIGHT } from './errors/intent-in-flight-error.js';
 export { SchemaVersionError, isSchemaVersionError, SCHEMA_VERSION_MISMATCH } from './errors/schema-version-error.js';
 export { StoreOpenError, isStoreOpenError, STORE_OPEN_FAILED, STORE_OPEN_EXIT_CODE } from './errors/store-open-error.js';

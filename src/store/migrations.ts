@@ -133,7 +133,34 @@ CREATE TABLE alerts (
 CREATE INDEX alerts_by_time ON alerts (at);
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', up: INITIAL_SCHEMA }];
+// The exactly-once rules, enforced by the file itself so no interleaving of flows (or a second
+// connection) can break them; each failure is a typed error in the store (see the index names).
+//  - One trade per position: trades.position_id is UNIQUE since version 1.
+//  - One journal position per venue round trip: a position adopted from the venue's list of
+//    positions names the newest trade id when that list was asked for (trade ids only grow: trades
+//    are never deleted), and is refused when a close of the symbol was booked after it. That list
+//    may still show the position whose close was booked while it was in flight: adopting it made a
+//    second position, and a second trade, out of one round trip (issue 16).
+//  - One entry order in flight per symbol, one exit order in flight per position: a second intent
+//    while the first one's outcome is unknown would be a second order that might also go through.
+const EXACTLY_ONCE = `
+ALTER TABLE positions ADD COLUMN viewed_after_trade_id INTEGER;
+CREATE TRIGGER positions_adopt_only_from_a_fresh_view BEFORE INSERT ON positions
+WHEN NEW.adopted = 1 AND (NEW.viewed_after_trade_id IS NULL
+  OR EXISTS (SELECT 1 FROM trades WHERE symbol = NEW.symbol AND id > NEW.viewed_after_trade_id))
+BEGIN
+  SELECT RAISE(ABORT, 'stale venue view: a close of this symbol was booked after the view was requested');
+END;
+CREATE UNIQUE INDEX order_intents_one_entry_in_flight_per_symbol ON order_intents (symbol)
+  WHERE kind = 'entry' AND state IN ('pending', 'sent', 'unknown', 'acknowledged', 'partially-filled');
+CREATE UNIQUE INDEX order_intents_one_exit_in_flight_per_position ON order_intents (position_id)
+  WHERE kind = 'exit' AND state IN ('pending', 'sent', 'unknown', 'acknowledged', 'partially-filled');
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
+  { version: 2, name: 'exactly-once rules: adoption from a fresh view, one entry and one exit in flight', up: EXACTLY_ONCE },
+];
 
 export const SCHEMA_VERSION = latestVersion(MIGRATIONS);
 

@@ -18,6 +18,7 @@ import type { SqliteDatabase } from './database.js';
 import type { Clock } from './clock.js';
 import { ClientOidConflictError } from './errors/client-oid-conflict-error.js';
 import { IllegalTransitionError } from './errors/illegal-transition-error.js';
+import { IntentInFlightError } from './errors/intent-in-flight-error.js';
 import { StoreInputError } from './errors/store-input-error.js';
 import { StoreNotFoundError } from './errors/store-not-found-error.js';
 import { ORDER_SIDES, type OrderSide } from './store-types.js';
@@ -70,6 +71,10 @@ const TRANSITIONS: Readonly<Record<IntentState, readonly IntentState[]>> = {
 
 // Same-state repeats that are duplicates of an outcome rather than new information.
 const REPEATABLE_OUTCOMES: readonly IntentState[] = ['acknowledged', ...FINAL_STATES];
+
+function isUniqueViolation(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
 
 export function canTransition(from: IntentState, to: IntentState): boolean {
   return TRANSITIONS[from].includes(to) || (from === to && REPEATABLE_OUTCOMES.includes(to));
@@ -342,7 +347,20 @@ export class OrderJournal {
   recordIntent(input: IntentInput): RecordIntentResult {
     const fields = validateIntent(input);
     const now = v.clockNow(this.clock);
-    return this.recordTx.immediate({ ...fields, state: 'pending', created_at: now, updated_at: now });
+    try {
+      return this.recordTx.immediate({ ...fields, state: 'pending', created_at: now, updated_at: now });
+    } catch (e) {
+      if (isUniqueViolation(e) && (fields.kind === 'entry' || fields.kind === 'exit')) throw this.inFlightError(fields.kind, fields.symbol, fields.position_id);
+      throw e;
+    }
+  }
+
+  /** The typed form of the one-entry-per-symbol / one-exit-per-position index failing (migration 2). */
+  private inFlightError(kind: 'entry' | 'exit', symbol: string, positionId: number | null): IntentInFlightError {
+    const other = this.unresolvedStmt
+      .all()
+      .find((i) => i.kind === kind && (kind === 'entry' ? i.symbol === symbol : i.position_id === positionId));
+    return new IntentInFlightError(kind, kind === 'entry' ? symbol : `position ${positionId}`, other?.client_oid ?? null);
   }
 
   get(clientOid: string): OrderIntent | undefined {

@@ -6,6 +6,7 @@ import type { SqliteDatabase } from './database.js';
 import type { Clock } from './clock.js';
 import { ActivePositionExistsError } from './errors/active-position-exists-error.js';
 import { StoreInputError } from './errors/store-input-error.js';
+import { StaleVenueViewError } from './errors/stale-venue-view-error.js';
 import { StoreNotFoundError } from './errors/store-not-found-error.js';
 import { POSITION_SIDES, type PositionSide } from './store-types.js';
 import * as v from './validate.js';
@@ -26,6 +27,12 @@ export interface OpenPositionInput {
   readonly stopClientOid?: string | null;
   /** Found on the exchange without a local record (reconciliation); adopted and protected. */
   readonly adopted?: boolean;
+  /**
+   * Required when `adopted`: TradeStore.lastId() read BEFORE the venue view the adoption is based
+   * on was requested. The store refuses the adoption (StaleVenueViewError) when a close of the
+   * symbol was booked after it: the view may show the very position that close ended.
+   */
+  readonly viewedAfterTradeId?: number;
   /** Defaults to the clock. */
   readonly openedAt?: number;
 }
@@ -78,6 +85,7 @@ export interface PositionRow {
   stop_client_oid: string | null;
   status: PositionStatus;
   adopted: 0 | 1;
+  viewed_after_trade_id: number | null;
   opened_at: number;
   updated_at: number;
   closed_at: number | null;
@@ -114,11 +122,20 @@ function isUniqueViolation(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
+/** The adoption trigger of migration 2 refused the insert. */
+function isStaleViewRefusal(e: unknown): boolean {
+  return (
+    typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_TRIGGER' &&
+    String((e as { message?: unknown }).message).startsWith('stale venue view')
+  );
+}
+
 export class PositionStore {
   private readonly insertStmt;
   private readonly byIdStmt;
   private readonly activeBySymbolStmt;
   private readonly activeStmt;
+  private readonly adoptedWithoutEntryStmt;
   private readonly updateStmt;
   private readonly extremesStmt;
   private readonly statusStmt;
@@ -130,15 +147,20 @@ export class PositionStore {
   ) {
     this.insertStmt = db.prepare<Omit<PositionRow, 'id' | 'high_water_mark' | 'low_water_mark' | 'closed_at'>, PositionRow>(`
       INSERT INTO positions (symbol, side, size, entry_price, stop_price, take_profit_price, high_water_mark,
-        low_water_mark, leverage, stop_order_id, stop_client_oid, status, adopted, opened_at, updated_at)
+        low_water_mark, leverage, stop_order_id, stop_client_oid, status, adopted, viewed_after_trade_id, opened_at, updated_at)
       VALUES (@symbol, @side, @size, @entry_price, @stop_price, @take_profit_price, @entry_price,
-        @entry_price, @leverage, @stop_order_id, @stop_client_oid, @status, @adopted, @opened_at, @updated_at)
+        @entry_price, @leverage, @stop_order_id, @stop_client_oid, @status, @adopted, @viewed_after_trade_id, @opened_at, @updated_at)
       RETURNING *`);
     this.byIdStmt = db.prepare<[number], PositionRow>('SELECT * FROM positions WHERE id = ?');
     this.activeBySymbolStmt = db.prepare<[string], PositionRow>(
       "SELECT * FROM positions WHERE symbol = ? AND status IN ('open', 'closing')",
     );
     this.activeStmt = db.prepare<[], PositionRow>("SELECT * FROM positions WHERE status IN ('open', 'closing') ORDER BY id");
+    this.adoptedWithoutEntryStmt = db.prepare<{ symbol: string; since: number }, PositionRow>(`
+      SELECT * FROM positions p
+      WHERE p.symbol = @symbol AND p.adopted = 1 AND p.opened_at >= @since
+        AND NOT EXISTS (SELECT 1 FROM order_intents i WHERE i.position_id = p.id AND i.kind = 'entry')
+      ORDER BY p.id DESC LIMIT 1`);
     this.updateStmt = db.prepare<MutableFields & { id: number; updated_at: number }, PositionRow>(`
       UPDATE positions SET size = @size, entry_price = @entry_price, stop_price = @stop_price,
         take_profit_price = @take_profit_price, leverage = @leverage, stop_order_id = @stop_order_id,
@@ -173,7 +195,10 @@ export class PositionStore {
     });
   }
 
-  /** Records a new open position; throws ActivePositionExistsError if the symbol already has one. */
+  /**
+   * Records a new open position; throws ActivePositionExistsError if the symbol already has one, and
+   * StaleVenueViewError for an adoption whose venue view predates a close of the symbol.
+   */
   open(input: OpenPositionInput): Position {
     if (typeof input !== 'object' || input === null) throw new StoreInputError('position', 'must be an object');
     const now = v.clockNow(this.clock);
@@ -189,6 +214,7 @@ export class PositionStore {
       stop_client_oid: v.optionalClientOid('stopClientOid', input.stopClientOid),
       status: 'open' as const,
       adopted: v.flag('adopted', input.adopted),
+      viewed_after_trade_id: input.viewedAfterTradeId === undefined ? null : v.nonNegativeInteger('viewedAfterTradeId', input.viewedAfterTradeId),
       opened_at: input.openedAt === undefined ? now : v.timestamp('openedAt', input.openedAt),
       updated_at: now,
     };
@@ -198,6 +224,7 @@ export class PositionStore {
       return toPosition(row);
     } catch (e) {
       if (isUniqueViolation(e)) throw new ActivePositionExistsError(params.symbol);
+      if (isStaleViewRefusal(e)) throw new StaleVenueViewError(params.symbol, params.viewed_after_trade_id);
       throw e;
     }
   }
@@ -210,6 +237,16 @@ export class PositionStore {
   /** The open or closing position on `symbol`, if any. */
   activeForSymbol(symbol: string): Position | undefined {
     const row = this.activeBySymbolStmt.get(v.text('symbol', symbol, 64));
+    return row === undefined ? undefined : toPosition(row);
+  }
+
+  /**
+   * The newest position on `symbol` adopted at or after `since` that no entry intent claims (open or
+   * closed). A symbol has at most one entry in flight, so for an entry journaled at `since` whose
+   * fill is learned late, such a position is that entry's own round trip.
+   */
+  adoptedWithoutEntry(symbol: string, since: number): Position | undefined {
+    const row = this.adoptedWithoutEntryStmt.get({ symbol: v.text('symbol', symbol, 64), since: v.timestamp('since', since) });
     return row === undefined ? undefined : toPosition(row);
   }
 

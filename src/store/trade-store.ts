@@ -135,6 +135,7 @@ export class TradeStore {
   private readonly byPositionStmt;
   private readonly positionStmt;
   private readonly closePositionStmt;
+  private readonly lastIdStmt;
   private readonly recentStmt;
   private readonly totalStmt;
   private readonly statsStmt;
@@ -157,6 +158,7 @@ export class TradeStore {
       UPDATE positions SET status = 'closed', closed_at = @closed_at, updated_at = @updated_at
       WHERE id = @id AND status IN ('open', 'closing')
       RETURNING *`);
+    this.lastIdStmt = db.prepare<[], { id: number }>('SELECT coalesce(max(id), 0) AS id FROM trades');
     this.recentStmt = db.prepare<[number], TradeRow>('SELECT * FROM trades ORDER BY closed_at DESC, id DESC LIMIT ?');
     this.totalStmt = db.prepare<[], { total: number }>('SELECT total(realised_pnl) AS total FROM trades');
     this.statsStmt = db.prepare<[], AggregateRow>(`SELECT ${TRADE_AGGREGATES} FROM trades`);
@@ -223,6 +225,14 @@ export class TradeStore {
   forPosition(positionId: number): ClosedTrade | undefined {
     const row = this.byPositionStmt.get(v.positiveInteger('positionId', positionId));
     return row === undefined ? undefined : toTrade(row);
+  }
+
+  /**
+   * The newest trade's id (0 before the first). Ids only grow (trades are never deleted), so a
+   * trade with a higher id was booked later: see PositionStore.open's `viewedAfterTradeId`.
+   */
+  lastId(): number {
+    return this.lastIdStmt.get()?.id ?? 0;
   }
 
   /** Most recently closed first. */

@@ -45,6 +45,12 @@ export function timestamp(field: string, value: unknown): number {
   return n;
 }
 
+export function nonNegativeInteger(field: string, value: unknown): number {
+  const n = finite(field, value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new StoreInputError(field, `must be a non-negative integer, got ${n}`);
+  return n;
+}
+
 export function positiveInteger(field: string, value: unknown): number {
   const n = finite(field, value);
   if (!Number.isSafeInteger(n) || n <= 0) throw new StoreInputError(field, `must be a positive integer, got ${n}`);

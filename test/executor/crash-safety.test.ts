@@ -25,11 +25,12 @@ describe('OrderExecutor: crash safety and restart', function () {
     const first = h.store();
     // What the executor writes before sending, then the process dies (pending: never marked sent).
     first.intents.recordIntent({ clientOid: 'crash-pending-1', symbol: a, side: 'buy', kind: 'entry', size: 10, leverage: 5 });
-    // And one that died right after being marked sent, before the request left.
+    // And one that died right after being marked sent, before the request left (another symbol:
+    // a symbol has at most one entry in flight).
     const port0 = h.port();
     port0.interceptPlace = () => never();
     const dying = h.executor(port0, first);
-    void dying.openPosition(h.signal(a));
+    void dying.openPosition(h.signal(h.symbol(1)));
     await waitFor(() => first.intents.unresolvedIntents().some((i) => i.state === 'sent'), 5_000, 'entry marked sent');
     const sent = first.intents.unresolvedIntents().find((i) => i.state === 'sent')!;
 

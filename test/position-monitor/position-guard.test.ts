@@ -206,6 +206,21 @@ describe('PositionGuard', () => {
       expect(executor.closes).to.have.length(2);
     });
 
+    it('names the position in its close request; a new position on the symbol is not closed for the old one', async () => {
+      const { guard, executor, clock } = await setup([{ ...long('XBTUSDTM', 100, 95), id: 7 }], { closeConfirmMs: 15_000 });
+      guard.onPrice('XBTUSDTM', 94);
+      await guard.idle();
+      expect(executor.closes.map((c) => c.positionId)).to.deep.equal([7]);
+      // #7 closed; before the next refresh an entry opened #8 on the symbol at the same price.
+      executor.positions = [{ ...long('XBTUSDTM', 100, 95), id: 8 }];
+      clock.advance(15_000);
+      await guard.refresh();
+      expect(guard.onPrice('XBTUSDTM', 99).kind, '#7 close is not repeated on #8').to.equal('hold');
+      expect(executor.closes).to.have.length(1);
+      expect(guard.onPrice('XBTUSDTM', 94).kind).to.equal('close'); // #8's own stop
+      expect(executor.closes.map((c) => c.positionId)).to.deep.equal([7, 8]);
+    });
+
     it('ignores a non-finite price (counted as an error), never closing on it', async () => {
       const { guard, executor } = await setup([long('XBTUSDTM', 100, 95)]);
       expect(guard.onPrice('XBTUSDTM', Number.NaN).kind).to.equal('ignored');

@@ -136,7 +136,8 @@ describe('store: order journal', () => {
   it('lists unresolved intents for reconciliation: everything not filled, cancelled or rejected', () => {
     const oids = ['p-1', 's-1', 'u-1', 'a-1', 'f-1', 'c-1', 'r-1'];
     for (const clientOid of oids) {
-      store.intents.recordIntent({ ...entry, clientOid });
+      // One symbol each: a symbol has at most one entry in flight (see the exactly-once tests).
+      store.intents.recordIntent({ ...entry, clientOid, symbol: `${clientOid.toUpperCase()}USDTM` });
       clock.advance(1);
     }
     for (const clientOid of oids.slice(1)) store.intents.markSent(clientOid);
@@ -191,7 +192,7 @@ describe('store: order journal', () => {
     store.intents.recordIntent(entry);
     store.intents.attachPosition('entry-1', position.id);
     expect(store.intents.forPosition(position.id).map((i) => i.clientOid)).to.deep.equal(['st-2', 'entry-1']);
-    expect(() => store.intents.recordIntent({ ...entry, clientOid: 'bad-link', positionId: 999 })).to.throw(/FOREIGN KEY/);
+    expect(() => store.intents.recordIntent({ ...entry, clientOid: 'bad-link', symbol: 'ETHUSDTM', positionId: 999 })).to.throw(/FOREIGN KEY/);
   });
 
   it('reports unknown clientOids as not found', () => {

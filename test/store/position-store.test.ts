@@ -67,7 +67,7 @@ describe('store: positions', () => {
   });
 
   it('records adopted positions found on the exchange', () => {
-    const p = store.positions.open({ symbol: 'SOLUSDTM', side: 'short', size: 4, entryPrice: 150, adopted: true, openedAt: T0 - 60_000 });
+    const p = store.positions.open({ symbol: 'SOLUSDTM', side: 'short', size: 4, entryPrice: 150, adopted: true, viewedAfterTradeId: 0, openedAt: T0 - 60_000 });
     expect(p).to.deep.include({ adopted: true, stopPrice: null, openedAt: T0 - 60_000 });
   });
 

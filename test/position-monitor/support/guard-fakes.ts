@@ -37,7 +37,7 @@ export function deferred<T>(): Deferred<T> {
 
 export class FakeExecutor implements GuardExecutor {
   positions: GuardPosition[] = [];
-  closes: Array<{ symbol: string; reason: GuardCloseReason; price: number; answer: Deferred<unknown> }> = [];
+  closes: Array<{ symbol: string; reason: GuardCloseReason; price: number; positionId: number | undefined; answer: Deferred<unknown> }> = [];
   moves: Array<{ symbol: string; stop: number; answer: Deferred<unknown> }> = [];
   /** When true, answers resolve at once with { ok: true }. */
   autoAnswer = true;
@@ -47,9 +47,9 @@ export class FakeExecutor implements GuardExecutor {
     if (this.failPositions) throw this.failPositions;
     return this.positions.map((p) => ({ ...p }));
   }
-  closePosition(symbol: string, reason: GuardCloseReason, price: number): Promise<unknown> {
+  closePosition(symbol: string, reason: GuardCloseReason, price: number, positionId?: number): Promise<unknown> {
     const answer = deferred<unknown>();
-    this.closes.push({ symbol, reason, price, answer });
+    this.closes.push({ symbol, reason, price, positionId, answer });
     if (this.autoAnswer) answer.resolve({ ok: true });
     return answer.promise;
   }
