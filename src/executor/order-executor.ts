@@ -6,7 +6,7 @@
 // time (e.g. periodically, to record trades closed by exchange stops).
 import { systemClock } from '../resilience/clock.js';
 import type { CloseReason, Position } from '../store/index.js';
-import { createClientOidFactory } from './client-oid.js';
+import { createBotId, createClientOidFactory } from './client-oid.js';
 import { EntryFlow, type EntrySignal, type KillSwitchView, type OpenOptions, type OpenResult } from './entry-flow.js';
 import { ExecutorContext } from './executor-context.js';
 import { resolveExecutorOptions, type OrderExecutorOptions } from './executor-options.js';
@@ -46,7 +46,11 @@ export class OrderExecutor {
 
   constructor(options: OrderExecutorOptions) {
     const clock = options.clock ?? systemClock;
-    const o = resolveExecutorOptions(options, { clock, clientOid: createClientOidFactory({ now: () => clock.now() }) });
+    const o = resolveExecutorOptions(options, {
+      clock,
+      botId: () => options.store.identity.botId(() => createBotId()),
+      clientOid: (botId, c) => createClientOidFactory({ botId, now: () => c.now() }),
+    });
     this.ctx = new ExecutorContext(o);
     const serial = new KeyedSerial<string>();
     const stops = new StopManager(this.ctx);

@@ -25,6 +25,7 @@ export { PositionStore, POSITION_STATUSES, type Position, type PositionStatus, t
 export { TradeStore, CLOSE_REASONS, type CloseReason, type CloseInput, type ClosedTrade, type RecordCloseResult, type TradeStats } from './trade-store.js';
 export { FillStore, LIQUIDITY, type Fill, type FillInput, type Liquidity, type RecordFillsResult } from './fill-store.js';
 export { DailyPnl, type DailyPnlSummary, type EquitySnapshot } from './daily-pnl.js';
+export { BotIdentity } from './bot-identity.js';
 export {
   EventHistory,
   type AlertInput,

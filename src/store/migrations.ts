@@ -133,7 +133,19 @@ CREATE TABLE alerts (
 CREATE INDEX alerts_by_time ON alerts (at);
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', up: INITIAL_SCHEMA }];
+// One row per key; 'bot_id' names this bot instance on the exchange (the prefix of its clientOids).
+const BOT_IDENTITY = `
+CREATE TABLE bot_identity (
+  key        TEXT    PRIMARY KEY,
+  value      TEXT    NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
+  { version: 2, name: 'bot identity', up: BOT_IDENTITY },
+];
 
 export const SCHEMA_VERSION = latestVersion(MIGRATIONS);
 
