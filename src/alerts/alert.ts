@@ -2,7 +2,7 @@
 // bot), a one-line message and optional flat details. Kind + subject is the identity the cooldown
 // uses: "stall/scanner" and "stall/order-executor" are different alerts.
 
-export const ALERT_KINDS = ['stall', 'restart', 'restart-budget', 'breaker-opened', 'kill-switch', 'unhealthy'] as const;
+export const ALERT_KINDS = ['stall', 'restart', 'restart-budget', 'breaker-opened', 'kill-switch', 'unhealthy', 'another-bot'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export type AlertSeverity = 'warning' | 'critical';
@@ -31,6 +31,7 @@ const FACTS: Readonly<Record<AlertKind, KindFacts>> = {
   'breaker-opened': { title: 'CIRCUIT BREAKER OPEN', severity: 'warning' },
   'kill-switch': { title: 'KILL SWITCH', severity: 'critical' },
   unhealthy: { title: 'BOT UNHEALTHY', severity: 'critical' },
+  'another-bot': { title: 'ANOTHER BOT ON THE ACCOUNT', severity: 'critical' },
 };
 
 export function alertTitle(kind: AlertKind): string {

@@ -5,6 +5,7 @@
 // Call reconcile() once before trading (and after any restart); it is safe to call again at any
 // time (e.g. periodically, to record trades closed by exchange stops).
 import { systemClock } from '../resilience/clock.js';
+import type { AccountScopeSnapshot } from './account-scope.js';
 import type { CloseReason, Position } from '../store/index.js';
 import { createBotId, createClientOidFactory } from './client-oid.js';
 import { EntryFlow, type EntrySignal, type KillSwitchView, type OpenOptions, type OpenResult } from './entry-flow.js';
@@ -78,6 +79,11 @@ export class OrderExecutor {
   /** Concurrent calls share one run. */
   reconcile(): Promise<ReconcileReport> {
     return this.reconciling.run('all', () => this.reconciler.run());
+  }
+
+  /** What on the account is not the bot's, as the latest reconciliation saw it. */
+  accountScope(): AccountScopeSnapshot {
+    return this.ctx.scope.snapshot();
   }
 
   /** Open (and closing) positions as recorded, oldest first. */

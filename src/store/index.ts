@@ -42,3 +42,5 @@ export { ClientOidConflictError, isClientOidConflictError, CLIENT_OID_CONFLICT }
 export { ActivePositionExistsError, isActivePositionExistsError, ACTIVE_POSITION_EXISTS } from './errors/active-position-exists-error.js';
 export { StoreNotFoundError, isStoreNotFoundError, STORE_NOT_FOUND } from './errors/store-not-found-error.js';
 export { SchemaVersionError, isSchemaVersionError, SCHEMA_VERSION_MISMATCH } from './errors/schema-version-error.js';
+export { DataDirLock, LOCK_FILE_NAME } from './data-dir-lock.js';
+export { DataDirLockedError, isDataDirLockedError, DATA_DIR_LOCKED } from './errors/data-dir-locked-error.js';
