@@ -100,14 +100,11 @@ export function resolveExecutorOptions(o: OrderExecutorOptions, defaults: Execut
   check('botId', o.botId === undefined || isValidBotId(o.botId), o.botId, '1-12 letters or digits');
   check('foreignPositions', o.foreignPositions === undefined || o.foreignPositions === 'ignore' || o.foreignPositions === 'protect', o.foreignPositions, "'ignore' or 'protect'");
   const clock = o.clock ?? defaults.clock;
-  const botId = o.botId ?? defaults.botId();
-  const r: ResolvedExecutorOptions = {
+  const r: Omit<ResolvedExecutorOptions, 'botId' | 'clientOid'> = {
     exchange: o.exchange,
     store: o.store,
     limits: { ...o.limits },
     clock,
-    botId,
-    clientOid: o.clientOid ?? defaults.clientOid(botId, clock),
     onEvent: o.onEvent ?? ((): void => undefined),
     logger: o.logger ?? SILENT_LOGGER,
     maxSendAttempts: o.maxSendAttempts ?? 4,
@@ -128,5 +125,7 @@ export function resolveExecutorOptions(o: OrderExecutorOptions, defaults: Execut
   check('fallbackStopFraction', posNum(r.fallbackStopFraction) && r.fallbackStopFraction < 0.5, r.fallbackStopFraction, 'a fraction in (0, 0.5)');
   check('atrStopMultiple', posNum(r.atrStopMultiple), r.atrStopMultiple, 'a positive number');
   check('contestHoldMs', typeof r.contestHoldMs === 'number' && r.contestHoldMs >= 0, r.contestHoldMs, 'a number >= 0');
-  return r;
+  // Last: the default bot id is read from (or created in) the store, which must be real by now.
+  const botId = o.botId ?? defaults.botId();
+  return { ...r, botId, clientOid: o.clientOid ?? defaults.clientOid(botId, clock) };
 }

@@ -360,6 +360,13 @@ export class Reconciler {
       await this.serial.serial(position.symbol, () => this.protect(position.id, live, r));
     }
     const held = new Set(this.ctx.store.positions.active().map((p) => p.symbol));
+    if (this.ctx.o.foreignPositions === 'protect') {
+      for (const fp of this.ctx.scope.snapshot().foreignPositions) {
+        if (held.has(fp.symbol)) continue;
+        held.add(fp.symbol);
+        await this.serial.serial(fp.symbol, () => this.protectForeign(fp, live, r));
+      }
+    }
     for (const o of live) {
       if (held.has(o.symbol)) continue;
       if ((await this.stops.cancel(o.id, o.clientOid, 'orphan stop (no position)')) !== 'failed') r.stopsCancelled++;
@@ -410,6 +417,41 @@ export class Reconciler {
     const closed = await this.exits.closeNow(position.id, 'manual');
     if (closed.ok) r.positionsClosed.push(position.symbol);
     else r.errors.push(`${position.symbol} is UNPROTECTED: ${placed.reason}; close failed: ${closed.reason}`);
+  }
+
+  /**
+   * FOREIGN_POSITIONS=protect: one reduce-only stop of our own, sized to the foreign position, and
+   * nothing more (it is never closed, trailed or resized by us). A failure is logged, not an error of
+   * the pass: the position is not ours to be responsible for.
+   */
+  private async protectForeign(fp: ForeignPosition, live: readonly Order[], r: MutableReport): Promise<void> {
+    const side = exitSide(fp.side);
+    const mine = live.filter((o) => o.symbol === fp.symbol && o.side === side);
+    const fitting = mine.find((o) => o.size === fp.size);
+    if (fitting !== undefined) {
+      for (const extra of mine) {
+        if (extra.id === fitting.id) continue;
+        if ((await this.stops.cancel(extra.id, extra.clientOid, 'duplicate protective stop (reconcile)')) !== 'failed') r.stopsCancelled++;
+      }
+      return;
+    }
+    let stopPrice = this.fallbackStop(fp.symbol, fp.side, fp.entryPrice);
+    try {
+      const mark = (await this.ctx.exchange.ticker(fp.symbol)).data.price;
+      if (fp.side === 'long' ? stopPrice >= mark : stopPrice <= mark) stopPrice = this.fallbackStop(fp.symbol, fp.side, mark);
+    } catch {
+      // The entry-based stop is still a stop.
+    }
+    const placed = await this.stops.placeForeign(fp, stopPrice);
+    if (!placed.ok) {
+      this.ctx.log.warn('could not place a protective stop on a foreign position', { symbol: fp.symbol, reason: placed.reason });
+      return;
+    }
+    r.stopsPlaced.push(fp.symbol);
+    // Sized for an earlier size of the position: the new one is in place, the old ones go.
+    for (const old of mine) {
+      if ((await this.stops.cancel(old.id, old.clientOid, 'protective stop resized (reconcile)')) !== 'failed') r.stopsCancelled++;
+    }
   }
 
   // ---- 4. fills -----------------------------------------------------------------------------
