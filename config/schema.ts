@@ -77,6 +77,11 @@ export const CONFIG_SCHEMA = {
   klineGranularity: s('Trading and risk', 'KLINE_GRANULARITY', 15, numberOneOf(KLINE_GRANULARITIES),
     'kline timeframe in minutes for the scanner (a KuCoin granularity)'),
 
+  botId: s('Account sharing', 'BOT_ID', '', text({ pattern: /^[A-Za-z0-9]{0,12}$/, allowed: 'empty, or 1-12 letters or digits' }),
+    'this bot\'s namespace on the account: every clientOid it sends starts kb_<BOT_ID>_; empty = an id created once and kept in the journal'),
+  foreignPositions: s('Account sharing', 'FOREIGN_POSITIONS', 'ignore' as 'ignore' | 'protect', oneOf('ignore', 'protect'),
+    'positions the bot did not open: ignore (report only), or protect (add a reduce-only stop of the bot\'s own, nothing more)'),
+
   statusHost: s('Status, alerts and logs', 'STATUS_HOST', '127.0.0.1', text({ pattern: /^\S+$/, allowed: 'a host name or IP address' }),
     'address the status server binds to'),
   statusPort: s('Status, alerts and logs', 'STATUS_PORT', 8787, numberIn(0, 65_535, { integer: true }),

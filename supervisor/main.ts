@@ -6,7 +6,8 @@
 import { loadConfig, secretsOf, type AppConfig } from '../src/config/load-config.js';
 import { createLogger, type Logger } from '../src/log/logger.js';
 import { SharedRateLimiter } from '../src/resilience/shared-rate-limiter.js';
-import { STORE_OPEN_EXIT_CODE, Store, StoreOpenError, storePath } from '../src/store/index.js';
+import { STORE_OPEN_EXIT_CODE, DataDirLock, Store, StoreOpenError, isDataDirLockedError, storePath } from '../src/store/index.js';
+import { createBotId } from '../src/executor/client-oid.js';
 import { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
 import { startObservability } from './observability.js';
 import { summaryLine } from './summary-line.js';
@@ -26,6 +27,14 @@ async function main(): Promise<number> {
   } catch (err) {
     console.error((err as Error).message);
     return 2;
+  }
+  // One process per DATA_DIR, before anything reads or archives the journal in it.
+  let lock: DataDirLock;
+  try {
+    lock = DataDirLock.acquire(config.dataDir);
+  } catch (err) {
+    console.error(isDataDirLockedError(err) ? `refusing to start: ${err.message}` : `cannot lock DATA_DIR ${config.dataDir}: ${(err as Error).message}`);
+    return 1;
   }
   const secrets = secretsOf(config);
   const logger = createLogger({ level: config.logLevel, logDir: config.logDir, secrets, component: 'supervisor' });
@@ -52,8 +61,11 @@ async function main(): Promise<number> {
   const { journal, store } = opened;
   if (journal.archivedTo) logger.info('embedded simulator starts empty: the previous paper run\'s journal was archived', { archivedTo: journal.archivedTo });
   const venue = await openVenue(config, logger);
+  // BOT_ID, or the id this journal has kept since it was created: the prefix of every clientOid.
+  const botId = config.botId !== '' ? config.botId : store.identity.botId(() => createBotId());
+  logger.info(`bot id ${botId}: orders carry the clientOid prefix kb_${botId}_`, { botId, foreignPositions: config.foreignPositions });
   const limiter = SharedRateLimiter.create();
-  const supervisor = new WorkerSupervisor(workerSpecs(config, venue, journal.file), limiter.buffer, {
+  const supervisor = new WorkerSupervisor(workerSpecs(config, venue, journal.file, botId), limiter.buffer, {
     heartbeatIntervalMs: config.heartbeatInterval * 1000,
     stallTimeoutMs: config.stallTimeout * 1000,
     startTimeoutMs: config.startupTimeout * 1000,
@@ -75,6 +87,7 @@ async function main(): Promise<number> {
     );
     await venue.simulator?.close();
     store.close();
+    lock.release();
     return 1;
   }
   observed = { report: (message) => (observability.reportProcessError(message), true) };
@@ -120,6 +133,7 @@ async function main(): Promise<number> {
   await observability.close(); // prints the final health report
   await venue.simulator?.close();
   store.close();
+  lock.release();
   await flushLog(logger);
   return result.exitCode;
 }

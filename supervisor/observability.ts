@@ -3,6 +3,7 @@
 // one readable console line per trade event, and restart/alert history in the store.
 import { AlertDispatcher, connectHealthAlerts } from '../src/alerts/index.js';
 import type { AppConfig } from '../src/config/load-config.js';
+import { ANOTHER_BOT_ALERT } from '../src/executor/account-scope.js';
 import { describeTradeEvent, type TradeEvent } from '../src/executor/trade-event.js';
 import { CounterDeltas, HealthMonitor, HealthReporter, formatReport, type HealthReport } from '../src/health/index.js';
 import type { Logger } from '../src/log/logger.js';
@@ -92,6 +93,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
   });
   const statusUrl = await status.start();
 
+  let lastContested = '';
   const deltas = new CounterDeltas();
   const breakers = new Map<string, boolean>();
   const disposables = [
@@ -160,6 +162,17 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       alertHistory('restart-budget', worker, message);
     }),
     supervisor.onTrade(({ event }) => onTrade(event)),
+    supervisor.onAccountScope(({ scope }) => {
+      monitor.setAccountScope(scope, ANOTHER_BOT_ALERT);
+      const contested = scope.contested.map((c) => c.symbol).sort().join(', ');
+      if (contested !== '' && contested !== lastContested) {
+        const message = `${ANOTHER_BOT_ALERT}; entries stopped on ${contested}`;
+        alerts.dispatch({ kind: 'another-bot', subject: 'account', message });
+        alertHistory('another-bot', 'account', message);
+        status.publishEvent({ kind: 'alert', severity: 'warning', message });
+      }
+      lastContested = contested;
+    }),
   ];
 
   function onTrade(event: TradeEvent): void {

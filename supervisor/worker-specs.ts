@@ -8,8 +8,8 @@ import type { Venue } from './venue.js';
 
 const workerScript = (name: string): URL => new URL(`../workers/${name}.js`, import.meta.url);
 
-/** `journalFile`: the SQLite journal the executor writes (see journal-file.ts). */
-export function workerSpecs(config: AppConfig, venue: Venue, journalFile: string): WorkerSpec[] {
+/** `journalFile`: the SQLite journal the executor writes (see journal-file.ts); `botId`: its clientOid namespace. */
+export function workerSpecs(config: AppConfig, venue: Venue, journalFile: string, botId: string): WorkerSpec[] {
   const stall = parseStallInject(config.stallInject);
   // Busy-loop well past the stall timeout: the supervisor terminates the thread long before it ends.
   const stallFor = (name: string): Pick<WorkerSpec, 'stallInject'> =>
@@ -22,6 +22,8 @@ export function workerSpecs(config: AppConfig, venue: Venue, journalFile: string
       settings: {
         ...venue.settings,
         journalFile,
+        botId,
+        foreignPositions: config.foreignPositions,
         maxOpenPositions: config.maxOpenPositions,
         leverage: config.leverage,
         riskPerTrade: config.riskPerTrade,

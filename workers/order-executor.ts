@@ -26,10 +26,18 @@ function serviceFor(ctx: WorkerContext<ExecutorApi>): ExecutorService {
       maxNotional: numberSetting(s, 'maxNotional', 5000),
       dailyLossLimit: numberSetting(s, 'dailyLossLimit', 0.05),
     },
+    botId: stringSetting(s, 'botId', '') || undefined,
+    foreignPositions: stringSetting(s, 'foreignPositions', 'ignore') === 'protect' ? 'protect' : 'ignore',
     onEvent: (event) => ctx.publishTrade(event),
     logger: ctx.log,
   });
-  service = new ExecutorService({ executor, generation: ctx.generation, metrics: ctx.metrics, log: ctx.log });
+  service = new ExecutorService({
+    executor,
+    generation: ctx.generation,
+    metrics: ctx.metrics,
+    log: ctx.log,
+    publishScope: (scope) => ctx.publishAccountScope({ ...scope, foreignPositions: [...scope.foreignPositions], contested: [...scope.contested] }),
+  });
   return service;
 }
 

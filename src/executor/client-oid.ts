@@ -1,31 +1,61 @@
 // clientOids: made once per intent and reused for every retry of it. KuCoin accepts 1-40
 // characters of [A-Za-z0-9_-]; the exchange deduplicates on it, which is what makes a re-send safe.
+//
+// Every clientOid starts with `kb_<botId>_`: the namespace of this bot instance on the account. The
+// bot recognises its own orders, stop orders and fills by it (and by its journal), and a
+// different `kb_<id>_` on the account is another copy of this bot trading the same account.
 import { randomBytes } from 'node:crypto';
 
 export type ClientOidFactory = (kind: string) => string;
 
 const VALID = /^[A-Za-z0-9_-]{1,40}$/;
+/** BOT_ID: 1-12 letters or digits, so the prefix (at most 16) leaves 24 characters for uniqueness. */
+export const BOT_ID_PATTERN = /^[A-Za-z0-9]{1,12}$/;
+const BOT_PREFIX = /^kb_([A-Za-z0-9]{1,12})_/;
 
 export function isValidClientOid(value: unknown): value is string {
   return typeof value === 'string' && VALID.test(value);
 }
 
+export function isValidBotId(value: unknown): value is string {
+  return typeof value === 'string' && BOT_ID_PATTERN.test(value);
+}
+
+/** The clientOid prefix of bot `botId`. */
+export function botPrefix(botId: string): string {
+  if (!isValidBotId(botId)) throw new RangeError(`BOT_ID must be 1-12 letters or digits, got ${JSON.stringify(botId)}`);
+  return `kb_${botId}_`;
+}
+
+/** The bot id a clientOid was sent under, if it carries a bot prefix at all (a person's does not). */
+export function botIdOf(clientOid: string | null | undefined): string | undefined {
+  if (typeof clientOid !== 'string') return undefined;
+  return BOT_PREFIX.exec(clientOid)?.[1];
+}
+
+/** A new bot id: 8 base-36 characters from `random` (default crypto), e.g. `k3x9q0ab`. */
+export function createBotId(random: () => Buffer = () => randomBytes(8)): string {
+  const bytes = random();
+  let id = '';
+  for (let i = 0; i < 8; i++) id += ((bytes[i] ?? 0) % 36).toString(36);
+  return id;
+}
+
 /**
- * `<prefix><kind initial><time base36><counter base36><random>`: unique across restarts (time and
- * randomness) and within one run (counter), and at most 40 characters.
+ * `kb_<botId>_<kind initial><time base36><counter base36><random>`: unique across restarts (time and
+ * randomness) and within one run (counter), and at most 40 characters (the random tail is cut to
+ * fit a long bot id). Deterministic when `now` and `random` are.
  */
-export function createClientOidFactory(options: { prefix?: string; now?: () => number; random?: () => string } = {}): ClientOidFactory {
-  const prefix = options.prefix ?? 'kb';
-  if (!/^[A-Za-z0-9]{0,8}$/.test(prefix)) throw new RangeError(`clientOid prefix must be 0-8 alphanumerics, got ${prefix}`);
+export function createClientOidFactory(options: { botId?: string; now?: () => number; random?: () => string } = {}): ClientOidFactory {
+  const prefix = botPrefix(options.botId ?? 'bot');
   const now = options.now ?? Date.now;
   const random = options.random ?? ((): string => randomBytes(6).toString('hex'));
   let counter = 0;
   return (kind: string): string => {
     counter = (counter + 1) % 1_679_616; // 36^4
     const initial = /^[A-Za-z]/.test(kind) ? kind[0]!.toLowerCase() : 'x';
-    const oid = `${prefix}${initial}${Math.trunc(now()).toString(36)}${counter.toString(36).padStart(4, '0')}${random()}`
-      .replace(/[^A-Za-z0-9_-]/g, '')
-      .slice(0, 40);
+    const tail = `${initial}${Math.trunc(now()).toString(36)}${counter.toString(36).padStart(4, '0')}${random()}`.replace(/[^A-Za-z0-9]/g, '');
+    const oid = `${prefix}${tail}`.slice(0, 40);
     if (!VALID.test(oid)) throw new Error(`generated clientOid ${oid} is invalid`);
     return oid;
   };

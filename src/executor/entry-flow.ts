@@ -134,6 +134,9 @@ export class EntryFlow {
     const others = this.inFlight.filter((s) => s !== symbol);
     const gate = canOpenPosition({ openPositions: [...open, ...others], symbol, maxOpenPositions: o.limits.maxOpenPositions, killSwitchActive: kill.active });
     if (!gate.ok) return this.reject(symbol, 'risk', gate.reason);
+    // A symbol with a position that is not ours, or contested by another bot, is closed to entries.
+    const block = this.ctx.scope.entryBlock(symbol);
+    if (block !== undefined) return this.reject(symbol, 'risk', block);
 
     const contract = await this.ctx.contracts.get(symbol);
     if (contract === undefined) return this.reject(symbol, 'validation', `${symbol} is not an active contract`);
@@ -144,6 +147,19 @@ export class EntryFlow {
       reference = (await exchange.ticker(symbol)).data.price;
     } catch (e) {
       return this.reject(symbol, 'exchange', `ticker failed: ${errorMessage(e)}`);
+    }
+
+    // Last look before sending: one-way mode merges an entry into whatever the account already holds
+    // on the symbol, and a position we do not hold is not ours (a person's or another bot's).
+    try {
+      const { data } = await exchange.position(symbol);
+      if (data.currentQty !== 0 && store.positions.activeForSymbol(symbol) === undefined) {
+        const held = { symbol, side: (data.currentQty > 0 ? 'long' : 'short') as PositionSide, size: Math.abs(data.currentQty), entryPrice: data.avgEntryPrice, owner: 'person' as const };
+        this.ctx.scope.addForeignPosition(held);
+        return this.reject(symbol, 'risk', `${symbol} already holds a ${held.side} ${held.size} that is not the bot's; one-way mode would merge an entry into it`);
+      }
+    } catch (e) {
+      return this.reject(symbol, 'exchange', `position check failed: ${errorMessage(e)}`);
     }
 
     // The stop: the signal's (ATR-based) stop, else atrStopMultiple x ATR; rounded away from the entry.

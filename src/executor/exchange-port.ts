@@ -12,6 +12,7 @@ export type ExchangePort = Pick<
   | 'placeOrder'
   | 'cancelOrderById'
   | 'orderByClientOid'
+  | 'orders'
   | 'untriggeredStopOrders'
   | 'fills'
 >;

@@ -3,7 +3,10 @@
 import type { Contract } from '../exchange/schemas/index.js';
 import { effectiveLeverage } from '../risk/index.js';
 import type { OrderSide, Position, PositionSide } from '../store/index.js';
+import { AccountScope } from './account-scope.js';
+import { isValidClientOid } from './client-oid.js';
 import { ContractCache } from './contract-cache.js';
+import { orderOwner, type JournalView, type OrderOwner } from './order-ownership.js';
 import type { ResolvedExecutorOptions } from './executor-options.js';
 import type { ConfirmDeps } from './order-confirmation.js';
 import { OrderSender } from './order-sender.js';
@@ -21,8 +24,16 @@ export class ExecutorContext {
    * reconciliation resolve the intent, adopt the position or place a second stop behind its back.
    */
   readonly entering = new Set<string>();
+  /** What on the account is not ours (see account-scope.ts). */
+  readonly scope: AccountScope;
+  private readonly journalView: JournalView;
 
   constructor(readonly o: ResolvedExecutorOptions) {
+    this.scope = new AccountScope(o.botId, o.clock, o.contestHoldMs);
+    this.journalView = {
+      knowsClientOid: (clientOid) => isValidClientOid(clientOid) && o.store.intents.get(clientOid) !== undefined,
+      knowsOrderId: (orderId) => o.store.intents.byOrderId(orderId).length > 0,
+    };
     this.contracts = new ContractCache(o.exchange, o.clock, o.contractsTtlMs);
     this.sender = new OrderSender({
       exchange: o.exchange,
@@ -45,6 +56,16 @@ export class ExecutorContext {
 
   get log(): ResolvedExecutorOptions['logger'] {
     return this.o.logger;
+  }
+
+  /** Whose order this is; only 'own' orders are ever cancelled, amended or counted. */
+  ownerOf(order: { readonly id: string; readonly clientOid: string | null }): OrderOwner {
+    return orderOwner(order, this.o.botId, this.journalView);
+  }
+
+  /** A fill is the bot's when the journal knows its order (fills carry no clientOid). */
+  ownsOrderId(orderId: string): boolean {
+    return this.journalView.knowsOrderId(orderId);
   }
 
   now(): number {

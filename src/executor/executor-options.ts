@@ -3,7 +3,7 @@
 // errors that name the field.
 import type { Clock } from '../resilience/clock.js';
 import type { Store } from '../store/index.js';
-import type { ClientOidFactory } from './client-oid.js';
+import { isValidBotId, type ClientOidFactory } from './client-oid.js';
 import type { ExchangePort } from './exchange-port.js';
 import type { TradeEventSink } from './trade-event.js';
 
@@ -54,6 +54,15 @@ export interface OrderExecutorOptions {
   readonly fallbackStopFraction?: number;
   /** ATR multiple for the stop when a signal carries an ATR but no stopPrice. Default 2. */
   readonly atrStopMultiple?: number;
+  /**
+   * BOT_ID: this instance's namespace on the account (the clientOid prefix). Default: the id kept in
+   * the store's journal, created on first use.
+   */
+  readonly botId?: string;
+  /** FOREIGN_POSITIONS: 'protect' puts a reduce-only stop of the bot's own on positions that are not its own. Default 'ignore'. */
+  readonly foreignPositions?: 'ignore' | 'protect';
+  /** How long a symbol stays contested after the last sign of another bot on it. Default 15 minutes. */
+  readonly contestHoldMs?: number;
 }
 
 export interface ResolvedExecutorOptions extends Required<Omit<OrderExecutorOptions, 'onEvent'>> {
@@ -77,16 +86,25 @@ export function checkLimits(limits: RiskLimits): void {
   check('limits.dailyLossLimit', fraction(limits.dailyLossLimit), limits.dailyLossLimit, 'a fraction in (0, 1]');
 }
 
-export function resolveExecutorOptions(o: OrderExecutorOptions, defaults: { clock: Clock; clientOid: ClientOidFactory }): ResolvedExecutorOptions {
+export interface ExecutorDefaults {
+  readonly clock: Clock;
+  /** The journal's bot id (created on first use); only called when no botId is given. */
+  readonly botId: () => string;
+  readonly clientOid: (botId: string, clock: Clock) => ClientOidFactory;
+}
+
+export function resolveExecutorOptions(o: OrderExecutorOptions, defaults: ExecutorDefaults): ResolvedExecutorOptions {
   check('exchange', typeof o.exchange === 'object' && o.exchange !== null, o.exchange, 'an exchange client');
   check('store', typeof o.store === 'object' && o.store !== null, o.store, 'an open Store');
   checkLimits(o.limits);
-  const r: ResolvedExecutorOptions = {
+  check('botId', o.botId === undefined || isValidBotId(o.botId), o.botId, '1-12 letters or digits');
+  check('foreignPositions', o.foreignPositions === undefined || o.foreignPositions === 'ignore' || o.foreignPositions === 'protect', o.foreignPositions, "'ignore' or 'protect'");
+  const clock = o.clock ?? defaults.clock;
+  const r: Omit<ResolvedExecutorOptions, 'botId' | 'clientOid'> = {
     exchange: o.exchange,
     store: o.store,
     limits: { ...o.limits },
-    clock: o.clock ?? defaults.clock,
-    clientOid: o.clientOid ?? defaults.clientOid,
+    clock,
     onEvent: o.onEvent ?? ((): void => undefined),
     logger: o.logger ?? SILENT_LOGGER,
     maxSendAttempts: o.maxSendAttempts ?? 4,
@@ -96,6 +114,8 @@ export function resolveExecutorOptions(o: OrderExecutorOptions, defaults: { cloc
     contractsTtlMs: o.contractsTtlMs ?? 5 * 60_000,
     fallbackStopFraction: o.fallbackStopFraction ?? 0.02,
     atrStopMultiple: o.atrStopMultiple ?? 2,
+    foreignPositions: o.foreignPositions ?? 'ignore',
+    contestHoldMs: o.contestHoldMs ?? 15 * 60_000,
   };
   check('maxSendAttempts', posInt(r.maxSendAttempts), r.maxSendAttempts, 'a positive integer');
   check('retryDelayMs', typeof r.retryDelayMs === 'number' && r.retryDelayMs >= 0, r.retryDelayMs, 'a number >= 0');
@@ -104,5 +124,8 @@ export function resolveExecutorOptions(o: OrderExecutorOptions, defaults: { cloc
   check('contractsTtlMs', posNum(r.contractsTtlMs), r.contractsTtlMs, 'a positive number');
   check('fallbackStopFraction', posNum(r.fallbackStopFraction) && r.fallbackStopFraction < 0.5, r.fallbackStopFraction, 'a fraction in (0, 0.5)');
   check('atrStopMultiple', posNum(r.atrStopMultiple), r.atrStopMultiple, 'a positive number');
-  return r;
+  check('contestHoldMs', typeof r.contestHoldMs === 'number' && r.contestHoldMs >= 0, r.contestHoldMs, 'a number >= 0');
+  // Last: the default bot id is read from (or created in) the store, which must be real by now.
+  const botId = o.botId ?? defaults.botId();
+  return { ...r, botId, clientOid: o.clientOid ?? defaults.clientOid(botId, clock) };
 }

@@ -5,6 +5,7 @@ import type { MetricsSink } from '../worker-runtime/metrics-sender.js';
 import type { WorkerLoop } from '../worker-runtime/worker-loop.js';
 import type { EntryProposal, ExecutorApi, ExecutorDecision, ExecutorSnapshot, ExitReason, ExitRequest } from './executor-api.js';
 import type { ExecutorLogger } from './executor-options.js';
+import type { AccountScopeSnapshot } from './account-scope.js';
 import type { OrderExecutor } from './order-executor.js';
 
 const CLOSE_REASON: Readonly<Record<ExitReason, CloseReason>> = {
@@ -20,6 +21,8 @@ export interface ExecutorServiceDeps {
   readonly generation: number;
   readonly metrics: MetricsSink;
   readonly log: ExecutorLogger;
+  /** Receives what on the account is not the bot's after every reconciliation (the supervisor's /health). */
+  readonly publishScope?: (scope: AccountScopeSnapshot) => void;
 }
 
 /** Longest the shutdown waits for the final reconciliation. */
@@ -161,6 +164,15 @@ export class ExecutorService implements ExecutorApi {
     } catch (err) {
       metrics.count('reconcileErrors');
       log.warn('reconciliation failed', { error: (err as Error).message });
+    }
+    try {
+      const scope = this.deps.executor.accountScope();
+      metrics.gauge('foreignOrders', scope.foreignOrders);
+      metrics.gauge('foreignPositions', scope.foreignPositions.length);
+      metrics.gauge('contestedSymbols', scope.contested.length);
+      this.deps.publishScope?.(scope);
+    } catch (err) {
+      log.warn('account scope report failed', { error: (err as Error).message });
     }
     try {
       const status = await this.deps.executor.status();

@@ -64,7 +64,8 @@ export class ExitFlow {
     let held = position.size;
     try {
       const { data } = await exchange.position(position.symbol);
-      held = Math.abs(data.currentQty);
+      // Never more than ours: a larger position holds someone else's lots merged into it (one-way mode).
+      held = Math.min(Math.abs(data.currentQty), position.size);
     } catch (e) {
       this.ctx.log.warn('position query before exit failed; sending the exit anyway', { symbol: position.symbol, reason: errorMessage(e) });
     }
@@ -147,7 +148,7 @@ export class ExitFlow {
       if (fills.length > 0) closeReason = 'exchange-stop';
       else {
         fills = await this.exitFillsSinceEntry(position);
-        if (fills.some((f) => f.tradeType === 'liquid' || f.tradeType === 'liquidation')) closeReason = 'liquidation';
+        if (fills.some(isLiquidation)) closeReason = 'liquidation';
       }
     } catch (e) {
       return this.fail(position.symbol, `position is flat on the exchange but its fills could not be read (${errorMessage(e)})`);
@@ -168,7 +169,13 @@ export class ExitFlow {
     const found: ExchangeFill[] = [];
     for (let page = 1; page <= 20; page++) {
       const { data } = await this.ctx.exchange.fills({ symbol: position.symbol, currentPage: page, pageSize: 200 });
-      found.push(...data.items.filter((f) => f.symbol === position.symbol && f.side === side && f.createdAt >= since && !entryOrders.has(f.orderId)));
+      // Our own orders' fills (and the venue's liquidation) only: a person's or another bot's trade
+      // on the symbol is not this position's exit.
+      found.push(
+        ...data.items.filter(
+          (f) => f.symbol === position.symbol && f.side === side && f.createdAt >= since && !entryOrders.has(f.orderId) && (this.ctx.ownsOrderId(f.orderId) || isLiquidation(f)),
+        ),
+      );
       if (page >= data.totalPage || data.items.length === 0) break;
     }
     // Oldest first, and no more than the position held.
@@ -243,4 +250,8 @@ export class ExitFlow {
     this.ctx.emit({ type: 'alert', symbol, reason });
     return { ok: false, reason };
   }
+}
+
+function isLiquidation(f: ExchangeFill): boolean {
+  return f.tradeType === 'liquid' || f.tradeType === 'liquidation';
 }

@@ -5,8 +5,9 @@
 // Call reconcile() once before trading (and after any restart); it is safe to call again at any
 // time (e.g. periodically, to record trades closed by exchange stops).
 import { systemClock } from '../resilience/clock.js';
+import type { AccountScopeSnapshot } from './account-scope.js';
 import type { CloseReason, Position } from '../store/index.js';
-import { createClientOidFactory } from './client-oid.js';
+import { createBotId, createClientOidFactory } from './client-oid.js';
 import { EntryFlow, type EntrySignal, type KillSwitchView, type OpenOptions, type OpenResult } from './entry-flow.js';
 import { ExecutorContext } from './executor-context.js';
 import { resolveExecutorOptions, type OrderExecutorOptions } from './executor-options.js';
@@ -46,7 +47,11 @@ export class OrderExecutor {
 
   constructor(options: OrderExecutorOptions) {
     const clock = options.clock ?? systemClock;
-    const o = resolveExecutorOptions(options, { clock, clientOid: createClientOidFactory({ now: () => clock.now() }) });
+    const o = resolveExecutorOptions(options, {
+      clock,
+      botId: () => options.store.identity.botId(() => createBotId()),
+      clientOid: (botId, c) => createClientOidFactory({ botId, now: () => c.now() }),
+    });
     this.ctx = new ExecutorContext(o);
     const serial = new KeyedSerial<string>();
     const stops = new StopManager(this.ctx);
@@ -77,6 +82,11 @@ export class OrderExecutor {
   /** Concurrent calls share one run. */
   reconcile(): Promise<ReconcileReport> {
     return this.reconciling.run('all', () => this.reconciler.run());
+  }
+
+  /** What on the account is not the bot's, as the latest reconciliation saw it. */
+  accountScope(): AccountScopeSnapshot {
+    return this.ctx.scope.snapshot();
   }
 
   /** Open (and closing) positions as recorded, oldest first. */

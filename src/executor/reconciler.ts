@@ -10,10 +10,15 @@
 //  3. stops: every open position ends with exactly one live exchange stop; duplicates, and stops
 //     left on symbols we no longer hold, are cancelled.
 //  4. fills since the newest stored fill are imported.
+// Only the bot's own orders are ever acted on (order-ownership.ts): a person's or another bot's
+// orders and positions are counted and reported, never cancelled, amended, adopted or counted in
+// PnL, and their symbols are closed to entries (account-scope.ts).
 import type { Order, Position as ExchangePosition } from '../exchange/schemas/index.js';
 import { roundToTick } from '../risk/index.js';
 import { UNRESOLVED_STATES, isStaleVenueViewError, type OrderIntent, type Position } from '../store/index.js';
-import { exitSide, type ExecutorContext } from './executor-context.js';
+import { ANOTHER_BOT_ALERT, type ForeignPosition } from './account-scope.js';
+import { botIdOf } from './client-oid.js';
+import { entrySide, exitSide, type ExecutorContext } from './executor-context.js';
 import type { ExitFlow } from './exit-flow.js';
 import { toFillInput } from './fill-summary.js';
 import { settle } from './order-confirmation.js';
@@ -36,6 +41,12 @@ export interface ReconcileReport {
   readonly stopsPlaced: readonly string[];
   readonly stopsCancelled: number;
   readonly fillsImported: number;
+  /** Live orders and stop orders on the account that are not the bot's (never touched). */
+  readonly ordersForeign: number;
+  /** Symbols of positions that are not the bot's (never adopted, closed, trailed or resized). */
+  readonly positionsForeign: readonly string[];
+  /** Symbols where this pass saw another bot (its orders, or a position beyond what we filled). */
+  readonly contested: readonly string[];
   readonly errors: readonly string[];
 }
 
@@ -49,12 +60,18 @@ interface MutableReport {
   stopsPlaced: string[];
   stopsCancelled: number;
   fillsImported: number;
+  ordersForeign: number;
+  positionsForeign: string[];
+  contested: string[];
   errors: string[];
 }
 
 const STOP_KINDS = new Set(['stop', 'stop-update']);
 
 export class Reconciler {
+  /** Who opened a position the journal does not know, by symbol (asked once while it is held on that side). */
+  private readonly openers = new Map<string, { side: 'long' | 'short'; owner: ForeignPosition['owner'] | 'own' }>();
+
   constructor(
     private readonly ctx: ExecutorContext,
     private readonly stops: StopManager,
@@ -65,7 +82,7 @@ export class Reconciler {
   async run(): Promise<ReconcileReport> {
     const r: MutableReport = {
       intentsResolved: 0, intentsAbandoned: 0, intentsUnresolved: 0, intentsInFlight: 0, positionsAdopted: [], positionsClosed: [],
-      stopsPlaced: [], stopsCancelled: 0, fillsImported: 0, errors: [],
+      stopsPlaced: [], stopsCancelled: 0, fillsImported: 0, ordersForeign: 0, positionsForeign: [], contested: [], errors: [],
     };
     const step = async (name: string, fn: () => Promise<void>): Promise<boolean> => {
       try {
@@ -91,7 +108,7 @@ export class Reconciler {
     // worth an info line (the rest would repeat every few seconds).
     const eventful =
       r.errors.length > 0 || r.intentsAbandoned > 0 || r.intentsUnresolved > 0 || r.positionsAdopted.length > 0 ||
-      r.positionsClosed.length > 0 || r.stopsPlaced.length > 0 || r.stopsCancelled > 0 || r.fillsImported > 0;
+      r.positionsClosed.length > 0 || r.stopsPlaced.length > 0 || r.stopsCancelled > 0 || r.fillsImported > 0 || r.contested.length > 0;
     this.ctx.log[eventful ? 'info' : 'debug']('reconciled', { ...r });
     return r;
   }
@@ -232,18 +249,32 @@ export class Reconciler {
           return;
         }
         const size = Math.abs(ex.currentQty);
-        if (size !== current.size) this.ctx.store.positions.update(current.id, { size });
+        // Larger than the journal filled: another order merged into ours (one-way mode). Ours stays
+        // the size we filled; the rest is not ours to close.
+        if (size > current.size) this.contest(local.symbol, `position ${size} lots where the journal filled ${current.size}`, r);
+        else if (size !== current.size) this.ctx.store.positions.update(current.id, { size });
         // An exit left 'closing' by a crash did not happen (the exchange still holds it): reopen it,
         // the monitor will ask again.
         if (current.status === 'closing') this.ctx.store.positions.cancelClosing(current.id);
       });
     }
 
+    const foreign: ForeignPosition[] = [];
+    for (const symbol of this.openers.keys()) if (!held.has(symbol)) this.openers.delete(symbol);
     for (const ex of held.values()) {
       if (this.ctx.store.positions.activeForSymbol(ex.symbol) !== undefined) continue;
       // Filled by an entry this executor is still confirming: the entry flow records it.
       if (this.ctx.entering.has(ex.symbol)) continue;
       const side = ex.currentQty > 0 ? 'long' : 'short';
+      // Ours only if the orders that opened it carry our prefix; a person's or another bot's
+      // position is reported and left alone.
+      const owner = await this.openerOf(ex.symbol, side);
+      if (owner !== 'own') {
+        foreign.push({ symbol: ex.symbol, side, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice, owner });
+        r.positionsForeign.push(ex.symbol);
+        if (owner === 'other-bot') this.contest(ex.symbol, 'a position opened by another bot', r);
+        continue;
+      }
       const stopPrice = this.fallbackStop(ex.symbol, side, ex.avgEntryPrice);
       const leverage = ex.realLeverage ?? ex.leverage;
       try {
@@ -261,6 +292,28 @@ export class Reconciler {
       r.positionsAdopted.push(ex.symbol);
       this.ctx.emit({ type: 'adopted', symbol: ex.symbol, side, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice, stopPrice });
     }
+    this.ctx.scope.setForeignPositions(foreign);
+  }
+
+  /** Who opened the position on `symbol`: the owner of its filled opening orders (none found: a person). */
+  private async openerOf(symbol: string, side: 'long' | 'short'): Promise<'own' | ForeignPosition['owner']> {
+    const known = this.openers.get(symbol);
+    if (known !== undefined && known.side === side) return known.owner;
+    const { data } = await this.ctx.exchange.orders({ symbol, status: 'done', currentPage: 1, pageSize: 100 });
+    const opening = data.items.filter((o) => o.symbol === symbol && o.side === entrySide(side) && !o.reduceOnly && !o.closeOrder && o.filledSize > 0);
+    const owners = new Set(opening.map((o) => this.ctx.ownerOf(o)));
+    const owner = owners.has('own') ? 'own' : owners.has('other-bot') ? 'other-bot' : 'person';
+    this.openers.set(symbol, { side, owner });
+    return owner;
+  }
+
+  /** Another bot on `symbol`: entries there stop; the first sighting is alerted. */
+  private contest(symbol: string, reason: string, r: MutableReport): void {
+    if (!r.contested.includes(symbol)) r.contested.push(symbol);
+    if (this.ctx.scope.contest(symbol, reason)) {
+      this.ctx.log.warn(ANOTHER_BOT_ALERT, { symbol, reason });
+      this.ctx.emit({ type: 'alert', symbol, reason: `${ANOTHER_BOT_ALERT}: ${reason}` });
+    }
   }
 
   /** `fallbackStopFraction` away from the entry, rounded away from it; entry-based so it is reproducible. */
@@ -273,23 +326,60 @@ export class Reconciler {
 
   // ---- 3. stops -----------------------------------------------------------------------------
 
-  private async liveStops(): Promise<Order[]> {
-    const out: Order[] = [];
+  /** Untriggered stop orders and open orders on the whole account (every owner). */
+  private async liveOrders(): Promise<{ stops: Order[]; open: Order[] }> {
+    const stops: Order[] = [];
     for (let page = 1; page <= 20; page++) {
       const { data } = await this.ctx.exchange.untriggeredStopOrders({ currentPage: page, pageSize: 200 });
-      out.push(...data.items);
+      stops.push(...data.items);
       if (page >= data.totalPage || data.items.length === 0) break;
     }
-    return out.filter((o) => o.reduceOnly || o.closeOrder);
+    const open: Order[] = [];
+    for (let page = 1; page <= 20; page++) {
+      const { data } = await this.ctx.exchange.orders({ status: 'active', currentPage: page, pageSize: 200 });
+      open.push(...data.items);
+      if (page >= data.totalPage || data.items.length === 0) break;
+    }
+    return { stops, open };
+  }
+
+  /**
+   * The bot's own protective stops; every other order is counted as foreign (and another bot's
+   * prefix contests its symbol) and never becomes a candidate for a cancel.
+   */
+  private async liveStops(r: MutableReport): Promise<Order[]> {
+    const { stops, open } = await this.liveOrders();
+    const stopIds = new Set(stops.map((o) => o.id));
+    const own: Order[] = [];
+    let foreign = 0;
+    for (const o of [...stops, ...open.filter((x) => !stopIds.has(x.id))]) {
+      const owner = this.ctx.ownerOf(o);
+      if (owner !== 'own') {
+        foreign++;
+        if (owner === 'other-bot') this.contest(o.symbol, `order ${o.clientOid ?? o.id} of bot ${botIdOf(o.clientOid) ?? '?'}`, r);
+        continue;
+      }
+      if (stopIds.has(o.id) && (o.reduceOnly || o.closeOrder)) own.push(o);
+    }
+    r.ordersForeign = foreign;
+    this.ctx.scope.setForeignOrders(foreign);
+    return own;
   }
 
   private async reconcileStops(r: MutableReport): Promise<void> {
-    const live = await this.liveStops();
+    const live = await this.liveStops(r);
     const active = this.ctx.store.positions.active();
     for (const position of active) {
       await this.serial.serial(position.symbol, () => this.protect(position.id, live, r));
     }
     const held = new Set(this.ctx.store.positions.active().map((p) => p.symbol));
+    if (this.ctx.o.foreignPositions === 'protect') {
+      for (const fp of this.ctx.scope.snapshot().foreignPositions) {
+        if (held.has(fp.symbol)) continue;
+        held.add(fp.symbol);
+        await this.serial.serial(fp.symbol, () => this.protectForeign(fp, live, r));
+      }
+    }
     for (const o of live) {
       if (held.has(o.symbol)) continue;
       if ((await this.stops.cancel(o.id, o.clientOid, 'orphan stop (no position)')) !== 'failed') r.stopsCancelled++;
@@ -342,6 +432,41 @@ export class Reconciler {
     else r.errors.push(`${position.symbol} is UNPROTECTED: ${placed.reason}; close failed: ${closed.reason}`);
   }
 
+  /**
+   * FOREIGN_POSITIONS=protect: one reduce-only stop of our own, sized to the foreign position, and
+   * nothing more (it is never closed, trailed or resized by us). A failure is logged, not an error of
+   * the pass: the position is not ours to be responsible for.
+   */
+  private async protectForeign(fp: ForeignPosition, live: readonly Order[], r: MutableReport): Promise<void> {
+    const side = exitSide(fp.side);
+    const mine = live.filter((o) => o.symbol === fp.symbol && o.side === side);
+    const fitting = mine.find((o) => o.size === fp.size);
+    if (fitting !== undefined) {
+      for (const extra of mine) {
+        if (extra.id === fitting.id) continue;
+        if ((await this.stops.cancel(extra.id, extra.clientOid, 'duplicate protective stop (reconcile)')) !== 'failed') r.stopsCancelled++;
+      }
+      return;
+    }
+    let stopPrice = this.fallbackStop(fp.symbol, fp.side, fp.entryPrice);
+    try {
+      const mark = (await this.ctx.exchange.ticker(fp.symbol)).data.price;
+      if (fp.side === 'long' ? stopPrice >= mark : stopPrice <= mark) stopPrice = this.fallbackStop(fp.symbol, fp.side, mark);
+    } catch {
+      // The entry-based stop is still a stop.
+    }
+    const placed = await this.stops.placeForeign(fp, stopPrice);
+    if (!placed.ok) {
+      this.ctx.log.warn('could not place a protective stop on a foreign position', { symbol: fp.symbol, reason: placed.reason });
+      return;
+    }
+    r.stopsPlaced.push(fp.symbol);
+    // Sized for an earlier size of the position: the new one is in place, the old ones go.
+    for (const old of mine) {
+      if ((await this.stops.cancel(old.id, old.clientOid, 'protective stop resized (reconcile)')) !== 'failed') r.stopsCancelled++;
+    }
+  }
+
   // ---- 4. fills -----------------------------------------------------------------------------
 
   private async importFills(r: MutableReport): Promise<void> {
@@ -350,8 +475,10 @@ export class Reconciler {
     for (let page = 1; page <= 50; page++) {
       const { data } = await this.ctx.exchange.fills({ currentPage: page, pageSize: 200 });
       const fresh = data.items.filter((f) => f.createdAt >= since);
-      if (fresh.length > 0) {
-        const result = fills.recordFills(fresh.map((f) => toFillInput(f, intents.byOrderId(f.orderId)[0]?.clientOid ?? null)));
+      // Fills of the bot's own orders only: a person's trades never enter its fills, trades or PnL.
+      const own = fresh.filter((f) => this.ctx.ownsOrderId(f.orderId));
+      if (own.length > 0) {
+        const result = fills.recordFills(own.map((f) => toFillInput(f, intents.byOrderId(f.orderId)[0]?.clientOid ?? null)));
         r.fillsImported += result.inserted;
       }
       // Newest first: once a page reaches back past `since`, older pages hold nothing new.

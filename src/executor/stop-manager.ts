@@ -5,7 +5,9 @@
 // is harmless: both are reduce-only and the exchange cancels the second when the first closes it).
 import { guardOrder, roundToTick } from '../risk/index.js';
 import { classifyError } from '../resilience/error-classifier.js';
+import type { Contract } from '../exchange/schemas/index.js';
 import type { Position } from '../store/index.js';
+import type { ForeignPosition } from './account-scope.js';
 import { toContractSpec } from './contract-cache.js';
 import { exitSide, stopDirection, type ExecutorContext } from './executor-context.js';
 import { errorMessage } from './order-sender.js';
@@ -24,44 +26,77 @@ export class StopManager {
    * position, so it is never tighter than asked) and records it on the position.
    */
   async place(position: Position, stopPrice: number, replaces?: { clientOid: string | null; orderId: string | null }): Promise<StopPlacement> {
-    const { store, exchange } = this.ctx;
     const contract = await this.ctx.contracts.get(position.symbol);
     if (contract === undefined) return { ok: false, reason: `no active contract ${position.symbol}`, stage: 'guard' };
+    const sent = await this.send(
+      { symbol: position.symbol, side: position.side, size: position.size, leverage: this.ctx.positionLeverage(position, contract) },
+      contract,
+      stopPrice,
+      { kind: replaces ? 'stop-update' : 'stop', positionId: position.id, targetClientOid: replaces?.clientOid ?? null, targetOrderId: replaces?.orderId ?? null },
+    );
+    if (!sent.ok) return sent;
+    const updated = this.ctx.store.positions.update(position.id, { stopOrderId: sent.orderId, stopClientOid: sent.clientOid, stopPrice: sent.stopPrice });
+    return { ...sent, position: updated };
+  }
+
+  /**
+   * FOREIGN_POSITIONS=protect: a reduce-only stop of the bot's own (its prefix, journaled without a
+   * position) on a position the bot did not open. It never closes, trails or resizes that position
+   * any other way.
+   */
+  async placeForeign(target: ForeignPosition, stopPrice: number): Promise<Exclude<StopPlacement, { ok: true }> | { readonly ok: true; readonly orderId: string; readonly clientOid: string; readonly stopPrice: number }> {
+    const contract = await this.ctx.contracts.get(target.symbol);
+    if (contract === undefined) return { ok: false, reason: `no active contract ${target.symbol}`, stage: 'guard' };
+    return this.send({ symbol: target.symbol, side: target.side, size: target.size, leverage: this.ctx.leverageFor(contract) }, contract, stopPrice, {
+      kind: 'stop',
+      positionId: null,
+      targetClientOid: null,
+      targetOrderId: null,
+    });
+  }
+
+  private async send(
+    target: { symbol: string; side: Position['side']; size: number; leverage: number },
+    contract: Contract,
+    stopPrice: number,
+    intent: { kind: 'stop' | 'stop-update'; positionId: number | null; targetClientOid: string | null; targetOrderId: string | null },
+  ): Promise<Exclude<StopPlacement, { ok: true }> | { readonly ok: true; readonly orderId: string; readonly clientOid: string; readonly stopPrice: number }> {
+    const { store, exchange } = this.ctx;
     if (!(Number.isFinite(stopPrice) && stopPrice > 0)) return { ok: false, reason: `stop price ${stopPrice} is not a positive number`, stage: 'guard' };
-    const price = roundToTick(stopPrice, contract.tickSize, position.side === 'long' ? 'down' : 'up');
-    const side = exitSide(position.side);
-    const leverage = this.ctx.positionLeverage(position, contract);
+    const price = roundToTick(stopPrice, contract.tickSize, target.side === 'long' ? 'down' : 'up');
+    const side = exitSide(target.side);
+    const leverage = target.leverage;
     const verdict = guardOrder(
-      { side, type: 'market', size: position.size, stopPrice: price, reduceOnly: true, leverage },
+      { side, type: 'market', size: target.size, stopPrice: price, reduceOnly: true, leverage },
       toContractSpec(contract),
       { maxNotional: this.ctx.o.limits.maxNotional, maxLeverage: Math.max(leverage, this.ctx.o.limits.leverage) },
     );
     if (!verdict.ok) return { ok: false, reason: `stop order refused by the guard: ${verdict.reason}`, stage: 'guard' };
 
     const clientOid = this.ctx.o.clientOid('stop');
-    const stop = stopDirection(position.side);
+    const stop = stopDirection(target.side);
     store.intents.recordIntent({
       clientOid,
-      symbol: position.symbol,
+      symbol: target.symbol,
       side,
-      kind: replaces ? 'stop-update' : 'stop',
-      size: position.size,
+      kind: intent.kind,
+      size: target.size,
       reduceOnly: true,
       leverage,
       stop,
       stopPrice: price,
       stopPriceType: 'MP',
-      positionId: position.id,
-      targetClientOid: replaces?.clientOid ?? null,
-      targetOrderId: replaces?.orderId ?? null,
+      positionId: intent.positionId,
+      targetClientOid: intent.targetClientOid,
+      targetOrderId: intent.targetOrderId,
     });
     const outcome = await this.ctx.sender.send(clientOid, () =>
       exchange.placeOrder({
         clientOid,
-        symbol: position.symbol,
+        symbol: target.symbol,
         side,
         type: 'market',
-        size: position.size,
+        size: target.size,
         leverage,
         reduceOnly: true,
         stop,
@@ -70,10 +105,8 @@ export class StopManager {
       }),
     );
     switch (outcome.kind) {
-      case 'accepted': {
-        const updated = store.positions.update(position.id, { stopOrderId: outcome.orderId, stopClientOid: clientOid, stopPrice: price });
-        return { ok: true, orderId: outcome.orderId, clientOid, stopPrice: price, position: updated };
-      }
+      case 'accepted':
+        return { ok: true, orderId: outcome.orderId, clientOid, stopPrice: price };
       case 'unknown':
         return { ok: false, reason: `stop order outcome unknown: ${outcome.reason}`, stage: 'unknown' };
       case 'rejected':

@@ -110,6 +110,12 @@ export class HealthMonitor implements Disposable {
   private pnlCompensation = 0;
   private readonly equity: EquityCurve;
 
+  // What on the account is not the bot's (the executor's account scope)
+  private foreignPositionSymbols: readonly string[] = [];
+  private foreignOrders = 0;
+  private clientOidPrefix: string | null = null;
+  private contestedSymbols: readonly string[] = [];
+
   // Performance
   private scans = 0;
   private scanErrors = 0;
@@ -350,6 +356,19 @@ export class HealthMonitor implements Disposable {
   }
 
   /**
+   * What the executor's latest reconciliation found on the account that is not the bot's. Contested
+   * symbols (another bot trading the account) make the verdict DEGRADED with `contestReason`.
+   */
+  setAccountScope(scope: { botId: string; foreignOrders: number; foreignPositions: readonly { symbol: string }[]; contested: readonly { symbol: string }[] }, contestReason: string): void {
+    this.foreignPositionSymbols = scope.foreignPositions.map((p) => p.symbol).sort();
+    this.foreignOrders = scope.foreignOrders;
+    this.clientOidPrefix = `kb_${scope.botId}_`;
+    this.contestedSymbols = scope.contested.map((c) => c.symbol).sort();
+    this.setCondition('another-bot', this.contestedSymbols.length > 0 ? 'DEGRADED' : null, `${contestReason}: contested ${this.contestedSymbols.join(', ')}`);
+    this.version += 1;
+  }
+
+  /**
    * A condition the monitor cannot see by itself (an open circuit breaker, a tripped kill switch)
    * that lowers the verdict while set; `status` null clears it.
    */
@@ -396,6 +415,7 @@ export class HealthMonitor implements Disposable {
       },
       api: this.apiReport(now),
       positions: this.positionsReport(),
+      orders: { foreign: this.foreignOrders, client_oid_prefix: this.clientOidPrefix, contested_symbols: [...this.contestedSymbols] },
       performance: this.performanceReport(),
       threads,
       recent_errors: this.errors.entries().map((e) => ({
@@ -554,6 +574,7 @@ export class HealthMonitor implements Disposable {
       win_rate: decided > 0 ? round((this.wins / decided) * 100, 2) : 0,
       total_pnl: round(this.pnlSum + this.pnlCompensation, 8),
       equity: this.equity.latest(),
+      foreign: { count: this.foreignPositionSymbols.length, symbols: [...this.foreignPositionSymbols] },
     };
   }
 

@@ -8,6 +8,7 @@ export const HEALTH_REPORT_KEYS = [
   'uptime',
   'api',
   'positions',
+  'orders',
   'performance',
   'threads',
   'recent_errors',
@@ -71,6 +72,27 @@ export interface PositionsReport {
   readonly total_pnl: number;
   /** The latest equity in USDT, null before the first reading. */
   readonly equity: number | null;
+  /**
+   * Positions on the account the bot did not open (a person's, another bot's): never adopted,
+   * closed, trailed or resized, and no entry opens on their symbols. Not in the counts above.
+   */
+  readonly foreign: ForeignPositionsReport;
+}
+
+export interface ForeignPositionsReport {
+  readonly count: number;
+  /** Sorted. */
+  readonly symbols: readonly string[];
+}
+
+/** The bot's namespace on the account and what it leaves alone. */
+export interface OrdersReport {
+  /** Live orders and untriggered stop orders on the account that are not the bot's (never touched). */
+  readonly foreign: number;
+  /** Every clientOid the bot sends starts with this (kb_<BOT_ID>_); null before the executor reported. */
+  readonly client_oid_prefix: string | null;
+  /** Symbols where another bot trades the same account (entries there are stopped). Sorted. */
+  readonly contested_symbols: readonly string[];
 }
 
 export interface PerformanceReport {
@@ -124,6 +146,7 @@ export interface HealthReport {
   readonly uptime: UptimeReport;
   readonly api: ApiReport;
   readonly positions: PositionsReport;
+  readonly orders: OrdersReport;
   readonly performance: PerformanceReport;
   readonly threads: Readonly<Record<string, ThreadReport>>;
   /** Newest first, at most the monitor's error ring capacity. */

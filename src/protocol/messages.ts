@@ -152,8 +152,25 @@ export const tradeMessageSchema = z.object({
   event: z.custom<TradeEvent>((v) => tradeEventShape.safeParse(v).success, { message: 'expected a trade event' }),
 });
 
+/**
+ * From the executor after each reconciliation: what on the account is not the bot's (see
+ * executor/account-scope.ts, AccountScopeSnapshot).
+ */
+export const accountScopeMessageSchema = z.object({
+  type: z.literal('account-scope'),
+  scope: z.object({
+    botId: z.string().min(1),
+    foreignOrders: nonNegInt,
+    foreignPositions: z.array(
+      z.object({ symbol: z.string(), side: z.enum(['long', 'short']), size: finite, entryPrice: finite, owner: z.enum(['person', 'other-bot']) }),
+    ),
+    contested: z.array(z.object({ symbol: z.string(), reason: z.string(), seenAt: finite })),
+  }),
+});
+
 export const workerMessageSchema = z.discriminatedUnion('type', [
   tradeMessageSchema,
+  accountScopeMessageSchema,
   readyMessageSchema,
   heartbeatMessageSchema,
   metricsMessageSchema,
@@ -163,6 +180,7 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type WorkerMessage = z.infer<typeof workerMessageSchema>;
 export type TradeMessage = z.infer<typeof tradeMessageSchema>;
+export type AccountScopeMessage = z.infer<typeof accountScopeMessageSchema>;
 export type HeartbeatMessage = z.infer<typeof heartbeatMessageSchema>;
 export type MetricsMessage = z.infer<typeof metricsMessageSchema>;
 

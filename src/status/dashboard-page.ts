@@ -124,6 +124,11 @@ export function renderDashboardPage(options: DashboardPageOptions): string {
       <th class="num">Leverage</th><th class="num">Unrealised PnL</th><th class="num">Opened</th></tr></thead>
     <tbody id="positions-body"><tr><td class="empty" colspan="8">no open positions</td></tr></tbody></table>
   </section>
+  <section class="card span-12">
+    <h2>Not the bot's (left alone)</h2>
+    <table><thead><tr><th>Foreign positions</th><th class="num">Foreign orders</th><th>Contested by another bot</th><th>Bot's clientOid prefix</th></tr></thead>
+    <tbody><tr><td id="foreign-positions">–</td><td class="num" id="foreign-orders">–</td><td id="contested">–</td><td id="oid-prefix">–</td></tr></tbody></table>
+  </section>
   <section class="card span-6">
     <h2>Recent errors</h2>
     <ul class="feed" id="errors-list"><li class="empty">no errors</li></ul>

@@ -150,6 +150,16 @@ export const DASHBOARD_SCRIPT = String.raw`
     replaceRows($('positions-body'), rows, 'no open positions', 8);
   }
 
+  // Positions and orders on the account that are not the bot's: shown, never touched.
+  function renderForeign(report) {
+    var f = (report.positions && report.positions.foreign) || { count: 0, symbols: [] };
+    var o = report.orders || { foreign: 0, client_oid_prefix: null, contested_symbols: [] };
+    setText('foreign-positions', f.count === 0 ? 'none' : f.symbols.join(', '));
+    setText('foreign-orders', String(o.foreign));
+    setText('contested', o.contested_symbols.length === 0 ? 'none' : o.contested_symbols.join(', '));
+    setText('oid-prefix', o.client_oid_prefix === null ? '–' : o.client_oid_prefix);
+  }
+
   function renderThreads(threads) {
     var names = Object.keys(threads).sort();
     var rows = names.map(function (name) {
@@ -202,6 +212,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     renderStats(report, msg.equity || []);
     renderChart(msg.equity || []);
     renderPositions(msg.positions || []);
+    renderForeign(report);
     renderThreads(report.threads || {});
     renderErrors(report.recent_errors || []);
     setText('updated', 'updated ' + new Date(lastReportAt).toLocaleTimeString('en-GB', { hour12: false }));

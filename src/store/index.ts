@@ -25,6 +25,7 @@ export { PositionStore, POSITION_STATUSES, type Position, type PositionStatus, t
 export { TradeStore, CLOSE_REASONS, type CloseReason, type CloseInput, type ClosedTrade, type RecordCloseResult, type TradeStats } from './trade-store.js';
 export { FillStore, LIQUIDITY, type Fill, type FillInput, type Liquidity, type RecordFillsResult } from './fill-store.js';
 export { DailyPnl, type DailyPnlSummary, type EquitySnapshot } from './daily-pnl.js';
+export { BotIdentity } from './bot-identity.js';
 export {
   EventHistory,
   type AlertInput,
@@ -44,3 +45,5 @@ export { StaleVenueViewError, isStaleVenueViewError, STALE_VENUE_VIEW } from './
 export { IntentInFlightError, isIntentInFlightError, INTENT_IN_FLIGHT } from './errors/intent-in-flight-error.js';
 export { SchemaVersionError, isSchemaVersionError, SCHEMA_VERSION_MISMATCH } from './errors/schema-version-error.js';
 export { StoreOpenError, isStoreOpenError, STORE_OPEN_FAILED, STORE_OPEN_EXIT_CODE } from './errors/store-open-error.js';
+export { DataDirLock, LOCK_FILE_NAME } from './data-dir-lock.js';
+export { DataDirLockedError, isDataDirLockedError, DATA_DIR_LOCKED } from './errors/data-dir-locked-error.js';

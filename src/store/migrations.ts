@@ -157,9 +157,19 @@ CREATE UNIQUE INDEX order_intents_one_exit_in_flight_per_position ON order_inten
   WHERE kind = 'exit' AND state IN ('pending', 'sent', 'unknown', 'acknowledged', 'partially-filled');
 `;
 
+// One row per key; 'bot_id' names this bot instance on the exchange (the prefix of its clientOids).
+const BOT_IDENTITY = `
+CREATE TABLE bot_identity (
+  key        TEXT    PRIMARY KEY,
+  value      TEXT    NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
   { version: 2, name: 'exactly-once rules: adoption from a fresh view, one entry and one exit in flight', up: EXACTLY_ONCE },
+  { version: 3, name: 'bot identity', up: BOT_IDENTITY },
 ];
 
 export const SCHEMA_VERSION = latestVersion(MIGRATIONS);

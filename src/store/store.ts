@@ -2,6 +2,7 @@
 // opens its own Store on the same file (a better-sqlite3 connection cannot cross threads). By
 // design only the order executor writes the trading tables (intents, positions, trades, fills,
 // daily equity); the supervisor writes restart/alert history and reads the rest for reporting.
+import { BotIdentity } from './bot-identity.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { openDatabase, storePath, type SqliteDatabase } from './database.js';
@@ -34,6 +35,7 @@ export class Store {
   readonly fills: FillStore;
   readonly dailyPnl: DailyPnl;
   readonly events: EventHistory;
+  readonly identity: BotIdentity;
   private closed = false;
 
   private constructor(
@@ -47,6 +49,7 @@ export class Store {
     this.fills = new FillStore(db, clock);
     this.dailyPnl = new DailyPnl(db, clock);
     this.events = new EventHistory(db, clock);
+    this.identity = new BotIdentity(db, clock);
   }
 
   static open(options: StoreOptions): Store {

@@ -1,5 +1,5 @@
 // Payloads of the supervisor's public events (subscribed with onX, e.g. by the health monitor).
-import type { MetricsMessage, TradeMessage } from '../protocol/messages.js';
+import type { AccountScopeMessage, MetricsMessage, TradeMessage } from '../protocol/messages.js';
 import type { WireError } from '../protocol/wire-error.js';
 import type { StallVerdict } from './stall-detector.js';
 
@@ -105,4 +105,10 @@ export interface WorkerStatus {
 export interface TradeNotice {
   readonly worker: string;
   readonly event: TradeMessage['event'];
+}
+
+/** What on the account is not the bot's, relayed from the executor after each reconciliation. */
+export interface AccountScopeNotice {
+  readonly worker: string;
+  readonly scope: AccountScopeMessage['scope'];
 }

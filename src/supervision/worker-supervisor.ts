@@ -13,6 +13,7 @@ import type {
   HeartbeatEvent,
   ProtocolRejectEvent,
   TradeNotice,
+  AccountScopeNotice,
   ReadyEvent,
   RestartEvent,
   StallEvent,
@@ -57,6 +58,7 @@ export class WorkerSupervisor {
   private readonly escalationEmitter = new EventEmitter<EscalationEvent>();
   private readonly rejectEmitter = new EventEmitter<ProtocolRejectEvent>();
   private readonly tradeEmitter = new EventEmitter<TradeNotice>();
+  private readonly accountScopeEmitter = new EventEmitter<AccountScopeNotice>();
 
   readonly onStall = this.stallEmitter.on;
   readonly onCrash = this.crashEmitter.on;
@@ -70,6 +72,8 @@ export class WorkerSupervisor {
   readonly onProtocolReject = this.rejectEmitter.on;
   /** Trading events from the executor (opened, stop moved, closed, rejected, kill switch, alert). */
   readonly onTrade = this.tradeEmitter.on;
+  /** What on the account is not the bot's (foreign orders and positions, contested symbols). */
+  readonly onAccountScope = this.accountScopeEmitter.on;
 
   /** Settles once the supervisor has stopped (requested or escalated). */
   readonly done: Promise<SupervisorResult>;
@@ -274,6 +278,9 @@ export class WorkerSupervisor {
         return;
       case 'trade':
         this.tradeEmitter.emit({ worker, event: msg.event });
+        return;
+      case 'account-scope':
+        this.accountScopeEmitter.emit({ worker, scope: msg.scope });
         return;
       case 'shutdown-complete':
         logger.info(`${worker} shut down`, { worker, progress: msg.progress });

@@ -3,7 +3,7 @@
 // and on `shutdown` let the current step finish, flush, say `shutdown-complete` and exit.
 import { setMaxListeners } from 'node:events';
 import { isMainThread, parentPort, threadId, type MessagePort } from 'node:worker_threads';
-import { describeRaw, parseSupervisorMessage, type InitMessage, type TradeMessage, type WorkerMessage, type WorkerRuntimeConfig } from '../protocol/messages.js';
+import { describeRaw, parseSupervisorMessage, type InitMessage, type AccountScopeMessage, type TradeMessage, type WorkerMessage, type WorkerRuntimeConfig } from '../protocol/messages.js';
 import { toWireError } from '../protocol/wire-error.js';
 import type { RequestGate } from '../exchange/request-gate.js';
 import { SharedRateLimiter } from '../resilience/shared-rate-limiter.js';
@@ -35,6 +35,8 @@ export interface WorkerContext<TExecutor> {
   readonly reportError: (error: unknown) => void;
   /** Relays a trading event to the supervisor (console line, health monitor, dashboard). */
   readonly publishTrade: (event: TradeMessage['event']) => void;
+  /** Relays what on the account is not the bot's (executor only) to the supervisor. */
+  readonly publishAccountScope: (scope: AccountScopeMessage['scope']) => void;
 }
 
 export interface WorkerEntry<TExecutor> {
@@ -136,6 +138,7 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
     executor: link,
     shutdownSignal: controller.signal,
     publishTrade: (event) => post({ type: 'trade', event }),
+    publishAccountScope: (scope) => post({ type: 'account-scope', scope }),
     reportError: (error) => post({ type: 'error', error: toWireError(error), fatal: false, at: Date.now() }),
   };
   const server = entry.serve ? new ExecutorServer(entry.serve(ctx)) : undefined;

@@ -147,6 +147,7 @@ describe('alert webhook security', () => {
       onRestart: on(),
       onEscalate: on(),
       onTrade: on(),
+      onAccountScope: on(),
     } as unknown as WorkerSupervisor;
     const token = 'obs-token';
     const config = loadConfig(

@@ -189,11 +189,12 @@ describe('OrderExecutor: crash safety and restart', function () {
     expect(h.venueStops(a)).to.have.length(1);
   });
 
-  it('adopts a position the exchange holds without a local record, with a fallback stop 2 % away', async () => {
+  it('adopts a position the exchange holds without a local record when its opening order carries the bot prefix, with a fallback stop 2 % away', async () => {
     const a = h.symbol(0);
-    await h.client().placeOrder({ clientOid: 'outside-1', symbol: a, side: 'sell', type: 'market', size: 20, leverage: 3 });
+    // The journal was lost, BOT_ID was kept: the opening order is recognisably this bot's.
+    await h.client().placeOrder({ clientOid: 'kb_h1_outside1', symbol: a, side: 'sell', type: 'market', size: 20, leverage: 3 });
     const store: Store = h.store();
-    const ex = h.executor(h.port(), store);
+    const ex = h.executor(h.port(), store, { botId: 'h1' });
     const report = await ex.reconcile();
     expect(report.positionsAdopted).to.deep.equal([a]);
     const pos = store.positions.activeForSymbol(a)!;
@@ -207,17 +208,17 @@ describe('OrderExecutor: crash safety and restart', function () {
     expect(h.eventsOf('adopted')).to.have.length(1);
   });
 
-  it('duplicate and orphan stops are cancelled: exactly one live stop per open position', async () => {
+  it('duplicate and orphan stops of its own are cancelled: exactly one live stop per open position', async () => {
     const [a, b] = [h.symbol(0), h.symbol(1)];
     const store = h.store();
-    const ex = h.executor(h.port(), store);
+    const ex = h.executor(h.port(), store, { botId: 'h1' });
     const opened = await ex.openPosition(h.signal(a));
     expect(opened.ok).to.equal(true);
     if (!opened.ok) return;
     const client = h.client();
     const stop = opened.position.stopPrice!;
-    await client.placeOrder({ clientOid: 'dup-stop-1', symbol: a, side: 'sell', type: 'market', size: opened.position.size, leverage: 5, reduceOnly: true, stop: 'down', stopPrice: Number((stop - 100).toFixed(1)), stopPriceType: 'MP' });
-    await client.placeOrder({ clientOid: 'orphan-1', symbol: b, side: 'sell', type: 'market', size: 1, leverage: 5, reduceOnly: true, stop: 'down', stopPrice: 1, stopPriceType: 'MP' });
+    await client.placeOrder({ clientOid: 'kb_h1_dupstop1', symbol: a, side: 'sell', type: 'market', size: opened.position.size, leverage: 5, reduceOnly: true, stop: 'down', stopPrice: Number((stop - 100).toFixed(1)), stopPriceType: 'MP' });
+    await client.placeOrder({ clientOid: 'kb_h1_orphan1', symbol: b, side: 'sell', type: 'market', size: 1, leverage: 5, reduceOnly: true, stop: 'down', stopPrice: 1, stopPriceType: 'MP' });
     const report = await ex.reconcile();
     expect(report.stopsCancelled).to.equal(2);
     expect(h.venueStops(a).map((o) => o.id)).to.deep.equal([opened.stopOrderId]);

@@ -71,7 +71,7 @@ describe('executor units', () => {
       seen.add(oid);
     }
     expect(seen.size).to.equal(2000);
-    expect(() => createClientOidFactory({ prefix: 'bad prefix!' })).to.throw(/prefix/);
+    expect(() => createClientOidFactory({ botId: 'bad id!' })).to.throw(/BOT_ID/);
   });
 
   it('options are checked once, naming the field', () => {

@@ -41,6 +41,7 @@ export class RecordingPort implements ExchangePort {
   position: ExchangePort['position'] = (s) => this.client.position(s);
   positions: ExchangePort['positions'] = () => this.client.positions();
   orderByClientOid: ExchangePort['orderByClientOid'] = (o) => this.client.orderByClientOid(o);
+  orders: ExchangePort['orders'] = (q) => this.client.orders(q);
   untriggeredStopOrders: ExchangePort['untriggeredStopOrders'] = (q) => this.client.untriggeredStopOrders(q);
   fills: ExchangePort['fills'] = (q) => this.client.fills(q);
 
