@@ -222,9 +222,13 @@ export class StatusServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://status.invalid');
     // The guard runs before routing, so every endpoint, present or future, is behind it.
-    const admission = this.guard.admit(req.headers, url);
+    const admission = this.guard.admit(req.headers, url, req.method);
     if (admission === 'wrong-host') {
       send(res, 421, 'application/json; charset=utf-8', `${JSON.stringify({ error: MISDIRECTED })}\n`);
+      return;
+    }
+    if (admission === 'cross-site') {
+      send(res, 403, 'application/json; charset=utf-8', '{"error":"forbidden: requests from another site\'s page are refused"}\n');
       return;
     }
     if (admission === 'anonymous' && url.pathname !== '/health') {
@@ -272,7 +276,7 @@ export class StatusServer {
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', (error) => this.options.onError(error));
     const url = new URL(req.url ?? '/', 'http://status.invalid');
-    const admission = this.guard.admit(req.headers, url);
+    const admission = this.guard.admit(req.headers, url, req.method);
     if (admission === 'wrong-host') return refuseUpgrade(socket, 421, 'Misdirected Request');
     if (url.pathname !== '/ws') return refuseUpgrade(socket, 404, 'Not Found');
     // Browsers let any site open a WebSocket to localhost; a foreign Origin is refused even without

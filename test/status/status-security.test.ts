@@ -98,6 +98,24 @@ describe('StatusServer security guard', () => {
     });
   });
 
+  describe('cross-site requests', () => {
+    it('refuses a state-changing request from another site\'s page (403) on every path, even without a token', async () => {
+      const url = await start();
+      const self = new URL(url).host;
+      for (const path of ['health', 'api/control/pause', 'anything']) {
+        const foreign: Array<Record<string, string>> = [{ Origin: 'http://evil.example' }, { Origin: 'null' }, { Origin: `http://${self}`, 'Sec-Fetch-Site': 'cross-site' }];
+        for (const headers of foreign) {
+          expect((await httpGet(`${url}${path}`, headers, false, 'POST')).status, `${path} ${JSON.stringify(headers)}`).to.equal(403);
+        }
+        // Our own page and non-browser clients get past the guard (to the route's own answer).
+        expect((await httpGet(`${url}${path}`, { Origin: `http://${self}`, 'Sec-Fetch-Site': 'same-origin' }, false, 'POST')).status).not.to.equal(403);
+        expect((await httpGet(`${url}${path}`, {}, false, 'POST')).status).not.to.equal(403);
+      }
+      // Reads stay readable only by the same origin anyway (no CORS headers): GET is not refused.
+      expect((await httpGet(`${url}health`, { Origin: 'http://evil.example' })).status).to.equal(200);
+    });
+  });
+
   describe('/health behind the token', () => {
     it('answers only the liveness verdict without the token, the full report with it', async () => {
       const source = new FakeStatusSource('HEALTHY');
