@@ -472,7 +472,12 @@ export class HealthMonitor implements Disposable {
   /** Starts the evaluation tick (unref'd: it never keeps the process alive). Idempotent. */
   start(): void {
     if (this.timer !== null) return;
-    this.timer = this.options.timers.setInterval(() => this.evaluate(), this.options.evaluateIntervalMs);
+    const timers = this.options.timers;
+    // Deferred past the queued worker messages: see IntervalTimers.defer.
+    const tick = (): void => {
+      if (this.timer !== null) this.evaluate();
+    };
+    this.timer = timers.setInterval(() => (timers.defer ? timers.defer(tick) : tick()), this.options.evaluateIntervalMs);
     this.timer.unref?.();
   }
 

@@ -118,7 +118,9 @@ export class WorkerSupervisor {
       this.slots.set(spec.name, slot);
       this.spawn(slot, 0);
     }
-    this.checkTimer = setInterval(() => this.checkStalls(), this.options.checkIntervalMs);
+    // The check runs after the heartbeats already queued are handled (setImmediate follows the poll
+    // phase): when this thread was busy, its timer fires first and would find every worker silent.
+    this.checkTimer = setInterval(() => setImmediate(() => this.checkStalls()), this.options.checkIntervalMs);
     await new Promise<void>((resolve) => {
       const check = (): void => {
         if (this.stopping || [...this.slots.values()].every((s) => s.everReady)) resolve();
@@ -306,6 +308,7 @@ export class WorkerSupervisor {
   }
 
   private checkStalls(): void {
+    if (this.stopping) return;
     const now = this.options.clock();
     for (const slot of this.slots.values()) {
       if (!isLive(slot.lifecycle) || slot.handle.isExited) continue;
