@@ -7,6 +7,7 @@ import { ANOTHER_BOT_ALERT } from '../src/executor/account-scope.js';
 import { describeTradeEvent, type TradeEvent } from '../src/executor/trade-event.js';
 import { CounterDeltas, HealthMonitor, HealthReporter, formatReport, type HealthReport } from '../src/health/index.js';
 import type { Logger } from '../src/log/logger.js';
+import { roundMoney } from '../src/money/round-money.js';
 import { StatusServer, healthMonitorSource, parseHostList, type OpenPositionView } from '../src/status/index.js';
 import type { Store } from '../src/store/index.js';
 import type { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
@@ -79,7 +80,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       entry_price: p.entryPrice,
       mark_price: monitorGauges[`mark:${p.symbol}`] ?? null,
       leverage: p.leverage ?? config.leverage,
-      unrealised_pnl: monitorGauges[`upnl:${p.symbol}`] ?? null,
+      unrealised_pnl: roundOrNull(monitorGauges[`upnl:${p.symbol}`]),
       opened_at: new Date(p.openedAt).toISOString(),
     }));
   const status = new StatusServer({
@@ -244,3 +245,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
 }
 
 export { formatReport };
+
+function roundOrNull(v: number | undefined): number | null {
+  return v === undefined ? null : roundMoney(v);
+}

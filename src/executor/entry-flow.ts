@@ -48,6 +48,9 @@ export interface KillSwitchView {
   readonly lossToday: number;
   readonly limitAmount: number;
   readonly startOfDayEquity: number;
+  /** Account equity the check used (account overview). */
+  readonly currentEquity: number;
+  /** The journal's realised PnL today: reported, not judged. */
   readonly realisedToday: number;
 }
 
@@ -67,18 +70,24 @@ export class EntryFlow {
     return [...this.ctx.entering];
   }
 
-  /** Kill switch from today's realised PnL against today's first recorded equity. */
+  /**
+   * Kill switch from the account's equity now (the exchange's account overview: realised,
+   * unrealised, fees and funding together) against today's first recorded equity. The journal's
+   * realised sum is reported beside it, never judged: it misses open losses and funding, and a
+   * close booked without exit fills would be money that never moved.
+   */
   killSwitch(equity: number): KillSwitchView {
     const { dailyPnl } = this.ctx.store;
     const start = dailyPnl.recordStartOfDayEquity(equity).startEquity;
     const today = dailyPnl.current();
-    const check = checkDailyLoss({ realisedToday: today.realisedPnl, startOfDayEquity: start, dailyLossLimit: this.ctx.o.limits.dailyLossLimit });
+    const check = checkDailyLoss({ startOfDayEquity: start, currentEquity: equity, dailyLossLimit: this.ctx.o.limits.dailyLossLimit });
     return {
       active: check.tripped,
       reason: check.reason ?? null,
       lossToday: check.lossToday,
       limitAmount: check.limitAmount,
       startOfDayEquity: start,
+      currentEquity: equity,
       realisedToday: today.realisedPnl,
     };
   }

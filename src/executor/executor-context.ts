@@ -10,7 +10,7 @@ import { orderOwner, type JournalView, type OrderOwner } from './order-ownership
 import type { ResolvedExecutorOptions } from './executor-options.js';
 import type { ConfirmDeps } from './order-confirmation.js';
 import { OrderSender } from './order-sender.js';
-import type { TradeEvent } from './trade-event.js';
+import { roundTradeMoney, type TradeEvent } from './trade-event.js';
 
 type EventWithoutTime = TradeEvent extends infer E ? (E extends TradeEvent ? Omit<E, 'at'> : never) : never;
 
@@ -74,7 +74,7 @@ export class ExecutorContext {
 
   /** Delivers an event; a failing sink is logged, never allowed to break trading. */
   emit(event: EventWithoutTime): void {
-    const full = { ...event, at: this.now() } as TradeEvent;
+    const full = roundTradeMoney({ ...event, at: this.now() } as TradeEvent);
     try {
       this.o.onEvent(full);
     } catch (e) {

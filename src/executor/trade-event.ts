@@ -1,6 +1,7 @@
 // What the executor tells the rest of the bot about trading, one event per thing that happened.
 // Plain data (it crosses to the supervisor by structured clone); `describeTradeEvent` renders the
 // one readable line the supervisor prints.
+import { roundMoney } from '../money/round-money.js';
 import type { CloseReason } from '../store/index.js';
 import type { PositionSide } from '../store/index.js';
 
@@ -46,6 +47,23 @@ export type RejectStage = 'validation' | 'risk' | 'guard' | 'exchange' | 'unknow
 export type TradeEventSink = (event: TradeEvent) => void;
 
 const fmt = (n: number): string => (Number.isFinite(n) ? String(Number(n.toFixed(8))) : String(n));
+
+/**
+ * The event with its money (PnL, fees, loss figures) at the settlement currency's precision: it is
+ * printed, logged, shown on the dashboard and summed by the health monitor from here on.
+ */
+export function roundTradeMoney(e: TradeEvent): TradeEvent {
+  switch (e.type) {
+    case 'opened':
+      return { ...e, fees: roundMoney(e.fees) };
+    case 'closed':
+      return { ...e, pnl: roundMoney(e.pnl), fees: roundMoney(e.fees) };
+    case 'kill-switch':
+      return { ...e, lossToday: roundMoney(e.lossToday), limitAmount: roundMoney(e.limitAmount) };
+    default:
+      return e;
+  }
+}
 
 export function describeTradeEvent(e: TradeEvent): string {
   switch (e.type) {

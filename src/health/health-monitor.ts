@@ -24,6 +24,7 @@ import {
   round,
 } from './health-report.js';
 import { type ExternalCondition, type VerdictThread, judgeOverallHealth } from './health-verdict.js';
+import { roundMoney } from '../money/round-money.js';
 import { SlidingWindowCounter } from './sliding-window-counter.js';
 import { type ThreadState, ThreadRecord, beatSinceStart, describeThreadState, silenceMs, threadState } from './thread-health.js';
 import type { IntervalHandle } from './time-source.js';
@@ -351,7 +352,7 @@ export class HealthMonitor implements Disposable {
   }
 
   setEquity(usdt: number): void {
-    this.equity.record(this.options.clock.now(), usdt);
+    this.equity.record(this.options.clock.now(), roundMoney(usdt));
     this.version += 1;
   }
 
@@ -577,7 +578,7 @@ export class HealthMonitor implements Disposable {
       losses: this.losses,
       breakeven: this.breakeven,
       win_rate: decided > 0 ? round((this.wins / decided) * 100, 2) : 0,
-      total_pnl: round(this.pnlSum + this.pnlCompensation, 8),
+      total_pnl: roundMoney(this.pnlSum + this.pnlCompensation),
       equity: this.equity.latest(),
       foreign: { count: this.foreignPositionSymbols.length, symbols: [...this.foreignPositionSymbols] },
     };

@@ -1,16 +1,18 @@
 // Daily loss kill switch. The limit is a FRACTION of the equity at the start of the UTC day
 // (0.05 = stop opening positions after losing 5 % today), so it scales with the account and means
-// the same thing in paper and live mode. Loss counts realised PnL today plus open (unrealised) PnL:
-// a position deep under water is a loss already. Reaching the limit exactly trips it.
+// the same thing in paper and live mode. The loss is start-of-day equity minus equity NOW, both
+// from the exchange's account overview: realised and unrealised PnL, fees and funding all move
+// equity, so none can be missed or invented (the journal's realised sum once booked closes that
+// never happened and left fees out). Reaching the limit exactly trips it.
 
+import { formatMoney } from '../money/round-money.js';
 import { utcDayStart } from './utc-day.js';
 
 export interface DailyLossInput {
-  /** Realised PnL since UTC midnight (negative = loss), settlement currency. */
-  realisedToday: number;
-  /** PnL of open positions now; defaults to 0. */
-  unrealised?: number;
+  /** Account equity at the start of the UTC day (the day's first reading), settlement currency. */
   startOfDayEquity: number;
+  /** Account equity now, from the exchange's account overview. */
+  currentEquity: number;
   /** Fraction of startOfDayEquity, in (0, 1]. */
   dailyLossLimit: number;
 }
@@ -25,21 +27,24 @@ export interface DailyLossCheck {
 }
 
 export function checkDailyLoss(input: DailyLossInput): DailyLossCheck {
-  const { realisedToday, startOfDayEquity, dailyLossLimit } = input;
-  const unrealised = input.unrealised ?? 0;
+  const { startOfDayEquity, currentEquity, dailyLossLimit } = input;
   // Garbage in means we cannot know the loss: fail closed (tripped), never open.
-  const bad = !Number.isFinite(realisedToday) ? `realisedToday ${realisedToday}`
-    : !Number.isFinite(unrealised) ? `unrealised ${unrealised}`
+  const bad = !(Number.isFinite(currentEquity) && currentEquity >= 0) ? `currentEquity ${currentEquity}`
     : !(Number.isFinite(startOfDayEquity) && startOfDayEquity > 0) ? `startOfDayEquity ${startOfDayEquity}`
     : !(Number.isFinite(dailyLossLimit) && dailyLossLimit > 0 && dailyLossLimit <= 1) ? `dailyLossLimit ${dailyLossLimit}`
     : undefined;
   if (bad !== undefined) {
     return { tripped: true, lossToday: Number.NaN, limitAmount: Number.NaN, reason: `kill switch fails closed on invalid input: ${bad}` };
   }
-  const lossToday = Math.max(0, -(realisedToday + unrealised));
+  const lossToday = Math.max(0, startOfDayEquity - currentEquity);
   const limitAmount = startOfDayEquity * dailyLossLimit;
   if (lossToday >= limitAmount) {
-    return { tripped: true, lossToday, limitAmount, reason: `daily loss ${lossToday} reached the limit ${limitAmount} (${dailyLossLimit * 100} % of ${startOfDayEquity})` };
+    return {
+      tripped: true,
+      lossToday,
+      limitAmount,
+      reason: `daily loss ${formatMoney(lossToday)} reached the limit ${formatMoney(limitAmount)} (${formatMoney(dailyLossLimit * 100)} % of start-of-day equity ${formatMoney(startOfDayEquity)}; equity now ${formatMoney(currentEquity)})`,
+    };
   }
   return { tripped: false, lossToday, limitAmount };
 }
@@ -59,20 +64,21 @@ export interface KillSwitchState {
   /** UTC midnight (epoch ms) of the day the state belongs to. */
   day: number;
   startOfDayEquity: number;
-  realisedToday: number;
+  /** The last equity fed in. */
+  equity: number;
   reason?: string;
 }
 
 /**
- * Stateful wrapper: remembers start-of-day equity and realised PnL, latches once tripped (a
- * recovering unrealised PnL does not re-open trading the same day), and resets at UTC midnight.
+ * Stateful wrapper: remembers the day's first equity, latches once tripped (a recovering equity
+ * does not re-open trading the same day), and resets at UTC midnight.
  */
 export class DailyLossKillSwitch {
   readonly #limit: number;
   readonly #now: () => number;
   #day = Number.NaN;
   #startOfDayEquity = Number.NaN;
-  #realised = 0;
+  #equity = Number.NaN;
   #active = false;
   #reason: string | undefined;
 
@@ -85,15 +91,14 @@ export class DailyLossKillSwitch {
   }
 
   /**
-   * Feed the current total equity (used as the start-of-day equity at the first update of each
-   * UTC day) and the PnL of open positions; returns the state after the check.
+   * Feed the current account equity (the first valid reading of each UTC day is that day's start
+   * equity); returns the state after the check.
    */
-  update(equity: number, unrealised = 0): KillSwitchState {
+  update(equity: number): KillSwitchState {
     this.#rollDay(equity);
+    this.#equity = equity;
     if (!this.#active) {
-      const check = checkDailyLoss({
-        realisedToday: this.#realised, unrealised, startOfDayEquity: this.#startOfDayEquity, dailyLossLimit: this.#limit,
-      });
+      const check = checkDailyLoss({ startOfDayEquity: this.#startOfDayEquity, currentEquity: equity, dailyLossLimit: this.#limit });
       if (check.tripped && Number.isFinite(check.lossToday)) {
         this.#active = true;
         this.#reason = check.reason;
@@ -107,36 +112,27 @@ export class DailyLossKillSwitch {
     return this.state();
   }
 
-  /** Adds a closed trade's PnL (negative = loss) to today's total. */
-  recordRealised(pnl: number): void {
-    if (!Number.isFinite(pnl)) throw new RangeError(`realised PnL must be finite, got ${pnl}`);
-    this.#rollDay(Number.NaN);
-    this.#realised += pnl;
-  }
-
   /** True while tripped today; a new UTC day clears it on the next update. */
   isActive(): boolean {
     return this.#active && this.#day === utcDayStart(this.#now());
   }
 
   state(): KillSwitchState {
-    const s: KillSwitchState = {
-      active: this.isActive(), day: this.#day, startOfDayEquity: this.#startOfDayEquity, realisedToday: this.#realised,
-    };
+    const s: KillSwitchState = { active: this.isActive(), day: this.#day, startOfDayEquity: this.#startOfDayEquity, equity: this.#equity };
     if (s.active && this.#reason !== undefined) s.reason = this.#reason;
     return s;
   }
 
   #rollDay(equity: number): void {
     const day = utcDayStart(this.#now());
+    const usable = Number.isFinite(equity) && equity > 0;
     if (day !== this.#day) {
       this.#day = day;
-      this.#startOfDayEquity = equity;
-      this.#realised = 0;
+      this.#startOfDayEquity = usable ? equity : Number.NaN;
       this.#active = false;
       this.#reason = undefined;
-    } else if (Number.isNaN(this.#startOfDayEquity) && !Number.isNaN(equity)) {
-      // The day began with a realised PnL record before any equity was known.
+    } else if (Number.isNaN(this.#startOfDayEquity) && usable) {
+      // The day's first reading was unusable: the first good one is the baseline.
       this.#startOfDayEquity = equity;
     }
   }

@@ -7,6 +7,7 @@ import type { Clock } from './clock.js';
 import { TRADE_AGGREGATES, type AggregateRow } from './trade-store.js';
 import { utcDay } from './utc-day.js';
 import * as v from './validate.js';
+import { roundMoney } from '../money/round-money.js';
 
 export interface DailyPnlSummary {
   /** YYYY-MM-DD, UTC. */
@@ -85,9 +86,10 @@ export class DailyPnl {
     const equity = this.equityStmt.get(d);
     return {
       day: d,
-      realisedPnl: r?.realised_pnl ?? 0,
-      fees: r?.fees ?? 0,
-      funding: r?.funding ?? 0,
+      // Sums of rounded amounts still carry float noise: round the sum too.
+      realisedPnl: roundMoney(r?.realised_pnl ?? 0),
+      fees: roundMoney(r?.fees ?? 0),
+      funding: roundMoney(r?.funding ?? 0),
       trades: r?.trades ?? 0,
       wins: r?.wins ?? 0,
       losses: r?.losses ?? 0,
@@ -105,9 +107,9 @@ export class DailyPnl {
     const rows = this.rangeStmt.all({ from: v.utcDayString('from', from), to: v.utcDayString('to', to) });
     return rows.map((r) => ({
       day: r.day,
-      realisedPnl: r.realised_pnl,
-      fees: r.fees,
-      funding: r.funding,
+      realisedPnl: roundMoney(r.realised_pnl),
+      fees: roundMoney(r.fees),
+      funding: roundMoney(r.funding),
       trades: r.trades,
       wins: r.wins,
       losses: r.losses,
@@ -123,7 +125,7 @@ export class DailyPnl {
     const now = v.clockNow(this.clock);
     return this.snapshotTx.immediate({
       utc_day: utcDay(now),
-      start_equity: v.nonNegative('equity', equity),
+      start_equity: roundMoney(v.nonNegative('equity', equity)),
       recorded_at: now,
     });
   }

@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import { StoreInputError } from './errors/store-input-error.js';
 import { ORDER_SIDES, type OrderSide } from './store-types.js';
 import * as v from './validate.js';
+import { roundMoney } from '../money/round-money.js';
 
 export const LIQUIDITY = ['maker', 'taker'] as const;
 export type Liquidity = (typeof LIQUIDITY)[number];
@@ -93,7 +94,7 @@ function validateFill(f: FillInput, at: string): Omit<FillRow, 'id' | 'recorded_
     side: v.oneOf(`${at}.side`, f.side, ORDER_SIDES),
     price: v.positive(`${at}.price`, f.price),
     size: v.positive(`${at}.size`, f.size),
-    fee: v.finite(`${at}.fee`, f.fee),
+    fee: roundMoney(v.finite(`${at}.fee`, f.fee)),
     fee_currency: v.optionalText(`${at}.feeCurrency`, f.feeCurrency, 20),
     liquidity: v.optionalOneOf(`${at}.liquidity`, f.liquidity, LIQUIDITY),
     time: v.timestamp(`${at}.time`, f.time),

@@ -14,6 +14,7 @@ import { StoreNotFoundError } from './errors/store-not-found-error.js';
 import type { PositionSide } from './store-types.js';
 import { utcDay } from './utc-day.js';
 import * as v from './validate.js';
+import { roundMoney } from '../money/round-money.js';
 
 export const CLOSE_REASONS = [
   'stop',
@@ -208,9 +209,10 @@ export class TradeStore {
     return this.closeTx.immediate({
       positionId: v.positiveInteger('positionId', input.positionId),
       exitPrice: v.positive('exitPrice', input.exitPrice),
-      realisedPnl: v.finite('realisedPnl', input.realisedPnl),
-      fees: v.finite('fees', input.fees),
-      funding: input.funding === undefined ? 0 : v.finite('funding', input.funding),
+      // Booked at the settlement currency's precision: the journal is read by people and reports.
+      realisedPnl: roundMoney(v.finite('realisedPnl', input.realisedPnl)),
+      fees: roundMoney(v.finite('fees', input.fees)),
+      funding: input.funding === undefined ? 0 : roundMoney(v.finite('funding', input.funding)),
       reason: v.oneOf('reason', input.reason, CLOSE_REASONS),
       size: input.size === undefined ? null : v.positive('size', input.size),
       closedAt: input.closedAt === undefined ? v.clockNow(this.clock) : v.timestamp('closedAt', input.closedAt),
@@ -242,13 +244,13 @@ export class TradeStore {
 
   /** Sum of every trade's net realised PnL. */
   realisedPnlTotal(): number {
-    return this.totalStmt.get()?.total ?? 0;
+    return roundMoney(this.totalStmt.get()?.total ?? 0);
   }
 
   /** Counts and sums over all trades (wins: PnL > 0, losses: PnL < 0). */
   stats(): TradeStats {
     const r = this.statsStmt.get();
     if (r === undefined) return { trades: 0, wins: 0, losses: 0, realisedPnl: 0, fees: 0, funding: 0 };
-    return { trades: r.trades, wins: r.wins, losses: r.losses, realisedPnl: r.realised_pnl, fees: r.fees, funding: r.funding };
+    return { trades: r.trades, wins: r.wins, losses: r.losses, realisedPnl: roundMoney(r.realised_pnl), fees: roundMoney(r.fees), funding: roundMoney(r.funding) };
   }
 }

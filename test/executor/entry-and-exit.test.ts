@@ -161,6 +161,28 @@ describe('OrderExecutor: entries and exits against the simulator', function () {
     expect(status.today.realisedPnl).to.equal(closed.ok ? closed.trade.realisedPnl : Number.NaN);
   });
 
+  it('kill switch reads the account, not the journal: an invented journal loss does not trip it, an open loss does', async () => {
+    // A close the journal booked although no money moved (the venue's equity is untouched).
+    const fake = store.positions.open({ symbol: h.symbol(2), side: 'long', size: 1, entryPrice: 100, stopPrice: 90, leverage: 5 });
+    store.trades.recordClose({ positionId: fake.id, exitPrice: 90, realisedPnl: -600, fees: 0, reason: 'stop' });
+    ex = h.executor(port, store, { limits: { ...LIMITS, dailyLossLimit: 0.001 } }); // 10 USDT on 10k
+    const a = h.symbol(0);
+    const opened = await ex.openPosition(h.signal(a, 'long', 0.05));
+    expect(opened.ok, opened.ok ? '' : opened.reason).to.equal(true);
+    if (!opened.ok) return;
+    let status = await ex.status();
+    expect(status.today.realisedPnl).to.equal(-600);
+    expect(status.killSwitch?.active).to.equal(false);
+    // Unrealised only: nothing realised today by this trade, but the account is down past the limit.
+    h.moveTo(a, opened.position.entryPrice * 0.985);
+    status = await ex.status();
+    expect(status.killSwitch?.active, JSON.stringify(status.killSwitch)).to.equal(true);
+    expect(status.killSwitch?.lossToday).to.be.above(status.killSwitch?.limitAmount ?? Number.POSITIVE_INFINITY);
+    const next = await ex.openPosition(h.signal(h.symbol(1)));
+    expect(next.ok).to.equal(false);
+    if (!next.ok) expect(next.reason).to.match(/kill switch/);
+  });
+
   it('three concurrent closes: one exit order, one trade, stop cancelled, PnL and fees agree with the venue to the cent', async () => {
     const a = h.symbol(0);
     const opened = await ex.openPosition(h.signal(a));

@@ -31,7 +31,7 @@ describe('formatReport', () => {
     expect(text).to.contain('scanner: OK');
     expect(text).to.match(/executor: STALLED \(no heartbeat yet/);
     expect(text).to.contain('[executor] ExchangeError: balance not enough');
-    expect(text).to.match(/Overall Health: UNHEALTHY\n {3}- thread executor stalled/);
+    expect(text).to.match(/Overall Health: UNHEALTHY\n {3}- thread executor start timeout/);
   });
 
   it('says so when there are no threads or errors', () => {

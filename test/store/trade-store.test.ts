@@ -91,6 +91,14 @@ describe('store: closed trades', () => {
     expect(isStoreNotFoundError(caught)).to.equal(true);
   });
 
+  it('books PnL, fees and funding at the settlement currency precision: no float noise in the journal', () => {
+    const p = openLong('NOISEUSDTM');
+    const { trade } = store.trades.recordClose({ positionId: p.id, exitPrice: 101, realisedPnl: -52.22002964000007, fees: 0.1 + 0.2, funding: -0.30000000000000004, reason: 'stop' });
+    expect(trade).to.include({ realisedPnl: -52.22002964, fees: 0.3, funding: -0.3 });
+    expect(store.trades.get(trade.id)).to.include({ realisedPnl: -52.22002964, fees: 0.3, funding: -0.3 });
+    expect(store.dailyPnl.current()).to.include({ realisedPnl: -52.22002964, fees: 0.3 });
+  });
+
   it('keeps the total consistent: realisedPnlTotal equals the sum of trades and of the days', () => {
     const pnls = [0.1, 0.2, -0.3, 1e-9, 12345.678, -0.07];
     for (const [i, pnl] of pnls.entries()) {
@@ -101,9 +109,11 @@ describe('store: closed trades', () => {
     const total = store.realisedPnlTotal();
     const days = store.dailyPnl.range('2025-01-01', '2025-12-31');
     expect(days.length).to.be.greaterThan(1);
-    expect(total).to.be.closeTo(pnls.reduce((a, b) => a + b, 0), 1e-9);
-    expect(days.reduce((a, d) => a + d.realisedPnl, 0)).to.be.closeTo(total, 1e-9);
-    expect(store.trades.stats()).to.deep.include({ trades: 6, wins: 4, losses: 2 });
+    // Each trade is booked at USDT's 8 decimals (the 1e-9 rounds to 0), the sums too.
+    expect(total).to.be.closeTo(pnls.reduce((a, b) => a + b, 0), 1e-8);
+    expect(days.reduce((a, d) => a + d.realisedPnl, 0)).to.be.closeTo(total, 1e-8);
+    // 1e-9 USDT is below the currency's precision: booked as 0, a breakeven, not a win.
+    expect(store.trades.stats()).to.deep.include({ trades: 6, wins: 3, losses: 2 });
     expect(store.trades.recent(2).map((t) => t.realisedPnl)).to.deep.equal([-0.07, 12345.678]);
   });
 });
