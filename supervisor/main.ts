@@ -6,7 +6,8 @@
 import { loadConfig, secretsOf, type AppConfig } from '../src/config/load-config.js';
 import { createLogger, type Logger } from '../src/log/logger.js';
 import { SharedRateLimiter } from '../src/resilience/shared-rate-limiter.js';
-import { STORE_OPEN_EXIT_CODE, DataDirLock, Store, StoreOpenError, isDataDirLockedError, storePath } from '../src/store/index.js';
+import path from 'node:path';
+import { STORE_OPEN_EXIT_CODE, DataDirLock, LOCK_FILE_NAME, Store, StoreOpenError, isDataDirLockedError, storePath } from '../src/store/index.js';
 import { createBotId } from '../src/executor/client-oid.js';
 import { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
 import { startObservability } from './observability.js';
@@ -33,8 +34,14 @@ async function main(): Promise<number> {
   try {
     lock = DataDirLock.acquire(config.dataDir);
   } catch (err) {
-    console.error(isDataDirLockedError(err) ? `refusing to start: ${err.message}` : `cannot lock DATA_DIR ${config.dataDir}: ${(err as Error).message}`);
-    return 1;
+    if (isDataDirLockedError(err)) {
+      console.error(`refusing to start: ${err.message}`);
+      return 1;
+    }
+    // DATA_DIR itself is unusable (read-only, not a directory, disk full): as with the journal, one
+    // line with the file, the code and what to do, and an exit pm2 does not repeat.
+    console.error(StoreOpenError.from(path.join(config.dataDir, LOCK_FILE_NAME), err).message);
+    return STORE_OPEN_EXIT_CODE;
   }
   const secrets = secretsOf(config);
   const logger = createLogger({ level: config.logLevel, logDir: config.logDir, secrets, component: 'supervisor' });

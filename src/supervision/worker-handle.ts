@@ -123,7 +123,7 @@ export function workerError(raw: unknown): Error {
   return Object.assign(new Error(message), { name, ...(code !== undefined ? { code } : {}) });
 }
 
-/** `Name CODE: message`, e.g. `StoreOpenError STORE_OPEN_FAILED: cannot open the journal ...`. */
+/** `Name CODE: message`, e.g. `StoreOpenError STORE_OPEN_FAILED: cannot open data/bot.sqlite: ...`. */
 export function describeWorkerError(err: Error): string {
   const code = (err as { code?: unknown }).code;
   const withCode = typeof code === 'string' && !err.message.startsWith(code) ? ` ${code}` : '';

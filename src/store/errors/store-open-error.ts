@@ -18,7 +18,7 @@ export class StoreOpenError extends Error {
     readonly detail: string,
     readonly advice: string,
   ) {
-    super(`cannot open the journal ${file}: ${sqliteCode} (${detail}); ${advice}`);
+    super(`cannot open ${file}: ${sqliteCode} (${detail}); ${advice}`);
     this.name = 'StoreOpenError';
   }
 
