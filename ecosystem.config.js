@@ -22,6 +22,10 @@ const shutdownTimeoutS = Number(setting('SHUTDOWN_TIMEOUT', '10'));
 // the log (up to 1 s) and prints the final report; pm2 must not SIGKILL any of that.
 const killTimeoutMs = ((Number.isFinite(shutdownTimeoutS) && shutdownTimeoutS > 0 ? shutdownTimeoutS : 10) + 10) * 1000;
 const logDir = path.resolve(root, setting('LOG_DIR', 'logs'));
+// Workers get STARTUP_TIMEOUT to report in (and a restart after it): pm2 must wait longer than that
+// for `ready`, or it would call a slow start a failed one.
+const startupTimeoutS = Number(setting('STARTUP_TIMEOUT', '30'));
+const listenTimeoutMs = Math.max(60_000, ((Number.isFinite(startupTimeoutS) && startupTimeoutS > 0 ? startupTimeoutS : 30) + 30) * 1000);
 
 export const apps = [
   {
@@ -43,9 +47,10 @@ export const apps = [
     // pm2 sends SIGINT (graceful stop, final report, exit 0) and SIGKILLs only after this.
     kill_timeout: killTimeoutMs,
     // The bot sends process.send('ready') once every worker has reported in; until then pm2 shows
-    // the app as `launching`, and `pm2 start` / `pm2 reload` wait for it (at most listen_timeout).
+    // the app as `launching`, and `pm2 start` / `pm2 reload` wait for it (at most listen_timeout:
+    // 60 s, or STARTUP_TIMEOUT + 30 s when that is longer).
     wait_ready: true,
-    listen_timeout: 60_000,
+    listen_timeout: listenTimeoutMs,
     // A leak guard: the bot's steady state is far below this; pm2 restarts it (gracefully) above it.
     max_memory_restart: '1G',
     // One out and one error file for the app, not a file per pm2 process id.

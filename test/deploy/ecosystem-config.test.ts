@@ -14,6 +14,7 @@ interface AppConfig {
   readonly out_file: string;
   readonly error_file: string;
   readonly stop_exit_codes?: readonly number[];
+  readonly listen_timeout?: number;
 }
 
 function isApp(value: unknown): value is AppConfig {
@@ -73,6 +74,11 @@ describe('ecosystem.config.js', () => {
   it('does not restart exits a restart cannot heal: 2 (configuration) and 3 (journal cannot open)', async () => {
     const { STORE_OPEN_EXIT_CODE } = await import('../../src/store/index.js');
     expect((await loadWith({})).stop_exit_codes).to.include.members([2, STORE_OPEN_EXIT_CODE]);
+  });
+
+  it('waits for ready longer than the workers\' start-up allowance (STARTUP_TIMEOUT)', async () => {
+    expect((await loadWith({ STARTUP_TIMEOUT: undefined })).listen_timeout).to.equal(60_000);
+    expect((await loadWith({ STARTUP_TIMEOUT: '120' })).listen_timeout).to.be.above(120_000);
   });
 
   it('runs the built entry unless BOT_SCRIPT names another build', async () => {
