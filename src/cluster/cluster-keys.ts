@@ -18,6 +18,8 @@ export interface ClusterKeys {
   readonly processes: string;
   /** Hash: process id -> the symbols it holds leases for (comma-separated), for /health. */
   readonly owned: string;
+  /** Set: the BOT_IDs (clientOid namespaces) of every process that coordinated here: peers, not contest. */
+  readonly bots: string;
   /** Pub/sub channel: 429 pauses, so every process empties its local bucket at once. */
   readonly quotaEvents: string;
 }
@@ -32,6 +34,7 @@ export function clusterKeys(accountUid: string): ClusterKeys {
     quota: (pool) => `${base}:quota:${pool}`,
     processes: `${base}:processes`,
     owned: `${base}:owned`,
+    bots: `${base}:bots`,
     quotaEvents: `${base}:quota-events`,
   };
 }
