@@ -27,12 +27,14 @@ export class LeaseOwnership implements SymbolOwnership {
   private timer: NodeJS.Timeout | undefined;
   private peerBots = new Set<string>();
   private renewing = false;
-  /** When each exchange position was first seen with nobody holding its lease. */
-  private readonly unownedSince = new Map<string, { since: number; seen: number }>();
+  /** When the connection last came up (undefined while down). */
+  private upSince: number | undefined;
   private readonly clock: () => number;
 
   constructor(private readonly o: LeaseOwnershipOptions) {
     this.clock = o.clock ?? Date.now;
+    if (o.connection.state === 'up') this.upSince = this.clock();
+    o.connection.onStateChange((state) => (this.upSince = state === 'up' ? this.clock() : undefined));
     this.leases = new SymbolLeases({ connection: o.connection, keys: o.keys, processId: o.processId, ttlMs: o.ttlMs, ...(o.clock ? { clock: o.clock } : {}) });
     this.leases.onLost((lost) => {
       o.log?.warn(`lease on ${lost.symbol} lost (${lost.why}): another process trades it now`, { ...lost });
@@ -73,28 +75,19 @@ export class LeaseOwnership implements SymbolOwnership {
   }
 
   /**
-   * A position nobody owns is adopted only once it has stayed unowned for longer than its owner
-   * needs to renew (TTL/3, plus a reconnect): after Redis restarts empty, every live owner re-takes
-   * its leases within that, so only a dead owner's positions are taken over.
+   * A position nobody owns is adopted at once, except just after this process (re)connected to
+   * Redis: a Redis that restarted empty has lost every lease, and live owners re-take theirs at
+   * their next renewal (TTL/3). Adopting only once the connection has been up for longer than that
+   * leaves their positions to them, so only a dead owner's positions are taken over.
    */
   async claimForAdoption(symbol: string): Promise<boolean> {
-    const seen = this.unownedSince.get(symbol);
-    const now = this.clock();
-    // A sighting long ago (the position came and went since) does not count: start over.
-    if (seen === undefined || now - seen.seen > 4 * this.adoptionGraceMs) {
-      this.unownedSince.set(symbol, { since: now, seen: now });
-      return false;
-    }
-    seen.seen = now;
-    if (now - seen.since < this.adoptionGraceMs) return false;
-    const claimed = await this.claimForEntry(symbol);
-    if (claimed) this.unownedSince.delete(symbol);
-    return claimed;
+    if (this.upSince === undefined || this.clock() - this.upSince < this.adoptionGraceMs) return false;
+    return this.claimForEntry(symbol);
   }
 
-  /** How long a position must be seen unowned before it is adopted. */
+  /** How long after (re)connecting this process leaves unowned positions alone. */
   get adoptionGraceMs(): number {
-    return this.leases.renewIntervalMs + 500;
+    return this.leases.renewIntervalMs + 1000;
   }
 
   mayTrade(symbol: string): boolean {
@@ -104,7 +97,6 @@ export class LeaseOwnership implements SymbolOwnership {
   async heldByOthers(symbols: readonly string[]): Promise<ReadonlySet<string> | undefined> {
     try {
       const owners = await this.leases.owners(symbols);
-      for (const symbol of symbols) if (owners.has(symbol)) this.unownedSince.delete(symbol);
       return new Set([...owners].filter(([, owner]) => owner !== this.o.processId).map(([s]) => s));
     } catch {
       return undefined;

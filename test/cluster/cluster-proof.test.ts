@@ -88,7 +88,7 @@ describe('cluster proof: three bots on one account through one Redis', function 
           ...process.env,
           TRADING_MODE: 'paper', SIM_URL: simUrl, REDIS_URL: redis!.url, LEASE_TTL: String(LEASE_TTL_S),
           DATA_DIR: dataDir, LOG_DIR: path.join(dataDir, 'logs'), LOG_LEVEL: 'info', STATUS_PORT: '0',
-          CHECK_INTERVAL: '3', POSITION_UPDATE_INTERVAL: '0.3', MAX_OPEN_POSITIONS: '3', DAILY_LOSS_LIMIT: '1',
+          CHECK_INTERVAL: '5', POSITION_UPDATE_INTERVAL: '0.4', MAX_OPEN_POSITIONS: '3', DAILY_LOSS_LIMIT: '1',
           TRAILING_STOP_PERCENTAGE: '0.01', STARTUP_TIMEOUT: '60',
         },
       });
