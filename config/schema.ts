@@ -6,6 +6,7 @@ import { parseFaultSpec } from '../src/simulator/fault-spec.js';
 import { MARKET_PROFILES, type MarketProfile } from '../src/simulator/price-path.js';
 import { parseStallInject } from '../src/config/stall-inject.js';
 import { KEY_PERMISSIONS, parseKeyPermissions } from '../src/exchange/api-key-permissions.js';
+import { parseRedisUrl } from '../src/cluster/redis-connection.js';
 
 export interface SettingSpec<T> {
   readonly env: string;
@@ -124,6 +125,12 @@ export const CONFIG_SCHEMA = {
   simFaults: s('Paper-trading simulator', 'SIM_FAULTS', '',
     parsedBy('empty, or comma-separated fault=rate[:param] (latency, 5xx, 429, hang, malformed, wsdrop)', parseFaultSpec),
     'injected faults, e.g. latency=0.2:150,5xx=0.05'),
+
+  redisUrl: s('Several processes on one account', 'REDIS_URL', '',
+    parsedBy('empty (one process, no Redis), or redis://[user:password@]host:port[/db]', (v) => (v === '' ? undefined : parseRedisUrl(v))),
+    'empty: this process trades alone. Set (the same Redis for every bot on the account): bots share the quota, own symbols by lease and take over each other\'s positions', true),
+  leaseTtl: s('Several processes on one account', 'LEASE_TTL', 15, numberIn(1, 600),
+    'seconds a symbol lease lasts without renewal (REDIS_URL only); a dead owner\'s positions are adopted this long after it stops'),
 } as const;
 
 export type ConfigSchema = typeof CONFIG_SCHEMA;

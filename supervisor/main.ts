@@ -17,6 +17,8 @@ import { verifyLiveKey } from './live-key.js';
 import { installRejectionGuard } from './rejection-guard.js';
 import { openVenue } from './venue.js';
 import { workerSpecs } from './worker-specs.js';
+import { clusterWanted, startCluster } from './cluster.js';
+import type { ClusterNode } from '../src/cluster/cluster-node.js';
 
 /** How often the one-line summary is printed (the full health report follows HEALTH_REPORT_INTERVAL). */
 const SUMMARY_INTERVAL_MS = 30_000;
@@ -71,8 +73,20 @@ async function main(): Promise<number> {
   // BOT_ID, or the id this journal has kept since it was created: the prefix of every clientOid.
   const botId = config.botId !== '' ? config.botId : store.identity.botId(() => createBotId());
   logger.info(`bot id ${botId}: orders carry the clientOid prefix kb_${botId}_`, { botId, foreignPositions: config.foreignPositions });
-  const limiter = SharedRateLimiter.create();
-  const supervisor = new WorkerSupervisor(workerSpecs(config, venue, journal.file, botId), limiter.buffer, {
+  // With REDIS_URL the local bucket is stocked from the account-wide quota instead of refilling itself.
+  const limiter = SharedRateLimiter.create(clusterWanted(config) ? { refill: 'external' } : {});
+  let cluster: ClusterNode | undefined;
+  try {
+    cluster = await startCluster(config, venue, limiter, logger);
+  } catch (err) {
+    console.error((err as Error).message);
+    logger.error((err as Error).message);
+    await venue.simulator?.close();
+    store.close();
+    await flushLog(logger);
+    return 1;
+  }
+  const supervisor = new WorkerSupervisor(workerSpecs(config, venue, journal.file, botId, cluster?.settings()), limiter.buffer, {
     heartbeatIntervalMs: config.heartbeatInterval * 1000,
     stallTimeoutMs: config.stallTimeout * 1000,
     startTimeoutMs: config.startupTimeout * 1000,
@@ -85,7 +99,7 @@ async function main(): Promise<number> {
   });
   let observability: Awaited<ReturnType<typeof startObservability>>;
   try {
-    observability = await startObservability({ config, supervisor, logger, secrets, store });
+    observability = await startObservability({ config, supervisor, logger, secrets, store, ...(cluster ? { cluster } : {}) });
   } catch (err) {
     // Nothing trades yet: release what is open and say exactly what to change.
     console.error(
@@ -138,6 +152,7 @@ async function main(): Promise<number> {
   clearInterval(summary);
   logger.info('supervisor stopped', { ...result, threads: supervisor.status().map((s) => ({ worker: s.name, restarts: s.restarts, progress: s.progress })) });
   await observability.close(); // prints the final health report
+  await cluster?.stop();
   await venue.simulator?.close();
   store.close();
   lock.release();

@@ -11,6 +11,7 @@ import { roundMoney } from '../src/money/round-money.js';
 import { StatusServer, healthMonitorSource, parseHostList, type OpenPositionView } from '../src/status/index.js';
 import type { Store } from '../src/store/index.js';
 import type { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
+import type { ClusterNode } from '../src/cluster/cluster-node.js';
 
 export interface ObservabilityDeps {
   readonly config: AppConfig;
@@ -21,6 +22,8 @@ export interface ObservabilityDeps {
   readonly store: Store;
   /** Where trade lines and reports go (the console by default). */
   readonly print?: (line: string) => void;
+  /** With REDIS_URL: this process's place among the others on the account. */
+  readonly cluster?: Pick<ClusterNode, 'report' | 'onStateChange'>;
 }
 
 export interface Observability {
@@ -174,12 +177,30 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       }
       lastContested = contested;
     }),
+    ...(deps.cluster ? watchCluster(deps.cluster) : []),
   ];
+
+  function watchCluster(cluster: NonNullable<ObservabilityDeps['cluster']>): { dispose(): void }[] {
+    monitor.setClusterSource(() => cluster.report());
+    const onRedis = (state: 'up' | 'down'): void => {
+      const reason = 'Redis unreachable: no entries (ownership cannot be proven); exits and stops go on under a 1/N share of the quota';
+      monitor.setCondition('cluster-redis', state === 'down' ? 'DEGRADED' : null, reason);
+      if (state === 'down') {
+        alerts.dispatch({ kind: 'redis-down', subject: 'cluster', message: reason });
+        alertHistory('redis-down', 'cluster', reason);
+      } else {
+        logger.info('cluster: Redis reachable again, entries resume');
+      }
+    };
+    if (cluster.report().redis === 'down') onRedis('down');
+    return [cluster.onStateChange(onRedis)];
+  }
 
   function onTrade(event: TradeEvent): void {
     const line = describeTradeEvent(event);
     // Risk refusals (symbol already held, position limit) repeat every scan: log them, don't print them.
-    const routine = event.type === 'rejected' && event.stage === 'risk';
+    // So are symbols another process on the account owns (REDIS_URL).
+    const routine = event.type === 'rejected' && (event.stage === 'risk' || event.stage === 'ownership');
     if (!routine) print(`TRADE ${line}`);
     logger.debug('trade event', { ...event });
     switch (event.type) {

@@ -5,11 +5,15 @@ import { reconcileIntervalSeconds } from '../src/config/derived-intervals.js';
 import { parseStallInject } from '../src/config/stall-inject.js';
 import type { WorkerSpec } from '../src/supervision/worker-spec.js';
 import type { Venue } from './venue.js';
+import { clusterSettingsEntries, type ClusterSettings } from '../src/cluster/cluster-settings.js';
 
 const workerScript = (name: string): URL => new URL(`../workers/${name}.js`, import.meta.url);
 
-/** `journalFile`: the SQLite journal the executor writes (see journal-file.ts); `botId`: its clientOid namespace. */
-export function workerSpecs(config: AppConfig, venue: Venue, journalFile: string, botId: string): WorkerSpec[] {
+/**
+ * `journalFile`: the SQLite journal the executor writes (see journal-file.ts); `botId`: its clientOid
+ * namespace; `cluster`: set with REDIS_URL, so the executor trades only symbols whose lease it holds.
+ */
+export function workerSpecs(config: AppConfig, venue: Venue, journalFile: string, botId: string, cluster?: ClusterSettings): WorkerSpec[] {
   const stall = parseStallInject(config.stallInject);
   // Busy-loop well past the stall timeout: the supervisor terminates the thread long before it ends.
   const stallFor = (name: string): Pick<WorkerSpec, 'stallInject'> =>
@@ -32,6 +36,7 @@ export function workerSpecs(config: AppConfig, venue: Venue, journalFile: string
         reconcileIntervalMs: reconcileIntervalSeconds(config.positionUpdateInterval) * 1000,
         // The executor re-sends orders itself (same clientOid, after asking the exchange first).
         clientRetries: 0,
+        ...clusterSettingsEntries(cluster),
       },
       ...stallFor('order-executor'),
     },

@@ -8,14 +8,20 @@ import { OrderExecutor } from '../src/executor/order-executor.js';
 import { Store } from '../src/store/index.js';
 import { runWorker, type WorkerContext } from '../src/worker-runtime/run-worker.js';
 import { numberSetting, stringSetting } from '../src/worker-runtime/worker-settings.js';
+import { openLeaseOwnership, type LeaseOwnership } from '../src/cluster/lease-ownership.js';
+import { readClusterSettings } from '../src/cluster/cluster-settings.js';
+import type { RedisConnection } from '../src/cluster/redis-connection.js';
 
 let service: ExecutorService | undefined;
 let store: Store | undefined;
+let cluster: { ownership: LeaseOwnership; connection: RedisConnection } | undefined;
 
 function serviceFor(ctx: WorkerContext<ExecutorApi>): ExecutorService {
   if (service) return service;
   const s = ctx.settings;
   store = Store.open({ path: stringSetting(s, 'journalFile', 'data/bot.sqlite') });
+  const clusterSettings = readClusterSettings(s);
+  if (clusterSettings) cluster = openLeaseOwnership(clusterSettings, ctx.log, (lost) => ctx.publishTrade({ type: 'alert', symbol: lost.symbol, reason: `lease lost (${lost.why}): another process on this account trades ${lost.symbol} now`, at: Date.now() }), stringSetting(s, 'botId', '') || undefined);
   const executor = new OrderExecutor({
     exchange: createWorkerExchangeClient(ctx),
     store,
@@ -30,6 +36,7 @@ function serviceFor(ctx: WorkerContext<ExecutorApi>): ExecutorService {
     foreignPositions: stringSetting(s, 'foreignPositions', 'ignore') === 'protect' ? 'protect' : 'ignore',
     onEvent: (event) => ctx.publishTrade(event),
     logger: ctx.log,
+    ...(cluster ? { ownership: cluster.ownership } : {}),
   });
   service = new ExecutorService({
     executor,
@@ -50,6 +57,8 @@ runWorker<ExecutorApi>({
       ...loop,
       close: async () => {
         await service?.drain();
+        await cluster?.ownership.close();
+        await cluster?.connection.close();
         store?.close();
       },
     };

@@ -1,5 +1,5 @@
 // Opening a position, correct with money first:
-//   validate the signal -> equity and kill switch -> portfolio gate -> contract facts -> stop from
+//   validate the signal -> equity and kill switch -> portfolio gate -> symbol lease -> contract facts -> stop from
 //   the signal -> size -> guard (entry AND its stop) -> journal (pending) -> send (same clientOid on
 //   every retry) -> confirm the fill from fills -> record the position -> place the exchange stop.
 // If the stop cannot be placed the position is closed at once: it is never left unprotected.
@@ -146,6 +146,10 @@ export class EntryFlow {
     // A symbol with a position that is not ours, or contested by another bot, is closed to entries.
     const block = this.ctx.scope.entryBlock(symbol);
     if (block !== undefined) return this.reject(symbol, 'risk', block);
+    // Several processes on one account: only the holder of the symbol's lease may open a position.
+    if (!(await o.ownership.claimForEntry(symbol))) {
+      return this.reject(symbol, 'ownership', `${symbol} is owned by another process on this account (or Redis cannot confirm ours)`);
+    }
 
     const contract = await this.ctx.contracts.get(symbol);
     if (contract === undefined) return this.reject(symbol, 'validation', `${symbol} is not an active contract`);

@@ -1,6 +1,7 @@
 // Everything the executor is built from, injected so it runs the same in a worker thread, in a
 // test against the simulator, or in a backtest. Options are checked once at construction with
 // errors that name the field.
+import { SOLE_OWNER, type SymbolOwnership } from './symbol-ownership.js';
 import type { Clock } from '../resilience/clock.js';
 import type { Store } from '../store/index.js';
 import { isValidBotId, type ClientOidFactory } from './client-oid.js';
@@ -63,6 +64,8 @@ export interface OrderExecutorOptions {
   readonly foreignPositions?: 'ignore' | 'protect';
   /** How long a symbol stays contested after the last sign of another bot on it. Default 15 minutes. */
   readonly contestHoldMs?: number;
+  /** Symbol ownership among processes on one account (REDIS_URL). Default: this process owns all. */
+  readonly ownership?: SymbolOwnership;
 }
 
 export interface ResolvedExecutorOptions extends Required<Omit<OrderExecutorOptions, 'onEvent'>> {
@@ -116,6 +119,7 @@ export function resolveExecutorOptions(o: OrderExecutorOptions, defaults: Execut
     atrStopMultiple: o.atrStopMultiple ?? 2,
     foreignPositions: o.foreignPositions ?? 'ignore',
     contestHoldMs: o.contestHoldMs ?? 15 * 60_000,
+    ownership: o.ownership ?? SOLE_OWNER,
   };
   check('maxSendAttempts', posInt(r.maxSendAttempts), r.maxSendAttempts, 'a positive integer');
   check('retryDelayMs', typeof r.retryDelayMs === 'number' && r.retryDelayMs >= 0, r.retryDelayMs, 'a number >= 0');

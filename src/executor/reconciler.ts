@@ -18,6 +18,7 @@ import { roundToTick } from '../risk/index.js';
 import { UNRESOLVED_STATES, isStaleVenueViewError, type OrderIntent, type Position } from '../store/index.js';
 import { ANOTHER_BOT_ALERT, type ForeignPosition } from './account-scope.js';
 import { botIdOf } from './client-oid.js';
+import type { OrderOwner } from './order-ownership.js';
 import { entrySide, exitSide, type ExecutorContext } from './executor-context.js';
 import type { ExitFlow } from './exit-flow.js';
 import { toFillInput } from './fill-summary.js';
@@ -70,7 +71,7 @@ const STOP_KINDS = new Set(['stop', 'stop-update']);
 
 export class Reconciler {
   /** Who opened a position the journal does not know, by symbol (asked once while it is held on that side). */
-  private readonly openers = new Map<string, { side: 'long' | 'short'; owner: ForeignPosition['owner'] | 'own' }>();
+  private readonly openers = new Map<string, { side: 'long' | 'short'; owner: ForeignPosition['owner'] | 'own' | 'peer' }>();
 
   constructor(
     private readonly ctx: ExecutorContext,
@@ -104,6 +105,8 @@ export class Reconciler {
     const positionsOk = await step('positions', () => this.reconcilePositions(r));
     if (positionsOk) await step('stops', () => this.reconcileStops(r));
     await step('fills', () => this.importFills(r));
+    // Several processes on one account: keep the leases of what this process trades, free the rest.
+    await step('leases', () => this.ctx.o.ownership.retainOnly([...this.ctx.store.positions.active().map((p) => p.symbol), ...this.ctx.entering]));
     // Every pass re-resolves the live stop orders; only a pass that changed or failed something is
     // worth an info line (the rest would repeat every few seconds).
     const eventful =
@@ -229,6 +232,8 @@ export class Reconciler {
     for (const p of data) if (p.currentQty !== 0) held.set(p.symbol, p);
 
     for (const local of this.ctx.store.positions.active()) {
+      // Taken over by another process (our fencing token is stale): its journal books it now.
+      if (!this.ctx.o.ownership.mayTrade(local.symbol)) continue;
       await this.serial.serial(local.symbol, async () => {
         const ex = held.get(local.symbol);
         const current = this.ctx.store.positions.get(local.id);
@@ -261,20 +266,28 @@ export class Reconciler {
 
     const foreign: ForeignPosition[] = [];
     for (const symbol of this.openers.keys()) if (!held.has(symbol)) this.openers.delete(symbol);
-    for (const ex of held.values()) {
+    const unrecorded = [...held.values()].filter((ex) => this.ctx.store.positions.activeForSymbol(ex.symbol) === undefined);
+    // Several processes on one account (REDIS_URL): a position another live process owns is its
+    // business, not a contest; unknown (Redis down) means hands off.
+    const others = unrecorded.length === 0 ? new Set<string>() : await this.ctx.o.ownership.heldByOthers(unrecorded.map((ex) => ex.symbol));
+    for (const ex of unrecorded) {
       if (this.ctx.store.positions.activeForSymbol(ex.symbol) !== undefined) continue;
       // Filled by an entry this executor is still confirming: the entry flow records it.
       if (this.ctx.entering.has(ex.symbol)) continue;
+      if (others === undefined || others.has(ex.symbol)) continue;
       const side = ex.currentQty > 0 ? 'long' : 'short';
-      // Ours only if the orders that opened it carry our prefix; a person's or another bot's
-      // position is reported and left alone.
+      // Ours only if the orders that opened it carry our prefix (or a cluster peer's, see below); a
+      // person's or another bot's position is reported and left alone.
       const owner = await this.openerOf(ex.symbol, side);
-      if (owner !== 'own') {
+      if (owner !== 'own' && owner !== 'peer') {
         foreign.push({ symbol: ex.symbol, side, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice, owner });
         r.positionsForeign.push(ex.symbol);
         if (owner === 'other-bot') this.contest(ex.symbol, 'a position opened by another bot', r);
         continue;
       }
+      // Ours or a cluster peer's that nobody owns any more (its lease expired: the peer died): take
+      // it over, or leave it to whichever process did.
+      if (!(await this.ctx.o.ownership.claimForAdoption(ex.symbol))) continue;
       const stopPrice = this.fallbackStop(ex.symbol, side, ex.avgEntryPrice);
       const leverage = ex.realLeverage ?? ex.leverage;
       try {
@@ -296,15 +309,25 @@ export class Reconciler {
   }
 
   /** Who opened the position on `symbol`: the owner of its filled opening orders (none found: a person). */
-  private async openerOf(symbol: string, side: 'long' | 'short'): Promise<'own' | ForeignPosition['owner']> {
+  private async openerOf(symbol: string, side: 'long' | 'short'): Promise<'own' | 'peer' | ForeignPosition['owner']> {
     const known = this.openers.get(symbol);
     if (known !== undefined && known.side === side) return known.owner;
     const { data } = await this.ctx.exchange.orders({ symbol, status: 'done', currentPage: 1, pageSize: 100 });
     const opening = data.items.filter((o) => o.symbol === symbol && o.side === entrySide(side) && !o.reduceOnly && !o.closeOrder && o.filledSize > 0);
-    const owners = new Set(opening.map((o) => this.ctx.ownerOf(o)));
-    const owner = owners.has('own') ? 'own' : owners.has('other-bot') ? 'other-bot' : 'person';
+    const owners = new Set(opening.map((o) => this.ownerOf(o)));
+    const owner = owners.has('own') ? 'own' : owners.has('peer') ? 'peer' : owners.has('other-bot') ? 'other-bot' : 'person';
     this.openers.set(symbol, { side, owner });
     return owner;
+  }
+
+  /**
+   * Whose order: the executor's rule (order-ownership.ts), except that another bot coordinated with
+   * this one through Redis (REDIS_URL, same account) is a 'peer', not a contest: its symbols are
+   * guarded by leases, and its positions and stops are taken over when it dies.
+   */
+  private ownerOf(o: Pick<Order, 'id' | 'clientOid'>): OrderOwner | 'peer' {
+    const owner = this.ctx.ownerOf(o);
+    return owner === 'other-bot' && this.ctx.o.ownership.isPeerBot(botIdOf(o.clientOid)) ? 'peer' : owner;
   }
 
   /** Another bot on `symbol`: entries there stop; the first sighting is alerted. */
@@ -353,8 +376,10 @@ export class Reconciler {
     const own: Order[] = [];
     let foreign = 0;
     for (const o of [...stops, ...open.filter((x) => !stopIds.has(x.id))]) {
-      const owner = this.ctx.ownerOf(o);
-      if (owner !== 'own') {
+      const owner = this.ownerOf(o);
+      // A cluster peer's stops are candidates like ours: kept when we take its position over,
+      // cancelled as orphans only where no live process holds the symbol (reconcileStops).
+      if (owner !== 'own' && owner !== 'peer') {
         foreign++;
         if (owner === 'other-bot') this.contest(o.symbol, `order ${o.clientOid ?? o.id} of bot ${botIdOf(o.clientOid) ?? '?'}`, r);
         continue;
@@ -368,7 +393,8 @@ export class Reconciler {
 
   private async reconcileStops(r: MutableReport): Promise<void> {
     const live = await this.liveStops(r);
-    const active = this.ctx.store.positions.active();
+    // A symbol another process took over (our fencing token is stale) is no longer ours to protect.
+    const active = this.ctx.store.positions.active().filter((p) => this.ctx.o.ownership.mayTrade(p.symbol));
     for (const position of active) {
       await this.serial.serial(position.symbol, () => this.protect(position.id, live, r));
     }
@@ -380,8 +406,12 @@ export class Reconciler {
         await this.serial.serial(fp.symbol, () => this.protectForeign(fp, live, r));
       }
     }
+    const candidates = [...new Set(live.filter((o) => !held.has(o.symbol)).map((o) => o.symbol))];
+    // Another process's stop is not an orphan: it protects that process's position.
+    const others = candidates.length === 0 ? new Set<string>() : await this.ctx.o.ownership.heldByOthers(candidates);
     for (const o of live) {
       if (held.has(o.symbol)) continue;
+      if (others === undefined || others.has(o.symbol)) continue;
       if ((await this.stops.cancel(o.id, o.clientOid, 'orphan stop (no position)')) !== 'failed') r.stopsCancelled++;
     }
   }

@@ -42,7 +42,8 @@ export type TradeEvent =
 export type TradeEventType = TradeEvent['type'];
 
 /** Where an entry or exit was refused. */
-export type RejectStage = 'validation' | 'risk' | 'guard' | 'exchange' | 'unknown';
+/** 'ownership': another process on the account holds the symbol's lease, or Redis cannot prove ours. */
+export type RejectStage = 'validation' | 'risk' | 'guard' | 'exchange' | 'ownership' | 'unknown';
 
 export type TradeEventSink = (event: TradeEvent) => void;
 

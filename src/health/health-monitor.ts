@@ -13,6 +13,7 @@ import { type Disposable, type Event, EventEmitter } from './event.js';
 import { type HealthMonitorOptions, type ResolvedHealthMonitorOptions, resolveHealthMonitorOptions } from './health-monitor-options.js';
 import {
   type ApiReport,
+  type ClusterHealthReport,
   type EndpointReport,
   type HealthReport,
   type HealthStatus,
@@ -135,6 +136,7 @@ export class HealthMonitor implements Disposable {
   private readonly threadRecords = new Map<string, ThreadRecord>();
   private readonly errors: ErrorRing;
   private readonly conditions = new Map<string, ExternalCondition>();
+  private clusterSource: (() => ClusterHealthReport) | undefined;
 
   // Events and evaluation
   private version = 0;
@@ -427,7 +429,13 @@ export class HealthMonitor implements Disposable {
       })),
       alerts: { delivery_failures: this.alertDeliveryFailures, last_delivery_error: this.lastAlertDeliveryError },
       overall_health: this.judge(verdictThreads, now),
+      ...(this.clusterSource ? { cluster: this.clusterSource() } : {}),
     };
+  }
+
+  /** With REDIS_URL: where the report's `cluster` section comes from (read at report time). */
+  setClusterSource(source: (() => ClusterHealthReport) | null): void {
+    this.clusterSource = source ?? undefined;
   }
 
   /** The bounded equity series, oldest first, for the dashboard. */

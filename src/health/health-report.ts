@@ -153,6 +153,20 @@ export interface HealthReport {
   readonly recent_errors: readonly RecentErrorReport[];
   readonly alerts: AlertsReport;
   readonly overall_health: OverallHealth;
+  /** Only with REDIS_URL: this process among the others on the account. */
+  readonly cluster?: ClusterHealthReport;
+}
+
+/** Several processes on one account coordinated through Redis (src/cluster/cluster-node.ts). */
+export interface ClusterHealthReport {
+  readonly redis: 'connected' | 'down';
+  readonly process_id: string;
+  /** Processes seen on the account, this one included. */
+  readonly peers: number;
+  /** Symbols whose lease this process holds. */
+  readonly owned_symbols: readonly string[];
+  /** Share of each quota pool this process may use: 1 while Redis coordinates, 1/N when it is down. */
+  readonly quota_share: number;
 }
 
 /** Rounds to `decimals` places for presentation (0.05 + −0.02 reports 0.03, not 0.030000000000000002). */

@@ -36,6 +36,15 @@ export const Counter = {
   admitted: 1,
   /** 429 responses reported so far. */
   rateLimitedHits: 2,
+  /** The latest gw-ratelimit view (remaining tokens; reset as ms since `originMs`), for the cluster layer. */
+  serverRemaining: 3,
+  serverResetAt: 4,
+  /** Bumped after each server view is stored, so a reader knows a new one arrived. */
+  serverSeq: 5,
+  /** Critical admissions so far, and critical callers waiting now: the cluster layer's cue to
+   *  take from the account-wide reserve. */
+  criticalAdmitted: 6,
+  criticalWaiting: 7,
 } as const;
 export const INT_FIELDS = Object.keys(Counter).length;
 

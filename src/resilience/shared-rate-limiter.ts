@@ -50,6 +50,11 @@ export interface SharedRateLimiterOptions {
   readonly reserveFraction?: number;
   /** Epoch-ms clock; must agree across threads. Default `sharedClock`. */
   readonly clock?: () => number;
+  /**
+   * 'local' (default): the bucket refills itself. 'external': it never refills by itself; tokens
+   * arrive through `deposit` (the cluster layer hands out the account-wide quota in blocks).
+   */
+  readonly refill?: 'local' | 'external';
 }
 
 export interface AttachOptions {
@@ -123,12 +128,14 @@ export class SharedRateLimiter implements RequestGate {
         throw new RangeError(`quota.${pool} × burstFraction (${quota * burst}) exceeds ${MAX_MILLI_TOKENS / 1000} tokens`);
       }
       if (capacityMilli < 1000) throw new RangeError(`quota.${pool} × burstFraction must be at least 1 token`);
-      const refill = (quota * 1000 - capacityMilli) / windowMs;
+      const refill = options.refill === 'external' ? 0 : (quota * 1000 - capacityMilli) / windowMs;
       params[paramIndex(pool, Param.capacityMilli)] = capacityMilli;
       params[paramIndex(pool, Param.refillMilliPerMs)] = refill;
       params[paramIndex(pool, Param.reserveMilli)] = Math.floor(capacityMilli * reserveFraction);
       params[paramIndex(pool, Param.originMs)] = origin;
-      Atomics.store(state, stateIndex(pool, State.bucket), packBucket({ tokensMilli: capacityMilli, atMs: 1 }));
+      // An externally refilled bucket starts empty: every token it spends was handed to it.
+      const initial = options.refill === 'external' ? 0 : capacityMilli;
+      Atomics.store(state, stateIndex(pool, State.bucket), packBucket({ tokensMilli: initial, atMs: 1 }));
     }
     return new SharedRateLimiter(buffer, clock);
   }
@@ -184,6 +191,7 @@ export class SharedRateLimiter implements RequestGate {
       // a retry only happens because another thread made progress).
       if (Atomics.compareExchange(this.state, idx, word, next) === word) {
         Atomics.add(this.ints, counterIndex(pool, Counter.admitted), 1);
+        if (priority === 'critical') Atomics.add(this.ints, counterIndex(pool, Counter.criticalAdmitted), 1);
         return { ok: true, at: this.origin + now };
       }
     }
@@ -199,20 +207,42 @@ export class SharedRateLimiter implements RequestGate {
   /** Like `acquire`, resolving with the clock reading (epoch ms) at which the tokens were taken. */
   async acquireAt(pool: QuotaPool, weight: number, priority: CallPriority, signal?: AbortSignal): Promise<number> {
     const wakeIdx = counterIndex(pool, Counter.wake);
-    for (;;) {
-      signal?.throwIfAborted();
-      // Read the wake counter before trying: a correction landing after the try bumps it, so the
-      // wait below returns at once instead of sleeping on a stale estimate.
-      const seen = Atomics.load(this.ints, wakeIdx);
-      const result = this.tryAcquire(pool, weight, priority);
-      if (result.ok) return result.at;
-      await this.sleepOn(wakeIdx, seen, result.waitMs, signal);
+    const waitingIdx = counterIndex(pool, Counter.criticalWaiting);
+    let waiting = false;
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        // Read the wake counter before trying: a correction landing after the try bumps it, so the
+        // wait below returns at once instead of sleeping on a stale estimate.
+        const seen = Atomics.load(this.ints, wakeIdx);
+        const result = this.tryAcquire(pool, weight, priority);
+        if (result.ok) return result.at;
+        if (priority === 'critical' && !waiting) {
+          waiting = true;
+          Atomics.add(this.ints, waitingIdx, 1);
+        }
+        await this.sleepOn(wakeIdx, seen, result.waitMs, signal);
+      }
+    } finally {
+      if (waiting) Atomics.sub(this.ints, waitingIdx, 1);
     }
+  }
+
+  /** Critical admissions so far and critical callers waiting now (the cluster layer's reserve cue). */
+  criticalDemand(pool: QuotaPool): { admitted: number; waiting: number } {
+    return {
+      admitted: Atomics.load(this.ints, counterIndex(pool, Counter.criticalAdmitted)) >>> 0,
+      waiting: Atomics.load(this.ints, counterIndex(pool, Counter.criticalWaiting)),
+    };
   }
 
   observe(pool: QuotaPool, snapshot: RateLimitSnapshot): void {
     const { remaining, resetMs } = snapshot;
     if (!Number.isFinite(remaining) || !Number.isFinite(resetMs) || remaining < 0 || resetMs < 0) return;
+    // Kept for the cluster layer, which forwards the server's view to the account-wide bucket.
+    Atomics.store(this.ints, counterIndex(pool, Counter.serverRemaining), Math.min(remaining, 0x7fffffff) | 0);
+    Atomics.store(this.ints, counterIndex(pool, Counter.serverResetAt), Math.min(this.nowRel() + resetMs, 0x7fffffff) | 0);
+    Atomics.add(this.ints, counterIndex(pool, Counter.serverSeq), 1);
     const params = this.bucketParams(pool);
     // Within the next `resetMs` we may admit at most `remaining`; the bucket would admit its tokens
     // plus the refill over that time, so cap the tokens (possibly below zero: a debt) accordingly.
@@ -225,14 +255,69 @@ export class SharedRateLimiter implements RequestGate {
   }
 
   rateLimited(pool: QuotaPool, resetMs: number): void {
+    Atomics.add(this.ints, counterIndex(pool, Counter.rateLimitedHits), 1);
+    this.pause(pool, resetMs);
+  }
+
+  /** Empties the pool until `resetMs` from now without counting a 429 (a pause another process saw). */
+  pause(pool: QuotaPool, resetMs: number): void {
     const pause = Number.isFinite(resetMs) && resetMs > 0 ? resetMs : 0;
     const params = this.bucketParams(pool);
-    Atomics.add(this.ints, counterIndex(pool, Counter.rateLimitedHits), 1);
     // Empty the bucket and stamp it in the future: no refill is counted before the server's reset.
     this.update(pool, (b, now) => {
       const current = b.atMs > now ? b.tokensMilli : tokensAt(params, { tokens: b.tokensMilli, updatedAt: b.atMs }, now);
       return { tokensMilli: Math.min(current, 0), atMs: Math.max(b.atMs, now + pause) };
     });
+  }
+
+  /**
+   * Adds tokens handed out by an external source ('external' refill), capped at the capacity.
+   * Returns how many were added; the caller gives the rest back.
+   */
+  deposit(pool: QuotaPool, tokens: number): number {
+    if (!(Number.isFinite(tokens) && tokens > 0)) return 0;
+    const params = this.bucketParams(pool);
+    let added = 0;
+    this.update(pool, (b, now) => {
+      const current = b.atMs > now ? b.tokensMilli : tokensAt(params, { tokens: b.tokensMilli, updatedAt: b.atMs }, now);
+      const next = Math.min(params.capacity, current + tokens * 1000);
+      added = Math.max(0, next - current) / 1000;
+      return { tokensMilli: next, atMs: Math.max(b.atMs, now) };
+    });
+    return added;
+  }
+
+  /** Takes out every whole token above `keep` (unused tokens to give back). Returns how many. */
+  withdrawAbove(pool: QuotaPool, keep: number): number {
+    const params = this.bucketParams(pool);
+    const idx = stateIndex(pool, State.bucket);
+    for (;;) {
+      const word = Atomics.load(this.state, idx);
+      const b = unpackBucket(word);
+      const now = this.nowRel();
+      if (b.atMs > now) return 0;
+      const current = tokensAt(params, { tokens: b.tokensMilli, updatedAt: b.atMs }, now);
+      const out = Math.floor((current - keep * 1000) / 1000);
+      if (out <= 0) return 0;
+      const next = packBucket({ tokensMilli: current - out * 1000, atMs: now });
+      if (Atomics.compareExchange(this.state, idx, word, next) === word) return out;
+    }
+  }
+
+  /** The latest gw-ratelimit view any thread stored: `seq` changes when a new one arrives. */
+  serverView(pool: QuotaPool): { seq: number; remaining: number; resetAtMs: number } {
+    const seq = Atomics.load(this.ints, counterIndex(pool, Counter.serverSeq));
+    return {
+      seq,
+      remaining: Atomics.load(this.ints, counterIndex(pool, Counter.serverRemaining)),
+      resetAtMs: this.origin + Atomics.load(this.ints, counterIndex(pool, Counter.serverResetAt)),
+    };
+  }
+
+  /** Epoch ms until which the pool is paused (a 429), or 0. */
+  pausedUntil(pool: QuotaPool): number {
+    const b = unpackBucket(Atomics.load(this.state, stateIndex(pool, State.bucket)));
+    return b.atMs > this.nowRel() ? this.origin + b.atMs : 0;
   }
 
   private update(pool: QuotaPool, change: (b: { tokensMilli: number; atMs: number }, now: number) => { tokensMilli: number; atMs: number } | undefined): void {

@@ -39,6 +39,8 @@ async function main(): Promise<void> {
       faults: sim.faults,
       market: sim.market,
       openPositions: () => sim.engine.ledger.open().map((p) => ({ symbol: p.symbol, qty: p.qty })),
+      untriggeredStops: () => sim.engine.listStopOrders({}).map((o) => ({ symbol: o.symbol, side: o.side })),
+      rateLimitedResponses: () => sim.rateLimitedResponses(),
     });
     if (reply !== undefined) console.log(reply);
   });

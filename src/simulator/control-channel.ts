@@ -3,6 +3,8 @@
 //   faults          show the active faults
 //   positions       list open positions as SYMBOL:signedLots
 //   shock <symbol> <factor>   gap the symbol's price path by `factor` (e.g. 0.97) from now on
+//   stops           list untriggered stop orders as SYMBOL:side (read without spending any quota)
+//   stats           counters, e.g. rate-limited=0 (429 responses for exceeded quotas)
 // A test that runs the simulator as a separate process (so it outlives bot restarts) switches
 // faults on and off this way; the embedded simulator has `handle.faults` instead. Only whoever
 // started the process holds its stdin, so the channel needs no authentication.
@@ -15,6 +17,8 @@ export interface ControlTarget {
   };
   readonly market?: { shock(symbol: string, factor: number): void };
   readonly openPositions?: () => readonly { readonly symbol: string; readonly qty: number }[];
+  readonly untriggeredStops?: () => readonly { readonly symbol: string; readonly side: string }[];
+  readonly rateLimitedResponses?: () => number;
 }
 
 /** Runs one command line; returns the reply line to print (never throws). */
@@ -39,6 +43,12 @@ export function runControlLine(line: string, target: ControlTarget): string | un
       if (!target.openPositions) return 'simulator: error: positions are not available';
       return `simulator: positions=${target.openPositions().map((p) => `${p.symbol}:${p.qty}`).join(',')}`;
     }
+    case 'stops': {
+      if (!target.untriggeredStops) return 'simulator: error: stops are not available';
+      return `simulator: stops=${target.untriggeredStops().map((o) => `${o.symbol}:${o.side}`).join(',')}`;
+    }
+    case 'stats':
+      return `simulator: rate-limited=${target.rateLimitedResponses?.() ?? 0}`;
     case 'shock': {
       const [symbol, factorText, extra] = arg.split(/\s+/);
       const factor = Number(factorText);
@@ -53,7 +63,7 @@ export function runControlLine(line: string, target: ControlTarget): string | un
       return `simulator: shocked ${symbol} x${factor}`;
     }
     case 'help':
-      return 'simulator: commands: faults [<spec>|none], positions, shock <symbol> <factor>';
+      return 'simulator: commands: faults [<spec>|none], positions, stops, stats, shock <symbol> <factor>';
     default:
       return `simulator: error: unknown command "${command}" (try help)`;
   }

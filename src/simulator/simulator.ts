@@ -89,6 +89,8 @@ export interface SimulatorHandle {
   readonly engine: TradingEngine;
   /** Forgets all quota windows. */
   resetQuotas(): void;
+  /** 429 responses sent because a caller exceeded its quota (injected ones not counted). */
+  rateLimitedResponses(): number;
   close(): Promise<void>;
 }
 
@@ -153,6 +155,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const hung = new Set<ServerResponse>();
   let baseHttp = '';
   let closed = false;
+  let quotaRefusals = 0;
 
   const ws = new SimWsServer({ market, engine, faults, now, baseUrl: () => baseHttp.replace(/^http/, 'ws') });
   const handlers = buildHandlers(market, engine, ws, {
@@ -258,6 +261,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     const charge = quota.charge(pool, caller, route.spec.weight);
     if (!charge.allowed) {
+      quotaRefusals++;
       send(res, 429, { code: KUCOIN_CODES.rateLimited, msg: 'Too Many Requests' }, charge);
       return;
     }
@@ -343,6 +347,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     engine,
     resetQuotas: () => quota.reset(),
+    rateLimitedResponses: () => quotaRefusals,
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

@@ -93,6 +93,7 @@ export function renderDashboardPage(options: DashboardPageOptions): string {
   <span id="conn" class="pill warn" data-testid="connection">connecting</span>
 </header>
 <ul id="reasons"></ul>
+<p class="muted" id="cluster-line" data-testid="cluster" hidden></p>
 <main>
   <section class="card span-12">
     <div class="stats">

@@ -205,6 +205,16 @@ export const DASHBOARD_SCRIPT = String.raw`
     events.forEach(function (e) { list.appendChild(feedItem(e.time, e.kind + ' · ' + e.severity, e.message, e.severity)); });
   }
 
+  // REDIS_URL only: one line for this process among the others on the account.
+  function renderCluster(c) {
+    var line = $('cluster-line');
+    if (!c) { line.hidden = true; return; }
+    line.hidden = false;
+    var owned = c.owned_symbols.length ? c.owned_symbols.join(', ') : 'none';
+    line.textContent = 'cluster: redis ' + c.redis + ' · process ' + c.process_id + ' · ' + c.peers + ' peer(s) · quota share ' +
+      Math.round(c.quota_share * 100) + ' % · owns ' + owned;
+  }
+
   function onReport(msg) {
     var report = msg.report;
     lastReportAt = Date.now();
@@ -215,6 +225,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     renderForeign(report);
     renderThreads(report.threads || {});
     renderErrors(report.recent_errors || []);
+    renderCluster(report.cluster);
     setText('updated', 'updated ' + new Date(lastReportAt).toLocaleTimeString('en-GB', { hour12: false }));
   }
 

@@ -5,6 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { type HealthReport, round } from '../health/health-report.js';
 import { type ApiCallSample, type MetricsRecorder, apiCallOutcome } from './metrics-recorder.js';
 import { isReportHealthy } from './status-source.js';
+import { ClusterMetrics } from './cluster-metrics.js';
 
 export interface StatusMetricsOptions {
   /** Prefix of every metric name (default "kucoin_bot_"). */
@@ -45,6 +46,7 @@ export class StatusMetrics implements MetricsRecorder {
   private readonly alertDeliveryFailures: Counter;
 
   private readonly openPositions: Gauge;
+  private readonly cluster: ClusterMetrics;
   private readonly equity: Gauge<'currency'>;
   private readonly totalPnl: Gauge;
   private readonly winRate: Gauge;
@@ -102,6 +104,7 @@ export class StatusMetrics implements MetricsRecorder {
       registers,
     });
     this.openPositions = new Gauge({ name: n('open_positions'), help: 'Positions open now', registers });
+    this.cluster = new ClusterMetrics(n, registers);
     // Labelled on purpose: prom-client always prints an unlabelled gauge (0 after reset), and an
     // equity of 0 before the first reading would read as a wiped account.
     this.equity = new Gauge({
@@ -216,6 +219,7 @@ export class StatusMetrics implements MetricsRecorder {
       this.threadRestarts.set({ thread }, t.restarts);
       this.threadHealthy.set({ thread }, t.healthy ? 1 : 0);
     }
+    this.cluster.sync(report.cluster);
   }
 }
 

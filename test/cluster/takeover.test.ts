@@ -1,0 +1,113 @@
+// Two executors (two processes' journals) on one simulator account and one real redis-server: an
+// entry needs the symbol's lease, the other process leaves the position and its stop alone, and
+// once the owner stops renewing, the survivor adopts and protects the position while the old owner,
+// its token stale, no longer trades it.
+import { expect } from 'chai';
+import path from 'node:path';
+import { clusterKeys } from '../../src/cluster/cluster-keys.js';
+import { LeaseOwnership } from '../../src/cluster/lease-ownership.js';
+import { RedisConnection } from '../../src/cluster/redis-connection.js';
+import { Store } from '../../src/store/index.js';
+import { Harness } from '../executor/support/executor-harness.js';
+import { RedisServer } from './support/redis-server.js';
+
+const TTL_MS = 600;
+
+describe('takeover between two processes on one account (real simulator, SQLite, redis-server)', function () {
+  let redis: RedisServer;
+  let h: Harness;
+  const connections: RedisConnection[] = [];
+  const stores: Store[] = [];
+  const keys = clusterKeys('100000001');
+
+  async function ownership(processId: string): Promise<LeaseOwnership> {
+    const connection = new RedisConnection({ url: redis.url, commandTimeoutMs: 1000, reconnectDelayMs: 50 });
+    connections.push(connection);
+    await connection.waitUntilUp(5000);
+    return new LeaseOwnership({ connection, keys, processId, ttlMs: TTL_MS });
+  }
+
+  function journal(name: string): Store {
+    const s = Store.open({ path: path.join(h.dir, `${name}.sqlite`) });
+    stores.push(s);
+    return s;
+  }
+
+  before(async () => {
+    redis = await RedisServer.start();
+  });
+  beforeEach(async () => {
+    h = await Harness.start();
+  });
+  afterEach(async () => {
+    for (const s of stores.splice(0)) s.close();
+    await Promise.all(connections.splice(0).map((c) => c.close()));
+    await h.close();
+    await redis.down();
+    await redis.up();
+  });
+  after(async () => {
+    await redis?.stop();
+  });
+
+  it('gives a symbol to one process; the other adopts it only after the owner is gone, and the old owner stands down', async () => {
+    const symbol = h.symbol(0);
+    const ownA = await ownership('a');
+    const ownB = await ownership('b');
+    ownA.start();
+    ownB.start();
+    const a = h.executor(h.port(), journal('a'), { ownership: ownA });
+    const b = h.executor(h.port(), journal('b'), { ownership: ownB });
+
+    const opened = await a.openPosition(h.signal(symbol));
+    expect(opened.ok).to.equal(true);
+    const refused = await b.openPosition(h.signal(symbol));
+    expect(refused).to.deep.include({ ok: false, stage: 'ownership' });
+
+    // b sees a position it did not record, owned by a live process: neither adopted nor its stop cancelled.
+    const passB = await b.reconcile();
+    expect(passB.positionsAdopted).to.deep.equal([]);
+    expect(passB.stopsCancelled).to.equal(0);
+    expect(h.venueStops(symbol)).to.have.length(1);
+
+    // a dies (no more renewals); after the TTL b adopts and protects the position.
+    await ownA.close();
+    let adopted: readonly string[] = [];
+    const deadline = Date.now() + TTL_MS + 5000;
+    while (adopted.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      adopted = (await b.reconcile()).positionsAdopted;
+    }
+    expect(adopted).to.deep.equal([symbol]);
+    expect(b.openPositions().map((p) => p.symbol)).to.deep.equal([symbol]);
+    expect(h.venueStops(symbol)).to.have.length(1, 'one exchange stop: the adopter keeps the live one');
+
+    // a comes back with a stale token: it learns so at its next renewal and never touches the symbol.
+    await ownA.renew();
+    expect(ownA.mayTrade(symbol)).to.equal(false);
+    const close = await a.closePosition(symbol);
+    expect(close.ok).to.equal(false);
+    const passA = await a.reconcile();
+    expect(passA.positionsClosed).to.deep.equal([]);
+    expect(passA.stopsPlaced).to.deep.equal([]);
+    expect(h.sim.engine.ledger.open().map((p) => p.symbol)).to.deep.equal([symbol]);
+    // the new owner still trades it
+    expect((await b.closePosition(symbol)).ok).to.equal(true);
+  });
+
+  it('stops entries while Redis is down and keeps exits going', async () => {
+    const [s0, s1] = [h.symbol(0), h.symbol(1)];
+    const ownA = await ownership('a');
+    ownA.start();
+    const a = h.executor(h.port(), journal('a'), { ownership: ownA });
+    expect((await a.openPosition(h.signal(s0))).ok).to.equal(true);
+    await redis.down();
+    const refused = await a.openPosition(h.signal(s1));
+    expect(refused).to.deep.include({ ok: false, stage: 'ownership' });
+    const closed = await a.closePosition(s0);
+    expect(closed.ok).to.equal(true, 'an exit never waits for Redis');
+    await redis.up();
+    await connections[0]!.waitUntilUp(10_000);
+    expect((await a.openPosition(h.signal(s1))).ok).to.equal(true, 'entries resume once Redis is back');
+  });
+});
