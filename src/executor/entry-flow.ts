@@ -116,8 +116,11 @@ export class EntryFlow {
 
     // Equity first: the kill switch needs it.
     let equity: number;
+    let available: number;
     try {
-      equity = (await exchange.accountOverview()).data.accountEquity;
+      const account = (await exchange.accountOverview()).data;
+      equity = account.accountEquity;
+      available = account.availableBalance;
     } catch (e) {
       return this.reject(symbol, 'exchange', `account overview failed: ${errorMessage(e)}`);
     }
@@ -181,7 +184,12 @@ export class EntryFlow {
     if (options.size !== undefined) {
       size = options.size;
     } else {
-      const sized = positionSize({ equity, riskPerTrade: o.limits.riskPerTrade, entryPrice: reference, stopPrice, contract: spec, leverage, maxNotional: o.limits.maxNotional });
+      // Capped by the margin still available, not only by equity: the margin of the positions
+      // already open is not there to back this one (the exchange refuses with 300003 otherwise).
+      const sized = positionSize({
+        equity, riskPerTrade: o.limits.riskPerTrade, entryPrice: reference, stopPrice, contract: spec, leverage, maxNotional: o.limits.maxNotional,
+        availableMargin: available, takerFeeRate: contract.takerFeeRate,
+      });
       if (!(sized.lots > 0)) return this.reject(symbol, 'risk', `size is zero: ${sized.reason ?? 'no reason given'}`);
       size = sized.lots;
     }
