@@ -9,7 +9,7 @@ import { isIntentInFlightError, type Position, type PositionSide } from '../stor
 import { toContractSpec } from './contract-cache.js';
 import { entrySide, exitSide, type ExecutorContext } from './executor-context.js';
 import type { ExitFlow } from './exit-flow.js';
-import { confirmOrder } from './order-confirmation.js';
+import { confirmOrder, resolveByClientOid } from './order-confirmation.js';
 import { errorMessage } from './order-sender.js';
 import type { StopManager } from './stop-manager.js';
 import type { RejectStage } from './trade-event.js';
@@ -209,20 +209,27 @@ export class EntryFlow {
       if (isIntentInFlightError(e)) return this.reject(symbol, 'risk', e.message);
       throw e;
     }
+    // What the strategy wants for this entry, kept until its outcome is known: if reconciliation
+    // ends up recording the fill, it protects it with this stop, not the fallback.
+    this.ctx.intendedStops.set(clientOid, { stopPrice, takeProfitPrice: isPos(tp) ? tp : null });
     const sent = await this.ctx.sender.send(clientOid, () =>
       exchange.placeOrder({ clientOid, symbol, side: entrySide(side), type: 'market', size, leverage }),
     );
-    if (sent.kind === 'rejected' || sent.kind === 'no-position') return this.reject(symbol, 'exchange', sent.reason, clientOid);
-    if (sent.kind === 'unknown') {
-      this.alert(symbol, `entry ${clientOid} outcome unknown (${sent.reason}); reconcile will resolve it`);
-      return this.reject(symbol, 'unknown', sent.reason, clientOid);
+    if (sent.kind === 'rejected' || sent.kind === 'no-position') {
+      this.ctx.intendedStops.delete(clientOid);
+      return this.reject(symbol, 'exchange', sent.reason, clientOid);
     }
-
-    const conf = await confirmOrder(this.ctx.confirmDeps, clientOid);
+    let conf = sent.kind === 'accepted' ? await confirmOrder(this.ctx.confirmDeps, clientOid) : ({ kind: 'unknown', reason: sent.reason } as const);
     if (conf.kind === 'unknown') {
-      this.alert(symbol, `entry ${clientOid} accepted but its fill is unconfirmed (${conf.reason}); reconcile will resolve it`);
+      // Unknown is not rejected: keep asking the exchange about this clientOid, with backoff.
+      this.ctx.log.warn('entry outcome unknown; resolving it by clientOid', { symbol, clientOid, reason: conf.reason });
+      conf = await resolveByClientOid(this.ctx.confirmDeps, clientOid, conf.reason);
+    }
+    if (conf.kind === 'unknown') {
+      this.alert(symbol, `entry ${clientOid} outcome unknown (${conf.reason}); reconcile will resolve it`);
       return this.reject(symbol, 'unknown', conf.reason, clientOid);
     }
+    this.ctx.intendedStops.delete(clientOid);
     if (conf.kind === 'unfilled') return this.reject(symbol, 'exchange', `entry ${clientOid} was not filled (status ${conf.order.status})`, clientOid);
 
     const filled = conf.summary;

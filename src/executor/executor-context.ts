@@ -27,6 +27,12 @@ export class ExecutorContext {
   /** What on the account is not ours (see account-scope.ts). */
   readonly scope: AccountScope;
   private readonly journalView: JournalView;
+  /**
+   * The strategy's stop (and target) of each entry whose outcome is not known yet, by clientOid:
+   * when reconciliation records such an entry's fill, it protects it with this stop instead of the
+   * fallback. In memory: after a restart no signal survives, and the fallback applies.
+   */
+  readonly intendedStops = new Map<string, { readonly stopPrice: number; readonly takeProfitPrice: number | null }>();
 
   constructor(readonly o: ResolvedExecutorOptions) {
     this.scope = new AccountScope(o.botId, o.clock, o.contestHoldMs);

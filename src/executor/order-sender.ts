@@ -39,6 +39,16 @@ export function errorCode(e: unknown): string | null {
   return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : null;
 }
 
+/**
+ * The request reached the exchange, or may have, and we cannot tell what it did: a timeout, a
+ * network failure, a 5xx, a rate-limit answer, or a reply that could not be read (malformed or cut
+ * off; the exchange error carries `retryable` for those). Never a final state.
+ */
+export function outcomeUnknown(e: unknown): boolean {
+  if (classifyError(e).retryable) return true;
+  return typeof e === 'object' && e !== null && (e as { retryable?: unknown }).retryable === true;
+}
+
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -84,7 +94,7 @@ export class OrderSender {
           journal.markRejected(clientOid, reason);
           return { kind: 'no-position', reason };
         }
-        if (!c.retryable) {
+        if (!outcomeUnknown(e)) {
           journal.markRejected(clientOid, reason);
           return { kind: 'rejected', reason, code: errorCode(e) };
         }

@@ -212,7 +212,13 @@ export class Reconciler {
       return undefined;
     }
     const side = intent.side === 'buy' ? 'long' : 'short';
-    const p = positions.open({ symbol: intent.symbol, side, size, entryPrice: avgPrice, leverage: intent.leverage, stopPrice: this.fallbackStop(intent.symbol, side, avgPrice) });
+    // The strategy's stop when this executor sent the entry; the fallback only after a restart.
+    const intended = this.ctx.intendedStops.get(intent.clientOid);
+    this.ctx.intendedStops.delete(intent.clientOid);
+    const p = positions.open({
+      symbol: intent.symbol, side, size, entryPrice: avgPrice, leverage: intent.leverage,
+      stopPrice: intended?.stopPrice ?? this.fallbackStop(intent.symbol, side, avgPrice), takeProfitPrice: intended?.takeProfitPrice ?? null,
+    });
     intents.attachPosition(intent.clientOid, p.id);
     this.ctx.log.warn('entry filled while the executor was away: position recorded', { symbol: intent.symbol, size, entryPrice: avgPrice });
     return p;
