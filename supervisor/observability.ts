@@ -95,6 +95,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
 
   let lastContested = '';
   const deltas = new CounterDeltas();
+  const executorConditions = new Map<string, 'DEGRADED' | 'UNHEALTHY' | null>();
   const breakers = new Map<string, boolean>();
   const disposables = [
     connectHealthAlerts(monitor, alerts),
@@ -119,6 +120,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       const equity = metrics.gauges['equity'];
       if (equity !== undefined) monitor.setEquity(equity);
       if (worker === 'order-executor' && metrics.gauges['openPositions'] !== undefined) monitor.setOpenPositions(metrics.gauges['openPositions']);
+      if (worker === 'order-executor' && metrics.gauges['unsettledPositions'] !== undefined) monitor.setUnsettledPositions(metrics.gauges['unsettledPositions']);
       const breakerOpen = (metrics.gauges['breakerOpen'] ?? 0) > 0;
       if (breakerOpen !== (breakers.get(worker) ?? false)) {
         breakers.set(worker, breakerOpen);
@@ -177,8 +179,9 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
 
   function onTrade(event: TradeEvent): void {
     const line = describeTradeEvent(event);
-    // Risk refusals (symbol already held, position limit) repeat every scan: log them, don't print them.
-    const routine = event.type === 'rejected' && event.stage === 'risk';
+    // Risk refusals (symbol already held, position limit) repeat every scan, and the executor's
+    // health conditions after every reconciliation: log them, don't print them.
+    const routine = (event.type === 'rejected' && event.stage === 'risk') || event.type === 'health';
     if (!routine) print(`TRADE ${line}`);
     logger.debug('trade event', { ...event });
     switch (event.type) {
@@ -204,6 +207,19 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
         monitor.recordError({ thread: 'order-executor', type: 'alert', message: `${event.symbol}: ${event.reason}` });
         status.publishEvent({ kind: 'alert', severity: 'critical', message: line });
         return;
+      case 'health': {
+        const key = `executor:${event.key}`;
+        const was = executorConditions.get(key) ?? null;
+        executorConditions.set(key, event.status);
+        monitor.setCondition(key, event.status, event.reason);
+        // One alert per episode of the journal being unwritable: not one per report of it.
+        if (event.key === 'journal' && event.status === 'UNHEALTHY' && was !== 'UNHEALTHY') {
+          alerts.dispatch({ kind: 'journal-unwritable', subject: 'order-executor', message: event.reason });
+          alertHistory('journal-unwritable', 'order-executor', event.reason);
+          status.publishEvent({ kind: 'alert', severity: 'critical', message: event.reason });
+        }
+        return;
+      }
       default: {
         const never: never = event;
         return never;

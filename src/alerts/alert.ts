@@ -2,7 +2,7 @@
 // bot), a one-line message and optional flat details. Kind + subject is the identity the cooldown
 // uses: "stall/scanner" and "stall/order-executor" are different alerts.
 
-export const ALERT_KINDS = ['stall', 'start-timeout', 'restart', 'restart-budget', 'breaker-opened', 'kill-switch', 'unhealthy', 'unhandled-rejection', 'another-bot'] as const;
+export const ALERT_KINDS = ['stall', 'start-timeout', 'restart', 'restart-budget', 'breaker-opened', 'kill-switch', 'unhealthy', 'unhandled-rejection', 'another-bot', 'journal-unwritable'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export type AlertSeverity = 'warning' | 'critical';
@@ -34,6 +34,7 @@ const FACTS: Readonly<Record<AlertKind, KindFacts>> = {
   unhealthy: { title: 'BOT UNHEALTHY', severity: 'critical' },
   'unhandled-rejection': { title: 'UNHANDLED REJECTION', severity: 'critical' },
   'another-bot': { title: 'ANOTHER BOT ON THE ACCOUNT', severity: 'critical' },
+  'journal-unwritable': { title: 'JOURNAL UNWRITABLE', severity: 'critical' },
 };
 
 export function alertTitle(kind: AlertKind): string {

@@ -11,6 +11,7 @@ import type { ResolvedExecutorOptions } from './executor-options.js';
 import type { ConfirmDeps } from './order-confirmation.js';
 import { OrderSender } from './order-sender.js';
 import type { TradeEvent } from './trade-event.js';
+import { UnsettledPositions } from './unsettled-positions.js';
 
 type EventWithoutTime = TradeEvent extends infer E ? (E extends TradeEvent ? Omit<E, 'at'> : never) : never;
 
@@ -34,12 +35,16 @@ export class ExecutorContext {
    */
   readonly intendedStops = new Map<string, { readonly stopPrice: number; readonly takeProfitPrice: number | null }>();
 
+  /** Positions flat on the exchange without exit fills to explain it; see unsettled-positions.ts. */
+  readonly unsettled: UnsettledPositions;
+
   constructor(readonly o: ResolvedExecutorOptions) {
     this.scope = new AccountScope(o.botId, o.clock, o.contestHoldMs);
     this.journalView = {
       knowsClientOid: (clientOid) => isValidClientOid(clientOid) && o.store.intents.get(clientOid) !== undefined,
       knowsOrderId: (orderId) => o.store.intents.byOrderId(orderId).length > 0,
     };
+    this.unsettled = new UnsettledPositions(o.clock);
     this.contracts = new ContractCache(o.exchange, o.clock, o.contractsTtlMs);
     this.sender = new OrderSender({
       exchange: o.exchange,

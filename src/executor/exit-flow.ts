@@ -17,7 +17,7 @@ import { tradePnl } from './trade-pnl.js';
 
 export type CloseResult =
   | { readonly ok: true; readonly trade: ClosedTrade; readonly alreadyClosed: boolean }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string; readonly unsettled?: boolean };
 
 export class ExitFlow {
   private readonly flights = new SingleFlight<number, CloseResult>();
@@ -129,10 +129,14 @@ export class ExitFlow {
    */
   async recordFromExchange(position: Position, verifyFlat = false): Promise<CloseResult> {
     const { exchange, store } = this.ctx;
+    if (this.ctx.unsettled.waiting(position.id)) {
+      return { ok: false, reason: `${position.symbol} is unsettled: flat on the exchange, no exit fills found yet`, unsettled: true };
+    }
     if (verifyFlat) {
       try {
         const { data } = await exchange.position(position.symbol);
         if (data.currentQty !== 0) {
+          this.ctx.unsettled.settle(position.id);
           store.positions.cancelClosing(position.id);
           return this.fail(position.symbol, 'exit order filled nothing and the position is still open');
         }
@@ -210,11 +214,11 @@ export class ExitFlow {
     if (contract === undefined) return this.fail(position.symbol, `no contract facts for ${position.symbol}; cannot compute PnL`);
     const exit = summarizeFills(exitFills.map(pricedFromExchange));
     const entryFees = this.entryFills(position).reduce((s, f) => s + f.fee, 0);
-    const haveFills = exit.size > 0;
-    if (!haveFills) this.ctx.log.warn('no exit fills found; recording the close at the stop price', { symbol: position.symbol });
-    const exitPrice = haveFills ? exit.avgPrice : (position.stopPrice ?? position.entryPrice);
-    const size = haveFills ? exit.size : position.size;
-    const pnl = tradePnl({ side: position.side, entryPrice: position.entryPrice, exitPrice, size, multiplier: contract.multiplier, entryFees, exitFees: haveFills ? exit.fees : 0 });
+    if (!(exit.size > 0)) return this.unsettled(position);
+    this.ctx.unsettled.settle(position.id);
+    const exitPrice = exit.avgPrice;
+    const size = exit.size;
+    const pnl = tradePnl({ side: position.side, entryPrice: position.entryPrice, exitPrice, size, multiplier: contract.multiplier, entryFees, exitFees: exit.fees });
     const result = store.transaction(() => {
       journal();
       store.fills.recordFills(exitFills.map((f) => toFillInput(f, exitClientOid ?? this.clientOidOf(f.orderId))));
@@ -239,6 +243,22 @@ export class ExitFlow {
       this.ctx.emit({ type: 'closed', symbol: t.symbol, side: t.side, size: t.size, entryPrice: t.entryPrice, exitPrice: t.exitPrice, pnl: t.realisedPnl, fees: t.fees, reason: t.closeReason });
     }
     return { ok: true, trade: result.trade, alreadyClosed: !result.created };
+  }
+
+  /**
+   * Flat on the exchange, but no exit fill says at what price: booking it at the stop would invent
+   * money (and feed the kill switch). It stays unsettled, its fills looked up again with backoff.
+   */
+  private unsettled(position: Position): CloseResult {
+    const u = this.ctx.unsettled.noFills(position.id, position.symbol);
+    const reason = `${position.symbol} is flat on the exchange but no exit fill explains it: unsettled, no PnL booked (fill lookup ${u.lookups})`;
+    if (u.lookups === 1) {
+      this.ctx.log.error(reason, { symbol: position.symbol });
+      this.ctx.emit({ type: 'alert', symbol: position.symbol, reason });
+    } else {
+      this.ctx.log.debug(reason, { symbol: position.symbol });
+    }
+    return { ok: false, reason, unsettled: true };
   }
 
   private clientOidOf(orderId: string): string | null {

@@ -22,7 +22,8 @@ import { entrySide, exitSide, type ExecutorContext } from './executor-context.js
 import type { ExitFlow } from './exit-flow.js';
 import { toFillInput } from './fill-summary.js';
 import { settle } from './order-confirmation.js';
-import { errorMessage, lookupByClientOid } from './order-sender.js';
+import { errorMessage, lookupByClientOid, type LookupOutcome } from './order-sender.js';
+import { ExponentialBackoff } from '../resilience/exponential-backoff.js';
 import type { KeyedSerial } from './single-flight.js';
 import type { StopManager } from './stop-manager.js';
 
@@ -47,6 +48,10 @@ export interface ReconcileReport {
   readonly positionsForeign: readonly string[];
   /** Symbols where this pass saw another bot (its orders, or a position beyond what we filled). */
   readonly contested: readonly string[];
+  /** Local positions flat on the exchange without exit fills: unsettled, no trade booked. */
+  readonly positionsUnsettled: readonly string[];
+  /** Intents whose outcome this pass could not learn, as `<kind> <clientOid> (<symbol>, <state>)`: they keep entries closed. */
+  readonly blockingIntents: readonly string[];
   readonly errors: readonly string[];
 }
 
@@ -63,10 +68,25 @@ interface MutableReport {
   ordersForeign: number;
   positionsForeign: string[];
   contested: string[];
+  positionsUnsettled: string[];
+  blockingIntents: string[];
   errors: string[];
 }
 
 const STOP_KINDS = new Set(['stop', 'stop-update']);
+
+/** Lookups of an unresolved clientOid per pass before the exchange's "not found" is believed. */
+const LOOKUPS = 3;
+
+async function lookupRepeatedly(ctx: ExecutorContext, clientOid: string): Promise<LookupOutcome> {
+  const backoff = new ExponentialBackoff({ baseDelay: 100, maxDelay: 1_000, maxRetries: LOOKUPS - 1, factor: 2, jitter: 0.1, clock: ctx.o.clock });
+  let found: LookupOutcome;
+  do {
+    found = await lookupByClientOid(ctx.exchange, clientOid);
+    if (found.kind === 'found') return found;
+  } while (await backoff.sleep());
+  return found;
+}
 
 export class Reconciler {
   /** Who opened a position the journal does not know, by symbol (asked once while it is held on that side). */
@@ -82,7 +102,7 @@ export class Reconciler {
   async run(): Promise<ReconcileReport> {
     const r: MutableReport = {
       intentsResolved: 0, intentsAbandoned: 0, intentsUnresolved: 0, intentsInFlight: 0, positionsAdopted: [], positionsClosed: [],
-      stopsPlaced: [], stopsCancelled: 0, fillsImported: 0, ordersForeign: 0, positionsForeign: [], contested: [], errors: [],
+      stopsPlaced: [], stopsCancelled: 0, fillsImported: 0, ordersForeign: 0, positionsForeign: [], contested: [], positionsUnsettled: [], blockingIntents: [], errors: [],
     };
     const step = async (name: string, fn: () => Promise<void>): Promise<boolean> => {
       try {
@@ -108,7 +128,8 @@ export class Reconciler {
     // worth an info line (the rest would repeat every few seconds).
     const eventful =
       r.errors.length > 0 || r.intentsAbandoned > 0 || r.intentsUnresolved > 0 || r.positionsAdopted.length > 0 ||
-      r.positionsClosed.length > 0 || r.stopsPlaced.length > 0 || r.stopsCancelled > 0 || r.fillsImported > 0 || r.contested.length > 0;
+      r.positionsClosed.length > 0 || r.stopsPlaced.length > 0 || r.stopsCancelled > 0 || r.fillsImported > 0 || r.contested.length > 0 ||
+      r.positionsUnsettled.length > 0;
     this.ctx.log[eventful ? 'info' : 'debug']('reconciled', { ...r });
     return r;
   }
@@ -134,26 +155,76 @@ export class Reconciler {
       r.intentsInFlight++;
       return;
     }
-    const found = await lookupByClientOid(this.ctx.exchange, intent.clientOid);
-    if (found.kind === 'error') {
-      r.intentsUnresolved++;
-      r.errors.push(`intent ${intent.clientOid}: ${found.reason}`);
+    if (intent.state === 'pending') {
+      // Marked 'sent' synchronously before any request leaves: a pending intent was never sent.
+      const found = await lookupByClientOid(this.ctx.exchange, intent.clientOid);
+      if (found.kind === 'not-found') {
+        intents.markRejected(intent.clientOid, 'abandoned: journaled but never sent (reconcile)');
+        r.intentsAbandoned++;
+        return;
+      }
+      if (found.kind === 'error') return this.blocked(intent, r, found.reason);
+      (await this.applyOrder(intent, found.order)) ? r.intentsResolved++ : this.blocked(intent, r, null);
       return;
     }
+    // Only the exchange can say what happened to it: ask again with backoff before any final state
+    // (a request may still be on its way, a lookup may hit a bad moment).
+    const found = await lookupRepeatedly(this.ctx, intent.clientOid);
+    if (found.kind === 'error') return this.blocked(intent, r, found.reason);
     if (found.kind === 'not-found') {
-      if (intent.state === 'pending' || intent.state === 'sent' || intent.state === 'unknown') {
-        intents.markRejected(
-          intent.clientOid,
-          intent.state === 'pending' ? 'abandoned: journaled but never sent (reconcile)' : 'not found on the exchange by clientOid (reconcile)',
-        );
+      if (intent.state === 'sent' || intent.state === 'unknown') {
+        intents.markRejected(intent.clientOid, `not found on the exchange by clientOid after ${LOOKUPS} lookups (reconcile)`);
+        this.ctx.intendedStops.delete(intent.clientOid);
         r.intentsAbandoned++;
       } else {
-        r.intentsUnresolved++;
-        r.errors.push(`intent ${intent.clientOid} was ${intent.state} but the exchange does not know it`);
+        await this.resolveFromPosition(intent, r);
       }
       return;
     }
-    (await this.applyOrder(intent, found.order)) ? r.intentsResolved++ : r.intentsUnresolved++;
+    (await this.applyOrder(intent, found.order)) ? r.intentsResolved++ : this.blocked(intent, r, null);
+  }
+
+  /** An intent left without an outcome: it blocks entries, and health names it. */
+  private blocked(intent: OrderIntent, r: MutableReport, error: string | null): void {
+    r.intentsUnresolved++;
+    r.blockingIntents.push(`${intent.kind} ${intent.clientOid} (${intent.symbol}, ${intent.state})`);
+    if (error !== null) r.errors.push(`intent ${intent.clientOid}: ${error}`);
+  }
+
+  /**
+   * The exchange once acknowledged this order but no longer knows it (a stop removed behind our
+   * back, a venue that lost its order book). Its outcome follows from the position: a stop is gone
+   * (cancelled; the stops pass protects the position again); an entry or exit is done, and the
+   * positions pass adopts, protects, closes or leaves unsettled whatever the exchange holds.
+   */
+  private async resolveFromPosition(intent: OrderIntent, r: MutableReport): Promise<void> {
+    const { intents } = this.ctx.store;
+    if (STOP_KINDS.has(intent.kind)) {
+      intents.markCancelled(intent.clientOid, 'gone from the exchange (reconcile)');
+      const position = this.ctx.store.positions.activeForSymbol(intent.symbol);
+      if (position !== undefined && position.stopClientOid === intent.clientOid) {
+        this.alert(intent.symbol, `stop ${intent.clientOid} is gone from the exchange; protecting the position again`);
+      }
+      r.intentsResolved++;
+      return;
+    }
+    let held: number;
+    try {
+      held = Math.abs((await this.ctx.exchange.position(intent.symbol)).data.currentQty);
+    } catch (e) {
+      return this.blocked(intent, r, `${intent.state} but unknown to the exchange; position check failed: ${errorMessage(e)}`);
+    }
+    intents.markCancelled(intent.clientOid, `unknown to the exchange after ${LOOKUPS} lookups; position ${held === 0 ? 'flat' : 'open'} (reconcile)`);
+    this.alert(
+      intent.symbol,
+      `${intent.kind} ${intent.clientOid} was ${intent.state} but the exchange does not know it; the position is ${held === 0 ? 'flat: nothing left to do' : 'open: protecting it again'}`,
+    );
+    r.intentsResolved++;
+  }
+
+  private alert(symbol: string, reason: string): void {
+    this.ctx.log.error(reason, { symbol });
+    this.ctx.emit({ type: 'alert', symbol, reason });
   }
 
   /** The journal follows the exchange's view of the order. True when the intent's outcome is now known. */
@@ -239,12 +310,15 @@ export class Reconciler {
         const ex = held.get(local.symbol);
         const current = this.ctx.store.positions.get(local.id);
         if (current === undefined || current.status === 'closed') return;
+        if (ex !== undefined) this.ctx.unsettled.settle(current.id);
         if (ex === undefined) {
           // Ask once more for this symbol before booking a close: the snapshot may predate a position
           // an entry flow recorded while it was in flight, and a close booked for a position the
           // exchange still holds would be adopted again next pass and counted twice.
           const closed = await this.exits.recordFromExchange(current, true);
           if (closed.ok) r.positionsClosed.push(local.symbol);
+          // Unsettled is a known state (health names it), not an incomplete reconciliation.
+          else if (closed.unsettled === true) r.positionsUnsettled.push(local.symbol);
           else r.errors.push(`closing ${local.symbol} from fills: ${closed.reason}`);
           return;
         }
@@ -396,6 +470,8 @@ export class Reconciler {
   private async protect(positionId: number, live: readonly Order[], r: MutableReport): Promise<void> {
     let position = this.ctx.store.positions.get(positionId);
     if (position === undefined || position.status !== 'open') return;
+    // Flat on the exchange: there is nothing to protect until it is settled or held again.
+    if (this.ctx.unsettled.has(position.id)) return;
     // Its entry flow places the stop right after recording it; a second one here would be a duplicate.
     if (this.ctx.entering.has(position.symbol)) return;
     const side = exitSide(position.side);

@@ -132,7 +132,13 @@ export class StopManager {
         return 'cancelled';
       } catch (e) {
         const c = classifyError(e);
-        if (c.kind === 'not-cancelable' || c.kind === 'not-found') return 'gone';
+        if (c.kind === 'not-found') {
+          // The exchange no longer knows it: it is not live, so it protects nothing.
+          this.markIntent(clientOid, orderId, 'cancelled', `gone from the exchange (${why})`);
+          return 'gone';
+        }
+        // Not cancelable: done already, perhaps filled; reconciliation reads its final state.
+        if (c.kind === 'not-cancelable') return 'gone';
         if (!c.retryable) {
           this.ctx.log.warn('stop cancel refused', { orderId, reason: errorMessage(e) });
           return 'failed';
