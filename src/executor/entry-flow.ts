@@ -113,6 +113,8 @@ export class EntryFlow {
     const { store, exchange, o } = this.ctx;
     const symbol = signal.symbol;
     const side = signal.side as PositionSide;
+    // No entry without a journal that can record it; exits and stops go on regardless.
+    if (this.ctx.journal.unwritable) return this.reject(symbol, 'risk', `entries stopped: ${this.ctx.journal.reason}`);
 
     // Equity first: the kill switch needs it.
     let equity: number;
@@ -203,7 +205,7 @@ export class EntryFlow {
     // Journal BEFORE sending: from here on a crash leaves a record that reconciliation resolves.
     const clientOid = o.clientOid('entry');
     try {
-      store.intents.recordIntent({ clientOid, symbol, side: entrySide(side), kind: 'entry', size, leverage });
+      this.ctx.journal.mustWrite('entry intent', () => store.intents.recordIntent({ clientOid, symbol, side: entrySide(side), kind: 'entry', size, leverage }));
     } catch (e) {
       // An earlier entry on the symbol has no known outcome yet: it may have filled.
       if (isIntentInFlightError(e)) return this.reject(symbol, 'risk', e.message);
@@ -233,13 +235,20 @@ export class EntryFlow {
     if (conf.kind === 'unfilled') return this.reject(symbol, 'exchange', `entry ${clientOid} was not filled (status ${conf.order.status})`, clientOid);
 
     const filled = conf.summary;
-    const position = store.transaction(() => {
+    const takeProfitPrice = isPos(signal.takeProfitPrice) ? signal.takeProfitPrice : null;
+    const openedAt = this.ctx.now();
+    const position = this.ctx.journal.write('opened position', () => store.transaction(() => {
       conf.journal();
-      const p = store.positions.open({ symbol, side, size: filled.size, entryPrice: filled.avgPrice, stopPrice, takeProfitPrice: isPos(signal.takeProfitPrice) ? signal.takeProfitPrice : null, leverage });
+      const p = store.positions.open({ symbol, side, size: filled.size, entryPrice: filled.avgPrice, stopPrice, takeProfitPrice, leverage, openedAt });
       store.intents.attachPosition(clientOid, p.id);
       store.fills.recordFills(conf.fills.map((f) => toFillInput(f, clientOid)));
       return p;
-    });
+    }), (): Position => ({
+      // The journal failed as the entry filled: protect the position now; it is recorded (and its
+      // stop adopted by reconciliation) once the journal takes writes again.
+      id: 0, symbol, side, size: filled.size, entryPrice: filled.avgPrice, stopPrice, takeProfitPrice, highWaterMark: filled.avgPrice, lowWaterMark: filled.avgPrice,
+      leverage, stopOrderId: null, stopClientOid: null, status: 'open', adopted: false, openedAt, updatedAt: openedAt, closedAt: null,
+    }));
     this.ctx.log.info('position opened', { symbol, side, size: filled.size, entryPrice: filled.avgPrice, clientOid });
 
     const stop = await this.stops.place(position, stopPrice);

@@ -2,9 +2,10 @@
 // cache, the order sender, and small helpers. Built once by OrderExecutor.
 import type { Contract } from '../exchange/schemas/index.js';
 import { effectiveLeverage } from '../risk/index.js';
-import type { OrderSide, Position, PositionSide } from '../store/index.js';
+import type { ClosedTrade, OrderJournal, OrderSide, Position, PositionSide } from '../store/index.js';
 import { AccountScope } from './account-scope.js';
 import { isValidClientOid } from './client-oid.js';
+import { JournalGuard } from './journal-guard.js';
 import { ContractCache } from './contract-cache.js';
 import { orderOwner, type JournalView, type OrderOwner } from './order-ownership.js';
 import type { ResolvedExecutorOptions } from './executor-options.js';
@@ -37,6 +38,12 @@ export class ExecutorContext {
 
   /** Positions flat on the exchange without exit fills to explain it; see unsettled-positions.ts. */
   readonly unsettled: UnsettledPositions;
+  /** Journal writes that may wait for a writable store; see journal-guard.ts. */
+  readonly journal: JournalGuard;
+  /** The order journal with its state changes guarded (deferred while the store is unwritable). */
+  readonly intents: OrderJournal;
+  /** Trades closed on the exchange while the journal could not record them, by position id. */
+  readonly closesAwaitingJournal = new Map<number, ClosedTrade>();
 
   constructor(readonly o: ResolvedExecutorOptions) {
     this.scope = new AccountScope(o.botId, o.clock, o.contestHoldMs);
@@ -45,16 +52,23 @@ export class ExecutorContext {
       knowsOrderId: (orderId) => o.store.intents.byOrderId(orderId).length > 0,
     };
     this.unsettled = new UnsettledPositions(o.clock);
+    this.journal = new JournalGuard({
+      file: o.store.path,
+      log: o.logger,
+      emit: (e) => this.emit(e),
+      probe: (code) => void o.store.events.recordAlert({ kind: 'journal', subject: 'order-executor', message: `journal writable again after ${code}` }),
+    });
+    this.intents = guardJournalWrites(o.store.intents, this.journal);
     this.contracts = new ContractCache(o.exchange, o.clock, o.contractsTtlMs);
     this.sender = new OrderSender({
       exchange: o.exchange,
-      journal: o.store.intents,
+      journal: this.intents,
       clock: o.clock,
       logger: o.logger,
       maxAttempts: o.maxSendAttempts,
       retryDelayMs: o.retryDelayMs,
     });
-    this.confirmDeps = { exchange: o.exchange, journal: o.store.intents, clock: o.clock, polls: o.fillPolls, pollMs: o.fillPollMs };
+    this.confirmDeps = { exchange: o.exchange, journal: this.intents, clock: o.clock, polls: o.fillPolls, pollMs: o.fillPollMs };
   }
 
   get exchange(): ResolvedExecutorOptions['exchange'] {
@@ -108,6 +122,21 @@ export class ExecutorContext {
   latestTrade(symbol: string) {
     return this.store.trades.recent(500).find((t) => t.symbol === symbol);
   }
+}
+
+/** State changes (mark*, record*, attach*) go through the guard; reads go straight to the journal. */
+function guardJournalWrites(journal: OrderJournal, guard: JournalGuard): OrderJournal {
+  return new Proxy(journal, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      const fn = value as (...args: unknown[]) => unknown;
+      if (typeof prop === 'string' && /^(mark|record|attach)/.test(prop)) {
+        return (...args: unknown[]) => guard.write(`intents.${prop}`, () => fn.apply(target, args), () => undefined);
+      }
+      return fn.bind(target);
+    },
+  });
 }
 
 export function entrySide(side: PositionSide): OrderSide {

@@ -85,6 +85,7 @@ export class OrderExecutor {
   reconcile(): Promise<ReconcileReport> {
     return this.reconciling.run('all', async () => {
       const report = await this.reconciler.run();
+      this.ctx.journal.publish();
       this.publishHealth(report);
       return report;
     });
@@ -124,7 +125,7 @@ export class OrderExecutor {
    * are not open and not guarded.
    */
   openPositions(): Position[] {
-    return this.ctx.store.positions.active().filter((p) => !this.ctx.unsettled.has(p.id));
+    return this.ctx.store.positions.active().filter((p) => !this.ctx.unsettled.has(p.id) && !this.ctx.closesAwaitingJournal.has(p.id));
   }
 
   async status(): Promise<ExecutorStatus> {
@@ -135,7 +136,13 @@ export class OrderExecutor {
       stale = true;
       this.ctx.log.warn('status: account overview failed', { error: errorMessage(e) });
     }
-    const kill = this.lastEquity === null ? null : this.entries.killSwitch(this.lastEquity);
+    let kill: KillSwitchView | null = null;
+    try {
+      kill = this.lastEquity === null ? null : this.entries.killSwitch(this.lastEquity);
+    } catch (e) {
+      // The kill switch records the day's first equity: with the journal unwritable, no verdict.
+      if (!this.ctx.journal.noteFailure(e, 'start-of-day equity')) throw e;
+    }
     const d = this.ctx.store.dailyPnl.current();
     return {
       equity: this.lastEquity,

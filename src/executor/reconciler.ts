@@ -109,11 +109,18 @@ export class Reconciler {
         await fn();
         return true;
       } catch (e) {
+        this.ctx.journal.noteFailure(e, `reconcile ${name}`);
         r.errors.push(`${name}: ${errorMessage(e)}`);
         this.ctx.log.error(`reconcile ${name} failed`, { error: errorMessage(e) });
         return false;
       }
     };
+    // Writes deferred while the journal was unwritable go in first, in order. While it still is,
+    // this pass would only pile up more: exits and stop moves carry on without it meanwhile.
+    if (!this.ctx.journal.flush()) {
+      r.errors.push(this.ctx.journal.reason ?? 'journal unwritable');
+      return r;
+    }
     await step('contracts', () => this.ctx.contracts.refresh());
     await step('equity', async () => {
       const { data } = await this.ctx.exchange.accountOverview();
