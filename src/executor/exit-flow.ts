@@ -223,7 +223,14 @@ export class ExitFlow {
     const contract = await this.ctx.contracts.get(position.symbol).catch(() => this.ctx.contracts.peek(position.symbol));
     if (contract === undefined) return this.fail(position.symbol, `no contract facts for ${position.symbol}; cannot compute PnL`);
     const exit = summarizeFills(exitFills.map(pricedFromExchange));
-    const entryFees = this.entryFills(position).reduce((s, f) => s + f.fee, 0);
+    let entryFees: number;
+    try {
+      entryFees = this.entryFills(position).reduce((s, f) => s + f.fee, 0);
+    } catch (e) {
+      // A corrupt page: the exit is done on the exchange, but its PnL cannot be computed right now.
+      if (!this.ctx.journal.noteFailure(e, 'read entry fills')) throw e;
+      return this.fail(position.symbol, `closed on the exchange, but the journal cannot be read (${errorMessage(e)}): the trade is recorded once it can`);
+    }
     if (!(exit.size > 0)) return this.unsettled(position);
     this.ctx.unsettled.settle(position.id);
     const exitPrice = exit.avgPrice;
