@@ -92,6 +92,7 @@ export class EntryFlow {
     try {
       return await this.openChecked(signal, options);
     } catch (e) {
+      this.ctx.journal.noteFailure(e, 'entry');
       this.ctx.log.error('entry failed unexpectedly', { symbol, error: errorMessage(e) });
       return this.reject(symbol, 'unknown', `entry failed: ${errorMessage(e)}`);
     } finally {
