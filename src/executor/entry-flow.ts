@@ -10,6 +10,7 @@ import { toContractSpec } from './contract-cache.js';
 import { entrySide, exitSide, type ExecutorContext } from './executor-context.js';
 import type { ExitFlow } from './exit-flow.js';
 import { confirmOrder, resolveByClientOid } from './order-confirmation.js';
+import { journalFailureCode } from './journal-guard.js';
 import { errorMessage } from './order-sender.js';
 import type { StopManager } from './stop-manager.js';
 import type { RejectStage } from './trade-event.js';
@@ -238,18 +239,34 @@ export class EntryFlow {
     const filled = conf.summary;
     const takeProfitPrice = isPos(signal.takeProfitPrice) ? signal.takeProfitPrice : null;
     const openedAt = this.ctx.now();
-    const position = this.ctx.journal.write('opened position', () => store.transaction(() => {
-      conf.journal();
-      const p = store.positions.open({ symbol, side, size: filled.size, entryPrice: filled.avgPrice, stopPrice, takeProfitPrice, leverage, openedAt });
-      store.intents.attachPosition(clientOid, p.id);
-      store.fills.recordFills(conf.fills.map((f) => toFillInput(f, clientOid)));
+    const record = (): Position => {
+      try {
+        const recorded = store.transaction(() => {
+          conf.journal();
+          const p = store.positions.open({ symbol, side, size: filled.size, entryPrice: filled.avgPrice, stopPrice, takeProfitPrice, leverage, openedAt });
+          store.intents.attachPosition(clientOid, p.id);
+          store.fills.recordFills(conf.fills.map((f) => toFillInput(f, clientOid)));
+          return p;
+        });
+        // Replayed: the journal's row takes over from the provisional one.
+        this.ctx.provisional.delete(symbol);
+        return recorded;
+      } catch (e) {
+        // Refused for good on replay: reconciliation adopts whatever the exchange holds.
+        if (journalFailureCode(e) === null) this.ctx.provisional.delete(symbol);
+        throw e;
+      }
+    };
+    const position = this.ctx.journal.write('opened position', record, (): Position => {
+      // The journal failed as the entry filled: protect and guard the position now; it is recorded
+      // (its live stop adopted by reconciliation) once the journal takes writes again.
+      const p: Position = {
+        id: this.ctx.provisionalId(), symbol, side, size: filled.size, entryPrice: filled.avgPrice, stopPrice, takeProfitPrice, highWaterMark: filled.avgPrice,
+        lowWaterMark: filled.avgPrice, leverage, stopOrderId: null, stopClientOid: null, status: 'open', adopted: false, openedAt, updatedAt: openedAt, closedAt: null,
+      };
+      this.ctx.provisional.set(symbol, { position: p, entryFees: filled.fees });
       return p;
-    }), (): Position => ({
-      // The journal failed as the entry filled: protect the position now; it is recorded (and its
-      // stop adopted by reconciliation) once the journal takes writes again.
-      id: 0, symbol, side, size: filled.size, entryPrice: filled.avgPrice, stopPrice, takeProfitPrice, highWaterMark: filled.avgPrice, lowWaterMark: filled.avgPrice,
-      leverage, stopOrderId: null, stopClientOid: null, status: 'open', adopted: false, openedAt, updatedAt: openedAt, closedAt: null,
-    }));
+    });
     this.ctx.log.info('position opened', { symbol, side, size: filled.size, entryPrice: filled.avgPrice, clientOid });
 
     const stop = await this.stops.place(position, stopPrice);

@@ -44,6 +44,28 @@ export class ExecutorContext {
   readonly intents: OrderJournal;
   /** Trades closed on the exchange while the journal could not record them, by position id. */
   readonly closesAwaitingJournal = new Map<number, ClosedTrade>();
+  /**
+   * Positions whose entry filled while the journal could not record them, by symbol, with a
+   * negative id: guarded, moved and closed like any other until the journal records them.
+   */
+  readonly provisional = new Map<string, { position: Position; readonly entryFees: number }>();
+  private nextProvisionalId = -1;
+
+  /** A negative id for a position the journal has not recorded yet. */
+  provisionalId(): number {
+    return this.nextProvisionalId--;
+  }
+
+  /** The active position on `symbol`: the journal's, else a provisional one. */
+  activePosition(symbol: string): Position | undefined {
+    return this.store.positions.activeForSymbol(symbol) ?? this.provisional.get(symbol)?.position;
+  }
+
+  /** Keeps a provisional position's in-memory record current (a stop placed or moved). */
+  updateProvisional(position: Position): void {
+    const entry = this.provisional.get(position.symbol);
+    if (entry !== undefined && entry.position.id === position.id) entry.position = position;
+  }
 
   constructor(readonly o: ResolvedExecutorOptions) {
     this.scope = new AccountScope(o.botId, o.clock, o.contestHoldMs);

@@ -39,10 +39,13 @@ export class ExitFlow {
       if (!this.ctx.journal.noteFailure(e, 'read position')) throw e;
       return this.flights.run(-1, () => this.serial.serial(symbol, () => this.closeFromExchange(symbol, reason)));
     }
+    // Opened while the journal could not record it (a negative id): closed all the same.
+    position ??= this.ctx.provisional.get(symbol)?.position;
     if (positionId !== undefined && position?.id !== positionId) {
       // The request was decided for a position that is no longer the active one: its close, if
       // booked, is the answer; a newer position on the symbol is not what was asked to close.
-      if (!Number.isSafeInteger(positionId) || positionId <= 0) return Promise.resolve({ ok: false, reason: `positionId must be a positive integer, got ${String(positionId)}` });
+      if (!Number.isSafeInteger(positionId) || positionId === 0) return Promise.resolve({ ok: false, reason: `positionId must be a non-zero integer, got ${String(positionId)}` });
+      if (positionId < 0) return Promise.resolve({ ok: false, reason: `position ${positionId} is not open in ${symbol}` });
       const trade = this.ctx.store.trades.forPosition(positionId);
       return Promise.resolve(trade ? { ok: true, trade, alreadyClosed: true } : { ok: false, reason: `position ${positionId} is not open in ${symbol}` });
     }
@@ -62,13 +65,13 @@ export class ExitFlow {
 
   private async closeOnce(positionId: number, reason: CloseReason): Promise<CloseResult> {
     const { store, exchange } = this.ctx;
-    const position = store.positions.get(positionId);
+    const position = positionId < 0 ? [...this.ctx.provisional.values()].find((p) => p.position.id === positionId)?.position : store.positions.get(positionId);
     if (position === undefined) return { ok: false, reason: `position ${positionId} not found` };
     if (position.status === 'closed') {
       const trade = store.trades.forPosition(positionId);
       return trade ? { ok: true, trade, alreadyClosed: true } : { ok: false, reason: `position ${positionId} is closed without a trade` };
     }
-    this.ctx.journal.write('mark closing', () => store.positions.markClosing(positionId), () => false);
+    if (positionId > 0) this.ctx.journal.write('mark closing', () => store.positions.markClosing(positionId), () => false);
 
     // How much is really there? A failed query is no reason not to try: the exit is reduce-only.
     let held = position.size;
@@ -225,7 +228,7 @@ export class ExitFlow {
     const exit = summarizeFills(exitFills.map(pricedFromExchange));
     let entryFees: number;
     try {
-      entryFees = this.entryFills(position).reduce((s, f) => s + f.fee, 0);
+      entryFees = position.id < 0 ? (this.ctx.provisional.get(position.symbol)?.entryFees ?? 0) : this.entryFills(position).reduce((s, f) => s + f.fee, 0);
     } catch (e) {
       // A corrupt page: the exit is done on the exchange, but its PnL cannot be computed right now.
       if (!this.ctx.journal.noteFailure(e, 'read entry fills')) throw e;
@@ -249,15 +252,25 @@ export class ExitFlow {
       this.ctx.closesAwaitingJournal.delete(position.id);
       return recorded;
     };
-    const result = this.ctx.journal.write('closed trade', write, () => {
+    // The trade as it will be recorded, for callers while the journal cannot record it yet.
+    const unrecorded = (): ClosedTrade => ({
+      id: 0, positionId: position.id, symbol: position.symbol, side: position.side, size, entryPrice: position.entryPrice, exitPrice,
+      realisedPnl: pnl.net, fees: pnl.fees, funding: 0, closeReason: reason, openedAt: position.openedAt, closedAt, utcDay: new Date(closedAt).toISOString().slice(0, 10),
+    });
+    const deferred = () => {
       // Closed on the exchange, recorded when the journal takes writes again.
-      const trade: ClosedTrade = {
-        id: 0, positionId: position.id, symbol: position.symbol, side: position.side, size, entryPrice: position.entryPrice, exitPrice,
-        realisedPnl: pnl.net, fees: pnl.fees, funding: 0, closeReason: reason, openedAt: position.openedAt, closedAt, utcDay: new Date(closedAt).toISOString().slice(0, 10),
-      };
+      const trade = unrecorded();
       this.ctx.closesAwaitingJournal.set(position.id, trade);
       return { trade, created: true, position: { ...position, status: 'closed' as const, closedAt } };
-    });
+    };
+    if (position.id < 0) {
+      // A provisional position: the journal has no row for it yet. Its trade is booked (and
+      // reported) by reconciliation from the exchange's fills once the journal records the position.
+      this.ctx.provisional.delete(position.symbol);
+      this.ctx.log.info('position closed; the trade is booked once the journal records the position', { symbol: position.symbol, pnl: pnl.net, reason });
+      return { ok: true, trade: unrecorded(), alreadyClosed: false };
+    }
+    const result = this.ctx.journal.write('closed trade', write, deferred);
     if (!result.created) {
       // A second booking of one close (the store keeps one trade per position): not written.
       this.ctx.log.warn('close already booked; this booking was not written', { symbol: position.symbol, positionId: position.id, trade: result.trade.id, reason });
@@ -272,6 +285,7 @@ export class ExitFlow {
 
   /** closing -> open again (the exit did not happen); deferred like any write if the journal is down. */
   private reopen(positionId: number): void {
+    if (positionId < 0) return;
     this.ctx.journal.write('reopen position', () => this.ctx.store.positions.cancelClosing(positionId), () => false);
   }
 
@@ -282,7 +296,7 @@ export class ExitFlow {
   private exitClientOid(position: Position, held: number): string {
     let before = 0;
     try {
-      before = this.ctx.store.intents.forPosition(position.id).filter((i) => i.kind === 'exit').length;
+      if (position.id > 0) before = this.ctx.store.intents.forPosition(position.id).filter((i) => i.kind === 'exit').length;
     } catch (e) {
       if (!this.ctx.journal.noteFailure(e, 'read exit intents')) throw e;
     }

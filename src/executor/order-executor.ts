@@ -125,7 +125,9 @@ export class OrderExecutor {
    * are not open and not guarded.
    */
   openPositions(): Position[] {
-    return this.ctx.store.positions.active().filter((p) => !this.ctx.unsettled.has(p.id) && !this.ctx.closesAwaitingJournal.has(p.id));
+    const recorded = this.ctx.store.positions.active().filter((p) => !this.ctx.unsettled.has(p.id) && !this.ctx.closesAwaitingJournal.has(p.id));
+    const held = new Set(recorded.map((p) => p.symbol));
+    return [...recorded, ...[...this.ctx.provisional.values()].map((e) => e.position).filter((p) => !held.has(p.symbol))];
   }
 
   async status(): Promise<ExecutorStatus> {

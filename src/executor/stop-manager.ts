@@ -44,7 +44,9 @@ export class StopManager {
     );
     if (!sent.ok) return sent;
     const patch = { stopOrderId: sent.orderId, stopClientOid: sent.clientOid, stopPrice: sent.stopPrice };
-    const updated = this.ctx.journal.write('stop on position', () => this.ctx.store.positions.update(position.id, patch), () => ({ ...position, ...patch }));
+    const updated =
+      position.id < 0 ? { ...position, ...patch } : this.ctx.journal.write('stop on position', () => this.ctx.store.positions.update(position.id, patch), () => ({ ...position, ...patch }));
+    this.ctx.updateProvisional(updated);
     return { ...sent, position: updated };
   }
 

@@ -131,6 +131,54 @@ describe('OrderExecutor: journal unwritable while running', function () {
     expect(reopened.ok, JSON.stringify(reopened)).to.equal(true);
   });
 
+  it('the disk fills as an entry fills: the position is protected, guarded, moved and closed all the same, and booked once writable', async () => {
+    const file = path.join(dir, 'bot.sqlite');
+    store = Store.open({ path: file });
+    const s = store;
+    const port = h.port();
+    const ex = h.executor(port, s);
+    const [a, c] = [h.symbol(0), h.symbol(2)];
+    let filler: string | undefined;
+    let armed = true;
+    port.interceptPlace = async (req, forward) => {
+      const answer = await forward();
+      if (armed && req.stop === undefined && req.reduceOnly !== true) {
+        armed = false;
+        if (mounted) filler = fillDisk(dir);
+        else (s as unknown as { db: { pragma(q: string): unknown } }).db.pragma('query_only = ON');
+      }
+      return answer;
+    };
+    const signal = h.signal(a, 'long', 0.01);
+    const opened = await ex.openPosition(signal);
+    expect(opened.ok, JSON.stringify(opened)).to.equal(true);
+    if (!opened.ok) return;
+    expect(opened.position.id).to.be.below(0);
+    expect(h.venueStops(a)).to.have.length(1);
+    expect(ex.openPositions().map((p) => p.symbol)).to.deep.equal([a]);
+
+    const tighter = opened.position.stopPrice! + (h.sim.market.top(a).last - opened.position.stopPrice!) / 2;
+    const moved = await ex.moveStop(a, tighter);
+    expect(moved.ok, JSON.stringify(moved)).to.equal(true);
+    h.moveTo(a, h.sim.market.top(a).last * 1.002);
+    const closed = await ex.closePosition(a, 'take-profit');
+    expect(closed.ok, JSON.stringify(closed)).to.equal(true);
+    expect(h.sim.engine.ledger.find(a)?.qty ?? 0).to.equal(0);
+    expect(ex.openPositions()).to.deep.equal([]);
+    expect((await ex.openPosition(h.signal(c))).ok).to.equal(false);
+
+    if (filler !== undefined) fs.rmSync(filler);
+    else (s as unknown as { db: { pragma(q: string): unknown } }).db.pragma('query_only = OFF');
+    const report = await ex.reconcile();
+    expect(report.errors).to.deep.equal([]);
+    const trades = s.trades.recent(10);
+    expect(trades.map((t) => t.symbol)).to.deep.equal([a]);
+    const trip = roundTrips(h.sim).find((t) => t.symbol === a)!;
+    expect(trades[0]!.realisedPnl).to.be.closeTo(trip.net, 0.005);
+    expect(s.positions.active()).to.deep.equal([]);
+    expect(h.eventsOf('closed').map((e) => e.symbol)).to.deep.equal([a]);
+  });
+
   it('a corrupt page under the running executor: the close still goes out, entries stop, health names SQLITE_CORRUPT', async () => {
     const file = path.join(dir, 'bot.sqlite');
     store = Store.open({ path: file });
