@@ -99,6 +99,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
 
   let lastContested = '';
   const deltas = new CounterDeltas();
+  const executorConditions = new Map<string, 'DEGRADED' | 'UNHEALTHY' | null>();
   const breakers = new Map<string, boolean>();
   const disposables = [
     connectHealthAlerts(monitor, alerts),
@@ -123,6 +124,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       const equity = metrics.gauges['equity'];
       if (equity !== undefined) monitor.setEquity(equity);
       if (worker === 'order-executor' && metrics.gauges['openPositions'] !== undefined) monitor.setOpenPositions(metrics.gauges['openPositions']);
+      if (worker === 'order-executor' && metrics.gauges['unsettledPositions'] !== undefined) monitor.setUnsettledPositions(metrics.gauges['unsettledPositions']);
       const breakerOpen = (metrics.gauges['breakerOpen'] ?? 0) > 0;
       if (breakerOpen !== (breakers.get(worker) ?? false)) {
         breakers.set(worker, breakerOpen);
@@ -198,9 +200,15 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
 
   function onTrade(event: TradeEvent): void {
     const line = describeTradeEvent(event);
+<<<<<<< HEAD
     // Risk refusals (symbol already held, position limit) repeat every scan: log them, don't print them.
     // So are symbols another process on the account owns (REDIS_URL).
     const routine = event.type === 'rejected' && (event.stage === 'risk' || event.stage === 'ownership');
+=======
+    // Risk refusals (symbol already held, position limit) repeat every scan, and the executor's
+    // health conditions after every reconciliation: log them, don't print them.
+    const routine = (event.type === 'rejected' && event.stage === 'risk') || event.type === 'health';
+>>>>>>> h10b
     if (!routine) print(`TRADE ${line}`);
     logger.debug('trade event', { ...event });
     switch (event.type) {
@@ -226,6 +234,19 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
         monitor.recordError({ thread: 'order-executor', type: 'alert', message: `${event.symbol}: ${event.reason}` });
         status.publishEvent({ kind: 'alert', severity: 'critical', message: line });
         return;
+      case 'health': {
+        const key = `executor:${event.key}`;
+        const was = executorConditions.get(key) ?? null;
+        executorConditions.set(key, event.status);
+        monitor.setCondition(key, event.status, event.reason);
+        // One alert per episode of the journal being unwritable: not one per report of it.
+        if (event.key === 'journal' && event.status === 'UNHEALTHY' && was !== 'UNHEALTHY') {
+          alerts.dispatch({ kind: 'journal-unwritable', subject: 'order-executor', message: event.reason });
+          alertHistory('journal-unwritable', 'order-executor', event.reason);
+          status.publishEvent({ kind: 'alert', severity: 'critical', message: event.reason });
+        }
+        return;
+      }
       default: {
         const never: never = event;
         return never;

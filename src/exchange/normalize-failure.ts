@@ -68,14 +68,22 @@ function build(
 /** Longest slice of a bad body or parser message kept in the error (the rest only fills logs). */
 const MAX_DETAIL = 200;
 
+/**
+ * Endpoints that change state on the exchange. An unreadable reply to one of them says nothing
+ * about whether the exchange acted: the request arrived and was probably accepted, so it is an
+ * unknown outcome to resolve by asking the exchange (by clientOid), never a refusal.
+ */
+const STATE_CHANGING: ReadonlySet<EndpointName> = new Set<EndpointName>(['placeOrder', 'placeStopOrder']);
+
 function invalid(endpoint: EndpointName | null, httpStatus: number | null, rawDetail: string): ExchangeError {
   const detail = rawDetail.length > MAX_DETAIL ? `${rawDetail.slice(0, MAX_DETAIL)}… (${rawDetail.length} chars)` : rawDetail;
+  const unknownOutcome = endpoint !== null && STATE_CHANGING.has(endpoint);
   return new ExchangeError({
     code: CLIENT_ERROR_CODES.invalidResponse,
     httpStatus,
-    retryable: false,
-    action: 'fail',
-    message: `${endpoint ?? 'exchange'}: invalid response: ${detail}`,
+    retryable: unknownOutcome,
+    action: unknownOutcome ? 'retry' : 'fail',
+    message: `${endpoint ?? 'exchange'}: invalid response${unknownOutcome ? ' (outcome unknown)' : ''}: ${detail}`,
     endpoint,
     resetMs: null,
   });

@@ -4,9 +4,12 @@
 // Every clientOid starts with `kb_<botId>_`: the namespace of this bot instance on the account. The
 // bot recognises its own orders, stop orders and fills by it (and by its journal), and a
 // different `kb_<id>_` on the account is another copy of this bot trading the same account.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
-export type ClientOidFactory = (kind: string) => string;
+export type ClientOidFactory = ((kind: string) => string) & {
+  /** The same clientOid for the same `key`, every time (see derivedClientOid). */
+  readonly derive?: (kind: string, key: string) => string;
+};
 
 const VALID = /^[A-Za-z0-9_-]{1,40}$/;
 /** BOT_ID: 1-12 letters or digits, so the prefix (at most 16) leaves 24 characters for uniqueness. */
@@ -51,7 +54,7 @@ export function createClientOidFactory(options: { botId?: string; now?: () => nu
   const now = options.now ?? Date.now;
   const random = options.random ?? ((): string => randomBytes(6).toString('hex'));
   let counter = 0;
-  return (kind: string): string => {
+  const make = (kind: string): string => {
     counter = (counter + 1) % 1_679_616; // 36^4
     const initial = /^[A-Za-z]/.test(kind) ? kind[0]!.toLowerCase() : 'x';
     const tail = `${initial}${Math.trunc(now()).toString(36)}${counter.toString(36).padStart(4, '0')}${random()}`.replace(/[^A-Za-z0-9]/g, '');
@@ -59,4 +62,21 @@ export function createClientOidFactory(options: { botId?: string; now?: () => nu
     if (!VALID.test(oid)) throw new Error(`generated clientOid ${oid} is invalid`);
     return oid;
   };
+  return Object.assign(make, { derive: (kind: string, key: string) => derivedClientOid(prefix, kind, key) });
+}
+
+/**
+ * `<prefix><kind initial><hash of key>`: the same for the same key. For protective orders (exits,
+ * stops) whose clientOid derives from the position and the exit: sent again after an unknown
+ * outcome, or while the journal cannot record the first attempt, it is the same order to the
+ * exchange, never a second one.
+ */
+export function derivedClientOid(prefix: string, kind: string, key: string): string {
+  const initial = /^[A-Za-z]/.test(kind) ? kind[0]!.toLowerCase() : 'x';
+  return `${prefix}${initial}${createHash('sha256').update(key).digest('hex')}`.slice(0, 40);
+}
+
+/** The factory's derivation, or bot `botId`'s for a plain factory function (tests). */
+export function deriveClientOid(factory: ClientOidFactory, botId: string, kind: string, key: string): string {
+  return factory.derive?.(kind, key) ?? derivedClientOid(botPrefix(botId), kind, key);
 }

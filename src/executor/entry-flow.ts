@@ -9,7 +9,8 @@ import { isIntentInFlightError, type Position, type PositionSide } from '../stor
 import { toContractSpec } from './contract-cache.js';
 import { entrySide, exitSide, type ExecutorContext } from './executor-context.js';
 import type { ExitFlow } from './exit-flow.js';
-import { confirmOrder } from './order-confirmation.js';
+import { confirmOrder, resolveByClientOid } from './order-confirmation.js';
+import { journalFailureCode } from './journal-guard.js';
 import { errorMessage } from './order-sender.js';
 import type { StopManager } from './stop-manager.js';
 import type { RejectStage } from './trade-event.js';
@@ -101,6 +102,7 @@ export class EntryFlow {
     try {
       return await this.openChecked(signal, options);
     } catch (e) {
+      this.ctx.journal.noteFailure(e, 'entry');
       this.ctx.log.error('entry failed unexpectedly', { symbol, error: errorMessage(e) });
       return this.reject(symbol, 'unknown', `entry failed: ${errorMessage(e)}`);
     } finally {
@@ -122,11 +124,16 @@ export class EntryFlow {
     const { store, exchange, o } = this.ctx;
     const symbol = signal.symbol;
     const side = signal.side as PositionSide;
+    // No entry without a journal that can record it; exits and stops go on regardless.
+    if (this.ctx.journal.unwritable) return this.reject(symbol, 'risk', `entries stopped: ${this.ctx.journal.reason}`);
 
     // Equity first: the kill switch needs it.
     let equity: number;
+    let available: number;
     try {
-      equity = (await exchange.accountOverview()).data.accountEquity;
+      const account = (await exchange.accountOverview()).data;
+      equity = account.accountEquity;
+      available = account.availableBalance;
     } catch (e) {
       return this.reject(symbol, 'exchange', `account overview failed: ${errorMessage(e)}`);
     }
@@ -194,7 +201,12 @@ export class EntryFlow {
     if (options.size !== undefined) {
       size = options.size;
     } else {
-      const sized = positionSize({ equity, riskPerTrade: o.limits.riskPerTrade, entryPrice: reference, stopPrice, contract: spec, leverage, maxNotional: o.limits.maxNotional });
+      // Capped by the margin still available, not only by equity: the margin of the positions
+      // already open is not there to back this one (the exchange refuses with 300003 otherwise).
+      const sized = positionSize({
+        equity, riskPerTrade: o.limits.riskPerTrade, entryPrice: reference, stopPrice, contract: spec, leverage, maxNotional: o.limits.maxNotional,
+        availableMargin: available, takerFeeRate: contract.takerFeeRate,
+      });
       if (!(sized.lots > 0)) return this.reject(symbol, 'risk', `size is zero: ${sized.reason ?? 'no reason given'}`);
       size = sized.lots;
     }
@@ -208,34 +220,64 @@ export class EntryFlow {
     // Journal BEFORE sending: from here on a crash leaves a record that reconciliation resolves.
     const clientOid = o.clientOid('entry');
     try {
-      store.intents.recordIntent({ clientOid, symbol, side: entrySide(side), kind: 'entry', size, leverage });
+      this.ctx.journal.mustWrite('entry intent', () => store.intents.recordIntent({ clientOid, symbol, side: entrySide(side), kind: 'entry', size, leverage }));
     } catch (e) {
       // An earlier entry on the symbol has no known outcome yet: it may have filled.
       if (isIntentInFlightError(e)) return this.reject(symbol, 'risk', e.message);
       throw e;
     }
+    // What the strategy wants for this entry, kept until its outcome is known: if reconciliation
+    // ends up recording the fill, it protects it with this stop, not the fallback.
+    this.ctx.intendedStops.set(clientOid, { stopPrice, takeProfitPrice: isPos(tp) ? tp : null });
     const sent = await this.ctx.sender.send(clientOid, () =>
       exchange.placeOrder({ clientOid, symbol, side: entrySide(side), type: 'market', size, leverage }),
     );
-    if (sent.kind === 'rejected' || sent.kind === 'no-position') return this.reject(symbol, 'exchange', sent.reason, clientOid);
-    if (sent.kind === 'unknown') {
-      this.alert(symbol, `entry ${clientOid} outcome unknown (${sent.reason}); reconcile will resolve it`);
-      return this.reject(symbol, 'unknown', sent.reason, clientOid);
+    if (sent.kind === 'rejected' || sent.kind === 'no-position') {
+      this.ctx.intendedStops.delete(clientOid);
+      return this.reject(symbol, 'exchange', sent.reason, clientOid);
     }
-
-    const conf = await confirmOrder(this.ctx.confirmDeps, clientOid);
+    let conf = sent.kind === 'accepted' ? await confirmOrder(this.ctx.confirmDeps, clientOid) : ({ kind: 'unknown', reason: sent.reason } as const);
     if (conf.kind === 'unknown') {
-      this.alert(symbol, `entry ${clientOid} accepted but its fill is unconfirmed (${conf.reason}); reconcile will resolve it`);
+      // Unknown is not rejected: keep asking the exchange about this clientOid, with backoff.
+      this.ctx.log.warn('entry outcome unknown; resolving it by clientOid', { symbol, clientOid, reason: conf.reason });
+      conf = await resolveByClientOid(this.ctx.confirmDeps, clientOid, conf.reason);
+    }
+    if (conf.kind === 'unknown') {
+      this.alert(symbol, `entry ${clientOid} outcome unknown (${conf.reason}); reconcile will resolve it`);
       return this.reject(symbol, 'unknown', conf.reason, clientOid);
     }
+    this.ctx.intendedStops.delete(clientOid);
     if (conf.kind === 'unfilled') return this.reject(symbol, 'exchange', `entry ${clientOid} was not filled (status ${conf.order.status})`, clientOid);
 
     const filled = conf.summary;
-    const position = store.transaction(() => {
-      conf.journal();
-      const p = store.positions.open({ symbol, side, size: filled.size, entryPrice: filled.avgPrice, stopPrice, takeProfitPrice: isPos(signal.takeProfitPrice) ? signal.takeProfitPrice : null, leverage });
-      store.intents.attachPosition(clientOid, p.id);
-      store.fills.recordFills(conf.fills.map((f) => toFillInput(f, clientOid)));
+    const takeProfitPrice = isPos(signal.takeProfitPrice) ? signal.takeProfitPrice : null;
+    const openedAt = this.ctx.now();
+    const record = (): Position => {
+      try {
+        const recorded = store.transaction(() => {
+          conf.journal();
+          const p = store.positions.open({ symbol, side, size: filled.size, entryPrice: filled.avgPrice, stopPrice, takeProfitPrice, leverage, openedAt });
+          store.intents.attachPosition(clientOid, p.id);
+          store.fills.recordFills(conf.fills.map((f) => toFillInput(f, clientOid)));
+          return p;
+        });
+        // Replayed: the journal's row takes over from the provisional one.
+        this.ctx.provisional.delete(symbol);
+        return recorded;
+      } catch (e) {
+        // Refused for good on replay: reconciliation adopts whatever the exchange holds.
+        if (journalFailureCode(e) === null) this.ctx.provisional.delete(symbol);
+        throw e;
+      }
+    };
+    const position = this.ctx.journal.write('opened position', record, (): Position => {
+      // The journal failed as the entry filled: protect and guard the position now; it is recorded
+      // (its live stop adopted by reconciliation) once the journal takes writes again.
+      const p: Position = {
+        id: this.ctx.provisionalId(), symbol, side, size: filled.size, entryPrice: filled.avgPrice, stopPrice, takeProfitPrice, highWaterMark: filled.avgPrice,
+        lowWaterMark: filled.avgPrice, leverage, stopOrderId: null, stopClientOid: null, status: 'open', adopted: false, openedAt, updatedAt: openedAt, closedAt: null,
+      };
+      this.ctx.provisional.set(symbol, { position: p, entryFees: filled.fees });
       return p;
     });
     this.ctx.log.info('position opened', { symbol, side, size: filled.size, entryPrice: filled.avgPrice, clientOid });

@@ -2,15 +2,17 @@
 // cache, the order sender, and small helpers. Built once by OrderExecutor.
 import type { Contract } from '../exchange/schemas/index.js';
 import { effectiveLeverage } from '../risk/index.js';
-import type { OrderSide, Position, PositionSide } from '../store/index.js';
+import type { ClosedTrade, OrderJournal, OrderSide, Position, PositionSide } from '../store/index.js';
 import { AccountScope } from './account-scope.js';
 import { isValidClientOid } from './client-oid.js';
+import { JournalGuard } from './journal-guard.js';
 import { ContractCache } from './contract-cache.js';
 import { orderOwner, type JournalView, type OrderOwner } from './order-ownership.js';
 import type { ResolvedExecutorOptions } from './executor-options.js';
 import type { ConfirmDeps } from './order-confirmation.js';
 import { OrderSender } from './order-sender.js';
 import { roundTradeMoney, type TradeEvent } from './trade-event.js';
+import { UnsettledPositions } from './unsettled-positions.js';
 
 type EventWithoutTime = TradeEvent extends infer E ? (E extends TradeEvent ? Omit<E, 'at'> : never) : never;
 
@@ -27,6 +29,43 @@ export class ExecutorContext {
   /** What on the account is not ours (see account-scope.ts). */
   readonly scope: AccountScope;
   private readonly journalView: JournalView;
+  /**
+   * The strategy's stop (and target) of each entry whose outcome is not known yet, by clientOid:
+   * when reconciliation records such an entry's fill, it protects it with this stop instead of the
+   * fallback. In memory: after a restart no signal survives, and the fallback applies.
+   */
+  readonly intendedStops = new Map<string, { readonly stopPrice: number; readonly takeProfitPrice: number | null }>();
+
+  /** Positions flat on the exchange without exit fills to explain it; see unsettled-positions.ts. */
+  readonly unsettled: UnsettledPositions;
+  /** Journal writes that may wait for a writable store; see journal-guard.ts. */
+  readonly journal: JournalGuard;
+  /** The order journal with its state changes guarded (deferred while the store is unwritable). */
+  readonly intents: OrderJournal;
+  /** Trades closed on the exchange while the journal could not record them, by position id. */
+  readonly closesAwaitingJournal = new Map<number, ClosedTrade>();
+  /**
+   * Positions whose entry filled while the journal could not record them, by symbol, with a
+   * negative id: guarded, moved and closed like any other until the journal records them.
+   */
+  readonly provisional = new Map<string, { position: Position; readonly entryFees: number }>();
+  private nextProvisionalId = -1;
+
+  /** A negative id for a position the journal has not recorded yet. */
+  provisionalId(): number {
+    return this.nextProvisionalId--;
+  }
+
+  /** The active position on `symbol`: the journal's, else a provisional one. */
+  activePosition(symbol: string): Position | undefined {
+    return this.store.positions.activeForSymbol(symbol) ?? this.provisional.get(symbol)?.position;
+  }
+
+  /** Keeps a provisional position's in-memory record current (a stop placed or moved). */
+  updateProvisional(position: Position): void {
+    const entry = this.provisional.get(position.symbol);
+    if (entry !== undefined && entry.position.id === position.id) entry.position = position;
+  }
 
   constructor(readonly o: ResolvedExecutorOptions) {
     this.scope = new AccountScope(o.botId, o.clock, o.contestHoldMs);
@@ -34,16 +73,24 @@ export class ExecutorContext {
       knowsClientOid: (clientOid) => isValidClientOid(clientOid) && o.store.intents.get(clientOid) !== undefined,
       knowsOrderId: (orderId) => o.store.intents.byOrderId(orderId).length > 0,
     };
+    this.unsettled = new UnsettledPositions(o.clock);
+    this.journal = new JournalGuard({
+      file: o.store.path,
+      log: o.logger,
+      emit: (e) => this.emit(e),
+      probe: (code) => void o.store.events.recordAlert({ kind: 'journal', subject: 'order-executor', message: `journal writable again after ${code}` }),
+    });
+    this.intents = guardJournalWrites(o.store.intents, this.journal);
     this.contracts = new ContractCache(o.exchange, o.clock, o.contractsTtlMs);
     this.sender = new OrderSender({
       exchange: o.exchange,
-      journal: o.store.intents,
+      journal: this.intents,
       clock: o.clock,
       logger: o.logger,
       maxAttempts: o.maxSendAttempts,
       retryDelayMs: o.retryDelayMs,
     });
-    this.confirmDeps = { exchange: o.exchange, journal: o.store.intents, clock: o.clock, polls: o.fillPolls, pollMs: o.fillPollMs };
+    this.confirmDeps = { exchange: o.exchange, journal: this.intents, clock: o.clock, polls: o.fillPolls, pollMs: o.fillPollMs };
   }
 
   get exchange(): ResolvedExecutorOptions['exchange'] {
@@ -97,6 +144,21 @@ export class ExecutorContext {
   latestTrade(symbol: string) {
     return this.store.trades.recent(500).find((t) => t.symbol === symbol);
   }
+}
+
+/** State changes (mark*, record*, attach*) go through the guard; reads go straight to the journal. */
+function guardJournalWrites(journal: OrderJournal, guard: JournalGuard): OrderJournal {
+  return new Proxy(journal, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      const fn = value as (...args: unknown[]) => unknown;
+      if (typeof prop === 'string' && /^(mark|record|attach)/.test(prop)) {
+        return (...args: unknown[]) => guard.write(`intents.${prop}`, () => fn.apply(target, args), () => undefined);
+      }
+      return fn.bind(target);
+    },
+  });
 }
 
 export function entrySide(side: PositionSide): OrderSide {

@@ -181,6 +181,7 @@ export class ExecutorService implements ExecutorApi {
       this.killSwitchActive = status.killSwitch?.active ?? false;
       if (status.equity !== null) metrics.gauge('equity', status.equity);
       metrics.gauge('openPositions', status.openPositions);
+      metrics.gauge('unsettledPositions', status.unsettled.length);
       metrics.gauge('realisedToday', status.today.realisedPnl);
       metrics.gauge('killSwitchActive', this.killSwitchActive ? 1 : 0);
     } catch (err) {

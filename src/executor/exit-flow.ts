@@ -13,11 +13,12 @@ import { errorMessage } from './order-sender.js';
 import { KeyedSerial, SingleFlight } from './single-flight.js';
 import type { StopManager } from './stop-manager.js';
 import { pricedFromExchange, summarizeFills, toFillInput } from './fill-summary.js';
+import { deriveClientOid } from './client-oid.js';
 import { tradePnl } from './trade-pnl.js';
 
 export type CloseResult =
   | { readonly ok: true; readonly trade: ClosedTrade; readonly alreadyClosed: boolean }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string; readonly unsettled?: boolean };
 
 export class ExitFlow {
   private readonly flights = new SingleFlight<number, CloseResult>();
@@ -30,14 +31,26 @@ export class ExitFlow {
   ) {}
 
   close(symbol: string, reason: CloseReason, positionId?: number): Promise<CloseResult> {
-    const position = this.ctx.store.positions.activeForSymbol(symbol);
+    let position: Position | undefined;
+    try {
+      position = this.ctx.store.positions.activeForSymbol(symbol);
+    } catch (e) {
+      // The journal cannot even be read (a corrupt page): the exit still goes out, sized from the exchange.
+      if (!this.ctx.journal.noteFailure(e, 'read position')) throw e;
+      return this.flights.run(-1, () => this.serial.serial(symbol, () => this.closeFromExchange(symbol, reason)));
+    }
+    // Opened while the journal could not record it (a negative id): closed all the same.
+    position ??= this.ctx.provisional.get(symbol)?.position;
     if (positionId !== undefined && position?.id !== positionId) {
       // The request was decided for a position that is no longer the active one: its close, if
       // booked, is the answer; a newer position on the symbol is not what was asked to close.
-      if (!Number.isSafeInteger(positionId) || positionId <= 0) return Promise.resolve({ ok: false, reason: `positionId must be a positive integer, got ${String(positionId)}` });
+      if (!Number.isSafeInteger(positionId) || positionId === 0) return Promise.resolve({ ok: false, reason: `positionId must be a non-zero integer, got ${String(positionId)}` });
+      if (positionId < 0) return Promise.resolve({ ok: false, reason: `position ${positionId} is not open in ${symbol}` });
       const trade = this.ctx.store.trades.forPosition(positionId);
       return Promise.resolve(trade ? { ok: true, trade, alreadyClosed: true } : { ok: false, reason: `position ${positionId} is not open in ${symbol}` });
     }
+    const awaiting = position === undefined ? undefined : this.ctx.closesAwaitingJournal.get(position.id);
+    if (awaiting !== undefined) return Promise.resolve({ ok: true, trade: awaiting, alreadyClosed: true });
     if (position === undefined) {
       const trade = this.ctx.latestTrade(symbol);
       return Promise.resolve(trade ? { ok: true, trade, alreadyClosed: true } : { ok: false, reason: `no position in ${symbol}` });
@@ -52,18 +65,22 @@ export class ExitFlow {
 
   private async closeOnce(positionId: number, reason: CloseReason): Promise<CloseResult> {
     const { store, exchange } = this.ctx;
-    const position = store.positions.get(positionId);
+    const position = positionId < 0 ? [...this.ctx.provisional.values()].find((p) => p.position.id === positionId)?.position : store.positions.get(positionId);
     if (position === undefined) return { ok: false, reason: `position ${positionId} not found` };
     if (position.status === 'closed') {
       const trade = store.trades.forPosition(positionId);
       return trade ? { ok: true, trade, alreadyClosed: true } : { ok: false, reason: `position ${positionId} is closed without a trade` };
     }
+<<<<<<< HEAD
     // Exits never wait for a lease, but a process whose fencing token is stale leaves the symbol
     // to the process that took it over.
     if (!this.ctx.o.ownership.mayTrade(position.symbol)) {
       return { ok: false, reason: `${position.symbol} was taken over by another process on this account` };
     }
     store.positions.markClosing(positionId);
+=======
+    if (positionId > 0) this.ctx.journal.write('mark closing', () => store.positions.markClosing(positionId), () => false);
+>>>>>>> h10b
 
     // How much is really there? A failed query is no reason not to try: the exit is reduce-only.
     let held = position.size;
@@ -79,9 +96,9 @@ export class ExitFlow {
     const contract = await this.ctx.contracts.get(position.symbol).catch(() => this.ctx.contracts.peek(position.symbol));
     const side = exitSide(position.side);
     const leverage = this.ctx.positionLeverage(position, contract);
-    const clientOid = this.ctx.o.clientOid('exit');
+    const clientOid = this.exitClientOid(position, held);
     try {
-      store.intents.recordIntent({ clientOid, symbol: position.symbol, side, kind: 'exit', size: held, reduceOnly: true, leverage, positionId });
+      this.ctx.intents.recordIntent({ clientOid, symbol: position.symbol, side, kind: 'exit', size: held, reduceOnly: true, leverage, positionId });
     } catch (e) {
       // An earlier exit of this position has no known outcome yet (the store allows one in flight):
       // it may have gone through, so no second one; reconciliation resolves the first.
@@ -95,7 +112,7 @@ export class ExitFlow {
       case 'no-position':
         return this.recordFromExchange(position);
       case 'rejected':
-        store.positions.cancelClosing(positionId);
+        this.reopen(positionId);
         return this.fail(position.symbol, `exit refused: ${sent.reason}`);
       case 'unknown':
         // Left 'closing': reconciliation resolves the exit by its clientOid.
@@ -115,12 +132,12 @@ export class ExitFlow {
       return this.recordFromExchange(position, true);
     }
     if (conf.kind === 'partial') {
-      store.transaction(() => {
+      this.ctx.journal.write('partial exit', () => store.transaction(() => {
         conf.journal();
         store.fills.recordFills(conf.fills.map((f) => toFillInput(f, clientOid)));
         store.positions.update(positionId, { size: Math.max(held - conf.summary.size, 0) || position.size });
         store.positions.cancelClosing(positionId);
-      });
+      }), () => undefined);
       return this.fail(position.symbol, `exit ${clientOid} only partly filled (${conf.summary.size} of ${held})`);
     }
     await this.cancelStop(position);
@@ -134,15 +151,19 @@ export class ExitFlow {
    */
   async recordFromExchange(position: Position, verifyFlat = false): Promise<CloseResult> {
     const { exchange, store } = this.ctx;
+    if (this.ctx.unsettled.waiting(position.id)) {
+      return { ok: false, reason: `${position.symbol} is unsettled: flat on the exchange, no exit fills found yet`, unsettled: true };
+    }
     if (verifyFlat) {
       try {
         const { data } = await exchange.position(position.symbol);
         if (data.currentQty !== 0) {
-          store.positions.cancelClosing(position.id);
+          this.ctx.unsettled.settle(position.id);
+          this.reopen(position.id);
           return this.fail(position.symbol, 'exit order filled nothing and the position is still open');
         }
       } catch (e) {
-        store.positions.cancelClosing(position.id);
+        this.reopen(position.id);
         return this.fail(position.symbol, `exit order filled nothing; position check failed (${errorMessage(e)})`);
       }
     }
@@ -214,26 +235,51 @@ export class ExitFlow {
     const contract = await this.ctx.contracts.get(position.symbol).catch(() => this.ctx.contracts.peek(position.symbol));
     if (contract === undefined) return this.fail(position.symbol, `no contract facts for ${position.symbol}; cannot compute PnL`);
     const exit = summarizeFills(exitFills.map(pricedFromExchange));
-    const entryFees = this.entryFills(position).reduce((s, f) => s + f.fee, 0);
-    const haveFills = exit.size > 0;
-    if (!haveFills) this.ctx.log.warn('no exit fills found; recording the close at the stop price', { symbol: position.symbol });
-    const exitPrice = haveFills ? exit.avgPrice : (position.stopPrice ?? position.entryPrice);
-    const size = haveFills ? exit.size : position.size;
-    const pnl = tradePnl({ side: position.side, entryPrice: position.entryPrice, exitPrice, size, multiplier: contract.multiplier, entryFees, exitFees: haveFills ? exit.fees : 0 });
-    const result = store.transaction(() => {
-      journal();
-      store.fills.recordFills(exitFills.map((f) => toFillInput(f, exitClientOid ?? this.clientOidOf(f.orderId))));
-      return store.trades.recordClose({
-        positionId: position.id,
-        exitPrice,
-        realisedPnl: pnl.net,
-        fees: pnl.fees,
-        reason,
-        size,
-        // closedAt from the executor's clock (the default), not the exchange's: the trade must count
-        // towards the day the kill switch is looking at.
+    let entryFees: number;
+    try {
+      entryFees = position.id < 0 ? (this.ctx.provisional.get(position.symbol)?.entryFees ?? 0) : this.entryFills(position).reduce((s, f) => s + f.fee, 0);
+    } catch (e) {
+      // A corrupt page: the exit is done on the exchange, but its PnL cannot be computed right now.
+      if (!this.ctx.journal.noteFailure(e, 'read entry fills')) throw e;
+      return this.fail(position.symbol, `closed on the exchange, but the journal cannot be read (${errorMessage(e)}): the trade is recorded once it can`);
+    }
+    if (!(exit.size > 0)) return this.unsettled(position);
+    this.ctx.unsettled.settle(position.id);
+    const exitPrice = exit.avgPrice;
+    const size = exit.size;
+    const pnl = tradePnl({ side: position.side, entryPrice: position.entryPrice, exitPrice, size, multiplier: contract.multiplier, entryFees, exitFees: exit.fees });
+    // closedAt from the executor's clock, not the exchange's: the trade must count towards the day
+    // the kill switch is looking at. Taken now, so a trade recorded later (journal unwritable) keeps it.
+    const closedAt = this.ctx.now();
+    const fills = exitFills.map((f) => toFillInput(f, exitClientOid ?? this.clientOidOf(f.orderId)));
+    const write = () => {
+      const recorded = store.transaction(() => {
+        journal();
+        store.fills.recordFills(fills);
+        return store.trades.recordClose({ positionId: position.id, exitPrice, realisedPnl: pnl.net, fees: pnl.fees, reason, size, closedAt });
       });
+      this.ctx.closesAwaitingJournal.delete(position.id);
+      return recorded;
+    };
+    // The trade as it will be recorded, for callers while the journal cannot record it yet.
+    const unrecorded = (): ClosedTrade => ({
+      id: 0, positionId: position.id, symbol: position.symbol, side: position.side, size, entryPrice: position.entryPrice, exitPrice,
+      realisedPnl: pnl.net, fees: pnl.fees, funding: 0, closeReason: reason, openedAt: position.openedAt, closedAt, utcDay: new Date(closedAt).toISOString().slice(0, 10),
     });
+    const deferred = () => {
+      // Closed on the exchange, recorded when the journal takes writes again.
+      const trade = unrecorded();
+      this.ctx.closesAwaitingJournal.set(position.id, trade);
+      return { trade, created: true, position: { ...position, status: 'closed' as const, closedAt } };
+    };
+    if (position.id < 0) {
+      // A provisional position: the journal has no row for it yet. Its trade is booked (and
+      // reported) by reconciliation from the exchange's fills once the journal records the position.
+      this.ctx.provisional.delete(position.symbol);
+      this.ctx.log.info('position closed; the trade is booked once the journal records the position', { symbol: position.symbol, pnl: pnl.net, reason });
+      return { ok: true, trade: unrecorded(), alreadyClosed: false };
+    }
+    const result = this.ctx.journal.write('closed trade', write, deferred);
     if (!result.created) {
       // A second booking of one close (the store keeps one trade per position): not written.
       this.ctx.log.warn('close already booked; this booking was not written', { symbol: position.symbol, positionId: position.id, trade: result.trade.id, reason });
@@ -244,6 +290,70 @@ export class ExitFlow {
       this.ctx.emit({ type: 'closed', symbol: t.symbol, side: t.side, size: t.size, entryPrice: t.entryPrice, exitPrice: t.exitPrice, pnl: t.realisedPnl, fees: t.fees, reason: t.closeReason });
     }
     return { ok: true, trade: result.trade, alreadyClosed: !result.created };
+  }
+
+  /** closing -> open again (the exit did not happen); deferred like any write if the journal is down. */
+  private reopen(positionId: number): void {
+    if (positionId < 0) return;
+    this.ctx.journal.write('reopen position', () => this.ctx.store.positions.cancelClosing(positionId), () => false);
+  }
+
+  /**
+   * The exit's clientOid, derived from the position and the exit (size, and how many exits it had
+   * before): a retry of the same exit, even one the journal could not record, is the same order.
+   */
+  private exitClientOid(position: Position, held: number): string {
+    let before = 0;
+    try {
+      if (position.id > 0) before = this.ctx.store.intents.forPosition(position.id).filter((i) => i.kind === 'exit').length;
+    } catch (e) {
+      if (!this.ctx.journal.noteFailure(e, 'read exit intents')) throw e;
+    }
+    return deriveClientOid(this.ctx.o.clientOid, this.ctx.o.botId, 'exit', `exit|${position.symbol}|${position.id}|${position.openedAt}|${held}|${before}`);
+  }
+
+  /**
+   * The journal cannot be read: close what the exchange holds in `symbol` with a reduce-only market
+   * order whose clientOid derives from the exchange's position, so a retry is the same order. The
+   * trade is recorded by reconciliation from the exchange's fills once the journal works again.
+   */
+  private async closeFromExchange(symbol: string, reason: CloseReason): Promise<CloseResult> {
+    const { exchange } = this.ctx;
+    let held: number;
+    let side: 'buy' | 'sell';
+    let key: string;
+    let leverage: number;
+    try {
+      const { data } = await exchange.position(symbol);
+      held = Math.abs(data.currentQty);
+      side = data.currentQty > 0 ? 'sell' : 'buy';
+      key = `exit|${symbol}|${data.openingTimestamp ?? data.avgEntryPrice}|${held}`;
+      leverage = data.realLeverage !== null && data.realLeverage >= 1 ? data.realLeverage : 1;
+    } catch (e) {
+      return this.fail(symbol, `journal unreadable and the position query failed: ${errorMessage(e)}`);
+    }
+    if (held === 0) return this.fail(symbol, `no position in ${symbol} on the exchange`);
+    const clientOid = deriveClientOid(this.ctx.o.clientOid, this.ctx.o.botId, 'exit', key);
+    this.ctx.log.warn('journal unreadable: closing from the exchange position', { symbol, clientOid, held, reason });
+    const sent = await this.ctx.sender.send(clientOid, () => exchange.placeOrder({ clientOid, symbol, side, type: 'market', size: held, leverage, reduceOnly: true }));
+    if (sent.kind !== 'accepted' && sent.kind !== 'no-position') return this.fail(symbol, `exit ${clientOid} (journal unreadable): ${sent.reason}`);
+    return this.fail(symbol, `exit ${clientOid} sent without the journal (${reason}); the trade is recorded once the journal can be read`);
+  }
+
+  /**
+   * Flat on the exchange, but no exit fill says at what price: booking it at the stop would invent
+   * money (and feed the kill switch). It stays unsettled, its fills looked up again with backoff.
+   */
+  private unsettled(position: Position): CloseResult {
+    const u = this.ctx.unsettled.noFills(position.id, position.symbol);
+    const reason = `${position.symbol} is flat on the exchange but no exit fill explains it: unsettled, no PnL booked (fill lookup ${u.lookups})`;
+    if (u.lookups === 1) {
+      this.ctx.log.error(reason, { symbol: position.symbol });
+      this.ctx.emit({ type: 'alert', symbol: position.symbol, reason });
+    } else {
+      this.ctx.log.debug(reason, { symbol: position.symbol });
+    }
+    return { ok: false, reason, unsettled: true };
   }
 
   private clientOidOf(orderId: string): string | null {

@@ -3,10 +3,11 @@
 // trail the order status by a moment, so they are re-read until they add up to the filled size.
 import type { Fill as ExchangeFill, Order } from '../exchange/schemas/index.js';
 import type { Clock } from '../resilience/clock.js';
+import { ExponentialBackoff } from '../resilience/exponential-backoff.js';
 import type { OrderJournal } from '../store/index.js';
 import type { ExchangePort } from './exchange-port.js';
 import { summarizeFills, pricedFromExchange, type FillSummary } from './fill-summary.js';
-import { errorMessage } from './order-sender.js';
+import { errorMessage, lookupByClientOid } from './order-sender.js';
 
 export interface FilledConfirmation {
   /** 'partial': done with only part filled (the rest cancelled); `summary.size` > 0. */
@@ -101,4 +102,35 @@ export async function settle(deps: ConfirmDeps, clientOid: string, order: Order)
     journal.markCancelled(clientOid, `remainder ${size - order.filledSize} cancelled by the exchange`);
   };
   return { kind: 'partial', order, fills, summary, journal: record };
+}
+
+/** How long an unknown outcome is asked about before it is left to reconciliation. */
+export const RESOLVE_BACKOFF = { baseDelay: 100, maxDelay: 2_000, maxRetries: 6, factor: 2, jitter: 0.1 } as const;
+
+/**
+ * An order whose outcome is unknown (its POST timed out, failed, or came back unreadable, or the
+ * fill could not be confirmed): ask the exchange about its clientOid with the toolkit's backoff
+ * until it is done. Not found is no proof it never arrived (it may still be on its way), so this
+ * never moves the intent to a final state by itself: still unknown after the retries, it is left
+ * to reconciliation.
+ */
+export async function resolveByClientOid(deps: ConfirmDeps, clientOid: string, why: string): Promise<Confirmation> {
+  const backoff = new ExponentialBackoff({ ...RESOLVE_BACKOFF, clock: deps.clock });
+  let reason = why;
+  do {
+    const found = await lookupByClientOid(deps.exchange, clientOid);
+    if (found.kind === 'found') {
+      if (found.order.isActive && found.order.status !== 'done') {
+        reason = `order ${clientOid} still open`;
+        continue;
+      }
+      if (deps.journal.get(clientOid)?.state === 'unknown' || deps.journal.get(clientOid)?.state === 'sent') deps.journal.markAcknowledged(clientOid, found.order.id);
+      const conf = await settle(deps, clientOid, found.order);
+      if (conf.kind !== 'unknown') return conf;
+      reason = conf.reason;
+    } else {
+      reason = found.kind === 'not-found' ? `order ${clientOid} not (yet) known to the exchange` : `lookup failed: ${found.reason}`;
+    }
+  } while (await backoff.sleep());
+  return { kind: 'unknown', reason };
 }

@@ -33,6 +33,8 @@ export interface ExecutorStatus {
   };
   readonly killSwitch: KillSwitchView | null;
   readonly openPositions: number;
+  /** Symbols flat on the exchange without exit fills (no trade booked yet). */
+  readonly unsettled: readonly string[];
   readonly entriesInFlight: readonly string[];
 }
 
@@ -79,9 +81,14 @@ export class OrderExecutor {
     return this.mover.move(symbol, newStop);
   }
 
-  /** Concurrent calls share one run. */
+  /** Concurrent calls share one run. After each run, health hears what it left undone. */
   reconcile(): Promise<ReconcileReport> {
-    return this.reconciling.run('all', () => this.reconciler.run());
+    return this.reconciling.run('all', async () => {
+      const report = await this.reconciler.run();
+      this.ctx.journal.publish();
+      this.publishHealth(report);
+      return report;
+    });
   }
 
   /** What on the account is not the bot's, as the latest reconciliation saw it. */
@@ -89,9 +96,38 @@ export class OrderExecutor {
     return this.ctx.scope.snapshot();
   }
 
-  /** Open (and closing) positions as recorded, oldest first. */
+  /**
+   * DEGRADED while a pass leaves intents without an outcome (they keep entries closed) or failed a
+   * step, naming them; DEGRADED while positions are unsettled, naming the symbols.
+   */
+  private publishHealth(report: ReconcileReport): void {
+    const blocking = report.blockingIntents;
+    const incomplete = blocking.length > 0 || report.errors.length > 0;
+    this.ctx.emit({
+      type: 'health', symbol: '', key: 'reconcile', status: incomplete ? 'DEGRADED' : null,
+      reason: blocking.length > 0
+        ? `reconciliation incomplete; blocking intents: ${blocking.join(', ')}`
+        : `reconciliation incomplete: ${report.errors.slice(0, 3).join('; ')}`,
+    });
+    const unsettled = this.unsettledSymbols();
+    this.ctx.emit({
+      type: 'health', symbol: '', key: 'unsettled', status: unsettled.length > 0 ? 'DEGRADED' : null,
+      reason: `positions unsettled (flat on the exchange, no exit fills yet; no PnL booked): ${unsettled.join(', ')}`,
+    });
+  }
+
+  private unsettledSymbols(): string[] {
+    return this.ctx.unsettled.list().map((u) => u.symbol);
+  }
+
+  /**
+   * Open (and closing) positions as recorded, oldest first; unsettled ones (flat on the exchange)
+   * are not open and not guarded.
+   */
   openPositions(): Position[] {
-    return this.ctx.store.positions.active();
+    const recorded = this.ctx.store.positions.active().filter((p) => !this.ctx.unsettled.has(p.id) && !this.ctx.closesAwaitingJournal.has(p.id));
+    const held = new Set(recorded.map((p) => p.symbol));
+    return [...recorded, ...[...this.ctx.provisional.values()].map((e) => e.position).filter((p) => !held.has(p.symbol))];
   }
 
   async status(): Promise<ExecutorStatus> {
@@ -102,14 +138,21 @@ export class OrderExecutor {
       stale = true;
       this.ctx.log.warn('status: account overview failed', { error: errorMessage(e) });
     }
-    const kill = this.lastEquity === null ? null : this.entries.killSwitch(this.lastEquity);
+    let kill: KillSwitchView | null = null;
+    try {
+      kill = this.lastEquity === null ? null : this.entries.killSwitch(this.lastEquity);
+    } catch (e) {
+      // The kill switch records the day's first equity: with the journal unwritable, no verdict.
+      if (!this.ctx.journal.noteFailure(e, 'start-of-day equity')) throw e;
+    }
     const d = this.ctx.store.dailyPnl.current();
     return {
       equity: this.lastEquity,
       equityStale: stale,
       today: { day: d.day, realisedPnl: d.realisedPnl, fees: d.fees, trades: d.trades, wins: d.wins, losses: d.losses, startEquity: d.startEquity },
       killSwitch: kill,
-      openPositions: this.ctx.store.positions.active().length,
+      openPositions: this.openPositions().length,
+      unsettled: this.unsettledSymbols(),
       entriesInFlight: this.entries.inFlight,
     };
   }

@@ -8,6 +8,7 @@ import type { ExchangeResult } from '../exchange/call-policy.js';
 import type { Order, PlacedOrder } from '../exchange/schemas/index.js';
 import { classifyError } from '../resilience/error-classifier.js';
 import type { Clock } from '../resilience/clock.js';
+import { ExponentialBackoff } from '../resilience/exponential-backoff.js';
 import type { OrderJournal } from '../store/index.js';
 import type { ExchangePort } from './exchange-port.js';
 import type { ExecutorLogger } from './executor-options.js';
@@ -39,6 +40,16 @@ export function errorCode(e: unknown): string | null {
   return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : null;
 }
 
+/**
+ * The request reached the exchange, or may have, and we cannot tell what it did: a timeout, a
+ * network failure, a 5xx, a rate-limit answer, or a reply that could not be read (malformed or cut
+ * off; the exchange error carries `retryable` for those). Never a final state.
+ */
+export function outcomeUnknown(e: unknown): boolean {
+  if (classifyError(e).retryable) return true;
+  return typeof e === 'object' && e !== null && (e as { retryable?: unknown }).retryable === true;
+}
+
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -60,9 +71,13 @@ export class OrderSender {
   async send(clientOid: string, post: () => Promise<ExchangeResult<PlacedOrder>>): Promise<SendOutcome> {
     const { journal, logger, maxAttempts } = this.deps;
     let lastReason = 'not sent';
+    // The toolkit's backoff: retryDelayMs, then doubling (no jitter: one order, no herd to spread).
+    const backoff = new ExponentialBackoff({
+      baseDelay: this.deps.retryDelayMs, maxDelay: this.deps.retryDelayMs * 2 ** Math.max(0, maxAttempts - 2), maxRetries: maxAttempts - 1, factor: 2, jitter: 0, clock: this.deps.clock,
+    });
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (attempt > 1) {
-        await this.deps.clock.sleep(this.deps.retryDelayMs * 2 ** (attempt - 2));
+        await backoff.sleep();
         const found = await lookupByClientOid(this.deps.exchange, clientOid);
         if (found.kind === 'found') return this.accepted(clientOid, found.order.id, 'found by clientOid after an unknown outcome');
         if (found.kind === 'error') {
@@ -84,7 +99,7 @@ export class OrderSender {
           journal.markRejected(clientOid, reason);
           return { kind: 'no-position', reason };
         }
-        if (!c.retryable) {
+        if (!outcomeUnknown(e)) {
           journal.markRejected(clientOid, reason);
           return { kind: 'rejected', reason, code: errorCode(e) };
         }

@@ -23,7 +23,8 @@ import { entrySide, exitSide, type ExecutorContext } from './executor-context.js
 import type { ExitFlow } from './exit-flow.js';
 import { toFillInput } from './fill-summary.js';
 import { settle } from './order-confirmation.js';
-import { errorMessage, lookupByClientOid } from './order-sender.js';
+import { errorMessage, lookupByClientOid, type LookupOutcome } from './order-sender.js';
+import { ExponentialBackoff } from '../resilience/exponential-backoff.js';
 import type { KeyedSerial } from './single-flight.js';
 import type { StopManager } from './stop-manager.js';
 
@@ -48,6 +49,10 @@ export interface ReconcileReport {
   readonly positionsForeign: readonly string[];
   /** Symbols where this pass saw another bot (its orders, or a position beyond what we filled). */
   readonly contested: readonly string[];
+  /** Local positions flat on the exchange without exit fills: unsettled, no trade booked. */
+  readonly positionsUnsettled: readonly string[];
+  /** Intents whose outcome this pass could not learn, as `<kind> <clientOid> (<symbol>, <state>)`: they keep entries closed. */
+  readonly blockingIntents: readonly string[];
   readonly errors: readonly string[];
 }
 
@@ -64,10 +69,25 @@ interface MutableReport {
   ordersForeign: number;
   positionsForeign: string[];
   contested: string[];
+  positionsUnsettled: string[];
+  blockingIntents: string[];
   errors: string[];
 }
 
 const STOP_KINDS = new Set(['stop', 'stop-update']);
+
+/** Lookups of an unresolved clientOid per pass before the exchange's "not found" is believed. */
+const LOOKUPS = 3;
+
+async function lookupRepeatedly(ctx: ExecutorContext, clientOid: string): Promise<LookupOutcome> {
+  const backoff = new ExponentialBackoff({ baseDelay: 100, maxDelay: 1_000, maxRetries: LOOKUPS - 1, factor: 2, jitter: 0.1, clock: ctx.o.clock });
+  let found: LookupOutcome;
+  do {
+    found = await lookupByClientOid(ctx.exchange, clientOid);
+    if (found.kind === 'found') return found;
+  } while (await backoff.sleep());
+  return found;
+}
 
 export class Reconciler {
   /** Who opened a position the journal does not know, by symbol (asked once while it is held on that side). */
@@ -83,18 +103,25 @@ export class Reconciler {
   async run(): Promise<ReconcileReport> {
     const r: MutableReport = {
       intentsResolved: 0, intentsAbandoned: 0, intentsUnresolved: 0, intentsInFlight: 0, positionsAdopted: [], positionsClosed: [],
-      stopsPlaced: [], stopsCancelled: 0, fillsImported: 0, ordersForeign: 0, positionsForeign: [], contested: [], errors: [],
+      stopsPlaced: [], stopsCancelled: 0, fillsImported: 0, ordersForeign: 0, positionsForeign: [], contested: [], positionsUnsettled: [], blockingIntents: [], errors: [],
     };
     const step = async (name: string, fn: () => Promise<void>): Promise<boolean> => {
       try {
         await fn();
         return true;
       } catch (e) {
+        this.ctx.journal.noteFailure(e, `reconcile ${name}`);
         r.errors.push(`${name}: ${errorMessage(e)}`);
         this.ctx.log.error(`reconcile ${name} failed`, { error: errorMessage(e) });
         return false;
       }
     };
+    // Writes deferred while the journal was unwritable go in first, in order. While it still is,
+    // this pass would only pile up more: exits and stop moves carry on without it meanwhile.
+    if (!this.ctx.journal.flush()) {
+      r.errors.push(this.ctx.journal.reason ?? 'journal unwritable');
+      return r;
+    }
     await step('contracts', () => this.ctx.contracts.refresh());
     await step('equity', async () => {
       const { data } = await this.ctx.exchange.accountOverview();
@@ -111,7 +138,8 @@ export class Reconciler {
     // worth an info line (the rest would repeat every few seconds).
     const eventful =
       r.errors.length > 0 || r.intentsAbandoned > 0 || r.intentsUnresolved > 0 || r.positionsAdopted.length > 0 ||
-      r.positionsClosed.length > 0 || r.stopsPlaced.length > 0 || r.stopsCancelled > 0 || r.fillsImported > 0 || r.contested.length > 0;
+      r.positionsClosed.length > 0 || r.stopsPlaced.length > 0 || r.stopsCancelled > 0 || r.fillsImported > 0 || r.contested.length > 0 ||
+      r.positionsUnsettled.length > 0;
     this.ctx.log[eventful ? 'info' : 'debug']('reconciled', { ...r });
     return r;
   }
@@ -137,26 +165,76 @@ export class Reconciler {
       r.intentsInFlight++;
       return;
     }
-    const found = await lookupByClientOid(this.ctx.exchange, intent.clientOid);
-    if (found.kind === 'error') {
-      r.intentsUnresolved++;
-      r.errors.push(`intent ${intent.clientOid}: ${found.reason}`);
+    if (intent.state === 'pending') {
+      // Marked 'sent' synchronously before any request leaves: a pending intent was never sent.
+      const found = await lookupByClientOid(this.ctx.exchange, intent.clientOid);
+      if (found.kind === 'not-found') {
+        intents.markRejected(intent.clientOid, 'abandoned: journaled but never sent (reconcile)');
+        r.intentsAbandoned++;
+        return;
+      }
+      if (found.kind === 'error') return this.blocked(intent, r, found.reason);
+      (await this.applyOrder(intent, found.order)) ? r.intentsResolved++ : this.blocked(intent, r, null);
       return;
     }
+    // Only the exchange can say what happened to it: ask again with backoff before any final state
+    // (a request may still be on its way, a lookup may hit a bad moment).
+    const found = await lookupRepeatedly(this.ctx, intent.clientOid);
+    if (found.kind === 'error') return this.blocked(intent, r, found.reason);
     if (found.kind === 'not-found') {
-      if (intent.state === 'pending' || intent.state === 'sent' || intent.state === 'unknown') {
-        intents.markRejected(
-          intent.clientOid,
-          intent.state === 'pending' ? 'abandoned: journaled but never sent (reconcile)' : 'not found on the exchange by clientOid (reconcile)',
-        );
+      if (intent.state === 'sent' || intent.state === 'unknown') {
+        intents.markRejected(intent.clientOid, `not found on the exchange by clientOid after ${LOOKUPS} lookups (reconcile)`);
+        this.ctx.intendedStops.delete(intent.clientOid);
         r.intentsAbandoned++;
       } else {
-        r.intentsUnresolved++;
-        r.errors.push(`intent ${intent.clientOid} was ${intent.state} but the exchange does not know it`);
+        await this.resolveFromPosition(intent, r);
       }
       return;
     }
-    (await this.applyOrder(intent, found.order)) ? r.intentsResolved++ : r.intentsUnresolved++;
+    (await this.applyOrder(intent, found.order)) ? r.intentsResolved++ : this.blocked(intent, r, null);
+  }
+
+  /** An intent left without an outcome: it blocks entries, and health names it. */
+  private blocked(intent: OrderIntent, r: MutableReport, error: string | null): void {
+    r.intentsUnresolved++;
+    r.blockingIntents.push(`${intent.kind} ${intent.clientOid} (${intent.symbol}, ${intent.state})`);
+    if (error !== null) r.errors.push(`intent ${intent.clientOid}: ${error}`);
+  }
+
+  /**
+   * The exchange once acknowledged this order but no longer knows it (a stop removed behind our
+   * back, a venue that lost its order book). Its outcome follows from the position: a stop is gone
+   * (cancelled; the stops pass protects the position again); an entry or exit is done, and the
+   * positions pass adopts, protects, closes or leaves unsettled whatever the exchange holds.
+   */
+  private async resolveFromPosition(intent: OrderIntent, r: MutableReport): Promise<void> {
+    const { intents } = this.ctx.store;
+    if (STOP_KINDS.has(intent.kind)) {
+      intents.markCancelled(intent.clientOid, 'gone from the exchange (reconcile)');
+      const position = this.ctx.store.positions.activeForSymbol(intent.symbol);
+      if (position !== undefined && position.stopClientOid === intent.clientOid) {
+        this.alert(intent.symbol, `stop ${intent.clientOid} is gone from the exchange; protecting the position again`);
+      }
+      r.intentsResolved++;
+      return;
+    }
+    let held: number;
+    try {
+      held = Math.abs((await this.ctx.exchange.position(intent.symbol)).data.currentQty);
+    } catch (e) {
+      return this.blocked(intent, r, `${intent.state} but unknown to the exchange; position check failed: ${errorMessage(e)}`);
+    }
+    intents.markCancelled(intent.clientOid, `unknown to the exchange after ${LOOKUPS} lookups; position ${held === 0 ? 'flat' : 'open'} (reconcile)`);
+    this.alert(
+      intent.symbol,
+      `${intent.kind} ${intent.clientOid} was ${intent.state} but the exchange does not know it; the position is ${held === 0 ? 'flat: nothing left to do' : 'open: protecting it again'}`,
+    );
+    r.intentsResolved++;
+  }
+
+  private alert(symbol: string, reason: string): void {
+    this.ctx.log.error(reason, { symbol });
+    this.ctx.emit({ type: 'alert', symbol, reason });
   }
 
   /** The journal follows the exchange's view of the order. True when the intent's outcome is now known. */
@@ -215,7 +293,13 @@ export class Reconciler {
       return undefined;
     }
     const side = intent.side === 'buy' ? 'long' : 'short';
-    const p = positions.open({ symbol: intent.symbol, side, size, entryPrice: avgPrice, leverage: intent.leverage, stopPrice: this.fallbackStop(intent.symbol, side, avgPrice) });
+    // The strategy's stop when this executor sent the entry; the fallback only after a restart.
+    const intended = this.ctx.intendedStops.get(intent.clientOid);
+    this.ctx.intendedStops.delete(intent.clientOid);
+    const p = positions.open({
+      symbol: intent.symbol, side, size, entryPrice: avgPrice, leverage: intent.leverage,
+      stopPrice: intended?.stopPrice ?? this.fallbackStop(intent.symbol, side, avgPrice), takeProfitPrice: intended?.takeProfitPrice ?? null,
+    });
     intents.attachPosition(intent.clientOid, p.id);
     this.ctx.log.warn('entry filled while the executor was away: position recorded', { symbol: intent.symbol, size, entryPrice: avgPrice });
     return p;
@@ -238,12 +322,15 @@ export class Reconciler {
         const ex = held.get(local.symbol);
         const current = this.ctx.store.positions.get(local.id);
         if (current === undefined || current.status === 'closed') return;
+        if (ex !== undefined) this.ctx.unsettled.settle(current.id);
         if (ex === undefined) {
           // Ask once more for this symbol before booking a close: the snapshot may predate a position
           // an entry flow recorded while it was in flight, and a close booked for a position the
           // exchange still holds would be adopted again next pass and counted twice.
           const closed = await this.exits.recordFromExchange(current, true);
           if (closed.ok) r.positionsClosed.push(local.symbol);
+          // Unsettled is a known state (health names it), not an incomplete reconciliation.
+          else if (closed.unsettled === true) r.positionsUnsettled.push(local.symbol);
           else r.errors.push(`closing ${local.symbol} from fills: ${closed.reason}`);
           return;
         }
@@ -420,6 +507,8 @@ export class Reconciler {
   private async protect(positionId: number, live: readonly Order[], r: MutableReport): Promise<void> {
     let position = this.ctx.store.positions.get(positionId);
     if (position === undefined || position.status !== 'open') return;
+    // Flat on the exchange: there is nothing to protect until it is settled or held again.
+    if (this.ctx.unsettled.has(position.id)) return;
     // Its entry flow places the stop right after recording it; a second one here would be a duplicate.
     if (this.ctx.entering.has(position.symbol)) return;
     const side = exitSide(position.side);

@@ -11,6 +11,7 @@ import type { ForeignPosition } from './account-scope.js';
 import { toContractSpec } from './contract-cache.js';
 import { exitSide, stopDirection, type ExecutorContext } from './executor-context.js';
 import { errorMessage } from './order-sender.js';
+import { deriveClientOid } from './client-oid.js';
 
 export type StopPlacement =
   | { readonly ok: true; readonly orderId: string; readonly clientOid: string; readonly stopPrice: number; readonly position: Position }
@@ -32,11 +33,37 @@ export class StopManager {
       { symbol: position.symbol, side: position.side, size: position.size, leverage: this.ctx.positionLeverage(position, contract) },
       contract,
       stopPrice,
-      { kind: replaces ? 'stop-update' : 'stop', positionId: position.id, targetClientOid: replaces?.clientOid ?? null, targetOrderId: replaces?.orderId ?? null },
+      {
+        kind: replaces ? 'stop-update' : 'stop',
+        // Not positive: a position the journal could not record yet (its entry filled as the store failed).
+        positionId: position.id > 0 ? position.id : null,
+        targetClientOid: replaces?.clientOid ?? null,
+        targetOrderId: replaces?.orderId ?? null,
+      },
+      (price) => this.stopClientOid(position, price, replaces),
     );
     if (!sent.ok) return sent;
-    const updated = this.ctx.store.positions.update(position.id, { stopOrderId: sent.orderId, stopClientOid: sent.clientOid, stopPrice: sent.stopPrice });
+    const patch = { stopOrderId: sent.orderId, stopClientOid: sent.clientOid, stopPrice: sent.stopPrice };
+    const updated =
+      position.id < 0 ? { ...position, ...patch } : this.ctx.journal.write('stop on position', () => this.ctx.store.positions.update(position.id, patch), () => ({ ...position, ...patch }));
+    this.ctx.updateProvisional(updated);
     return { ...sent, position: updated };
+  }
+
+  /**
+   * Derived from the position, the stop price and the order it replaces, and how many stop orders
+   * the position had: a retry of the same placement (even one the journal could not record) is the
+   * same order; a new placement is a new one.
+   */
+  private stopClientOid(position: Position, price: number, replaces?: { clientOid: string | null; orderId: string | null }): string {
+    let before = 0;
+    try {
+      if (position.id > 0) before = this.ctx.store.intents.forPosition(position.id).filter((i) => i.kind === 'stop' || i.kind === 'stop-update').length;
+    } catch (e) {
+      if (!this.ctx.journal.noteFailure(e, 'read stop intents')) throw e;
+    }
+    const key = `stop|${position.symbol}|${position.id}|${position.openedAt}|${position.size}|${price}|${replaces?.orderId ?? '-'}|${before}`;
+    return deriveClientOid(this.ctx.o.clientOid, this.ctx.o.botId, 'stop', key);
   }
 
   /**
@@ -60,8 +87,10 @@ export class StopManager {
     contract: Contract,
     stopPrice: number,
     intent: { kind: 'stop' | 'stop-update'; positionId: number | null; targetClientOid: string | null; targetOrderId: string | null },
+    /** The clientOid for the rounded stop price; a fresh one when not given. */
+    clientOidFor?: (price: number) => string,
   ): Promise<Exclude<StopPlacement, { ok: true }> | { readonly ok: true; readonly orderId: string; readonly clientOid: string; readonly stopPrice: number }> {
-    const { store, exchange } = this.ctx;
+    const { exchange } = this.ctx;
     if (!(Number.isFinite(stopPrice) && stopPrice > 0)) return { ok: false, reason: `stop price ${stopPrice} is not a positive number`, stage: 'guard' };
     const price = roundToTick(stopPrice, contract.tickSize, target.side === 'long' ? 'down' : 'up');
     const side = exitSide(target.side);
@@ -73,9 +102,9 @@ export class StopManager {
     );
     if (!verdict.ok) return { ok: false, reason: `stop order refused by the guard: ${verdict.reason}`, stage: 'guard' };
 
-    const clientOid = this.ctx.o.clientOid('stop');
+    const clientOid = clientOidFor?.(price) ?? this.ctx.o.clientOid('stop');
     const stop = stopDirection(target.side);
-    store.intents.recordIntent({
+    this.ctx.intents.recordIntent({
       clientOid,
       symbol: target.symbol,
       side,
@@ -132,7 +161,13 @@ export class StopManager {
         return 'cancelled';
       } catch (e) {
         const c = classifyError(e);
-        if (c.kind === 'not-cancelable' || c.kind === 'not-found') return 'gone';
+        if (c.kind === 'not-found') {
+          // The exchange no longer knows it: it is not live, so it protects nothing.
+          this.markIntent(clientOid, orderId, 'cancelled', `gone from the exchange (${why})`);
+          return 'gone';
+        }
+        // Not cancelable: done already, perhaps filled; reconciliation reads its final state.
+        if (c.kind === 'not-cancelable') return 'gone';
         if (!c.retryable) {
           this.ctx.log.warn('stop cancel refused', { orderId, reason: errorMessage(e) });
           return 'failed';
@@ -145,7 +180,7 @@ export class StopManager {
 
   /** Moves the journaled stop intent to a final state if it is not in one already. */
   markIntent(clientOid: string | null, orderId: string, to: 'cancelled' | 'filled', why: string): void {
-    const journal = this.ctx.store.intents;
+    const journal = this.ctx.intents;
     const intent = clientOid !== null ? journal.get(clientOid) : journal.byOrderId(orderId)[0];
     if (intent === undefined || intent.state === 'filled' || intent.state === 'cancelled' || intent.state === 'rejected') return;
     if (to === 'cancelled') journal.markCancelled(intent.clientOid, why);

@@ -23,7 +23,7 @@ export class StopMover {
   }
 
   private async moveNow(symbol: string, requested: number): Promise<MoveStopResult> {
-    const position = this.ctx.store.positions.activeForSymbol(symbol);
+    const position = this.ctx.activePosition(symbol);
     if (position === undefined || position.status !== 'open') return { ok: false, reason: `no open position in ${symbol}` };
     if (!this.ctx.o.ownership.mayTrade(symbol)) return { ok: false, reason: `${symbol} was taken over by another process on this account` };
     // One stop per position: while its entry is in flight the entry flow owns the first stop (the

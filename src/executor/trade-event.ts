@@ -37,7 +37,17 @@ export type TradeEvent =
   | (Base & { readonly type: 'rejected'; readonly stage: RejectStage; readonly reason: string })
   | (Base & { readonly type: 'kill-switch'; readonly reason: string; readonly lossToday: number; readonly limitAmount: number })
   /** Something needs a human: a position that could not be protected, an outcome left unknown. */
-  | (Base & { readonly type: 'alert'; readonly reason: string });
+  | (Base & { readonly type: 'alert'; readonly reason: string })
+  /**
+   * A condition of the executor that lowers the bot's health while it holds (`status` null: it
+   * cleared). Sent on every change and after every reconciliation, so a restarted executor's view
+   * replaces the previous one's. `symbol` is empty.
+   */
+  | (Base & { readonly type: 'health'; readonly key: ExecutorConditionKey; readonly status: 'DEGRADED' | 'UNHEALTHY' | null; readonly reason: string });
+
+/** journal: writes failing; reconcile: intents without an outcome; unsettled: flat without exit fills. */
+export const EXECUTOR_CONDITION_KEYS = ['journal', 'reconcile', 'unsettled'] as const;
+export type ExecutorConditionKey = (typeof EXECUTOR_CONDITION_KEYS)[number];
 
 export type TradeEventType = TradeEvent['type'];
 
@@ -82,6 +92,8 @@ export function describeTradeEvent(e: TradeEvent): string {
       return `KILL SWITCH ${e.reason}`;
     case 'alert':
       return `ALERT ${e.symbol} ${e.reason}`;
+    case 'health':
+      return `HEALTH ${e.key} ${e.status ?? 'cleared'}${e.status === null ? '' : `: ${e.reason}`}`;
     default: {
       const never: never = e;
       return `event ${JSON.stringify(never)}`;

@@ -104,6 +104,7 @@ export class HealthMonitor implements Disposable {
   private opened = 0;
   private closed = 0;
   private openNow = 0;
+  private unsettled = 0;
   private wins = 0;
   private losses = 0;
   private breakeven = 0;
@@ -229,6 +230,14 @@ export class HealthMonitor implements Disposable {
   }
 
   /** The exchange's count of open positions; overrides the opened − closed bookkeeping. */
+  /** Positions the exchange shows flat without exit fills (no PnL booked until they settle). */
+  setUnsettledPositions(n: number): void {
+    if (Number.isInteger(n) && n >= 0 && n !== this.unsettled) {
+      this.unsettled = n;
+      this.version += 1;
+    }
+  }
+
   setOpenPositions(n: number): void {
     if (Number.isInteger(n) && n >= 0 && n !== this.openNow) {
       this.openNow = n;
@@ -582,6 +591,7 @@ export class HealthMonitor implements Disposable {
       opened: this.opened,
       closed: this.closed,
       open: this.openNow,
+      unsettled: this.unsettled,
       wins: this.wins,
       losses: this.losses,
       breakeven: this.breakeven,

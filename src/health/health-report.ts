@@ -60,6 +60,8 @@ export interface PositionsReport {
   readonly closed: number;
   /** Open now: opened − closed, overridden by setOpenPositions (the exchange is the truth). */
   readonly open: number;
+  /** Flat on the exchange without exit fills: not closed, no PnL booked until their fills are found. */
+  readonly unsettled: number;
   /** Closed with pnl > 0. */
   readonly wins: number;
   /** Closed with pnl < 0. */

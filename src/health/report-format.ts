@@ -23,7 +23,7 @@ export function formatReport(report: HealthReport, options: FormatReportOptions 
   lines.push(`Uptime: ${report.uptime.formatted} (since ${report.uptime.started_at})`, '');
 
   lines.push('POSITIONS:');
-  lines.push(`${INDENT}Open: ${p.open}   Opened: ${p.opened}   Closed: ${p.closed}`);
+  lines.push(`${INDENT}Open: ${p.open}   Opened: ${p.opened}   Closed: ${p.closed}${p.unsettled > 0 ? `   Unsettled: ${p.unsettled}` : ''}`);
   lines.push(`${INDENT}Wins: ${p.wins}   Losses: ${p.losses}   Breakeven: ${p.breakeven}   Win Rate: ${p.win_rate.toFixed(1)}%`);
   lines.push(`${INDENT}Total P/L: ${signed(p.total_pnl)} USDT${p.equity !== null ? `   Equity: ${p.equity.toFixed(2)} USDT` : ''}`, '');
 

@@ -140,7 +140,7 @@ export const shutdownCompleteMessageSchema = z.object({
 /** Minimal shape every trade event must have; the full union is TradeEvent in executor/trade-event.ts. */
 const tradeEventShape = z
   .object({
-    type: z.enum(['opened', 'adopted', 'stop-moved', 'closed', 'rejected', 'kill-switch', 'alert']),
+    type: z.enum(['opened', 'adopted', 'stop-moved', 'closed', 'rejected', 'kill-switch', 'alert', 'health']),
     symbol: z.string(),
     at: finite,
   })

@@ -3,6 +3,10 @@
 //   loss per lot at the stop = |entry - stop| x multiplier            (quote currency, e.g. USDT)
 //   risk lots     = equity x riskPerTrade / loss per lot
 //   margin lots   = equity x leverage / (entry x multiplier)           (what the margin can carry)
+//   available lots = availableMargin / (entry x multiplier x (1 / leverage + takerFeeRate) x (1 + buffer))
+//                   (what the account can still pay for: equity already locked as margin by open
+//                    positions cannot back a new one, so sizing by equity alone made the exchange
+//                    refuse entries with 300003 once several positions were open)
 //   notional lots = maxNotional / (entry x multiplier)
 //   lots          = min(risk, margin, notional, maxOrderQty) rounded DOWN to a multiple of lotSize
 //
@@ -24,9 +28,20 @@ export interface PositionSizeInput {
   leverage: number;
   /** Largest notional (size x multiplier x price) one position may have; Infinity for no cap. */
   maxNotional: number;
+  /**
+   * The account's availableBalance (account overview): margin not yet locked by positions or
+   * orders. Omitted: no cap from it (pure risk sizing, backtests).
+   */
+  availableMargin?: number;
+  /** Fee the exchange reserves with the margin of a market order; default 0.0006 (KuCoin taker). */
+  takerFeeRate?: number;
 }
 
-export type SizeLimit = 'risk' | 'margin' | 'maxNotional' | 'maxOrderQty';
+/** Headroom for the fill price moving between the ticker read and the fill, and for rounding. */
+export const AVAILABLE_MARGIN_BUFFER = 0.02;
+const DEFAULT_TAKER_FEE_RATE = 0.0006;
+
+export type SizeLimit = 'risk' | 'margin' | 'available' | 'maxNotional' | 'maxOrderQty';
 
 export interface PositionSize {
   /** Lots to order: a multiple of lotSize, or 0 when the trade is impossible. */
@@ -57,7 +72,11 @@ export function positionSize(input: PositionSizeInput): PositionSize {
     ?? positive('stopPrice', stopPrice)
     ?? contractProblem(contract)
     ?? (Number.isFinite(leverage) && leverage >= 1 ? undefined : `leverage must be a finite number >= 1, got ${leverage}`)
-    ?? (!Number.isNaN(maxNotional) && maxNotional > 0 ? undefined : `maxNotional must be positive, got ${maxNotional}`);
+    ?? (!Number.isNaN(maxNotional) && maxNotional > 0 ? undefined : `maxNotional must be positive, got ${maxNotional}`)
+    ?? (input.availableMargin === undefined || Number.isFinite(input.availableMargin)
+      ? undefined : `availableMargin must be a finite number, got ${input.availableMargin}`)
+    ?? (input.takerFeeRate === undefined || (Number.isFinite(input.takerFeeRate) && input.takerFeeRate >= 0)
+      ? undefined : `takerFeeRate must be a finite number >= 0, got ${input.takerFeeRate}`);
   if (problem !== undefined) return zero(problem);
   if (entryPrice === stopPrice) return zero(`stop ${stopPrice} equals entry: the stop distance is zero`);
 
@@ -68,6 +87,10 @@ export function positionSize(input: PositionSizeInput): PositionSize {
   const caps: Array<[SizeLimit, number]> = [
     ['risk', budget / lossPerLot],
     ['margin', (equity * lev) / unitValue],
+    ...(input.availableMargin === undefined ? [] : [[
+      'available',
+      Math.max(0, input.availableMargin) / (unitValue * (1 / lev + (input.takerFeeRate ?? DEFAULT_TAKER_FEE_RATE)) * (1 + AVAILABLE_MARGIN_BUFFER)),
+    ] as [SizeLimit, number]]),
     ['maxNotional', maxNotional / unitValue],
     ['maxOrderQty', contract.maxOrderQty],
   ];

@@ -109,4 +109,29 @@ describe('positionSize', () => {
   it('accepts Infinity as "no notional cap"', () => {
     expect(positionSize({ ...base, maxNotional: Number.POSITIVE_INFINITY }).lots).to.equal(166);
   });
+
+  describe('available margin (account overview availableBalance)', () => {
+    it('caps the size by what the account can still pay for, margin plus the taker fee, with headroom', () => {
+      // 60 000 x 0.001 = 60 per lot; at 5x margin 12 + fee 0.036 = 12.036; x 1.02 = 12.27672 per lot.
+      const s = positionSize({ ...base, availableMargin: 1_000, takerFeeRate: 0.0006 });
+      expect(s.limitedBy).to.equal('available');
+      expect(s.lots).to.equal(Math.floor(1_000 / 12.27672));
+      expect(s.lots * 60 * (1 / 5 + 0.0006)).to.be.below(1_000);
+    });
+
+    it('is not the cap while enough margin is free (risk still decides)', () => {
+      expect(positionSize({ ...base, availableMargin: 10_000 }).lots).to.equal(166);
+    });
+
+    it('sizes to zero when no margin is left, naming the cap', () => {
+      const s = positionSize({ ...base, availableMargin: 0 });
+      expect(s.lots).to.equal(0);
+      expect(s.limitedBy).to.equal('available');
+      expect(s.reason).to.match(/available allows/);
+    });
+
+    it('rejects a non-finite availableMargin by name', () => {
+      expect(positionSize({ ...base, availableMargin: Number.NaN }).reason).to.match(/availableMargin/);
+    });
+  });
 });

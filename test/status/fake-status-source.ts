@@ -37,7 +37,7 @@ export function sampleReport(status: HealthStatus = 'HEALTHY'): MutableReport {
       last_call_age_s: 0.2,
       by_endpoint: { positions: { calls: 120, failed: 10, rate_limited: 4, avg_latency_ms: 42.5 } },
     },
-    positions: { opened: 5, closed: 3, open: 2, wins: 2, losses: 1, breakeven: 0, win_rate: 66.67, total_pnl: 12.5, equity: 1012.5, foreign: { count: 0, symbols: [] } },
+    positions: { opened: 5, closed: 3, open: 2, unsettled: 0, wins: 2, losses: 1, breakeven: 0, win_rate: 66.67, total_pnl: 12.5, equity: 1012.5, foreign: { count: 0, symbols: [] } },
     orders: { foreign: 0, client_oid_prefix: 'kb_test_', contested_symbols: [] },
     performance: {
       scans_completed: 40,

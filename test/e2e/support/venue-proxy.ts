@@ -22,7 +22,10 @@ export class VenueProxy {
   readonly delayed: HeldEntry[] = [];
   /** Every order POST seen: [clientOid, reduceOnly or closeOrder]. */
   readonly orderPosts: { clientOid: string; symbol: string; exit: boolean }[] = [];
+  /** Order POSTs whose answers were cut off (the venue had accepted each one). */
+  readonly truncated: { clientOid: string; symbol: string; exit: boolean }[] = [];
   private holdEntries = false;
+  private truncate: { entries: number; exits: number } = { entries: 0, exits: 0 };
   private delayMs = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly pending: { res: ServerResponse; deliver: () => void }[] = [];
@@ -52,6 +55,14 @@ export class VenueProxy {
   /** From now on, answers to entry orders (not reduce-only) are held instead of delivered. */
   holdEntryAnswers(on: boolean): void {
     this.holdEntries = on;
+  }
+
+  /**
+   * The next `entries` entry answers and `exits` exit (reduce-only, stops included) answers are cut
+   * off half-way through the body: the venue has accepted the order, the bot reads a malformed reply.
+   */
+  truncateOrderAnswers(counts: { entries?: number; exits?: number }): void {
+    this.truncate = { entries: counts.entries ?? 0, exits: counts.exits ?? 0 };
   }
 
   /** Answers to entry orders are delivered `ms` late (the venue has filled them long before). */
@@ -110,6 +121,17 @@ export class VenueProxy {
             res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
             res.end(text);
           };
+          const exit = isOrderPost && !entry;
+          if ((entry && this.truncate.entries > 0) || (exit && this.truncate.exits > 0)) {
+            if (entry) this.truncate.entries--;
+            else this.truncate.exits--;
+            this.truncated.push({ clientOid: String(order.clientOid), symbol: String(order.symbol), exit });
+            const headers = { ...upstreamRes.headers };
+            delete headers['content-length'];
+            res.writeHead(upstreamRes.statusCode ?? 502, headers);
+            res.end(text.subarray(0, Math.floor(text.length / 2)));
+            return;
+          }
           if (entry && this.holdEntries) {
             const held: HeldEntry = { clientOid: String(order.clientOid), symbol: String(order.symbol), side: String(order.side), status: upstreamRes.statusCode ?? 0, body: text.toString('utf8') };
             this.held.push(held);
