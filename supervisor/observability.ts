@@ -200,15 +200,10 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
 
   function onTrade(event: TradeEvent): void {
     const line = describeTradeEvent(event);
-<<<<<<< HEAD
-    // Risk refusals (symbol already held, position limit) repeat every scan: log them, don't print them.
-    // So are symbols another process on the account owns (REDIS_URL).
-    const routine = event.type === 'rejected' && (event.stage === 'risk' || event.stage === 'ownership');
-=======
-    // Risk refusals (symbol already held, position limit) repeat every scan, and the executor's
-    // health conditions after every reconciliation: log them, don't print them.
-    const routine = (event.type === 'rejected' && event.stage === 'risk') || event.type === 'health';
->>>>>>> h10b
+    // Risk refusals (symbol already held, position limit) repeat every scan, and so do symbols another
+    // process on the account owns (REDIS_URL) and the executor's health conditions after every
+    // reconciliation: log them, don't print them.
+    const routine = (event.type === 'rejected' && (event.stage === 'risk' || event.stage === 'ownership')) || event.type === 'health';
     if (!routine) print(`TRADE ${line}`);
     logger.debug('trade event', { ...event });
     switch (event.type) {

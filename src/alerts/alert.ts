@@ -2,11 +2,7 @@
 // bot), a one-line message and optional flat details. Kind + subject is the identity the cooldown
 // uses: "stall/scanner" and "stall/order-executor" are different alerts.
 
-<<<<<<< HEAD
-export const ALERT_KINDS = ['stall', 'start-timeout', 'restart', 'restart-budget', 'breaker-opened', 'kill-switch', 'unhealthy', 'unhandled-rejection', 'another-bot', 'redis-down'] as const;
-=======
-export const ALERT_KINDS = ['stall', 'start-timeout', 'restart', 'restart-budget', 'breaker-opened', 'kill-switch', 'unhealthy', 'unhandled-rejection', 'another-bot', 'journal-unwritable'] as const;
->>>>>>> h10b
+export const ALERT_KINDS = ['stall', 'start-timeout', 'restart', 'restart-budget', 'breaker-opened', 'kill-switch', 'unhealthy', 'unhandled-rejection', 'another-bot', 'redis-down', 'journal-unwritable'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export type AlertSeverity = 'warning' | 'critical';
@@ -38,12 +34,9 @@ const FACTS: Readonly<Record<AlertKind, KindFacts>> = {
   unhealthy: { title: 'BOT UNHEALTHY', severity: 'critical' },
   'unhandled-rejection': { title: 'UNHANDLED REJECTION', severity: 'critical' },
   'another-bot': { title: 'ANOTHER BOT ON THE ACCOUNT', severity: 'critical' },
-<<<<<<< HEAD
   // REDIS_URL set and Redis unreachable: no entries, exits and stops on a local share of the quota.
   'redis-down': { title: 'REDIS DOWN', severity: 'warning' },
-=======
   'journal-unwritable': { title: 'JOURNAL UNWRITABLE', severity: 'critical' },
->>>>>>> h10b
 };
 
 export function alertTitle(kind: AlertKind): string {

@@ -71,16 +71,12 @@ export class ExitFlow {
       const trade = store.trades.forPosition(positionId);
       return trade ? { ok: true, trade, alreadyClosed: true } : { ok: false, reason: `position ${positionId} is closed without a trade` };
     }
-<<<<<<< HEAD
     // Exits never wait for a lease, but a process whose fencing token is stale leaves the symbol
     // to the process that took it over.
     if (!this.ctx.o.ownership.mayTrade(position.symbol)) {
       return { ok: false, reason: `${position.symbol} was taken over by another process on this account` };
     }
-    store.positions.markClosing(positionId);
-=======
     if (positionId > 0) this.ctx.journal.write('mark closing', () => store.positions.markClosing(positionId), () => false);
->>>>>>> h10b
 
     // How much is really there? A failed query is no reason not to try: the exit is reduce-only.
     let held = position.size;
