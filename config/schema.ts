@@ -7,6 +7,7 @@ import { MARKET_PROFILES, type MarketProfile } from '../src/simulator/price-path
 import { parseStallInject } from '../src/config/stall-inject.js';
 import { KEY_PERMISSIONS, parseKeyPermissions } from '../src/exchange/api-key-permissions.js';
 import { parseRedisUrl } from '../src/cluster/redis-connection.js';
+import { parsePerfInject } from '../src/config/perf-inject.js';
 
 export interface SettingSpec<T> {
   readonly env: string;
@@ -61,6 +62,11 @@ export const CONFIG_SCHEMA = {
   stallInject: s('Loops and supervision (seconds)', 'STALL_INJECT', '',
     parsedBy('empty (off), or <worker>:<seconds>, worker one of scanner | position-monitor | order-executor', parseStallInject),
     'fault hook for demos: make a worker busy-loop once, that many seconds after start'),
+  perfInject: s('Loops and supervision (seconds)', 'PERF_INJECT', '',
+    parsedBy('empty (off), or <worker>:block=<ms>|leak=<mb>[:for=<seconds>], comma-separated', parsePerfInject),
+    'paper-only load for demos and tests of the optimisation suggestions: busy-loop or retain heap before every step of a worker'),
+  suggestionWindow: s('Loops and supervision (seconds)', 'SUGGESTION_WINDOW', 60, seconds(86_400),
+    'seconds of runtime figures each optimisation rule judges; a suggestion clears after its condition is absent this long'),
   chaosHook: s('Loops and supervision (seconds)', 'CHAOS_HOOK', '0' as '0' | '1', oneOf('0', '1'),
     'test-only: with 1 in paper mode, SIGUSR2 stalls and SIGUSR1 crashes the next worker in turn'),
 

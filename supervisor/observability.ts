@@ -12,6 +12,8 @@ import { StatusServer, healthMonitorSource, parseHostList, type OpenPositionView
 import type { Store } from '../src/store/index.js';
 import type { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
 import type { ClusterNode } from '../src/cluster/cluster-node.js';
+import { PerformanceAdvisor } from '../src/perf/performance-advisor.js';
+import { takeProfile } from '../src/perf/thread-profiler.js';
 
 export interface ObservabilityDeps {
   readonly config: AppConfig;
@@ -28,6 +30,7 @@ export interface ObservabilityDeps {
 
 export interface Observability {
   readonly monitor: HealthMonitor;
+  readonly advisor: PerformanceAdvisor;
   readonly statusUrl: string;
   /** A process-level failure (an unhandled rejection): one alert, and a line in the report's recent errors. */
   reportProcessError(message: string): void;
@@ -86,8 +89,23 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       unrealised_pnl: roundOrNull(monitorGauges[`upnl:${p.symbol}`]),
       opened_at: new Date(p.openedAt).toISOString(),
     }));
+  // Always on: per-thread runtime figures, latency percentiles and the optimisation suggestions.
+  const advisor = new PerformanceAdvisor({
+    windowMs: config.suggestionWindow * 1000,
+    checkIntervalMs: config.checkInterval * 1000,
+    liveLoopMs: config.liveLoopInterval * 1000,
+    sampleIntervalMs: config.heartbeatInterval * 1000,
+  });
+  // /health, /metrics, the dashboard and the text reports all read the report with the figures added.
+  const reportSource = {
+    getReport: () => advisor.decorate(monitor.getReport()),
+    onChange: monitor.onChange,
+    getEquityCurve: () => monitor.getEquityCurve(),
+  };
   const status = new StatusServer({
-    source: healthMonitorSource(monitor, { openPositions }),
+    source: healthMonitorSource(reportSource, { openPositions }),
+    profiler: (thread, kind, seconds) =>
+      thread === 'supervisor' ? takeProfile({ kind, seconds }) : supervisor.profile(thread, kind, seconds),
     host: config.statusHost,
     port: config.statusPort,
     token: config.statusToken,
@@ -103,12 +121,32 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
   const breakers = new Map<string, boolean>();
   const disposables = [
     connectHealthAlerts(monitor, alerts),
-    supervisor.onHeartbeat((h) => monitor.heartbeat(h.worker, h.progress)),
+    supervisor.onHeartbeat((h) => {
+      monitor.heartbeat(h.worker, h.progress);
+      for (const [thread, sample] of Object.entries(h.runtime ?? {})) advisor.collector.recordRuntime(thread, sample);
+    }),
+    advisor.onRaised((s) => {
+      const message = `${s.evidence}. Advice: ${s.advice}`;
+      alerts.dispatch({ kind: 'suggestion', subject: `${s.id}/${s.thread}`, message, details: { id: s.id, thread: s.thread, severity: s.severity } });
+      alertHistory('suggestion', `${s.id}/${s.thread}`, message);
+      status.publishEvent({ kind: 'suggestion', severity: 'warning', message: `${s.thread}: ${s.id}: ${s.evidence}`, data: { id: s.id, thread: s.thread } });
+    }),
+    advisor.onCleared((s) => {
+      alerts.resetCooldown('suggestion', `${s.id}/${s.thread}`);
+      logger.info(`optimisation suggestion cleared: ${s.id} (${s.thread})`, { id: s.id, thread: s.thread });
+    }),
     supervisor.onMetrics(({ worker, generation, metrics }) => {
       if (worker === 'position-monitor') monitorGauges = metrics.gauges;
       for (const call of metrics.calls) {
         monitor.recordApiCall(call);
         status.recorder.recordApiCall(call);
+        advisor.collector.recordApiCall(worker, call);
+      }
+      for (const [name, values] of Object.entries(metrics.timings ?? {})) {
+        for (const ms of values) {
+          advisor.collector.recordTiming(name, ms);
+          status.recorder.recordTiming?.(name, ms);
+        }
       }
       const d = (name: string): number => deltas.delta(worker, generation, name, metrics.counters[name] ?? 0);
       const scans = d('scans');
@@ -116,6 +154,12 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       if (scans > 0) {
         monitor.recordScans(scans, scanMs);
         status.recorder.recordScan(scanMs / scans);
+        advisor.collector.recordScan(scanMs / scans);
+      }
+      advisor.collector.recordStreamReconnects(worker, d('streamReconnects'));
+      const g = metrics.gauges;
+      if (g['poolThreads'] !== undefined && g['cores'] !== undefined) {
+        advisor.collector.setPool({ threads: g['poolThreads'], cores: g['cores'], queueWaitP99Ms: g['poolQueueWaitP99Ms'] ?? 0 });
       }
       monitor.recordScanErrors(d('scanErrors'));
       const updates = d('positionUpdates');
@@ -153,6 +197,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     }),
     supervisor.onRestart(({ worker, reason, restartCount, inWindow, delayMs }) => {
       monitor.recordRestart(worker, reason);
+      advisor.collector.recordRestart(worker);
       const message = `${reason}: restart #${restartCount} (${inWindow} within the window), after ${delayMs} ms`;
       alerts.dispatch({ kind: 'restart', subject: worker, message });
       status.publishEvent({ kind: 'restart', severity: 'warning', message: `${worker} restarted after a ${reason}`, data: { worker, restartCount } });
@@ -249,17 +294,19 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     }
   }
 
-  const reporter = new HealthReporter(monitor, {
+  const reporter = new HealthReporter(reportSource, {
     intervalMs: config.healthReportInterval * 1000,
     sink: (text) => print(text),
   });
   monitor.start();
+  advisor.start();
   reporter.start();
   logger.info(`dashboard: ${statusUrl}`, { url: statusUrl });
 
   let closed: Promise<HealthReport> | undefined;
   return {
     monitor,
+    advisor,
     statusUrl,
     reportProcessError: (message) => {
       monitor.recordError({ thread: 'supervisor', type: 'UnhandledRejection', message });
@@ -270,9 +317,10 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       (closed ??= (async () => {
         for (const w of WORKERS) monitor.recordThreadStopped(w);
         for (const d of disposables) d.dispose();
-        const final = monitor.getReport();
+        const final = reportSource.getReport();
         reporter.stop();
         monitor.stop();
+        advisor.stop();
         await alerts.flush(2000).catch(() => undefined);
         alerts.close();
         await status.close();

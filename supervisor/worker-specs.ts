@@ -3,6 +3,7 @@
 import type { AppConfig } from '../src/config/load-config.js';
 import { reconcileIntervalSeconds } from '../src/config/derived-intervals.js';
 import { parseStallInject } from '../src/config/stall-inject.js';
+import { parsePerfInject } from '../src/config/perf-inject.js';
 import type { WorkerSpec } from '../src/supervision/worker-spec.js';
 import type { Venue } from './venue.js';
 import { clusterSettingsEntries, type ClusterSettings } from '../src/cluster/cluster-settings.js';
@@ -16,8 +17,14 @@ const workerScript = (name: string): URL => new URL(`../workers/${name}.js`, imp
 export function workerSpecs(config: AppConfig, venue: Venue, journalFile: string, botId: string, cluster?: ClusterSettings): WorkerSpec[] {
   const stall = parseStallInject(config.stallInject);
   // Busy-loop well past the stall timeout: the supervisor terminates the thread long before it ends.
-  const stallFor = (name: string): Pick<WorkerSpec, 'stallInject'> =>
-    stall?.worker === name ? { stallInject: { afterMs: stall.afterSeconds * 1000, busyMs: Math.max(60_000, config.stallTimeout * 10_000) } } : {};
+  const perf = parsePerfInject(config.perfInject);
+  const stallFor = (name: string): Pick<WorkerSpec, 'stallInject' | 'perfInject'> => {
+    const p = perf.find((i) => i.worker === name);
+    return {
+      ...(stall?.worker === name ? { stallInject: { afterMs: stall.afterSeconds * 1000, busyMs: Math.max(60_000, config.stallTimeout * 10_000) } } : {}),
+      ...(p ? { perfInject: { blockMs: p.blockMs, leakMb: p.leakMb, untilMs: p.forSeconds === null ? null : p.forSeconds * 1000 } } : {}),
+    };
+  };
   return [
     {
       name: 'order-executor',

@@ -37,6 +37,7 @@ function serviceFor(ctx: WorkerContext<ExecutorApi>): ExecutorService {
     onEvent: (event) => ctx.publishTrade(event),
     logger: ctx.log,
     ...(cluster ? { ownership: cluster.ownership } : {}),
+    timing: (name, ms) => ctx.metrics.timing?.(name, ms),
   });
   service = new ExecutorService({
     executor,

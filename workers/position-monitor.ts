@@ -7,9 +7,20 @@ import { createWorkerExchangeClient } from '../src/worker-runtime/worker-exchang
 import { numberSetting } from '../src/worker-runtime/worker-settings.js';
 
 runWorker<ExecutorApi>({
-  createLoop: (ctx) =>
-    createPositionMonitorLoop({
-      client: createWorkerExchangeClient(ctx),
+  createLoop: (ctx) => {
+    const client = createWorkerExchangeClient(ctx);
+    return createPositionMonitorLoop({
+      client: {
+        positions: () => client.positions(),
+        activeContracts: () => client.activeContracts(),
+        ticker: (symbol) => client.ticker(symbol),
+        publicStream: () => {
+          const stream = client.publicStream();
+          // Counted for the "frequent stream reconnects" suggestion.
+          stream.onState((state) => state === 'reconnecting' && ctx.metrics.count('streamReconnects'));
+          return stream;
+        },
+      },
       executor: ctx.executor,
       metrics: ctx.metrics,
       log: ctx.log,
@@ -18,5 +29,6 @@ runWorker<ExecutorApi>({
       liveLoopMs: numberSetting(ctx.settings, 'liveLoopIntervalMs', 50),
       refreshMs: numberSetting(ctx.settings, 'positionUpdateIntervalMs', 1000),
       guard: { trailingStopPercentage: numberSetting(ctx.settings, 'trailingStopPercentage', 0.02) },
-    }),
+    });
+  },
 });

@@ -77,6 +77,9 @@ function crossChecks(cfg: AppConfig, keysValid: boolean): string[] {
   if (cfg.chaosHook === '1' && cfg.tradingMode === 'live') {
     notes.push('CHAOS_HOOK=1 stalls and kills worker threads on signals and is for paper-mode tests only: unset it (or set 0) with TRADING_MODE=live');
   }
+  if (cfg.perfInject.trim() !== '' && cfg.tradingMode === 'live') {
+    notes.push('PERF_INJECT slows or bloats worker threads on purpose and is for paper mode only: unset it with TRADING_MODE=live');
+  }
   if (!keysValid) return notes;
   if (cfg.statusToken === '' && !isLoopbackHost(cfg.statusHost)) {
     notes.push(

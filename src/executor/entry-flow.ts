@@ -15,6 +15,7 @@ import { errorMessage } from './order-sender.js';
 import type { StopManager } from './stop-manager.js';
 import type { RejectStage } from './trade-event.js';
 import { toFillInput } from './fill-summary.js';
+import { TIMINGS } from '../perf/performance-figures.js';
 
 /**
  * What an entry needs from a signal: SignalResult (scanner) and EntryProposal (executor-api.ts)
@@ -229,6 +230,7 @@ export class EntryFlow {
     // What the strategy wants for this entry, kept until its outcome is known: if reconciliation
     // ends up recording the fill, it protects it with this stop, not the fallback.
     this.ctx.intendedStops.set(clientOid, { stopPrice, takeProfitPrice: isPos(tp) ? tp : null });
+    const intentAt = this.ctx.now();
     const sent = await this.ctx.sender.send(clientOid, () =>
       exchange.placeOrder({ clientOid, symbol, side: entrySide(side), type: 'market', size, leverage }),
     );
@@ -236,12 +238,14 @@ export class EntryFlow {
       this.ctx.intendedStops.delete(clientOid);
       return this.reject(symbol, 'exchange', sent.reason, clientOid);
     }
+    if (sent.kind === 'accepted') o.timing(TIMINGS.orderAck, this.ctx.now() - intentAt);
     let conf = sent.kind === 'accepted' ? await confirmOrder(this.ctx.confirmDeps, clientOid) : ({ kind: 'unknown', reason: sent.reason } as const);
     if (conf.kind === 'unknown') {
       // Unknown is not rejected: keep asking the exchange about this clientOid, with backoff.
       this.ctx.log.warn('entry outcome unknown; resolving it by clientOid', { symbol, clientOid, reason: conf.reason });
       conf = await resolveByClientOid(this.ctx.confirmDeps, clientOid, conf.reason);
     }
+    if (conf.kind === 'filled' || conf.kind === 'partial') o.timing(TIMINGS.orderFill, this.ctx.now() - intentAt);
     if (conf.kind === 'unknown') {
       this.alert(symbol, `entry ${clientOid} outcome unknown (${conf.reason}); reconcile will resolve it`);
       return this.reject(symbol, 'unknown', conf.reason, clientOid);

@@ -66,6 +66,8 @@ export interface OrderExecutorOptions {
   readonly contestHoldMs?: number;
   /** Symbol ownership among processes on one account (REDIS_URL). Default: this process owns all. */
   readonly ownership?: SymbolOwnership;
+  /** Observed durations (order round trip: orderAck, orderFill) for the performance figures. */
+  readonly timing?: (name: string, ms: number) => void;
 }
 
 export interface ResolvedExecutorOptions extends Required<Omit<OrderExecutorOptions, 'onEvent'>> {
@@ -120,6 +122,7 @@ export function resolveExecutorOptions(o: OrderExecutorOptions, defaults: Execut
     foreignPositions: o.foreignPositions ?? 'ignore',
     contestHoldMs: o.contestHoldMs ?? 15 * 60_000,
     ownership: o.ownership ?? SOLE_OWNER,
+    timing: o.timing ?? ((): void => undefined),
   };
   check('maxSendAttempts', posInt(r.maxSendAttempts), r.maxSendAttempts, 'a positive integer');
   check('retryDelayMs', typeof r.retryDelayMs === 'number' && r.retryDelayMs >= 0, r.retryDelayMs, 'a number >= 0');

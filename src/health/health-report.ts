@@ -97,6 +97,25 @@ export interface OrdersReport {
   readonly contested_symbols: readonly string[];
 }
 
+/** Percentiles of one measured duration over the performance window, ms. */
+export interface PercentilesReport {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** One optimisation suggestion (see src/perf/suggestion-rules.ts). */
+export interface SuggestionReport {
+  readonly id: string;
+  readonly severity: 'info' | 'warning' | 'critical';
+  readonly thread: string;
+  readonly evidence: string;
+  readonly advice: string;
+  /** ISO 8601. */
+  readonly raised_at: string;
+}
+
 export interface PerformanceReport {
   readonly scans_completed: number;
   readonly scan_errors: number;
@@ -106,6 +125,34 @@ export interface PerformanceReport {
   readonly max_scan_duration_ms: number;
   readonly position_updates: number;
   readonly position_update_errors: number;
+  // Filled by the performance advisor (src/perf/) in the running bot; absent from a bare monitor.
+  /** Over the performance window (SUGGESTION_WINDOW). */
+  readonly window_s?: number;
+  /** API latency percentiles per endpoint. */
+  readonly api_latency_ms?: Readonly<Record<string, PercentilesReport>>;
+  /** Scan time split, per exchange call (quota wait, fetch) and per symbol (indicator compute). */
+  readonly scan_phases_ms?: {
+    readonly quota_wait: PercentilesReport;
+    readonly fetch: PercentilesReport;
+    readonly indicator_compute: PercentilesReport;
+  };
+  /** Entry order round trip from the journaled intent: to the exchange's ack, to the confirmed fill. */
+  readonly order_round_trip_ms?: { readonly ack: PercentilesReport; readonly fill: PercentilesReport };
+  /** A streamed price crossing a stop or take-profit -> the close requested. */
+  readonly reaction_time_ms?: PercentilesReport;
+  /** Active optimisation suggestions, worst first; empty when nothing is wrong. */
+  readonly suggestions?: readonly SuggestionReport[];
+}
+
+/** A thread's runtime figures over the last minute (src/perf/runtime-sampler.ts). */
+export interface ThreadRuntimeReport {
+  /** Median of the per-interval medians, highest per-interval p99, highest delay. */
+  readonly event_loop_delay_ms: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** Event-loop utilisation, 0..1. */
+  readonly elu: number;
+  readonly heap_used_mb: number;
+  readonly heap_limit_mb: number;
+  readonly gc_ms_per_min: number;
 }
 
 export interface ThreadReport {
@@ -121,6 +168,8 @@ export interface ThreadReport {
   readonly healthy: boolean;
   /** Why it is not running, or null. */
   readonly reason: string | null;
+  /** Runtime figures, once the thread sent some. */
+  readonly runtime?: ThreadRuntimeReport;
 }
 
 export interface RecentErrorReport {

@@ -46,7 +46,34 @@ export function formatReport(report: HealthReport, options: FormatReportOptions 
 
   lines.push('PERFORMANCE:');
   lines.push(`${INDENT}Scans: ${perf.scans_completed} (avg ${perf.avg_scan_duration_ms.toFixed(2)} ms, errors ${perf.scan_errors})`);
-  lines.push(`${INDENT}Position Updates: ${perf.position_updates} (errors ${perf.position_update_errors})`, '');
+  lines.push(`${INDENT}Position Updates: ${perf.position_updates} (errors ${perf.position_update_errors})`);
+  const phases = perf.scan_phases_ms;
+  if (phases) {
+    lines.push(`${INDENT}Scan phases p99 per call: quota wait ${phases.quota_wait.p99.toFixed(1)} ms, fetch ${phases.fetch.p99.toFixed(1)} ms, indicator compute ${phases.indicator_compute.p99.toFixed(1)} ms`);
+  }
+  if (perf.reaction_time_ms && perf.reaction_time_ms.count > 0) {
+    lines.push(`${INDENT}Reaction time: p50 ${perf.reaction_time_ms.p50.toFixed(1)} ms, p99 ${perf.reaction_time_ms.p99.toFixed(1)} ms (${perf.reaction_time_ms.count} exits)`);
+  }
+  for (const [name, t] of Object.entries(report.threads)) {
+    const r = t.runtime;
+    if (r === undefined) continue;
+    lines.push(
+      `${INDENT}${name}: loop delay p50 ${r.event_loop_delay_ms.p50.toFixed(1)} / p99 ${r.event_loop_delay_ms.p99.toFixed(1)} / max ${r.event_loop_delay_ms.max.toFixed(1)} ms, ` +
+        `ELU ${(r.elu * 100).toFixed(0)} %, heap ${r.heap_used_mb.toFixed(0)}/${r.heap_limit_mb.toFixed(0)} MB, GC ${r.gc_ms_per_min.toFixed(0)} ms/min`,
+    );
+  }
+  lines.push('');
+
+  if (perf.suggestions !== undefined) {
+    lines.push('OPTIMISATION SUGGESTIONS:');
+    if (perf.suggestions.length === 0) lines.push(`${INDENT}(none)`);
+    for (const sg of perf.suggestions) {
+      lines.push(`${INDENT}[${sg.severity.toUpperCase()}] ${sg.thread}: ${sg.id}`);
+      lines.push(`${INDENT}${INDENT}evidence: ${oneLine(sg.evidence)}`);
+      lines.push(`${INDENT}${INDENT}advice: ${oneLine(sg.advice)}`);
+    }
+    lines.push('');
+  }
 
   lines.push('RECENT ERRORS:');
   const errors = report.recent_errors.slice(0, maxErrors);

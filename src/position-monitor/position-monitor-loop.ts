@@ -3,6 +3,7 @@
 // POSITION_UPDATE_INTERVAL it also re-reads positions over REST so marks, sizes and the guarded
 // set stay true, and re-points the price feed at the open symbols.
 import type { ExecutorApi, ExitReason } from '../executor/executor-api.js';
+import { TIMINGS } from '../perf/performance-figures.js';
 import type { Clock } from '../resilience/clock.js';
 import type { ExecutorClient } from '../worker-runtime/executor-link.js';
 import type { MetricsSink } from '../worker-runtime/metrics-sender.js';
@@ -89,7 +90,10 @@ export function createPositionMonitorLoop(deps: PositionMonitorLoopDeps): Worker
       }
       for (const symbol of guard.symbols()) {
         const quote = feed.latest(symbol);
-        if (quote) guard.onPrice(symbol, quote.price);
+        if (!quote) continue;
+        const action = guard.onPrice(symbol, quote.price);
+        // Reaction time: the price arrived (stream or REST fallback) -> the close was requested.
+        if (action.kind === 'close') metrics.timing?.(TIMINGS.reaction, clock.now() - quote.at);
       }
     },
     async close() {

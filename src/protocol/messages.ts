@@ -36,6 +36,16 @@ export const workerRuntimeConfigSchema = z.object({
   rpcTimeoutMs: finite.positive(),
   /** STALL_INJECT for this worker: busy-loop `busyMs` once, `afterMs` after start. */
   stallInject: z.object({ afterMs: finite.nonnegative(), busyMs: finite.positive() }).nullable(),
+  /** PERF_INJECT for this worker (paper tests and demos): load added before every loop step. */
+  perfInject: z
+    .object({
+      blockMs: finite.nonnegative(),
+      leakMb: finite.nonnegative(),
+      /** Ms after start when the injection stops; null = never. */
+      untilMs: finite.positive().nullable(),
+    })
+    .nullable()
+    .optional(),
   settings: z.record(z.string(), z.union([z.string(), finite, z.boolean()])),
 });
 export type WorkerRuntimeConfig = z.infer<typeof workerRuntimeConfigSchema>;
@@ -77,12 +87,21 @@ export const chaosStallMessageSchema = z.object({
   busyMs: finite.positive(),
 });
 
+/** On demand (`npm run profile`): take a CPU profile for `seconds`, or a heap snapshot, inside the thread. */
+export const profileRequestMessageSchema = z.object({
+  type: z.literal('profile-request'),
+  id: nonNegInt,
+  kind: z.enum(['cpu', 'heap']),
+  seconds: finite.positive().max(600),
+});
+
 export const supervisorMessageSchema = z.discriminatedUnion('type', [
   initMessageSchema,
   executorPortMessageSchema,
   servePortMessageSchema,
   shutdownMessageSchema,
   chaosStallMessageSchema,
+  profileRequestMessageSchema,
 ]);
 export type SupervisorMessage = z.infer<typeof supervisorMessageSchema>;
 export type InitMessage = z.infer<typeof initMessageSchema>;
@@ -97,12 +116,45 @@ export const readyMessageSchema = z.object({
   threadId: nonNegInt,
 });
 
+/**
+ * One thread's runtime figures over one sampling interval (perf/runtime-sampler.ts): event-loop
+ * delay percentiles, event-loop utilisation, V8 heap, and GC time inside the interval.
+ */
+export const runtimeSampleSchema = z.object({
+  /** Sender's clock (epoch ms) at the end of the interval. */
+  at: finite,
+  intervalMs: finite.nonnegative(),
+  eldP50Ms: finite.nonnegative(),
+  eldP99Ms: finite.nonnegative(),
+  eldMaxMs: finite.nonnegative(),
+  /** Event-loop utilisation over the interval, 0..1. */
+  elu: finite.min(0).max(1),
+  heapUsedMb: finite.nonnegative(),
+  heapLimitMb: finite.nonnegative(),
+  /** Time spent in GC pauses during the interval. */
+  gcMs: finite.nonnegative(),
+});
+export type RuntimeSample = z.infer<typeof runtimeSampleSchema>;
+
+/** Indicator pool thread -> scanner (through piscina's 'message' event): that thread's figures. */
+export const poolRuntimeMessageSchema = z.object({
+  type: z.literal('pool-runtime'),
+  threadId: nonNegInt,
+  sample: runtimeSampleSchema,
+});
+export type PoolRuntimeMessage = z.infer<typeof poolRuntimeMessageSchema>;
+
 /** Liveness plus proof of work: `progress` only advances when the main loop completes a step. */
 export const heartbeatMessageSchema = z.object({
   type: z.literal('heartbeat'),
   progress: nonNegInt,
   /** Sender's clock (epoch ms). */
   at: finite,
+  /**
+   * Runtime figures by thread name: the worker's own, plus threads it owns (the scanner reports
+   * its piscina pool as `indicator-pool`). Kept apart from the liveness fields on purpose.
+   */
+  runtime: z.record(z.string(), runtimeSampleSchema).optional(),
 });
 
 export const metricsMessageSchema = z.object({
@@ -114,6 +166,8 @@ export const metricsMessageSchema = z.object({
   gauges: z.record(z.string(), finite),
   /** Exchange calls completed since the previous metrics message. */
   calls: z.array(callRecordSchema),
+  /** Durations (ms) observed since the previous message, by name (reaction, scanQuotaWait, ...). */
+  timings: z.record(z.string(), z.array(finite.nonnegative())).optional(),
 });
 
 export const errorMessageSchema = z.object({
@@ -167,8 +221,19 @@ export const accountScopeMessageSchema = z.object({
     contested: z.array(z.object({ symbol: z.string(), reason: z.string(), seenAt: finite })),
   }),
 });
+/** The answer to `profile-request`: the profile (JSON text) or why none could be taken. */
+export const profileResultMessageSchema = z.object({
+  type: z.literal('profile-result'),
+  id: nonNegInt,
+  ok: z.boolean(),
+  /** .cpuprofile or .heapsnapshot JSON text when ok. */
+  data: z.string().optional(),
+  error: z.string().optional(),
+});
+export type ProfileResultMessage = z.infer<typeof profileResultMessageSchema>;
 
 export const workerMessageSchema = z.discriminatedUnion('type', [
+  profileResultMessageSchema,
   tradeMessageSchema,
   accountScopeMessageSchema,
   readyMessageSchema,

@@ -4,9 +4,20 @@ import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { IndicatorTaskInput, SignalResult } from '../strategy/signal-types.js';
 
+export interface IndicatorPoolStats {
+  readonly threads: number;
+  readonly cores: number;
+  /** p99 of a task's wait in the queue since the previous call, ms. */
+  readonly queueWaitP99Ms: number;
+}
+
 export interface IndicatorPool {
   analyze(input: IndicatorTaskInput, signal?: AbortSignal): Promise<SignalResult>;
   readonly threads: number;
+  /** Messages the pool threads post (their runtime figures, see pool-runtime.ts). */
+  onThreadMessage(listener: (message: unknown) => void): void;
+  /** Queue statistics since the previous call (resets the wait histogram). */
+  takeStats(): IndicatorPoolStats;
   close(): Promise<void>;
 }
 
@@ -22,10 +33,20 @@ export function createIndicatorPool(taskFile: URL, threads = defaultPoolThreads(
     minThreads: 1,
     maxThreads: threads,
     idleTimeout: 60_000,
+    // Async waits keep a pool thread's event loop turning between tasks, so its runtime sampler
+    // (and event-loop delay) stay truthful; sync Atomics.wait would freeze both while idle.
+    atomics: 'async',
   });
   return {
     threads,
     analyze: (input, signal) => pool.run(input, signal ? { signal } : {}),
+    onThreadMessage: (listener) => void pool.on('message', listener),
+    takeStats: () => {
+      const wait = pool.histogram.waitTime;
+      const p99 = Number.isFinite(wait.p99) ? wait.p99 : 0;
+      pool.histogram.resetWaitTime();
+      return { threads, cores: os.availableParallelism(), queueWaitP99Ms: p99 };
+    },
     close: () => pool.destroy(),
   };
 }

@@ -17,4 +17,6 @@ export interface MetricsRecorder {
   recordApiCall(sample: ApiCallSample): void;
   /** A completed scan's duration (failed scans go to HealthMonitor.recordScanError only). */
   recordScan(durationMs: number): void;
+  /** A worker-reported duration (reaction, scanQuotaWait, orderAck, ...; see perf/performance-figures.ts). */
+  recordTiming?(name: string, ms: number): void;
 }

@@ -62,6 +62,16 @@ export class StatusMetrics implements MetricsRecorder {
   private readonly apiLatency: Histogram<'endpoint' | 'outcome'>;
   private readonly scanDuration: Histogram;
 
+  // Per-thread runtime figures and the optimisation suggestions (src/perf/), mirrored at scrape time.
+  private readonly threadEventLoopDelay: Gauge<'thread' | 'quantile'>;
+  private readonly threadElu: Gauge<'thread'>;
+  private readonly threadHeapUsed: Gauge<'thread'>;
+  private readonly threadHeapLimit: Gauge<'thread'>;
+  private readonly threadGcPerMinute: Gauge<'thread'>;
+  private readonly suggestionActive: Gauge<'id' | 'thread' | 'severity'>;
+  private readonly timings: Histogram<'name'>;
+  private readonly timingNames = new Set<string>();
+
   constructor(options: StatusMetricsOptions = {}) {
     const prefix = options.prefix ?? STATUS_METRICS_DEFAULTS.prefix;
     if (prefix !== '' && !PREFIX_PATTERN.test(prefix)) {
@@ -148,6 +158,35 @@ export class StatusMetrics implements MetricsRecorder {
       registers,
     });
 
+    this.threadEventLoopDelay = new Gauge({
+      name: n('thread_event_loop_delay_seconds'),
+      help: 'Event-loop delay of the thread over the last minute (quantile 0.5, 0.99, 1 = max)',
+      labelNames: ['thread', 'quantile'],
+      registers,
+    });
+    this.threadElu = new Gauge({ name: n('thread_event_loop_utilization'), help: 'Event-loop utilisation of the thread, 0..1', labelNames: ['thread'], registers });
+    this.threadHeapUsed = new Gauge({ name: n('thread_heap_used_bytes'), help: 'V8 heap used by the thread', labelNames: ['thread'], registers });
+    this.threadHeapLimit = new Gauge({ name: n('thread_heap_limit_bytes'), help: 'V8 heap size limit of the thread', labelNames: ['thread'], registers });
+    this.threadGcPerMinute = new Gauge({
+      name: n('thread_gc_seconds_per_minute'),
+      help: 'Seconds of GC pauses per minute in the thread',
+      labelNames: ['thread'],
+      registers,
+    });
+    this.suggestionActive = new Gauge({
+      name: n('suggestion_active'),
+      help: 'Optimisation suggestions active now (1), by rule id and thread',
+      labelNames: ['id', 'thread', 'severity'],
+      registers,
+    });
+    this.timings = new Histogram({
+      name: n('timing_seconds'),
+      help: 'Worker-measured durations: reaction, scanQuotaWait, scanFetch, scanCompute, orderAck, orderFill',
+      labelNames: ['name'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+
     if (options.defaultMetrics ?? STATUS_METRICS_DEFAULTS.defaultMetrics) {
       collectDefaultMetrics({ register: this.registry, prefix });
     }
@@ -172,6 +211,15 @@ export class StatusMetrics implements MetricsRecorder {
   recordScan(durationMs: number): void {
     if (!(durationMs >= 0 && durationMs < Number.POSITIVE_INFINITY)) return;
     this.scanDuration.observe(durationMs / 1000);
+  }
+
+  recordTiming(name: string, ms: number): void {
+    if (!(ms >= 0 && ms < Number.POSITIVE_INFINITY)) return;
+    if (!this.timingNames.has(name)) {
+      if (this.timingNames.size >= 32) return;
+      this.timingNames.add(name);
+    }
+    this.timings.observe({ name }, ms / 1000);
   }
 
   private endpointLabel(endpoint: string): string {
@@ -220,6 +268,27 @@ export class StatusMetrics implements MetricsRecorder {
       this.threadHealthy.set({ thread }, t.healthy ? 1 : 0);
     }
     this.cluster.sync(report.cluster);
+    this.syncPerformance(report);
+  }
+
+  private syncPerformance(report: HealthReport): void {
+    for (const g of [this.threadEventLoopDelay, this.threadElu, this.threadHeapUsed, this.threadHeapLimit, this.threadGcPerMinute, this.suggestionActive]) {
+      g.reset();
+    }
+    for (const [thread, t] of Object.entries(report.threads)) {
+      const r = t.runtime;
+      if (!r) continue;
+      this.threadEventLoopDelay.set({ thread, quantile: '0.5' }, r.event_loop_delay_ms.p50 / 1000);
+      this.threadEventLoopDelay.set({ thread, quantile: '0.99' }, r.event_loop_delay_ms.p99 / 1000);
+      this.threadEventLoopDelay.set({ thread, quantile: '1' }, r.event_loop_delay_ms.max / 1000);
+      this.threadElu.set({ thread }, r.elu);
+      this.threadHeapUsed.set({ thread }, r.heap_used_mb * 1024 * 1024);
+      this.threadHeapLimit.set({ thread }, r.heap_limit_mb * 1024 * 1024);
+      this.threadGcPerMinute.set({ thread }, r.gc_ms_per_min / 1000);
+    }
+    for (const s of report.performance.suggestions ?? []) {
+      this.suggestionActive.set({ id: s.id, thread: s.thread, severity: s.severity }, 1);
+    }
   }
 }
 

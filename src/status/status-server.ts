@@ -49,7 +49,17 @@ export interface StatusServerOptions {
   title?: string;
   /** Errors the server survives (a throwing source, a broken socket). Default: stderr. */
   onError?: (error: unknown) => void;
+  /**
+   * Takes an on-demand profile inside a thread (GET /profile, behind the token like /metrics);
+   * resolves with the .cpuprofile / .heapsnapshot JSON. Absent: /profile answers 404.
+   */
+  profiler?: ProfileTaker;
 }
+
+export type ProfileTaker = (thread: string, kind: 'cpu' | 'heap', seconds: number) => Promise<string>;
+
+/** Longest CPU profile /profile takes. */
+export const MAX_PROFILE_SECONDS = 300;
 
 export const STATUS_SERVER_DEFAULTS = {
   host: '127.0.0.1',
@@ -64,7 +74,7 @@ export const STATUS_SERVER_DEFAULTS = {
   title: 'KuCoin Futures Bot',
 } as const;
 
-type Filled = Required<Omit<StatusServerOptions, 'metrics'>> & { metrics: StatusMetricsOptions };
+type Filled = Required<Omit<StatusServerOptions, 'metrics' | 'profiler'>> & { metrics: StatusMetricsOptions; profiler: ProfileTaker | undefined };
 
 function fill(options: StatusServerOptions): Filled {
   if (options === null || typeof options !== 'object' || options.source === undefined) {
@@ -85,6 +95,7 @@ function fill(options: StatusServerOptions): Filled {
     metrics: options.metrics ?? {},
     title: options.title ?? STATUS_SERVER_DEFAULTS.title,
     onError: options.onError ?? ((error) => process.stderr.write(`status server: ${String(error)}\n`)),
+    profiler: options.profiler,
   };
   for (const key of ['getReport', 'onChange', 'equityCurve', 'openPositions'] as const) {
     if (typeof filled.source[key] !== 'function') {
@@ -265,12 +276,39 @@ export class StatusServer {
         });
         return;
       }
+      case '/profile':
+        await this.profile(url, res);
+        return;
       case '/ws':
         send(res, 426, 'text/plain; charset=utf-8', 'use a WebSocket\n', { Upgrade: 'websocket' });
         return;
       default:
         send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
     }
+  }
+
+  /** GET /profile?thread=<name>&seconds=<n>[&kind=cpu|heap]: the profile as a JSON download. */
+  private async profile(url: URL, res: ServerResponse): Promise<void> {
+    const taker = this.options.profiler;
+    if (!taker) {
+      send(res, 404, 'text/plain; charset=utf-8', 'profiling is not available\n');
+      return;
+    }
+    const thread = url.searchParams.get('thread') ?? '';
+    const kind = url.searchParams.get('kind') ?? 'cpu';
+    const seconds = Number(url.searchParams.get('seconds') ?? '5');
+    const bad = (message: string): void => send(res, 400, 'application/json; charset=utf-8', `${JSON.stringify({ error: message })}\n`);
+    if (!/^[a-z][a-z-]{0,40}$/.test(thread)) return bad('query "thread" must name a thread, e.g. thread=scanner');
+    if (kind !== 'cpu' && kind !== 'heap') return bad('query "kind" must be cpu or heap');
+    if (!(seconds > 0 && seconds <= MAX_PROFILE_SECONDS)) return bad(`query "seconds" must be a number in (0, ${MAX_PROFILE_SECONDS}]`);
+    let data: string;
+    try {
+      data = await taker(thread, kind, seconds);
+    } catch (error) {
+      send(res, 409, 'application/json; charset=utf-8', `${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n`);
+      return;
+    }
+    send(res, 200, 'application/json; charset=utf-8', data);
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -1,3 +1,4 @@
+import type { RuntimeSample } from '../protocol/messages.js';
 // Payloads of the supervisor's public events (subscribed with onX, e.g. by the health monitor).
 import type { AccountScopeMessage, MetricsMessage, TradeMessage } from '../protocol/messages.js';
 import type { WireError } from '../protocol/wire-error.js';
@@ -52,6 +53,8 @@ export interface HeartbeatEvent {
   readonly generation: number;
   readonly progress: number;
   readonly at: number;
+  /** Runtime figures by thread name (the worker's own and threads it owns), when sent. */
+  readonly runtime?: Readonly<Record<string, RuntimeSample>>;
 }
 
 export interface WorkerMetricsEvent {

@@ -16,4 +16,6 @@ export interface WorkerSpec {
   readonly settings?: WorkerRuntimeConfig['settings'];
   /** STALL_INJECT for this worker; applied to the first incarnation only (it fires once). */
   readonly stallInject?: { readonly afterMs: number; readonly busyMs: number };
+  /** PERF_INJECT for this worker; the first incarnation only, like stallInject. */
+  readonly perfInject?: { readonly blockMs: number; readonly leakMb: number; readonly untilMs: number | null };
 }

@@ -36,7 +36,19 @@ interface Slot {
   restartTimer: NodeJS.Timeout | undefined;
   lastMetrics: WorkerMetricsEvent['metrics'] | undefined;
   everReady: boolean;
+  /** Stall detection is suspended until then: a profile was requested (a heap snapshot blocks the thread). */
+  profilingUntil: number;
 }
+
+interface PendingProfile {
+  readonly slot: Slot;
+  readonly resolve: (data: string) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** Extra stall grace on top of a profile's duration (a heap snapshot of a large heap takes seconds). */
+const PROFILE_GRACE_MS = 30_000;
 
 export class WorkerSupervisor {
   private readonly options: ResolvedSupervisorOptions;
@@ -47,6 +59,8 @@ export class WorkerSupervisor {
   private readyWaiters: (() => void)[] = [];
   /** Incarnations injectCrash is terminating: their exit is pending, they take no more faults. */
   private readonly chaosKilled = new WeakSet<WorkerHandle>();
+  private readonly pendingProfiles = new Map<number, PendingProfile>();
+  private nextProfileId = 1;
 
   private readonly stallEmitter = new EventEmitter<StallEvent>();
   private readonly crashEmitter = new EventEmitter<CrashEvent>();
@@ -114,6 +128,7 @@ export class WorkerSupervisor {
         restartTimer: undefined,
         lastMetrics: undefined,
         everReady: false,
+        profilingUntil: Number.NEGATIVE_INFINITY,
       };
       this.slots.set(spec.name, slot);
       this.spawn(slot, 0);
@@ -165,6 +180,30 @@ export class WorkerSupervisor {
     slot.handle.lastError = Object.assign(new Error('thread terminated by the chaos hook'), { name: 'ChaosCrash' });
     void slot.handle.terminate();
     return true;
+  }
+
+  /**
+   * Asks `worker` for a CPU profile of `seconds` (or a heap snapshot) taken inside its thread;
+   * resolves with the JSON text. Stall detection skips the thread until the answer (or the grace) ends,
+   * so profiling never looks like a stall.
+   */
+  profile(worker: string, kind: 'cpu' | 'heap', seconds: number): Promise<string> {
+    const slot = this.liveSlot(worker);
+    if (!slot) return Promise.reject(new Error(`no live thread named '${worker}'`));
+    const id = this.nextProfileId++;
+    const budgetMs = (kind === 'cpu' ? seconds * 1000 : 0) + PROFILE_GRACE_MS;
+    slot.profilingUntil = Math.max(slot.profilingUntil, this.options.clock() + budgetMs);
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingProfiles.delete(id);
+        reject(new Error(`${worker} sent no profile within ${budgetMs} ms`));
+      }, budgetMs);
+      this.pendingProfiles.set(id, { slot, resolve, reject, timer });
+      slot.handle.post({ type: 'profile-request', id, kind, seconds });
+    }).finally(() => {
+      // One stall timeout more: the heartbeat a blocked thread owes may still be on its way.
+      if (![...this.pendingProfiles.values()].some((p) => p.slot === slot)) slot.profilingUntil = this.options.clock() + this.options.stallTimeoutMs;
+    });
   }
 
   private liveSlot(worker: string): Slot | undefined {
@@ -231,6 +270,7 @@ export class WorkerSupervisor {
         metricsIntervalMs: this.options.metricsIntervalMs,
         rpcTimeoutMs: this.options.rpcTimeoutMs,
         stallInject: generation === 0 && spec.stallInject ? { ...spec.stallInject } : null,
+        perfInject: generation === 0 && spec.perfInject ? { ...spec.perfInject } : null,
         settings: { ...(spec.settings ?? {}) },
       },
     });
@@ -263,8 +303,23 @@ export class WorkerSupervisor {
         return;
       case 'heartbeat':
         logger.debug(`${worker} heartbeat`, { worker, progress: msg.progress });
-        this.heartbeatEmitter.emit({ worker, generation: handle.generation, progress: msg.progress, at: now });
+        this.heartbeatEmitter.emit({
+          worker,
+          generation: handle.generation,
+          progress: msg.progress,
+          at: now,
+          ...(msg.runtime ? { runtime: msg.runtime } : {}),
+        });
         return;
+      case 'profile-result': {
+        const pending = this.pendingProfiles.get(msg.id);
+        if (!pending) return;
+        this.pendingProfiles.delete(msg.id);
+        clearTimeout(pending.timer);
+        if (msg.ok && msg.data !== undefined) pending.resolve(msg.data);
+        else pending.reject(new Error(`${worker} could not take the profile: ${msg.error ?? 'no data'}`));
+        return;
+      }
       case 'metrics':
         slot.lastMetrics = msg;
         this.metricsEmitter.emit({ worker, generation: handle.generation, metrics: msg });
@@ -312,6 +367,7 @@ export class WorkerSupervisor {
     const now = this.options.clock();
     for (const slot of this.slots.values()) {
       if (!isLive(slot.lifecycle) || slot.handle.isExited) continue;
+      if (now < slot.profilingUntil) continue; // asked for a profile: a heap snapshot blocks the thread
       const h = slot.handle;
       const verdict = detectStall(
         { now, lastHeartbeatAt: h.lastHeartbeatAt, hasHeartbeat: h.hasHeartbeat, lastProgressAt: h.lastProgressAt, progress: h.progress },

@@ -1,6 +1,10 @@
 // Posts `heartbeat` every interval. The timer proves the event loop turns; the progress counter,
 // advanced only by the main loop after each completed step, proves the worker actually works.
+import type { RuntimeSample } from '../protocol/messages.js';
 import type { PostWorkerMessage } from './message-sink.js';
+
+/** Runtime figures to send with each beat, by thread name (see perf/thread-runtime.ts). */
+export type RuntimeProvider = () => Record<string, RuntimeSample>;
 
 export class HeartbeatEmitter {
   private counter = 0;
@@ -10,6 +14,7 @@ export class HeartbeatEmitter {
     private readonly post: PostWorkerMessage,
     private readonly intervalMs: number,
     private readonly now: () => number = Date.now,
+    private readonly runtime?: RuntimeProvider,
   ) {
     if (!(intervalMs > 0)) throw new RangeError(`heartbeatIntervalMs must be positive, got ${intervalMs}`);
   }
@@ -35,6 +40,7 @@ export class HeartbeatEmitter {
   }
 
   private beat(): void {
-    this.post({ type: 'heartbeat', progress: this.counter, at: this.now() });
+    const runtime = this.runtime?.();
+    this.post({ type: 'heartbeat', progress: this.counter, at: this.now(), ...(runtime ? { runtime } : {}) });
   }
 }

@@ -8,15 +8,20 @@ export interface MetricsSink {
   count(name: string, by?: number): void;
   gauge(name: string, value: number): void;
   call(record: CallRecord): void;
+  /** One observed duration in ms (reaction, scanQuotaWait, orderAck, ...), for percentiles. Optional for small fakes. */
+  timing?(name: string, ms: number): void;
 }
 
 /** Calls kept between two sends; beyond this the oldest are dropped (and counted). */
 const MAX_PENDING_CALLS = 5000;
+/** Durations kept per name between two sends; beyond this new ones are dropped (and counted). */
+const MAX_PENDING_TIMINGS = 2000;
 
 export class MetricsSender implements MetricsSink {
   private readonly counters: Record<string, number> = {};
   private readonly gauges: Record<string, number> = {};
   private calls: CallRecord[] = [];
+  private timings: Record<string, number[]> = {};
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -43,6 +48,13 @@ export class MetricsSender implements MetricsSink {
     this.calls.push(record);
   }
 
+  timing(name: string, ms: number): void {
+    if (!(ms >= 0 && ms < Number.POSITIVE_INFINITY)) return;
+    const list = (this.timings[name] ??= []);
+    if (list.length >= MAX_PENDING_TIMINGS) this.count('timingsDropped');
+    else list.push(ms);
+  }
+
   start(): void {
     this.timer ??= setInterval(() => this.flush(), this.intervalMs);
     this.timer.unref();
@@ -55,7 +67,10 @@ export class MetricsSender implements MetricsSink {
 
   flush(): void {
     const calls = this.calls;
+    const timings = this.timings;
     this.calls = [];
-    this.post({ type: 'metrics', at: this.now(), counters: { ...this.counters }, gauges: { ...this.gauges }, calls });
+    this.timings = {};
+    const withTimings = Object.keys(timings).length > 0 ? { timings } : {};
+    this.post({ type: 'metrics', at: this.now(), counters: { ...this.counters }, gauges: { ...this.gauges }, calls, ...withTimings });
   }
 }

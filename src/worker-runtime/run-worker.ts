@@ -3,7 +3,9 @@
 // and on `shutdown` let the current step finish, flush, say `shutdown-complete` and exit.
 import { setMaxListeners } from 'node:events';
 import { isMainThread, parentPort, threadId, type MessagePort } from 'node:worker_threads';
-import { describeRaw, parseSupervisorMessage, type InitMessage, type AccountScopeMessage, type TradeMessage, type WorkerMessage, type WorkerRuntimeConfig } from '../protocol/messages.js';
+import { describeRaw, parseSupervisorMessage, type InitMessage, type AccountScopeMessage, type RuntimeSample, type TradeMessage, type WorkerMessage, type WorkerRuntimeConfig } from '../protocol/messages.js';
+import { RuntimeSampler } from '../perf/runtime-sampler.js';
+import { takeProfile } from '../perf/thread-profiler.js';
 import { toWireError } from '../protocol/wire-error.js';
 import type { RequestGate } from '../exchange/request-gate.js';
 import { SharedRateLimiter } from '../resilience/shared-rate-limiter.js';
@@ -11,6 +13,7 @@ import { ExecutorLink, type ExecutorClient } from './executor-link.js';
 import { ExecutorServer } from './executor-server.js';
 import { HeartbeatEmitter } from './heartbeat-emitter.js';
 import { MetricsSender, type MetricsSink } from './metrics-sender.js';
+import { PerfInjector } from './perf-inject.js';
 import { armStallInject, busyLoop } from './stall-inject.js';
 import { createWorkerLog, type WorkerLog } from './worker-log.js';
 import { runWorkerLoop, type WorkerLoop } from './worker-loop.js';
@@ -37,6 +40,11 @@ export interface WorkerContext<TExecutor> {
   readonly publishTrade: (event: TradeMessage['event']) => void;
   /** Relays what on the account is not the bot's (executor only) to the supervisor. */
   readonly publishAccountScope: (scope: AccountScopeMessage['scope']) => void;
+  /**
+   * Adds the runtime figures of a thread this worker owns (the scanner's indicator pool) to every
+   * heartbeat; `take` returns undefined when there is nothing new to report.
+   */
+  readonly addRuntimeSource: (thread: string, take: () => RuntimeSample | undefined) => void;
 }
 
 export interface WorkerEntry<TExecutor> {
@@ -92,6 +100,15 @@ export function runWorker<TExecutor>(entry: WorkerEntry<TExecutor>): void {
         running.link.drain();
         running.controller.abort(new Error(`shutdown: ${msg.reason}`));
         return;
+      case 'profile-request': {
+        const { id, kind, seconds } = msg;
+        log.info(`profiling: ${kind === 'cpu' ? `CPU for ${seconds} s` : 'heap snapshot'}`);
+        takeProfile({ kind, seconds }).then(
+          (data) => post({ type: 'profile-result', id, ok: true, data }),
+          (err: unknown) => post({ type: 'profile-result', id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+        );
+        return;
+      }
       case 'chaos-stall':
         // Synchronous on purpose: nothing else runs here until it ends, as with a runaway step.
         log.warn(`chaos: busy-looping for ${msg.busyMs} ms`);
@@ -120,7 +137,18 @@ interface Running<T> {
 function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMessage) => void, log: WorkerLog): Running<T> {
   const { config } = init;
   const limiter = SharedRateLimiter.attach(init.limiterBuffer);
-  const heartbeat = new HeartbeatEmitter(post, config.heartbeatIntervalMs);
+  // Always on: the figures ride on every heartbeat (see perf/runtime-sampler.ts for the cost).
+  const sampler = new RuntimeSampler();
+  const runtimeSources = new Map<string, () => RuntimeSample | undefined>();
+  const runtime = (): Record<string, RuntimeSample> => {
+    const out: Record<string, RuntimeSample> = { [init.worker]: sampler.take() };
+    for (const [thread, take] of runtimeSources) {
+      const sample = take();
+      if (sample) out[thread] = sample;
+    }
+    return out;
+  };
+  const heartbeat = new HeartbeatEmitter(post, config.heartbeatIntervalMs, Date.now, runtime);
   const metrics = new MetricsSender(post, config.metricsIntervalMs);
   const link = new ExecutorLink<T>(config.rpcTimeoutMs);
   const controller = new AbortController();
@@ -140,7 +168,10 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
     publishTrade: (event) => post({ type: 'trade', event }),
     publishAccountScope: (scope) => post({ type: 'account-scope', scope }),
     reportError: (error) => post({ type: 'error', error: toWireError(error), fatal: false, at: Date.now() }),
+    addRuntimeSource: (thread, take) => void runtimeSources.set(thread, take),
   };
+  const injector = config.perfInject ? new PerfInjector(config.perfInject) : undefined;
+  if (injector) log.warn('PERF_INJECT active', { ...config.perfInject });
   const server = entry.serve ? new ExecutorServer(entry.serve(ctx)) : undefined;
   const disarm = config.stallInject
     ? armStallInject(config.stallInject, () => log.warn(`STALL_INJECT: busy-looping for ${config.stallInject?.busyMs} ms`))
@@ -149,6 +180,7 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
   const stopAll = (): void => {
     disarm();
     heartbeat.stop();
+    sampler.close();
     metrics.stop();
     link.close();
     server?.close();
@@ -158,7 +190,8 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
     heartbeat.start();
     metrics.start();
     post({ type: 'ready', worker: init.worker, generation: init.generation, threadId });
-    const loop = await entry.createLoop(ctx);
+    const created = await entry.createLoop(ctx);
+    const loop = injector ? withInjection(created, injector) : created;
     try {
       await runWorkerLoop(loop, { signal: controller.signal, onStepDone: () => heartbeat.advance() });
     } finally {
@@ -183,4 +216,16 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
     },
   );
   return { controller, link, server, metrics };
+}
+
+/** The loop with PERF_INJECT's load added in front of every step. */
+function withInjection(loop: WorkerLoop, injector: PerfInjector): WorkerLoop {
+  return {
+    intervalMs: loop.intervalMs,
+    step: (signal) => {
+      injector.beforeStep();
+      return loop.step(signal);
+    },
+    ...(loop.close ? { close: () => loop.close?.() } : {}),
+  };
 }
