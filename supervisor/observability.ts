@@ -104,8 +104,17 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
   };
   const status = new StatusServer({
     source: healthMonitorSource(reportSource, { openPositions }),
-    profiler: (thread, kind, seconds) =>
-      thread === 'supervisor' ? takeProfile({ kind, seconds }) : supervisor.profile(thread, kind, seconds),
+    profiler: async (thread, kind, seconds) => {
+      if (thread === 'supervisor') return takeProfile({ kind, seconds });
+      // The same grace the supervisor's stall detector gives (see WorkerSupervisor.profile).
+      const owed = config.stallTimeout * 1000;
+      monitor.expectSilence(thread, Date.now() + seconds * 1000 + 30_000 + owed);
+      try {
+        return await supervisor.profile(thread, kind, seconds);
+      } finally {
+        monitor.expectSilence(thread, Date.now() + owed);
+      }
+    },
     host: config.statusHost,
     port: config.statusPort,
     token: config.statusToken,

@@ -342,6 +342,18 @@ export class HealthMonitor implements Disposable {
     this.version += 1;
   }
 
+  /**
+   * The thread is expected to be silent until `untilMs` (epoch ms): an on-demand profile was asked
+   * for, and a heap snapshot blocks the thread while V8 writes it. Not a stall meanwhile.
+   */
+  expectSilence(thread: string, untilMs: number): void {
+    const r = this.threadRecords.get(thread);
+    if (r !== undefined) {
+      r.silenceExpectedUntil = untilMs;
+      this.version += 1;
+    }
+  }
+
   /** The thread shut down on purpose (graceful stop): its silence no longer counts against health. */
   recordThreadStopped(thread: string): void {
     const r = this.threadRecords.get(thread);

@@ -34,6 +34,8 @@ export class ThreadRecord {
   lastRestartAt = Number.NaN;
   lastRestartReason: string | null = null;
   stopped = false;
+  /** Silence before this time is expected (a profile was requested: a heap snapshot blocks the thread). */
+  silenceExpectedUntil = Number.NEGATIVE_INFINITY;
   /** The state the last evaluation tick saw, for change events. */
   lastSeenState: ThreadState = 'starting';
 
@@ -69,6 +71,7 @@ export function beatSinceStart(r: ThreadRecord): boolean {
 
 export function threadState(r: ThreadRecord, now: number, t: ThreadTimeouts): ThreadState {
   if (r.stopped) return 'stopped';
+  if (now < r.silenceExpectedUntil && beatSinceStart(r)) return 'running';
   if (!beatSinceStart(r)) return now - r.startedAt > t.startupTimeoutMs ? 'stalled' : 'starting';
   if (now - r.lastHeartbeatAt > t.stallTimeoutMs) return 'stalled';
   if (now - r.lastProgressAt > t.progressTimeoutMs) return 'frozen';

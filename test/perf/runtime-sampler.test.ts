@@ -1,0 +1,32 @@
+// The sampler on the real event loop of this thread: a busy loop shows as event-loop delay and
+// utilisation, the heap figures are V8's, and each take() starts a fresh interval.
+import { expect } from 'chai';
+import { RuntimeSampler } from '../../src/perf/runtime-sampler.js';
+import { busyLoop } from '../../src/worker-runtime/stall-inject.js';
+
+const turn = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('RuntimeSampler', () => {
+  let sampler: RuntimeSampler | undefined;
+  afterEach(() => sampler?.close());
+
+  it('sees a 150 ms block as delay and utilisation, then starts a new interval', async () => {
+    sampler = new RuntimeSampler();
+    await turn(30);
+    busyLoop(150);
+    await turn(30);
+    const blocked = sampler.take();
+    expect(blocked.eldMaxMs).to.be.at.least(100);
+    expect(blocked.elu).to.be.greaterThan(0.3);
+    expect(blocked.heapUsedMb).to.be.greaterThan(1);
+    expect(blocked.heapLimitMb).to.be.greaterThan(blocked.heapUsedMb);
+    await turn(60);
+    const quiet = sampler.take();
+    expect(quiet.eldMaxMs).to.be.lessThan(blocked.eldMaxMs);
+    expect(quiet.intervalMs).to.be.at.least(50);
+  });
+
+  it('checks its option', () => {
+    expect(() => new RuntimeSampler({ resolutionMs: 0 })).to.throw(/resolutionMs/);
+  });
+});
