@@ -2,6 +2,7 @@
 // build step), served with a per-response CSP nonce. Live data arrives over /ws; the script
 // renders with textContent/DOM calls only, so error messages and symbols can never inject markup.
 import { DASHBOARD_SCRIPT } from './dashboard-script.js';
+import { SUGGESTIONS_PANEL_HTML, SUGGESTIONS_PANEL_SCRIPT, SUGGESTIONS_PANEL_STYLE } from './dashboard-suggestions-panel.js';
 
 export interface DashboardPageOptions {
   /** The CSP nonce of this response (base64). */
@@ -81,7 +82,7 @@ export function renderDashboardPage(options: DashboardPageOptions): string {
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
 <title>${title} — status</title>
-<style nonce="${nonce}">${STYLE}</style>
+<style nonce="${nonce}">${STYLE}${SUGGESTIONS_PANEL_STYLE}</style>
 </head>
 <body>
 <header>
@@ -137,10 +138,11 @@ export function renderDashboardPage(options: DashboardPageOptions): string {
   <section class="card span-6">
     <h2>Events</h2>
     <ul class="feed" id="events-list"><li class="empty">no events yet</li></ul>
-  </section>
+  </section>${SUGGESTIONS_PANEL_HTML}
 </main>
 <footer>Live over WebSocket · JSON at <a class="muted" href="health">/health</a> · Prometheus at /metrics</footer>
 <script nonce="${nonce}">${DASHBOARD_SCRIPT}</script>
+<script nonce="${nonce}">${SUGGESTIONS_PANEL_SCRIPT}</script>
 </body>
 </html>
 `;
