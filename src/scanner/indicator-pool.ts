@@ -21,6 +21,9 @@ export interface IndicatorPool {
   close(): Promise<void>;
 }
 
+/** How often each pool thread posts its runtime figures to the scanner. */
+export const POOL_SAMPLE_MS = 1000;
+
 export function defaultPoolThreads(): number {
   return Math.max(1, os.availableParallelism() - 1);
 }
@@ -36,6 +39,8 @@ export function createIndicatorPool(taskFile: URL, threads = defaultPoolThreads(
     // Async waits keep a pool thread's event loop turning between tasks, so its runtime sampler
     // (and event-loop delay) stay truthful; sync Atomics.wait would freeze both while idle.
     atomics: 'async',
+    // Read by the task module: each pool thread samples its runtime figures this often.
+    workerData: { sampleRuntimeMs: POOL_SAMPLE_MS },
   });
   return {
     threads,
