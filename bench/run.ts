@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Benchmark, BenchResult } from './bench-result.js';
 import { healthRecordBenchmark } from './health-record.js';
 import { machineFacts } from './machine.js';
+import { perfAdvisorBenchmark } from './perf-advisor.js';
 import { projectRoot } from './project-root.js';
 import { quotaUseBenchmark } from './quota-use.js';
 import { mergeResults, readResults, writeReport, type RunInfo } from './report.js';
@@ -23,6 +24,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   stallRecoveryBenchmark,
   quotaUseBenchmark,
   rssSoakBenchmark,
+  perfAdvisorBenchmark,
 ];
 
 function commandLine(args: readonly string[]): string {

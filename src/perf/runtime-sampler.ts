@@ -1,26 +1,39 @@
 // Always-on runtime figures for the thread it runs in (supervisor, a worker, a pool thread):
-// event-loop delay percentiles from perf_hooks.monitorEventLoopDelay, event-loop utilisation, V8
-// heap used/limit and GC pause time from PerformanceObserver 'gc' entries. take() closes one
-// interval and starts the next, so each sample covers exactly the time since the previous one.
+// event-loop delay percentiles, event-loop utilisation, V8 heap used/limit and GC pause time from
+// PerformanceObserver 'gc' entries. take() closes one interval and starts the next, so each sample
+// covers exactly the time since the previous one.
 //
-// Cost: the delay monitor is a libuv timer every `resolutionMs` recording into a native histogram;
-// GC entries arrive a few times a minute; take() reads a histogram and heap statistics (µs).
-import { PerformanceObserver, monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+// Event-loop delay is measured the way perf_hooks.monitorEventLoopDelay does it (the lateness of a
+// timer that should fire every `resolutionMs`, into a native histogram), but with our own timer:
+// monitorEventLoopDelay's reset() also forgets the previous tick, so a block that ends just before
+// a reset was lost (seen: half the 150 ms blocks missed at a 50 ms period).
+//
+// Cost: the delay timer wakes the thread every `resolutionMs`;
+// GC entries arrive a few times a minute; take() reads a histogram and heap statistics (µs). The
+// timer dominates: measured on the 2-core bench machine, ~6 ms CPU per second per thread at 10 ms,
+// ~3 at 20 ms, ~2 at 50 ms (npm run bench -- perf). 50 ms keeps five threads near 1 % of one core,
+// and the resolution only sets how often the delay is sampled, not how precisely: a 150 ms block
+// still reads as ~150 ms, and an idle loop as ~0.
+import { PerformanceObserver, createHistogram, performance, type EventLoopUtilization, type RecordableHistogram } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import type { RuntimeSample } from '../protocol/messages.js';
 
 export interface RuntimeSamplerOptions {
-  /** Event-loop delay sampling resolution in ms (default 10, as Clinic Doctor). */
+  /** Event-loop delay sampling period in ms (default 50; Clinic Doctor samples at 10, see the cost note). */
   resolutionMs?: number;
   /** Epoch-ms clock for `at` (default Date.now). */
   now?: () => number;
 }
 
+export const DEFAULT_RESOLUTION_MS = 50;
 const MB = 1024 * 1024;
-const NS_PER_MS = 1e6;
+const US_PER_MS = 1000;
 
 export class RuntimeSampler {
-  private readonly delay: IntervalHistogram;
+  /** Timer lateness in µs (a RecordableHistogram takes integers >= 1). */
+  private readonly delay: RecordableHistogram;
+  private readonly delayTimer: NodeJS.Timeout;
+  private lastTick: number;
   private readonly gcObserver: PerformanceObserver;
   private readonly now: () => number;
   private readonly resolutionMs: number;
@@ -30,14 +43,21 @@ export class RuntimeSampler {
   private closed = false;
 
   constructor(options: RuntimeSamplerOptions = {}) {
-    const resolutionMs = options.resolutionMs ?? 10;
+    const resolutionMs = options.resolutionMs ?? DEFAULT_RESOLUTION_MS;
     if (!(Number.isInteger(resolutionMs) && resolutionMs >= 1)) {
       throw new RangeError(`RuntimeSampler: option "resolutionMs" must be an integer >= 1, got ${resolutionMs}`);
     }
     this.resolutionMs = resolutionMs;
     this.now = options.now ?? Date.now;
-    this.delay = monitorEventLoopDelay({ resolution: resolutionMs });
-    this.delay.enable();
+    this.delay = createHistogram();
+    this.lastTick = performance.now();
+    this.delayTimer = setInterval(() => {
+      const now = performance.now();
+      const lateMs = now - this.lastTick - resolutionMs;
+      this.lastTick = now;
+      this.delay.record(Math.max(1, Math.round(lateMs * US_PER_MS)));
+    }, resolutionMs);
+    this.delayTimer.unref();
     this.gcObserver = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) this.gcMs += entry.duration;
     });
@@ -53,8 +73,7 @@ export class RuntimeSampler {
     this.lastElu = performance.eventLoopUtilization();
     const heap = v8.getHeapStatistics();
     const count = this.delay.count;
-    // The histogram records the delay on top of the resolution timer's own period.
-    const ms = (ns: number): number => (count > 0 ? Math.max(0, ns / NS_PER_MS - this.resolutionMs) : 0);
+    const ms = (us: number): number => (count > 0 ? us / US_PER_MS : 0);
     const sample: RuntimeSample = {
       at,
       intervalMs: Math.max(0, at - this.lastAt),
@@ -75,7 +94,7 @@ export class RuntimeSampler {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.delay.disable();
+    clearInterval(this.delayTimer);
     this.gcObserver.disconnect();
   }
 }
