@@ -10,7 +10,7 @@ import type { MetricsSink } from '../worker-runtime/metrics-sender.js';
 import type { WorkerLog } from '../worker-runtime/worker-log.js';
 import type { WorkerLoop } from '../worker-runtime/worker-loop.js';
 import { PositionGuard, type GuardClient, type GuardCloseReason, type GuardExecutor, type PositionGuardOptions } from './position-guard.js';
-import { PriceFeed, type PriceFeedClient } from './price-feed.js';
+import { PriceFeed, type PriceFeedClient, type PriceQuote } from './price-feed.js';
 
 const EXIT_REASON: Readonly<Record<GuardCloseReason, ExitReason>> = {
   stop: 'stop-loss',
@@ -53,7 +53,15 @@ export function createPositionMonitorLoop(deps: PositionMonitorLoopDeps): Worker
     ...(deps.guard ? { options: deps.guard } : {}),
     onError,
   });
-  const feed = new PriceFeed({ client: deps.client, clock, onError });
+  /** One price check; the reaction time runs from the quote's receipt to the close request. */
+  const check = (quote: PriceQuote): void => {
+    const action = guard.onPrice(quote.symbol, quote.price);
+    if (action.kind === 'close') metrics.timing?.(TIMINGS.reaction, clock.now() - quote.at);
+  };
+  // Streamed quotes are checked on arrival; the loop step re-checks every symbol (REST fallback
+  // quotes, trailing stops) every LIVE_LOOP_INTERVAL. Checking a quote twice is harmless: the
+  // guard sends at most one close per position.
+  const feed = new PriceFeed({ client: deps.client, clock, onError, onQuote: check });
   let lastRefresh = Number.NEGATIVE_INFINITY;
 
   async function refresh(): Promise<void> {
@@ -90,10 +98,7 @@ export function createPositionMonitorLoop(deps: PositionMonitorLoopDeps): Worker
       }
       for (const symbol of guard.symbols()) {
         const quote = feed.latest(symbol);
-        if (!quote) continue;
-        const action = guard.onPrice(symbol, quote.price);
-        // Reaction time: the price arrived (stream or REST fallback) -> the close was requested.
-        if (action.kind === 'close') metrics.timing?.(TIMINGS.reaction, clock.now() - quote.at);
+        if (quote) check(quote);
       }
     },
     async close() {

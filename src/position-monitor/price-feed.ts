@@ -55,6 +55,11 @@ export interface PriceFeedDeps {
   readonly clock: Clock;
   readonly options?: PriceFeedOptions;
   readonly onError?: (message: string) => void;
+  /**
+   * Called with every streamed quote as it arrives, so stops and take-profits are checked on the
+   * tick rather than at the next LIVE_LOOP_INTERVAL step (reaction time). Must not throw.
+   */
+  readonly onQuote?: (quote: PriceQuote) => void;
 }
 
 function midpoint(bid: number, ask: number, fallback: number): number {
@@ -246,8 +251,14 @@ export class PriceFeed {
     const now = this.deps.clock.now();
     this.streamAt.set(symbol, now);
     this.streamSeq.set(symbol, (this.streamSeq.get(symbol) ?? 0) + 1);
-    this.quotes.set(symbol, { symbol, price, bid: t.bestBidPrice, ask: t.bestAskPrice, at: now, source: 'stream' });
+    const quote: PriceQuote = { symbol, price, bid: t.bestBidPrice, ask: t.bestAskPrice, at: now, source: 'stream' };
+    this.quotes.set(symbol, quote);
     this.counters.streamUpdates += 1;
+    try {
+      this.deps.onQuote?.(quote);
+    } catch (e) {
+      this.fail(`${symbol}: quote listener: ${describeFailure(e)}`);
+    }
   }
 
   private fail(message: string): void {
