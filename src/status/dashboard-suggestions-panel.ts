@@ -1,5 +1,5 @@
 // The dashboard's "Optimisation suggestions" panel, self-contained: its own markup, style and script,
-// reading /health (no token needed) every few seconds, so it depends on nothing else in the page.
+// reading /health (with the page's ?token=) every few seconds, so it depends on nothing else in the page.
 // Rendering uses textContent only: evidence and advice can never inject markup.
 
 /** Refresh period of the panel in ms. */
@@ -70,7 +70,8 @@ export const SUGGESTIONS_PANEL_SCRIPT = `
     });
   }
   function refresh() {
-    fetch('health', { cache: 'no-store' }).then(function (res) { return res.json(); }).then(render).catch(function () {});
+    // The page's own ?token= (when STATUS_TOKEN is set): without it /health answers the verdict only.
+    fetch('health' + location.search, { cache: 'no-store' }).then(function (res) { return res.json(); }).then(render).catch(function () {});
   }
   refresh();
   setInterval(refresh, ${SUGGESTIONS_PANEL_REFRESH_MS});

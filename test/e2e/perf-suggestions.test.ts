@@ -20,7 +20,8 @@ const TOKEN = 'e2e-perf-token';
 const INJECT_FOR_S = 20;
 
 async function health(base: string): Promise<HealthReport> {
-  const res = await fetch(new URL('health', base));
+  // With STATUS_TOKEN set, /health without the token answers the verdict only.
+  const res = await fetch(new URL('health', base), { headers: { Authorization: `Bearer ${TOKEN}` } });
   return (await res.json()) as HealthReport;
 }
 
