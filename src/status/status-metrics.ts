@@ -68,7 +68,7 @@ export class StatusMetrics implements MetricsRecorder {
   private readonly threadHeapUsed: Gauge<'thread'>;
   private readonly threadHeapLimit: Gauge<'thread'>;
   private readonly threadGcPerMinute: Gauge<'thread'>;
-  private readonly suggestionActive: Gauge<'id' | 'thread' | 'severity'>;
+  private readonly suggestionActive: Gauge<'id' | 'thread'>;
   private readonly timings: Histogram<'name'>;
   private readonly timingNames = new Set<string>();
 
@@ -175,8 +175,9 @@ export class StatusMetrics implements MetricsRecorder {
     });
     this.suggestionActive = new Gauge({
       name: n('suggestion_active'),
+      // The interface is bot_suggestion_active{id,thread}; severity is in /health.
       help: 'Optimisation suggestions active now (1), by rule id and thread',
-      labelNames: ['id', 'thread', 'severity'],
+      labelNames: ['id', 'thread'],
       registers,
     });
     this.timings = new Histogram({
@@ -287,7 +288,7 @@ export class StatusMetrics implements MetricsRecorder {
       this.threadGcPerMinute.set({ thread }, r.gc_ms_per_min / 1000);
     }
     for (const s of report.performance.suggestions ?? []) {
-      this.suggestionActive.set({ id: s.id, thread: s.thread, severity: s.severity }, 1);
+      this.suggestionActive.set({ id: s.id, thread: s.thread }, 1);
     }
   }
 }
