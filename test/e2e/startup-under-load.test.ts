@@ -60,8 +60,8 @@ describe('e2e: start-up under CPU load', function () {
       const body = (await res.json()) as { threads: Record<string, ThreadJson>; overall_health: { status: string } };
       for (const w of WORKERS) expect(['running', 'starting'], `run ${run}: ${w}`).to.include(body.threads[w]?.state);
       expect(body.overall_health.status, `run ${run}`).not.to.equal('UNHEALTHY');
-      const { code } = await bot.interrupt(20_000);
-      expect(code, `run ${run}:\n${bot.tail()}`).to.equal(0);
+      // Start-up is what is judged here; a graceful stop is covered elsewhere and would double the time.
+      await bot.crash();
       alarms.push(...bot.matching(FALSE_ALARM).map((l) => `run ${run}: ${l.text}`));
       bot = undefined;
       rmSync(dir, { recursive: true, force: true });
