@@ -60,6 +60,10 @@ const isPos = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 
 export class EntryFlow {
   private killSwitchDay: string | null = null;
+  /** The day the kill switch tripped and why; it stays active for the rest of that UTC day. */
+  private latch: { readonly day: string; readonly reason: string } | null = null;
+  /** The day the journal was last searched for an earlier trip (once per day, not per entry). */
+  private latchChecked: string | null = null;
 
   constructor(
     private readonly ctx: ExecutorContext,
@@ -83,15 +87,38 @@ export class EntryFlow {
     const start = dailyPnl.recordStartOfDayEquity(equity).startEquity;
     const today = dailyPnl.current();
     const check = checkDailyLoss({ startOfDayEquity: start, currentEquity: equity, dailyLossLimit: this.ctx.o.limits.dailyLossLimit });
+    // Once tripped it stays tripped for the UTC day: equity that recovers (open positions turning
+    // green) must not re-open trading after the day's limit was reached. Invalid input blocks the
+    // call (fail closed) without latching.
+    if (check.tripped && Number.isFinite(check.lossToday) && this.latch?.day !== today.day) {
+      this.latch = { day: today.day, reason: check.reason ?? 'daily loss limit reached' };
+    }
+    const latched = this.latchFor(today.day);
     return {
-      active: check.tripped,
-      reason: check.reason ?? null,
+      active: check.tripped || latched !== null,
+      reason: check.reason ?? (latched !== null ? `${latched} (latched for the day)` : null),
       lossToday: check.lossToday,
       limitAmount: check.limitAmount,
       startOfDayEquity: start,
       currentEquity: equity,
       realisedToday: today.realisedPnl,
     };
+  }
+
+  /** Today's latched reason: from this run, else from a kill-switch alert the journal holds for today (a restart). */
+  private latchFor(day: string): string | null {
+    if (this.latch?.day === day) return this.latch.reason;
+    if (this.latchChecked === day) return null;
+    this.latchChecked = day;
+    try {
+      const since = Date.parse(`${day}T00:00:00.000Z`);
+      const earlier = this.ctx.store.events.alerts({ since, limit: 1000 }).find((a) => a.kind === 'kill-switch');
+      if (earlier === undefined) return null;
+      this.latch = { day, reason: earlier.message };
+      return earlier.message;
+    } catch {
+      return null; // an unreadable journal: the equity check alone decides
+    }
   }
 
   async open(signal: EntrySignal, options: OpenOptions = {}): Promise<OpenResult> {

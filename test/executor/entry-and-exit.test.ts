@@ -181,6 +181,14 @@ describe('OrderExecutor: entries and exits against the simulator', function () {
     const next = await ex.openPosition(h.signal(h.symbol(1)));
     expect(next.ok).to.equal(false);
     if (!next.ok) expect(next.reason).to.match(/kill switch/);
+    // Equity recovering the same day does not re-open trading (the switch latches for the UTC day),
+    // not even for an executor restarted on the same journal.
+    h.moveTo(a, opened.position.entryPrice * 1.01);
+    status = await ex.status();
+    expect(status.killSwitch?.lossToday).to.equal(0);
+    expect(status.killSwitch?.active).to.equal(true);
+    const restarted = h.executor(h.port(), h.store(), { limits: { ...LIMITS, dailyLossLimit: 0.001 } });
+    expect((await restarted.status()).killSwitch?.active).to.equal(true);
   });
 
   it('three concurrent closes: one exit order, one trade, stop cancelled, PnL and fees agree with the venue to the cent', async () => {
