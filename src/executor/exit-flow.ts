@@ -94,7 +94,7 @@ export class ExitFlow {
     const leverage = this.ctx.positionLeverage(position, contract);
     const clientOid = this.exitClientOid(position, held);
     try {
-      this.ctx.intents.recordIntent({ clientOid, symbol: position.symbol, side, kind: 'exit', size: held, reduceOnly: true, leverage, positionId });
+      this.ctx.intents.recordIntent({ clientOid, symbol: position.symbol, side, kind: 'exit', size: held, reduceOnly: true, leverage, positionId: positionId > 0 ? positionId : null });
     } catch (e) {
       // An earlier exit of this position has no known outcome yet (the store allows one in flight):
       // it may have gone through, so no second one; reconciliation resolves the first.
