@@ -25,6 +25,12 @@ export function formatReport(report: HealthReport, options: FormatReportOptions 
   lines.push('POSITIONS:');
   lines.push(`${INDENT}Open: ${p.open}   Opened: ${p.opened}   Closed: ${p.closed}${p.unsettled > 0 ? `   Unsettled: ${p.unsettled}` : ''}`);
   lines.push(`${INDENT}Wins: ${p.wins}   Losses: ${p.losses}   Breakeven: ${p.breakeven}   Win Rate: ${p.win_rate.toFixed(1)}%`);
+  // What on the account is not the bot's (left alone), only when there is any.
+  const foreignPositions = p.foreign?.symbols ?? [];
+  const foreignOrders = report.orders?.foreign ?? 0;
+  if (foreignPositions.length > 0 || foreignOrders > 0) {
+    lines.push(`${INDENT}Not the bot's (left alone): positions ${foreignPositions.length === 0 ? 'none' : foreignPositions.join(', ')}; orders ${foreignOrders}`);
+  }
   lines.push(`${INDENT}Total P/L: ${signed(p.total_pnl)} USDT${p.equity !== null ? `   Equity: ${p.equity.toFixed(2)} USDT` : ''}`, '');
 
   lines.push('API HEALTH:');

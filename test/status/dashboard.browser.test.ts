@@ -119,6 +119,15 @@ describe('dashboard page in headless Chromium', function () {
     // Alerts the webhook never took are shown, not just counted.
     await page.locator('[data-testid="alert-delivery"]', { hasText: '2 alert(s) not delivered' }).waitFor({ timeout: 10_000 });
     expect(await page.textContent('[data-testid="alert-delivery"]')).to.include('HTTP 307');
+    // Positions and orders on the account that are not the bot's are shown (issue 17), after a change too.
+    expect(await page.textContent('#foreign-positions')).to.equal('none');
+    source.report.positions.foreign = { count: 2, symbols: ['ADAUSDTM', 'LTCUSDTM'] };
+    source.report.orders = { foreign: 3, client_oid_prefix: 'kb_test_', contested_symbols: ['LTCUSDTM'] };
+    source.emitChange();
+    await hasText(page, '#foreign-positions', 'ADAUSDTM, LTCUSDTM');
+    expect(await page.textContent('#foreign-orders')).to.equal('3');
+    expect(await page.textContent('#contested')).to.equal('LTCUSDTM');
+    expect(await page.textContent('#oid-prefix')).to.equal('kb_test_');
 
     server.publishEvent({ kind: 'trade', message: 'Opened ETHUSDTM long 5 @ 3312.4', severity: 'info' });
     server.publishEvent({ kind: 'restart', message: 'order-executor restarted (stalled: no heartbeat for 3.2 s)', severity: 'warning' });

@@ -24,6 +24,8 @@ export class VenueProxy {
   readonly orderPosts: { clientOid: string; symbol: string; exit: boolean }[] = [];
   /** Order POSTs whose answers were cut off (the venue had accepted each one). */
   readonly truncated: { clientOid: string; symbol: string; exit: boolean }[] = [];
+  /** Every cancel request seen, in order: the order id, or `clientOid:<oid>` for a cancel by clientOid. */
+  readonly cancels: string[] = [];
   private holdEntries = false;
   private truncate: { entries: number; exits: number } = { entries: 0, exits: 0 };
   private delayMs = 0;
@@ -98,6 +100,13 @@ export class VenueProxy {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
+    if (req.method === 'DELETE') {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      const byClientOid = /^\/api\/v1\/orders\/client-order\/([^/]+)$/.exec(path);
+      const byId = /^\/api\/v1\/orders\/([^/]+)$/.exec(path);
+      if (byClientOid) this.cancels.push(`clientOid:${decodeURIComponent(byClientOid[1]!)}`);
+      else if (byId) this.cancels.push(decodeURIComponent(byId[1]!));
+    }
     const isOrderPost = req.method === 'POST' && (req.url ?? '').split('?')[0] === '/api/v1/orders';
     let order: { clientOid?: unknown; symbol?: unknown; side?: unknown; reduceOnly?: unknown; closeOrder?: unknown } = {};
     if (isOrderPost) {
