@@ -35,6 +35,7 @@ export interface AccountScopeSnapshot {
 
 export class AccountScope {
   private foreignOrders = 0;
+  private foreignOpeningSymbols = new Set<string>();
   private foreignPositions = new Map<string, ForeignPosition>();
   private readonly contested = new Map<string, ContestedSymbol>();
 
@@ -48,8 +49,13 @@ export class AccountScope {
     private readonly holdMs = 15 * 60_000,
   ) {}
 
-  setForeignOrders(count: number): void {
+  /**
+   * @param openingSymbols symbols where a foreign order that is not reduce-only waits: if it fills,
+   *   one-way mode merges it into whatever the bot holds there.
+   */
+  setForeignOrders(count: number, openingSymbols: readonly string[] = []): void {
     this.foreignOrders = count;
+    this.foreignOpeningSymbols = new Set(openingSymbols);
   }
 
   /** The complete list from one positions snapshot. */
@@ -81,6 +87,7 @@ export class AccountScope {
     if (c !== undefined) return `${symbol} is contested by another bot (${c.reason}); ${ANOTHER_BOT_ALERT}`;
     const f = this.foreignPositions.get(symbol);
     if (f !== undefined) return `${symbol} holds a ${f.side} position that is not the bot's (${f.owner}); one-way mode would merge an entry into it`;
+    if (this.foreignOpeningSymbols.has(symbol)) return `${symbol} has an open order that is not the bot's; if it fills, one-way mode merges it into the bot's position`;
     return undefined;
   }
 

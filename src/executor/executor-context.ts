@@ -115,6 +115,18 @@ export class ExecutorContext {
     return this.journalView.knowsOrderId(orderId);
   }
 
+  /**
+   * The fills of the bot's own orders: the journal knows the order, or (sent while the journal could
+   * not record it) the exchange's order carries the bot's prefix. One order-list call, only when some
+   * fill's order is unknown to the journal.
+   */
+  async ownFills<F extends { readonly orderId: string }>(fills: readonly F[], symbol?: string): Promise<F[]> {
+    if (fills.every((f) => this.ownsOrderId(f.orderId))) return [...fills];
+    const { data } = await this.o.exchange.orders({ status: 'done', currentPage: 1, pageSize: 200, ...(symbol !== undefined ? { symbol } : {}) });
+    const own = new Set(data.items.filter((o) => this.ownerOf(o) === 'own').map((o) => o.id));
+    return fills.filter((f) => this.ownsOrderId(f.orderId) || own.has(f.orderId));
+  }
+
   now(): number {
     return this.o.clock.now();
   }

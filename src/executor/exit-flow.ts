@@ -191,20 +191,18 @@ export class ExitFlow {
     const found: ExchangeFill[] = [];
     for (let page = 1; page <= 20; page++) {
       const { data } = await this.ctx.exchange.fills({ symbol: position.symbol, currentPage: page, pageSize: 200 });
-      // Our own orders' fills (and the venue's liquidation) only: a person's or another bot's trade
-      // on the symbol is not this position's exit.
-      found.push(
-        ...data.items.filter(
-          (f) => f.symbol === position.symbol && f.side === side && f.createdAt >= since && !entryOrders.has(f.orderId) && (this.ctx.ownsOrderId(f.orderId) || isLiquidation(f)),
-        ),
-      );
+      found.push(...data.items.filter((f) => f.symbol === position.symbol && f.side === side && f.createdAt >= since && !entryOrders.has(f.orderId)));
       if (page >= data.totalPage || data.items.length === 0) break;
     }
+    // Our own orders' fills (and the venue's liquidation) only: a person's or another bot's trade
+    // on the symbol is not this position's exit.
+    const own = new Set(await this.ctx.ownFills(found.filter((f) => !isLiquidation(f)), position.symbol));
+    const ours = found.filter((f) => isLiquidation(f) || own.has(f));
     // Oldest first, and no more than the position held.
-    found.sort((a, b) => a.createdAt - b.createdAt);
+    ours.sort((a, b) => a.createdAt - b.createdAt);
     const out: ExchangeFill[] = [];
     let left = position.size;
-    for (const f of found) {
+    for (const f of ours) {
       if (left <= 1e-12) break;
       out.push(f);
       left -= f.size;

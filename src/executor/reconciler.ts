@@ -462,19 +462,21 @@ export class Reconciler {
     const stopIds = new Set(stops.map((o) => o.id));
     const own: Order[] = [];
     let foreign = 0;
+    const opening = new Set<string>();
     for (const o of [...stops, ...open.filter((x) => !stopIds.has(x.id))]) {
       const owner = this.ownerOf(o);
       // A cluster peer's stops are candidates like ours: kept when we take its position over,
       // cancelled as orphans only where no live process holds the symbol (reconcileStops).
       if (owner !== 'own' && owner !== 'peer') {
         foreign++;
+        if (!o.reduceOnly && !o.closeOrder) opening.add(o.symbol);
         if (owner === 'other-bot') this.contest(o.symbol, `order ${o.clientOid ?? o.id} of bot ${botIdOf(o.clientOid) ?? '?'}`, r);
         continue;
       }
       if (stopIds.has(o.id) && (o.reduceOnly || o.closeOrder)) own.push(o);
     }
     r.ordersForeign = foreign;
-    this.ctx.scope.setForeignOrders(foreign);
+    this.ctx.scope.setForeignOrders(foreign, [...opening]);
     return own;
   }
 
@@ -595,7 +597,7 @@ export class Reconciler {
       const { data } = await this.ctx.exchange.fills({ currentPage: page, pageSize: 200 });
       const fresh = data.items.filter((f) => f.createdAt >= since);
       // Fills of the bot's own orders only: a person's trades never enter its fills, trades or PnL.
-      const own = fresh.filter((f) => this.ctx.ownsOrderId(f.orderId));
+      const own = await this.ctx.ownFills(fresh);
       if (own.length > 0) {
         const result = fills.recordFills(own.map((f) => toFillInput(f, intents.byOrderId(f.orderId)[0]?.clientOid ?? null)));
         r.fillsImported += result.inserted;

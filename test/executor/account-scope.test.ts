@@ -89,6 +89,23 @@ describe('OrderExecutor: the account is shared (issue 17)', function () {
     expect(port.entryPlaces).to.deep.equal([]);
   });
 
+  it("a person's resting (not reduce-only) order closes its symbol to entries, and is never cancelled", async () => {
+    const d = h.symbol(3);
+    const below = Number((h.sim.market.top(d).last * 0.5).toPrecision(3));
+    await h.client().placeOrder({ clientOid: 'manual-limit', symbol: d, side: 'buy', type: 'limit', price: below, size: 2, leverage: 3 });
+    const store = h.store();
+    const port = h.port();
+    const ex = h.executor(port, store, { botId: 'mine1' });
+    const r = await ex.reconcile();
+    expect(r.ordersForeign).to.equal(1);
+    const refused = await ex.openPosition(h.signal(d));
+    expect(refused.ok).to.equal(false);
+    expect(refused.ok ? '' : refused.reason).to.match(/open order that is not the bot's/);
+    expect(port.places).to.deep.equal([]);
+    expect(port.calls.filter((c) => c.method === 'cancelOrderById')).to.deep.equal([]);
+    expect(h.venueOrders(d).filter((o) => o.clientOid === 'manual-limit' && o.status === 'open')).to.have.length(1);
+  });
+
   it("another bot's orders contest their symbol: entries there stop and the alert is raised; its stops are never cancelled", async () => {
     const [a, b] = [h.symbol(0), h.symbol(1)];
     const other = h.client();
