@@ -91,7 +91,7 @@ async function lookupRepeatedly(ctx: ExecutorContext, clientOid: string): Promis
 
 export class Reconciler {
   /** Who opened a position the journal does not know, by symbol (asked once while it is held on that side). */
-  private readonly openers = new Map<string, { side: 'long' | 'short'; owner: ForeignPosition['owner'] | 'own' | 'peer' }>();
+  private readonly openers = new Map<string, { side: 'long' | 'short'; orders: readonly Pick<Order, 'id' | 'clientOid'>[] }>();
 
   constructor(
     private readonly ctx: ExecutorContext,
@@ -397,14 +397,16 @@ export class Reconciler {
 
   /** Who opened the position on `symbol`: the owner of its filled opening orders (none found: a person). */
   private async openerOf(symbol: string, side: 'long' | 'short'): Promise<'own' | 'peer' | ForeignPosition['owner']> {
-    const known = this.openers.get(symbol);
-    if (known !== undefined && known.side === side) return known.owner;
-    const { data } = await this.ctx.exchange.orders({ symbol, status: 'done', currentPage: 1, pageSize: 100 });
-    const opening = data.items.filter((o) => o.symbol === symbol && o.side === entrySide(side) && !o.reduceOnly && !o.closeOrder && o.filledSize > 0);
-    const owners = new Set(opening.map((o) => this.ownerOf(o)));
-    const owner = owners.has('own') ? 'own' : owners.has('peer') ? 'peer' : owners.has('other-bot') ? 'other-bot' : 'person';
-    this.openers.set(symbol, { side, owner });
-    return owner;
+    let known = this.openers.get(symbol);
+    if (known === undefined || known.side !== side) {
+      const { data } = await this.ctx.exchange.orders({ symbol, status: 'done', currentPage: 1, pageSize: 100 });
+      const opening = data.items.filter((o) => o.symbol === symbol && o.side === entrySide(side) && !o.reduceOnly && !o.closeOrder && o.filledSize > 0);
+      known = { side, orders: opening.map((o) => ({ id: o.id, clientOid: o.clientOid })) };
+      this.openers.set(symbol, known);
+    }
+    // Judged afresh every pass (no I/O): a cluster peer's bot id may be learned after the first look.
+    const owners = new Set(known.orders.map((o) => this.ownerOf(o)));
+    return owners.has('own') ? 'own' : owners.has('peer') ? 'peer' : owners.has('other-bot') ? 'other-bot' : 'person';
   }
 
   /**

@@ -24,7 +24,8 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     const connection = new RedisConnection({ url: redis.url, commandTimeoutMs: 1000, reconnectDelayMs: 50 });
     connections.push(connection);
     await connection.waitUntilUp(5000);
-    return new LeaseOwnership({ connection, keys, processId, ttlMs: TTL_MS });
+    // Each process registers its BOT_ID (the executor's clientOid namespace) so peers recognise its orders.
+    return new LeaseOwnership({ connection, keys, processId, ttlMs: TTL_MS, botId: `${processId}bot` });
   }
 
   function journal(name: string): Store {
@@ -56,8 +57,8 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     const ownB = await ownership('b');
     ownA.start();
     ownB.start();
-    const a = h.executor(h.port(), journal('a'), { ownership: ownA });
-    const b = h.executor(h.port(), journal('b'), { ownership: ownB });
+    const a = h.executor(h.port(), journal('a'), { ownership: ownA, botId: 'abot' });
+    const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
 
     const opened = await a.openPosition(h.signal(symbol));
     expect(opened.ok).to.equal(true);
@@ -99,7 +100,7 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     const [s0, s1] = [h.symbol(0), h.symbol(1)];
     const ownA = await ownership('a');
     ownA.start();
-    const a = h.executor(h.port(), journal('a'), { ownership: ownA });
+    const a = h.executor(h.port(), journal('a'), { ownership: ownA, botId: 'abot' });
     expect((await a.openPosition(h.signal(s0))).ok).to.equal(true);
     await redis.down();
     const refused = await a.openPosition(h.signal(s1));
