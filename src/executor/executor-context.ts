@@ -56,9 +56,19 @@ export class ExecutorContext {
     return this.nextProvisionalId--;
   }
 
+  /**
+   * Stop changes of positions the journal could not record yet, by position id (cleared when the
+   * deferred update is written): readers see the stop the exchange really holds.
+   */
+  readonly positionPatches = new Map<number, Partial<Pick<Position, 'stopOrderId' | 'stopClientOid' | 'stopPrice'>>>();
+  /** Closes of provisional positions already reported (`symbol|openedAt`): booked later without a second report. */
+  readonly closesReported = new Set<string>();
+  /** Orders (clientOids and order ids) the journal has yet to record: still the bot's own. */
+  readonly awaitingJournal: AwaitingJournal = { clientOids: new Set(), orderIds: new Set() };
+
   /** The active position on `symbol`: the journal's, else a provisional one. */
   activePosition(symbol: string): Position | undefined {
-    return this.store.positions.activeForSymbol(symbol) ?? this.provisional.get(symbol)?.position;
+    return this.overlay(this.store.positions.activeForSymbol(symbol)) ?? this.provisional.get(symbol)?.position;
   }
 
   /** Keeps a provisional position's in-memory record current (a stop placed or moved). */
@@ -70,7 +80,7 @@ export class ExecutorContext {
   constructor(readonly o: ResolvedExecutorOptions) {
     this.scope = new AccountScope(o.botId, o.clock, o.contestHoldMs);
     this.journalView = {
-      knowsClientOid: (clientOid) => isValidClientOid(clientOid) && o.store.intents.get(clientOid) !== undefined,
+      knowsClientOid: (clientOid) => this.awaitingJournal.clientOids.has(clientOid) || (isValidClientOid(clientOid) && o.store.intents.get(clientOid) !== undefined),
       knowsOrderId: (orderId) => o.store.intents.byOrderId(orderId).length > 0,
     };
     this.unsettled = new UnsettledPositions(o.clock);
@@ -80,7 +90,7 @@ export class ExecutorContext {
       emit: (e) => this.emit(e),
       probe: (code) => void o.store.events.recordAlert({ kind: 'journal', subject: 'order-executor', message: `journal writable again after ${code}` }),
     });
-    this.intents = guardJournalWrites(o.store.intents, this.journal);
+    this.intents = guardJournalWrites(o.store.intents, this.journal, this.awaitingJournal);
     this.contracts = new ContractCache(o.exchange, o.clock, o.contractsTtlMs);
     this.sender = new OrderSender({
       exchange: o.exchange,
@@ -105,6 +115,14 @@ export class ExecutorContext {
     return this.o.logger;
   }
 
+  /** Applies stop changes the journal has not recorded yet (it was unwritable) to `position`. */
+  overlay(position: Position): Position;
+  overlay(position: Position | undefined): Position | undefined;
+  overlay(position: Position | undefined): Position | undefined {
+    const patch = position === undefined ? undefined : this.positionPatches.get(position.id);
+    return patch === undefined ? position : { ...position!, ...patch };
+  }
+
   /** Whose order this is; only 'own' orders are ever cancelled, amended or counted. */
   ownerOf(order: { readonly id: string; readonly clientOid: string | null }): OrderOwner {
     return orderOwner(order, this.o.botId, this.journalView);
@@ -112,7 +130,7 @@ export class ExecutorContext {
 
   /** A fill is the bot's when the journal knows its order (fills carry no clientOid). */
   ownsOrderId(orderId: string): boolean {
-    return this.journalView.knowsOrderId(orderId);
+    return this.awaitingJournal.orderIds.has(orderId) || this.journalView.knowsOrderId(orderId);
   }
 
   /**
@@ -159,14 +177,28 @@ export class ExecutorContext {
 }
 
 /** State changes (mark*, record*, attach*) go through the guard; reads go straight to the journal. */
-function guardJournalWrites(journal: OrderJournal, guard: JournalGuard): OrderJournal {
+interface AwaitingJournal {
+  readonly clientOids: Set<string>;
+  readonly orderIds: Set<string>;
+}
+
+function guardJournalWrites(journal: OrderJournal, guard: JournalGuard, awaiting: AwaitingJournal): OrderJournal {
   return new Proxy(journal, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
       const fn = value as (...args: unknown[]) => unknown;
       if (typeof prop === 'string' && /^(mark|record|attach)/.test(prop)) {
-        return (...args: unknown[]) => guard.write(`intents.${prop}`, () => fn.apply(target, args), () => undefined);
+        return (...args: unknown[]) =>
+          guard.write(`intents.${prop}`, () => fn.apply(target, args), () => {
+            // Deferred: the orders stay the bot's own meanwhile (ownership asks the journal).
+            const [first, second] = args as [unknown, unknown];
+            const clientOid = typeof first === 'string' ? first : (first as { clientOid?: unknown } | null)?.clientOid;
+            if (typeof clientOid === 'string') awaiting.clientOids.add(clientOid);
+            const orderId = typeof second === 'string' ? second : (second as { orderId?: unknown } | null | undefined)?.orderId;
+            if (typeof orderId === 'string') awaiting.orderIds.add(orderId);
+            return undefined;
+          });
       }
       return fn.bind(target);
     },

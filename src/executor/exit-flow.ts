@@ -33,7 +33,7 @@ export class ExitFlow {
   close(symbol: string, reason: CloseReason, positionId?: number): Promise<CloseResult> {
     let position: Position | undefined;
     try {
-      position = this.ctx.store.positions.activeForSymbol(symbol);
+      position = this.ctx.overlay(this.ctx.store.positions.activeForSymbol(symbol));
     } catch (e) {
       // The journal cannot even be read (a corrupt page): the exit still goes out, sized from the exchange.
       if (!this.ctx.journal.noteFailure(e, 'read position')) throw e;
@@ -65,7 +65,7 @@ export class ExitFlow {
 
   private async closeOnce(positionId: number, reason: CloseReason): Promise<CloseResult> {
     const { store, exchange } = this.ctx;
-    const position = positionId < 0 ? [...this.ctx.provisional.values()].find((p) => p.position.id === positionId)?.position : store.positions.get(positionId);
+    const position = positionId < 0 ? [...this.ctx.provisional.values()].find((p) => p.position.id === positionId)?.position : this.ctx.overlay(store.positions.get(positionId));
     if (position === undefined) return { ok: false, reason: `position ${positionId} not found` };
     if (position.status === 'closed') {
       const trade = store.trades.forPosition(positionId);
@@ -267,18 +267,24 @@ export class ExitFlow {
       return { trade, created: true, position: { ...position, status: 'closed' as const, closedAt } };
     };
     if (position.id < 0) {
-      // A provisional position: the journal has no row for it yet. Its trade is booked (and
-      // reported) by reconciliation from the exchange's fills once the journal records the position.
+      // A provisional position: the journal has no row for it yet. Its trade is booked by
+      // reconciliation from the exchange's fills once the journal records the position; it is
+      // reported now, once (the booking later does not report it again).
       this.ctx.provisional.delete(position.symbol);
-      this.ctx.log.info('position closed; the trade is booked once the journal records the position', { symbol: position.symbol, pnl: pnl.net, reason });
-      return { ok: true, trade: unrecorded(), alreadyClosed: false };
+      this.ctx.closesReported.add(`${position.symbol}|${position.openedAt}`);
+      const t = unrecorded();
+      this.ctx.log.info('position closed; the trade is booked once the journal records the position', { symbol: t.symbol, pnl: t.realisedPnl, fees: t.fees, reason });
+      this.ctx.emit({ type: 'closed', symbol: t.symbol, side: t.side, size: t.size, entryPrice: t.entryPrice, exitPrice: t.exitPrice, pnl: t.realisedPnl, fees: t.fees, reason: t.closeReason });
+      return { ok: true, trade: t, alreadyClosed: false };
     }
     const result = this.ctx.journal.write('closed trade', write, deferred);
     if (!result.created) {
       // A second booking of one close (the store keeps one trade per position): not written.
       this.ctx.log.warn('close already booked; this booking was not written', { symbol: position.symbol, positionId: position.id, trade: result.trade.id, reason });
     }
-    if (result.created) {
+    if (result.created && this.ctx.closesReported.delete(`${position.symbol}|${position.openedAt}`)) {
+      this.ctx.log.info('position booked (its close was reported while the journal was unwritable)', { symbol: position.symbol, pnl: result.trade.realisedPnl });
+    } else if (result.created) {
       const t = result.trade;
       this.ctx.log.info('position closed', { symbol: t.symbol, pnl: t.realisedPnl, fees: t.fees, reason });
       this.ctx.emit({ type: 'closed', symbol: t.symbol, side: t.side, size: t.size, entryPrice: t.entryPrice, exitPrice: t.exitPrice, pnl: t.realisedPnl, fees: t.fees, reason: t.closeReason });

@@ -125,7 +125,10 @@ export class OrderExecutor {
    * are not open and not guarded.
    */
   openPositions(): Position[] {
-    const recorded = this.ctx.store.positions.active().filter((p) => !this.ctx.unsettled.has(p.id) && !this.ctx.closesAwaitingJournal.has(p.id));
+    const recorded = this.ctx.store.positions
+      .active()
+      .filter((p) => !this.ctx.unsettled.has(p.id) && !this.ctx.closesAwaitingJournal.has(p.id))
+      .map((p) => this.ctx.overlay(p));
     const held = new Set(recorded.map((p) => p.symbol));
     return [...recorded, ...[...this.ctx.provisional.values()].map((e) => e.position).filter((p) => !held.has(p.symbol))];
   }

@@ -44,8 +44,18 @@ export class StopManager {
     );
     if (!sent.ok) return sent;
     const patch = { stopOrderId: sent.orderId, stopClientOid: sent.clientOid, stopPrice: sent.stopPrice };
+    const write = () => {
+      const recorded = this.ctx.store.positions.update(position.id, patch);
+      this.ctx.positionPatches.delete(position.id);
+      return recorded;
+    };
     const updated =
-      position.id < 0 ? { ...position, ...patch } : this.ctx.journal.write('stop on position', () => this.ctx.store.positions.update(position.id, patch), () => ({ ...position, ...patch }));
+      position.id < 0
+        ? { ...position, ...patch }
+        : this.ctx.journal.write('stop on position', write, () => {
+            this.ctx.positionPatches.set(position.id, { ...this.ctx.positionPatches.get(position.id), ...patch });
+            return { ...position, ...patch };
+          });
     this.ctx.updateProvisional(updated);
     return { ...sent, position: updated };
   }

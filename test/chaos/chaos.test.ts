@@ -103,15 +103,16 @@ function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, 
 }
 
 describe('chaos: faults + stalls + kills, then recovery and invariants', function () {
-  this.timeout((DURATION_S + RECOVERY_DEADLINE_S + 120) * 1000);
+  // Chaos, recovery, then the two issue-10 phases (each up to ~2 min) and a second recovery.
+  this.timeout((DURATION_S + 2 * RECOVERY_DEADLINE_S + 360) * 1000);
   let dir = '';
   let proxy: VenueProxy | undefined;
   let tmpfs: string | undefined;
 
   after(async () => {
     await Child.killAll();
-    await proxy?.close();
     if (tmpfs !== undefined) execFileSync('umount', ['-l', tmpfs]);
+    await proxy?.close();
     if (process.env['CHAOS_KEEP'] === '1') console.log(`      chaos: kept ${dir}`);
     else if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   });
@@ -380,6 +381,10 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
       restarts = db.prepare('SELECT worker, reason FROM restarts').all() as { worker: string; reason: string }[];
     } finally {
       db.close();
+    }
+    if (tmpfs !== undefined) {
+      execFileSync('umount', ['-l', tmpfs]);
+      tmpfs = undefined;
     }
     const cutoff = { settledBefore: stopSimTime - SETTLE_S * 1000 * SPEED };
     const mult = (s: string): number => venue.contracts.get(s)?.multiplier ?? Number.NaN;

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { JournalGuard, journalFailureCode, journalUnwritableReason } from '../../src/executor/journal-guard.js';
 import { UnsettledPositions } from '../../src/executor/unsettled-positions.js';
-import { botPrefix, createClientOidFactory, derivedClientOid, deriveClientOid, isValidClientOid } from '../../src/executor/client-oid.js';
+import { botIdOf, createClientOidFactory, derivedClientOid, deriveClientOid, isValidClientOid } from '../../src/executor/client-oid.js';
 import { SILENT_LOGGER } from '../../src/executor/executor-options.js';
 
 const sqlite = (code: string): Error => Object.assign(new Error(code), { code });
@@ -120,13 +120,15 @@ describe('UnsettledPositions', () => {
 });
 
 describe('derived clientOids', () => {
-  it('are the same for the same key, different for another, valid for KuCoin, with the factory prefix', () => {
+  it('are the same for the same key, different for another, valid for KuCoin, in the bot\'s namespace', () => {
     const f = createClientOidFactory({ botId: 'bot7' });
     const a = deriveClientOid(f, 'bot7', 'exit', 'exit|XBTUSDTM|3|1700000000000|10|0');
     expect(a).to.equal(deriveClientOid(f, 'bot7', 'exit', 'exit|XBTUSDTM|3|1700000000000|10|0'));
     expect(a).to.not.equal(deriveClientOid(f, 'bot7', 'exit', 'exit|XBTUSDTM|3|1700000000000|9|0'));
     expect(a.startsWith('kb_bot7_e')).to.equal(true);
+    expect(a).to.have.length(40);
+    expect(botIdOf(a)).to.equal('bot7');
     expect(isValidClientOid(a)).to.equal(true);
-    expect(deriveClientOid((k) => k, 'bot9', 'stop', 'k')).to.equal(derivedClientOid(botPrefix('bot9'), 'stop', 'k'));
+    expect(deriveClientOid((k) => k, 'bot7', 'stop', 'k')).to.equal(derivedClientOid('kb_bot7_', 'stop', 'k'));
   });
 });

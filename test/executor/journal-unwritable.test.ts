@@ -176,6 +176,7 @@ describe('OrderExecutor: journal unwritable while running', function () {
     const trip = roundTrips(h.sim).find((t) => t.symbol === a)!;
     expect(trades[0]!.realisedPnl).to.be.closeTo(trip.net, 0.005);
     expect(s.positions.active()).to.deep.equal([]);
+    // Reported once, when it closed; not again when it was booked.
     expect(h.eventsOf('closed').map((e) => e.symbol)).to.deep.equal([a]);
   });
 
