@@ -10,7 +10,9 @@ import path from 'node:path';
 import { STORE_OPEN_EXIT_CODE, DataDirLock, LOCK_FILE_NAME, Store, StoreOpenError, isDataDirLockedError, storePath } from '../src/store/index.js';
 import { createBotId } from '../src/executor/client-oid.js';
 import { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
+import { ControlSocket } from '../src/control/control-socket.js';
 import { startObservability } from './observability.js';
+import { carryOverPause } from './pause-carry-over.js';
 import { summaryLine } from './summary-line.js';
 import { chooseJournal, type JournalChoice } from './journal-file.js';
 import { verifyLiveKey } from './live-key.js';
@@ -73,6 +75,7 @@ async function main(): Promise<number> {
   // BOT_ID, or the id this journal has kept since it was created: the prefix of every clientOid.
   const botId = config.botId !== '' ? config.botId : store.identity.botId(() => createBotId());
   logger.info(`bot id ${botId}: orders carry the clientOid prefix kb_${botId}_`, { botId, foreignPositions: config.foreignPositions });
+  if (journal.archivedTo) carryOverPause(journal.archivedTo, store, logger);
   // With REDIS_URL the local bucket is stocked from the account-wide quota instead of refilling itself.
   const limiter = SharedRateLimiter.create(clusterWanted(config) ? { refill: 'external' } : {});
   let cluster: ClusterNode | undefined;
@@ -112,7 +115,19 @@ async function main(): Promise<number> {
     return 1;
   }
   observed = { report: (message) => (observability.reportProcessError(message), true) };
+  let controlSocket: ControlSocket | undefined;
+  try {
+    controlSocket = await ControlSocket.start({
+      dataDir: config.dataDir,
+      execute: (command) => observability.controls.execute(command, 'socket'),
+      onError: (err) => logger.warn('control socket error', { error: (err as Error).message }),
+    });
+  } catch (err) {
+    // Trading goes on without local controls; the status server's POSTs (with a token) remain.
+    logger.error(`no local controls (npm run ctl): ${(err as Error).message}`);
+  }
   console.log(`Dashboard: ${observability.statusUrl}  (mode: ${config.tradingMode}, venue: ${venue.url})`);
+  if (observability.controls.paused) console.log('Entries are PAUSED by the operator: npm run ctl -- resume');
 
   // The first heartbeat of each incarnation is worth a line; the rest live in the health report.
   const announced = new Set<string>();
@@ -151,6 +166,7 @@ async function main(): Promise<number> {
   const result = await supervisor.done;
   clearInterval(summary);
   logger.info('supervisor stopped', { ...result, threads: supervisor.status().map((s) => ({ worker: s.name, restarts: s.restarts, progress: s.progress })) });
+  await controlSocket?.close();
   await observability.close(); // prints the final health report
   await cluster?.stop();
   await venue.simulator?.close();

@@ -4,6 +4,7 @@
 import { AlertDispatcher, connectHealthAlerts } from '../src/alerts/index.js';
 import type { AppConfig } from '../src/config/load-config.js';
 import { ANOTHER_BOT_ALERT } from '../src/executor/account-scope.js';
+import { OperatorControls, type CommandResult } from '../src/control/operator-controls.js';
 import { describeTradeEvent, type TradeEvent } from '../src/executor/trade-event.js';
 import { CounterDeltas, HealthMonitor, HealthReporter, formatReport, type HealthReport } from '../src/health/index.js';
 import type { Logger } from '../src/log/logger.js';
@@ -31,6 +32,8 @@ export interface ObservabilityDeps {
 export interface Observability {
   readonly monitor: HealthMonitor;
   readonly advisor: PerformanceAdvisor;
+  /** Operator commands (the status server's POST /control/... and the control socket run these). */
+  readonly controls: OperatorControls;
   readonly statusUrl: string;
   /** A process-level failure (an unhandled rejection): one alert, and a line in the report's recent errors. */
   reportProcessError(message: string): void;
@@ -102,6 +105,31 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     onChange: monitor.onChange,
     getEquityCurve: () => monitor.getEquityCurve(),
   };
+  // Created before the status server (which serves its POSTs); announce() reaches the server late.
+  let announceOnServer: (result: CommandResult) => void = () => undefined;
+  const controls = new OperatorControls({
+    target: supervisor,
+    commands: store.commands,
+    statusView: () => {
+      const report = monitor.getReport();
+      return {
+        mode: config.tradingMode,
+        health: report.overall_health.status,
+        reasons: report.overall_health.reasons ?? [],
+        openPositions: store.positions.active().map((p) => ({ symbol: p.symbol, side: p.side, size: p.size })),
+      };
+    },
+    announce: (result) => {
+      const where = result.source === 'socket' ? 'npm run ctl' : result.source === 'http' ? 'status server' : result.source;
+      const message = `${result.ok ? '' : 'FAILED '}via ${where}: ${result.detail}`;
+      // Every command is alerted: a second pause within the cooldown is news too.
+      alerts.resetCooldown('operator', result.command);
+      alerts.dispatch({ kind: 'operator', subject: result.command, message });
+      alertHistory('operator', result.command, message);
+      announceOnServer(result);
+    },
+    onError: (message, error) => logger.warn(message, { error: (error as Error).message }),
+  });
   const status = new StatusServer({
     source: healthMonitorSource(reportSource, { openPositions }),
     profiler: async (thread, kind, seconds) => {
@@ -115,6 +143,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
         monitor.expectSilence(thread, Date.now() + owed);
       }
     },
+    control: (command) => controls.execute(command, 'http'),
     host: config.statusHost,
     port: config.statusPort,
     token: config.statusToken,
@@ -123,6 +152,13 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     onError: (e) => logger.warn('status server error', { error: e }),
   });
   const statusUrl = await status.start();
+  announceOnServer = (result) =>
+    status.publishEvent({
+      kind: 'operator',
+      severity: result.ok ? 'warning' : 'critical',
+      message: `${result.command} (${result.source}): ${result.detail}`,
+      data: { command: result.command, source: result.source, ok: result.ok, paused: result.paused },
+    });
 
   let lastContested = '';
   const deltas = new CounterDeltas();
@@ -316,6 +352,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
   return {
     monitor,
     advisor,
+    controls,
     statusUrl,
     reportProcessError: (message) => {
       monitor.recordError({ thread: 'supervisor', type: 'UnhandledRejection', message });
