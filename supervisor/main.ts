@@ -4,6 +4,7 @@
 // gracefully on SIGINT/SIGTERM (final report, exit 0) and exit non-zero when a worker exceeds its
 // restart budget, so pm2 restarts the process.
 import { loadConfig, secretsOf, type AppConfig } from '../src/config/load-config.js';
+import { createConsoleLines } from '../src/log/console-lines.js';
 import { createLogger, type Logger } from '../src/log/logger.js';
 import { SharedRateLimiter } from '../src/resilience/shared-rate-limiter.js';
 import path from 'node:path';
@@ -48,8 +49,10 @@ async function main(): Promise<number> {
     return STORE_OPEN_EXIT_CODE;
   }
   const secrets = secretsOf(config);
-  const logger = createLogger({ level: config.logLevel, logDir: config.logDir, secrets, component: 'supervisor' });
-  installRejectionGuard(process, { logger, alert: (line) => console.error(line), report: (message) => observed?.report(message) });
+  const logger = createLogger({ level: config.logLevel, logDir: config.logDir, secrets, component: 'supervisor', consoleFormat: config.consoleFormat });
+  // The console is for a person (see src/log/console-lines.ts); log records go to LOG_DIR/bot.log.
+  const say = createConsoleLines({ format: config.consoleFormat, secrets });
+  installRejectionGuard(process, { logger, alert: (line) => say(line, 'error'), report: (message) => observed?.report(message) });
   if (config.tradingMode === 'live') {
     const key = await verifyLiveKey(config, logger);
     if (key.kind !== 'accepted') {
@@ -98,11 +101,11 @@ async function main(): Promise<number> {
     restartWindowMs: config.restartWindow * 1000,
     shutdownTimeoutMs: config.shutdownTimeout * 1000,
     logger,
-    alert: (line) => console.error(line),
+    alert: (line) => say(line, 'error'),
   });
   let observability: Awaited<ReturnType<typeof startObservability>>;
   try {
-    observability = await startObservability({ config, supervisor, logger, secrets, store, ...(cluster ? { cluster } : {}) });
+    observability = await startObservability({ config, supervisor, logger, secrets, store, ...(cluster ? { cluster } : {}), print: say });
   } catch (err) {
     // Nothing trades yet: release what is open and say exactly what to change.
     console.error(
@@ -126,8 +129,9 @@ async function main(): Promise<number> {
     // Trading goes on without local controls; the status server's POSTs (with a token) remain.
     logger.error(`no local controls (npm run ctl): ${(err as Error).message}`);
   }
-  console.log(`Dashboard: ${observability.statusUrl}  (mode: ${config.tradingMode}, venue: ${venue.url})`);
-  if (observability.controls.paused) console.log('Entries are PAUSED by the operator: npm run ctl -- resume');
+  say(`Dashboard: ${observability.statusUrl}  (mode: ${config.tradingMode}, venue: ${venue.url})`);
+  say(`Mode: ${config.tradingMode === 'paper' ? 'PAPER trading (simulated exchange, no real money)' : 'LIVE trading on KuCoin Futures'}; controls: npm run ctl -- status | pause | resume | close <SYMBOL> | close all | breaker reset`);
+  if (observability.controls.paused) say('Entries are PAUSED by the operator: npm run ctl -- resume');
 
   // The first heartbeat of each incarnation is worth a line; the rest live in the health report.
   const announced = new Set<string>();
@@ -137,7 +141,7 @@ async function main(): Promise<number> {
     announced.add(key);
     logger.info(`${h.worker} heartbeating`, { worker: h.worker, generation: h.generation, progress: h.progress });
   });
-  const summary = setInterval(() => console.log(summaryLine(observability.monitor.getReport())), SUMMARY_INTERVAL_MS);
+  const summary = setInterval(() => say(summaryLine(observability.monitor.getReport())), SUMMARY_INTERVAL_MS);
   summary.unref();
 
   let signals = 0;
@@ -145,10 +149,11 @@ async function main(): Promise<number> {
     process.on(signal, () => {
       signals++;
       if (signals > 1) {
-        console.error(`${signal} again: exiting without waiting for workers`);
+        say(`${signal} again: exiting without waiting for workers`, 'error');
         process.exit(130);
       }
       logger.info(`${signal} received: stopping gracefully`, { shutdownTimeoutS: config.shutdownTimeout });
+      say(`${signal}: stopping gracefully (up to ${config.shutdownTimeout} s; ${signal} again exits at once)`);
       void supervisor.stop(signal);
     });
   }
@@ -160,6 +165,7 @@ async function main(): Promise<number> {
   const givingUp = supervisor.status().some((s) => s.phase === 'stopping' || s.phase === 'stopped');
   if (!givingUp) {
     logger.info('all workers reported in', { workers: supervisor.status().map((s) => s.name), mode: config.tradingMode, venue: venue.url });
+    say(`Ready: all workers reported in (${supervisor.status().map((s) => s.name).join(', ')})`);
     process.send?.('ready'); // pm2 wait_ready
   }
 

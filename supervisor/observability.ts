@@ -5,6 +5,7 @@ import { AlertDispatcher, connectHealthAlerts } from '../src/alerts/index.js';
 import type { AppConfig } from '../src/config/load-config.js';
 import { ANOTHER_BOT_ALERT } from '../src/executor/account-scope.js';
 import { OperatorControls, type CommandResult } from '../src/control/operator-controls.js';
+import { StopMoveThrottle } from '../src/log/stop-move-throttle.js';
 import { describeTradeEvent, type TradeEvent } from '../src/executor/trade-event.js';
 import { CounterDeltas, HealthMonitor, HealthReporter, formatReport, type HealthReport } from '../src/health/index.js';
 import type { Logger } from '../src/log/logger.js';
@@ -23,8 +24,8 @@ export interface ObservabilityDeps {
   readonly secrets: readonly string[];
   /** Read side of the bot's store (positions for the dashboard, restart and alert history). */
   readonly store: Store;
-  /** Where trade lines and reports go (the console by default). */
-  readonly print?: (line: string) => void;
+  /** Where trade lines, alerts and reports go (the console by default). */
+  readonly print?: (line: string, level?: 'info' | 'warn' | 'error') => void;
   /** With REDIS_URL: this process's place among the others on the account. */
   readonly cluster?: Pick<ClusterNode, 'report' | 'onStateChange'>;
 }
@@ -42,10 +43,13 @@ export interface Observability {
 }
 
 const WORKERS = ['scanner', 'position-monitor', 'order-executor'];
+const THREAD_ALERT_KINDS = new Set<string>(['stall', 'restart', 'restart-budget']);
 
 export async function startObservability(deps: ObservabilityDeps): Promise<Observability> {
   const { config, supervisor, logger, store } = deps;
   const print = deps.print ?? ((line: string) => console.log(line));
+  // Trailing stops move in small steps; the console shows the ones that matter (all reach bot.log).
+  const stopLines = new StopMoveThrottle({ minShare: config.consoleStopMoveShare, intervalMs: 60_000, now: Date.now });
   const monitor = new HealthMonitor({
     stallTimeoutMs: config.stallTimeout * 1000,
     startupTimeoutMs: config.startupTimeout * 1000,
@@ -56,9 +60,12 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     equityCapacity: 5760,
   });
   const alerts = new AlertDispatcher({
-    // Stalls and crashes already get their own immediate console line from the supervisor; the
-    // dispatcher adds cooldown, the webhook and the log record.
-    console: (line) => logger.warn(line),
+    // Stalls, crashes and escalations already have their immediate console line from the supervisor
+    // (THREAD STALL / CRASH / ESCALATE); for those the dispatcher adds the webhook and the log record.
+    console: (line, payload) => {
+      if (payload === undefined || !THREAD_ALERT_KINDS.has(payload.kind)) print(line, 'warn');
+      logger.warn(line);
+    },
     webhookUrl: config.alertWebhookUrl === '' ? null : config.alertWebhookUrl,
     cooldownMs: config.alertCooldown * 1000,
     secrets: deps.secrets,
@@ -294,7 +301,9 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     // process on the account owns (REDIS_URL) and the executor's health conditions after every
     // reconciliation: log them, don't print them.
     const routine = (event.type === 'rejected' && (event.stage === 'risk' || event.stage === 'ownership')) || event.type === 'health';
-    if (!routine) print(`TRADE ${line}`);
+    const minorStopMove = event.type === 'stop-moved' && !stopLines.show(event);
+    if (event.type === 'closed') stopLines.forget(event.symbol);
+    if (!routine && !minorStopMove) print(`TRADE ${line}`);
     logger.debug('trade event', { ...event });
     switch (event.type) {
       case 'opened':

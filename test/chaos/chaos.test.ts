@@ -191,7 +191,8 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
           SIM_URL: proxy!.url,
           DATA_DIR: dataDir,
           LOG_DIR: logDir,
-          LOG_LEVEL: 'info',
+          // debug: the test counts log records (worker restart, chaos: ...), on the console only then.
+          LOG_LEVEL: 'debug',
           STATUS_PORT: '0',
           HEARTBEAT_INTERVAL: '0.5',
           STALL_TIMEOUT: '2',

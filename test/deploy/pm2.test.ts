@@ -161,6 +161,9 @@ describe('deployment under pm2 (real CLI, ecosystem.config.js)', function () {
     expect(stopMs).to.be.below((env.kill_timeout ?? 0) - 1000);
     const out = readText(pm2Out());
     expect(out).to.contain('BOT HEALTH REPORT');
+    // pm2 stamps every line (time: true); no line's content starts with a second, bot-made stamp.
+    const doubled = [...out.split('\n'), ...readText(pm2Err()).split('\n')].filter((l) => /^\d{4}-\d\d-\d\dT[\d:]+: \d{4}-\d\d-\d\dT/.test(l));
+    expect(doubled, 'lines with two timestamps').to.deep.equal([]);
     expect(out).to.contain('Overall Health');
     expect(pm2.daemonLog()).to.match(new RegExp(`App \\[${APP}:\\d+\\] exited with code \\[0\\] via signal \\[SIGINT\\]`));
     expect((await app())?.pm2_env.status).to.equal('stopped');
