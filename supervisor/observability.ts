@@ -88,6 +88,9 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
 
   // The position monitor reports `mark:<symbol>` / `upnl:<symbol>` gauges for the positions it guards.
   let monitorGauges: Readonly<Record<string, number>> = {};
+  // The executor reports `tick:<symbol>` (each open position's price step) and the account equity.
+  let executorGauges: Readonly<Record<string, number>> = {};
+  let startEquity: number | null = null;
   const openPositions = (): OpenPositionView[] =>
     store.positions.active().map((p) => ({
       symbol: p.symbol,
@@ -98,6 +101,8 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       leverage: p.leverage ?? config.leverage,
       unrealised_pnl: roundOrNull(monitorGauges[`upnl:${p.symbol}`]),
       opened_at: new Date(p.openedAt).toISOString(),
+      stop_price: p.stopPrice,
+      tick_size: executorGauges[`tick:${p.symbol}`] ?? null,
     }));
   // Always on: per-thread runtime figures, latency percentiles and the optimisation suggestions.
   const advisor = new PerformanceAdvisor({
@@ -111,6 +116,14 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     getReport: () => advisor.decorate(monitor.getReport()),
     onChange: monitor.onChange,
     getEquityCurve: () => monitor.getEquityCurve(),
+  };
+  const quietly = <T>(what: string, read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (err) {
+      logger.warn(`dashboard: could not read ${what}`, { error: (err as Error).message });
+      return fallback;
+    }
   };
   // Created before the status server (which serves its POSTs); announce() reaches the server late.
   let announceOnServer: (result: CommandResult) => void = () => undefined;
@@ -138,7 +151,26 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     onError: (message, error) => logger.warn(message, { error: (error as Error).message }),
   });
   const status = new StatusServer({
-    source: healthMonitorSource(reportSource, { openPositions }),
+    source: healthMonitorSource(reportSource, {
+      openPositions,
+      account: () => ({
+        start_equity: startEquity,
+        day_start_equity: quietly('the day\'s start equity', () => store.dailyPnl.current().startEquity, null),
+      }),
+      alertHistory: () =>
+        quietly('the alert history', () => store.events.alerts({ limit: 20 }), []).map((a) => ({
+          time: new Date(a.at).toISOString(),
+          kind: a.kind,
+          subject: a.subject,
+          message: a.message,
+        })),
+      panels: () => ({
+        controls: quietly('the pause switch', () => {
+          const since = store.commands.pausedSince();
+          return { paused: since !== null, paused_since: since === null ? null : new Date(since.at).toISOString() };
+        }, { paused: false, paused_since: null }),
+      }),
+    }),
     profiler: async (thread, kind, seconds) => {
       if (thread === 'supervisor') return takeProfile({ kind, seconds });
       // The same grace the supervisor's stall detector gives (see WorkerSupervisor.profile).
@@ -150,12 +182,13 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
         monitor.expectSilence(thread, Date.now() + owed);
       }
     },
+    mode: config.tradingMode,
     control: (command) => controls.execute(command, 'http'),
     host: config.statusHost,
     port: config.statusPort,
     token: config.statusToken,
     allowedHosts: parseHostList(config.statusAllowedHosts),
-    title: `KuCoin Futures Bot (${config.tradingMode === 'paper' ? 'PAPER' : 'LIVE'})`,
+    title: 'KuCoin Futures Bot',
     onError: (e) => logger.warn('status server error', { error: e }),
   });
   const statusUrl = await status.start();
@@ -189,6 +222,10 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     }),
     supervisor.onMetrics(({ worker, generation, metrics }) => {
       if (worker === 'position-monitor') monitorGauges = metrics.gauges;
+      if (worker === 'order-executor') {
+        executorGauges = metrics.gauges;
+        if (startEquity === null && metrics.gauges['equity'] !== undefined) startEquity = metrics.gauges['equity'];
+      }
       for (const call of metrics.calls) {
         monitor.recordApiCall(call);
         status.recorder.recordApiCall(call);

@@ -227,6 +227,11 @@ export class ExecutorService implements ExecutorApi {
       if (status.equity !== null) metrics.gauge('equity', status.equity);
       metrics.gauge('openPositions', status.openPositions);
       metrics.gauge('unsettledPositions', status.unsettled.length);
+      // The dashboard prints each position's prices at its contract's tick.
+      for (const p of this.deps.executor.openPositions()) {
+        const tick = await this.deps.executor.tickSize(p.symbol);
+        if (tick !== undefined) metrics.gauge(`tick:${p.symbol}`, tick);
+      }
       metrics.gauge('realisedToday', status.today.realisedPnl);
       metrics.gauge('killSwitchActive', this.killSwitchActive ? 1 : 0);
     } catch (err) {

@@ -51,6 +51,8 @@ export interface StatusServerOptions {
    * breaker-reset, status). Always behind the token: refused outright when no token is set.
    */
   control?: ((command: OperatorCommand) => Promise<{ readonly ok: boolean }>) | null;
+  /** Trading mode for the dashboard's badge (PAPER / LIVE); null shows none. */
+  mode?: 'paper' | 'live' | null;
   /** Dashboard title (default "KuCoin Futures Bot"). */
   title?: string;
   /** Errors the server survives (a throwing source, a broken socket). Default: stderr. */
@@ -101,6 +103,7 @@ function fill(options: StatusServerOptions): Filled {
     metrics: options.metrics ?? {},
     title: options.title ?? STATUS_SERVER_DEFAULTS.title,
     control: options.control ?? null,
+    mode: options.mode ?? null,
     onError: options.onError ?? ((error) => process.stderr.write(`status server: ${String(error)}\n`)),
     profiler: options.profiler,
   };
@@ -279,7 +282,7 @@ export class StatusServer {
       case '/':
       case '/index.html': {
         const nonce = randomBytes(16).toString('base64');
-        send(res, 200, 'text/html; charset=utf-8', renderDashboardPage({ nonce, title: this.options.title }), {
+        send(res, 200, 'text/html; charset=utf-8', renderDashboardPage({ nonce, title: this.options.title, mode: this.options.mode, controls: this.options.control !== null && this.guard.tokenRequired }), {
           'Content-Security-Policy':
             `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; ` +
             "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
