@@ -55,7 +55,7 @@ describe('e2e: operator controls', function () {
     expect(paused.stdout).to.match(/ok pause: entries paused/);
     expect(statSync(path.join(dataDir, 'ctl.sock')).mode & 0o777).to.equal(0o600);
     const pausedAt = bot.lines.length;
-    await bot.waitForLine(/ALERT OPERATOR pause: via npm run ctl/, 'the pause alert', 10_000);
+    await bot.waitForLine(/^ALERT OPERATOR pause: via npm run ctl/, 'the pause alert', 10_000);
     // Entries already past the switch finish; then three scans propose and nothing new is sent.
     await bot.waitForLine(SCAN_WITH_PROPOSALS, 'a scan after the pause', 30_000, { from: pausedAt });
     const entriesAfterPause = entryOrders(sim).length;
@@ -135,6 +135,6 @@ describe('e2e: operator controls', function () {
       },
       { timeoutMs: 20_000, diagnostics: () => bot!.tail() },
     );
-    expect(bot.matching(/ALERT OPERATOR breaker reset: via npm run ctl/)).to.have.length(1);
+    expect(bot.matching(/^ALERT OPERATOR breaker reset: via npm run ctl/)).to.have.length(1);
   });
 });
