@@ -1,10 +1,9 @@
 // An embedded paper run starts on a fresh journal (journal-file.ts), but the operator's pause is not
 // market state: a paused bot stays paused across restarts. So the pause in force in the archived
 // journal is carried over into the new one, marked as such.
-import type { Logger } from '../src/log/logger.js';
 import { Store } from '../src/store/index.js';
 
-export function carryOverPause(archivedJournal: string, store: Store, logger: Logger): void {
+export function carryOverPause(archivedJournal: string, store: Store, logger: { warn(message: string, meta?: Record<string, unknown>): unknown }): void {
   let previous: Store | undefined;
   try {
     previous = Store.open({ path: archivedJournal });

@@ -3,7 +3,7 @@
 // a pause survives thread and process restarts); closes go to the executor, which closes
 // reduce-only through its one-close-per-position path; a breaker reset goes to every worker, each
 // owning its own exchange breaker. Every command is journaled with its source and announced
-// (alert, dashboard event, console line); commands run one at a time, in arrival order.
+// (alert, dashboard event, console line).
 import type { WorkerControlCommand } from '../protocol/messages.js';
 import type { OperatorCommandRecord, OperatorCommands } from '../store/index.js';
 import { describeCommand, type CommandSource, type OperatorCommand } from './operator-command.js';
@@ -61,10 +61,14 @@ export class OperatorControls {
     return this.options.commands.paused();
   }
 
-  /** Runs `command` after any still running; never rejects. */
+  /**
+   * Never rejects. Closes and resets run one at a time, in arrival order; pause, resume and status
+   * only touch the journal and never wait behind a close that is waiting for the exchange.
+   */
   execute(command: OperatorCommand, source: CommandSource): Promise<CommandResult> {
-    const run = this.queue.then(() => this.run(command, source));
-    this.queue = run.catch(() => undefined);
+    const queued = command.kind === 'close' || command.kind === 'close-all' || command.kind === 'breaker-reset';
+    const run = queued ? this.queue.then(() => this.run(command, source)) : this.run(command, source);
+    if (queued) this.queue = run.catch(() => undefined);
     return run.catch((err: unknown) => this.finish(command, source, false, `failed: ${(err as Error).message}`));
   }
 
