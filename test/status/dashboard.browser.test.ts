@@ -159,7 +159,12 @@ describe('dashboard page in headless Chromium', function () {
   it('says the right thing at 1400 and 800 px: mode badge apart from the connection, equity change, tick precision', async () => {
     const source = dashboardFixture();
     source.paused = true;
-    const server = new StatusServer({ source, port: 0, token: TOKEN, pushIntervalMs: 100, refreshIntervalMs: 0, mode: 'paper', control: async () => ({ ok: true }) });
+    const commands: string[] = [];
+    const control = async (command: { kind: string; symbol?: string }) => {
+      commands.push(command.symbol ? `${command.kind} ${command.symbol}` : command.kind);
+      return { ok: true, command: command.kind, detail: 'done in the test' };
+    };
+    const server = new StatusServer({ source, port: 0, token: TOKEN, pushIntervalMs: 100, refreshIntervalMs: 0, mode: 'paper', control });
     servers.push(server);
     const url = await server.start();
     const page = context ? await context.newPage() : await openPage();
@@ -203,6 +208,21 @@ describe('dashboard page in headless Chromium', function () {
       expect(await page.evaluate('document.documentElement.scrollWidth')).to.be.at.most(width);
       await page.screenshot({ path: path.join(artifacts, `dashboard-${width}.png`), fullPage: true });
     }
+    // The buttons POST with the token; a close asks first, and a declined close sends nothing.
+    const dialogs: string[] = [];
+    let accept = false;
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void (accept ? dialog.accept() : dialog.dismiss());
+    });
+    await page.click('#positions-body button[data-command="close/XBTUSDTM"]');
+    await page.click('#ctl-pause');
+    await page.locator('#control-result', { hasText: /^done: pause/ }).waitFor({ timeout: 10_000 });
+    accept = true;
+    await page.click('#positions-body button[data-command="close/XBTUSDTM"]');
+    await page.locator('#control-result', { hasText: /^done: close/ }).waitFor({ timeout: 10_000 });
+    expect(dialogs).to.deep.equal(['Close XBTUSDTM (long 3) at market?', 'Close XBTUSDTM (long 3) at market?']);
+    expect(commands).to.deep.equal(['pause', 'close XBTUSDTM']);
     expect(problems, problems.join('\n')).to.deep.equal([]);
     await page.close();
   });
