@@ -108,7 +108,7 @@ describe('deployment under pm2 (real CLI, ecosystem.config.js)', function () {
     expect(env.kill_timeout).to.be.above(SHUTDOWN_TIMEOUT_S * 1000);
     expect(env.exp_backoff_restart_delay).to.be.above(0);
     expect(env.max_memory_restart).to.equal(1024 ** 3);
-    expect([env.stop_exit_codes].flat()).to.deep.equal([2]);
+    expect([env.stop_exit_codes].flat()).to.deep.equal([2, 3]);
     expect(env.node_args).to.include('--enable-source-maps');
     expect(env.pm_out_log_path).to.equal(pm2Out());
     expect(env.pm_err_log_path).to.equal(pm2Err());
