@@ -54,7 +54,7 @@ main { padding: 20px 24px 32px; display: grid; align-items: start; gap: 16px; gr
 .card h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .08em; color: var(--muted); margin: 0 0 10px; font-weight: 600; }
 .span-12 { grid-column: span 12; } .span-8 { grid-column: span 8; } .span-6 { grid-column: span 6; } .span-4 { grid-column: span 4; }
 @media (max-width: 1100px) { .span-4 { grid-column: span 12; } .span-8 { grid-column: span 12; } }
-@media (max-width: 900px) { .span-6 { grid-column: span 12; } main { padding: 12px; gap: 12px; } header { padding: 12px; } .wide-only { display: none; } }
+@media (max-width: 900px) { .span-6 { grid-column: span 12; } main { padding: 12px; gap: 12px; } header { padding: 12px; } .wide-only { display: none; } .card td, .card th { padding-left: 4px; padding-right: 4px; } }
 .stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; }
 .stat { background: var(--panel-2); border-radius: 8px; padding: 10px 12px; }
 .stat .label { font-size: 12px; color: var(--muted); }
