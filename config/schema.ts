@@ -104,7 +104,12 @@ export const CONFIG_SCHEMA = {
     '1 allows a plain http:// ALERT_WEBHOOK_URL to a non-loopback host (alerts then travel unencrypted)'),
   alertCooldown: s('Status, alerts and logs', 'ALERT_COOLDOWN', 300, seconds(86_400), 'seconds before the same alert may repeat'),
   logLevel: s('Status, alerts and logs', 'LOG_LEVEL', 'info' as 'error' | 'warn' | 'info' | 'debug',
-    oneOf('error', 'warn', 'info', 'debug'), 'console and file log level'),
+    oneOf('error', 'warn', 'info', 'debug'),
+    'level of LOG_DIR/bot.log and of the console with CONSOLE_FORMAT=json; with the default pretty console, debug adds every log record to it'),
+  consoleFormat: s('Status, alerts and logs', 'CONSOLE_FORMAT', 'pretty' as 'pretty' | 'json', oneOf('pretty', 'json'),
+    'pretty: only lines for a person on the console (banner, trades, alerts, summary, reports; every log record at LOG_LEVEL=debug); json: every log record at LOG_LEVEL as a JSON line'),
+  consoleStopMoveShare: s('Status, alerts and logs', 'CONSOLE_STOP_MOVE_SHARE', 0.5, fraction,
+    'a trailing-stop move gets a console line when it covers this share of the stop\'s distance from the price (otherwise at most one a minute per position)'),
   logDir: s('Status, alerts and logs', 'LOG_DIR', 'logs', text({ pattern: /\S/, allowed: 'a directory path' }), 'directory for JSON log files'),
   dataDir: s('Status, alerts and logs', 'DATA_DIR', 'data', text({ pattern: /\S/, allowed: 'a directory path' }), 'directory for the SQLite store'),
 

@@ -4,13 +4,16 @@
 // gracefully on SIGINT/SIGTERM (final report, exit 0) and exit non-zero when a worker exceeds its
 // restart budget, so pm2 restarts the process.
 import { loadConfig, secretsOf, type AppConfig } from '../src/config/load-config.js';
+import { createConsoleLines } from '../src/log/console-lines.js';
 import { createLogger, type Logger } from '../src/log/logger.js';
 import { SharedRateLimiter } from '../src/resilience/shared-rate-limiter.js';
 import path from 'node:path';
 import { STORE_OPEN_EXIT_CODE, DataDirLock, LOCK_FILE_NAME, Store, StoreOpenError, isDataDirLockedError, storePath } from '../src/store/index.js';
 import { createBotId } from '../src/executor/client-oid.js';
 import { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
+import { ControlSocket } from '../src/control/control-socket.js';
 import { startObservability } from './observability.js';
+import { carryOverPause } from './pause-carry-over.js';
 import { summaryLine } from './summary-line.js';
 import { chooseJournal, type JournalChoice } from './journal-file.js';
 import { verifyLiveKey } from './live-key.js';
@@ -46,8 +49,10 @@ async function main(): Promise<number> {
     return STORE_OPEN_EXIT_CODE;
   }
   const secrets = secretsOf(config);
-  const logger = createLogger({ level: config.logLevel, logDir: config.logDir, secrets, component: 'supervisor' });
-  installRejectionGuard(process, { logger, alert: (line) => console.error(line), report: (message) => observed?.report(message) });
+  const logger = createLogger({ level: config.logLevel, logDir: config.logDir, secrets, component: 'supervisor', consoleFormat: config.consoleFormat });
+  // The console is for a person (see src/log/console-lines.ts); log records go to LOG_DIR/bot.log.
+  const say = createConsoleLines({ format: config.consoleFormat, secrets });
+  installRejectionGuard(process, { logger, alert: (line) => say(line, 'error'), report: (message) => observed?.report(message) });
   if (config.tradingMode === 'live') {
     const key = await verifyLiveKey(config, logger);
     if (key.kind !== 'accepted') {
@@ -73,6 +78,7 @@ async function main(): Promise<number> {
   // BOT_ID, or the id this journal has kept since it was created: the prefix of every clientOid.
   const botId = config.botId !== '' ? config.botId : store.identity.botId(() => createBotId());
   logger.info(`bot id ${botId}: orders carry the clientOid prefix kb_${botId}_`, { botId, foreignPositions: config.foreignPositions });
+  if (journal.archivedTo) carryOverPause(journal.archivedTo, store, logger);
   // With REDIS_URL the local bucket is stocked from the account-wide quota instead of refilling itself.
   const limiter = SharedRateLimiter.create(clusterWanted(config) ? { refill: 'external' } : {});
   let cluster: ClusterNode | undefined;
@@ -95,11 +101,11 @@ async function main(): Promise<number> {
     restartWindowMs: config.restartWindow * 1000,
     shutdownTimeoutMs: config.shutdownTimeout * 1000,
     logger,
-    alert: (line) => console.error(line),
+    alert: (line) => say(line, 'error'),
   });
   let observability: Awaited<ReturnType<typeof startObservability>>;
   try {
-    observability = await startObservability({ config, supervisor, logger, secrets, store, ...(cluster ? { cluster } : {}) });
+    observability = await startObservability({ config, supervisor, logger, secrets, store, ...(cluster ? { cluster } : {}), print: say });
   } catch (err) {
     // Nothing trades yet: release what is open and say exactly what to change.
     console.error(
@@ -112,7 +118,20 @@ async function main(): Promise<number> {
     return 1;
   }
   observed = { report: (message) => (observability.reportProcessError(message), true) };
-  console.log(`Dashboard: ${observability.statusUrl}  (mode: ${config.tradingMode}, venue: ${venue.url})`);
+  let controlSocket: ControlSocket | undefined;
+  try {
+    controlSocket = await ControlSocket.start({
+      dataDir: config.dataDir,
+      execute: (command) => observability.controls.execute(command, 'socket'),
+      onError: (err) => logger.warn('control socket error', { error: (err as Error).message }),
+    });
+  } catch (err) {
+    // Trading goes on without local controls; the status server's POSTs (with a token) remain.
+    logger.error(`no local controls (npm run ctl): ${(err as Error).message}`);
+  }
+  say(`Dashboard: ${observability.statusUrl}  (mode: ${config.tradingMode}, venue: ${venue.url})`);
+  say(`Mode: ${config.tradingMode === 'paper' ? 'PAPER trading (simulated exchange, no real money)' : 'LIVE trading on KuCoin Futures'}; controls: npm run ctl -- status | pause | resume | close <SYMBOL> | close all | breaker reset`);
+  if (observability.controls.paused) say('Entries are PAUSED by the operator: npm run ctl -- resume');
 
   // The first heartbeat of each incarnation is worth a line; the rest live in the health report.
   const announced = new Set<string>();
@@ -122,7 +141,7 @@ async function main(): Promise<number> {
     announced.add(key);
     logger.info(`${h.worker} heartbeating`, { worker: h.worker, generation: h.generation, progress: h.progress });
   });
-  const summary = setInterval(() => console.log(summaryLine(observability.monitor.getReport())), SUMMARY_INTERVAL_MS);
+  const summary = setInterval(() => say(summaryLine(observability.monitor.getReport())), SUMMARY_INTERVAL_MS);
   summary.unref();
 
   let signals = 0;
@@ -130,10 +149,11 @@ async function main(): Promise<number> {
     process.on(signal, () => {
       signals++;
       if (signals > 1) {
-        console.error(`${signal} again: exiting without waiting for workers`);
+        say(`${signal} again: exiting without waiting for workers`, 'error');
         process.exit(130);
       }
       logger.info(`${signal} received: stopping gracefully`, { shutdownTimeoutS: config.shutdownTimeout });
+      say(`${signal}: stopping gracefully (up to ${config.shutdownTimeout} s; ${signal} again exits at once)`);
       void supervisor.stop(signal);
     });
   }
@@ -145,12 +165,14 @@ async function main(): Promise<number> {
   const givingUp = supervisor.status().some((s) => s.phase === 'stopping' || s.phase === 'stopped');
   if (!givingUp) {
     logger.info('all workers reported in', { workers: supervisor.status().map((s) => s.name), mode: config.tradingMode, venue: venue.url });
+    say(`Ready: all workers reported in (${supervisor.status().map((s) => s.name).join(', ')})`);
     process.send?.('ready'); // pm2 wait_ready
   }
 
   const result = await supervisor.done;
   clearInterval(summary);
   logger.info('supervisor stopped', { ...result, threads: supervisor.status().map((s) => ({ worker: s.name, restarts: s.restarts, progress: s.progress })) });
+  await controlSocket?.close();
   await observability.close(); // prints the final health report
   await cluster?.stop();
   await venue.simulator?.close();

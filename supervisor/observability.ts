@@ -4,6 +4,8 @@
 import { AlertDispatcher, connectHealthAlerts } from '../src/alerts/index.js';
 import type { AppConfig } from '../src/config/load-config.js';
 import { ANOTHER_BOT_ALERT } from '../src/executor/account-scope.js';
+import { OperatorControls, type CommandResult } from '../src/control/operator-controls.js';
+import { StopMoveThrottle } from '../src/log/stop-move-throttle.js';
 import { describeTradeEvent, type TradeEvent } from '../src/executor/trade-event.js';
 import { CounterDeltas, HealthMonitor, HealthReporter, formatReport, type HealthReport } from '../src/health/index.js';
 import type { Logger } from '../src/log/logger.js';
@@ -22,8 +24,8 @@ export interface ObservabilityDeps {
   readonly secrets: readonly string[];
   /** Read side of the bot's store (positions for the dashboard, restart and alert history). */
   readonly store: Store;
-  /** Where trade lines and reports go (the console by default). */
-  readonly print?: (line: string) => void;
+  /** Where trade lines, alerts and reports go (the console by default). */
+  readonly print?: (line: string, level?: 'info' | 'warn' | 'error') => void;
   /** With REDIS_URL: this process's place among the others on the account. */
   readonly cluster?: Pick<ClusterNode, 'report' | 'onStateChange'>;
 }
@@ -31,6 +33,8 @@ export interface ObservabilityDeps {
 export interface Observability {
   readonly monitor: HealthMonitor;
   readonly advisor: PerformanceAdvisor;
+  /** Operator commands (the status server's POST /control/... and the control socket run these). */
+  readonly controls: OperatorControls;
   readonly statusUrl: string;
   /** A process-level failure (an unhandled rejection): one alert, and a line in the report's recent errors. */
   reportProcessError(message: string): void;
@@ -39,10 +43,13 @@ export interface Observability {
 }
 
 const WORKERS = ['scanner', 'position-monitor', 'order-executor'];
+const THREAD_ALERT_KINDS = new Set<string>(['stall', 'restart', 'restart-budget']);
 
 export async function startObservability(deps: ObservabilityDeps): Promise<Observability> {
   const { config, supervisor, logger, store } = deps;
   const print = deps.print ?? ((line: string) => console.log(line));
+  // Trailing stops move in small steps; the console shows the ones that matter (all reach bot.log).
+  const stopLines = new StopMoveThrottle({ minShare: config.consoleStopMoveShare, intervalMs: 60_000, now: Date.now });
   const monitor = new HealthMonitor({
     stallTimeoutMs: config.stallTimeout * 1000,
     startupTimeoutMs: config.startupTimeout * 1000,
@@ -53,9 +60,12 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     equityCapacity: 5760,
   });
   const alerts = new AlertDispatcher({
-    // Stalls and crashes already get their own immediate console line from the supervisor; the
-    // dispatcher adds cooldown, the webhook and the log record.
-    console: (line) => logger.warn(line),
+    // Stalls, crashes and escalations already have their immediate console line from the supervisor
+    // (THREAD STALL / CRASH / ESCALATE); for those the dispatcher adds the webhook and the log record.
+    console: (line, payload) => {
+      if (payload === undefined || !THREAD_ALERT_KINDS.has(payload.kind)) print(line, 'warn');
+      logger.warn(line);
+    },
     webhookUrl: config.alertWebhookUrl === '' ? null : config.alertWebhookUrl,
     cooldownMs: config.alertCooldown * 1000,
     secrets: deps.secrets,
@@ -78,6 +88,9 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
 
   // The position monitor reports `mark:<symbol>` / `upnl:<symbol>` gauges for the positions it guards.
   let monitorGauges: Readonly<Record<string, number>> = {};
+  // The executor reports `tick:<symbol>` (each open position's price step) and the account equity.
+  let executorGauges: Readonly<Record<string, number>> = {};
+  let startEquity: number | null = null;
   const openPositions = (): OpenPositionView[] =>
     store.positions.active().map((p) => ({
       symbol: p.symbol,
@@ -88,6 +101,8 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       leverage: p.leverage ?? config.leverage,
       unrealised_pnl: roundOrNull(monitorGauges[`upnl:${p.symbol}`]),
       opened_at: new Date(p.openedAt).toISOString(),
+      stop_price: p.stopPrice,
+      tick_size: executorGauges[`tick:${p.symbol}`] ?? null,
     }));
   // Always on: per-thread runtime figures, latency percentiles and the optimisation suggestions.
   const advisor = new PerformanceAdvisor({
@@ -102,8 +117,60 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     onChange: monitor.onChange,
     getEquityCurve: () => monitor.getEquityCurve(),
   };
+  const quietly = <T>(what: string, read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (err) {
+      logger.warn(`dashboard: could not read ${what}`, { error: (err as Error).message });
+      return fallback;
+    }
+  };
+  // Created before the status server (which serves its POSTs); announce() reaches the server late.
+  let announceOnServer: (result: CommandResult) => void = () => undefined;
+  const controls = new OperatorControls({
+    target: supervisor,
+    commands: store.commands,
+    statusView: () => {
+      const report = monitor.getReport();
+      return {
+        mode: config.tradingMode,
+        health: report.overall_health.status,
+        reasons: report.overall_health.reasons ?? [],
+        openPositions: store.positions.active().map((p) => ({ symbol: p.symbol, side: p.side, size: p.size })),
+      };
+    },
+    announce: (result) => {
+      const where = result.source === 'socket' ? 'npm run ctl' : result.source === 'http' ? 'status server' : result.source;
+      const message = `${result.ok ? '' : 'FAILED '}via ${where}: ${result.detail}`;
+      // Every command is alerted: a second pause within the cooldown is news too.
+      alerts.resetCooldown('operator', result.command);
+      alerts.dispatch({ kind: 'operator', subject: result.command, message });
+      alertHistory('operator', result.command, message);
+      announceOnServer(result);
+    },
+    onError: (message, error) => logger.warn(message, { error: (error as Error).message }),
+  });
   const status = new StatusServer({
-    source: healthMonitorSource(reportSource, { openPositions }),
+    source: healthMonitorSource(reportSource, {
+      openPositions,
+      account: () => ({
+        start_equity: startEquity,
+        day_start_equity: quietly('the day\'s start equity', () => store.dailyPnl.current().startEquity, null),
+      }),
+      alertHistory: () =>
+        quietly('the alert history', () => store.events.alerts({ limit: 20 }), []).map((a) => ({
+          time: new Date(a.at).toISOString(),
+          kind: a.kind,
+          subject: a.subject,
+          message: a.message,
+        })),
+      panels: () => ({
+        controls: quietly('the pause switch', () => {
+          const since = store.commands.pausedSince();
+          return { paused: since !== null, paused_since: since === null ? null : new Date(since.at).toISOString() };
+        }, { paused: false, paused_since: null }),
+      }),
+    }),
     profiler: async (thread, kind, seconds) => {
       if (thread === 'supervisor') return takeProfile({ kind, seconds });
       // The same grace the supervisor's stall detector gives (see WorkerSupervisor.profile).
@@ -115,14 +182,23 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
         monitor.expectSilence(thread, Date.now() + owed);
       }
     },
+    mode: config.tradingMode,
+    control: (command) => controls.execute(command, 'http'),
     host: config.statusHost,
     port: config.statusPort,
     token: config.statusToken,
     allowedHosts: parseHostList(config.statusAllowedHosts),
-    title: `KuCoin Futures Bot (${config.tradingMode === 'paper' ? 'PAPER' : 'LIVE'})`,
+    title: 'KuCoin Futures Bot',
     onError: (e) => logger.warn('status server error', { error: e }),
   });
   const statusUrl = await status.start();
+  announceOnServer = (result) =>
+    status.publishEvent({
+      kind: 'operator',
+      severity: result.ok ? 'warning' : 'critical',
+      message: `${result.command} (${result.source}): ${result.detail}`,
+      data: { command: result.command, source: result.source, ok: result.ok, paused: result.paused },
+    });
 
   let lastContested = '';
   const deltas = new CounterDeltas();
@@ -146,6 +222,10 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     }),
     supervisor.onMetrics(({ worker, generation, metrics }) => {
       if (worker === 'position-monitor') monitorGauges = metrics.gauges;
+      if (worker === 'order-executor') {
+        executorGauges = metrics.gauges;
+        if (startEquity === null && metrics.gauges['equity'] !== undefined) startEquity = metrics.gauges['equity'];
+      }
       for (const call of metrics.calls) {
         monitor.recordApiCall(call);
         status.recorder.recordApiCall(call);
@@ -258,7 +338,9 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     // process on the account owns (REDIS_URL) and the executor's health conditions after every
     // reconciliation: log them, don't print them.
     const routine = (event.type === 'rejected' && (event.stage === 'risk' || event.stage === 'ownership')) || event.type === 'health';
-    if (!routine) print(`TRADE ${line}`);
+    const minorStopMove = event.type === 'stop-moved' && !stopLines.show(event);
+    if (event.type === 'closed') stopLines.forget(event.symbol);
+    if (!routine && !minorStopMove) print(`TRADE ${line}`);
     logger.debug('trade event', { ...event });
     switch (event.type) {
       case 'opened':
@@ -316,6 +398,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
   return {
     monitor,
     advisor,
+    controls,
     statusUrl,
     reportProcessError: (message) => {
       monitor.recordError({ thread: 'supervisor', type: 'UnhandledRejection', message });

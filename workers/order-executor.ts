@@ -39,13 +39,18 @@ function serviceFor(ctx: WorkerContext<ExecutorApi>): ExecutorService {
     ...(cluster ? { ownership: cluster.ownership } : {}),
     timing: (name, ms) => ctx.metrics.timing?.(name, ms),
   });
+  const journal = store;
   service = new ExecutorService({
     executor,
     generation: ctx.generation,
     metrics: ctx.metrics,
     log: ctx.log,
     publishScope: (scope) => ctx.publishAccountScope({ ...scope, foreignPositions: [...scope.foreignPositions], contested: [...scope.contested] }),
+    entriesPaused: () => journal.commands.paused(),
   });
+  const svc = service;
+  ctx.controls.on('close', (command) => svc.operatorClose(command.symbol));
+  ctx.controls.on('close-all', () => svc.operatorCloseAll());
   return service;
 }
 

@@ -23,6 +23,8 @@ export interface ExecutorServiceDeps {
   readonly log: ExecutorLogger;
   /** Receives what on the account is not the bot's after every reconciliation (the supervisor's /health). */
   readonly publishScope?: (scope: AccountScopeSnapshot) => void;
+  /** The operator's entry switch (`npm run ctl -- pause`), read before every entry. Default: never paused. */
+  readonly entriesPaused?: () => boolean;
 }
 
 /** Longest the shutdown waits for the final reconciliation. */
@@ -88,6 +90,10 @@ export class ExecutorService implements ExecutorApi {
         decisions.push({ accepted: false, reason: 'executor is shutting down' });
         continue;
       }
+      if (this.isPaused()) {
+        decisions.push({ accepted: false, reason: 'entries paused by the operator' });
+        continue;
+      }
       if (!this.reconciled) {
         decisions.push({ accepted: false, reason: 'executor has not reconciled with the exchange yet' });
         continue;
@@ -110,6 +116,45 @@ export class ExecutorService implements ExecutorApi {
       }
     }
     return decisions;
+  }
+
+  /** Exits, stops and monitoring go on while paused; only new entries wait. A failed read pauses too. */
+  private isPaused(): boolean {
+    try {
+      return this.deps.entriesPaused?.() ?? false;
+    } catch (err) {
+      this.deps.log.warn('could not read the pause switch; refusing entries', { error: (err as Error).message });
+      return true;
+    }
+  }
+
+  /**
+   * Operator close (`npm run ctl -- close <SYMBOL>`): the same reduce-only, one-close-per-position
+   * path as a stop-loss exit. Throws with a reason a person can act on when nothing was closed.
+   */
+  async operatorClose(symbol: string): Promise<string> {
+    if (!this.deps.executor.openPositions().some((p) => p.symbol === symbol)) throw new Error(`no open position in ${symbol}`);
+    const decision = await this.requestExit({ symbol, reason: 'manual' });
+    if (!decision.accepted) throw new Error(`${symbol}: ${decision.reason}`);
+    return `${symbol}: ${decision.detail ?? 'closed'}`;
+  }
+
+  /** Closes every open position, all at once (each through its own single close). */
+  async operatorCloseAll(): Promise<string> {
+    const symbols = [...new Set(this.deps.executor.openPositions().map((p) => p.symbol))];
+    if (symbols.length === 0) return 'no open positions';
+    const results = await Promise.all(
+      symbols.map((symbol) =>
+        this.requestExit({ symbol, reason: 'manual' }).then(
+          (d) => ({ symbol, ok: d.accepted, text: d.accepted ? (d.detail ?? 'closed') : d.reason }),
+          (err: unknown) => ({ symbol, ok: false, text: (err as Error).message }),
+        ),
+      ),
+    );
+    const summary = results.map((r) => `${r.symbol}: ${r.text}`).join('; ');
+    const failed = results.filter((r) => !r.ok);
+    if (failed.length > 0) throw new Error(`${failed.length} of ${results.length} not closed (${summary})`);
+    return `${results.length} closed (${summary})`;
   }
 
   requestExit(request: Pick<ExitRequest, 'symbol' | 'reason' | 'positionId'>): Promise<ExecutorDecision> {
@@ -182,6 +227,11 @@ export class ExecutorService implements ExecutorApi {
       if (status.equity !== null) metrics.gauge('equity', status.equity);
       metrics.gauge('openPositions', status.openPositions);
       metrics.gauge('unsettledPositions', status.unsettled.length);
+      // The dashboard prints each position's prices at its contract's tick.
+      for (const p of this.deps.executor.openPositions()) {
+        const tick = await this.deps.executor.tickSize(p.symbol);
+        if (tick !== undefined) metrics.gauge(`tick:${p.symbol}`, tick);
+      }
       metrics.gauge('realisedToday', status.today.realisedPnl);
       metrics.gauge('killSwitchActive', this.killSwitchActive ? 1 : 0);
     } catch (err) {

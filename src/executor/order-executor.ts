@@ -96,6 +96,11 @@ export class OrderExecutor {
     return this.ctx.scope.snapshot();
   }
 
+  /** The contract's price step (the dashboard prints prices at it); undefined for an unknown symbol. */
+  async tickSize(symbol: string): Promise<number | undefined> {
+    return (await this.ctx.contracts.get(symbol))?.tickSize;
+  }
+
   /**
    * DEGRADED while a pass leaves intents without an outcome (they keep entries closed) or failed a
    * step, naming them; DEGRADED while positions are unsettled, naming the symbols.

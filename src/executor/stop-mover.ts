@@ -60,7 +60,7 @@ export class StopMover {
       if (outcome === 'gone') this.ctx.log.warn('old stop was already gone when replaced (it may have fired)', { symbol, orderId: old.orderId });
       if (outcome === 'failed') this.ctx.log.warn('old stop not cancelled; reconcile will remove the duplicate', { symbol, orderId: old.orderId });
     }
-    this.ctx.emit({ type: 'stop-moved', symbol, from, to: placed.stopPrice });
+    this.ctx.emit({ type: 'stop-moved', symbol, from, to: placed.stopPrice, mark });
     return { ok: true, position: placed.position, from, to: placed.stopPrice, oldStopCancelled };
   }
 }

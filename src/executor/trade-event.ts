@@ -22,7 +22,7 @@ export type TradeEvent =
       readonly fees: number;
     })
   | (Base & { readonly type: 'adopted'; readonly side: PositionSide; readonly size: number; readonly entryPrice: number; readonly stopPrice: number })
-  | (Base & { readonly type: 'stop-moved'; readonly from: number | null; readonly to: number })
+  | (Base & { readonly type: 'stop-moved'; readonly from: number | null; readonly to: number; /** The mark price the move was made at. */ readonly mark?: number })
   | (Base & {
       readonly type: 'closed';
       readonly side: PositionSide;

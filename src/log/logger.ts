@@ -1,5 +1,8 @@
-// winston logger: human lines on the console, JSON lines in LOG_DIR, configured secrets scrubbed from
-// both before any transport sees them.
+// winston logger: JSON lines in LOG_DIR/bot.log, configured secrets scrubbed before any transport
+// sees them. The console is for a person (console-lines.ts prints banner, trades, alerts, summary
+// and reports there): in the default `pretty` format it shows log records only at `error`, or all
+// of them at LOG_LEVEL=debug (a developer chasing something); `json` puts every record at LOG_LEVEL
+// on the console as a JSON line, for log collectors.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import winston from 'winston';
@@ -19,6 +22,24 @@ export interface LoggerOptions {
   readonly transports?: readonly winston.transport[];
   /** Skip the console transport (tests and tools). */
   readonly console?: boolean;
+  /** CONSOLE_FORMAT: `pretty` (default) or `json`. */
+  readonly consoleFormat?: ConsoleFormat;
+  /** Leave the time off pretty console lines (pm2 stamps every line itself). Default: under pm2. */
+  readonly consoleTimestamp?: boolean;
+}
+
+export const CONSOLE_FORMATS = ['pretty', 'json'] as const;
+export type ConsoleFormat = (typeof CONSOLE_FORMATS)[number];
+
+/** pm2 sets `pm_id` in the environment of every process it runs. */
+export function runningUnderPm2(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env['pm_id'] !== undefined;
+}
+
+/** The console's level: pretty shows errors only, unless LOG_LEVEL=debug; json follows LOG_LEVEL. */
+export function consoleLevel(format: ConsoleFormat, level: string): string {
+  if (format === 'json') return level;
+  return level === 'debug' ? 'debug' : 'error';
 }
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -29,12 +50,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const scrub = winston.format((info) => redact(info))();
   const base = winston.format.combine(winston.format.errors({ stack: true }), scrub, winston.format.timestamp());
 
+  const stamped = options.consoleTimestamp ?? !runningUnderPm2();
   const human = winston.format.printf((info) => {
     const { level, message, timestamp, component, stack, ...rest } = info as Record<string, unknown>;
     const meta = Object.keys(rest).length > 0 ? ' ' + JSON.stringify(rest) : '';
     const who = component ? ` [${String(component)}]` : '';
     const trace = typeof stack === 'string' ? `\n${stack}` : '';
-    return `${String(timestamp)} ${String(level)}${who}: ${String(message)}${meta}${trace}`;
+    return `${stamped ? `${String(timestamp)} ` : ''}${String(level)}${who}: ${String(message)}${meta}${trace}`;
   });
 
   const transports: winston.transport[] = (options.transports ?? []).map((t) => {
@@ -44,8 +66,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   if (options.console !== false) {
     // Colour only on a terminal: under pm2 the console goes to log files. Warnings and errors go to
     // stderr so pm2's error log holds them.
-    const format = process.stdout.isTTY ? winston.format.combine(winston.format.colorize(), human) : human;
-    transports.push(new winston.transports.Console({ format, stderrLevels: ['error', 'warn'] }));
+    const consoleFormat = options.consoleFormat ?? 'pretty';
+    const pretty = process.stdout.isTTY ? winston.format.combine(winston.format.colorize(), human) : human;
+    const format = consoleFormat === 'json' ? winston.format.json() : pretty;
+    const level = consoleLevel(consoleFormat, options.level ?? 'info');
+    transports.push(new winston.transports.Console({ level, format, stderrLevels: ['error', 'warn'] }));
   }
   if (options.logDir) {
     mkdirSync(options.logDir, { recursive: true });

@@ -95,6 +95,25 @@ export const profileRequestMessageSchema = z.object({
   seconds: finite.positive().max(600),
 });
 
+/**
+ * An operator command a worker carries out (see src/control/): `close` and `close-all` go to the
+ * executor (reduce-only, one close per position), `breaker-reset` to every worker (each has its own
+ * exchange breaker). Pause and resume never cross a thread: the executor reads them from the journal.
+ */
+export const workerControlCommandSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('close'), symbol: z.string().min(1).max(40) }),
+  z.object({ kind: z.literal('close-all') }),
+  z.object({ kind: z.literal('breaker-reset') }),
+]);
+export type WorkerControlCommand = z.infer<typeof workerControlCommandSchema>;
+
+/** Carry out an operator command; the worker answers with `control-result` carrying the same `id`. */
+export const controlMessageSchema = z.object({
+  type: z.literal('control'),
+  id: nonNegInt,
+  command: workerControlCommandSchema,
+});
+
 export const supervisorMessageSchema = z.discriminatedUnion('type', [
   initMessageSchema,
   executorPortMessageSchema,
@@ -102,9 +121,11 @@ export const supervisorMessageSchema = z.discriminatedUnion('type', [
   shutdownMessageSchema,
   chaosStallMessageSchema,
   profileRequestMessageSchema,
+  controlMessageSchema,
 ]);
 export type SupervisorMessage = z.infer<typeof supervisorMessageSchema>;
 export type InitMessage = z.infer<typeof initMessageSchema>;
+export type ControlMessage = z.infer<typeof controlMessageSchema>;
 
 // ---- worker -> supervisor ------------------------------------------------------------------
 
@@ -232,9 +253,19 @@ export const profileResultMessageSchema = z.object({
 });
 export type ProfileResultMessage = z.infer<typeof profileResultMessageSchema>;
 
+/** The answer to a `control` message: `detail` says what was done (or why it could not be). */
+export const controlResultMessageSchema = z.object({
+  type: z.literal('control-result'),
+  id: nonNegInt,
+  ok: z.boolean(),
+  detail: z.string().max(2000),
+});
+export type ControlResultMessage = z.infer<typeof controlResultMessageSchema>;
+
 export const workerMessageSchema = z.discriminatedUnion('type', [
   profileResultMessageSchema,
   tradeMessageSchema,
+  controlResultMessageSchema,
   accountScopeMessageSchema,
   readyMessageSchema,
   heartbeatMessageSchema,

@@ -69,7 +69,9 @@ export function createScannerLoop(deps: ScannerLoopDeps): WorkerLoop {
         log.warn('scan error', { symbol: e.symbol, error: e.message });
         deps.reportError?.(new Error(`${e.symbol}: ${e.message}`));
       }
-      log.info('scan complete', {
+      // A scan that proposed nothing and failed nowhere is routine: debug, not a line every interval.
+      const eventful = report.proposed > 0 || report.errors.length > 0;
+      log[eventful ? 'info' : 'debug']('scan complete', {
         symbols: report.symbolsScanned,
         eligible: report.symbolsEligible,
         signals: report.signals,

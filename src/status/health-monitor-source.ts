@@ -1,11 +1,14 @@
 // Adapts the supervisor's HealthMonitor (plus whatever holds the open positions, which the monitor
 // only counts) to the StatusSource the server reads.
 import type { HealthMonitor } from '../health/health-monitor.js';
-import type { OpenPositionView, StatusSource } from './status-source.js';
+import type { AccountView, AlertView, OpenPositionView, StatusSource } from './status-source.js';
 
 export interface HealthMonitorSourceOptions {
   /** The open positions for the dashboard table (default: none). */
   openPositions?: () => readonly OpenPositionView[];
+  account?: () => AccountView;
+  alertHistory?: () => readonly AlertView[];
+  panels?: () => Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -22,5 +25,8 @@ export function healthMonitorSource(
     onChange: (listener) => monitor.onChange(listener),
     equityCurve: () => monitor.getEquityCurve(),
     openPositions,
+    ...(options.account ? { account: options.account } : {}),
+    ...(options.alertHistory ? { alertHistory: options.alertHistory } : {}),
+    ...(options.panels ? { panels: options.panels } : {}),
   };
 }

@@ -27,7 +27,15 @@ export interface LiveFeedOptions {
 
 /** Messages the server sends; the dashboard script reads exactly these. */
 export type LiveFeedMessage =
-  | { readonly type: 'report'; readonly report: unknown; readonly equity: unknown; readonly positions: unknown }
+  | {
+      readonly type: 'report';
+      readonly report: unknown;
+      readonly equity: unknown;
+      readonly positions: unknown;
+      readonly account?: unknown;
+      readonly alerts?: unknown;
+      readonly panels?: unknown;
+    }
   | { readonly type: 'event'; readonly event: StatusEvent };
 
 export class LiveFeed {
@@ -141,6 +149,9 @@ export class LiveFeed {
         report: source.getReport(),
         equity: source.equityCurve(),
         positions: source.openPositions(),
+        account: source.account?.() ?? null,
+        alerts: source.alertHistory?.() ?? [],
+        panels: source.panels?.() ?? {},
       };
       return JSON.stringify(message);
     } catch (error) {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { parseCommandWords, type OperatorCommand } from '../control/operator-command.js';
 import { renderDashboardPage } from './dashboard-page.js';
 import { LiveFeed } from './live-feed.js';
 import type { MetricsRecorder } from './metrics-recorder.js';
@@ -15,7 +16,7 @@ import { StatusMetrics, type StatusMetricsOptions } from './status-metrics.js';
 import { isReportHealthy, type StatusSource } from './status-source.js';
 import { isLoopbackHost } from '../net/loopback-host.js';
 import { HostAllowList } from './host-allow-list.js';
-import { RequestGuard } from './request-guard.js';
+import { RequestGuard, type Admission } from './request-guard.js';
 import { TokenGuard } from './token-guard.js';
 
 export interface StatusServerOptions {
@@ -45,6 +46,13 @@ export interface StatusServerOptions {
   /** Events replayed to a newly connected page (default 50). */
   eventHistory?: number;
   metrics?: StatusMetricsOptions;
+  /**
+   * Operator commands behind POST /control/<command> (pause, resume, close/<SYMBOL>, close-all,
+   * breaker-reset, status). Always behind the token: refused outright when no token is set.
+   */
+  control?: ((command: OperatorCommand) => Promise<{ readonly ok: boolean }>) | null;
+  /** Trading mode for the dashboard's badge (PAPER / LIVE); null shows none. */
+  mode?: 'paper' | 'live' | null;
   /** Dashboard title (default "KuCoin Futures Bot"). */
   title?: string;
   /** Errors the server survives (a throwing source, a broken socket). Default: stderr. */
@@ -94,6 +102,8 @@ function fill(options: StatusServerOptions): Filled {
     eventHistory: options.eventHistory ?? STATUS_SERVER_DEFAULTS.eventHistory,
     metrics: options.metrics ?? {},
     title: options.title ?? STATUS_SERVER_DEFAULTS.title,
+    control: options.control ?? null,
+    mode: options.mode ?? null,
     onError: options.onError ?? ((error) => process.stderr.write(`status server: ${String(error)}\n`)),
     profiler: options.profiler,
   };
@@ -248,6 +258,10 @@ export class StatusServer {
       });
       return;
     }
+    if (url.pathname.startsWith('/control/')) {
+      await this.handleControl(req, res, url, admission);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { Allow: 'GET, HEAD' });
       return;
@@ -268,7 +282,7 @@ export class StatusServer {
       case '/':
       case '/index.html': {
         const nonce = randomBytes(16).toString('base64');
-        send(res, 200, 'text/html; charset=utf-8', renderDashboardPage({ nonce, title: this.options.title }), {
+        send(res, 200, 'text/html; charset=utf-8', renderDashboardPage({ nonce, title: this.options.title, mode: this.options.mode, controls: this.options.control !== null && this.guard.tokenRequired }), {
           'Content-Security-Policy':
             `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; ` +
             "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -309,6 +323,42 @@ export class StatusServer {
       return;
     }
     send(res, 200, 'application/json; charset=utf-8', data);
+  }
+
+  /**
+   * POST /control/<command>: operator commands. Unlike the read-only pages these always need the
+   * token (a status server without STATUS_TOKEN refuses them), and a browser request from another
+   * origin is refused even with it.
+   */
+  private async handleControl(req: IncomingMessage, res: ServerResponse, url: URL, admission: Admission): Promise<void> {
+    const json = 'application/json; charset=utf-8';
+    req.resume(); // commands carry no body; drain whatever came
+    if (req.method !== 'POST') {
+      send(res, 405, json, '{"error":"control commands are POST requests"}\n', { Allow: 'POST' });
+      return;
+    }
+    // The central guard already refused a wrong Host and another site's page; on top of it, control
+    // needs a configured token even where the read-only pages are open without one.
+    if (!this.guard.tokenRequired) {
+      send(res, 403, json, '{"error":"control commands are disabled: set STATUS_TOKEN to allow them over HTTP (npm run ctl works locally without one)"}\n');
+      return;
+    }
+    if (admission !== 'authorised') {
+      send(res, 401, json, '{"error":"unauthorized: a valid bearer token is required"}\n', { 'WWW-Authenticate': 'Bearer realm="status"' });
+      return;
+    }
+    if (this.options.control === null) {
+      send(res, 404, json, '{"error":"this status server has no control commands"}\n');
+      return;
+    }
+    const words = url.pathname.slice('/control/'.length).split('/').map((w) => decodeURIComponent(w));
+    const parsed = parseCommandWords(words);
+    if (!parsed.ok) {
+      send(res, 400, json, `${JSON.stringify({ error: parsed.problem })}\n`);
+      return;
+    }
+    const result = await this.options.control(parsed.command);
+    send(res, result.ok ? 200 : 409, json, `${JSON.stringify(result)}\n`);
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -24,6 +24,27 @@ export interface OpenPositionView {
   readonly unrealised_pnl: number | null;
   /** ISO 8601. */
   readonly opened_at: string;
+  /** The exchange-side stop, null if none is recorded. */
+  readonly stop_price?: number | null;
+  /** The contract's price step: prices are shown at its precision (null: unknown yet). */
+  readonly tick_size?: number | null;
+}
+
+/** The reference points of the dashboard's equity change. */
+export interface AccountView {
+  /** Equity at the first reading of this run. */
+  readonly start_equity: number | null;
+  /** Equity at the start of the current UTC day (the daily loss limit's base). */
+  readonly day_start_equity: number | null;
+}
+
+/** One persisted alert (kept across restarts). */
+export interface AlertView {
+  /** ISO 8601. */
+  readonly time: string;
+  readonly kind: string;
+  readonly subject: string;
+  readonly message: string;
 }
 
 export interface StatusSource {
@@ -37,6 +58,15 @@ export interface StatusSource {
   /** Oldest first. */
   equityCurve(): readonly EquityPoint[];
   openPositions(): readonly OpenPositionView[];
+  /** Equity reference points (optional). */
+  account?(): AccountView;
+  /** Alert history, newest first (optional). */
+  alertHistory?(): readonly AlertView[];
+  /**
+   * Data for further dashboard panels, by panel name (optional): a new panel adds its data here
+   * and a renderer in dashboard-script.ts, without touching the feed.
+   */
+  panels?(): Readonly<Record<string, unknown>>;
 }
 
 /** The verdict behind HTTP 200/503: only UNHEALTHY fails; DEGRADED still serves (and still trades). */

@@ -34,6 +34,7 @@ export {
   type RestartRecord,
   type HistoryQuery,
 } from './event-history.js';
+export { OperatorCommands, type OperatorCommandInput, type OperatorCommandRecord } from './operator-commands.js';
 export { ORDER_SIDES, POSITION_SIDES, type OrderSide, type PositionSide } from './store-types.js';
 export { utcDay } from './utc-day.js';
 export { StoreInputError, isStoreInputError, STORE_INPUT_ERROR } from './errors/store-input-error.js';

@@ -166,10 +166,27 @@ CREATE TABLE bot_identity (
 ) STRICT;
 `;
 
+// Operator commands (npm run ctl, the status server's POST /control/...), with their source and
+// outcome. The latest successful pause or resume is the bot's entry switch, so a pause outlives
+// a restart of the executor thread or of the whole process.
+const OPERATOR_COMMANDS = `
+CREATE TABLE operator_commands (
+  id      INTEGER PRIMARY KEY,
+  at      INTEGER NOT NULL,
+  source  TEXT    NOT NULL,
+  command TEXT    NOT NULL,
+  target  TEXT,
+  ok      INTEGER NOT NULL CHECK (ok IN (0, 1)),
+  detail  TEXT    NOT NULL
+) STRICT;
+CREATE INDEX operator_commands_by_command ON operator_commands (command, ok, at);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
   { version: 2, name: 'exactly-once rules: adoption from a fresh view, one entry and one exit in flight', up: EXACTLY_ONCE },
   { version: 3, name: 'bot identity', up: BOT_IDENTITY },
+  { version: 4, name: 'operator commands', up: OPERATOR_COMMANDS },
 ];
 
 export const SCHEMA_VERSION = latestVersion(MIGRATIONS);

@@ -13,6 +13,7 @@ import { StoreOpenError } from './errors/store-open-error.js';
 import { EventHistory } from './event-history.js';
 import { FillStore } from './fill-store.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations.js';
+import { OperatorCommands } from './operator-commands.js';
 import { OrderJournal } from './order-journal.js';
 import { PositionStore } from './position-store.js';
 import { TradeStore } from './trade-store.js';
@@ -36,6 +37,8 @@ export class Store {
   readonly dailyPnl: DailyPnl;
   readonly events: EventHistory;
   readonly identity: BotIdentity;
+  /** Operator commands; the latest pause/resume is the entry switch. */
+  readonly commands: OperatorCommands;
   private closed = false;
 
   private constructor(
@@ -50,6 +53,7 @@ export class Store {
     this.dailyPnl = new DailyPnl(db, clock);
     this.events = new EventHistory(db, clock);
     this.identity = new BotIdentity(db, clock);
+    this.commands = new OperatorCommands(db, clock);
   }
 
   static open(options: StoreOptions): Store {

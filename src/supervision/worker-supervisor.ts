@@ -1,7 +1,7 @@
 // Runs the long-lived workers: spawns them, wires executor ports, detects stalls and crashes,
 // restarts with backoff inside a restart budget, escalates when the budget is exceeded, and stops
 // everything gracefully. Its events are the health monitor's view of the threads.
-import type { WorkerMessage } from '../protocol/messages.js';
+import type { WorkerControlCommand, WorkerMessage } from '../protocol/messages.js';
 import { EventEmitter } from './event.js';
 import { wireExecutorClient } from './port-wiring.js';
 import { RestartPolicy } from './restart-policy.js';
@@ -26,6 +26,13 @@ import { resolveSupervisorOptions, type ResolvedSupervisorOptions, type Supervis
 import { WorkerHandle, describeWorkerError, type WorkerHandleEvents } from './worker-handle.js';
 import { isLive, nextLifecycle, type LifecycleEvent, type WorkerLifecycle } from './worker-lifecycle.js';
 import type { WorkerSpec } from './worker-spec.js';
+
+/** A worker's answer to an operator command. */
+export interface ControlReply {
+  readonly worker: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
 
 interface Slot {
   readonly spec: WorkerSpec;
@@ -57,6 +64,9 @@ export class WorkerSupervisor {
   private stopping: Promise<SupervisorResult> | undefined;
   private resolveDone!: (r: SupervisorResult) => void;
   private readyWaiters: (() => void)[] = [];
+  /** Operator commands sent to workers, waiting for their `control-result`. */
+  private readonly pendingControls = new Map<number, { handle: WorkerHandle; settle: (r: ControlReply) => void }>();
+  private nextControlId = 1;
   /** Incarnations injectCrash is terminating: their exit is pending, they take no more faults. */
   private readonly chaosKilled = new WeakSet<WorkerHandle>();
   private readonly pendingProfiles = new Map<number, PendingProfile>();
@@ -156,6 +166,39 @@ export class WorkerSupervisor {
       rejectedMessages: s.handle.rejectedMessages,
       lastMetrics: s.lastMetrics,
     }));
+  }
+
+  /** Names of the workers with `role` (e.g. the executor, for closes). */
+  workersWithRole(role: WorkerSpec['role']): string[] {
+    return this.specs.filter((s) => s.role === role).map((s) => s.name);
+  }
+
+  /**
+   * Sends an operator command to the live incarnation of `worker` and resolves with its answer. Never
+   * rejects: a worker that is down, exits before answering or overruns `timeoutMs` is an answer too.
+   * A close that timed out may still complete in the executor (the reply says so).
+   */
+  control(worker: string, command: WorkerControlCommand, timeoutMs = 30_000): Promise<ControlReply> {
+    const slot = this.liveSlot(worker);
+    if (!slot) return Promise.resolve({ worker, ok: false, detail: `${worker} has no live thread right now (restarting or stopped)` });
+    const id = this.nextControlId++;
+    const handle = slot.handle;
+    return new Promise<ControlReply>((resolve) => {
+      const timer = setTimeout(
+        () => settle({ worker, ok: false, detail: `${worker} did not answer within ${timeoutMs} ms; the command may still complete` }),
+        timeoutMs,
+      );
+      const settle = (reply: ControlReply): void => {
+        clearTimeout(timer);
+        this.pendingControls.delete(id);
+        resolve(reply);
+      };
+      this.pendingControls.set(id, { handle, settle });
+      handle.post({ type: 'control', id, command });
+      void handle.exited.then(() => {
+        if (this.pendingControls.has(id)) settle({ worker, ok: false, detail: `${worker} exited before answering; the command may have completed` });
+      });
+    });
   }
 
   /**
@@ -339,6 +382,11 @@ export class WorkerSupervisor {
       case 'account-scope':
         this.accountScopeEmitter.emit({ worker, scope: msg.scope });
         return;
+      case 'control-result': {
+        const pending = this.pendingControls.get(msg.id);
+        if (pending?.handle === handle) pending.settle({ worker, ok: msg.ok, detail: msg.detail });
+        return;
+      }
       case 'shutdown-complete':
         logger.info(`${worker} shut down`, { worker, progress: msg.progress });
         return;

@@ -10,6 +10,7 @@ import { toWireError } from '../protocol/wire-error.js';
 import type { RequestGate } from '../exchange/request-gate.js';
 import { SharedRateLimiter } from '../resilience/shared-rate-limiter.js';
 import { ExecutorLink, type ExecutorClient } from './executor-link.js';
+import { ControlHandlers } from './control-handlers.js';
 import { ExecutorServer } from './executor-server.js';
 import { HeartbeatEmitter } from './heartbeat-emitter.js';
 import { MetricsSender, type MetricsSink } from './metrics-sender.js';
@@ -45,6 +46,8 @@ export interface WorkerContext<TExecutor> {
    * heartbeat; `take` returns undefined when there is nothing new to report.
    */
   readonly addRuntimeSource: (thread: string, take: () => RuntimeSample | undefined) => void;
+  /** Operator commands this worker carries out (see control-handlers.ts). */
+  readonly controls: ControlHandlers;
 }
 
 export interface WorkerEntry<TExecutor> {
@@ -109,6 +112,15 @@ export function runWorker<TExecutor>(entry: WorkerEntry<TExecutor>): void {
         );
         return;
       }
+      case 'control': {
+        const { id, command } = msg;
+        if (!running) {
+          post({ type: 'control-result', id, ok: false, detail: 'worker not started yet' });
+          return;
+        }
+        void running.controls.run(command).then((outcome) => post({ type: 'control-result', id, ...outcome }));
+        return;
+      }
       case 'chaos-stall':
         // Synchronous on purpose: nothing else runs here until it ends, as with a runaway step.
         log.warn(`chaos: busy-looping for ${msg.busyMs} ms`);
@@ -132,6 +144,7 @@ interface Running<T> {
   readonly link: ExecutorLink<T>;
   readonly server: ExecutorServer | undefined;
   readonly metrics: MetricsSender;
+  readonly controls: ControlHandlers;
 }
 
 function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMessage) => void, log: WorkerLog): Running<T> {
@@ -152,6 +165,7 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
   const metrics = new MetricsSender(post, config.metricsIntervalMs);
   const link = new ExecutorLink<T>(config.rpcTimeoutMs);
   const controller = new AbortController();
+  const controls = new ControlHandlers();
   // Loops hand this signal to many concurrent tasks (one piscina task per symbol).
   setMaxListeners(1000, controller.signal);
   const ctx: WorkerContext<T> = {
@@ -169,6 +183,7 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
     publishAccountScope: (scope) => post({ type: 'account-scope', scope }),
     reportError: (error) => post({ type: 'error', error: toWireError(error), fatal: false, at: Date.now() }),
     addRuntimeSource: (thread, take) => void runtimeSources.set(thread, take),
+    controls,
   };
   const injector = config.perfInject ? new PerfInjector(config.perfInject) : undefined;
   if (injector) log.warn('PERF_INJECT active', { ...config.perfInject });
@@ -215,7 +230,7 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
       });
     },
   );
-  return { controller, link, server, metrics };
+  return { controller, link, server, metrics, controls };
 }
 
 /** The loop with PERF_INJECT's load added in front of every step. */

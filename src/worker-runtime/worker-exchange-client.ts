@@ -42,6 +42,12 @@ export function createWorkerExchangeClient<T>(ctx: WorkerContext<T>): KucoinFutu
     ctx.metrics.gauge('breakerOpen', change.to === 'CLOSED' ? 0 : 1);
     ctx.log.warn(`exchange circuit breaker ${change.from} -> ${change.to}`, { reason: change.reason });
   });
+  // `npm run ctl -- breaker reset`: the operator knows the exchange is back before a probe does.
+  ctx.controls.on('breaker-reset', () => {
+    const before = breaker.getState().state;
+    breaker.reset();
+    return `${ctx.name}: breaker ${before} -> CLOSED`;
+  });
   const retries = numberSetting(s, EXCHANGE_SETTINGS.clientRetries, 2);
   return new KucoinFuturesClient({
     baseUrl: stringSetting(s, EXCHANGE_SETTINGS.url, ''),

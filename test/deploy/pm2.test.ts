@@ -108,7 +108,7 @@ describe('deployment under pm2 (real CLI, ecosystem.config.js)', function () {
     expect(env.kill_timeout).to.be.above(SHUTDOWN_TIMEOUT_S * 1000);
     expect(env.exp_backoff_restart_delay).to.be.above(0);
     expect(env.max_memory_restart).to.equal(1024 ** 3);
-    expect([env.stop_exit_codes].flat()).to.deep.equal([2]);
+    expect([env.stop_exit_codes].flat()).to.deep.equal([2, 3]);
     expect(env.node_args).to.include('--enable-source-maps');
     expect(env.pm_out_log_path).to.equal(pm2Out());
     expect(env.pm_err_log_path).to.equal(pm2Err());
@@ -161,6 +161,9 @@ describe('deployment under pm2 (real CLI, ecosystem.config.js)', function () {
     expect(stopMs).to.be.below((env.kill_timeout ?? 0) - 1000);
     const out = readText(pm2Out());
     expect(out).to.contain('BOT HEALTH REPORT');
+    // pm2 stamps every line (time: true); no line's content starts with a second, bot-made stamp.
+    const doubled = [...out.split('\n'), ...readText(pm2Err()).split('\n')].filter((l) => /^\d{4}-\d\d-\d\dT[\d:]+: \d{4}-\d\d-\d\dT/.test(l));
+    expect(doubled, 'lines with two timestamps').to.deep.equal([]);
     expect(out).to.contain('Overall Health');
     expect(pm2.daemonLog()).to.match(new RegExp(`App \\[${APP}:\\d+\\] exited with code \\[0\\] via signal \\[SIGINT\\]`));
     expect((await app())?.pm2_env.status).to.equal('stopped');

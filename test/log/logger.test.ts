@@ -97,3 +97,36 @@ describe('logging', () => {
     expect(chunks.join('')).to.include('hello');
   });
 });
+
+describe('console format', () => {
+  it('pretty shows only errors on the console unless LOG_LEVEL=debug; json follows LOG_LEVEL', async () => {
+    const { consoleLevel } = await import('../../src/log/logger.js');
+    expect(consoleLevel('pretty', 'info')).to.equal('error');
+    expect(consoleLevel('pretty', 'warn')).to.equal('error');
+    expect(consoleLevel('pretty', 'debug')).to.equal('debug');
+    expect(consoleLevel('json', 'info')).to.equal('info');
+  });
+
+  it('leaves the time off pretty console lines under pm2, which stamps every line itself', async () => {
+    const { runningUnderPm2 } = await import('../../src/log/logger.js');
+    expect(runningUnderPm2({ pm_id: '0' })).to.equal(true);
+    expect(runningUnderPm2({})).to.equal(false);
+    const chunks: string[] = [];
+    const sink = new winston.transports.Stream({ stream: new Writable({ write(chunk, _enc, cb) { chunks.push(String(chunk)); cb(); } }) });
+    const logger = createLogger({ console: false, transports: [sink], consoleTimestamp: false });
+    logger.error('no stamp here');
+    await finished(logger);
+    expect(chunks.join('')).to.match(/^error: no stamp here/);
+  });
+
+  it('person lines: plain text in pretty, one JSON object marked console:true in json, secrets scrubbed', async () => {
+    const { createConsoleLines } = await import('../../src/log/console-lines.js');
+    const out: string[] = [];
+    const pretty = createConsoleLines({ format: 'pretty', secrets: [SECRET], stdout: (c) => out.push(c), stderr: (c) => out.push(c) });
+    pretty(`TRADE OPENED X ${SECRET}`);
+    expect(out[0]).to.equal(`TRADE OPENED X ${REDACTION}\n`);
+    const json = createConsoleLines({ format: 'json', stdout: (c) => out.push(c), now: () => 0 });
+    json('SUMMARY up 1s');
+    expect(JSON.parse(out[1]!)).to.deep.equal({ timestamp: '1970-01-01T00:00:00.000Z', level: 'info', message: 'SUMMARY up 1s', console: true });
+  });
+});

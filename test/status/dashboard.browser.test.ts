@@ -9,6 +9,7 @@ import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { StatusServer } from '../../src/status/status-server.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import { repoRoot } from '../support/repo-root.js';
+import { dashboardFixture } from './dashboard-fixture.js';
 import { FakeStatusSource, thread } from './fake-status-source.js';
 
 const TOKEN = 'dash-token';
@@ -153,5 +154,76 @@ describe('dashboard page in headless Chromium', function () {
     await hasText(page, '#open-value', '5');
 
     expect(problems, problems.join('\n')).to.deep.equal([]);
+  });
+
+  it('says the right thing at 1400 and 800 px: mode badge apart from the connection, equity change, tick precision', async () => {
+    const source = dashboardFixture();
+    source.paused = true;
+    const commands: string[] = [];
+    const control = async (command: { kind: string; symbol?: string }) => {
+      commands.push(command.symbol ? `${command.kind} ${command.symbol}` : command.kind);
+      return { ok: true, command: command.kind, detail: 'done in the test' };
+    };
+    const server = new StatusServer({ source, port: 0, token: TOKEN, pushIntervalMs: 100, refreshIntervalMs: 0, mode: 'paper', control });
+    servers.push(server);
+    const url = await server.start();
+    const page = context ? await context.newPage() : await openPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+    });
+    const artifacts = path.join(repoRoot(), 'test-artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    for (const width of [1400, 800]) {
+      await page.setViewportSize({ width, height: 1000 });
+      await page.goto(`${url}?token=${TOKEN}`);
+      await page.waitForSelector('body[data-connection="live"]', { timeout: 15_000 });
+      await hasText(page, '#verdict', 'HEALTHY');
+      // The trading mode and the connection are two different things, said in two places.
+      expect(await page.textContent('#mode')).to.equal('PAPER');
+      expect(await page.textContent('#conn')).to.equal('connected');
+      // Equity 10 129.?? against the run's start (10 000) and the UTC day's start (10 050).
+      const eq = source.report.positions.equity as number;
+      const sinceStart = (await page.textContent('#equity-change')) ?? '';
+      expect(sinceStart).to.equal(`+${(eq - 10_000).toFixed(2)} (+${((eq - 10_000) / 100).toFixed(2)}%) since start`);
+      expect(await page.textContent('#equity-day')).to.match(new RegExp(`^\\+${(eq - 10_050).toFixed(2)} \\(\\+\\d\\.\\d\\d%\\) since 00:00 UTC$`));
+      // Prices at each contract's tick: 0.1, 0.001, 0.00001.
+      const cells = await page.$$eval('#positions-body tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+      const bySymbol = new Map(cells.map((c) => [c[0], c]));
+      expect(bySymbol.get('XBTUSDTM')!.slice(3, 5)).to.deep.equal(['61,250.5', '61,410.1']);
+      expect(bySymbol.get('XBTUSDTM')![6]).to.equal('60,980.4');
+      expect(bySymbol.get('XBTUSDTM')![7]).to.equal('429.7 (0.70%)');
+      expect(bySymbol.get('SOLUSDTM')!.slice(3, 5)).to.deep.equal(['142.310', '143.020']);
+      expect(bySymbol.get('DOGEUSDTM')!.slice(3, 5)).to.deep.equal(['0.07715', '0.07731']);
+      // The curve has value and time axes; the paused banner, the alert history and the buttons show.
+      expect(await page.$$eval('#chart-axes .y-label', (l) => l.length)).to.be.at.least(3);
+      expect(await page.$$eval('#chart-axes .x-label', (l) => l.map((e) => e.textContent))).to.include.members(['00:00', '00:59']);
+      expect(await page.isVisible('#paused')).to.equal(true);
+      expect(await page.textContent('#alerts-list')).to.include('entries paused');
+      expect(await page.isVisible('#ctl-pause')).to.equal(true);
+      expect(await page.$$eval('#positions-body button', (b) => b.length)).to.equal(3);
+      // Empty panels collapse to their title; nothing overflows the viewport sideways.
+      expect(await page.getAttribute('#events-card', 'class')).to.include('collapsed');
+      expect(await page.evaluate('document.documentElement.scrollWidth')).to.be.at.most(width);
+      await page.screenshot({ path: path.join(artifacts, `dashboard-${width}.png`), fullPage: true });
+    }
+    // The buttons POST with the token; a close asks first, and a declined close sends nothing.
+    const dialogs: string[] = [];
+    let accept = false;
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void (accept ? dialog.accept() : dialog.dismiss());
+    });
+    await page.click('#positions-body button[data-command="close/XBTUSDTM"]');
+    await page.click('#ctl-pause');
+    await page.locator('#control-result', { hasText: /^done: pause/ }).waitFor({ timeout: 10_000 });
+    accept = true;
+    await page.click('#positions-body button[data-command="close/XBTUSDTM"]');
+    await page.locator('#control-result', { hasText: /^done: close/ }).waitFor({ timeout: 10_000 });
+    expect(dialogs).to.deep.equal(['Close XBTUSDTM (long 3) at market?', 'Close XBTUSDTM (long 3) at market?']);
+    expect(commands).to.deep.equal(['pause', 'close XBTUSDTM']);
+    expect(problems, problems.join('\n')).to.deep.equal([]);
+    await page.close();
   });
 });
