@@ -8,12 +8,15 @@ import { roundToTick } from '../risk/index.js';
 import type { Position } from '../store/index.js';
 
 /**
- * The limit price for a take-profit exit of `position`, on the tick and never beyond the target
- * (a long sells at or above it, a short buys at or below it); null when the position has no target
- * or the tick size is unknown (then the exit is a market order, as any other close).
+ * The limit price for a take-profit exit of `position`, on the tick and never worse than the target
+ * nor the entry (a long sells at or above both, a short buys at or below both: an entry that filled
+ * past its target under slippage must not make its take-profit a loss); null when the position has
+ * no target or the tick size is unknown (then the exit is a market order, as any other close).
  */
-export function takeProfitLimit(position: Pick<Position, 'side' | 'takeProfitPrice'>, tickSize: number | undefined): number | null {
+export function takeProfitLimit(position: Pick<Position, 'side' | 'entryPrice' | 'takeProfitPrice'>, tickSize: number | undefined): number | null {
   const target = position.takeProfitPrice;
   if (target === null || !(target > 0) || tickSize === undefined || !(tickSize > 0)) return null;
-  return roundToTick(target, tickSize, position.side === 'long' ? 'up' : 'down');
+  return position.side === 'long'
+    ? roundToTick(Math.max(target, position.entryPrice), tickSize, 'up')
+    : roundToTick(Math.min(target, position.entryPrice), tickSize, 'down');
 }

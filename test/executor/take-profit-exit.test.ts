@@ -7,9 +7,27 @@
 import { expect } from 'chai';
 import type { OrderExecutor } from '../../src/executor/index.js';
 import { roundToTick } from '../../src/risk/step-rounding.js';
+import { takeProfitLimit } from '../../src/executor/take-profit-limit.js';
 import type { Store } from '../../src/store/index.js';
 import { Harness, LIMITS } from './support/executor-harness.js';
 import type { RecordingPort } from './support/recording-port.js';
+
+describe('takeProfitLimit', () => {
+  it('is the target on the tick, rounded away from the entry', () => {
+    expect(takeProfitLimit({ side: 'long', entryPrice: 100, takeProfitPrice: 104.03 }, 0.05)).to.equal(104.05);
+    expect(takeProfitLimit({ side: 'short', entryPrice: 100, takeProfitPrice: 95.97 }, 0.05)).to.equal(95.95);
+  });
+
+  it('is never worse than the entry: an entry that slipped past its target takes no loss as profit', () => {
+    expect(takeProfitLimit({ side: 'long', entryPrice: 105.01, takeProfitPrice: 104 }, 0.05)).to.equal(105.05);
+    expect(takeProfitLimit({ side: 'short', entryPrice: 94.99, takeProfitPrice: 96 }, 0.05)).to.equal(94.95);
+  });
+
+  it('is null (a market exit) without a target or a tick size', () => {
+    expect(takeProfitLimit({ side: 'long', entryPrice: 100, takeProfitPrice: null }, 0.05)).to.equal(null);
+    expect(takeProfitLimit({ side: 'long', entryPrice: 100, takeProfitPrice: 104 }, undefined)).to.equal(null);
+  });
+});
 
 describe('OrderExecutor: a take-profit never fills beyond its target', function () {
   this.timeout(30_000);
