@@ -2,7 +2,8 @@
 // (single-flight), and stop moves for the same symbol queue behind it (serial), so an exit and a
 // stop move never interleave. A request for a position already closed returns the recorded trade.
 // The exit is a reduce-only market order (critical priority: it bypasses an open breaker and may
-// use the limiter's reserve). If the exchange says there is nothing to close (300009), or the
+// use the limiter's reserve); a take-profit with a target is a reduce-only IOC limit at the target
+// (take-profit-limit.ts), so a late one never fills at a loss. If the exchange says there is nothing to close (300009), or the
 // position is already flat, the exchange stop (or a liquidation) got there first: the trade is
 // recorded from the exchange's fills instead.
 import type { Fill as ExchangeFill } from '../exchange/schemas/index.js';
@@ -12,7 +13,8 @@ import { confirmOrder, fillsOfOrder } from './order-confirmation.js';
 import { errorMessage } from './order-sender.js';
 import { KeyedSerial, SingleFlight } from './single-flight.js';
 import type { StopManager } from './stop-manager.js';
-import { pricedFromExchange, summarizeFills, toFillInput } from './fill-summary.js';
+import { pricedFromExchange, summarizeFills, toFillInput, type PricedFill } from './fill-summary.js';
+import { takeProfitLimit } from './take-profit-limit.js';
 import { deriveClientOid } from './client-oid.js';
 import { tradePnl } from './trade-pnl.js';
 
@@ -92,6 +94,7 @@ export class ExitFlow {
     const contract = await this.ctx.contracts.get(position.symbol).catch(() => this.ctx.contracts.peek(position.symbol));
     const side = exitSide(position.side);
     const leverage = this.ctx.positionLeverage(position, contract);
+    const limit = reason === 'take-profit' ? takeProfitLimit(position, contract?.tickSize) : null;
     const clientOid = this.exitClientOid(position, held);
     try {
       this.ctx.intents.recordIntent({ clientOid, symbol: position.symbol, side, kind: 'exit', size: held, reduceOnly: true, leverage, positionId: positionId > 0 ? positionId : null });
@@ -102,7 +105,15 @@ export class ExitFlow {
       throw e;
     }
     const sent = await this.ctx.sender.send(clientOid, () =>
-      exchange.placeOrder({ clientOid, symbol: position.symbol, side, type: 'market', size: held, leverage, reduceOnly: true }),
+      exchange.placeOrder({
+        clientOid,
+        symbol: position.symbol,
+        side,
+        size: held,
+        leverage,
+        reduceOnly: true,
+        ...(limit === null ? { type: 'market' as const } : { type: 'limit' as const, price: limit, timeInForce: 'IOC' as const }),
+      }),
     );
     switch (sent.kind) {
       case 'no-position':
@@ -124,6 +135,8 @@ export class ExitFlow {
     const conf = await confirmOrder(this.ctx.confirmDeps, clientOid);
     if (conf.kind === 'unknown') return this.fail(position.symbol, `exit ${clientOid} unconfirmed (${conf.reason}); reconcile will resolve it`);
     if (conf.kind === 'unfilled') {
+      // The target is no longer on the book (a flat position would have been refused with 300009).
+      if (limit !== null) return this.targetMissed(position, limit, 'nothing filled');
       // Nothing filled: maybe the stop closed it a moment earlier. Look once more.
       return this.recordFromExchange(position, true);
     }
@@ -134,6 +147,8 @@ export class ExitFlow {
         store.positions.update(positionId, { size: Math.max(held - conf.summary.size, 0) || position.size });
         store.positions.cancelClosing(positionId);
       }), () => undefined);
+      // Booked with the rest when the position closes (record() counts these fills).
+      if (limit !== null) return this.targetMissed(position, limit, `${conf.summary.size} of ${held} filled`);
       return this.fail(position.symbol, `exit ${clientOid} only partly filled (${conf.summary.size} of ${held})`);
     }
     await this.cancelStop(position);
@@ -189,6 +204,8 @@ export class ExitFlow {
     const entryOrders = new Set(entry.map((f) => f.orderId));
     const side = exitSide(position.side);
     const found: ExchangeFill[] = [];
+    // A take-profit that filled only partly shrank the position; its fills are among these.
+    const before = this.earlierExitFills(position, []).reduce((s, f) => s + f.size, 0);
     for (let page = 1; page <= 20; page++) {
       const { data } = await this.ctx.exchange.fills({ symbol: position.symbol, currentPage: page, pageSize: 200 });
       found.push(...data.items.filter((f) => f.symbol === position.symbol && f.side === side && f.createdAt >= since && !entryOrders.has(f.orderId)));
@@ -201,7 +218,7 @@ export class ExitFlow {
     // Oldest first, and no more than the position held.
     ours.sort((a, b) => a.createdAt - b.createdAt);
     const out: ExchangeFill[] = [];
-    let left = position.size;
+    let left = position.size + before;
     for (const f of ours) {
       if (left <= 1e-12) break;
       out.push(f);
@@ -228,15 +245,17 @@ export class ExitFlow {
     const { store } = this.ctx;
     const contract = await this.ctx.contracts.get(position.symbol).catch(() => this.ctx.contracts.peek(position.symbol));
     if (contract === undefined) return this.fail(position.symbol, `no contract facts for ${position.symbol}; cannot compute PnL`);
-    const exit = summarizeFills(exitFills.map(pricedFromExchange));
     let entryFees: number;
+    let earlier: PricedFill[];
     try {
       entryFees = position.id < 0 ? (this.ctx.provisional.get(position.symbol)?.entryFees ?? 0) : this.entryFills(position).reduce((s, f) => s + f.fee, 0);
+      earlier = this.earlierExitFills(position, exitFills);
     } catch (e) {
       // A corrupt page: the exit is done on the exchange, but its PnL cannot be computed right now.
       if (!this.ctx.journal.noteFailure(e, 'read entry fills')) throw e;
       return this.fail(position.symbol, `closed on the exchange, but the journal cannot be read (${errorMessage(e)}): the trade is recorded once it can`);
     }
+    const exit = summarizeFills([...exitFills.map(pricedFromExchange), ...earlier]);
     if (!(exit.size > 0)) return this.unsettled(position);
     this.ctx.unsettled.settle(position.id);
     const exitPrice = exit.avgPrice;
@@ -250,6 +269,8 @@ export class ExitFlow {
       const recorded = store.transaction(() => {
         journal();
         store.fills.recordFills(fills);
+        // After a partial take-profit the row holds what was left; the trade is the whole round trip.
+        if (size > position.size && store.trades.forPosition(position.id) === undefined) store.positions.update(position.id, { size });
         return store.trades.recordClose({ positionId: position.id, exitPrice, realisedPnl: pnl.net, fees: pnl.fees, reason, size, closedAt });
       });
       this.ctx.closesAwaitingJournal.delete(position.id);
@@ -354,6 +375,30 @@ export class ExitFlow {
       this.ctx.log.debug(reason, { symbol: position.symbol });
     }
     return { ok: false, reason, unsettled: true };
+  }
+
+  /**
+   * Exit fills of `position` already in the journal that are not in `exitFills`: a take-profit that
+   * filled only partly (the rest closed later). The trade is the whole round trip.
+   */
+  private earlierExitFills(position: Position, exitFills: readonly ExchangeFill[]): PricedFill[] {
+    if (position.id < 0) return [];
+    const { store } = this.ctx;
+    const known = new Set(exitFills.map((f) => f.tradeId));
+    return store.intents
+      .forPosition(position.id)
+      .filter((i) => i.kind === 'exit')
+      .flatMap((i) => store.fills.forClientOid(i.clientOid))
+      .filter((f) => !known.has(f.tradeId))
+      .map((f) => ({ price: f.price, size: f.size, fee: f.fee, time: f.time }));
+  }
+
+  /** A take-profit whose target is no longer on the book: not a failure, the position stays open under its stop. */
+  private targetMissed(position: Position, limit: number, what: string): CloseResult {
+    this.reopen(position.id);
+    const reason = `take-profit target ${limit} not on the book (${what}); the position stays open under its stop`;
+    this.ctx.log.info(reason, { symbol: position.symbol });
+    return { ok: false, reason };
   }
 
   private clientOidOf(orderId: string): string | null {

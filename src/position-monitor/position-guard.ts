@@ -117,7 +117,8 @@ export type GuardAction =
 type CloseState =
   | { readonly kind: 'idle' }
   | { readonly kind: 'in-flight'; readonly reason: GuardCloseReason }
-  | { readonly kind: 'backoff'; readonly until: number }
+  /** After a failed or refused close, decided for `reason`. */
+  | { readonly kind: 'backoff'; readonly until: number; readonly reason: GuardCloseReason }
   | { readonly kind: 'accepted'; readonly at: number };
 
 interface Guarded {
@@ -277,7 +278,10 @@ export class PositionGuard {
       if (decision !== 'hold') {
         const reason: GuardCloseReason =
           decision === 'take-profit' ? 'take-profit' : g.initialStop !== null && g.stop !== null && tighter(p.side, g.stop, g.initialStop) ? 'trailing' : 'stop';
-        if (g.close.kind === 'backoff' && now < g.close.until) return { kind: 'closing' };
+        // A take-profit the executor could not fill (its target gone from the book) never holds back
+        // a protective exit: the stop or trailing stop goes at once.
+        const heldBack = g.close.kind === 'backoff' && now < g.close.until && !(g.close.reason === 'take-profit' && reason !== 'take-profit');
+        if (heldBack) return { kind: 'closing' };
         this.requestClose(g, reason, price);
         return { kind: 'close', reason, price };
       }
@@ -478,11 +482,11 @@ export class PositionGuard {
             return;
           }
           this.fail(`${symbol}: close (${reason}) refused: ${refusal}`);
-          g.close = { kind: 'backoff', until: this.deps.clock.now() + this.options.retryDelayMs };
+          g.close = { kind: 'backoff', until: this.deps.clock.now() + this.options.retryDelayMs, reason };
         },
         (e: unknown) => {
           this.fail(`${symbol}: close (${reason}) failed: ${describeFailure(e)}`);
-          g.close = { kind: 'backoff', until: this.deps.clock.now() + this.options.retryDelayMs };
+          g.close = { kind: 'backoff', until: this.deps.clock.now() + this.options.retryDelayMs, reason };
         },
       ),
     );

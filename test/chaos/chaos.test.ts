@@ -25,7 +25,7 @@
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +67,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** Fills the file system holding `dir` to the last byte; returns the filler file. */
 function fillDisk(dir: string): string {
+  // Only ever the test's own small tmpfs: a test abandoned after its timeout (its mount already
+  // gone) would otherwise fill the machine's real disk, and every test after it fails on SQLITE_FULL.
+  const fsys = statfsSync(dir);
+  if (fsys.blocks * fsys.bsize > 1024 ** 3) throw new Error(`refusing to fill ${dir}: not the test's small tmpfs (${fsys.blocks * fsys.bsize} bytes)`);
   const filler = path.join(dir, 'filler');
   const fd = openSync(filler, 'w');
   const chunk = Buffer.alloc(256 * 1024, 1);

@@ -19,6 +19,10 @@ const REASON = /^journal unwritable: (SQLITE_[A-Z_]+) at (.+); entries stopped, 
 
 /** Fills the file system holding `dir` to the last byte (returns the filler's path). */
 function fillDisk(dir: string): string {
+  // Only ever the test's own small tmpfs: a test abandoned after its timeout (its mount already
+  // gone) would otherwise fill the machine's real disk, and every test after it fails on SQLITE_FULL.
+  const fsys = fs.statfsSync(dir);
+  if (fsys.blocks * fsys.bsize > 1024 ** 3) throw new Error(`refusing to fill ${dir}: not the test's small tmpfs (${fsys.blocks * fsys.bsize} bytes)`);
   const filler = path.join(dir, 'filler');
   const fd = fs.openSync(filler, 'w');
   const chunk = Buffer.alloc(64 * 1024, 1);

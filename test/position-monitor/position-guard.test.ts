@@ -179,6 +179,24 @@ describe('PositionGuard', () => {
       expect(executor.closes).to.have.length(2);
     });
 
+    it('a take-profit the executor could not fill (target gone from the book) does not hold back a stop', async () => {
+      const { guard, executor, clock } = await setup([long('XBTUSDTM', 100, 95, 110)], { retryDelayMs: 1000 });
+      executor.autoAnswer = false;
+      expect(guard.onPrice('XBTUSDTM', 110.5)).to.deep.include({ kind: 'close', reason: 'take-profit' });
+      executor.closes[0]!.answer.resolve({ accepted: false, reason: 'take-profit target 110 not on the book (nothing filled); the position stays open under its stop' });
+      await guard.idle();
+      clock.advance(10);
+      // The market fell through the (trailed) stop a moment later: that exit goes at once, not after
+      // the retry delay.
+      expect(guard.onPrice('XBTUSDTM', 94.9)).to.deep.include({ kind: 'close', reason: 'trailing' });
+      // After any other refusal the delay holds as before.
+      executor.closes[1]!.answer.resolve({ accepted: false, reason: 'refused' });
+      await guard.idle();
+      clock.advance(10);
+      expect(guard.onPrice('XBTUSDTM', 111).kind).to.equal('closing');
+      expect(executor.closes.map((c) => c.reason)).to.deep.equal(['take-profit', 'trailing']);
+    });
+
     it('treats an RPC refusal ({ accepted: false }) as a failed close', async () => {
       const { guard, executor, clock, errors } = await setup([long('XBTUSDTM', 100, 95)], { retryDelayMs: 500 });
       executor.autoAnswer = false;
