@@ -39,7 +39,7 @@ interface ScanOutcome {
  * Groups responses into the server's windows by the real time each window ends (arrival time +
  * reset), and takes each window's use from its lowest `remaining`: the server's own count.
  */
-class WindowTracker {
+export class WindowTracker {
   private readonly windows: { endAt: number; minRemaining: number; limit: number }[] = [];
 
   constructor(

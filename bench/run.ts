@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import type { Benchmark, BenchResult } from './bench-result.js';
+import { clusterQuotaBenchmark } from './cluster-quota.js';
 import { healthRecordBenchmark } from './health-record.js';
 import { machineFacts } from './machine.js';
 import { perfAdvisorBenchmark } from './perf-advisor.js';
@@ -23,6 +24,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   scanThroughputBenchmark,
   stallRecoveryBenchmark,
   quotaUseBenchmark,
+  clusterQuotaBenchmark,
   rssSoakBenchmark,
   perfAdvisorBenchmark,
 ];

@@ -83,7 +83,7 @@ async function main(): Promise<number> {
   const limiter = SharedRateLimiter.create(clusterWanted(config) ? { refill: 'external' } : {});
   let cluster: ClusterNode | undefined;
   try {
-    cluster = await startCluster(config, venue, limiter, logger);
+    cluster = await startCluster(config, venue, limiter, logger, botId);
   } catch (err) {
     console.error((err as Error).message);
     logger.error((err as Error).message);

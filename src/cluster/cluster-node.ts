@@ -33,7 +33,7 @@ export interface ClusterNodeOptions {
   readonly limiter: SharedRateLimiter;
   /** Asks the exchange for the account uid (one signed call at start). */
   readonly account: AccountInfoSource;
-  /** Default `<hostname>-<pid>`. */
+  /** Default `<hostname>-<pid>`; the supervisor passes `<hostname>-<BOT_ID>`, stable across restarts. */
   readonly processId?: string;
   readonly log: { info(m: string, meta?: Record<string, unknown>): void; warn(m: string, meta?: Record<string, unknown>): void };
   /** How long start waits for Redis before running degraded. Default 5 s. */

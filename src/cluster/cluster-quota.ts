@@ -14,7 +14,8 @@ import type { RedisConnection } from './redis-connection.js';
 /**
  * KEYS: bucket hash, events channel.
  * ARGV: capacity, refillPerMs, reserve, want (negative: give tokens back), critical (0|1),
- *       pauseMs (0: none), correctRemaining (-1: none), correctResetMs, pool name.
+ *       pauseMs (0: none), correctRemaining (-1: none), correctResetMs, pool name, aheadMs (how far
+ *       ahead of the refill a normal block may be reserved).
  * Returns {granted, waitMs, tokens*1000, pausedUntil} (tokens scaled: Lua numbers reply as integers).
  */
 const TAKE = `
@@ -54,9 +55,29 @@ elseif paused > now then
 else
   local floor = critical and 0 or reserve
   local free = math.floor(tokens - floor)
-  if free > 0 then granted = math.min(want, free) end
+  if free >= want then
+    granted = want
+  elseif critical then
+    -- Critical takes get whatever there is now.
+    if free >= 1 then granted = math.floor(free) end
+  elseif refill > 0 then
+    -- Normal takes are whole blocks: at saturation, handing out the few tokens that just refilled
+    -- would cost a round trip per request, and processes retrying for the same tokens would race.
+    -- Instead the block is reserved now and usable once the refill has covered it (wait), as
+    -- long as that is at most ahead ms away (one block's refill time per process on the account):
+    -- each process queues at most one block, and each block costs exactly one round trip.
+    local delay = math.ceil((want - free) / refill)
+    local ahead = math.max(tonumber(ARGV[10]) or 0, math.ceil(want / refill))
+    if delay <= ahead then
+      granted = want
+      wait = delay
+    end
+  end
   tokens = tokens - granted
-  if granted == 0 and refill > 0 then wait = math.max(1, math.ceil((floor + 1 - tokens) / refill)) end
+  if granted == 0 and refill > 0 then
+    local need = critical and 1 or want
+    wait = math.max(1, math.ceil((floor + need - tokens) / refill) - math.max(tonumber(ARGV[10]) or 0, math.ceil(want / refill)))
+  end
 end
 -- While paused no refill is counted: stamp the bucket at the pause end (as the local limiter does).
 if paused > at then at = paused end
@@ -80,11 +101,16 @@ export interface TakeRequest {
   readonly pauseMs?: number;
   /** A gw-ratelimit view to apply (downward only). */
   readonly correction?: { readonly remaining: number; readonly resetMs: number };
+  /** How far ahead of the refill a normal block may be reserved. Default: one block's refill time. */
+  readonly aheadMs?: number;
 }
 
 export interface TakeReply {
   readonly granted: number;
-  /** When nothing (or less than wanted) was granted: ms until it may be. */
+  /**
+   * With tokens granted: ms before they may be spent (a block reserved ahead of the refill; 0 =
+   * at once). With none: ms until asking again may succeed.
+   */
   readonly waitMs: number;
   /** Tokens left in the shared bucket after this call (may be negative: a debt). */
   readonly tokensLeft: number;
@@ -108,13 +134,13 @@ export class ClusterQuota {
   /** Takes up to `want` tokens of `pool` (one round trip); a 429 pause or correction rides along. */
   async take(pool: QuotaPool, req: TakeRequest): Promise<TakeReply> {
     if (!(Number.isFinite(req.want) && req.want >= 0)) throw new RangeError(`want must be a finite number >= 0, got ${req.want}`);
-    return this.call(pool, req.want, req.priority, req.pauseMs ?? 0, req.correction);
+    return this.call(pool, req.want, req.priority, req.pauseMs ?? 0, req.correction, req.aheadMs ?? 0);
   }
 
   /** Returns unused tokens to the shared bucket (capped at its capacity). */
   async giveBack(pool: QuotaPool, tokens: number): Promise<TakeReply> {
     if (!(tokens > 0)) throw new RangeError(`tokens to give back must be positive, got ${tokens}`);
-    return this.call(pool, -tokens, 'normal', 0, undefined);
+    return this.call(pool, -tokens, 'normal', 0, undefined, 0);
   }
 
   private async call(
@@ -123,6 +149,7 @@ export class ClusterQuota {
     priority: CallPriority,
     pauseMs: number,
     correction: TakeRequest['correction'],
+    aheadMs: number,
   ): Promise<TakeReply> {
     const shape = this.shapes[pool];
     const [granted, waitMs, tokensMilli, pausedUntil] = await this.connection.run(`quota ${pool}`, (c) =>
@@ -138,6 +165,7 @@ export class ClusterQuota {
         correction ? correction.remaining : -1,
         correction ? correction.resetMs : 0,
         pool,
+        Math.max(0, Math.ceil(aheadMs)),
       ),
     );
     return { granted, waitMs, tokensLeft: tokensMilli / 1000, pausedUntil };

@@ -31,6 +31,8 @@ export interface QuotaRefillerOptions {
   /** Give unused tokens back after this long without an admission. Default 2000 ms. */
   readonly idleMs?: number;
   readonly clock?: () => number;
+  /** Spreads retries after a refusal, so processes do not race for the same tokens. Default Math.random. */
+  readonly random?: () => number;
 }
 
 export interface RefillStats {
@@ -138,6 +140,8 @@ export class QuotaRefiller {
     const block = this.blockOf(pool);
     if (available < local.reserve + block / 2 && now >= s.retryAt) {
       req.want = block;
+      // Every process on the account may queue one block ahead of the refill.
+      req.aheadMs = (Math.max(1, this.o.peers()) * block) / this.o.shapes[pool].refillPerMs;
       // The local reserve is refilled from the account's reserve only for critical demand; an empty
       // bucket at start (or after a pause) refills like any other.
       const critical = limiter.criticalDemand(pool);
@@ -157,9 +161,10 @@ export class QuotaRefiller {
         }
       }
       s.lastAdmissionAt = now;
-      if (req.pauseMs === undefined && req.correction === undefined) return;
+      if (req.pauseMs === undefined) return;
     }
-    if (req.want === 0 && req.pauseMs === undefined && req.correction === undefined) return;
+    // A server correction rides along with a take or a pause; it never costs a round trip of its own.
+    if (req.want === 0 && req.pauseMs === undefined) return;
 
     s.busy = true;
     try {
@@ -169,12 +174,20 @@ export class QuotaRefiller {
       s.serverSeq = view.seq;
       if (reply.granted > 0) {
         this.tokensTaken[pool] += reply.granted;
+        // A reserved block becomes spendable when the account's refill has covered it; until then
+        // this pool asks for nothing more (one block queued per process).
+        if (reply.waitMs > 0) await this.sleep(reply.waitMs);
         const added = limiter.deposit(pool, reply.granted);
         const excess = Math.floor(reply.granted - added);
         if (excess > 0) await this.giveBack(pool, excess).catch(() => undefined);
       }
       if (reply.pausedUntil > now) limiter.pause(pool, reply.pausedUntil - now);
-      if (reply.granted === 0 && req.want > 0) s.retryAt = now + Math.min(Math.max(reply.waitMs, 10), 1000);
+      if (reply.granted === 0 && req.want > 0) {
+        // Every refused process got the same hint; a random extra of up to one more wait spreads
+        // them out, so the next block goes to one of them without the others racing for it.
+        const wait = Math.min(Math.max(reply.waitMs, 10), 1000);
+        s.retryAt = this.clock() + wait * (1 + (this.o.random ?? Math.random)());
+      }
     } catch {
       // Redis failed this round trip: the connection state decides the next tick's path.
     } finally {
@@ -197,6 +210,10 @@ export class QuotaRefiller {
   remotePause(pool: QuotaPool, untilMs: number): void {
     const wait = untilMs - this.clock();
     if (wait > 0) this.o.limiter.pause(pool, wait);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5000)).unref());
   }
 
   private async giveBack(pool: QuotaPool, tokens: number): Promise<void> {

@@ -209,6 +209,7 @@ describe('cluster proof: three bots on one account through one Redis', function 
         db.close();
       }
     });
+    console.log(`      cluster proof: takeover ${tookOverMs} ms (limit ${(LEASE_TTL_S + 5) * 1000}), ${closedInOutage} exit(s) during the ${OUTAGE_S} s outage, ${rateLimited} × 429, ${intervals.length} positions in 3 journals`);
     expect(intervals.length).to.be.greaterThan(3);
     const overlaps = intervals.flatMap((a, i) => intervals.slice(i + 1).filter((b) => b.symbol === a.symbol && b.bot !== a.bot && a.from < b.to && b.from < a.to).map((b) => `${a.symbol}: ${a.bot} ${a.from}-${a.to} and ${b.bot} ${b.from}-${b.to}`));
     expect(overlaps, 'a symbol traded by two processes at once').to.deep.equal([]);

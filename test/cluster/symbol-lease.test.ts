@@ -84,6 +84,15 @@ describe('SymbolLeases (real redis-server)', function () {
     expect((await b.acquire('ADAUSDTM')).ok).to.equal(true);
   });
 
+  it('lets a restarted process with the same id re-own its leases at once (same token)', async () => {
+    const before = await leasesFor('host-bot1');
+    const first = await before.acquire('LTCUSDTM');
+    const after = await leasesFor('host-bot1'); // the process restarted: a new connection, nothing held locally
+    const again = await after.acquire('LTCUSDTM');
+    expect(again.ok && first.ok && again.lease.token === first.lease.token).to.equal(true);
+    expect((await (await leasesFor('host-bot2')).acquire('LTCUSDTM')).ok).to.equal(false);
+  });
+
   it('counts a lease as held locally only until the request time + TTL - margin', async () => {
     let now = 1_000_000;
     const a = await leasesFor('a', 1000, () => now);
