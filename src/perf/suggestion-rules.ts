@@ -1,7 +1,7 @@
 // The rule set: each rule is a small pure function of one window of figures and the thresholds,
 // returning the suggestions it finds (none when all is well). Event-loop thresholds default to
 // Clinic.js Doctor's (delay median >= 10 ms or max >= 100 ms).
-import type { PerformanceFigures } from './performance-figures.js';
+import type { PerformanceFigures, ThreadFigures } from './performance-figures.js';
 import { TIMINGS } from './performance-figures.js';
 import type { Suggestion } from './suggestion.js';
 import { summarise } from './windowed-samples.js';
@@ -79,17 +79,26 @@ const BLOCKED_ADVICE: Readonly<Record<string, string>> = {
     'pool threads are busy with long synchronous tasks, which is their job; if scans are slow too, reduce the symbols scanned (MIN_TURNOVER) or the candles per symbol (src/strategy/strategy-params.ts)',
 };
 
+/**
+ * Whether a thread's samples cover the whole window. Rules that judge a window or a rate per minute
+ * wait for it: a young thread's few samples are start-up (module loading, JIT, first connections),
+ * and a rate extrapolated from them cried wolf 6 s after start (sinceMs restarts with a restart).
+ */
+export const coversWindow = (thread: ThreadFigures, f: PerformanceFigures): boolean => thread.sinceMs >= f.windowMs;
+
 /** Threads whose event loop is meant to block: a pool thread runs one synchronous task at a time. */
 const BLOCKING_BY_DESIGN = new Set(['indicator-pool']);
 
 /**
  * Event loop blocked in a thread: delay median >= 10 ms, or max >= 100 ms (Clinic Doctor's
- * thresholds) in at least eventLoopMaxIntervals sampling intervals of the window.
+ * thresholds) in at least eventLoopMaxIntervals sampling intervals of the window, judged once the
+ * thread's samples cover the window.
  */
 export const eventLoopBlocked: Rule = (f, t) => {
   const out: Suggestion[] = [];
-  for (const [thread, { samples }] of Object.entries(f.threads)) {
-    if (BLOCKING_BY_DESIGN.has(thread)) continue;
+  for (const [thread, figures] of Object.entries(f.threads)) {
+    if (BLOCKING_BY_DESIGN.has(thread) || !coversWindow(figures, f)) continue;
+    const { samples } = figures;
     const median = summarise(samples.map((s) => s.eldP50Ms)).p50;
     const max = Math.max(...samples.map((s) => s.eldMaxMs));
     const blockedIntervals = samples.filter((s) => s.eldMaxMs >= t.eventLoopMaxMs).length;
@@ -208,11 +217,12 @@ export const heapPressure: Rule = (f, t) => {
   return out;
 };
 
-/** GC time high. */
+/** GC time high, judged once the thread's samples cover the window (a per-minute rate). */
 export const gcHigh: Rule = (f, t) => {
   const out: Suggestion[] = [];
-  for (const [thread, { samples }] of Object.entries(f.threads)) {
-    const perMin = gcMsPerMinute(samples);
+  for (const [thread, figures] of Object.entries(f.threads)) {
+    if (!coversWindow(figures, f)) continue;
+    const perMin = gcMsPerMinute(figures.samples);
     if (perMin < t.gcMsPerMin) continue;
     out.push({
       id: 'gc-high',

@@ -29,6 +29,13 @@ describe('PerformanceAdvisor', () => {
     const raised: string[] = [];
     advisor.onRaised((s) => raised.push(`${s.id}/${s.thread}`));
 
+    // Blocked from the first sample, but a thread's samples must cover the window (10 s) first.
+    for (let i = 0; i < 6; i++) {
+      now += 1000;
+      advisor.collector.recordRuntime('scanner', sample({ eldMaxMs: 150, eldP99Ms: 150 }));
+      advisor.tick();
+    }
+    expect(raised).to.deep.equal([]);
     for (let i = 0; i < 5; i++) {
       now += 1000;
       advisor.collector.recordRuntime('scanner', sample({ eldMaxMs: 150, eldP99Ms: 150 }));
@@ -54,7 +61,7 @@ describe('PerformanceAdvisor', () => {
     expect(report.performance.suggestions?.map((s) => s.id)).to.deep.equal(['event-loop-blocked']);
     expect(formatReport(report)).to.match(/OPTIMISATION SUGGESTIONS:\n\s+\[WARNING\] scanner: event-loop-blocked/);
 
-    // Quiet samples: the last blocked ones (t=4 s, 5 s) leave the window after t=13 s; 10 s later it clears.
+    // Quiet samples: the last blocked ones (t=10 s, 11 s) leave the window after t=19 s; 10 s later it clears.
     for (let i = 0; i < 17; i++) {
       now += 1000;
       advisor.collector.recordRuntime('scanner', sample());
@@ -65,5 +72,26 @@ describe('PerformanceAdvisor', () => {
     advisor.collector.recordRuntime('scanner', sample());
     expect(advisor.tick()).to.deep.equal([]);
     expect(formatReport(advisor.decorate(monitor.getReport()))).to.match(/OPTIMISATION SUGGESTIONS:\n\s+\(none\)/);
+  });
+
+  it('raises nothing at start-up before a thread has been sampled for a full window, then does', () => {
+    // The false alarm it guards against: gc-high ("6305 ms of GC pauses per minute ... over 60 s")
+    // 6 s after start, a per-minute rate extrapolated from a few start-up samples.
+    let now = 5_000_000;
+    const clock = { now: () => now };
+    const advisor = new PerformanceAdvisor({ windowMs: 60_000, checkIntervalMs: 60_000, liveLoopMs: 50, sampleIntervalMs: 1000, clock });
+    const raised: string[] = [];
+    advisor.onRaised((s) => raised.push(`${s.id}/${s.thread}`));
+    const hot = (): RuntimeSample => sample({ gcMs: 200, eldMaxMs: 300, eldP99Ms: 300 });
+    for (let i = 0; i < 60; i++) {
+      now += 1000;
+      advisor.collector.recordRuntime('order-executor', hot());
+      expect(advisor.tick(), `${i + 1} s in`).to.deep.equal([]);
+    }
+    expect(raised).to.deep.equal([]);
+    now += 1000;
+    advisor.collector.recordRuntime('order-executor', hot());
+    advisor.tick();
+    expect(raised).to.deep.equal(['event-loop-blocked/order-executor', 'gc-high/order-executor']);
   });
 });

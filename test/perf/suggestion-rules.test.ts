@@ -141,6 +141,16 @@ describe('optimisation rules', () => {
     expect(gcHigh(figures(), T)).to.deep.equal([]);
   });
 
+  it('event-loop-blocked and gc-high judge a thread only once its samples cover the window', () => {
+    const hot = samples(6, () => ({ gcMs: 700, eldMaxMs: 400 }));
+    const young = figures({ threads: { 'order-executor': { samples: hot, sinceMs: 5_999 } }, windowMs: 6_000 });
+    expect(eventLoopBlocked(young, T)).to.deep.equal([]);
+    expect(gcHigh(young, T)).to.deep.equal([]);
+    const covered = figures({ threads: { 'order-executor': { samples: hot, sinceMs: 6_000 } }, windowMs: 6_000 });
+    expect(eventLoopBlocked(covered, T).map((x) => x.id)).to.deep.equal(['event-loop-blocked']);
+    expect(gcHigh(covered, T).map((x) => x.id)).to.deep.equal(['gc-high']);
+  });
+
   it('indicator pool: useless on too few cores, too small when tasks queue', () => {
     expect(indicatorPool(figures({ pool: { threads: 3, cores: 2, queueWaitP99Ms: 0 } }), T)[0]).to.include({ id: 'indicator-pool-useless', thread: 'indicator-pool' });
     const [small] = indicatorPool(figures({ pool: { threads: 3, cores: 8, queueWaitP99Ms: 400 } }), T);
