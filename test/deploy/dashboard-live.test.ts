@@ -139,8 +139,11 @@ describe('dashboard of a live bot in headless Chromium (paper mode)', function (
         const rows = p.locator('#threads-body tr');
         const cells: string[][] = [];
         for (let i = 0; i < (await rows.count()); i++) cells.push((await rows.nth(i).locator('td').allTextContents()).map((t) => t.trim()));
-        const fresh = cells.filter((c) => c[1] === 'running' && /^\d+\.\d s$/.test(c[2] ?? '') && parseFloat(c[2] ?? '') < 5);
-        return cells.length === 3 && fresh.length === 3 ? cells : undefined;
+        // The supervisor and the indicator pool have rows too (runtime figures only, their sample is
+        // their beat); the three workers are the ones that must be heartbeating.
+        const workers = cells.filter((c) => WORKERS.includes(c[0] ?? ''));
+        const fresh = workers.filter((c) => c[1] === 'running' && /^\d+\.\d s$/.test(c[2] ?? '') && parseFloat(c[2] ?? '') < 5);
+        return workers.length === 3 && fresh.length === 3 ? workers : undefined;
       },
       { timeoutMs: 20_000, diagnostics: () => bot?.text.slice(-3000) ?? '' },
     );
