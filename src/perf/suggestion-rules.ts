@@ -118,8 +118,13 @@ export const eventLoopBlocked: Rule = (f, t) => {
   return out;
 };
 
-/** Scans taking more than half of CHECK_INTERVAL. */
+/**
+ * Scans taking more than half of CHECK_INTERVAL, judged once the scanner has run for a full window
+ * (the first scans are cold: connections, JIT, the pool's threads starting).
+ */
 export const scanTooSlow: Rule = (f, t) => {
+  const scanner = f.threads['scanner'];
+  if (!scanner || !coversWindow(scanner, f)) return [];
   if (f.scans.count === 0 || f.scans.p50 <= f.checkIntervalMs * t.scanFractionOfInterval) return [];
   const phase = (name: string): string => ms(f.timings[name]?.p99 ?? 0);
   return [

@@ -151,6 +151,13 @@ describe('optimisation rules', () => {
     expect(gcHigh(covered, T).map((x) => x.id)).to.deep.equal(['gc-high']);
   });
 
+  it('scan-too-slow judges the scans only once the scanner has run for a full window', () => {
+    const slow = { scans: { count: 3, p50: 40_000, p99: 45_000, max: 45_000 } };
+    expect(scanTooSlow(figures({ ...slow, threads: { scanner: { samples: samples(30), sinceMs: 30_000 } } }), T)).to.deep.equal([]);
+    expect(scanTooSlow(figures({ ...slow, threads: {} }), T)).to.deep.equal([]);
+    expect(scanTooSlow(figures({ ...slow, threads: { scanner: { samples: samples(60), sinceMs: 60_000 } } }), T).map((x) => x.id)).to.deep.equal(['scan-too-slow']);
+  });
+
   it('indicator pool: useless on too few cores, too small when tasks queue', () => {
     expect(indicatorPool(figures({ pool: { threads: 3, cores: 2, queueWaitP99Ms: 0 } }), T)[0]).to.include({ id: 'indicator-pool-useless', thread: 'indicator-pool' });
     const [small] = indicatorPool(figures({ pool: { threads: 3, cores: 8, queueWaitP99Ms: 400 } }), T);
