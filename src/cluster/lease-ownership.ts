@@ -25,7 +25,9 @@ export interface LeaseOwnershipOptions {
 export class LeaseOwnership implements SymbolOwnership {
   readonly leases: SymbolLeases;
   private timer: NodeJS.Timeout | undefined;
-  private peerBots = new Set<string>();
+  private readonly peerBots = new Set<string>();
+  /** Our BOT_ID is in Redis's registry (done before the first entry, so a peer never sees an unknown bot's orders). */
+  private registered = false;
   private renewing = false;
   /** When the connection last came up (undefined while down). */
   private upSince: number | undefined;
@@ -65,6 +67,9 @@ export class LeaseOwnership implements SymbolOwnership {
 
   async claimForEntry(symbol: string): Promise<boolean> {
     try {
+      // Registered before our first order exists: a process that dies before its first renewal
+      // must still leave peers able to tell its orders from another bot's.
+      if (!this.registered) await this.refreshPeerBots();
       const outcome = await this.leases.acquire(symbol);
       if (outcome.ok) void this.publish();
       return outcome.ok;
@@ -127,7 +132,9 @@ export class LeaseOwnership implements SymbolOwnership {
       if (this.o.botId) await c.multi().sadd(this.o.keys.bots, this.o.botId).pexpire(this.o.keys.bots, 86_400_000).exec();
       return c.smembers(this.o.keys.bots);
     });
-    this.peerBots = new Set(bots);
+    if (this.o.botId) this.registered = true;
+    this.peerBots.clear();
+    for (const bot of bots) this.peerBots.add(bot);
   }
 
   async close(): Promise<void> {
