@@ -137,9 +137,21 @@ export class LeaseOwnership implements SymbolOwnership {
     for (const bot of bots) this.peerBots.add(bot);
   }
 
+  /** Stops renewing; the leases lapse at their TTL (what a crash leaves, too). */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /**
+   * Graceful stop, after the executor drained: stops renewing and hands every lease back, so a
+   * standby adopts at once instead of after LEASE_TTL. Best effort: a lease Redis cannot release
+   * lapses at its TTL.
+   */
+  async shutdown(): Promise<void> {
+    await this.close();
+    await this.leases.releaseAll();
+    await this.publish();
   }
 
   private async publish(): Promise<void> {
