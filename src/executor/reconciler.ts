@@ -92,6 +92,8 @@ async function lookupRepeatedly(ctx: ExecutorContext, clientOid: string): Promis
 export class Reconciler {
   /** Who opened a position the journal does not know, by symbol (asked once while it is held on that side). */
   private readonly openers = new Map<string, { side: 'long' | 'short'; orders: readonly Pick<Order, 'id' | 'clientOid'>[] }>();
+  /** Symbols the venue held a position on at this pass's positions step (the stops step runs only after it succeeded). */
+  private venueHeld: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly ctx: ExecutorContext,
@@ -314,6 +316,7 @@ export class Reconciler {
     const { data } = await this.ctx.exchange.positions();
     const held = new Map<string, ExchangePosition>();
     for (const p of data) if (p.currentQty !== 0) held.set(p.symbol, p);
+    this.venueHeld = new Set(held.keys());
 
     for (const local of this.ctx.store.positions.active()) {
       // Taken over by another process (our fencing token is stale): its journal books it now.
@@ -503,6 +506,10 @@ export class Reconciler {
     for (const o of live) {
       if (held.has(o.symbol)) continue;
       if (others === undefined || others.has(o.symbol)) continue;
+      // A peer's stop where the venue holds a position protects that position, owned or not: its
+      // owner died and nobody adopted it yet (the adoption grace, a lapsed lease). Cancelling it
+      // would leave the position bare; the adopter keeps it. Only on a flat symbol is it an orphan.
+      if (this.venueHeld.has(o.symbol) && this.ownerOf(o) === 'peer') continue;
       if ((await this.stops.cancel(o.id, o.clientOid, 'orphan stop (no position)')) !== 'failed') r.stopsCancelled++;
     }
   }
