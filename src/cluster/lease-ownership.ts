@@ -25,6 +25,11 @@ export interface LeaseOwnershipOptions {
 export class LeaseOwnership implements SymbolOwnership {
   readonly leases: SymbolLeases;
   private timer: NodeJS.Timeout | undefined;
+  /**
+   * Every peer BOT_ID ever seen in Redis. Kept in memory and only ever added to: a Redis that
+   * restarted empty has forgotten the registry, not the peers, and a peer read as "another bot"
+   * would contest its symbols.
+   */
   private readonly peerBots = new Set<string>();
   /** Our BOT_ID is in Redis's registry (done before the first entry, so a peer never sees an unknown bot's orders). */
   private registered = false;
@@ -95,6 +100,14 @@ export class LeaseOwnership implements SymbolOwnership {
     return this.leases.renewIntervalMs + 1000;
   }
 
+  /**
+   * The registry may lack live peers while Redis is down and during the adoption grace after
+   * (re)connecting (a Redis that restarted empty holds only the bot ids re-registered since).
+   */
+  knowsPeers(): boolean {
+    return this.upSince !== undefined && this.clock() - this.upSince >= this.adoptionGraceMs;
+  }
+
   mayTrade(symbol: string): boolean {
     return !this.leases.isStale(symbol);
   }
@@ -133,7 +146,6 @@ export class LeaseOwnership implements SymbolOwnership {
       return c.smembers(this.o.keys.bots);
     });
     if (this.o.botId) this.registered = true;
-    this.peerBots.clear();
     for (const bot of bots) this.peerBots.add(bot);
   }
 

@@ -370,6 +370,8 @@ export class Reconciler {
       // person's or another bot's position is reported and left alone.
       const owner = await this.openerOf(ex.symbol, side);
       if (owner !== 'own' && owner !== 'peer') {
+        // Maybe a peer whose bot id a restarted Redis has not re-learned yet: hands off, no verdict.
+        if (owner === 'other-bot' && !this.ctx.o.ownership.knowsPeers()) continue;
         foreign.push({ symbol: ex.symbol, side, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice, owner });
         r.positionsForeign.push(ex.symbol);
         if (owner === 'other-bot') this.contest(ex.symbol, 'a position opened by another bot', r);
@@ -475,7 +477,7 @@ export class Reconciler {
       if (owner !== 'own' && owner !== 'peer') {
         foreign++;
         if (!o.reduceOnly && !o.closeOrder) opening.add(o.symbol);
-        if (owner === 'other-bot') this.contest(o.symbol, `order ${o.clientOid ?? o.id} of bot ${botIdOf(o.clientOid) ?? '?'}`, r);
+        if (owner === 'other-bot' && this.ctx.o.ownership.knowsPeers()) this.contest(o.symbol, `order ${o.clientOid ?? o.id} of bot ${botIdOf(o.clientOid) ?? '?'}`, r);
         continue;
       }
       if (stopIds.has(o.id) && (o.reduceOnly || o.closeOrder)) own.push(o);

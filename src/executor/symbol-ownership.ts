@@ -25,6 +25,11 @@ export interface SymbolOwnership {
    * its orders are a peer's, not a contest (account-scope.ts), and are taken over when it dies.
    */
   isPeerBot(botId: string | undefined): boolean;
+  /**
+   * False while isPeerBot may not know every live peer (Redis down, or just (re)connected to a Redis
+   * that may have restarted empty): another bot's orders seen then are no evidence of a contest.
+   */
+  knowsPeers(): boolean;
 }
 
 /** One process per account: it owns everything. */
@@ -35,4 +40,5 @@ export const SOLE_OWNER: SymbolOwnership = {
   heldByOthers: () => Promise.resolve(new Set<string>()),
   retainOnly: () => Promise.resolve(),
   isPeerBot: () => false,
+  knowsPeers: () => true,
 };

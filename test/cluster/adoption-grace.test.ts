@@ -82,4 +82,43 @@ describe('adoption grace: a standby that just connected to Redis (real simulator
     expect(pass.stopsCancelled).to.equal(0);
     expect(h.venueStops(symbol)).to.have.length(1, 'the position keeps its stop until someone adopts it');
   });
+
+  it('keeps a known peer a peer when Redis restarts empty: no "another bot" contest on its symbol', async () => {
+    const symbol = h.symbol(0);
+    const { own: ownA } = await ownership('a');
+    const { own: ownB, connection: connB } = await ownership('b');
+    const a = h.executor(h.port(), journal('a'), { ownership: ownA, botId: 'abot' });
+    const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
+    expect((await a.openPosition(h.signal(symbol))).ok).to.equal(true);
+    await ownB.renew();
+    expect((await b.reconcile()).contested).to.deep.equal([]);
+    // Redis restarts empty: the registry of bot ids is gone until a renews (it has not yet).
+    await redis.down();
+    await redis.up();
+    await connB.waitUntilUp(10_000);
+    await ownB.renew();
+    const pass = await b.reconcile();
+    expect(pass.contested).to.deep.equal([]);
+    expect(pass.positionsForeign).to.deep.equal([]);
+    expect(pass.stopsCancelled).to.equal(0);
+    expect(h.venueStops(symbol)).to.have.length(1);
+  });
+
+  it('opens no contest during the grace after (re)connecting, even for a bot id not seen yet', async () => {
+    const symbol = h.symbol(0);
+    const { own: ownA } = await ownership('a');
+    const a = h.executor(h.port(), journal('a'), { ownership: ownA, botId: 'abot' });
+    expect((await a.openPosition(h.signal(symbol))).ok).to.equal(true);
+    // Redis restarts empty before b ever read the registry; a has not re-registered yet.
+    await redis.down();
+    await redis.up();
+    const { own: ownB } = await ownership('b', true);
+    await ownB.renew();
+    expect(ownB.isPeerBot('abot')).to.equal(false);
+    const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
+    const pass = await b.reconcile();
+    expect(pass.contested).to.deep.equal([]);
+    expect(pass.positionsAdopted).to.deep.equal([]);
+    expect(pass.stopsCancelled).to.equal(0);
+  });
 });

@@ -47,4 +47,18 @@ describe('LeaseOwnership (real redis-server)', function () {
     expect(await b.claimForEntry('XBTUSDTM')).to.equal(true);
     expect(await b.claimForEntry('ETHUSDTM')).to.equal(true);
   });
+
+  it('remembers peer bot ids through a Redis restart that empties the registry', async () => {
+    const a = await ownership('a');
+    const b = await ownership('b');
+    await a.renew();
+    await b.renew();
+    expect(b.isPeerBot('abot')).to.equal(true);
+    await redis.down();
+    await redis.up();
+    await connections[1]!.waitUntilUp(10_000);
+    await b.renew();
+    expect(b.isPeerBot('abot')).to.equal(true, 'a restarted Redis forgot the registry, not the peer');
+    expect(b.knowsPeers()).to.equal(false, 'just reconnected: the adoption grace');
+  });
 });
