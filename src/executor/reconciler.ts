@@ -136,6 +136,7 @@ export class Reconciler {
     await step('fills', () => this.importFills(r));
     // Several processes on one account: keep the leases of what this process trades, free the rest.
     await step('leases', () => this.ctx.o.ownership.retainOnly([...this.ctx.store.positions.active().map((p) => p.symbol), ...this.ctx.entering]));
+    this.publishTakenOver();
     // Every pass re-resolves the live stop orders; only a pass that changed or failed something is
     // worth an info line (the rest would repeat every few seconds).
     const eventful =
@@ -144,6 +145,19 @@ export class Reconciler {
       r.positionsUnsettled.length > 0;
     this.ctx.log[eventful ? 'info' : 'debug']('reconciled', { ...r });
     return r;
+  }
+
+  /**
+   * Positions still active in this journal on symbols another process took over (our fencing token
+   * is stale): their exits and stop moves are refused here, so health says so and names them
+   * instead of staying HEALTHY. Sent after every pass, cleared (status null) when none is left.
+   */
+  private publishTakenOver(): void {
+    const symbols = [...new Set(this.ctx.store.positions.active().map((p) => p.symbol).filter((s) => !this.ctx.o.ownership.mayTrade(s)))].sort();
+    this.ctx.emit({
+      type: 'health', symbol: '', key: 'taken-over', status: symbols.length > 0 ? 'DEGRADED' : null,
+      reason: `positions taken over by another process on this account (exits and stop moves refused here): ${symbols.join(', ')}`,
+    });
   }
 
   // ---- 1. intents ---------------------------------------------------------------------------

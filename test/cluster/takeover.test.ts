@@ -96,6 +96,28 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     expect((await b.closePosition(symbol)).ok).to.equal(true);
   });
 
+  it('reports the positions it may no longer exit (taken over) as a DEGRADED condition naming them', async () => {
+    const symbol = h.symbol(0);
+    const ownA = await ownership('a');
+    const ownB = await ownership('b');
+    ownB.start();
+    const a = h.executor(h.port(), journal('a'), { ownership: ownA, botId: 'abot' });
+    const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
+    expect((await a.openPosition(h.signal(symbol))).ok).to.equal(true);
+    // a never renews (dead); b adopts once the lease lapsed and its adoption grace is over.
+    const deadline = Date.now() + TTL_MS + 5000;
+    while ((await b.reconcile()).positionsAdopted.length === 0) {
+      if (Date.now() > deadline) throw new Error('b never adopted');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await ownA.renew();
+    expect(ownA.mayTrade(symbol)).to.equal(false);
+    const condition = (): unknown => h.events.filter((e) => e.type === 'health' && e.key === 'taken-over').at(-1);
+    await a.reconcile();
+    expect(condition()).to.deep.include({ status: 'DEGRADED' });
+    expect((condition() as { reason: string }).reason).to.contain(symbol);
+  });
+
   it('stops entries while Redis is down and keeps exits going', async () => {
     const [s0, s1] = [h.symbol(0), h.symbol(1)];
     const ownA = await ownership('a');
