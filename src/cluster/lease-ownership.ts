@@ -34,6 +34,13 @@ export class LeaseOwnership implements SymbolOwnership {
   /** Our BOT_ID is in Redis's registry (done before the first entry, so a peer never sees an unknown bot's orders). */
   private registered = false;
   private renewing = false;
+  /**
+   * Symbols whose lease this process took or checked since it started. A restarted old owner has
+   * an empty stale set: until its journal's symbols are checked it may not exit or move stops there.
+   */
+  private readonly vouched = new Set<string>();
+  /** Redis answered at least once since this process started (an outage after that keeps exits going). */
+  private everUp = false;
   /** When the connection last came up (undefined while down). */
   private upSince: number | undefined;
   private readonly clock: () => number;
@@ -41,7 +48,11 @@ export class LeaseOwnership implements SymbolOwnership {
   constructor(private readonly o: LeaseOwnershipOptions) {
     this.clock = o.clock ?? Date.now;
     if (o.connection.state === 'up') this.upSince = this.clock();
-    o.connection.onStateChange((state) => (this.upSince = state === 'up' ? this.clock() : undefined));
+    this.everUp = o.connection.state === 'up';
+    o.connection.onStateChange((state) => {
+      this.upSince = state === 'up' ? this.clock() : undefined;
+      if (state === 'up') this.everUp = true;
+    });
     this.leases = new SymbolLeases({ connection: o.connection, keys: o.keys, processId: o.processId, ttlMs: o.ttlMs, ...(o.clock ? { clock: o.clock } : {}) });
     this.leases.onLost((lost) => {
       o.log?.warn(`lease on ${lost.symbol} lost (${lost.why}): another process trades it now`, { ...lost });
@@ -76,6 +87,7 @@ export class LeaseOwnership implements SymbolOwnership {
       // must still leave peers able to tell its orders from another bot's.
       if (!this.registered) await this.refreshPeerBots();
       const outcome = await this.leases.acquire(symbol);
+      this.vouched.add(symbol);
       if (outcome.ok) void this.publish();
       return outcome.ok;
     } catch (e) {
@@ -109,7 +121,25 @@ export class LeaseOwnership implements SymbolOwnership {
   }
 
   mayTrade(symbol: string): boolean {
-    return !this.leases.isStale(symbol);
+    return this.vouched.has(symbol) && !this.leases.isStale(symbol);
+  }
+
+  async confirmHeld(symbols: readonly string[]): Promise<ReadonlySet<string>> {
+    for (const symbol of symbols) {
+      if (this.leases.isStale(symbol) || this.leases.holds(symbol)) {
+        this.vouched.add(symbol);
+        continue;
+      }
+      try {
+        await this.leases.acquire(symbol); // taken by another process: marked stale
+        this.vouched.add(symbol);
+      } catch {
+        // Redis down after it answered once: exits and stops go on (the outage rule). Never
+        // answered since this start: a restarted process cannot tell whether it was taken over.
+        if (this.everUp) this.vouched.add(symbol);
+      }
+    }
+    return new Set(symbols.filter((s) => this.leases.isStale(s)));
   }
 
   async heldByOthers(symbols: readonly string[]): Promise<ReadonlySet<string> | undefined> {
@@ -130,7 +160,9 @@ export class LeaseOwnership implements SymbolOwnership {
     // A position we hold without a lease (Redis was down, or it restarted empty): take it back
     // if nobody else did, so peers see it owned.
     for (const symbol of keep) {
-      if (!this.leases.holds(symbol) && !this.leases.isStale(symbol)) await this.leases.acquire(symbol).catch(() => undefined);
+      if (!this.leases.holds(symbol) && !this.leases.isStale(symbol)) {
+        await this.leases.acquire(symbol).then(() => this.vouched.add(symbol), () => undefined);
+      }
     }
     await this.publish();
   }

@@ -51,6 +51,8 @@ export interface ReconcileReport {
   readonly contested: readonly string[];
   /** Local positions flat on the exchange without exit fills: unsettled, no trade booked. */
   readonly positionsUnsettled: readonly string[];
+  /** Journal positions another process took over (REDIS_URL): retired here without a trade. */
+  readonly positionsHandedOver: readonly string[];
   /** Intents whose outcome this pass could not learn, as `<kind> <clientOid> (<symbol>, <state>)`: they keep entries closed. */
   readonly blockingIntents: readonly string[];
   readonly errors: readonly string[];
@@ -70,6 +72,7 @@ interface MutableReport {
   positionsForeign: string[];
   contested: string[];
   positionsUnsettled: string[];
+  positionsHandedOver: string[];
   blockingIntents: string[];
   errors: string[];
 }
@@ -105,7 +108,7 @@ export class Reconciler {
   async run(): Promise<ReconcileReport> {
     const r: MutableReport = {
       intentsResolved: 0, intentsAbandoned: 0, intentsUnresolved: 0, intentsInFlight: 0, positionsAdopted: [], positionsClosed: [],
-      stopsPlaced: [], stopsCancelled: 0, fillsImported: 0, ordersForeign: 0, positionsForeign: [], contested: [], positionsUnsettled: [], blockingIntents: [], errors: [],
+      stopsPlaced: [], stopsCancelled: 0, fillsImported: 0, ordersForeign: 0, positionsForeign: [], contested: [], positionsUnsettled: [], positionsHandedOver: [], blockingIntents: [], errors: [],
     };
     const step = async (name: string, fn: () => Promise<void>): Promise<boolean> => {
       try {
@@ -142,7 +145,7 @@ export class Reconciler {
     const eventful =
       r.errors.length > 0 || r.intentsAbandoned > 0 || r.intentsUnresolved > 0 || r.positionsAdopted.length > 0 ||
       r.positionsClosed.length > 0 || r.stopsPlaced.length > 0 || r.stopsCancelled > 0 || r.fillsImported > 0 || r.contested.length > 0 ||
-      r.positionsUnsettled.length > 0;
+      r.positionsUnsettled.length > 0 || r.positionsHandedOver.length > 0;
     this.ctx.log[eventful ? 'info' : 'debug']('reconciled', { ...r });
     return r;
   }
@@ -332,8 +335,16 @@ export class Reconciler {
     for (const p of data) if (p.currentQty !== 0) held.set(p.symbol, p);
     this.venueHeld = new Set(held.keys());
 
-    for (const local of this.ctx.store.positions.active()) {
+    const active = this.ctx.store.positions.active();
+    // Several processes on one account: the lease of each journal position is checked before this
+    // pass settles, resizes or protects it (a restarted old owner knows no stale token of its own).
+    const takenOver = await this.ctx.o.ownership.confirmHeld([...new Set(active.map((p) => p.symbol))]);
+    for (const local of active) {
       // Taken over by another process (our fencing token is stale): its journal books it now.
+      if (takenOver.has(local.symbol)) {
+        await this.serial.serial(local.symbol, async () => this.handOver(local.id, r));
+        continue;
+      }
       if (!this.ctx.o.ownership.mayTrade(local.symbol)) continue;
       await this.serial.serial(local.symbol, async () => {
         const ex = held.get(local.symbol);
@@ -412,6 +423,24 @@ export class Reconciler {
       this.ctx.emit({ type: 'adopted', symbol: ex.symbol, side, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice, stopPrice });
     }
     this.ctx.scope.setForeignPositions(foreign);
+  }
+
+  /**
+   * A position another process took over leaves this journal as closed WITHOUT a trade: the new
+   * owner books the round trip, and a record kept here would stay active forever with its exits
+   * refused. One whose exit order may still be working waits (an exit that filled is ours to book).
+   */
+  private handOver(positionId: number, r: MutableReport): void {
+    const position = this.ctx.store.positions.get(positionId);
+    if (position === undefined || position.status === 'closed') return;
+    const exitInFlight = this.ctx.store.intents.forPosition(positionId).some((i) => i.kind === 'exit' && UNRESOLVED_STATES.includes(i.state));
+    if (exitInFlight) return;
+    if (!this.ctx.store.positions.handOver(positionId)) return;
+    this.ctx.unsettled.settle(positionId);
+    r.positionsHandedOver.push(position.symbol);
+    const reason = `${position.symbol}: another process on this account took the position over; retired from this journal without a trade (its new owner books it)`;
+    this.ctx.log.warn(reason, { symbol: position.symbol, positionId });
+    this.ctx.emit({ type: 'alert', symbol: position.symbol, reason });
   }
 
   /** Who opened the position on `symbol`: the owner of its filled opening orders (none found: a person). */

@@ -96,7 +96,7 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     expect((await b.closePosition(symbol)).ok).to.equal(true);
   });
 
-  it('reports the positions it may no longer exit (taken over) as a DEGRADED condition naming them', async () => {
+  it('never leaves a taken-over position silent: refused exits, then an alert naming it as it is retired, the taken-over condition clear', async () => {
     const symbol = h.symbol(0);
     const ownA = await ownership('a');
     const ownB = await ownership('b');
@@ -112,10 +112,43 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     }
     await ownA.renew();
     expect(ownA.mayTrade(symbol)).to.equal(false);
-    const condition = (): unknown => h.events.filter((e) => e.type === 'health' && e.key === 'taken-over').at(-1);
-    await a.reconcile();
-    expect(condition()).to.deep.include({ status: 'DEGRADED' });
-    expect((condition() as { reason: string }).reason).to.contain(symbol);
+    expect((await a.closePosition(symbol)).ok).to.equal(false);
+    const pass = await a.reconcile();
+    expect(pass.positionsHandedOver).to.deep.equal([symbol]);
+    expect(h.events.some((e) => e.type === 'alert' && e.symbol === symbol && /took the position over/.test(e.reason))).to.equal(true);
+    const condition = h.events.filter((e) => e.type === 'health' && e.key === 'taken-over').at(-1);
+    expect(condition).to.deep.include({ status: null }, 'nothing left in this journal that it may not exit');
+  });
+
+  it('an old owner restarted after the takeover neither exits nor re-protects the position, and retires it from its journal without a trade', async () => {
+    const symbol = h.symbol(0);
+    const ownA = await ownership('a');
+    const ownB = await ownership('b');
+    ownB.start();
+    const a = h.executor(h.port(), journal('a'), { ownership: ownA, botId: 'abot' });
+    const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
+    expect((await a.openPosition(h.signal(symbol))).ok).to.equal(true);
+    // a dies without a renewal; b adopts once the lease lapsed.
+    const deadline = Date.now() + TTL_MS + 5000;
+    while ((await b.reconcile()).positionsAdopted.length === 0) {
+      if (Date.now() > deadline) throw new Error('b never adopted');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // pm2 restarts a: same process id and journal, nothing in memory (no stale token known).
+    const ownA2 = await ownership('a');
+    const journalA2 = journal('a');
+    const a2 = h.executor(h.port(), journalA2, { ownership: ownA2, botId: 'abot' });
+    const close = await a2.closePosition(symbol);
+    expect(close.ok).to.equal(false, 'no exit before the lease is checked');
+    expect(h.sim.engine.ledger.open().map((p) => p.symbol)).to.deep.equal([symbol]);
+    const pass = await a2.reconcile();
+    expect(pass.positionsClosed).to.deep.equal([]);
+    expect(pass.stopsPlaced).to.deep.equal([]);
+    expect(ownA2.mayTrade(symbol)).to.equal(false);
+    expect(journalA2.positions.active()).to.deep.equal([], 'the handed-over position is retired from the old journal');
+    expect(journalA2.trades.lastId()).to.equal(0, 'no trade booked for a round trip another process books');
+    expect(h.venueStops(symbol)).to.have.length(1);
+    expect((await b.closePosition(symbol)).ok).to.equal(true);
   });
 
   it('stops entries while Redis is down and keeps exits going', async () => {
