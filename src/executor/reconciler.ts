@@ -385,7 +385,7 @@ export class Reconciler {
     // Several processes on one account (REDIS_URL): a position another live process owns is its
     // business, not a contest; unknown (Redis down) means hands off.
     const others = unrecorded.length === 0 ? new Set<string>() : await this.ctx.o.ownership.heldByOthers(unrecorded.map((ex) => ex.symbol));
-    for (const ex of unrecorded) {
+    for (let ex of unrecorded) {
       if (this.ctx.store.positions.activeForSymbol(ex.symbol) !== undefined) continue;
       // Filled by an entry this executor is still confirming: the entry flow records it.
       if (this.ctx.entering.has(ex.symbol)) continue;
@@ -405,6 +405,11 @@ export class Reconciler {
       // Ours or a cluster peer's that nobody owns any more (its lease expired: the peer died): take
       // it over, or leave it to whichever process did.
       if (!(await this.ctx.o.ownership.claimForAdoption(ex.symbol))) continue;
+      // The list predates the claim: the lease may have been free because its owner just closed
+      // the round trip (and released it). Adopt only what the venue holds now, on the same side.
+      const fresh = (await this.ctx.exchange.position(ex.symbol)).data;
+      if (fresh.currentQty === 0 || (fresh.currentQty > 0 ? 'long' : 'short') !== side) continue;
+      ex = fresh;
       const stopPrice = this.fallbackStop(ex.symbol, side, ex.avgEntryPrice);
       const leverage = ex.realLeverage ?? ex.leverage;
       try {

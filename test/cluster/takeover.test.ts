@@ -13,6 +13,18 @@ import { RedisServer } from './support/redis-server.js';
 
 const TTL_MS = 600;
 
+/** A peer whose next lease lookup first lets `hook` run: another process acting between our list and our claim. */
+class InterleavedOwnership extends LeaseOwnership {
+  hook: (() => Promise<void>) | undefined;
+
+  override async heldByOthers(symbols: readonly string[]): Promise<ReadonlySet<string> | undefined> {
+    const hook = this.hook;
+    this.hook = undefined;
+    if (hook) await hook();
+    return super.heldByOthers(symbols);
+  }
+}
+
 describe('takeover between two processes on one account (real simulator, SQLite, redis-server)', function () {
   let redis: RedisServer;
   let h: Harness;
@@ -149,6 +161,31 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     expect(journalA2.trades.lastId()).to.equal(0, 'no trade booked for a round trip another process books');
     expect(h.venueStops(symbol)).to.have.length(1);
     expect((await b.closePosition(symbol)).ok).to.equal(true);
+  });
+
+  it('does not adopt a round trip its owner closed after the position list was read (the claim succeeds on a released lease)', async () => {
+    const symbol = h.symbol(0);
+    const ownA = await ownership('a');
+    const connection = new RedisConnection({ url: redis.url, commandTimeoutMs: 1000, reconnectDelayMs: 50 });
+    connections.push(connection);
+    await connection.waitUntilUp(5000);
+    let ahead = 0;
+    const ownB = new InterleavedOwnership({ connection, keys, processId: 'b', ttlMs: TTL_MS, botId: 'bbot', clock: () => Date.now() + ahead });
+    ahead = 60_000; // b's clock jumps: its adoption grace is over at once
+    const a = h.executor(h.port(), journal('a'), { ownership: ownA, botId: 'abot' });
+    const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
+    expect((await a.openPosition(h.signal(symbol))).ok).to.equal(true);
+    await ownB.renew();
+    // b has listed the venue's positions; a closes its round trip and frees the lease before b asks who owns it.
+    ownB.hook = async () => {
+      expect((await a.closePosition(symbol)).ok).to.equal(true);
+      await ownA.retainOnly([]);
+    };
+    const pass = await b.reconcile();
+    expect(ownB.hook).to.equal(undefined, 'the interleaving happened');
+    expect(h.sim.engine.ledger.open()).to.deep.equal([]);
+    expect(pass.positionsAdopted).to.deep.equal([]);
+    expect(b.openPositions()).to.deep.equal([]);
   });
 
   it('stops entries while Redis is down and keeps exits going', async () => {
