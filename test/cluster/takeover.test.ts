@@ -132,6 +132,34 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     expect(condition).to.deep.include({ status: null }, 'nothing left in this journal that it may not exit');
   });
 
+  it('keeps a taken-over position whose exit order is still working in its journal, DEGRADED and named, until that order is resolved', async () => {
+    const symbol = h.symbol(0);
+    const ownA = await ownership('a');
+    const ownB = await ownership('b');
+    ownB.start();
+    const journalA = journal('a');
+    const a = h.executor(h.port(), journalA, { ownership: ownA, botId: 'abot' });
+    const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
+    expect((await a.openPosition(h.signal(symbol))).ok).to.equal(true);
+    const deadline = Date.now() + TTL_MS + 5000;
+    while ((await b.reconcile()).positionsAdopted.length === 0) {
+      if (Date.now() > deadline) throw new Error('b never adopted');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await ownA.renew();
+    // a's exit order still works on the venue (a reduce-only limit far above the market).
+    const position = journalA.positions.activeForSymbol(symbol)!;
+    const clientOid = 'kb_abot_xworkingexit1';
+    const price = Math.ceil(h.sim.market.top(symbol).last * 1.5);
+    journalA.intents.recordIntent({ clientOid, symbol, side: 'sell', kind: 'exit', size: position.size, price, reduceOnly: true, positionId: position.id });
+    await h.client().placeOrder({ clientOid, symbol, side: 'sell', type: 'limit', size: position.size, price, reduceOnly: true, leverage: 5 });
+    const pass = await a.reconcile();
+    expect(pass.positionsHandedOver).to.deep.equal([]);
+    const condition = h.events.filter((e) => e.type === 'health' && e.key === 'taken-over').at(-1) as { status: string | null; reason: string } | undefined;
+    expect(condition?.status).to.equal('DEGRADED');
+    expect(condition?.reason).to.contain(symbol);
+  });
+
   it('an old owner restarted after the takeover neither exits nor re-protects the position, and retires it from its journal without a trade', async () => {
     const symbol = h.symbol(0);
     const ownA = await ownership('a');
