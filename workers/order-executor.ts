@@ -63,7 +63,8 @@ runWorker<ExecutorApi>({
       ...loop,
       close: async () => {
         await service?.drain();
-        await cluster?.ownership.close();
+        // Nothing is in flight any more: hand the leases back so a standby takes over at once.
+        await cluster?.ownership.shutdown();
         await cluster?.connection.close();
         store?.close();
       },

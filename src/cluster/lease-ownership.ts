@@ -25,8 +25,22 @@ export interface LeaseOwnershipOptions {
 export class LeaseOwnership implements SymbolOwnership {
   readonly leases: SymbolLeases;
   private timer: NodeJS.Timeout | undefined;
-  private peerBots = new Set<string>();
+  /**
+   * Every peer BOT_ID ever seen in Redis. Kept in memory and only ever added to: a Redis that
+   * restarted empty has forgotten the registry, not the peers, and a peer read as "another bot"
+   * would contest its symbols.
+   */
+  private readonly peerBots = new Set<string>();
+  /** Our BOT_ID is in Redis's registry (done before the first entry, so a peer never sees an unknown bot's orders). */
+  private registered = false;
   private renewing = false;
+  /**
+   * Symbols whose lease this process took or checked since it started. A restarted old owner has
+   * an empty stale set: until its journal's symbols are checked it may not exit or move stops there.
+   */
+  private readonly vouched = new Set<string>();
+  /** Redis answered at least once since this process started (an outage after that keeps exits going). */
+  private everUp = false;
   /** When the connection last came up (undefined while down). */
   private upSince: number | undefined;
   private readonly clock: () => number;
@@ -34,7 +48,11 @@ export class LeaseOwnership implements SymbolOwnership {
   constructor(private readonly o: LeaseOwnershipOptions) {
     this.clock = o.clock ?? Date.now;
     if (o.connection.state === 'up') this.upSince = this.clock();
-    o.connection.onStateChange((state) => (this.upSince = state === 'up' ? this.clock() : undefined));
+    this.everUp = o.connection.state === 'up';
+    o.connection.onStateChange((state) => {
+      this.upSince = state === 'up' ? this.clock() : undefined;
+      if (state === 'up') this.everUp = true;
+    });
     this.leases = new SymbolLeases({ connection: o.connection, keys: o.keys, processId: o.processId, ttlMs: o.ttlMs, ...(o.clock ? { clock: o.clock } : {}) });
     this.leases.onLost((lost) => {
       o.log?.warn(`lease on ${lost.symbol} lost (${lost.why}): another process trades it now`, { ...lost });
@@ -65,7 +83,11 @@ export class LeaseOwnership implements SymbolOwnership {
 
   async claimForEntry(symbol: string): Promise<boolean> {
     try {
+      // Registered before our first order exists: a process that dies before its first renewal
+      // must still leave peers able to tell its orders from another bot's.
+      if (!this.registered) await this.refreshPeerBots();
       const outcome = await this.leases.acquire(symbol);
+      this.vouched.add(symbol);
       if (outcome.ok) void this.publish();
       return outcome.ok;
     } catch (e) {
@@ -90,8 +112,34 @@ export class LeaseOwnership implements SymbolOwnership {
     return this.leases.renewIntervalMs + 1000;
   }
 
+  /**
+   * The registry may lack live peers while Redis is down and during the adoption grace after
+   * (re)connecting (a Redis that restarted empty holds only the bot ids re-registered since).
+   */
+  knowsPeers(): boolean {
+    return this.upSince !== undefined && this.clock() - this.upSince >= this.adoptionGraceMs;
+  }
+
   mayTrade(symbol: string): boolean {
-    return !this.leases.isStale(symbol);
+    return this.vouched.has(symbol) && !this.leases.isStale(symbol);
+  }
+
+  async confirmHeld(symbols: readonly string[]): Promise<ReadonlySet<string>> {
+    for (const symbol of symbols) {
+      if (this.leases.isStale(symbol) || this.leases.holds(symbol)) {
+        this.vouched.add(symbol);
+        continue;
+      }
+      try {
+        await this.leases.acquire(symbol); // taken by another process: marked stale
+        this.vouched.add(symbol);
+      } catch {
+        // Redis down after it answered once: exits and stops go on (the outage rule). Never
+        // answered since this start: a restarted process cannot tell whether it was taken over.
+        if (this.everUp) this.vouched.add(symbol);
+      }
+    }
+    return new Set(symbols.filter((s) => this.leases.isStale(s)));
   }
 
   async heldByOthers(symbols: readonly string[]): Promise<ReadonlySet<string> | undefined> {
@@ -112,7 +160,9 @@ export class LeaseOwnership implements SymbolOwnership {
     // A position we hold without a lease (Redis was down, or it restarted empty): take it back
     // if nobody else did, so peers see it owned.
     for (const symbol of keep) {
-      if (!this.leases.holds(symbol) && !this.leases.isStale(symbol)) await this.leases.acquire(symbol).catch(() => undefined);
+      if (!this.leases.holds(symbol) && !this.leases.isStale(symbol)) {
+        await this.leases.acquire(symbol).then(() => this.vouched.add(symbol), () => undefined);
+      }
     }
     await this.publish();
   }
@@ -127,12 +177,25 @@ export class LeaseOwnership implements SymbolOwnership {
       if (this.o.botId) await c.multi().sadd(this.o.keys.bots, this.o.botId).pexpire(this.o.keys.bots, 86_400_000).exec();
       return c.smembers(this.o.keys.bots);
     });
-    this.peerBots = new Set(bots);
+    if (this.o.botId) this.registered = true;
+    for (const bot of bots) this.peerBots.add(bot);
   }
 
+  /** Stops renewing; the leases lapse at their TTL (what a crash leaves, too). */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /**
+   * Graceful stop, after the executor drained: stops renewing and hands every lease back, so a
+   * standby adopts at once instead of after LEASE_TTL. Best effort: a lease Redis cannot release
+   * lapses at its TTL.
+   */
+  async shutdown(): Promise<void> {
+    await this.close();
+    await this.leases.releaseAll();
+    await this.publish();
   }
 
   private async publish(): Promise<void> {

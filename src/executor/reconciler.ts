@@ -51,6 +51,8 @@ export interface ReconcileReport {
   readonly contested: readonly string[];
   /** Local positions flat on the exchange without exit fills: unsettled, no trade booked. */
   readonly positionsUnsettled: readonly string[];
+  /** Journal positions another process took over (REDIS_URL): retired here without a trade. */
+  readonly positionsHandedOver: readonly string[];
   /** Intents whose outcome this pass could not learn, as `<kind> <clientOid> (<symbol>, <state>)`: they keep entries closed. */
   readonly blockingIntents: readonly string[];
   readonly errors: readonly string[];
@@ -70,6 +72,7 @@ interface MutableReport {
   positionsForeign: string[];
   contested: string[];
   positionsUnsettled: string[];
+  positionsHandedOver: string[];
   blockingIntents: string[];
   errors: string[];
 }
@@ -92,6 +95,8 @@ async function lookupRepeatedly(ctx: ExecutorContext, clientOid: string): Promis
 export class Reconciler {
   /** Who opened a position the journal does not know, by symbol (asked once while it is held on that side). */
   private readonly openers = new Map<string, { side: 'long' | 'short'; orders: readonly Pick<Order, 'id' | 'clientOid'>[] }>();
+  /** Symbols the venue held a position on at this pass's positions step (the stops step runs only after it succeeded). */
+  private venueHeld: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly ctx: ExecutorContext,
@@ -103,7 +108,7 @@ export class Reconciler {
   async run(): Promise<ReconcileReport> {
     const r: MutableReport = {
       intentsResolved: 0, intentsAbandoned: 0, intentsUnresolved: 0, intentsInFlight: 0, positionsAdopted: [], positionsClosed: [],
-      stopsPlaced: [], stopsCancelled: 0, fillsImported: 0, ordersForeign: 0, positionsForeign: [], contested: [], positionsUnsettled: [], blockingIntents: [], errors: [],
+      stopsPlaced: [], stopsCancelled: 0, fillsImported: 0, ordersForeign: 0, positionsForeign: [], contested: [], positionsUnsettled: [], positionsHandedOver: [], blockingIntents: [], errors: [],
     };
     const step = async (name: string, fn: () => Promise<void>): Promise<boolean> => {
       try {
@@ -134,14 +139,28 @@ export class Reconciler {
     await step('fills', () => this.importFills(r));
     // Several processes on one account: keep the leases of what this process trades, free the rest.
     await step('leases', () => this.ctx.o.ownership.retainOnly([...this.ctx.store.positions.active().map((p) => p.symbol), ...this.ctx.entering]));
+    this.publishTakenOver();
     // Every pass re-resolves the live stop orders; only a pass that changed or failed something is
     // worth an info line (the rest would repeat every few seconds).
     const eventful =
       r.errors.length > 0 || r.intentsAbandoned > 0 || r.intentsUnresolved > 0 || r.positionsAdopted.length > 0 ||
       r.positionsClosed.length > 0 || r.stopsPlaced.length > 0 || r.stopsCancelled > 0 || r.fillsImported > 0 || r.contested.length > 0 ||
-      r.positionsUnsettled.length > 0;
+      r.positionsUnsettled.length > 0 || r.positionsHandedOver.length > 0;
     this.ctx.log[eventful ? 'info' : 'debug']('reconciled', { ...r });
     return r;
+  }
+
+  /**
+   * Positions still active in this journal on symbols another process took over (our fencing token
+   * is stale): their exits and stop moves are refused here, so health says so and names them
+   * instead of staying HEALTHY. Sent after every pass, cleared (status null) when none is left.
+   */
+  private publishTakenOver(): void {
+    const symbols = [...new Set(this.ctx.store.positions.active().map((p) => p.symbol).filter((s) => !this.ctx.o.ownership.mayTrade(s)))].sort();
+    this.ctx.emit({
+      type: 'health', symbol: '', key: 'taken-over', status: symbols.length > 0 ? 'DEGRADED' : null,
+      reason: `positions taken over by another process on this account (exits and stop moves refused here): ${symbols.join(', ')}`,
+    });
   }
 
   // ---- 1. intents ---------------------------------------------------------------------------
@@ -314,9 +333,18 @@ export class Reconciler {
     const { data } = await this.ctx.exchange.positions();
     const held = new Map<string, ExchangePosition>();
     for (const p of data) if (p.currentQty !== 0) held.set(p.symbol, p);
+    this.venueHeld = new Set(held.keys());
 
-    for (const local of this.ctx.store.positions.active()) {
+    const active = this.ctx.store.positions.active();
+    // Several processes on one account: the lease of each journal position is checked before this
+    // pass settles, resizes or protects it (a restarted old owner knows no stale token of its own).
+    const takenOver = await this.ctx.o.ownership.confirmHeld([...new Set(active.map((p) => p.symbol))]);
+    for (const local of active) {
       // Taken over by another process (our fencing token is stale): its journal books it now.
+      if (takenOver.has(local.symbol)) {
+        await this.serial.serial(local.symbol, async () => this.handOver(local.id, r));
+        continue;
+      }
       if (!this.ctx.o.ownership.mayTrade(local.symbol)) continue;
       await this.serial.serial(local.symbol, async () => {
         const ex = held.get(local.symbol);
@@ -357,7 +385,7 @@ export class Reconciler {
     // Several processes on one account (REDIS_URL): a position another live process owns is its
     // business, not a contest; unknown (Redis down) means hands off.
     const others = unrecorded.length === 0 ? new Set<string>() : await this.ctx.o.ownership.heldByOthers(unrecorded.map((ex) => ex.symbol));
-    for (const ex of unrecorded) {
+    for (let ex of unrecorded) {
       if (this.ctx.store.positions.activeForSymbol(ex.symbol) !== undefined) continue;
       // Filled by an entry this executor is still confirming: the entry flow records it.
       if (this.ctx.entering.has(ex.symbol)) continue;
@@ -367,6 +395,8 @@ export class Reconciler {
       // person's or another bot's position is reported and left alone.
       const owner = await this.openerOf(ex.symbol, side);
       if (owner !== 'own' && owner !== 'peer') {
+        // Maybe a peer whose bot id a restarted Redis has not re-learned yet: hands off, no verdict.
+        if (owner === 'other-bot' && !this.ctx.o.ownership.knowsPeers()) continue;
         foreign.push({ symbol: ex.symbol, side, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice, owner });
         r.positionsForeign.push(ex.symbol);
         if (owner === 'other-bot') this.contest(ex.symbol, 'a position opened by another bot', r);
@@ -375,6 +405,11 @@ export class Reconciler {
       // Ours or a cluster peer's that nobody owns any more (its lease expired: the peer died): take
       // it over, or leave it to whichever process did.
       if (!(await this.ctx.o.ownership.claimForAdoption(ex.symbol))) continue;
+      // The list predates the claim: the lease may have been free because its owner just closed
+      // the round trip (and released it). Adopt only what the venue holds now, on the same side.
+      const fresh = (await this.ctx.exchange.position(ex.symbol)).data;
+      if (fresh.currentQty === 0 || (fresh.currentQty > 0 ? 'long' : 'short') !== side) continue;
+      ex = fresh;
       const stopPrice = this.fallbackStop(ex.symbol, side, ex.avgEntryPrice);
       const leverage = ex.realLeverage ?? ex.leverage;
       try {
@@ -393,6 +428,24 @@ export class Reconciler {
       this.ctx.emit({ type: 'adopted', symbol: ex.symbol, side, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice, stopPrice });
     }
     this.ctx.scope.setForeignPositions(foreign);
+  }
+
+  /**
+   * A position another process took over leaves this journal as closed WITHOUT a trade: the new
+   * owner books the round trip, and a record kept here would stay active forever with its exits
+   * refused. One whose exit order may still be working waits (an exit that filled is ours to book).
+   */
+  private handOver(positionId: number, r: MutableReport): void {
+    const position = this.ctx.store.positions.get(positionId);
+    if (position === undefined || position.status === 'closed') return;
+    const exitInFlight = this.ctx.store.intents.forPosition(positionId).some((i) => i.kind === 'exit' && UNRESOLVED_STATES.includes(i.state));
+    if (exitInFlight) return;
+    if (!this.ctx.store.positions.handOver(positionId)) return;
+    this.ctx.unsettled.settle(positionId);
+    r.positionsHandedOver.push(position.symbol);
+    const reason = `${position.symbol}: another process on this account took the position over; retired from this journal without a trade (its new owner books it)`;
+    this.ctx.log.warn(reason, { symbol: position.symbol, positionId });
+    this.ctx.emit({ type: 'alert', symbol: position.symbol, reason });
   }
 
   /** Who opened the position on `symbol`: the owner of its filled opening orders (none found: a person). */
@@ -472,7 +525,7 @@ export class Reconciler {
       if (owner !== 'own' && owner !== 'peer') {
         foreign++;
         if (!o.reduceOnly && !o.closeOrder) opening.add(o.symbol);
-        if (owner === 'other-bot') this.contest(o.symbol, `order ${o.clientOid ?? o.id} of bot ${botIdOf(o.clientOid) ?? '?'}`, r);
+        if (owner === 'other-bot' && this.ctx.o.ownership.knowsPeers()) this.contest(o.symbol, `order ${o.clientOid ?? o.id} of bot ${botIdOf(o.clientOid) ?? '?'}`, r);
         continue;
       }
       if (stopIds.has(o.id) && (o.reduceOnly || o.closeOrder)) own.push(o);
@@ -503,6 +556,10 @@ export class Reconciler {
     for (const o of live) {
       if (held.has(o.symbol)) continue;
       if (others === undefined || others.has(o.symbol)) continue;
+      // A peer's stop where the venue holds a position protects that position, owned or not: its
+      // owner died and nobody adopted it yet (the adoption grace, a lapsed lease). Cancelling it
+      // would leave the position bare; the adopter keeps it. Only on a flat symbol is it an orphan.
+      if (this.venueHeld.has(o.symbol) && this.ownerOf(o) === 'peer') continue;
       if ((await this.stops.cancel(o.id, o.clientOid, 'orphan stop (no position)')) !== 'failed') r.stopsCancelled++;
     }
   }

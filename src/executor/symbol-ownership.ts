@@ -11,8 +11,17 @@ export interface SymbolOwnership {
   claimForEntry(symbol: string): Promise<boolean>;
   /** Before adopting an exchange position nobody recorded here: same as an entry claim. Never throws. */
   claimForAdoption(symbol: string): Promise<boolean>;
-  /** Local, no I/O: false only when another process owns the symbol now (our token is stale). */
+  /**
+   * Local, no I/O: false when another process owns the symbol now (our token is stale), and for a
+   * symbol whose lease this process has neither taken nor checked since it started (a restarted
+   * old owner must learn it was taken over before it exits or moves a stop: confirmHeld).
+   */
   mayTrade(symbol: string): boolean;
+  /**
+   * For the positions this process's journal holds: takes or confirms each symbol's lease. Returns
+   * the symbols another process owns now (taken over: retired from this journal). Never throws.
+   */
+  confirmHeld(symbols: readonly string[]): Promise<ReadonlySet<string>>;
   /**
    * Of `symbols`, those another live process holds. undefined when that cannot be known (Redis
    * down): callers then leave other processes' positions and stops alone.
@@ -25,6 +34,11 @@ export interface SymbolOwnership {
    * its orders are a peer's, not a contest (account-scope.ts), and are taken over when it dies.
    */
   isPeerBot(botId: string | undefined): boolean;
+  /**
+   * False while isPeerBot may not know every live peer (Redis down, or just (re)connected to a Redis
+   * that may have restarted empty): another bot's orders seen then are no evidence of a contest.
+   */
+  knowsPeers(): boolean;
 }
 
 /** One process per account: it owns everything. */
@@ -32,7 +46,9 @@ export const SOLE_OWNER: SymbolOwnership = {
   claimForEntry: () => Promise.resolve(true),
   claimForAdoption: () => Promise.resolve(true),
   mayTrade: () => true,
+  confirmHeld: () => Promise.resolve(new Set<string>()),
   heldByOthers: () => Promise.resolve(new Set<string>()),
   retainOnly: () => Promise.resolve(),
   isPeerBot: () => false,
+  knowsPeers: () => true,
 };

@@ -45,8 +45,11 @@ export type TradeEvent =
    */
   | (Base & { readonly type: 'health'; readonly key: ExecutorConditionKey; readonly status: 'DEGRADED' | 'UNHEALTHY' | null; readonly reason: string });
 
-/** journal: writes failing; reconcile: intents without an outcome; unsettled: flat without exit fills. */
-export const EXECUTOR_CONDITION_KEYS = ['journal', 'reconcile', 'unsettled'] as const;
+/**
+ * journal: writes failing; reconcile: intents without an outcome; unsettled: flat without exit fills;
+ * taken-over: journal positions on symbols another process took over (REDIS_URL): exits refused here.
+ */
+export const EXECUTOR_CONDITION_KEYS = ['journal', 'reconcile', 'unsettled', 'taken-over'] as const;
 export type ExecutorConditionKey = (typeof EXECUTOR_CONDITION_KEYS)[number];
 
 export type TradeEventType = TradeEvent['type'];

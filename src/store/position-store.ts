@@ -139,6 +139,7 @@ export class PositionStore {
   private readonly updateStmt;
   private readonly extremesStmt;
   private readonly statusStmt;
+  private readonly handOverStmt;
   private readonly patchTx;
 
   constructor(
@@ -175,6 +176,9 @@ export class PositionStore {
       RETURNING *`);
     this.statusStmt = db.prepare<{ id: number; from: PositionStatus; to: PositionStatus; updated_at: number }>(
       'UPDATE positions SET status = @to, updated_at = @updated_at WHERE id = @id AND status = @from',
+    );
+    this.handOverStmt = db.prepare<{ id: number; now: number }>(
+      "UPDATE positions SET status = 'closed', closed_at = @now, updated_at = @now WHERE id = @id AND status IN ('open', 'closing')",
     );
     this.patchTx = db.transaction((id: number, patch: PositionPatch): Position => {
       const row = this.activeRow(id);
@@ -297,6 +301,16 @@ export class PositionStore {
   /** closing -> open, when the exit order failed and the position is still held. */
   cancelClosing(id: number): boolean {
     return this.setStatus(id, 'closing', 'open');
+  }
+
+  /**
+   * Active -> closed WITHOUT a trade: another process on the account took the position over (its
+   * lease, REDIS_URL) and books the round trip in its own journal; booking it here too would count
+   * it twice. True when this call retired it.
+   */
+  handOver(id: number): boolean {
+    const now = v.clockNow(this.clock);
+    return this.handOverStmt.run({ id: v.positiveInteger('id', id), now }).changes === 1;
   }
 
   private setStatus(id: number, from: PositionStatus, to: PositionStatus): boolean {

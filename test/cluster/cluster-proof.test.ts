@@ -34,6 +34,8 @@ interface Bot {
   statusUrl: string;
   health?: Health;
   killedAt?: number;
+  /** When it was sent SIGTERM: a graceful stop hands its leases back, so its records end there. */
+  stoppedAt?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -191,19 +193,24 @@ describe('cluster proof: three bots on one account through one Redis', function 
     watching = false;
     await Promise.all([healthWatch, venueWatch]);
     const rateLimited = Number(/rate-limited=(\d+)/.exec(await command('stats'))![1]);
-    for (const b of survivors) b.child.kill('SIGTERM');
+    for (const b of survivors) {
+      b.stoppedAt = Date.now();
+      b.child.kill('SIGTERM');
+    }
     for (const b of survivors) expect((await b.child.exited).code, `${b.name} exit code`).to.equal(0);
     sim.kill('SIGTERM');
     await sim.exited;
 
     expect(rateLimited, 'responses with 429').to.equal(0);
     expect(violations, 'positions without an exchange stop').to.deep.equal([]);
-    // No symbol with positions recorded by two processes at once (a killed bot's records end at its death).
+    // No symbol with positions recorded by two processes at once (a killed bot's records end at its
+    // death, a stopped bot's at its SIGTERM: it hands its leases back and a bot still running may
+    // adopt its positions, which stay active in the stopped bot's journal until it restarts).
     const intervals = bots.flatMap((b) => {
       const db = new Database(path.join(b.dataDir, 'bot.sqlite'), { readonly: true });
       try {
         const rows = db.prepare('SELECT symbol, opened_at AS openedAt, closed_at AS closedAt FROM positions').all() as { symbol: string; openedAt: number; closedAt: number | null }[];
-        const end = b.killedAt ?? Date.now();
+        const end = b.killedAt ?? b.stoppedAt ?? Date.now();
         return rows.map((r) => ({ bot: b.name, symbol: r.symbol, from: r.openedAt, to: Math.min(r.closedAt ?? end, end) }));
       } finally {
         db.close();

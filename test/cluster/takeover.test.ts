@@ -13,6 +13,18 @@ import { RedisServer } from './support/redis-server.js';
 
 const TTL_MS = 600;
 
+/** A peer whose next lease lookup first lets `hook` run: another process acting between our list and our claim. */
+class InterleavedOwnership extends LeaseOwnership {
+  hook: (() => Promise<void>) | undefined;
+
+  override async heldByOthers(symbols: readonly string[]): Promise<ReadonlySet<string> | undefined> {
+    const hook = this.hook;
+    this.hook = undefined;
+    if (hook) await hook();
+    return super.heldByOthers(symbols);
+  }
+}
+
 describe('takeover between two processes on one account (real simulator, SQLite, redis-server)', function () {
   let redis: RedisServer;
   let h: Harness;
@@ -94,6 +106,114 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     expect(h.sim.engine.ledger.open().map((p) => p.symbol)).to.deep.equal([symbol]);
     // the new owner still trades it
     expect((await b.closePosition(symbol)).ok).to.equal(true);
+  });
+
+  it('never leaves a taken-over position silent: refused exits, then an alert naming it as it is retired, the taken-over condition clear', async () => {
+    const symbol = h.symbol(0);
+    const ownA = await ownership('a');
+    const ownB = await ownership('b');
+    ownB.start();
+    const a = h.executor(h.port(), journal('a'), { ownership: ownA, botId: 'abot' });
+    const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
+    expect((await a.openPosition(h.signal(symbol))).ok).to.equal(true);
+    // a never renews (dead); b adopts once the lease lapsed and its adoption grace is over.
+    const deadline = Date.now() + TTL_MS + 5000;
+    while ((await b.reconcile()).positionsAdopted.length === 0) {
+      if (Date.now() > deadline) throw new Error('b never adopted');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await ownA.renew();
+    expect(ownA.mayTrade(symbol)).to.equal(false);
+    expect((await a.closePosition(symbol)).ok).to.equal(false);
+    const pass = await a.reconcile();
+    expect(pass.positionsHandedOver).to.deep.equal([symbol]);
+    expect(h.events.some((e) => e.type === 'alert' && e.symbol === symbol && /took the position over/.test(e.reason))).to.equal(true);
+    const condition = h.events.filter((e) => e.type === 'health' && e.key === 'taken-over').at(-1);
+    expect(condition).to.deep.include({ status: null }, 'nothing left in this journal that it may not exit');
+  });
+
+  it('keeps a taken-over position whose exit order is still working in its journal, DEGRADED and named, until that order is resolved', async () => {
+    const symbol = h.symbol(0);
+    const ownA = await ownership('a');
+    const ownB = await ownership('b');
+    ownB.start();
+    const journalA = journal('a');
+    const a = h.executor(h.port(), journalA, { ownership: ownA, botId: 'abot' });
+    const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
+    expect((await a.openPosition(h.signal(symbol))).ok).to.equal(true);
+    const deadline = Date.now() + TTL_MS + 5000;
+    while ((await b.reconcile()).positionsAdopted.length === 0) {
+      if (Date.now() > deadline) throw new Error('b never adopted');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await ownA.renew();
+    // a's exit order still works on the venue (a reduce-only limit far above the market).
+    const position = journalA.positions.activeForSymbol(symbol)!;
+    const clientOid = 'kb_abot_xworkingexit1';
+    const price = Math.ceil(h.sim.market.top(symbol).last * 1.5);
+    journalA.intents.recordIntent({ clientOid, symbol, side: 'sell', kind: 'exit', size: position.size, price, reduceOnly: true, positionId: position.id });
+    await h.client().placeOrder({ clientOid, symbol, side: 'sell', type: 'limit', size: position.size, price, reduceOnly: true, leverage: 5 });
+    const pass = await a.reconcile();
+    expect(pass.positionsHandedOver).to.deep.equal([]);
+    const condition = h.events.filter((e) => e.type === 'health' && e.key === 'taken-over').at(-1) as { status: string | null; reason: string } | undefined;
+    expect(condition?.status).to.equal('DEGRADED');
+    expect(condition?.reason).to.contain(symbol);
+  });
+
+  it('an old owner restarted after the takeover neither exits nor re-protects the position, and retires it from its journal without a trade', async () => {
+    const symbol = h.symbol(0);
+    const ownA = await ownership('a');
+    const ownB = await ownership('b');
+    ownB.start();
+    const a = h.executor(h.port(), journal('a'), { ownership: ownA, botId: 'abot' });
+    const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
+    expect((await a.openPosition(h.signal(symbol))).ok).to.equal(true);
+    // a dies without a renewal; b adopts once the lease lapsed.
+    const deadline = Date.now() + TTL_MS + 5000;
+    while ((await b.reconcile()).positionsAdopted.length === 0) {
+      if (Date.now() > deadline) throw new Error('b never adopted');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // pm2 restarts a: same process id and journal, nothing in memory (no stale token known).
+    const ownA2 = await ownership('a');
+    const journalA2 = journal('a');
+    const a2 = h.executor(h.port(), journalA2, { ownership: ownA2, botId: 'abot' });
+    const close = await a2.closePosition(symbol);
+    expect(close.ok).to.equal(false, 'no exit before the lease is checked');
+    expect(h.sim.engine.ledger.open().map((p) => p.symbol)).to.deep.equal([symbol]);
+    const pass = await a2.reconcile();
+    expect(pass.positionsClosed).to.deep.equal([]);
+    expect(pass.stopsPlaced).to.deep.equal([]);
+    expect(ownA2.mayTrade(symbol)).to.equal(false);
+    expect(journalA2.positions.active()).to.deep.equal([], 'the handed-over position is retired from the old journal');
+    expect(journalA2.trades.lastId()).to.equal(0, 'no trade booked for a round trip another process books');
+    expect(h.venueStops(symbol)).to.have.length(1);
+    expect((await b.closePosition(symbol)).ok).to.equal(true);
+  });
+
+  it('does not adopt a round trip its owner closed after the position list was read (the claim succeeds on a released lease)', async () => {
+    const symbol = h.symbol(0);
+    const ownA = await ownership('a');
+    const connection = new RedisConnection({ url: redis.url, commandTimeoutMs: 1000, reconnectDelayMs: 50 });
+    connections.push(connection);
+    await connection.waitUntilUp(5000);
+    let ahead = 0;
+    const ownB = new InterleavedOwnership({ connection, keys, processId: 'b', ttlMs: TTL_MS, botId: 'bbot', clock: () => Date.now() + ahead });
+    ahead = 60_000; // b's clock jumps: its adoption grace is over at once
+    const a = h.executor(h.port(), journal('a'), { ownership: ownA, botId: 'abot' });
+    const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
+    expect((await a.openPosition(h.signal(symbol))).ok).to.equal(true);
+    await ownB.renew();
+    // b has listed the venue's positions; a closes its round trip and frees the lease before b asks who owns it.
+    ownB.hook = async () => {
+      expect((await a.closePosition(symbol)).ok).to.equal(true);
+      await ownA.retainOnly([]);
+    };
+    const pass = await b.reconcile();
+    expect(ownB.hook).to.equal(undefined, 'the interleaving happened');
+    expect(h.sim.engine.ledger.open()).to.deep.equal([]);
+    expect(pass.positionsAdopted).to.deep.equal([]);
+    expect(b.openPositions()).to.deep.equal([]);
   });
 
   it('stops entries while Redis is down and keeps exits going', async () => {
