@@ -260,7 +260,9 @@ export const indicatorPool: Rule = (f, t) => {
       evidence: `${p.threads} pool thread(s) plus the scanner on ${p.cores} core(s)`,
       advice: 'the pool cannot run beside the scanner on this machine: run on more cores, or size the pool to availableParallelism() - 1 (defaultPoolThreads in src/scanner/indicator-pool.ts)',
     });
-  } else if (p.queueWaitP99Ms >= t.poolQueueWaitP99Ms) {
+  } else if (p.cores > p.threads + 1 && p.queueWaitP99Ms >= t.poolQueueWaitP99Ms) {
+    // Only when a core is left over: with the scanner and the pool already filling every core,
+    // queueing is the machine's limit and "more threads" would be advice that cannot help.
     out.push({
       id: 'indicator-pool-too-small',
       severity: 'warning',
