@@ -1,11 +1,18 @@
 // A child process whose stdout and stderr the chaos test reads while it runs: waits for a line,
-// stops it by its own pid, and never outlives the test (killAll in an after hook).
+// stops it by its own pid, and never outlives the test (killAll in an after hook, or the test's
+// AbortSignal: a test mocha abandoned after its timeout keeps running, and must not start or keep
+// bots once its after hook has cleaned up).
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 
 export class Child {
   readonly proc: ChildProcess;
   stdout = '';
   stderr = '';
+  /**
+   * Both streams in the order their chunks arrived, so an offset into it stays a point in time
+   * (stdout + stderr glued together would move stderr's lines past any offset as stdout grows).
+   */
+  output = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private static readonly live = new Set<Child>();
 
@@ -13,23 +20,30 @@ export class Child {
     readonly name: string,
     script: string,
     options: SpawnOptions,
+    signal?: AbortSignal,
   ) {
+    if (signal?.aborted) throw new Error(`${name}: not started, the test was aborted`);
     this.proc = spawn(process.execPath, [script], { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
-    this.proc.stdout?.on('data', (d: Buffer) => (this.stdout += d.toString()));
-    this.proc.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.proc.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      this.stdout += d;
+      this.output += d;
+    });
+    this.proc.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      this.stderr += d;
+      this.output += d;
+    });
     // A child that dies must not turn a stdin write into an unhandled EPIPE.
     this.proc.stdin?.on('error', () => undefined);
     Child.live.add(this);
+    const onAbort = (): void => this.kill('SIGKILL');
+    signal?.addEventListener('abort', onAbort, { once: true });
     this.exited = new Promise((resolve) => {
-      this.proc.once('exit', (code, signal) => {
+      this.proc.once('exit', (code, exitSignal) => {
         Child.live.delete(this);
-        resolve({ code, signal });
+        signal?.removeEventListener('abort', onAbort);
+        resolve({ code, signal: exitSignal });
       });
     });
-  }
-
-  get output(): string {
-    return this.stdout + this.stderr;
   }
 
   get running(): boolean {
