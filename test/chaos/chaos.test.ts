@@ -28,6 +28,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '../../src/simulator/rng.js';
 import { SIM_DEFAULTS } from '../../src/simulator/simulator.js';
@@ -62,8 +63,33 @@ const SHOCK = 0.02;
 const SETTLE_S = 10;
 const RECOVERY_DEADLINE_S = 100;
 const WORKERS = ['scanner', 'position-monitor', 'order-executor'];
+/** Each bot's start-up waits (dashboard line, then every worker reported in). */
+const STARTUP_WAIT_S = 30 + 30;
+/** How long the stall injected at start-up may take to be alerted, then restarted. */
+const STALL_WAIT_S = 20 + 20;
+/** fireHook's wait for a hooked worker's restart (and its `chaos:` line) past the incarnation's life. */
+const HOOK_WAIT_S = 25 + 5;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/**
+ * Mocha's limit for the whole run: the sum of every wait's own deadline (each fails with a message
+ * saying what did not happen, so it must fire first), plus a quarter and a minute of headroom for
+ * a loaded machine. It follows CHAOS_DURATION through the plan's incarnation lives.
+ */
+function chaosTimeoutMs(plan: readonly Incarnation[]): number {
+  const chaos = plan.reduce((s, inc) => s + STARTUP_WAIT_S + inc.stallAfterS + STALL_WAIT_S + inc.lifeS + HOOK_WAIT_S, 0);
+  const malformed = 60 + 12;
+  const journal = 45;
+  const after = 2 * RECOVERY_DEADLINE_S + malformed + journal + 12 + SHUTDOWN_TIMEOUT_S + 5;
+  return Math.ceil((chaos + after) * 1.25 + 60) * 1000;
+}
+
+/**
+ * Aborted by the after hook. Mocha runs that hook when the test times out but cannot stop the test
+ * body, which would go on starting bots and filling a disk whose tmpfs is gone: every sleep rejects
+ * once aborted, and no Child starts (each one started under it is SIGKILLed).
+ */
+const abandoned = new AbortController();
+const sleep = (ms: number): Promise<void> => delay(ms, undefined, { signal: abandoned.signal });
 
 /** Fills the file system holding `dir` to the last byte; returns the filler file. */
 function fillDisk(dir: string): string {
@@ -108,14 +134,22 @@ function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, 
 
 describe('chaos: faults + stalls + kills, then recovery and invariants', function () {
   // Chaos, recovery, then the two issue-10 phases (each up to ~2 min) and a second recovery.
-  this.timeout((DURATION_S + 2 * RECOVERY_DEADLINE_S + 360) * 1000);
+  this.timeout(chaosTimeoutMs(chaosPlan(SEED, DURATION_S)));
   let dir = '';
   let proxy: VenueProxy | undefined;
   let tmpfs: string | undefined;
 
   after(async () => {
+    abandoned.abort(); // a timed-out body stops at its next wait
     await Child.killAll();
-    if (tmpfs !== undefined) execFileSync('umount', ['-l', tmpfs]);
+    if (tmpfs !== undefined) {
+      try {
+        execFileSync('umount', ['-l', tmpfs], { stdio: 'pipe' });
+      } catch (e) {
+        console.error(`      chaos: could not unmount ${tmpfs}: ${(e as Error).message}`);
+      }
+      tmpfs = undefined;
+    }
     await proxy?.close();
     if (process.env['CHAOS_KEEP'] === '1') console.log(`      chaos: kept ${dir}`);
     else if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
@@ -125,10 +159,15 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
     dir = mkdtempSync(path.join(tmpdir(), 'chaos-'));
     const logDir = path.join(dir, 'logs');
     const dataDir = path.join(dir, 'data');
-    const sim = new Child('simulator', SIM_CLI, {
-      cwd: dir,
-      env: { ...process.env, SIM_PORT: '0', SIM_SEED: String(SEED), SIM_SPEED: String(SPEED), SIM_FAULTS: '' },
-    });
+    const sim = new Child(
+      'simulator',
+      SIM_CLI,
+      {
+        cwd: dir,
+        env: { ...process.env, SIM_PORT: '0', SIM_SEED: String(SEED), SIM_SPEED: String(SPEED), SIM_FAULTS: '' },
+      },
+      abandoned.signal,
+    );
     const simUrl = (await sim.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/, 15_000))[1]!;
     // The bot reaches the venue through a proxy that can cut off order answers (the
     // malformed-after-accept phase); it forwards everything else unchanged.
@@ -215,7 +254,7 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
           MAX_RESTARTS: '6',
           RESTART_WINDOW: '60',
         },
-      });
+      }, abandoned.signal);
       const statusUrl = (await bot.waitFor(/Dashboard: (http:\/\/\S+)/, 30_000))[1]!;
       await bot.waitFor(/all workers reported in/, 30_000);
       return { inc, bot, statusUrl };
@@ -326,6 +365,7 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
     if (tmpfs !== undefined) {
       const fromOut = last.bot.stdout.length;
       const fromErr = last.bot.stderr.length;
+      abandoned.signal.throwIfAborted(); // never fill a disk after the after hook unmounted the tmpfs
       const filler = fillDisk(tmpfs);
       let failedAt: number | undefined;
       const healthyWhileDown: string[] = [];
