@@ -90,6 +90,12 @@ export class ExitFlow {
       this.ctx.log.warn('position query before exit failed; sending the exit anyway', { symbol: position.symbol, reason: errorMessage(e) });
     }
     if (held === 0) return this.recordFromExchange(position);
+    if (this.ctx.unsettled.has(position.id)) {
+      // It went flat without exit fills; what the exchange holds now is not known to be ours (a
+      // person's or another bot's position): reconciliation decides, an exit here could sell theirs.
+      this.reopen(positionId);
+      return this.fail(position.symbol, `${position.symbol} is unsettled and held again on the exchange by a position not known to be ours: no exit sent`);
+    }
 
     const contract = await this.ctx.contracts.get(position.symbol).catch(() => this.ctx.contracts.peek(position.symbol));
     const side = exitSide(position.side);

@@ -334,6 +334,7 @@ export class Reconciler {
     const held = new Map<string, ExchangePosition>();
     for (const p of data) if (p.currentQty !== 0) held.set(p.symbol, p);
     this.venueHeld = new Set(held.keys());
+    const foreign: ForeignPosition[] = [];
 
     const active = this.ctx.store.positions.active();
     // Several processes on one account: the lease of each journal position is checked before this
@@ -350,6 +351,20 @@ export class Reconciler {
         const ex = held.get(local.symbol);
         const current = this.ctx.store.positions.get(local.id);
         if (current === undefined || current.status === 'closed') return;
+        if (ex !== undefined && this.ctx.unsettled.has(current.id)) {
+          // Seen flat without exit fills, now held again: what is there may be a person's or
+          // another bot's position. Settling onto it would stop, resize, close and book their lots.
+          const owner = await this.heldAgainBy(ex);
+          if (owner !== 'own') {
+            const exSide = ex.currentQty > 0 ? 'long' : 'short';
+            const reported = owner === 'other-bot' ? 'other-bot' : 'person';
+            foreign.push({ symbol: ex.symbol, side: exSide, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice, owner: reported });
+            r.positionsForeign.push(ex.symbol);
+            r.positionsUnsettled.push(ex.symbol);
+            if (owner === 'other-bot') this.contest(ex.symbol, 'a position opened by another bot where ours went flat', r);
+            return;
+          }
+        }
         if (ex !== undefined) this.ctx.unsettled.settle(current.id);
         if (ex === undefined) {
           // Ask once more for this symbol before booking a close: the snapshot may predate a position
@@ -379,7 +394,6 @@ export class Reconciler {
       });
     }
 
-    const foreign: ForeignPosition[] = [];
     for (const symbol of this.openers.keys()) if (!held.has(symbol)) this.openers.delete(symbol);
     const unrecorded = [...held.values()].filter((ex) => this.ctx.store.positions.activeForSymbol(ex.symbol) === undefined);
     // Several processes on one account (REDIS_URL): a position another live process owns is its
@@ -460,6 +474,23 @@ export class Reconciler {
     // Judged afresh every pass (no I/O): a cluster peer's bot id may be learned after the first look.
     const owners = new Set(known.orders.map((o) => this.ownerOf(o)));
     return owners.has('own') ? 'own' : owners.has('peer') ? 'peer' : owners.has('other-bot') ? 'other-bot' : 'person';
+  }
+
+  /**
+   * Who opened the position the exchange holds now on the symbol of one of our unsettled positions:
+   * 'own' only when every filled opening order since it was opened is ours (a cluster peer's is not:
+   * its position is not our record's). Without the venue's opening time every opening order counts.
+   */
+  private async heldAgainBy(ex: ExchangePosition): Promise<OrderOwner | 'peer'> {
+    const side = ex.currentQty > 0 ? 'long' : 'short';
+    const since = ex.openingTimestamp ?? Number.NEGATIVE_INFINITY;
+    const { data } = await this.ctx.exchange.orders({ symbol: ex.symbol, status: 'done', currentPage: 1, pageSize: 100 });
+    const opening = data.items.filter(
+      (o) => o.symbol === ex.symbol && o.side === entrySide(side) && !o.reduceOnly && !o.closeOrder && o.filledSize > 0 && Math.max(o.createdAt, o.updatedAt ?? 0, o.endAt ?? 0) >= since,
+    );
+    const owners = new Set(opening.map((o) => this.ownerOf(o)));
+    if (owners.size === 1 && owners.has('own')) return 'own';
+    return owners.has('other-bot') ? 'other-bot' : owners.has('peer') ? 'peer' : 'person';
   }
 
   /**
