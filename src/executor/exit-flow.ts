@@ -24,6 +24,8 @@ export type CloseResult =
 
 export class ExitFlow {
   private readonly flights = new SingleFlight<number, CloseResult>();
+  /** Closes sized from the exchange while the journal cannot be read, by symbol (no position id to key them by). */
+  private readonly unreadableFlights = new SingleFlight<string, CloseResult>();
 
   constructor(
     private readonly ctx: ExecutorContext,
@@ -39,7 +41,7 @@ export class ExitFlow {
     } catch (e) {
       // The journal cannot even be read (a corrupt page): the exit still goes out, sized from the exchange.
       if (!this.ctx.journal.noteFailure(e, 'read position')) throw e;
-      return this.flights.run(-1, () => this.serial.serial(symbol, () => this.closeFromExchange(symbol, reason)));
+      return this.unreadableFlights.run(symbol, () => this.serial.serial(symbol, () => this.closeFromExchange(symbol, reason)));
     }
     // Opened while the journal could not record it (a negative id): closed all the same.
     position ??= this.ctx.provisional.get(symbol)?.position;
@@ -362,6 +364,15 @@ export class ExitFlow {
     if (held === 0) return this.fail(symbol, `no position in ${symbol} on the exchange`);
     const clientOid = deriveClientOid(this.ctx.o.clientOid, this.ctx.o.botId, 'exit', key);
     this.ctx.log.warn('journal unreadable: closing from the exchange position', { symbol, clientOid, held, reason });
+    try {
+      // Journaled like any exit (deferred if the store refuses the write), so the sender's state
+      // changes have an intent to apply to and reconciliation resolves it by its clientOid.
+      this.ctx.intents.recordIntent({ clientOid, symbol, side, kind: 'exit', size: held, reduceOnly: true, leverage, positionId: null });
+    } catch (e) {
+      // This very exit (same derived clientOid) is already journaled without a known outcome.
+      if (isIntentInFlightError(e)) return this.fail(symbol, `exit ${clientOid} (journal unreadable) is already in flight; reconcile will resolve it`);
+      throw e;
+    }
     const sent = await this.ctx.sender.send(clientOid, () => exchange.placeOrder({ clientOid, symbol, side, type: 'market', size: held, leverage, reduceOnly: true }));
     if (sent.kind !== 'accepted' && sent.kind !== 'no-position') return this.fail(symbol, `exit ${clientOid} (journal unreadable): ${sent.reason}`);
     return this.fail(symbol, `exit ${clientOid} sent without the journal (${reason}); the trade is recorded once the journal can be read`);

@@ -1,0 +1,57 @@
+// A close while the journal's positions cannot be read (a corrupt page): the exit is sized from the
+// exchange's position, so it must still be journaled and sent (issue 10b), be capped at what the bot
+// last knew it held (never someone else's lots merged into it, issue 17), be refused on symbols
+// that are not the bot's, and not share its single-flight with other symbols' closes. Real
+// simulator over HTTP, a real SQLite file whose `positions` page is overwritten under the executor.
+import fs from 'node:fs';
+import { expect } from 'chai';
+import { Store } from '../../src/store/index.js';
+import { Harness } from './support/executor-harness.js';
+
+/** Garbage over `table`'s root page; another connection's write makes `store` drop its page cache. */
+function corruptTable(store: Store, file: string, table: string): void {
+  store.checkpoint();
+  const probe = Store.open({ path: file });
+  const { rootpage } = (probe as unknown as { db: { prepare(s: string): { get(name: string): { rootpage: number } } } }).db
+    .prepare('SELECT rootpage FROM sqlite_master WHERE name = ?').get(table);
+  const pageSize = 4096;
+  const fd = fs.openSync(file, 'r+');
+  fs.writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (rootpage - 1) * pageSize);
+  fs.closeSync(fd);
+  probe.events.recordAlert({ kind: 'test', subject: 'test', message: 'invalidate caches' });
+  probe.close();
+}
+
+describe('OrderExecutor: closing while the journal cannot be read (issues 10b x 17)', function () {
+  this.timeout(30_000);
+  let h: Harness;
+
+  beforeEach(async () => {
+    h = await Harness.start({ contracts: 4 });
+  });
+
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const qty = (symbol: string): number => h.sim.engine.ledger.find(symbol)?.qty ?? 0;
+
+  it('positions unreadable: the exit is journaled and sent; two symbols closed at once are two exits', async () => {
+    const [a, b] = [h.symbol(0), h.symbol(1)];
+    const store = h.store();
+    const port = h.port();
+    const ex = h.executor(port, store, { botId: 'mine1' });
+    for (const s of [a, b]) expect((await ex.openPosition(h.signal(s))).ok).to.equal(true);
+    expect((await ex.reconcile()).errors).to.deep.equal([]);
+    corruptTable(store, h.file, 'positions');
+
+    const [ca, cb] = await Promise.all([ex.closePosition(a, 'manual'), ex.closePosition(b, 'manual')]);
+    expect(ca.ok).to.equal(false); // sent; the trade is booked once the journal can be read
+    expect(cb.ok).to.equal(false);
+    expect(qty(a), JSON.stringify(ca)).to.equal(0);
+    expect(qty(b), JSON.stringify(cb)).to.equal(0);
+    expect(port.exitPlaces.map((p) => p.symbol).sort()).to.deep.equal([a, b].sort());
+    // Journaled: reconciliation resolves them by clientOid like any other exit.
+    for (const p of port.exitPlaces) expect(store.intents.get(p.clientOid!)?.kind, p.clientOid).to.equal('exit');
+  });
+});
