@@ -50,6 +50,18 @@ export class ExecutorContext {
    */
   readonly provisional = new Map<string, { position: Position; readonly entryFees: number }>();
   private nextProvisionalId = -1;
+  /**
+   * The bot's open positions as last read from the journal, by symbol. While the journal cannot be
+   * read, a close sized from the exchange's position is capped at this size and refused where the
+   * bot knew of no position: what the exchange holds beyond it is someone else's.
+   */
+  readonly lastKnownOwn = new Map<string, Position>();
+
+  /** Replaces the last known own positions with a complete list just read from the journal. */
+  rememberOwn(positions: readonly Position[]): void {
+    this.lastKnownOwn.clear();
+    for (const p of positions) this.lastKnownOwn.set(p.symbol, p);
+  }
 
   /** A negative id for a position the journal has not recorded yet. */
   provisionalId(): number {

@@ -41,8 +41,10 @@ export class ExitFlow {
     } catch (e) {
       // The journal cannot even be read (a corrupt page): the exit still goes out, sized from the exchange.
       if (!this.ctx.journal.noteFailure(e, 'read position')) throw e;
-      return this.unreadableFlights.run(symbol, () => this.serial.serial(symbol, () => this.closeFromExchange(symbol, reason)));
+      return this.unreadableFlights.run(symbol, () => this.serial.serial(symbol, () => this.closeFromExchange(symbol, reason, positionId)));
     }
+    if (position === undefined || this.ctx.unsettled.has(position.id)) this.ctx.lastKnownOwn.delete(symbol);
+    else this.ctx.lastKnownOwn.set(symbol, position);
     // Opened while the journal could not record it (a negative id): closed all the same.
     position ??= this.ctx.provisional.get(symbol)?.position;
     if (positionId !== undefined && position?.id !== positionId) {
@@ -311,6 +313,7 @@ export class ExitFlow {
       // A second booking of one close (the store keeps one trade per position): not written.
       this.ctx.log.warn('close already booked; this booking was not written', { symbol: position.symbol, positionId: position.id, trade: result.trade.id, reason });
     }
+    if (this.ctx.lastKnownOwn.get(position.symbol)?.id === position.id) this.ctx.lastKnownOwn.delete(position.symbol);
     if (result.created && this.ctx.closesReported.delete(`${position.symbol}|${position.openedAt}`)) {
       this.ctx.log.info('position booked (its close was reported while the journal was unwritable)', { symbol: position.symbol, pnl: result.trade.realisedPnl });
     } else if (result.created) {
@@ -346,15 +349,27 @@ export class ExitFlow {
    * order whose clientOid derives from the exchange's position, so a retry is the same order. The
    * trade is recorded by reconciliation from the exchange's fills once the journal works again.
    */
-  private async closeFromExchange(symbol: string, reason: CloseReason): Promise<CloseResult> {
+  private async closeFromExchange(symbol: string, reason: CloseReason, positionId: number | undefined): Promise<CloseResult> {
     const { exchange } = this.ctx;
+    // Only what the bot knows is its own: the exchange's position may hold a person's or another
+    // bot's lots (merged in one-way mode), or be entirely theirs.
+    if (!this.ctx.o.ownership.mayTrade(symbol)) return this.fail(symbol, `journal unreadable and ${symbol} was taken over by another process on this account: no exit sent`);
+    const known = this.ctx.provisional.get(symbol)?.position ?? this.ctx.lastKnownOwn.get(symbol);
+    if (known === undefined) return this.fail(symbol, `journal unreadable and no position of the bot's is known in ${symbol}: no exit sent`);
+    if (positionId !== undefined && positionId !== known.id) return this.fail(symbol, `journal unreadable and position ${positionId} is not the bot's last known position in ${symbol}: no exit sent`);
+    const foreign = this.ctx.scope.foreignPosition(symbol);
+    if (foreign !== undefined) return this.fail(symbol, `journal unreadable and ${symbol} holds a position that is not the bot's (${foreign.owner}): no exit sent`);
     let held: number;
     let side: 'buy' | 'sell';
     let key: string;
     let leverage: number;
     try {
       const { data } = await exchange.position(symbol);
-      held = Math.abs(data.currentQty);
+      if (data.currentQty !== 0 && (data.currentQty > 0 ? 'long' : 'short') !== known.side) {
+        return this.fail(symbol, `journal unreadable and the exchange holds a ${data.currentQty > 0 ? 'long' : 'short'} where the bot's is ${known.side}: no exit sent`);
+      }
+      // Never more than ours.
+      held = Math.min(Math.abs(data.currentQty), known.size);
       side = data.currentQty > 0 ? 'sell' : 'buy';
       key = `exit|${symbol}|${data.openingTimestamp ?? data.avgEntryPrice}|${held}`;
       leverage = data.realLeverage !== null && data.realLeverage >= 1 ? data.realLeverage : 1;

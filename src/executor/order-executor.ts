@@ -134,6 +134,7 @@ export class OrderExecutor {
       .active()
       .filter((p) => !this.ctx.unsettled.has(p.id) && !this.ctx.closesAwaitingJournal.has(p.id))
       .map((p) => this.ctx.overlay(p));
+    this.ctx.rememberOwn(recorded);
     const held = new Set(recorded.map((p) => p.symbol));
     return [...recorded, ...[...this.ctx.provisional.values()].map((e) => e.position).filter((p) => !held.has(p.symbol))];
   }

@@ -442,6 +442,7 @@ export class Reconciler {
       this.ctx.emit({ type: 'adopted', symbol: ex.symbol, side, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice, stopPrice });
     }
     this.ctx.scope.setForeignPositions(foreign);
+    this.ctx.rememberOwn(this.ctx.store.positions.active().filter((p) => !this.ctx.unsettled.has(p.id)));
   }
 
   /**

@@ -5,6 +5,7 @@
 // simulator over HTTP, a real SQLite file whose `positions` page is overwritten under the executor.
 import fs from 'node:fs';
 import { expect } from 'chai';
+import { SOLE_OWNER } from '../../src/executor/symbol-ownership.js';
 import { Store } from '../../src/store/index.js';
 import { Harness } from './support/executor-harness.js';
 
@@ -53,5 +54,45 @@ describe('OrderExecutor: closing while the journal cannot be read (issues 10b x 
     expect(port.exitPlaces.map((p) => p.symbol).sort()).to.deep.equal([a, b].sort());
     // Journaled: reconciliation resolves them by clientOid like any other exit.
     for (const p of port.exitPlaces) expect(store.intents.get(p.clientOid!)?.kind, p.clientOid).to.equal('exit');
+  });
+
+  it("capped at the bot's last known size: someone's lots merged into ours stay, a symbol that is not ours gets no exit", async () => {
+    const [a, c] = [h.symbol(0), h.symbol(2)];
+    const store = h.store();
+    const port = h.port();
+    const ex = h.executor(port, store, { botId: 'mine1' });
+    const opened = await ex.openPosition(h.signal(a));
+    expect(opened.ok).to.equal(true);
+    if (!opened.ok) return;
+    const ours = opened.position.size;
+    // A person's entry merges into ours (one-way mode), and a person's position on another symbol.
+    await h.client().placeOrder({ clientOid: 'manual-merge-a', symbol: a, side: 'buy', type: 'market', size: 4, leverage: 3 });
+    await h.client().placeOrder({ clientOid: 'manual-open-c', symbol: c, side: 'buy', type: 'market', size: 3, leverage: 3 });
+    await ex.reconcile();
+    corruptTable(store, h.file, 'positions');
+
+    await ex.closePosition(a, 'manual');
+    expect(port.exitPlaces.map((p) => [p.symbol, p.size])).to.deep.equal([[a, ours]]);
+    expect(qty(a)).to.equal(4);
+    const refused = await ex.closePosition(c, 'manual');
+    expect(refused.ok).to.equal(false);
+    expect(port.exitPlaces.filter((p) => p.symbol === c)).to.deep.equal([]);
+    expect(qty(c)).to.equal(3);
+  });
+
+  it('a symbol another process took over gets no exit from the exchange view', async () => {
+    const a = h.symbol(0);
+    const store = h.store();
+    const port = h.port();
+    let takenOver = false;
+    const ex = h.executor(port, store, { botId: 'mine1', ownership: { ...SOLE_OWNER, mayTrade: () => !takenOver } });
+    expect((await ex.openPosition(h.signal(a))).ok).to.equal(true);
+    await ex.reconcile();
+    corruptTable(store, h.file, 'positions');
+    takenOver = true;
+    const refused = await ex.closePosition(a, 'manual');
+    expect(refused.ok).to.equal(false);
+    expect(port.exitPlaces).to.deep.equal([]);
+    expect(qty(a)).to.not.equal(0);
   });
 });
