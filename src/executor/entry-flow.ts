@@ -293,6 +293,8 @@ export class EntryFlow {
           return p;
         });
         // Replayed: the journal's row takes over from the provisional one.
+        const provisional = this.ctx.provisional.get(symbol)?.position;
+        if (provisional !== undefined) this.ctx.recordedProvisional.set(provisional.id, recorded.id);
         this.ctx.provisional.delete(symbol);
         return recorded;
       } catch (e) {

@@ -51,6 +51,11 @@ export class ExecutorContext {
   readonly provisional = new Map<string, { position: Position; readonly entryFees: number }>();
   private nextProvisionalId = -1;
   /**
+   * Provisional id -> the journal's id, for positions the journal recorded on replay: the monitor
+   * still guards them under the provisional id, and an exit it asks for must close them.
+   */
+  readonly recordedProvisional = new Map<number, number>();
+  /**
    * The bot's open positions as last read from the journal, by symbol. While the journal cannot be
    * read, a close sized from the exchange's position is capped at this size and refused where the
    * bot knew of no position: what the exchange holds beyond it is someone else's.

@@ -34,7 +34,9 @@ export class ExitFlow {
     readonly serial: KeyedSerial<string>,
   ) {}
 
-  close(symbol: string, reason: CloseReason, positionId?: number): Promise<CloseResult> {
+  close(symbol: string, reason: CloseReason, requestedId?: number): Promise<CloseResult> {
+    // Decided for a provisional position the journal has recorded since: the same position.
+    const positionId = requestedId !== undefined && requestedId < 0 ? (this.ctx.recordedProvisional.get(requestedId) ?? requestedId) : requestedId;
     let position: Position | undefined;
     try {
       position = this.ctx.overlay(this.ctx.store.positions.activeForSymbol(symbol));
