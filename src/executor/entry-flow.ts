@@ -313,6 +313,8 @@ export class EntryFlow {
       this.ctx.provisional.set(symbol, { position: p, entryFees: filled.fees });
       return p;
     });
+    // Known as ours from now on, even if the journal cannot be read when its first exit is asked for.
+    if (position.id > 0) this.ctx.lastKnownOwn.set(symbol, position);
     this.ctx.log.info('position opened', { symbol, side, size: filled.size, entryPrice: filled.avgPrice, clientOid });
 
     const stop = await this.stops.place(position, stopPrice);

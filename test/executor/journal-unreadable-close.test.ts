@@ -56,6 +56,20 @@ describe('OrderExecutor: closing while the journal cannot be read (issues 10b x 
     for (const p of port.exitPlaces) expect(store.intents.get(p.clientOid!)?.kind, p.clientOid).to.equal('exit');
   });
 
+  it('a position just opened, with no pass or read since, is closed all the same', async () => {
+    const a = h.symbol(0);
+    const store = h.store();
+    const port = h.port();
+    const ex = h.executor(port, store, { botId: 'mine1' });
+    const opened = await ex.openPosition(h.signal(a));
+    expect(opened.ok).to.equal(true);
+    if (!opened.ok) return;
+    corruptTable(store, h.file, 'positions');
+    await ex.closePosition(a, 'manual');
+    expect(port.exitPlaces.map((p) => [p.symbol, p.size])).to.deep.equal([[a, opened.position.size]]);
+    expect(qty(a)).to.equal(0);
+  });
+
   it("capped at the bot's last known size: someone's lots merged into ours stay, a symbol that is not ours gets no exit", async () => {
     const [a, c] = [h.symbol(0), h.symbol(2)];
     const store = h.store();
