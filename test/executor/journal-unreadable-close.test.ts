@@ -9,18 +9,28 @@ import { SOLE_OWNER } from '../../src/executor/symbol-ownership.js';
 import { Store } from '../../src/store/index.js';
 import { Harness } from './support/executor-harness.js';
 
-/** Garbage over `table`'s root page; another connection's write makes `store` drop its page cache. */
-function corruptTable(store: Store, file: string, table: string): void {
+/**
+ * Garbage over `table`'s root page; another connection's write makes `store` drop its page cache.
+ * Returns a function that puts the page back (the journal readable again).
+ */
+function corruptTable(store: Store, file: string, table: string): () => void {
   store.checkpoint();
   const probe = Store.open({ path: file });
   const { rootpage } = (probe as unknown as { db: { prepare(s: string): { get(name: string): { rootpage: number } } } }).db
     .prepare('SELECT rootpage FROM sqlite_master WHERE name = ?').get(table);
   const pageSize = 4096;
+  const original = Buffer.alloc(pageSize);
   const fd = fs.openSync(file, 'r+');
+  fs.readSync(fd, original, 0, pageSize, (rootpage - 1) * pageSize);
   fs.writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (rootpage - 1) * pageSize);
   fs.closeSync(fd);
   probe.events.recordAlert({ kind: 'test', subject: 'test', message: 'invalidate caches' });
   probe.close();
+  return () => {
+    const back = fs.openSync(file, 'r+');
+    fs.writeSync(back, original, 0, pageSize, (rootpage - 1) * pageSize);
+    fs.closeSync(back);
+  };
 }
 
 describe('OrderExecutor: closing while the journal cannot be read (issues 10b x 17)', function () {
@@ -54,6 +64,35 @@ describe('OrderExecutor: closing while the journal cannot be read (issues 10b x 
     expect(port.exitPlaces.map((p) => p.symbol).sort()).to.deep.equal([a, b].sort());
     // Journaled: reconciliation resolves them by clientOid like any other exit.
     for (const p of port.exitPlaces) expect(store.intents.get(p.clientOid!)?.kind, p.clientOid).to.equal('exit');
+  });
+
+  it('readable again: each close is booked once, at the venue\'s price, and nothing is left in flight', async () => {
+    const a = h.symbol(0);
+    const store = h.store();
+    const port = h.port();
+    const ex = h.executor(port, store, { botId: 'mine1' });
+    expect((await ex.openPosition(h.signal(a))).ok).to.equal(true);
+    expect((await ex.reconcile()).errors).to.deep.equal([]);
+    const restore = corruptTable(store, h.file, 'positions');
+    await ex.closePosition(a, 'manual');
+    expect(qty(a)).to.equal(0);
+
+    restore();
+    // Another connection's write again, so the executor's connection re-reads the restored page.
+    const other = h.store();
+    other.events.recordAlert({ kind: 'test', subject: 'test', message: 'invalidate caches' });
+    const report = await ex.reconcile();
+    expect(report.errors).to.deep.equal([]);
+    expect(report.positionsUnsettled).to.deep.equal([]);
+    const trades = store.trades.recent(10);
+    expect(trades.map((t) => t.symbol)).to.deep.equal([a]);
+    const exitOrder = port.exitPlaces[0]!;
+    const venueExit = h.sim.engine.listFills({ orderId: h.sim.engine.orderByClientOid(exitOrder.clientOid!)!.id });
+    expect(trades[0]!.exitPrice).to.be.closeTo(venueExit[0]!.price, 1e-9);
+    expect(store.intents.unresolvedIntents().filter((i) => i.kind === 'exit')).to.deep.equal([]);
+    expect(store.positions.activeForSymbol(a)).to.equal(undefined);
+    expect((await ex.reconcile()).errors).to.deep.equal([]);
+    expect(store.trades.recent(10)).to.have.length(1);
   });
 
   it('a position just opened, with no pass or read since, is closed all the same', async () => {
