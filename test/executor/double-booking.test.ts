@@ -3,18 +3,12 @@
 // reconciliation asked for is answered with the venue as it was BEFORE a close that completes while
 // the answer is in flight (what a busy machine does to a 5 s reconciliation and a monitor's exit).
 import { expect } from 'chai';
+import { gate } from '../support/gate.js';
 import { ExchangeError } from '../../src/exchange/exchange-error.js';
 import { Harness } from './support/executor-harness.js';
 import type { RecordingPort } from './support/recording-port.js';
 import type { OrderExecutor } from '../../src/executor/index.js';
 import type { Store } from '../../src/store/index.js';
-
-/** A promise and the function that settles it. */
-function gate(): { readonly opened: Promise<void>; open(): void } {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
-}
 
 describe('OrderExecutor: a positions list older than a close', function () {
   this.timeout(30_000);

@@ -4,6 +4,7 @@
 // stop per position (the entry flow owns a new position's first stop; a stop move waits its turn).
 // One trade per venue round trip is in double-booking.test.ts.
 import { expect } from 'chai';
+import { gate } from '../support/gate.js';
 import { ExchangeError } from '../../src/exchange/exchange-error.js';
 import type { OrderExecutor } from '../../src/executor/index.js';
 import type { Store } from '../../src/store/index.js';
@@ -12,12 +13,6 @@ import type { RecordingPort } from './support/recording-port.js';
 
 const timeout = (what: 'placeOrder' | 'orderByClientOid'): ExchangeError =>
   new ExchangeError({ code: 'TIMEOUT', httpStatus: null, retryable: true, action: 'retry', message: `${what}: no response (the test)`, endpoint: what, resetMs: null });
-
-function gate(): { readonly opened: Promise<void>; open(): void } {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
-}
 
 describe('OrderExecutor: exactly-once rules', function () {
   this.timeout(30_000);
