@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { gate } from '../support/gate.js';
 import { ExchangeError } from '../../src/exchange/exchange-error.js';
-import { Harness } from './support/executor-harness.js';
+import { Harness, startReconciled } from './support/executor-harness.js';
 import type { RecordingPort } from './support/recording-port.js';
 import type { OrderExecutor } from '../../src/executor/index.js';
 import type { Store } from '../../src/store/index.js';
@@ -18,11 +18,7 @@ describe('OrderExecutor: a positions list older than a close', function () {
   let ex: OrderExecutor;
 
   beforeEach(async () => {
-    h = await Harness.start();
-    port = h.port();
-    store = h.store();
-    ex = h.executor(port, store);
-    await ex.reconcile();
+    ({ h, port, store, ex } = await startReconciled());
   });
 
   afterEach(async () => {

@@ -1,6 +1,6 @@
 // OrderExecutor against the REAL simulator over HTTP, the REAL client and a REAL SQLite file.
 import { expect } from 'chai';
-import { Harness, LIMITS } from './support/executor-harness.js';
+import { Harness, LIMITS, startReconciled } from './support/executor-harness.js';
 import type { RecordingPort } from './support/recording-port.js';
 import type { OrderExecutor } from '../../src/executor/index.js';
 import type { Store } from '../../src/store/index.js';
@@ -13,11 +13,7 @@ describe('OrderExecutor: entries and exits against the simulator', function () {
   let ex: OrderExecutor;
 
   beforeEach(async () => {
-    h = await Harness.start();
-    port = h.port();
-    store = h.store();
-    ex = h.executor(port, store);
-    await ex.reconcile();
+    ({ h, port, store, ex } = await startReconciled());
   });
 
   afterEach(async () => {

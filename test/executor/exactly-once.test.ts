@@ -8,7 +8,7 @@ import { gate } from '../support/gate.js';
 import { ExchangeError } from '../../src/exchange/exchange-error.js';
 import type { OrderExecutor } from '../../src/executor/index.js';
 import type { Store } from '../../src/store/index.js';
-import { Harness } from './support/executor-harness.js';
+import { Harness, startReconciled } from './support/executor-harness.js';
 import type { RecordingPort } from './support/recording-port.js';
 
 const timeout = (what: 'placeOrder' | 'orderByClientOid'): ExchangeError =>
@@ -22,11 +22,7 @@ describe('OrderExecutor: exactly-once rules', function () {
   let ex: OrderExecutor;
 
   beforeEach(async () => {
-    h = await Harness.start();
-    port = h.port();
-    store = h.store();
-    ex = h.executor(port, store);
-    await ex.reconcile();
+    ({ h, port, store, ex } = await startReconciled());
   });
 
   afterEach(async () => {

@@ -1,7 +1,7 @@
 // When the exchange stop fires (the venue's mark crosses it), the executor records the trade from
 // the venue's fills: via reconcile, and via a close request that arrives too late.
 import { expect } from 'chai';
-import { Harness } from './support/executor-harness.js';
+import { Harness, startReconciled } from './support/executor-harness.js';
 import type { RecordingPort } from './support/recording-port.js';
 import type { OrderExecutor } from '../../src/executor/index.js';
 import type { Store } from '../../src/store/index.js';
@@ -14,11 +14,7 @@ describe('OrderExecutor: the exchange stop fires', function () {
   let ex: OrderExecutor;
 
   beforeEach(async () => {
-    h = await Harness.start();
-    port = h.port();
-    store = h.store();
-    ex = h.executor(port, store);
-    await ex.reconcile();
+    ({ h, port, store, ex } = await startReconciled());
   });
 
   afterEach(async () => {

@@ -9,7 +9,7 @@ import type { OrderExecutor } from '../../src/executor/index.js';
 import { roundToTick } from '../../src/risk/step-rounding.js';
 import { takeProfitLimit } from '../../src/executor/take-profit-limit.js';
 import type { Store } from '../../src/store/index.js';
-import { Harness, LIMITS } from './support/executor-harness.js';
+import { Harness, LIMITS, startReconciled } from './support/executor-harness.js';
 import type { RecordingPort } from './support/recording-port.js';
 
 describe('takeProfitLimit', () => {
@@ -37,11 +37,7 @@ describe('OrderExecutor: a take-profit never fills beyond its target', function 
   let ex: OrderExecutor;
 
   beforeEach(async () => {
-    h = await Harness.start();
-    port = h.port();
-    store = h.store();
-    ex = h.executor(port, store);
-    await ex.reconcile();
+    ({ h, port, store, ex } = await startReconciled());
   });
 
   afterEach(async () => {

@@ -110,3 +110,13 @@ export async function waitFor(cond: () => boolean, ms = 5_000, what = 'condition
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** The usual starting point of an executor test: a fresh world and an executor that has reconciled once. */
+export async function startReconciled(): Promise<{ h: Harness; port: RecordingPort; store: Store; ex: OrderExecutor }> {
+  const h = await Harness.start();
+  const port = h.port();
+  const store = h.store();
+  const ex = h.executor(port, store);
+  await ex.reconcile();
+  return { h, port, store, ex };
+}
