@@ -148,7 +148,7 @@ describe('dashboard of a live bot in headless Chromium (paper mode)', function (
       { timeoutMs: 20_000, diagnostics: () => bot?.text.slice(-3000) ?? '' },
     );
     expect(threads.map((c) => c[0])).to.deep.equal(WORKERS);
-    expect(threads.map((c) => c[3])).to.deep.equal(['0', '0', '0']);
+    expect(threads.map((c) => c[3]), `restarts per worker; bot output:\n${bot?.text.slice(-4000) ?? ''}`).to.deep.equal(['0', '0', '0']);
     expect(await p.textContent('#verdict')).to.equal('HEALTHY');
 
     // API success rate measured from the workers' real calls to the simulator.
@@ -198,7 +198,7 @@ describe('dashboard of a live bot in headless Chromium (paper mode)', function (
     expect(run.code, `${run.stdout}\n${run.stderr}`).to.equal(0);
     expect(run.stdout).to.contain('BOT HEALTH REPORT');
     for (const w of WORKERS) expect(run.stdout).to.contain(w);
-    expect(run.stdout).to.match(/Overall Health: HEALTHY/);
+    expect(run.stdout, `npm run status output; bot output:\n${bot?.text.slice(-4000) ?? ''}`).to.match(/Overall Health: HEALTHY/);
     expect(run.stderr).to.equal('');
   });
 
