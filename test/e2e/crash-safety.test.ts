@@ -34,7 +34,9 @@ async function settleAndStop(bot: BotProcess, sim: SimulatorHandle): Promise<voi
 }
 
 describe('e2e: crash safety of the whole bot', function () {
-  this.timeout(120_000);
+  // Deadlines are safety nets for conditions, generous because a loaded 2-core machine can take a
+  // minute to start the bot and see its first signal; a passing run waits only as long as it must.
+  this.timeout(240_000);
   let sim: SimulatorHandle | undefined;
   let proxy: VenueProxy | undefined;
   const bots: BotProcess[] = [];
@@ -65,7 +67,7 @@ describe('e2e: crash safety of the whole bot', function () {
     bots.push(bot);
     watch = new ProtectionWatch(sim, 6000);
 
-    await waitUntil(() => proxy!.delayed.length > 0, 30_000, 'a delayed entry');
+    await waitUntil(() => proxy!.delayed.length > 0, 90_000, 'a delayed entry');
     const first = proxy.delayed[0]!;
     await bot.waitForLine(new RegExp(`^TRADE OPENED ${first.symbol} `), `the delayed entry ${first.symbol} reported as opened`, 20_000);
     await bot.waitForLine(/reconciled \{/, 'one more reconciliation', 10_000, { from: bot.lines.length });
@@ -97,7 +99,7 @@ describe('e2e: crash safety of the whole bot', function () {
     const bot = BotProcess.start({ dir, env: { SIM_URL: proxy.url, SHUTDOWN_TIMEOUT: '10' } });
     bots.push(bot);
 
-    const held = await within(firstHeld, 30_000, 'a first entry order');
+    const held = await within(firstHeld, 90_000, 'a first entry order');
     // Nothing else may move: no stop can fire unseen, so the journal can be compared exactly.
     freezeMarket(sim);
     await bot.waitForLine(/reconciled \{/, 'a reconciliation after the freeze', 20_000, { from: bot.lines.length });
@@ -132,7 +134,7 @@ describe('e2e: crash safety of the whole bot', function () {
     bots.push(bot);
     watch = new ProtectionWatch(sim, 1500);
 
-    const held = await within(firstHeld, 30_000, 'a first entry order');
+    const held = await within(firstHeld, 90_000, 'a first entry order');
     expect(bot.matching(/THREAD STALL order-executor/), 'the first entry came only after the stall: raise STALL_INJECT').to.deep.equal([]);
     watch.excused.add(held.symbol);
     const stall = await bot.waitForLine(/THREAD STALL order-executor/, 'the executor stall', 30_000);
@@ -187,8 +189,13 @@ describe('e2e: crash safety of the whole bot', function () {
     watch = new ProtectionWatch(sim, 1500);
 
     await first.waitForLine(/^TRADE CLOSED /, 'two closed trades', 60_000, { count: 2 });
-    // Kill it while it holds positions (the venue's view).
-    await waitUntil(() => venuePositions(sim!).length > 0, 30_000, 'an open position on the venue');
+    // Kill it while it holds positions (the venue's view), each already under its exchange stop: a
+    // kill in the instant between an entry's fill and its stop order would leave nothing to fire.
+    await waitUntil(
+      () => venuePositions(sim!).length > 0 && unprotectedPositions(sim!).length === 0,
+      90_000,
+      'an open position on the venue, under its exchange stop',
+    );
     await first.crash();
     const atKill = venuePositions(sim);
     const before = readJournal(dataDir);
@@ -202,7 +209,7 @@ describe('e2e: crash safety of the whole bot', function () {
     // 5x) so a stop fires whatever the market would have done on its own.
     const victim = atKill[0]!;
     sim.market.shock(victim.symbol, victim.side === 'long' ? 0.92 : 1.08);
-    await waitUntil(() => roundTrips(sim!).filter((t) => t.complete).length > tripsAtKill, 20_000, 'an exchange stop firing while the bot is down');
+    await waitUntil(() => roundTrips(sim!).filter((t) => t.complete).length > tripsAtKill, 60_000, 'an exchange stop firing while the bot is down');
 
     const second = BotProcess.start({ dir, env });
     bots.push(second);
