@@ -6,7 +6,7 @@ import type { AppConfig } from '../src/config/load-config.js';
 import { ANOTHER_BOT_ALERT } from '../src/executor/account-scope.js';
 import { OperatorControls, type CommandResult } from '../src/control/operator-controls.js';
 import { StopMoveThrottle } from '../src/log/stop-move-throttle.js';
-import { describeTradeEvent, type TradeEvent } from '../src/executor/trade-event.js';
+import { describeTradeEvent, type TradeEvent } from '../src/protocol/trade-event.js';
 import { CounterDeltas, HealthMonitor, HealthReporter, formatReport, type HealthReport } from '../src/health/index.js';
 import type { Logger } from '../src/log/logger.js';
 import { roundMoney } from '../src/money/round-money.js';

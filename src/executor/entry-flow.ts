@@ -13,7 +13,7 @@ import { confirmOrder, resolveByClientOid } from './order-confirmation.js';
 import { journalFailureCode } from './journal-guard.js';
 import { errorMessage } from './order-sender.js';
 import type { StopManager } from './stop-manager.js';
-import type { RejectStage } from './trade-event.js';
+import type { RejectStage } from '../protocol/trade-event.js';
 import { toFillInput } from './fill-summary.js';
 import { TIMINGS } from '../perf/performance-figures.js';
 

@@ -11,7 +11,7 @@ import { orderOwner, type JournalView, type OrderOwner } from './order-ownership
 import type { ResolvedExecutorOptions } from './executor-options.js';
 import type { ConfirmDeps } from './order-confirmation.js';
 import { OrderSender } from './order-sender.js';
-import { roundTradeMoney, type TradeEvent } from './trade-event.js';
+import { roundTradeMoney, type TradeEvent } from '../protocol/trade-event.js';
 import { UnsettledPositions } from './unsettled-positions.js';
 
 type EventWithoutTime = TradeEvent extends infer E ? (E extends TradeEvent ? Omit<E, 'at'> : never) : never;

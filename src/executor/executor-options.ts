@@ -6,7 +6,7 @@ import type { Clock } from '../resilience/clock.js';
 import type { Store } from '../store/index.js';
 import { isValidBotId, type ClientOidFactory } from './client-oid.js';
 import type { ExchangePort } from './exchange-port.js';
-import type { TradeEventSink } from './trade-event.js';
+import type { TradeEventSink } from '../protocol/trade-event.js';
 
 export interface RiskLimits {
   /** MAX_OPEN_POSITIONS. */

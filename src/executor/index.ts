@@ -7,5 +7,5 @@ export { type CloseResult } from './exit-flow.js';
 export { type MoveStopResult } from './stop-mover.js';
 export { type ReconcileReport } from './reconciler.js';
 export { botIdOf, botPrefix, createBotId, createClientOidFactory, isValidBotId, isValidClientOid, type ClientOidFactory } from './client-oid.js';
-export { describeTradeEvent, type TradeEvent, type TradeEventType, type TradeEventSink, type RejectStage } from './trade-event.js';
+export { describeTradeEvent, type TradeEvent, type TradeEventType, type TradeEventSink, type RejectStage } from '../protocol/trade-event.js';
 export { tradePnl, type TradePnlInput, type TradePnl } from './trade-pnl.js';

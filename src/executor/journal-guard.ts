@@ -7,7 +7,7 @@
 //
 // Writes nest (a transaction whose body makes journal calls): only the outermost one is guarded and
 // deferred, so a transaction is replayed whole, never half.
-import type { TradeEvent } from './trade-event.js';
+import type { TradeEvent } from '../protocol/trade-event.js';
 import type { ExecutorLogger } from './executor-options.js';
 
 /** SQLite result codes (primary, or extended by prefix) that mean the store cannot take writes. */

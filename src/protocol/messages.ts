@@ -5,7 +5,7 @@ import { MessagePort } from 'node:worker_threads';
 import { z } from 'zod';
 import { ENDPOINTS, type EndpointName } from '../exchange/endpoints.js';
 import { wireErrorSchema } from './wire-error.js';
-import type { TradeEvent } from '../executor/trade-event.js';
+import type { TradeEvent } from './trade-event.js';
 
 const finite = z.number().finite();
 const nonNegInt = z.number().int().nonnegative();
@@ -212,7 +212,7 @@ export const shutdownCompleteMessageSchema = z.object({
   progress: nonNegInt,
 });
 
-/** Minimal shape every trade event must have; the full union is TradeEvent in executor/trade-event.ts. */
+/** Minimal shape every trade event must have; the full union is TradeEvent in trade-event.ts. */
 const tradeEventShape = z
   .object({
     type: z.enum(['opened', 'adopted', 'stop-moved', 'closed', 'rejected', 'kill-switch', 'alert', 'health']),

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describeTradeEvent, roundTradeMoney } from '../../src/executor/trade-event.js';
+import { describeTradeEvent, roundTradeMoney } from '../../src/protocol/trade-event.js';
 import { HealthMonitor } from '../../src/health/health-monitor.js';
 import { formatReport } from '../../src/health/report-format.js';
 import { formatMoney, roundMoney, settlementDecimals } from '../../src/money/round-money.js';
