@@ -9,7 +9,7 @@ import { clusterKeys } from '../src/cluster/cluster-keys.js';
 import { QuotaRefiller } from '../src/cluster/quota-refiller.js';
 import { RedisConnection } from '../src/cluster/redis-connection.js';
 import { KucoinFuturesClient } from '../src/exchange/kucoin-futures-client.js';
-import { POOL_QUOTA, POOL_WINDOW_MS, type QuotaPool } from '../src/exchange/endpoints.js';
+import { POOL_QUOTA, POOL_WINDOW_MS, type QuotaPool, KUCOIN_LIMITS } from '../src/exchange/endpoints.js';
 import { SHARED_LIMITER_DEFAULTS, SharedRateLimiter } from '../src/resilience/shared-rate-limiter.js';
 import { startSimulator } from '../src/simulator/simulator.js';
 import { RedisServer } from '../test/cluster/support/redis-server.js';
@@ -47,7 +47,7 @@ async function runProcesses(ctx: BenchContext, redisUrl: string, processes: numb
     Array.from({ length: processes }, async () => {
       const connection = new RedisConnection({ url: redisUrl });
       await connection.waitUntilUp(5000);
-      const limiter = SharedRateLimiter.create({ refill: 'external', windowMs: windowRealMs });
+      const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, refill: 'external', windowMs: windowRealMs });
       const s = shapes(windowRealMs);
       const refiller = new QuotaRefiller({ limiter, quota: new ClusterQuota(connection, keys, s), connection, shapes: s, peers: () => processes, tickMs: 10 });
       const client = new KucoinFuturesClient({

@@ -21,6 +21,7 @@ import { createPositionMonitorLoop } from '../src/position-monitor/position-moni
 import type { PriceFeedClient } from '../src/position-monitor/price-feed.js';
 import { startSimulator } from '../src/simulator/simulator.js';
 import type { ExecutorClient } from '../src/worker-runtime/executor-link.js';
+import { KUCOIN_LIMITS } from '../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../src/resilience/shared-rate-limiter.js';
 import type { Benchmark, BenchContext, BenchResult, Figure } from './bench-result.js';
 import type { LimiterWorkerReply } from './fixtures/limiter-worker.js';
@@ -67,7 +68,7 @@ async function samplingCost(ctx: BenchContext): Promise<Figure> {
 
 function acquireFloor(ctx: BenchContext): Figure {
   const n = ctx.quick ? 200_000 : 2_000_000;
-  const limiter = SharedRateLimiter.create({ quota: { public: 1_000_000_000, futures: 1_000_000_000 }, windowMs: 1000, burstFraction: 0.000008 });
+  const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { public: 1_000_000_000, futures: 1_000_000_000 }, windowMs: 1000, burstFraction: 0.000008 });
   const word = new BigUint64Array(new SharedArrayBuffer(8));
   const acquire: number[] = [];
   const cas: number[] = [];
@@ -97,7 +98,7 @@ function acquireFloor(ctx: BenchContext): Figure {
 
 async function criticalWait(ctx: BenchContext): Promise<Figure> {
   // KuCoin's public pool (2000 per 30 s) compressed 30x: 2000 per second.
-  const limiter = SharedRateLimiter.create({ quota: { public: 2000, futures: 2000 }, windowMs: 1000 });
+  const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { public: 2000, futures: 2000 }, windowMs: 1000 });
   const durationMs = ctx.quick ? 2000 : 10_000;
   const workers = Array.from({ length: 4 }, () => new Worker(LIMITER_WORKER, { workerData: { kind: 'shared', buffer: limiter.buffer } }));
   try {

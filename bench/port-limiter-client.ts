@@ -2,7 +2,7 @@
 // resolves when its grant comes back.
 import type { MessagePort } from 'node:worker_threads';
 import type { QuotaPool } from '../src/exchange/endpoints.js';
-import type { CallPriority } from '../src/exchange/request-gate.js';
+import type { CallPriority } from '../src/resilience/limiter.js';
 import type { AcquireGranted, AcquireRequest } from './port-limiter-messages.js';
 
 export class PortLimiterClient {

@@ -1,7 +1,7 @@
 // Messages of the baseline limiter: a worker asks the main thread for tokens over a MessagePort
 // and the main thread answers from its single-thread bucket. Imported by both sides.
 import type { QuotaPool } from '../src/exchange/endpoints.js';
-import type { CallPriority } from '../src/exchange/request-gate.js';
+import type { CallPriority } from '../src/resilience/limiter.js';
 
 export interface AcquireRequest {
   readonly type: 'acquire';

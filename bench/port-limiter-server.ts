@@ -14,14 +14,12 @@ export interface PortLimiterServerOptions {
 }
 
 export class PortLimiterServer {
-  private readonly buckets: Record<QuotaPool, RateLimiter>;
+  private readonly buckets: RateLimiter<QuotaPool>;
   private readonly ports: MessagePort[] = [];
   granted = 0;
 
   constructor(options: PortLimiterServerOptions) {
-    const make = (): RateLimiter =>
-      new RateLimiter({ capacity: options.capacity, refillPerSecond: options.refillPerSecond, reserveFraction: options.reserveFraction ?? 0 });
-    this.buckets = { public: make(), futures: make() };
+    this.buckets = new RateLimiter({ capacity: options.capacity, refillPerSecond: options.refillPerSecond, reserveFraction: options.reserveFraction ?? 0 });
   }
 
   /** A new port for one worker (transfer it in workerData's transferList). */
@@ -37,14 +35,13 @@ export class PortLimiterServer {
   }
 
   private handle(port: MessagePort, req: AcquireRequest): void {
-    const bucket = this.buckets[req.pool];
     const answer = (): void => {
       this.granted++;
       const reply: AcquireGranted = { type: 'granted', id: req.id, at: Date.now() };
       port.postMessage(reply);
     };
     // Answer synchronously when tokens are there (the common case); otherwise wait on the bucket.
-    if (bucket.canProceed(req.weight, req.priority).ok) answer();
-    else void bucket.acquire(req.weight, { priority: req.priority }).then(answer);
+    if (this.buckets.tryAcquire(req.pool, req.weight, req.priority).ok) answer();
+    else void this.buckets.acquire(req.pool, req.weight, req.priority).then(answer);
   }
 }

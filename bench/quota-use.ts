@@ -5,8 +5,8 @@
 // same scan with no limiter (every lane fires as fast as responses come back).
 import type { ExchangeResult } from '../src/exchange/call-policy.js';
 import { KucoinFuturesClient } from '../src/exchange/kucoin-futures-client.js';
-import { ENDPOINTS, POOL_QUOTA, POOL_WINDOW_MS } from '../src/exchange/endpoints.js';
-import { OPEN_GATE, type RateLimitSnapshot, type RequestGate } from '../src/exchange/request-gate.js';
+import { ENDPOINTS, KUCOIN_LIMITS, POOL_QUOTA, POOL_WINDOW_MS, type QuotaPool } from '../src/exchange/endpoints.js';
+import { OPEN_LIMITER, type Limiter, type RateLimitSnapshot } from '../src/resilience/limiter.js';
 import { systemClock } from '../src/resilience/clock.js';
 import { SharedRateLimiter } from '../src/resilience/shared-rate-limiter.js';
 import { createIndicatorPool, type IndicatorPool } from '../src/scanner/indicator-pool.js';
@@ -68,7 +68,7 @@ export class WindowTracker {
 
 interface ScanRun {
   readonly label: string;
-  readonly gate: RequestGate;
+  readonly gate: Limiter<QuotaPool>;
   readonly durationMs: number;
 }
 
@@ -156,13 +156,13 @@ export const quotaUseBenchmark: Benchmark = {
     const pool = createIndicatorPool(TASK);
     try {
       ctx.log(`simulator with ${sim.symbols.length} contracts; quota ${QUOTA} per 30 s compressed ${fmt(compression)}× to ${windowRealMs} ms; scanner concurrency ${lanes}`);
-      const limiter = SharedRateLimiter.create({ quota: { public: QUOTA, futures: POOL_QUOTA.futures }, windowMs: windowRealMs });
+      const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { public: QUOTA, futures: POOL_QUOTA.futures }, windowMs: windowRealMs });
       const gated = new ScaledTimeGate(limiter, compression);
       const limited = await heavyScan(ctx, sim, pool, { label: 'with shared limiter', gate: gated, durationMs: windows * windowRealMs }, compression, windowRealMs, lanes);
       ctx.log(`with limiter: ${limited.scans} scans, ${limited.ok} ok, ${limited.rateLimited} × 429, window use ${limited.windowUse.map((u) => `${fmt(u * 100)} %`).join(', ')}`);
       sim.resetQuotas();
       const baseWindows = ctx.quick ? 2 : 3;
-      const open = new ScaledTimeGate(OPEN_GATE, compression);
+      const open = new ScaledTimeGate(OPEN_LIMITER, compression);
       const unlimited = await heavyScan(ctx, sim, pool, { label: 'no limiter (baseline)', gate: open, durationMs: baseWindows * windowRealMs }, compression, windowRealMs, lanes);
       ctx.log(`no limiter: ${unlimited.scans} scans, ${unlimited.ok} ok, ${unlimited.rateLimited} × 429, window use ${unlimited.windowUse.map((u) => `${fmt(u * 100)} %`).join(', ')}`);
 

@@ -3,14 +3,14 @@
 // converts them to real milliseconds before they reach the limiter (whose window is 30 s / K real
 // ms), and counts what passes through.
 import type { QuotaPool } from '../src/exchange/endpoints.js';
-import type { CallPriority, RateLimitSnapshot, RequestGate } from '../src/exchange/request-gate.js';
+import type { CallPriority, Limiter, RateLimitSnapshot } from '../src/resilience/limiter.js';
 
-export class ScaledTimeGate implements RequestGate {
+export class ScaledTimeGate implements Limiter<QuotaPool> {
   rateLimitedCalls = 0;
   acquired = 0;
 
   constructor(
-    private readonly inner: RequestGate,
+    private readonly inner: Limiter<QuotaPool>,
     private readonly compression: number,
   ) {}
 

@@ -3,6 +3,7 @@
 // then a correctness run: 8 threads hammering a realistic quota in compressed time, checked for
 // over-quota windows at every alignment.
 import { Worker, type TransferListItem } from 'node:worker_threads';
+import { KUCOIN_LIMITS } from '../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../src/resilience/shared-rate-limiter.js';
 import type { Benchmark, BenchContext, BenchResult, Figure } from './bench-result.js';
 import type { LimiterWorkerCommand, LimiterWorkerData, LimiterWorkerReply } from './fixtures/limiter-worker.js';
@@ -79,7 +80,7 @@ async function startCrew(count: number, make: () => { data: LimiterWorkerData; t
 
 async function startFor(kind: 'shared' | 'port', threads: number): Promise<{ crew: Crew; server?: PortLimiterServer }> {
   if (kind === 'shared') {
-    const limiter = SharedRateLimiter.create({
+    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS,
       quota: { public: HUGE_QUOTA, futures: HUGE_QUOTA },
       windowMs: HUGE_WINDOW_MS,
       burstFraction: HUGE_BURST,
@@ -152,7 +153,7 @@ function pairedRatios(num: readonly number[], den: readonly number[]): number[] 
 async function correctness(ctx: BenchContext): Promise<Record<string, unknown>> {
   const threads = 8;
   const durationMs = ctx.quick ? 1500 : 4500;
-  const limiter = SharedRateLimiter.create({ quota: { futures: REAL_QUOTA, public: REAL_QUOTA }, windowMs: COMPRESSED_WINDOW_MS });
+  const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { futures: REAL_QUOTA, public: REAL_QUOTA }, windowMs: COMPRESSED_WINDOW_MS });
   const crew = await startCrew(threads, () => ({ data: { kind: 'shared', buffer: limiter.buffer }, transfer: [] }));
   try {
     ctx.log(`correctness: ${threads} threads hammering ${REAL_QUOTA} per ${COMPRESSED_WINDOW_MS} ms (30 s compressed ${COMPRESSION}×) for ${durationMs} ms`);

@@ -3,6 +3,7 @@
 // incarnation. Baselines from the same run: the heartbeat interval actually observed (for the
 // latency in intervals) and a bare Worker's spawn-to-first-message time (for the restart).
 import { Worker } from 'node:worker_threads';
+import { KUCOIN_LIMITS } from '../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../src/resilience/shared-rate-limiter.js';
 import type { SupervisorLogger } from '../src/supervision/supervisor-options.js';
 import { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
@@ -68,7 +69,7 @@ export const stallRecoveryBenchmark: Benchmark = {
         }
       },
     };
-    const limiter = SharedRateLimiter.create();
+    const limiter = SharedRateLimiter.create(KUCOIN_LIMITS);
     const supervisor = new WorkerSupervisor(
       [{ name: WORKER, script: STALLING, role: 'standalone', settings: { stepMs: 20, stallAfterMs: 2 * hb, jitterMs: hb } }],
       limiter.buffer,

@@ -6,6 +6,7 @@
 import { loadConfig, secretsOf, type AppConfig } from '../src/config/load-config.js';
 import { createConsoleLines } from '../src/log/console-lines.js';
 import { createLogger, type Logger } from '../src/log/logger.js';
+import { KUCOIN_LIMITS } from '../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../src/resilience/shared-rate-limiter.js';
 import path from 'node:path';
 import { STORE_OPEN_EXIT_CODE, DataDirLock, LOCK_FILE_NAME, Store, StoreOpenError, isDataDirLockedError, storePath } from '../src/store/index.js';
@@ -80,7 +81,7 @@ async function main(): Promise<number> {
   logger.info(`bot id ${botId}: orders carry the clientOid prefix kb_${botId}_`, { botId, foreignPositions: config.foreignPositions });
   if (journal.archivedTo) carryOverPause(journal.archivedTo, store, logger);
   // With REDIS_URL the local bucket is stocked from the account-wide quota instead of refilling itself.
-  const limiter = SharedRateLimiter.create(clusterWanted(config) ? { refill: 'external' } : {});
+  const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, ...(clusterWanted(config) ? { refill: 'external' as const } : {}) });
   let cluster: ClusterNode | undefined;
   try {
     cluster = await startCluster(config, venue, limiter, logger, botId);

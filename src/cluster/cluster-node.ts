@@ -5,10 +5,9 @@
 // (lease-ownership.ts) with its own connection; what it holds reaches /health through the registry.
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import { POOL_QUOTA, POOL_WINDOW_MS, type QuotaPool } from '../exchange/endpoints.js';
+import { POOL_QUOTA, POOL_WINDOW_MS, QUOTA_POOLS, type QuotaPool } from '../exchange/endpoints.js';
 import { EventEmitter, type Disposable, type Listener } from '../resilience/event.js';
 import { SHARED_LIMITER_DEFAULTS, type SharedRateLimiter } from '../resilience/shared-rate-limiter.js';
-import { POOLS } from '../resilience/shared-limiter-layout.js';
 import { fetchAccountUid, type AccountInfoSource } from './account-key.js';
 import { clusterKeys, type ClusterKeys } from './cluster-keys.js';
 import { ClusterQuota, type PoolShape } from './cluster-quota.js';
@@ -142,7 +141,7 @@ export class ClusterNode {
 
   private onQuotaEvent(message: string): void {
     const [pool, until] = message.split(':');
-    if (!POOLS.includes(pool as QuotaPool)) return;
+    if (!(QUOTA_POOLS as readonly string[]).includes(pool ?? '')) return;
     this.refiller.remotePause(pool as QuotaPool, Number(until));
   }
 }

@@ -7,7 +7,7 @@
 // (each request) stays in the local SharedArrayBuffer bucket.
 import type { Redis } from 'ioredis';
 import type { QuotaPool } from '../exchange/endpoints.js';
-import type { CallPriority } from '../exchange/request-gate.js';
+import type { CallPriority } from '../resilience/limiter.js';
 import type { ClusterKeys } from './cluster-keys.js';
 import type { RedisConnection } from './redis-connection.js';
 

@@ -10,9 +10,8 @@
 //   Redis down                        -> refill locally at 1/N of the pool rate (N = peers last seen)
 //
 // Only this class writes tokens into the bucket; every thread spends them lock-free as before.
-import type { QuotaPool } from '../exchange/endpoints.js';
+import { QUOTA_POOLS as POOLS, type QuotaPool } from '../exchange/endpoints.js';
 import type { SharedRateLimiter } from '../resilience/shared-rate-limiter.js';
-import { POOLS } from '../resilience/shared-limiter-layout.js';
 import type { ClusterQuota, PoolShape, TakeRequest } from './cluster-quota.js';
 import type { RedisConnection } from './redis-connection.js';
 

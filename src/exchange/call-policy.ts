@@ -1,7 +1,7 @@
 // How the client hands each request attempt to the resilience toolkit (breaker, retry, timeout),
 // without depending on any one composition: the toolkit supplies a CallPolicy.
 import type { EndpointName } from './endpoints.js';
-import type { CallPriority, RateLimitSnapshot } from './request-gate.js';
+import type { CallPriority, RateLimitSnapshot } from '../resilience/limiter.js';
 
 export interface CallContext {
   readonly endpoint: EndpointName;

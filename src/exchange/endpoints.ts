@@ -1,12 +1,17 @@
 // KuCoin Futures facts as data, read by both the client and the simulator so the two can never
 // disagree (quotas and weights: KuCoin's VIP0 rate-limit tables; see docs/ARCHITECTURE.md section 3).
 
-export type QuotaPool = 'public' | 'futures';
+/** KuCoin's rate-limit pools, in the order the shared limiter's buffer holds them. */
+export const QUOTA_POOLS = ['public', 'futures'] as const;
+export type QuotaPool = (typeof QUOTA_POOLS)[number];
 
 /** Requests allowed per pool window at VIP0. */
 export const POOL_QUOTA: Readonly<Record<QuotaPool, number>> = { public: 2000, futures: 2000 };
 /** Length of one quota window; the window starts at the first request. */
 export const POOL_WINDOW_MS = 30_000;
+
+/** KuCoin's pools as the generic SharedRateLimiter takes them: `SharedRateLimiter.create(KUCOIN_LIMITS)`, `.attach(buffer, KUCOIN_LIMITS)`. */
+export const KUCOIN_LIMITS = { pools: QUOTA_POOLS, quota: POOL_QUOTA, windowMs: POOL_WINDOW_MS } as const;
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 

@@ -1,5 +1,5 @@
 // KuCoin Futures WebSocket on plain `ws`: the SDK's WS service fetches its bullet tokens outside our
-// RequestGate and exposes no hook to validate frames, so the socket is ours; the token comes from
+// Limiter and exposes no hook to validate frames, so the socket is ours; the token comes from
 // the (gated, validated) REST client. Reconnects with backoff and re-subscribes every topic.
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';

@@ -7,5 +7,5 @@ export * from './resilient-policy.js';
 export type { ApiCredentials } from './credentials.js';
 export * from './endpoints.js';
 export * from './error-codes.js';
-export * from './request-gate.js';
+export * from './call-record.js';
 export * from './schemas/index.js';

@@ -5,12 +5,12 @@ import type { z } from 'zod';
 import type { CallContext, CallPolicy, ExchangeResult } from './call-policy.js';
 import { SINGLE_ATTEMPT } from './call-policy.js';
 import type { ApiCredentials } from './credentials.js';
-import type { EndpointName } from './endpoints.js';
+import type { EndpointName, QuotaPool } from './endpoints.js';
 import { ENDPOINTS, KLINE_GRANULARITIES } from './endpoints.js';
 import { CLIENT_ERROR_CODES, ExchangeError } from './exchange-error.js';
 import { normalizeFailure, snapshotFromSdk } from './normalize-failure.js';
-import type { CallObserver, CallPriority, RateLimitSnapshot, RequestGate } from './request-gate.js';
-import { OPEN_GATE } from './request-gate.js';
+import { type CallPriority, type Limiter, OPEN_LIMITER, type RateLimitSnapshot } from '../resilience/limiter.js';
+import type { CallObserver } from './call-record.js';
 import { FuturesStream, type FuturesStreamOptions } from './futures-stream.js';
 import { createSdkRest, type SdkRest } from './sdk-rest.js';
 import {
@@ -58,7 +58,8 @@ export interface KucoinFuturesClientOptions {
   /** Futures REST base URL, e.g. the simulator's url or https://api-futures.kucoin.com. */
   readonly baseUrl: string;
   readonly credentials?: ApiCredentials;
-  readonly gate?: RequestGate;
+  /** Every request waits here for its pool's tokens (workers: the shared limiter). Default: admits all. */
+  readonly gate?: Limiter<QuotaPool>;
   readonly observer?: CallObserver;
   /** Per-request timeout (default 10 s). */
   readonly timeoutMs?: number;
@@ -155,7 +156,7 @@ function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
 
 export class KucoinFuturesClient {
   private readonly sdk: SdkRest;
-  private readonly gate: RequestGate;
+  private readonly gate: Limiter<QuotaPool>;
   private readonly observer: CallObserver | undefined;
   private readonly policy: CallPolicy;
   private readonly timeoutMs: number;
@@ -167,7 +168,7 @@ export class KucoinFuturesClient {
     if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw new RangeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
     this.options = options;
     this.timeoutMs = timeoutMs;
-    this.gate = options.gate ?? OPEN_GATE;
+    this.gate = options.gate ?? OPEN_LIMITER;
     this.observer = options.observer;
     this.policy = options.policy ?? SINGLE_ATTEMPT;
     this.sdk = createSdkRest({

@@ -6,7 +6,7 @@ import { RATE_LIMIT_HEADERS } from './endpoints.js';
 import { KUCOIN_CODES } from './error-codes.js';
 import { classifyFailure } from './error-classification.js';
 import { CLIENT_ERROR_CODES, ExchangeError } from './exchange-error.js';
-import type { RateLimitSnapshot } from './request-gate.js';
+import type { RateLimitSnapshot } from '../resilience/limiter.js';
 
 export interface NormalizedFailure {
   readonly error: ExchangeError;

@@ -1,10 +1,11 @@
 // The client's CallPolicy built from the toolkit's resilientCall (breaker -> retry). The limiter
-// and the timeout already live in the client (RequestGate per attempt, transport timeout), so only
+// and the timeout already live in the client (its Limiter per attempt, transport timeout), so only
 // the breaker and the classifier-driven retry are taken from the toolkit here.
 import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import type { Clock } from '../resilience/clock.js';
 import { resilientCall, type ResilientRetryOptions } from '../resilience/resilient-call.js';
 import type { CallPolicy } from './call-policy.js';
+import { classifyError } from './error-classification.js';
 
 export interface ResilientPolicyOptions {
   readonly breaker?: CircuitBreaker;
@@ -25,6 +26,7 @@ export function resilientPolicy(options: ResilientPolicyOptions = {}): CallPolic
         // a request that is not must never be retried.
         retry: context.idempotent ? (options.retry ?? {}) : false,
         critical: context.priority === 'critical',
+        classify: classifyError,
       }),
   };
 }

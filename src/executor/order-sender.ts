@@ -6,7 +6,7 @@
 // A new clientOid for the same intent is never made here.
 import type { ExchangeResult } from '../exchange/call-policy.js';
 import type { Order, PlacedOrder } from '../exchange/schemas/index.js';
-import { classifyError } from '../resilience/error-classifier.js';
+import { classifyError } from '../exchange/error-classification.js';
 import type { Clock } from '../resilience/clock.js';
 import { ExponentialBackoff } from '../resilience/exponential-backoff.js';
 import type { OrderJournal } from '../store/index.js';

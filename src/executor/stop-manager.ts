@@ -4,7 +4,7 @@
 // new one is accepted, so the position is never unprotected (for a moment it has two stops, which
 // is harmless: both are reduce-only and the exchange cancels the second when the first closes it).
 import { guardOrder, roundToTick } from '../risk/index.js';
-import { classifyError } from '../resilience/error-classifier.js';
+import { classifyError } from '../exchange/error-classification.js';
 import type { Contract } from '../exchange/schemas/index.js';
 import type { Position } from '../store/index.js';
 import type { ForeignPosition } from './account-scope.js';

@@ -18,7 +18,7 @@ const endpointNames = Object.keys(ENDPOINTS) as [EndpointName, ...EndpointName[]
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** One exchange call's outcome (mirrors `CallRecord` in exchange/request-gate.ts). */
+/** One exchange call's outcome (mirrors `CallRecord` in exchange/call-record.ts). */
 export const callRecordSchema = z.object({
   endpoint: z.enum(endpointNames),
   ok: z.boolean(),

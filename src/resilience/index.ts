@@ -12,12 +12,15 @@ export {
 export {
   CircuitOpenError, CIRCUIT_OPEN_CODE, type CircuitOpenErrorData, isCircuitOpenError, isCircuitOpenErrorData,
 } from './circuit-open-error.js';
-export { type Limiter, type LimiterPriority, type LimiterVerdict, type AcquireOptions } from './limiter.js';
-export { RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
+export { type CallPriority, type Limiter, type RateLimitSnapshot, OPEN_LIMITER } from './limiter.js';
+export { RateLimiter, type RateLimiterOptions, type LimiterVerdict } from './rate-limiter.js';
 export { type BucketParams, type BucketState, type TakeResult, take, tokensAt, waitMsFor } from './token-bucket.js';
 export { safeApiCall, type SafeApiCallOptions } from './safe-api-call.js';
 export { type ErrorFacts, extractErrorFacts } from './error-facts.js';
-export { classify, classifyError, type Classification, type ErrorAction, type ErrorKind } from './error-classifier.js';
+export {
+  classify, classifyError, classification, createClassifier, type Classification, type Classifier, type CodeTable, type ErrorAction,
+  type ErrorKind,
+} from './error-classifier.js';
 export { backoffFor } from './adaptive-backoff.js';
 export {
   AttemptTimeoutError, ATTEMPT_TIMEOUT_CODE, type TimeoutErrorData, isAttemptTimeoutError, isTimeoutErrorData,

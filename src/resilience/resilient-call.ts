@@ -12,8 +12,8 @@
 //   the attempt's timeout; the caller's signal aborts it.
 // - The timeout bounds each attempt separately and aborts that attempt's signal.
 // Critical calls (closing positions) bypass an open breaker and may use the limiter's reserve.
-// Errors classified 'done' (e.g. 300009 no position to close) are rethrown unretried: only the
-// caller knows what value "already done" stands for; classifyError(err).action tells it.
+// Errors classified 'done' (e.g. KuCoin's 300009 no position to close) are rethrown unretried: only
+// the caller knows what value "already done" stands for; its classifier's action tells it.
 // Do not retry non-idempotent requests (order POSTs) unless they carry the same clientOid.
 import { backoffDelay } from './backoff-options.js';
 import { backoffFor } from './adaptive-backoff.js';
@@ -33,6 +33,8 @@ export interface ResilientRetryOptions {
 
 export interface ResilientCallOptions {
   limiter?: Limiter;
+  /** The limiter pool each attempt draws on (default 'default'). */
+  pool?: string;
   /** Tokens taken from the limiter per attempt (default 1). */
   cost?: number;
   breaker?: CircuitBreaker;
@@ -45,7 +47,7 @@ export interface ResilientCallOptions {
   random?: () => number;
   /** Cancels everything: the limiter wait, the attempt in flight and any backoff sleep. */
   signal?: AbortSignal;
-  /** Defaults to classifyError; override for non-KuCoin services. */
+  /** Defaults to the generic classifier (no service codes); a service adapter passes its own. */
   classify?: (error: unknown) => Classification;
 }
 
@@ -53,7 +55,7 @@ export interface ResilientCallOptions {
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
 export async function resilientCall<T>(fn: (signal: AbortSignal) => Promise<T>, options: ResilientCallOptions = {}): Promise<T> {
-  const { limiter, cost = 1, breaker, timeoutMs, critical = false, clock, signal } = options;
+  const { limiter, pool = 'default', cost = 1, breaker, timeoutMs, critical = false, clock, signal } = options;
   const classify = options.classify ?? classifyError;
   const retry = options.retry === false ? { maxRetries: 0 } : (options.retry ?? {});
   const random = options.random ?? Math.random;
@@ -74,7 +76,7 @@ export async function resilientCall<T>(fn: (signal: AbortSignal) => Promise<T>, 
   }, 'resilientCall');
 
   const attempts = (): Promise<T> => run(async () => {
-    await limiter?.acquire(cost, { priority: critical ? 'critical' : 'normal', signal });
+    await limiter?.acquire(pool, cost, critical ? 'critical' : 'normal', signal);
     return withTimeout(fn, timeoutMs, { clock, signal });
   }, signal);
 

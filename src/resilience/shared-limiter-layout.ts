@@ -1,16 +1,12 @@
 // The SharedArrayBuffer layout of the shared rate limiter: every slot is named here and the buffer
-// size is derived from the field counts, so adding a field cannot silently overlap another.
+// size is derived from the field counts and the number of pools, so adding a field cannot silently
+// overlap another. Pools are numbered by their position in the limiter's `pools` list.
 //
 //   [ Float64 params: PARAM_FIELDS per pool ][ BigUint64 state: STATE_FIELDS per pool ][ Int32: INT_FIELDS per pool ]
 //
 // Params are written once by the creator before the buffer is posted to any worker (postMessage
 // orders those plain writes before the receiver's reads), so they need no Atomics. Everything after
 // them is only touched with Atomics.
-import type { QuotaPool } from '../exchange/endpoints.js';
-
-export const POOLS: readonly QuotaPool[] = ['public', 'futures'];
-export const POOL_INDEX: Readonly<Record<QuotaPool, number>> = { public: 0, futures: 1 };
-
 /** Float64 slots per pool (read-only after creation). Token amounts are in milli-tokens. */
 export const Param = {
   capacityMilli: 0,
@@ -48,20 +44,30 @@ export const Counter = {
 } as const;
 export const INT_FIELDS = Object.keys(Counter).length;
 
-const POOL_COUNT = POOLS.length;
-export const PARAMS_BYTE_OFFSET = 0;
-export const STATE_BYTE_OFFSET = PARAMS_BYTE_OFFSET + PARAM_FIELDS * POOL_COUNT * Float64Array.BYTES_PER_ELEMENT;
-export const INT_BYTE_OFFSET = STATE_BYTE_OFFSET + STATE_FIELDS * POOL_COUNT * BigUint64Array.BYTES_PER_ELEMENT;
-export const LIMITER_BUFFER_BYTES = INT_BYTE_OFFSET + INT_FIELDS * POOL_COUNT * Int32Array.BYTES_PER_ELEMENT;
+/** Byte offsets of the three regions, and the buffer size, for `poolCount` pools. */
+export interface LimiterLayout {
+  readonly paramsByteOffset: number;
+  readonly stateByteOffset: number;
+  readonly intByteOffset: number;
+  readonly bufferBytes: number;
+}
 
-export function paramIndex(pool: QuotaPool, field: number): number {
-  return POOL_INDEX[pool] * PARAM_FIELDS + field;
+export function limiterLayout(poolCount: number): LimiterLayout {
+  const paramsByteOffset = 0;
+  const stateByteOffset = paramsByteOffset + PARAM_FIELDS * poolCount * Float64Array.BYTES_PER_ELEMENT;
+  const intByteOffset = stateByteOffset + STATE_FIELDS * poolCount * BigUint64Array.BYTES_PER_ELEMENT;
+  const bufferBytes = intByteOffset + INT_FIELDS * poolCount * Int32Array.BYTES_PER_ELEMENT;
+  return { paramsByteOffset, stateByteOffset, intByteOffset, bufferBytes };
 }
-export function stateIndex(pool: QuotaPool, field: number): number {
-  return POOL_INDEX[pool] * STATE_FIELDS + field;
+
+export function paramIndex(pool: number, field: number): number {
+  return pool * PARAM_FIELDS + field;
 }
-export function counterIndex(pool: QuotaPool, field: number): number {
-  return POOL_INDEX[pool] * INT_FIELDS + field;
+export function stateIndex(pool: number, field: number): number {
+  return pool * STATE_FIELDS + field;
+}
+export function counterIndex(pool: number, field: number): number {
+  return pool * INT_FIELDS + field;
 }
 
 // ---- packed bucket word -------------------------------------------------------------------------

@@ -11,23 +11,22 @@
 //
 // Reserve. Normal calls may not take the bucket below `reserve` (default 20 % of the capacity);
 // critical calls (closes, stop orders) may use it, so scanning can never starve risk management.
-import { POOL_QUOTA, POOL_WINDOW_MS, type QuotaPool } from '../exchange/endpoints.js';
-import type { CallPriority, RateLimitSnapshot, RequestGate } from '../exchange/request-gate.js';
+//
+// Generic: the pools, their quotas and the window are passed in (the KuCoin values are
+// KUCOIN_LIMITS in src/exchange/endpoints.ts). Every thread attaching a buffer names the same pools
+// in the same order: a pool's position is its slot in the layout.
+import type { CallPriority, Limiter, RateLimitSnapshot } from './limiter.js';
 import { take, tokensAt, waitMsFor, type BucketParams } from './token-bucket.js';
 import {
   Counter,
-  INT_BYTE_OFFSET,
   INT_FIELDS,
-  LIMITER_BUFFER_BYTES,
   MAX_MILLI_TOKENS,
   PARAM_FIELDS,
-  PARAMS_BYTE_OFFSET,
-  POOLS,
   Param,
-  STATE_BYTE_OFFSET,
   STATE_FIELDS,
   State,
   counterIndex,
+  limiterLayout,
   packBucket,
   paramIndex,
   stateIndex,
@@ -39,11 +38,16 @@ export function sharedClock(): number {
   return performance.timeOrigin + performance.now();
 }
 
-export interface SharedRateLimiterOptions {
-  /** Requests allowed per window, per pool. Default: KuCoin VIP0 (`POOL_QUOTA`). */
-  readonly quota?: Partial<Record<QuotaPool, number>>;
-  /** Window length in ms. Default `POOL_WINDOW_MS` (30 s). */
-  readonly windowMs?: number;
+/** The pools a buffer holds, in slot order; every thread attaching the buffer names the same list. */
+export interface LimiterPools<P extends string> {
+  readonly pools: readonly P[];
+}
+
+export interface SharedRateLimiterOptions<P extends string> extends LimiterPools<P> {
+  /** Requests the server allows per window, per pool (KuCoin VIP0: 2000 each). */
+  readonly quota: Readonly<Record<P, number>>;
+  /** Length of the server's quota window in ms (KuCoin: 30 s). */
+  readonly windowMs: number;
   /** Bucket capacity as a fraction of the quota; the rest is refill. Default 0.1. */
   readonly burstFraction?: number;
   /** Share of the capacity only critical calls may use. Default 0.2. */
@@ -57,12 +61,11 @@ export interface SharedRateLimiterOptions {
   readonly refill?: 'local' | 'external';
 }
 
-export interface AttachOptions {
+export interface AttachOptions<P extends string> extends LimiterPools<P> {
   readonly clock?: () => number;
 }
 
 export const SHARED_LIMITER_DEFAULTS = {
-  windowMs: POOL_WINDOW_MS,
   burstFraction: 0.1,
   reserveFraction: 0.2,
 } as const;
@@ -86,7 +89,25 @@ export interface PoolParams {
 
 const SETTLED: Promise<void> = Promise.resolve();
 
-export class SharedRateLimiter implements RequestGate {
+function views(buffer: SharedArrayBuffer, poolCount: number): { params: Float64Array; state: BigUint64Array; ints: Int32Array } {
+  const layout = limiterLayout(poolCount);
+  return {
+    params: new Float64Array(buffer, layout.paramsByteOffset, PARAM_FIELDS * poolCount),
+    state: new BigUint64Array(buffer, layout.stateByteOffset, STATE_FIELDS * poolCount),
+    ints: new Int32Array(buffer, layout.intByteOffset, INT_FIELDS * poolCount),
+  };
+}
+
+function poolIndexes<P extends string>(pools: readonly P[]): ReadonlyMap<P, number> {
+  if (pools.length === 0) throw new RangeError('pools must name at least one pool');
+  const index = new Map(pools.map((pool, i) => [pool, i] as const));
+  if (index.size !== pools.length) throw new RangeError(`pools must be distinct, got ${pools.join(', ')}`);
+  return index;
+}
+
+export class SharedRateLimiter<P extends string = string> implements Limiter<P> {
+  readonly pools: readonly P[];
+  private readonly index: ReadonlyMap<P, number>;
   private readonly params: Float64Array;
   private readonly state: BigUint64Array;
   private readonly ints: Int32Array;
@@ -95,19 +116,20 @@ export class SharedRateLimiter implements RequestGate {
 
   private constructor(
     readonly buffer: SharedArrayBuffer,
+    pools: readonly P[],
     clock: () => number,
   ) {
-    this.params = new Float64Array(buffer, PARAMS_BYTE_OFFSET, PARAM_FIELDS * POOLS.length);
-    this.state = new BigUint64Array(buffer, STATE_BYTE_OFFSET, STATE_FIELDS * POOLS.length);
-    this.ints = new Int32Array(buffer, INT_BYTE_OFFSET, INT_FIELDS * POOLS.length);
+    this.pools = [...pools];
+    this.index = poolIndexes(pools);
+    ({ params: this.params, state: this.state, ints: this.ints } = views(buffer, pools.length));
     this.clock = clock;
-    this.origin = this.params[paramIndex('public', Param.originMs)] ?? 0;
+    this.origin = this.params[paramIndex(0, Param.originMs)] ?? 0;
   }
 
   /** Allocates and initialises a buffer (full buckets); post `limiter.buffer` to workers. */
-  static create(options: SharedRateLimiterOptions = {}): SharedRateLimiter {
+  static create<P extends string>(options: SharedRateLimiterOptions<P>): SharedRateLimiter<P> {
     const clock = options.clock ?? sharedClock;
-    const windowMs = options.windowMs ?? SHARED_LIMITER_DEFAULTS.windowMs;
+    const { windowMs, pools } = options;
     const burst = options.burstFraction ?? SHARED_LIMITER_DEFAULTS.burstFraction;
     const reserveFraction = options.reserveFraction ?? SHARED_LIMITER_DEFAULTS.reserveFraction;
     if (!(Number.isFinite(windowMs) && windowMs > 0)) throw new RangeError(`windowMs must be a positive number, got ${windowMs}`);
@@ -115,13 +137,13 @@ export class SharedRateLimiter implements RequestGate {
     if (!(reserveFraction >= 0 && reserveFraction < 1)) {
       throw new RangeError(`reserveFraction must be in [0, 1), got ${reserveFraction}`);
     }
-    const buffer = new SharedArrayBuffer(LIMITER_BUFFER_BYTES);
-    const params = new Float64Array(buffer, PARAMS_BYTE_OFFSET, PARAM_FIELDS * POOLS.length);
-    const state = new BigUint64Array(buffer, STATE_BYTE_OFFSET, STATE_FIELDS * POOLS.length);
+    poolIndexes(pools);
+    const buffer = new SharedArrayBuffer(limiterLayout(pools.length).bufferBytes);
+    const { params, state } = views(buffer, pools.length);
     // Start one ms in the past so a thread whose clock reads a hair behind never sees a negative time.
     const origin = Math.floor(clock()) - 1;
-    for (const pool of POOLS) {
-      const quota = options.quota?.[pool] ?? POOL_QUOTA[pool];
+    for (const [i, pool] of pools.entries()) {
+      const quota = options.quota[pool];
       if (!(Number.isInteger(quota) && quota > 0)) throw new RangeError(`quota.${pool} must be a positive integer, got ${quota}`);
       const capacityMilli = Math.floor(quota * burst * 1000);
       if (capacityMilli > MAX_MILLI_TOKENS) {
@@ -129,52 +151,53 @@ export class SharedRateLimiter implements RequestGate {
       }
       if (capacityMilli < 1000) throw new RangeError(`quota.${pool} × burstFraction must be at least 1 token`);
       const refill = options.refill === 'external' ? 0 : (quota * 1000 - capacityMilli) / windowMs;
-      params[paramIndex(pool, Param.capacityMilli)] = capacityMilli;
-      params[paramIndex(pool, Param.refillMilliPerMs)] = refill;
-      params[paramIndex(pool, Param.reserveMilli)] = Math.floor(capacityMilli * reserveFraction);
-      params[paramIndex(pool, Param.originMs)] = origin;
+      params[paramIndex(i, Param.capacityMilli)] = capacityMilli;
+      params[paramIndex(i, Param.refillMilliPerMs)] = refill;
+      params[paramIndex(i, Param.reserveMilli)] = Math.floor(capacityMilli * reserveFraction);
+      params[paramIndex(i, Param.originMs)] = origin;
       // An externally refilled bucket starts empty: every token it spends was handed to it.
       const initial = options.refill === 'external' ? 0 : capacityMilli;
-      Atomics.store(state, stateIndex(pool, State.bucket), packBucket({ tokensMilli: initial, atMs: 1 }));
+      Atomics.store(state, stateIndex(i, State.bucket), packBucket({ tokensMilli: initial, atMs: 1 }));
     }
-    return new SharedRateLimiter(buffer, clock);
+    return new SharedRateLimiter(buffer, pools, clock);
   }
 
-  /** A view of a buffer made by `create` (in this or another thread). */
-  static attach(buffer: SharedArrayBuffer, options: AttachOptions = {}): SharedRateLimiter {
+  /** A view of a buffer made by `create` (in this or another thread) with the same `pools`. */
+  static attach<P extends string>(buffer: SharedArrayBuffer, options: AttachOptions<P>): SharedRateLimiter<P> {
     if (!(buffer instanceof SharedArrayBuffer)) throw new TypeError('buffer must be a SharedArrayBuffer');
-    if (buffer.byteLength !== LIMITER_BUFFER_BYTES) {
-      throw new RangeError(`buffer has ${buffer.byteLength} bytes, the limiter layout needs ${LIMITER_BUFFER_BYTES}`);
+    const needed = limiterLayout(options.pools.length).bufferBytes;
+    if (buffer.byteLength !== needed) {
+      throw new RangeError(`buffer has ${buffer.byteLength} bytes, the limiter layout needs ${needed} for ${options.pools.length} pools`);
     }
-    return new SharedRateLimiter(buffer, options.clock ?? sharedClock);
+    return new SharedRateLimiter(buffer, options.pools, options.clock ?? sharedClock);
   }
 
-  poolParams(pool: QuotaPool): PoolParams {
+  poolParams(pool: P): PoolParams {
     const b = this.bucketParams(pool);
     return { capacity: b.capacity / 1000, refillPerMs: b.refillPerMs / 1000, reserve: this.reserveMilli(pool) / 1000 };
   }
 
   /** Tokens available now (may be negative while the bucket repays a correction). */
-  available(pool: QuotaPool): number {
-    const b = unpackBucket(Atomics.load(this.state, stateIndex(pool, State.bucket)));
+  available(pool: P): number {
+    const b = unpackBucket(Atomics.load(this.state, stateIndex(this.slot(pool), State.bucket)));
     const now = this.nowRel();
     if (b.atMs > now) return Math.min(0, b.tokensMilli / 1000);
     return tokensAt(this.bucketParams(pool), { tokens: b.tokensMilli, updatedAt: b.atMs }, now) / 1000;
   }
 
-  stats(pool: QuotaPool): { admitted: number; rateLimitedHits: number } {
+  stats(pool: P): { admitted: number; rateLimitedHits: number } {
     return {
-      admitted: Atomics.load(this.ints, counterIndex(pool, Counter.admitted)) >>> 0,
-      rateLimitedHits: Atomics.load(this.ints, counterIndex(pool, Counter.rateLimitedHits)) >>> 0,
+      admitted: Atomics.load(this.ints, counterIndex(this.slot(pool), Counter.admitted)) >>> 0,
+      rateLimitedHits: Atomics.load(this.ints, counterIndex(this.slot(pool), Counter.rateLimitedHits)) >>> 0,
     };
   }
 
   /** Takes `weight` tokens now if it can; otherwise says how long to wait. Never blocks. */
-  tryAcquire(pool: QuotaPool, weight: number, priority: CallPriority): TryAcquireResult {
+  tryAcquire(pool: P, weight: number, priority: CallPriority): TryAcquireResult {
     const params = this.bucketParams(pool);
     const cost = weight * 1000;
     const floor = priority === 'critical' ? 0 : this.reserveMilli(pool);
-    const idx = stateIndex(pool, State.bucket);
+    const idx = stateIndex(this.slot(pool), State.bucket);
     for (;;) {
       const word = Atomics.load(this.state, idx);
       const b = unpackBucket(word);
@@ -190,14 +213,14 @@ export class SharedRateLimiter implements RequestGate {
       // the word in between, the exchange fails and we recompute from the fresh value (lock-free:
       // a retry only happens because another thread made progress).
       if (Atomics.compareExchange(this.state, idx, word, next) === word) {
-        Atomics.add(this.ints, counterIndex(pool, Counter.admitted), 1);
-        if (priority === 'critical') Atomics.add(this.ints, counterIndex(pool, Counter.criticalAdmitted), 1);
+        Atomics.add(this.ints, counterIndex(this.slot(pool), Counter.admitted), 1);
+        if (priority === 'critical') Atomics.add(this.ints, counterIndex(this.slot(pool), Counter.criticalAdmitted), 1);
         return { ok: true, at: this.origin + now };
       }
     }
   }
 
-  acquire(pool: QuotaPool, weight: number, priority: CallPriority, signal?: AbortSignal): Promise<void> {
+  acquire(pool: P, weight: number, priority: CallPriority, signal?: AbortSignal): Promise<void> {
     // Fast path: tokens are there, so skip the async machinery (two promises per call) and hand back
     // one already-settled promise. Only a caller that has to wait pays for acquireAt's loop.
     if (!signal?.aborted && this.tryAcquire(pool, weight, priority).ok) return SETTLED;
@@ -205,9 +228,9 @@ export class SharedRateLimiter implements RequestGate {
   }
 
   /** Like `acquire`, resolving with the clock reading (epoch ms) at which the tokens were taken. */
-  async acquireAt(pool: QuotaPool, weight: number, priority: CallPriority, signal?: AbortSignal): Promise<number> {
-    const wakeIdx = counterIndex(pool, Counter.wake);
-    const waitingIdx = counterIndex(pool, Counter.criticalWaiting);
+  async acquireAt(pool: P, weight: number, priority: CallPriority, signal?: AbortSignal): Promise<number> {
+    const wakeIdx = counterIndex(this.slot(pool), Counter.wake);
+    const waitingIdx = counterIndex(this.slot(pool), Counter.criticalWaiting);
     let waiting = false;
     try {
       for (;;) {
@@ -229,20 +252,20 @@ export class SharedRateLimiter implements RequestGate {
   }
 
   /** Critical admissions so far and critical callers waiting now (the cluster layer's reserve cue). */
-  criticalDemand(pool: QuotaPool): { admitted: number; waiting: number } {
+  criticalDemand(pool: P): { admitted: number; waiting: number } {
     return {
-      admitted: Atomics.load(this.ints, counterIndex(pool, Counter.criticalAdmitted)) >>> 0,
-      waiting: Atomics.load(this.ints, counterIndex(pool, Counter.criticalWaiting)),
+      admitted: Atomics.load(this.ints, counterIndex(this.slot(pool), Counter.criticalAdmitted)) >>> 0,
+      waiting: Atomics.load(this.ints, counterIndex(this.slot(pool), Counter.criticalWaiting)),
     };
   }
 
-  observe(pool: QuotaPool, snapshot: RateLimitSnapshot): void {
+  observe(pool: P, snapshot: RateLimitSnapshot): void {
     const { remaining, resetMs } = snapshot;
     if (!Number.isFinite(remaining) || !Number.isFinite(resetMs) || remaining < 0 || resetMs < 0) return;
     // Kept for the cluster layer, which forwards the server's view to the account-wide bucket.
-    Atomics.store(this.ints, counterIndex(pool, Counter.serverRemaining), Math.min(remaining, 0x7fffffff) | 0);
-    Atomics.store(this.ints, counterIndex(pool, Counter.serverResetAt), Math.min(this.nowRel() + resetMs, 0x7fffffff) | 0);
-    Atomics.add(this.ints, counterIndex(pool, Counter.serverSeq), 1);
+    Atomics.store(this.ints, counterIndex(this.slot(pool), Counter.serverRemaining), Math.min(remaining, 0x7fffffff) | 0);
+    Atomics.store(this.ints, counterIndex(this.slot(pool), Counter.serverResetAt), Math.min(this.nowRel() + resetMs, 0x7fffffff) | 0);
+    Atomics.add(this.ints, counterIndex(this.slot(pool), Counter.serverSeq), 1);
     const params = this.bucketParams(pool);
     // Within the next `resetMs` we may admit at most `remaining`; the bucket would admit its tokens
     // plus the refill over that time, so cap the tokens (possibly below zero: a debt) accordingly.
@@ -254,13 +277,13 @@ export class SharedRateLimiter implements RequestGate {
     });
   }
 
-  rateLimited(pool: QuotaPool, resetMs: number): void {
-    Atomics.add(this.ints, counterIndex(pool, Counter.rateLimitedHits), 1);
+  rateLimited(pool: P, resetMs: number): void {
+    Atomics.add(this.ints, counterIndex(this.slot(pool), Counter.rateLimitedHits), 1);
     this.pause(pool, resetMs);
   }
 
   /** Empties the pool until `resetMs` from now without counting a 429 (a pause another process saw). */
-  pause(pool: QuotaPool, resetMs: number): void {
+  pause(pool: P, resetMs: number): void {
     const pause = Number.isFinite(resetMs) && resetMs > 0 ? resetMs : 0;
     const params = this.bucketParams(pool);
     // Empty the bucket and stamp it in the future: no refill is counted before the server's reset.
@@ -274,7 +297,7 @@ export class SharedRateLimiter implements RequestGate {
    * Adds tokens handed out by an external source ('external' refill), capped at the capacity.
    * Returns how many were added; the caller gives the rest back.
    */
-  deposit(pool: QuotaPool, tokens: number): number {
+  deposit(pool: P, tokens: number): number {
     if (!(Number.isFinite(tokens) && tokens > 0)) return 0;
     const params = this.bucketParams(pool);
     let added = 0;
@@ -288,9 +311,9 @@ export class SharedRateLimiter implements RequestGate {
   }
 
   /** Takes out every whole token above `keep` (unused tokens to give back). Returns how many. */
-  withdrawAbove(pool: QuotaPool, keep: number): number {
+  withdrawAbove(pool: P, keep: number): number {
     const params = this.bucketParams(pool);
-    const idx = stateIndex(pool, State.bucket);
+    const idx = stateIndex(this.slot(pool), State.bucket);
     for (;;) {
       const word = Atomics.load(this.state, idx);
       const b = unpackBucket(word);
@@ -305,30 +328,30 @@ export class SharedRateLimiter implements RequestGate {
   }
 
   /** The latest gw-ratelimit view any thread stored: `seq` changes when a new one arrives. */
-  serverView(pool: QuotaPool): { seq: number; remaining: number; resetAtMs: number } {
-    const seq = Atomics.load(this.ints, counterIndex(pool, Counter.serverSeq));
+  serverView(pool: P): { seq: number; remaining: number; resetAtMs: number } {
+    const seq = Atomics.load(this.ints, counterIndex(this.slot(pool), Counter.serverSeq));
     return {
       seq,
-      remaining: Atomics.load(this.ints, counterIndex(pool, Counter.serverRemaining)),
-      resetAtMs: this.origin + Atomics.load(this.ints, counterIndex(pool, Counter.serverResetAt)),
+      remaining: Atomics.load(this.ints, counterIndex(this.slot(pool), Counter.serverRemaining)),
+      resetAtMs: this.origin + Atomics.load(this.ints, counterIndex(this.slot(pool), Counter.serverResetAt)),
     };
   }
 
   /** Epoch ms until which the pool is paused (a 429), or 0. */
-  pausedUntil(pool: QuotaPool): number {
-    const b = unpackBucket(Atomics.load(this.state, stateIndex(pool, State.bucket)));
+  pausedUntil(pool: P): number {
+    const b = unpackBucket(Atomics.load(this.state, stateIndex(this.slot(pool), State.bucket)));
     return b.atMs > this.nowRel() ? this.origin + b.atMs : 0;
   }
 
-  private update(pool: QuotaPool, change: (b: { tokensMilli: number; atMs: number }, now: number) => { tokensMilli: number; atMs: number } | undefined): void {
-    const idx = stateIndex(pool, State.bucket);
+  private update(pool: P, change: (b: { tokensMilli: number; atMs: number }, now: number) => { tokensMilli: number; atMs: number } | undefined): void {
+    const idx = stateIndex(this.slot(pool), State.bucket);
     for (;;) {
       const word = Atomics.load(this.state, idx);
       const next = change(unpackBucket(word), this.nowRel());
       if (next === undefined) return;
       if (Atomics.compareExchange(this.state, idx, word, packBucket(next)) === word) break;
     }
-    const wakeIdx = counterIndex(pool, Counter.wake);
+    const wakeIdx = counterIndex(this.slot(pool), Counter.wake);
     Atomics.add(this.ints, wakeIdx, 1);
     Atomics.notify(this.ints, wakeIdx);
   }
@@ -353,15 +376,22 @@ export class SharedRateLimiter implements RequestGate {
     }
   }
 
-  private bucketParams(pool: QuotaPool): BucketParams {
+  private bucketParams(pool: P): BucketParams {
     return {
-      capacity: this.params[paramIndex(pool, Param.capacityMilli)] ?? 0,
-      refillPerMs: this.params[paramIndex(pool, Param.refillMilliPerMs)] ?? 0,
+      capacity: this.params[paramIndex(this.slot(pool), Param.capacityMilli)] ?? 0,
+      refillPerMs: this.params[paramIndex(this.slot(pool), Param.refillMilliPerMs)] ?? 0,
     };
   }
 
-  private reserveMilli(pool: QuotaPool): number {
-    return this.params[paramIndex(pool, Param.reserveMilli)] ?? 0;
+  private reserveMilli(pool: P): number {
+    return this.params[paramIndex(this.slot(pool), Param.reserveMilli)] ?? 0;
+  }
+
+  /** The pool's position in the layout; an unknown pool is a programming error. */
+  private slot(pool: P): number {
+    const i = this.index.get(pool);
+    if (i === undefined) throw new RangeError(`unknown pool "${pool}"; this limiter has ${this.pools.join(', ')}`);
+    return i;
   }
 
   private nowRel(): number {

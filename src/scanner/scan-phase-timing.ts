@@ -2,14 +2,16 @@
 // wrapped to time the wait for rate-limit tokens, its call observer to time each fetch, and the
 // analysis function to time indicator compute (the pool's queue wait included). Calls overlap, so
 // each phase is reported per call / per symbol, not as a share of the scan's wall time.
-import type { CallRecord, RequestGate } from '../exchange/request-gate.js';
+import type { CallRecord } from '../exchange/call-record.js';
+import type { QuotaPool } from '../exchange/endpoints.js';
+import type { Limiter } from '../resilience/limiter.js';
 import { TIMINGS } from '../perf/performance-figures.js';
 import type { MetricsSink } from '../worker-runtime/metrics-sender.js';
 import type { AnalyzeFn } from './market-scanner.js';
 
 type Timing = (name: string, ms: number) => void;
 
-export function timedGate(gate: RequestGate, timing: Timing, now: () => number = () => performance.now()): RequestGate {
+export function timedGate(gate: Limiter<QuotaPool>, timing: Timing, now: () => number = () => performance.now()): Limiter<QuotaPool> {
   return {
     acquire: async (pool, weight, priority, signal) => {
       const started = now();

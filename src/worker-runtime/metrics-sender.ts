@@ -1,6 +1,6 @@
 // Collects a worker's counters, gauges and exchange call records and posts them in one `metrics`
 // message per interval (same port as the heartbeats), so the health monitor sees every thread.
-import type { CallRecord } from '../exchange/request-gate.js';
+import type { CallRecord } from '../exchange/call-record.js';
 import type { PostWorkerMessage } from './message-sink.js';
 
 /** What loops record into; the sender batches it. */

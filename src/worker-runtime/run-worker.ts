@@ -7,7 +7,8 @@ import { describeRaw, parseSupervisorMessage, type InitMessage, type AccountScop
 import { RuntimeSampler } from '../perf/runtime-sampler.js';
 import { takeProfile } from '../perf/thread-profiler.js';
 import { toWireError } from '../protocol/wire-error.js';
-import type { RequestGate } from '../exchange/request-gate.js';
+import { KUCOIN_LIMITS, type QuotaPool } from '../exchange/endpoints.js';
+import type { Limiter } from '../resilience/limiter.js';
 import { SharedRateLimiter } from '../resilience/shared-rate-limiter.js';
 import { ExecutorLink, type ExecutorClient } from './executor-link.js';
 import { ControlHandlers } from './control-handlers.js';
@@ -27,8 +28,8 @@ export interface WorkerContext<TExecutor> {
   /** Loop-specific settings from the supervisor's config. */
   readonly settings: WorkerRuntimeConfig['settings'];
   /** The shared rate limiter: every exchange call goes through it. */
-  readonly gate: RequestGate;
-  readonly limiter: SharedRateLimiter;
+  readonly gate: Limiter<QuotaPool>;
+  readonly limiter: SharedRateLimiter<QuotaPool>;
   readonly metrics: MetricsSink;
   readonly log: WorkerLog;
   /** RPC to the order executor (calls time out and reject with PeerGoneError if it goes away). */
@@ -149,7 +150,7 @@ interface Running<T> {
 
 function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMessage) => void, log: WorkerLog): Running<T> {
   const { config } = init;
-  const limiter = SharedRateLimiter.attach(init.limiterBuffer);
+  const limiter = SharedRateLimiter.attach(init.limiterBuffer, KUCOIN_LIMITS);
   // Always on: the figures ride on every heartbeat (see perf/runtime-sampler.ts for the cost).
   const sampler = new RuntimeSampler();
   const runtimeSources = new Map<string, () => RuntimeSample | undefined>();

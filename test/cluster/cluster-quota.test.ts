@@ -5,6 +5,7 @@ import { ClusterQuota, type PoolShape } from '../../src/cluster/cluster-quota.js
 import { QuotaRefiller } from '../../src/cluster/quota-refiller.js';
 import { RedisConnection } from '../../src/cluster/redis-connection.js';
 import type { QuotaPool } from '../../src/exchange/endpoints.js';
+import { KUCOIN_LIMITS } from '../../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { RedisServer } from './support/redis-server.js';
 
@@ -88,7 +89,7 @@ describe('ClusterQuota and QuotaRefiller (real redis-server)', function () {
   it('keeps the local bucket stocked with at most one round trip per block and gives tokens back when stopped', async () => {
     const connection = await connect();
     const quota = new ClusterQuota(connection, keys, SHAPES);
-    const limiter = SharedRateLimiter.create({ refill: 'external', quota: { public: 1000, futures: 1000 } });
+    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, refill: 'external', quota: { public: 1000, futures: 1000 } });
     const refiller = new QuotaRefiller({ limiter, quota, connection, shapes: SHAPES, peers: () => 1, blockTokens: 20 });
     let admitted = 0;
     for (let i = 0; i < 4; i++) {
@@ -112,7 +113,7 @@ describe('ClusterQuota and QuotaRefiller (real redis-server)', function () {
     const connection = await connect();
     const quota = new ClusterQuota(connection, keys, SHAPES);
     let now = 1_000_000;
-    const limiter = SharedRateLimiter.create({ refill: 'external', quota: { public: 1000, futures: 1000 } });
+    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, refill: 'external', quota: { public: 1000, futures: 1000 } });
     const refiller = new QuotaRefiller({ limiter, quota, connection, shapes: SHAPES, peers: () => 4, clock: () => now });
     await redis.down();
     await new Promise<void>((resolve) => (connection.state === 'down' ? resolve() : connection.onStateChange((s) => s === 'down' && resolve())));

@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { Worker } from 'node:worker_threads';
 import { parseWorkerMessage, type WorkerMessage } from '../../src/protocol/messages.js';
+import { KUCOIN_LIMITS } from '../../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 
 const FIXTURE = new URL('../fixtures/fixture-worker.js', import.meta.url);
@@ -42,7 +43,7 @@ describe('worker runtime receiving supervisor messages', function () {
     worker.postMessage({ type: 'init', worker: '', generation: -1 });
     worker.postMessage(42);
     const config = { heartbeatIntervalMs: 50, metricsIntervalMs: 100, rpcTimeoutMs: 1000, stallInject: null, settings: { mode: 'steady' } };
-    worker.postMessage({ type: 'init', worker: 'hand-driven', generation: 0, limiterBuffer: SharedRateLimiter.create().buffer, config });
+    worker.postMessage({ type: 'init', worker: 'hand-driven', generation: 0, limiterBuffer: SharedRateLimiter.create(KUCOIN_LIMITS).buffer, config });
 
     const ready = await next((m) => m.type === 'ready');
     expect(ready).to.include({ worker: 'hand-driven', generation: 0 });

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { backoffFor } from '../../src/resilience/adaptive-backoff.js';
 import { CircuitOpenError } from '../../src/resilience/circuit-open-error.js';
-import { classify, classifyError, type ErrorAction, type ErrorKind } from '../../src/resilience/error-classifier.js';
+import { classifyFailure as classify, classifyError } from '../../src/exchange/error-classification.js';
+import * as generic from '../../src/resilience/error-classifier.js';
+import type { ErrorAction, ErrorKind } from '../../src/resilience/error-classifier.js';
 import { extractErrorFacts } from '../../src/resilience/error-facts.js';
 import { AttemptTimeoutError } from '../../src/resilience/timeout-error.js';
 
@@ -41,6 +43,7 @@ const TABLE: Row[] = [
   [{}, 'fail', 'unknown'],
 ];
 
+// The toolkit's classifier with the exchange's KuCoin table (what the bot runs), then the generic one.
 describe('error classifier', () => {
   for (const [facts, action, kind] of TABLE) {
     it(`${JSON.stringify(facts)} -> ${action} (${kind})`, () => {
@@ -86,6 +89,27 @@ describe('error classifier', () => {
       expect(classifyError(new TypeError('undefined is not a function'))).to.include({ action: 'fail', retryable: false });
       expect(classifyError('a string').action).to.equal('fail');
       expect(classifyError(null).action).to.equal('fail');
+    });
+  });
+
+  describe('the generic classifier (no service table)', () => {
+    it('knows transport codes, HTTP statuses and the toolkit\'s own codes, but no service codes', () => {
+      expect(generic.classify({ code: '300002' })).to.include({ action: 'fail', kind: 'unknown' });
+      expect(generic.classify({ code: '300002', httpStatus: 503 })).to.include({ action: 'retry', kind: 'server' });
+      expect(generic.classify({ networkCode: 'ECONNRESET' })).to.include({ action: 'retry', kind: 'network' });
+      expect(generic.classifyError(new AttemptTimeoutError(100))).to.include({ action: 'retry', kind: 'timeout' });
+      expect(generic.classifyError(new CircuitOpenError(100))).to.include({ action: 'fail', kind: 'circuit-open' });
+    });
+
+    it('uses the table a service passes in, its wait-reset codes ahead of HTTP 429', () => {
+      const table = new Map([
+        ['BUSY', generic.classification('retry', 'busy', 'busy')],
+        ['SLOW_DOWN', generic.classification('wait-reset', 'rate-limit', 'slow down')],
+      ]);
+      const { classify: custom } = generic.createClassifier(table);
+      expect(custom({ code: 'BUSY' })).to.include({ action: 'retry', kind: 'busy' });
+      expect(custom({ code: 'SLOW_DOWN', httpStatus: 429 }).reason).to.equal('slow down');
+      expect(custom({ code: 'BUSY', httpStatus: 429 }).action).to.equal('wait-reset');
     });
   });
 

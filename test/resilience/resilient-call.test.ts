@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
+// The KuCoin table the exchange passes in; the toolkit itself knows no KuCoin codes.
+import { classifyError as kucoin } from '../../src/exchange/error-classification.js';
 import { CircuitBreaker } from '../../src/resilience/circuit-breaker.js';
 import { isCircuitOpenError } from '../../src/resilience/circuit-open-error.js';
 import { systemClock } from '../../src/resilience/clock.js';
@@ -46,7 +48,7 @@ describe('resilientCall', () => {
     expect((first as { code: string }).code).to.equal('ECONNRESET');
     expect(calls).to.equal(3);
     expect(breaker.getState()).to.include({ state: 'CLOSED', failures: 1 });
-    expect(limiter.available()).to.be.closeTo(94, 0.01);
+    expect(limiter.available('default')).to.be.closeTo(94, 0.01);
     expect(clock.sleeps).to.deep.equal([100, 200]); // network schedule
 
     await errorOf(call());
@@ -57,7 +59,7 @@ describe('resilientCall', () => {
     const third = await errorOf(call());
     expect(isCircuitOpenError(third)).to.equal(true);
     expect(calls).to.equal(6);
-    expect(limiter.available()).to.be.closeTo(88, 0.01);
+    expect(limiter.available('default')).to.be.closeTo(88, 0.01);
   });
 
   it('rethrows the original non-retryable error at once, without counting it in the breaker', async () => {
@@ -67,7 +69,7 @@ describe('resilientCall', () => {
     const err = await errorOf(resilientCall(async () => {
       calls += 1;
       throw original;
-    }, { breaker, clock }));
+    }, { breaker, clock, classify: kucoin }));
     expect(err).to.equal(original);
     expect(calls).to.equal(1);
     expect(breaker.getState()).to.include({ state: 'CLOSED', failures: 0 });
@@ -79,7 +81,7 @@ describe('resilientCall', () => {
     const err = await errorOf(resilientCall(async () => {
       calls += 1;
       throw kucoinError('300009');
-    }, { breaker, clock }));
+    }, { breaker, clock, classify: kucoin }));
     expect((err as { code: string }).code).to.equal('300009');
     expect(calls).to.equal(1);
     expect(breaker.getState().failures).to.equal(0);
@@ -94,7 +96,7 @@ describe('resilientCall', () => {
       calls += 1;
       if (e) throw e;
       return 'ok';
-    }, { clock, random: noJitter, retry: { maxRetries: 5, onRetry: (_e, n, c: Classification) => seen.push([n, c.kind]) } });
+    }, { clock, random: noJitter, classify: kucoin, retry: { maxRetries: 5, onRetry: (_e, n, c: Classification) => seen.push([n, c.kind]) } });
     expect(result).to.equal('ok');
     // 429: the server's 1234 ms; 500000 (server) at retry index 1: 500 * 2; busy at index 2: 1000 * 4.
     expect(clock.sleeps).to.deep.equal([1234, 1000, 4000]);
@@ -123,7 +125,7 @@ describe('resilientCall', () => {
       throw netError();
     }, { breaker, clock, retry: false }));
     expect(breaker.getState().state).to.equal('OPEN');
-    expect(limiter.canProceed(5).ok).to.equal(true); // normal budget now used up
+    expect(limiter.tryAcquire('default', 5).ok).to.equal(true); // normal budget now used up
     const closed = await resilientCall(async () => 'position closed', { breaker, limiter, cost: 3, critical: true, clock });
     expect(closed).to.equal('position closed');
     expect(isCircuitOpenError(await errorOf(resilientCall(async () => 'x', { breaker, clock })))).to.equal(true);

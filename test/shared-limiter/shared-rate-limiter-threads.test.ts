@@ -2,6 +2,7 @@
 // quota window (400 per 500 ms: capacity 40, refill 0.72 per ms, reserve 8).
 import { expect } from 'chai';
 import { Worker } from 'node:worker_threads';
+import { KUCOIN_LIMITS, POOL_QUOTA } from '../../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { maxWindowLoad } from './window-check.js';
 
@@ -42,7 +43,7 @@ describe('shared rate limiter across 8 worker threads', function () {
   }
 
   it('admits no more than the quota in any window, keeps the reserve, and uses the budget', async () => {
-    const limiter = SharedRateLimiter.create({ quota: { futures: QUOTA }, windowMs: WINDOW_MS });
+    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { ...POOL_QUOTA, futures: QUOTA }, windowMs: WINDOW_MS });
     const durationMs = 2500;
     const runs = Array.from({ length: 8 }, (_, i) =>
       spawn(limiter, { mode: 'hammer', durationMs, maxWeight: 10, criticalShare: 0, seed: 7919 * (i + 1) }),
@@ -78,7 +79,7 @@ describe('shared rate limiter across 8 worker threads', function () {
   });
 
   it('blocks every thread during a 429 without spinning, then admits after the reset', async () => {
-    const limiter = SharedRateLimiter.create({ quota: { futures: QUOTA }, windowMs: WINDOW_MS });
+    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { ...POOL_QUOTA, futures: QUOTA }, windowMs: WINDOW_MS });
     const blockMs = 1500;
     limiter.rateLimited('futures', blockMs);
     const blockedUntil = performance.timeOrigin + performance.now() + blockMs;

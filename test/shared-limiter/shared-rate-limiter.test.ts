@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { POOL_QUOTA, POOL_WINDOW_MS } from '../../src/exchange/endpoints.js';
-import { LIMITER_BUFFER_BYTES, packBucket, unpackBucket } from '../../src/resilience/shared-limiter-layout.js';
+import { KUCOIN_LIMITS, POOL_QUOTA, POOL_WINDOW_MS } from '../../src/exchange/endpoints.js';
+import { limiterLayout, packBucket, unpackBucket } from '../../src/resilience/shared-limiter-layout.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { maxWindowLoad } from './window-check.js';
 
@@ -12,7 +12,7 @@ function manualClock(start = 1_700_000_000_000): { now: () => number; advance: (
 
 describe('shared rate limiter (single thread, manual clock)', () => {
   it('sizes the KuCoin buckets so burst plus refill over one window equals the quota, at 90 % throughput', () => {
-    const limiter = SharedRateLimiter.create();
+    const limiter = SharedRateLimiter.create(KUCOIN_LIMITS);
     for (const pool of ['public', 'futures'] as const) {
       const p = limiter.poolParams(pool);
       expect(p.capacity).to.equal(200);
@@ -24,7 +24,7 @@ describe('shared rate limiter (single thread, manual clock)', () => {
 
   it('never lets a greedy caller exceed the quota in any 30 s window, yet uses at least 90 % of it', () => {
     const clock = manualClock();
-    const limiter = SharedRateLimiter.create({ clock: clock.now, reserveFraction: 0 });
+    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock: clock.now, reserveFraction: 0 });
     const records: [number, number][] = [];
     const durationMs = 4 * POOL_WINDOW_MS;
     for (let elapsed = 0; elapsed < durationMs; elapsed += 7) {
@@ -42,7 +42,7 @@ describe('shared rate limiter (single thread, manual clock)', () => {
 
   it('keeps the reserve for critical calls', () => {
     const clock = manualClock();
-    const limiter = SharedRateLimiter.create({ clock: clock.now });
+    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock: clock.now });
     // Drain to the floor with normal calls: 200 - 40 = 160 tokens.
     expect(limiter.tryAcquire('public', 160, 'normal').ok).to.equal(true);
     const refused = limiter.tryAcquire('public', 1, 'normal');
@@ -55,7 +55,7 @@ describe('shared rate limiter (single thread, manual clock)', () => {
 
   it('reports how long to wait, and admits once that time has passed', () => {
     const clock = manualClock();
-    const limiter = SharedRateLimiter.create({ clock: clock.now, reserveFraction: 0 });
+    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock: clock.now, reserveFraction: 0 });
     expect(limiter.tryAcquire('futures', 200, 'normal').ok).to.equal(true);
     const r = limiter.tryAcquire('futures', 6, 'normal');
     expect(r.ok).to.equal(false);
@@ -69,7 +69,7 @@ describe('shared rate limiter (single thread, manual clock)', () => {
 
   it('corrects downward from rate-limit headers and never upward', () => {
     const clock = manualClock();
-    const limiter = SharedRateLimiter.create({ clock: clock.now, reserveFraction: 0 });
+    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock: clock.now, reserveFraction: 0 });
     limiter.tryAcquire('futures', 150, 'normal');
     expect(limiter.available('futures')).to.equal(50);
     limiter.observe('futures', { limit: 2000, remaining: 2000, resetMs: 1000 });
@@ -93,7 +93,7 @@ describe('shared rate limiter (single thread, manual clock)', () => {
 
   it('empties the pool on a 429 until the reset the server gave, critical calls included', () => {
     const clock = manualClock();
-    const limiter = SharedRateLimiter.create({ clock: clock.now });
+    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock: clock.now });
     limiter.rateLimited('public', 5000);
     expect(limiter.stats('public').rateLimitedHits).to.equal(1);
     const r = limiter.tryAcquire('public', 1, 'critical');
@@ -107,7 +107,7 @@ describe('shared rate limiter (single thread, manual clock)', () => {
   });
 
   it('acquire waits for refill with a real clock and honours an abort signal', async () => {
-    const limiter = SharedRateLimiter.create({ quota: { public: 100 }, windowMs: 1000, reserveFraction: 0 });
+    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { ...POOL_QUOTA, public: 100 }, windowMs: 1000, reserveFraction: 0 });
     // capacity 10, refill 0.09 per ms
     await limiter.acquire('public', 10, 'normal');
     const started = performance.now();
@@ -128,19 +128,19 @@ describe('shared rate limiter (single thread, manual clock)', () => {
 
   it('attaches to an existing buffer and rejects a buffer of the wrong shape', () => {
     const clock = manualClock();
-    const a = SharedRateLimiter.create({ clock: clock.now });
-    const b = SharedRateLimiter.attach(a.buffer, { clock: clock.now });
+    const a = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock: clock.now });
+    const b = SharedRateLimiter.attach(a.buffer, { ...KUCOIN_LIMITS, clock: clock.now });
     expect(b.tryAcquire('public', 100, 'normal').ok).to.equal(true);
     expect(a.available('public')).to.equal(100);
-    expect(() => SharedRateLimiter.attach(new SharedArrayBuffer(LIMITER_BUFFER_BYTES + 8))).to.throw(RangeError, /layout needs/);
+    expect(() => SharedRateLimiter.attach(new SharedArrayBuffer(limiterLayout(KUCOIN_LIMITS.pools.length).bufferBytes + 8), KUCOIN_LIMITS)).to.throw(RangeError, /layout needs/);
   });
 
   it('validates options, naming the field', () => {
-    expect(() => SharedRateLimiter.create({ windowMs: 0 })).to.throw(/windowMs/);
-    expect(() => SharedRateLimiter.create({ burstFraction: 1 })).to.throw(/burstFraction/);
-    expect(() => SharedRateLimiter.create({ reserveFraction: -0.1 })).to.throw(/reserveFraction/);
-    expect(() => SharedRateLimiter.create({ quota: { futures: 2.5 } })).to.throw(/quota\.futures/);
-    expect(() => SharedRateLimiter.create({ quota: { public: 10_000_000 } })).to.throw(/quota\.public/);
+    expect(() => SharedRateLimiter.create({ ...KUCOIN_LIMITS, windowMs: 0 })).to.throw(/windowMs/);
+    expect(() => SharedRateLimiter.create({ ...KUCOIN_LIMITS, burstFraction: 1 })).to.throw(/burstFraction/);
+    expect(() => SharedRateLimiter.create({ ...KUCOIN_LIMITS, reserveFraction: -0.1 })).to.throw(/reserveFraction/);
+    expect(() => SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { ...POOL_QUOTA, futures: 2.5 } })).to.throw(/quota\.futures/);
+    expect(() => SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { ...POOL_QUOTA, public: 10_000_000 } })).to.throw(/quota\.public/);
   });
 
   it('packs tokens (including debts) and time into one word losslessly', () => {

@@ -1,6 +1,7 @@
 // The supervisor's test-only fault hooks on real threads: an injected stall is found by the stall
 // detector and an injected crash takes the ordinary crash path, each ending in a restart.
 import { expect } from 'chai';
+import { KUCOIN_LIMITS } from '../../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { WorkerSupervisor } from '../../src/supervision/worker-supervisor.js';
 import { FAST, FIXTURE_WORKER, captureLogger, nextEvent } from './harness.js';
@@ -22,7 +23,7 @@ describe('WorkerSupervisor chaos hooks (injectStall, injectCrash)', function () 
         { name: 'victim', script: FIXTURE_WORKER, role: 'standalone' },
         { name: 'bystander', script: FIXTURE_WORKER, role: 'standalone' },
       ],
-      SharedRateLimiter.create().buffer,
+      SharedRateLimiter.create(KUCOIN_LIMITS).buffer,
       { ...FAST, logger, alert: (line) => alerts.push(line) },
     );
     return { sup: supervisor, logger, alerts };

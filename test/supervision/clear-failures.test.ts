@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KUCOIN_LIMITS } from '../../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { STORE_OPEN_EXIT_CODE, Store, isStoreOpenError } from '../../src/store/index.js';
 import { workerError } from '../../src/supervision/worker-handle.js';
@@ -135,7 +136,7 @@ describe('clear failures', function () {
       const alerts: string[] = [];
       supervisor = new WorkerSupervisor(
         [{ name: 'order-executor', script: EXECUTOR, role: 'executor', settings: { journalFile } }],
-        SharedRateLimiter.create().buffer,
+        SharedRateLimiter.create(KUCOIN_LIMITS).buffer,
         { ...FAST, maxRestarts: 0, logger: captureLogger(), alert: (l) => alerts.push(l) },
       );
       const crashed = nextEvent(supervisor.onCrash, undefined, 20_000, 'the executor crash');

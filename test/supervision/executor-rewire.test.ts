@@ -1,6 +1,7 @@
 // Restarting the executor re-wires its clients: a call in flight rejects with PeerGoneError well
 // before its RPC timeout, and later calls reach the new executor incarnation.
 import { expect } from 'chai';
+import { KUCOIN_LIMITS } from '../../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { WorkerSupervisor } from '../../src/supervision/worker-supervisor.js';
 import { FAST, FIXTURE_WORKER, captureLogger } from './harness.js';
@@ -38,7 +39,7 @@ describe('executor restart re-wires its clients', function () {
         { name: 'client-a', script: FIXTURE_WORKER, role: 'client', settings: { kind: 'client', stepMs: 50 } },
         { name: 'client-b', script: FIXTURE_WORKER, role: 'client', settings: { kind: 'client', stepMs: 50 } },
       ],
-      SharedRateLimiter.create().buffer,
+      SharedRateLimiter.create(KUCOIN_LIMITS).buffer,
       { ...FAST, rpcTimeoutMs, logger, alert: () => undefined },
     );
     await supervisor.start();

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { AlertDispatcher } from '../../src/alerts/alert-dispatcher.js';
 import { connectHealthAlerts } from '../../src/alerts/health-alerts.js';
 import { HealthMonitor } from '../../src/health/health-monitor.js';
+import { KUCOIN_LIMITS } from '../../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { WorkerSupervisor } from '../../src/supervision/worker-supervisor.js';
 import { ManualClock } from '../health/fake-clock.js';
@@ -94,7 +95,7 @@ describe('start-up allowance (STARTUP_TIMEOUT)', () => {
       };
       const alerts: string[] = [];
       const logger = captureLogger();
-      supervisor = new WorkerSupervisor([{ name: 'slowpoke', script: SILENT_WORKER, role: 'standalone' }], SharedRateLimiter.create().buffer, {
+      supervisor = new WorkerSupervisor([{ name: 'slowpoke', script: SILENT_WORKER, role: 'standalone' }], SharedRateLimiter.create(KUCOIN_LIMITS).buffer, {
         ...FAST,
         startTimeoutMs: 30_000,
         maxRestarts: 10,

@@ -1,5 +1,6 @@
 // Real worker threads on the real runtime: stalls, hangs, crashes, malformed messages, stop.
 import { expect } from 'chai';
+import { KUCOIN_LIMITS } from '../../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { WorkerSupervisor } from '../../src/supervision/worker-supervisor.js';
 import type { WorkerSpec } from '../../src/supervision/worker-spec.js';
@@ -17,7 +18,7 @@ describe('WorkerSupervisor with real worker threads', function () {
   function make(specs: WorkerSpec[], extra: Record<string, unknown> = {}) {
     const logger = captureLogger();
     const alerts: string[] = [];
-    supervisor = new WorkerSupervisor(specs, SharedRateLimiter.create().buffer, {
+    supervisor = new WorkerSupervisor(specs, SharedRateLimiter.create(KUCOIN_LIMITS).buffer, {
       ...FAST,
       logger,
       alert: (line) => alerts.push(line),

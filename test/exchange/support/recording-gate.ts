@@ -1,9 +1,10 @@
-// A RequestGate that admits everything and remembers every call, so tests can assert what the
+// A Limiter that admits everything and remembers every call, so tests can assert what the
 // client reported to the rate limiter.
 import type { QuotaPool } from '../../../src/exchange/endpoints.js';
-import type { CallPriority, CallRecord, RateLimitSnapshot, RequestGate } from '../../../src/exchange/request-gate.js';
+import type { CallRecord } from '../../../src/exchange/call-record.js';
+import type { CallPriority, Limiter, RateLimitSnapshot } from '../../../src/resilience/limiter.js';
 
-export interface RecordingGate extends RequestGate {
+export interface RecordingGate extends Limiter<QuotaPool> {
   readonly acquired: Array<{ pool: QuotaPool; weight: number; priority: CallPriority }>;
   readonly observed: Array<{ pool: QuotaPool; snapshot: RateLimitSnapshot }>;
   readonly limited: Array<{ pool: QuotaPool; resetMs: number }>;
