@@ -6,10 +6,6 @@ export function nowNs(): bigint {
   return process.hrtime.bigint();
 }
 
-export function msSince(startNs: bigint): number {
-  return Number(process.hrtime.bigint() - startNs) / 1e6;
-}
-
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const pos = (sorted.length - 1) * p;

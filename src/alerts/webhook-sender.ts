@@ -71,14 +71,6 @@ const DEFAULT_RETRY: BackoffOptions = { baseDelay: 500, maxDelay: 10_000, maxRet
 
 const unrefClock: Clock = unrefSystemClock;
 
-export function webhookTarget(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '(invalid url)';
-  }
-}
-
 export class WebhookSender {
   readonly target: string;
   private readonly url: string;

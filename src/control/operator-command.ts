@@ -2,9 +2,6 @@
 // command line (`npm run ctl -- close XBTUSDTM`) and the status server's POST paths use.
 import { z } from 'zod';
 
-export const COMMAND_NAMES = ['pause', 'resume', 'close', 'close-all', 'breaker-reset', 'status'] as const;
-export type CommandName = (typeof COMMAND_NAMES)[number];
-
 /** Where a command came from: the local socket (`npm run ctl`) or the status server (curl, the dashboard). */
 export const COMMAND_SOURCES = ['socket', 'http', 'restart'] as const;
 export type CommandSource = (typeof COMMAND_SOURCES)[number];

@@ -18,5 +18,3 @@ export const KUCOIN_CODES = {
   rateLimited: '429000',
   internal: '500000',
 } as const;
-
-export type KucoinCode = (typeof KUCOIN_CODES)[keyof typeof KUCOIN_CODES];

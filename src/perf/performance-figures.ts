@@ -18,7 +18,6 @@ export const TIMINGS = {
   /** Position monitor: streamed price received -> close requested from the executor. */
   reaction: 'reaction',
 } as const;
-export type TimingName = (typeof TIMINGS)[keyof typeof TIMINGS];
 
 export interface ThreadFigures {
   /** Samples received within the window, oldest first. */

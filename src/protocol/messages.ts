@@ -125,7 +125,6 @@ export const supervisorMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type SupervisorMessage = z.infer<typeof supervisorMessageSchema>;
 export type InitMessage = z.infer<typeof initMessageSchema>;
-export type ControlMessage = z.infer<typeof controlMessageSchema>;
 
 // ---- worker -> supervisor ------------------------------------------------------------------
 
@@ -251,7 +250,6 @@ export const profileResultMessageSchema = z.object({
   data: z.string().optional(),
   error: z.string().optional(),
 });
-export type ProfileResultMessage = z.infer<typeof profileResultMessageSchema>;
 
 /** The answer to a `control` message: `detail` says what was done (or why it could not be). */
 export const controlResultMessageSchema = z.object({
@@ -260,7 +258,6 @@ export const controlResultMessageSchema = z.object({
   ok: z.boolean(),
   detail: z.string().max(2000),
 });
-export type ControlResultMessage = z.infer<typeof controlResultMessageSchema>;
 
 export const workerMessageSchema = z.discriminatedUnion('type', [
   profileResultMessageSchema,
@@ -277,7 +274,6 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
 export type WorkerMessage = z.infer<typeof workerMessageSchema>;
 export type TradeMessage = z.infer<typeof tradeMessageSchema>;
 export type AccountScopeMessage = z.infer<typeof accountScopeMessageSchema>;
-export type HeartbeatMessage = z.infer<typeof heartbeatMessageSchema>;
 export type MetricsMessage = z.infer<typeof metricsMessageSchema>;
 
 export type ParseResult<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly problem: string };

@@ -52,8 +52,6 @@ export type TradeEvent =
 export const EXECUTOR_CONDITION_KEYS = ['journal', 'reconcile', 'unsettled', 'taken-over'] as const;
 export type ExecutorConditionKey = (typeof EXECUTOR_CONDITION_KEYS)[number];
 
-export type TradeEventType = TradeEvent['type'];
-
 /** Where an entry or exit was refused. */
 /** 'ownership': another process on the account holds the symbol's lease, or Redis cannot prove ours. */
 export type RejectStage = 'validation' | 'risk' | 'guard' | 'exchange' | 'ownership' | 'unknown';

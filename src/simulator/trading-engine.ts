@@ -568,5 +568,3 @@ export class TradingEngine {
     return sum;
   }
 }
-
-export { FUNDING_INTERVAL_MS };

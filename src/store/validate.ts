@@ -32,10 +32,6 @@ export function optionalPositive(field: string, value: unknown): number | null {
   return value === undefined || value === null ? null : positive(field, value);
 }
 
-export function optionalFinite(field: string, value: unknown): number | null {
-  return value === undefined || value === null ? null : finite(field, value);
-}
-
 /** Milliseconds since the epoch: STRICT INTEGER columns refuse fractions, so check here first. */
 export function timestamp(field: string, value: unknown): number {
   const n = finite(field, value);

@@ -11,8 +11,6 @@ export type WorkerLifecycle =
   | { readonly phase: 'stopping'; readonly since: number; readonly generation: number }
   | { readonly phase: 'stopped'; readonly since: number; readonly generation: number; readonly exitCode: number | undefined };
 
-export type WorkerPhase = WorkerLifecycle['phase'];
-
 export type LifecycleEvent =
   | { readonly type: 'ready' }
   | { readonly type: 'stalled'; readonly verdict: StallVerdict }

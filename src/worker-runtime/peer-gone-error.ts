@@ -11,7 +11,3 @@ export class PeerGoneError extends Error {
     this.name = 'PeerGoneError';
   }
 }
-
-export function isPeerGoneError(err: unknown): err is PeerGoneError {
-  return err instanceof Error && (err as { code?: unknown }).code === 'PEER_GONE';
-}

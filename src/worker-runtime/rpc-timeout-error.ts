@@ -11,7 +11,3 @@ export class RpcTimeoutError extends Error {
     this.name = 'RpcTimeoutError';
   }
 }
-
-export function isRpcTimeoutError(err: unknown): err is RpcTimeoutError {
-  return err instanceof Error && (err as { code?: unknown }).code === 'RPC_TIMEOUT';
-}
