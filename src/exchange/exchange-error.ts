@@ -1,9 +1,7 @@
 // The one typed failure of every exchange call. Errors cross worker ports by structured clone, which
 // drops the class, so each error has a plain-data wire form and is rebuilt on the other side.
+import type { ErrorAction } from '../resilience/error-classifier.js';
 import type { EndpointName } from './endpoints.js';
-
-/** What a caller should do about a failure (the toolkit classifier's vocabulary). */
-export type ErrorAction = 'retry' | 'wait-reset' | 'fail' | 'done';
 
 /** Codes the client itself assigns when KuCoin sent none. KuCoin's own codes are numeric strings. */
 export const CLIENT_ERROR_CODES = {
