@@ -7,9 +7,15 @@ import { CLIENT_ERROR_CODES } from './exchange-error.js';
 
 const KUCOIN_TABLE: CodeTable = new Map([
   [K.rateLimited, c('wait-reset', 'rate-limit', 'rate limited (429000)')],
-  ...[K.authMissingHeader, K.authTimestampInvalid, K.authKeyNotExists, K.authPassphraseInvalid,
-    K.authSignatureInvalid, K.authIpNotAllowed, K.authAccessDenied]
-    .map((code) => [code, c('fail', 'auth', `authentication failed (${code})`)] as const),
+  ...[
+    K.authMissingHeader,
+    K.authTimestampInvalid,
+    K.authKeyNotExists,
+    K.authPassphraseInvalid,
+    K.authSignatureInvalid,
+    K.authIpNotAllowed,
+    K.authAccessDenied,
+  ].map((code) => [code, c('fail', 'auth', `authentication failed (${code})`)] as const),
   [K.badParameter, c('fail', 'bad-request', 'bad parameter (400100)')],
   [K.orderParamError, c('fail', 'bad-request', 'order parameter error (300000)')],
   [K.balanceNotEnough, c('fail', 'balance', 'balance not enough (300003)')],

@@ -10,7 +10,7 @@
 // take the single probe slot. While CLOSED, critical calls are recorded like any other call.
 import { CircuitOpenError } from './circuit-open-error.js';
 import { type Clock, systemClock } from './clock.js';
-import { type Disposable, EventEmitter } from './event.js';
+import { EventEmitter } from './event.js';
 
 export type CircuitStateName = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
 

@@ -1,7 +1,7 @@
 // Public API of the resilience toolkit. Compose with resilientCall (see resilient-call.ts for the
 // order); the pieces are exported for callers that need only one of them.
 export { type Clock, systemClock, abortReason } from './clock.js';
-export { type Disposable, type Listener } from './event.js';
+export type { Disposable, Listener } from './event.js';
 export { type BackoffOptions, type ResolvedBackoffOptions, DEFAULT_BACKOFF, backoffDelay, resolveBackoffOptions } from './backoff-options.js';
 export { ExponentialBackoff, type ExponentialBackoffOptions } from './exponential-backoff.js';
 export { retryWithBackoff, withRetry, createRetryRunner, type RetryOptions, type RetryRunner } from './retry-with-backoff.js';

@@ -11,11 +11,11 @@ export {
   type IntentInput,
   type OrderIntent,
 } from './order-journal.js';
-export { type Position } from './position-store.js';
-export { type CloseReason, type ClosedTrade } from './trade-store.js';
-export { type FillInput } from './fill-store.js';
+export type { Position } from './position-store.js';
+export type { CloseReason, ClosedTrade } from './trade-store.js';
+export type { FillInput } from './fill-store.js';
 export { OperatorCommands, type OperatorCommandRecord } from './operator-commands.js';
-export { type OrderSide, type PositionSide } from './store-types.js';
+export type { OrderSide, PositionSide } from './store-types.js';
 export { isStoreInputError } from './errors/store-input-error.js';
 export { isIllegalTransitionError } from './errors/illegal-transition-error.js';
 export { isClientOidConflictError } from './errors/client-oid-conflict-error.js';

@@ -52,7 +52,10 @@ function folderGraph(root: string): Map<string, Map<string, string>> {
     for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) {
       const spec = match[1] ?? '';
       if (!spec.startsWith('.')) continue;
-      const target = path.relative(root, path.resolve(path.dirname(file), spec)).split(path.sep).join('/');
+      const target = path
+        .relative(root, path.resolve(path.dirname(file), spec))
+        .split(path.sep)
+        .join('/');
       const to = folderOf(target);
       if (to !== undefined && to !== from && !edges.has(to)) edges.set(to, `${rel} -> ${spec}`);
     }
@@ -134,7 +137,10 @@ describe('layering of the production folders', () => {
   it('has no folder-level import cycle', () => {
     const found = cycles(graph);
     const unexpected = found.filter((scc) => !PENDING_CYCLES.includes(scc.join(' ')));
-    expect(unexpected.map((scc) => describeCycle(graph, scc)), 'folder import cycles').to.deep.equal([]);
+    expect(
+      unexpected.map((scc) => describeCycle(graph, scc)),
+      'folder import cycles',
+    ).to.deep.equal([]);
     const stale = PENDING_CYCLES.filter((pending) => !found.some((scc) => scc.join(' ') === pending));
     expect(stale, 'PENDING_CYCLES entries whose cycle is gone: delete them').to.deep.equal([]);
   });
