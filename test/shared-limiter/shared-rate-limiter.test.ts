@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { KUCOIN_LIMITS, POOL_QUOTA, POOL_WINDOW_MS } from '../../src/exchange/endpoints.js';
 import { limiterLayout, packBucket, unpackBucket } from '../../src/resilience/shared-limiter-layout.js';
+import type { Limiter } from '../../src/resilience/limiter.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { maxWindowLoad } from './window-check.js';
 
@@ -141,6 +142,17 @@ describe('shared rate limiter (single thread, manual clock)', () => {
     expect(() => SharedRateLimiter.create({ ...KUCOIN_LIMITS, reserveFraction: -0.1 })).to.throw(/reserveFraction/);
     expect(() => SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { ...POOL_QUOTA, futures: 2.5 } })).to.throw(/quota\.futures/);
     expect(() => SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { ...POOL_QUOTA, public: 10_000_000 } })).to.throw(/quota\.public/);
+  });
+
+  it('is generic: the pools and quotas are passed in, an unknown pool is refused by name', () => {
+    const limiter: Limiter<'orders' | 'reads'> = SharedRateLimiter.create({ pools: ['orders', 'reads'], quota: { orders: 100, reads: 50 }, windowMs: 1000 });
+    const shared = limiter as SharedRateLimiter<'orders' | 'reads'>;
+    expect(shared.poolParams('orders').capacity).to.equal(10);
+    expect(shared.poolParams('reads').capacity).to.equal(5);
+    expect(() => shared.tryAcquire('writes' as 'orders', 1, 'normal')).to.throw(RangeError, /unknown pool "writes"; this limiter has orders, reads/);
+    expect(() => SharedRateLimiter.attach(shared.buffer, { pools: ['orders'] })).to.throw(RangeError, /for 1 pools/);
+    expect(() => SharedRateLimiter.create({ pools: [], quota: {}, windowMs: 1000 })).to.throw(RangeError, /at least one pool/);
+    expect(() => SharedRateLimiter.create({ pools: ['a', 'a'], quota: { a: 10 }, windowMs: 1000 })).to.throw(RangeError, /distinct/);
   });
 
   it('packs tokens (including debts) and time into one word losslessly', () => {
