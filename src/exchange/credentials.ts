@@ -10,7 +10,7 @@ export interface ApiCredentials {
   readonly keyVersion?: 2 | 3;
 }
 
-export function hmacBase64(secret: string, text: string): string {
+function hmacBase64(secret: string, text: string): string {
   return createHmac('sha256', secret).update(text).digest('base64');
 }
 

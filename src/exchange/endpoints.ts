@@ -13,7 +13,7 @@ export const POOL_WINDOW_MS = 30_000;
 /** KuCoin's pools as the generic SharedRateLimiter takes them: `SharedRateLimiter.create(KUCOIN_LIMITS)`, `.attach(buffer, KUCOIN_LIMITS)`. */
 export const KUCOIN_LIMITS = { pools: QUOTA_POOLS, quota: POOL_QUOTA, windowMs: POOL_WINDOW_MS } as const;
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
 export interface EndpointSpec {
   readonly method: HttpMethod;

@@ -32,7 +32,7 @@ function headerNumber(headers: unknown, name: string): number | null {
 }
 
 /** A snapshot only when all three headers are present and numeric. */
-export function snapshotFromHeaders(headers: unknown): RateLimitSnapshot | null {
+function snapshotFromHeaders(headers: unknown): RateLimitSnapshot | null {
   const limit = headerNumber(headers, RATE_LIMIT_HEADERS.limit);
   const remaining = headerNumber(headers, RATE_LIMIT_HEADERS.remaining);
   const resetMs = headerNumber(headers, RATE_LIMIT_HEADERS.reset);

@@ -67,7 +67,7 @@ export interface SdkRest {
  * KuCoin serves account-wide calls (the API-key info) on its spot host. The official futures host
  * maps to the official spot host; any other base URL (the simulator, a proxy) serves both itself.
  */
-export function spotBaseUrl(futuresBaseUrl: string): string {
+function spotBaseUrl(futuresBaseUrl: string): string {
   const url = new URL(futuresBaseUrl);
   if (url.hostname === 'api-futures.kucoin.com') url.hostname = 'api.kucoin.com';
   return url.toString().replace(/\/+$/, '');

@@ -77,10 +77,10 @@ export function counterIndex(pool: number, field: number): number {
 const TIME_BITS = 40n;
 const TIME_MASK = (1n << TIME_BITS) - 1n;
 const TOKEN_BITS = 24n;
-export const TOKEN_BIAS = 1 << 23;
+const TOKEN_BIAS = 1 << 23;
 /** Largest magnitude of milli-tokens a packed word can carry. */
 export const MAX_MILLI_TOKENS = TOKEN_BIAS - 1;
-export const MAX_TIME_MS = Number(TIME_MASK);
+const MAX_TIME_MS = Number(TIME_MASK);
 
 export interface PackedBucket {
   /** Whole milli-tokens, possibly negative. */

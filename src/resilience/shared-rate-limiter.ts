@@ -34,7 +34,7 @@ import {
 } from './shared-limiter-layout.js';
 
 /** Epoch milliseconds from a clock that reads the same in every thread of the process. */
-export function sharedClock(): number {
+function sharedClock(): number {
   return performance.timeOrigin + performance.now();
 }
 

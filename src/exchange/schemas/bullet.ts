@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { finite } from './numeric.js';
 
-export const instanceServerSchema = z.object({
+const instanceServerSchema = z.object({
   endpoint: z.string().regex(/^wss?:\/\//, 'expected a ws:// or wss:// endpoint'),
   encrypt: z.boolean().nullish().transform((v) => v ?? null),
   protocol: z.string(),

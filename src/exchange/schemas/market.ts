@@ -84,7 +84,7 @@ export const level2Schema = z
 export type Level2 = z.output<typeof level2Schema>;
 
 /** A kline row is [timeMs, open, high, low, close, volume, ...]; extra columns are ignored. */
-export const klineSchema = z
+const klineSchema = z
   .tuple([finite(), finite(), finite(), finite(), finite(), finite()])
   .rest(z.unknown())
   .transform(([time, open, high, low, close, volume]) => ({ time, open, high, low, close, volume }));

@@ -38,7 +38,7 @@ export const orderSchema = z.object({
 });
 export type Order = z.output<typeof orderSchema>;
 
-export function pageSchema<T extends z.ZodType>(item: T) {
+function pageSchema<T extends z.ZodType>(item: T) {
   return z.object({
     currentPage: finite(),
     pageSize: finite(),
@@ -62,7 +62,7 @@ export type CancelById = z.output<typeof cancelByIdSchema>;
 export const cancelByClientOidSchema = z.object({ clientOid: z.string().min(1) });
 export type CancelByClientOid = z.output<typeof cancelByClientOidSchema>;
 
-export const fillSchema = z.object({
+const fillSchema = z.object({
   symbol: z.string().min(1),
   tradeId: idString(),
   orderId: idString(),

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { EndpointName } from '../endpoints.js';
 import { CLIENT_ERROR_CODES, ExchangeError } from '../exchange-error.js';
 
-export function invalidResponse(endpoint: EndpointName | null, detail: string, httpStatus: number | null = null): ExchangeError {
+function invalidResponse(endpoint: EndpointName | null, detail: string, httpStatus: number | null = null): ExchangeError {
   return new ExchangeError({
     code: CLIENT_ERROR_CODES.invalidResponse,
     httpStatus,
