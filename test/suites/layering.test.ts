@@ -149,4 +149,9 @@ describe('layering of the production folders', () => {
     const edge = graph.get('src/resilience')?.get('src/exchange');
     expect(edge, `src/resilience imports src/exchange (${edge})`).to.equal(undefined);
   });
+
+  it('keeps the resilience toolkit generic: src/resilience imports no other folder at all', () => {
+    const edges = [...(graph.get('src/resilience') ?? new Map<string, string>()).values()];
+    expect(edges, 'imports from src/resilience into other folders').to.deep.equal([]);
+  });
 });
