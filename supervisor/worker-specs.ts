@@ -2,8 +2,8 @@
 // thread in the `init` message).
 import type { AppConfig } from '../src/config/load-config.js';
 import { reconcileIntervalSeconds } from '../src/config/derived-intervals.js';
-import { parseStallInject } from '../src/config/stall-inject.js';
-import { parsePerfInject } from '../src/config/perf-inject.js';
+import { parseStallInject } from '../config/stall-inject.js';
+import { parsePerfInject } from '../config/perf-inject.js';
 import type { WorkerSpec } from '../src/supervision/worker-spec.js';
 import type { Venue } from './venue.js';
 import { clusterSettingsEntries, type ClusterSettings } from '../src/cluster/cluster-settings.js';

@@ -20,6 +20,7 @@ export interface LoadConfigOptions {
 
 const REDACTED = '[redacted]';
 
+const KEYS = Object.keys(CONFIG_SCHEMA) as ConfigKey[];
 const ENV_NAMES: readonly string[] = Object.values(CONFIG_SCHEMA).map((spec) => spec.env);
 const SENSITIVE_ENV_NAMES: readonly string[] = Object.values(CONFIG_SCHEMA)
   .filter((spec) => spec.sensitive === true)
@@ -33,37 +34,59 @@ function mergedEnv(env: NodeJS.ProcessEnv, dotenvPath: string | false, warn: (me
   return { source: { ...file.values, ...env }, fileProblems: file.problems };
 }
 
-function buildConvictSchema(): convict.Schema<Record<string, unknown>> {
-  const schema: Record<string, convict.SchemaObj> = {};
-  for (const [key, spec] of Object.entries(CONFIG_SCHEMA)) {
-    const formatName = `bot-${key}`;
-    convict.addFormat({ name: formatName, coerce: (v: unknown) => (typeof v === 'string' ? spec.format.coerce(v) : v), validate: () => undefined });
-    schema[key] = { default: spec.default, doc: spec.doc, env: spec.env, sensitive: spec.sensitive === true, format: formatName };
+// Each setting's format goes to convict under a name of its own (formats are global in convict), so
+// convict's validate() runs the schema's checks; registered once, when this module loads.
+const formatName = (key: ConfigKey): string => `setting:${key}`;
+convict.addFormats(
+  Object.fromEntries(
+    KEYS.map((key) => {
+      const format = CONFIG_SCHEMA[key].format;
+      const coerce = (v: unknown): unknown => (typeof v === 'string' ? format.coerce(v) : v);
+      return [formatName(key), { coerce, validate: (v: unknown) => format.validate(v) }];
+    }),
+  ),
+);
+
+const CONVICT_SCHEMA: convict.Schema<Record<string, unknown>> = Object.fromEntries(
+  KEYS.map((key) => {
+    const spec = CONFIG_SCHEMA[key];
+    return [key, { default: spec.default, doc: spec.doc, env: spec.env, sensitive: spec.sensitive === true, format: formatName(key) }];
+  }),
+);
+
+/** The keys convict's validate() rejected. Its error holds one `<key>: <reason>` line per bad key. */
+function rejectedKeys(conf: convict.Config<Record<string, unknown>>): { keys: ConfigKey[]; other: string[] } {
+  try {
+    conf.validate({ allowed: 'strict' });
+    return { keys: [], other: [] };
+  } catch (err) {
+    const lines = (err as Error).message.split('\n');
+    const keyOf = (line: string): ConfigKey | undefined => KEYS.find((k) => line.startsWith(`${k}: `));
+    // Anything not about one setting (convict itself failing) is still reported, never dropped.
+    return { keys: KEYS.filter((k) => lines.some((l) => keyOf(l) === k)), other: lines.filter((l) => keyOf(l) === undefined) };
   }
-  return schema;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): AppConfig {
   const warn = options.onWarning ?? ((message: string) => process.stderr.write(`warning: ${message}\n`));
   const { source, fileProblems } = mergedEnv(env, options.dotenvPath ?? '.env', warn);
-  const conf = convict(buildConvictSchema(), { env: source, args: [] });
-  const problems: ConfigProblem[] = [];
-  const values: Record<string, unknown> = {};
-  for (const key of Object.keys(CONFIG_SCHEMA) as ConfigKey[]) {
+  const conf = convict(CONVICT_SCHEMA, { env: source, args: [] });
+  const rejected = rejectedKeys(conf);
+  const problems: ConfigProblem[] = rejected.keys.map((key) => {
     const spec = CONFIG_SCHEMA[key];
-    const value: unknown = conf.get(key);
-    if (!spec.format.accepts(value)) {
-      const shown = spec.sensitive ? REDACTED : JSON.stringify(source[spec.env] ?? value);
-      problems.push({ env: spec.env, value: shown, allowed: spec.format.allowed });
-    }
-    values[key] = value;
-  }
-  const notes = [...fileProblems, ...crossChecks(values as AppConfig, problems.length === 0)];
+    const shown = spec.sensitive ? REDACTED : JSON.stringify(source[spec.env] ?? conf.get(key));
+    return { env: spec.env, value: shown, allowed: spec.format.allowed };
+  });
+  const values = conf.getProperties() as AppConfig;
+  const notes = [...fileProblems, ...rejected.other, ...crossChecks(values, problems.length === 0)];
   if (problems.length > 0 || notes.length > 0) throw new ConfigError(problems, notes);
-  return Object.freeze(values) as AppConfig;
+  return Object.freeze(values);
 }
 
-/** Rules that span keys; only meaningful once each key is valid on its own. */
+/**
+ * Rules that span keys, which no single convict format can express (a format sees one value); only
+ * meaningful once each key is valid on its own.
+ */
 function crossChecks(cfg: AppConfig, keysValid: boolean): string[] {
   const notes: string[] = [];
   if (cfg.tradingMode === 'live') {
