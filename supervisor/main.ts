@@ -11,6 +11,7 @@ import path from 'node:path';
 import { STORE_OPEN_EXIT_CODE, DataDirLock, LOCK_FILE_NAME, Store, StoreOpenError, isDataDirLockedError, storePath } from '../src/store/index.js';
 import { createBotId } from '../src/executor/client-oid.js';
 import { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
+import { supervisionSettings } from '../src/supervision/supervisor-options.js';
 import { ControlSocket } from '../src/control/control-socket.js';
 import { startObservability } from './observability.js';
 import { carryOverPause } from './pause-carry-over.js';
@@ -93,13 +94,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const supervisor = new WorkerSupervisor(workerSpecs(config, venue, journal.file, botId, cluster?.settings()), limiter.buffer, {
-    heartbeatIntervalMs: config.heartbeatInterval * 1000,
-    stallTimeoutMs: config.stallTimeout * 1000,
-    startTimeoutMs: config.startupTimeout * 1000,
-    progressTimeoutMs: config.progressTimeout * 1000,
-    maxRestarts: config.maxRestarts,
-    restartWindowMs: config.restartWindow * 1000,
-    shutdownTimeoutMs: config.shutdownTimeout * 1000,
+    ...supervisionSettings(config),
     logger,
     alert: (line) => say(line, 'error'),
   });

@@ -36,13 +36,13 @@ function mergedEnv(env: NodeJS.ProcessEnv, dotenvPath: string | false, warn: (me
 
 // Each setting's format goes to convict under a name of its own (formats are global in convict), so
 // convict's validate() runs the schema's checks; registered once, when this module loads.
-const formatName = (key: ConfigKey): string => `setting:${key}`;
+export const convictFormatName = (key: ConfigKey): string => `setting:${key}`;
 convict.addFormats(
   Object.fromEntries(
     KEYS.map((key) => {
       const format = CONFIG_SCHEMA[key].format;
       const coerce = (v: unknown): unknown => (typeof v === 'string' ? format.coerce(v) : v);
-      return [formatName(key), { coerce, validate: (v: unknown) => format.validate(v) }];
+      return [convictFormatName(key), { coerce, validate: (v: unknown) => format.validate(v) }];
     }),
   ),
 );
@@ -50,7 +50,7 @@ convict.addFormats(
 const CONVICT_SCHEMA: convict.Schema<Record<string, unknown>> = Object.fromEntries(
   KEYS.map((key) => {
     const spec = CONFIG_SCHEMA[key];
-    return [key, { default: spec.default, doc: spec.doc, env: spec.env, sensitive: spec.sensitive === true, format: formatName(key) }];
+    return [key, { default: spec.default, doc: spec.doc, env: spec.env, sensitive: spec.sensitive === true, format: convictFormatName(key) }];
   }),
 );
 
