@@ -9,6 +9,8 @@ import { parseWorkerSettings, WORKER_SETTINGS_SCHEMAS, type BotWorkerName, type 
 import { resolveSupervisorOptions, supervisionSettings } from '../../src/supervision/supervisor-options.js';
 import { workerSpecs } from '../../supervisor/worker-specs.js';
 import type { Venue } from '../../supervisor/venue.js';
+import { SIM_DEFAULTS } from '../../src/simulator/simulator.js';
+import { parseKeyPermissions } from '../../src/exchange/api-key-permissions.js';
 
 const VENUE: Venue = {
   url: 'http://127.0.0.1:9',
@@ -61,6 +63,30 @@ describe('one settings schema', () => {
     it('a changed setting reaches the worker that reads it', () => {
       const settings = parseWorkerSettings('scanner', settingsOf(specsFor({ CHECK_INTERVAL: '17', MIN_CONFIDENCE: '0.8' }), 'scanner'));
       expect(settings).to.include({ checkInterval: 17, minConfidence: 0.8 });
+    });
+
+    // The simulator is a venue library many tests start bare, and config/ already depends on it (fault
+    // specs, market profiles), so it keeps its own defaults; this holds them to the schema's.
+    it('the simulator library defaults agree with the schema', () => {
+      expect({
+        apiKey: SIM_DEFAULTS.apiKey,
+        apiSecret: SIM_DEFAULTS.apiSecret,
+        apiPassphrase: SIM_DEFAULTS.apiPassphrase,
+        balance: SIM_DEFAULTS.balance,
+        seed: SIM_DEFAULTS.seed,
+        speed: SIM_DEFAULTS.speed,
+        profile: SIM_DEFAULTS.profile,
+        keyPermissions: [...SIM_DEFAULTS.keyPermissions],
+      }).to.deep.equal({
+        apiKey: CONFIG_DEFAULTS.simApiKey,
+        apiSecret: CONFIG_DEFAULTS.simApiSecret,
+        apiPassphrase: CONFIG_DEFAULTS.simApiPassphrase,
+        balance: CONFIG_DEFAULTS.simBalance,
+        seed: CONFIG_DEFAULTS.simSeed,
+        speed: CONFIG_DEFAULTS.simSpeed,
+        profile: CONFIG_DEFAULTS.simProfile,
+        keyPermissions: parseKeyPermissions(CONFIG_DEFAULTS.simKeyPermissions),
+      });
     });
 
     it('the supervisor defaults are the schema supervision settings', () => {
