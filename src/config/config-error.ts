@@ -19,7 +19,3 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-export function isConfigError(err: unknown): err is ConfigError {
-  return err instanceof ConfigError;
-}
