@@ -1,12 +1,11 @@
 // Loads configuration from the environment (and `.env`, which never overrides a real env variable),
-// validates every key and fails with one error listing every problem.
+// has convict validate every key with the schema's formats, and fails with one error listing every
+// problem: bad keys, `.env` problems and the cross-key rules together.
 import { existsSync } from 'node:fs';
 import convict from 'convict';
 import { CONFIG_SCHEMA, type AppConfig, type ConfigKey } from '../../config/schema.js';
-import { webhookUrlProblem } from '../alerts/webhook-url.js';
-import { isLoopbackHost } from '../net/loopback-host.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
-import { reconcileIntervalSeconds } from './derived-intervals.js';
+import { crossChecks } from './cross-checks.js';
 import { checkDotenvFile } from './dotenv-file.js';
 
 export type { AppConfig } from '../../config/schema.js';
@@ -81,58 +80,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   const notes = [...fileProblems, ...rejected.other, ...crossChecks(values, problems.length === 0)];
   if (problems.length > 0 || notes.length > 0) throw new ConfigError(problems, notes);
   return Object.freeze(values);
-}
-
-/**
- * Rules that span keys, which no single convict format can express (a format sees one value); only
- * meaningful once each key is valid on its own.
- */
-function crossChecks(cfg: AppConfig, keysValid: boolean): string[] {
-  const notes: string[] = [];
-  if (cfg.tradingMode === 'live') {
-    const missing = (['kucoinApiKey', 'kucoinApiSecret', 'kucoinApiPassphrase'] as const)
-      .filter((k) => String(cfg[k]).trim() === '')
-      .map((k) => CONFIG_SCHEMA[k].env);
-    if (missing.length > 0) {
-      notes.push(`TRADING_MODE=live needs KuCoin credentials: set ${missing.join(', ')} (or use TRADING_MODE=paper)`);
-    }
-  }
-  if (cfg.chaosHook === '1' && cfg.tradingMode === 'live') {
-    notes.push('CHAOS_HOOK=1 stalls and kills worker threads on signals and is for paper-mode tests only: unset it (or set 0) with TRADING_MODE=live');
-  }
-  if (cfg.perfInject.trim() !== '' && cfg.tradingMode === 'live') {
-    notes.push('PERF_INJECT slows or bloats worker threads on purpose and is for paper mode only: unset it with TRADING_MODE=live');
-  }
-  if (!keysValid) return notes;
-  if (cfg.statusToken === '' && !isLoopbackHost(cfg.statusHost)) {
-    notes.push(
-      `STATUS_HOST=${cfg.statusHost} lets other machines reach the status server, so STATUS_TOKEN must be set ` +
-        '(or bind STATUS_HOST=127.0.0.1 and reach it through an SSH tunnel)',
-    );
-  }
-  if (cfg.alertWebhookUrl !== '') {
-    const problem = webhookUrlProblem(cfg.alertWebhookUrl, cfg.alertWebhookInsecure === '1');
-    if (problem !== null) notes.push(problem);
-  }
-  if (cfg.startupTimeout <= cfg.heartbeatInterval) {
-    notes.push(`STARTUP_TIMEOUT (${cfg.startupTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`);
-  }
-  if (cfg.stallTimeout <= cfg.heartbeatInterval) {
-    notes.push(`STALL_TIMEOUT (${cfg.stallTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`);
-  }
-  if (cfg.progressTimeout <= cfg.heartbeatInterval) {
-    notes.push(`PROGRESS_TIMEOUT (${cfg.progressTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`);
-  }
-  // Each worker proves progress once per loop step: the scanner once per CHECK_INTERVAL, the
-  // executor once per reconciliation. A shorter PROGRESS_TIMEOUT would restart them forever.
-  if (cfg.progressTimeout <= cfg.checkInterval) {
-    notes.push(`PROGRESS_TIMEOUT (${cfg.progressTimeout}) must be longer than CHECK_INTERVAL (${cfg.checkInterval}): the scanner shows progress once per scan`);
-  }
-  const reconcile = reconcileIntervalSeconds(cfg.positionUpdateInterval);
-  if (cfg.progressTimeout <= reconcile) {
-    notes.push(`PROGRESS_TIMEOUT (${cfg.progressTimeout}) must be longer than the executor's reconciliation interval (${reconcile} s, from POSITION_UPDATE_INTERVAL)`);
-  }
-  return notes;
 }
 
 /** Values of every sensitive setting that is set, for the log redactor. */
