@@ -5,11 +5,11 @@
 // reads config/, never the reverse.
 import { numberIn, numberOneOf, oneOf, optionalUrl, parsedBy, text, type ValueFormat } from './config-formats.js';
 import { KLINE_GRANULARITIES } from '../src/exchange/endpoints.js';
-import { parseFaultSpec } from '../src/simulator/fault-spec.js';
-import { MARKET_PROFILES, type MarketProfile } from '../src/simulator/price-path.js';
+import { parseFaultSpec } from './fault-spec.js';
+import { MARKET_PROFILES, type MarketProfile } from './market-profiles.js';
 import { parseStallInject } from './stall-inject.js';
 import { KEY_PERMISSIONS, parseKeyPermissions } from '../src/exchange/api-key-permissions.js';
-import { parseRedisUrl } from '../src/cluster/redis-connection.js';
+import { parseRedisUrl } from './redis-url.js';
 import { parsePerfInject } from './perf-inject.js';
 
 export interface SettingSpec<T> {

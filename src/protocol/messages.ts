@@ -7,7 +7,6 @@ import { ENDPOINTS, type EndpointName } from '../exchange/endpoints.js';
 import { wireErrorSchema } from './wire-error.js';
 import type { TradeEvent } from '../executor/trade-event.js';
 import type { AppConfig } from '../../config/schema.js';
-import type { ClusterSettings } from '../cluster/cluster-settings.js';
 
 const finite = z.number().finite();
 const nonNegInt = z.number().int().nonnegative();
@@ -101,10 +100,14 @@ export const positionMonitorSettingsSchema = z
   .strict();
 export type PositionMonitorSettings = z.infer<typeof positionMonitorSettingsSchema>;
 
-/** REDIS_URL set: the executor trades only symbols whose lease this process holds (src/cluster/). */
+/**
+ * REDIS_URL set: the executor trades only symbols whose lease this process holds. The shape of
+ * ClusterSettings (src/cluster/cluster-settings.ts): worker-specs.ts and the executor entry assign one
+ * to the other, so tsc keeps the two equal without this file importing src/cluster.
+ */
 const clusterSettingsSchema = z
   .object({ redisUrl: z.string().min(1), accountUid: z.string(), processId: z.string(), leaseTtlMs: finite.positive() })
-  .strict() satisfies z.ZodType<ClusterSettings>;
+  .strict();
 
 export const executorSettingsSchema = z
   .object({

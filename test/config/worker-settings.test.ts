@@ -65,9 +65,8 @@ describe('one settings schema', () => {
       expect(settings).to.include({ checkInterval: 17, minConfidence: 0.8 });
     });
 
-    // The simulator is a venue library many tests start bare, and config/ already depends on it (fault
-    // specs, market profiles), so it keeps its own defaults; this holds them to the schema's.
-    it('the simulator library defaults agree with the schema', () => {
+    // The simulator is a venue library many tests start bare: its defaults are the schema's too.
+    it('a bare simulator runs with the schema defaults of the SIM_* settings', () => {
       expect({
         apiKey: SIM_DEFAULTS.apiKey,
         apiSecret: SIM_DEFAULTS.apiSecret,
