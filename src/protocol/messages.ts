@@ -66,7 +66,7 @@ type SchemaFields<K extends keyof AppConfig> = { [P in K]: z.ZodType<AppConfig[P
 const schemaFields = <K extends keyof AppConfig>(fields: SchemaFields<K>): SchemaFields<K> => fields;
 
 /** Where and as whom to trade: the embedded simulator or KuCoin (supervisor/venue.ts). */
-export const venueSettingsSchema = z
+const venueSettingsSchema = z
   .object({
     url: z.string().min(1),
     apiKey: z.string(),
@@ -84,7 +84,7 @@ const exchangeFields = {
   clientRetries: nonNegInt,
 };
 
-export const scannerSettingsSchema = z
+const scannerSettingsSchema = z
   .object({
     ...exchangeFields,
     ...schemaFields({ checkInterval: finite.positive(), klineGranularity: finite, minTurnover: finite, minConfidence: finite, maxOpenPositions: nonNegInt }),
@@ -92,7 +92,7 @@ export const scannerSettingsSchema = z
   .strict();
 export type ScannerSettings = z.infer<typeof scannerSettingsSchema>;
 
-export const positionMonitorSettingsSchema = z
+const positionMonitorSettingsSchema = z
   .object({
     ...exchangeFields,
     ...schemaFields({ positionUpdateInterval: finite.positive(), liveLoopInterval: finite.positive(), trailingStopPercentage: finite.positive() }),
@@ -109,7 +109,7 @@ const clusterSettingsSchema = z
   .object({ redisUrl: z.string().min(1), accountUid: z.string(), processId: z.string(), leaseTtlMs: finite.positive() })
   .strict();
 
-export const executorSettingsSchema = z
+const executorSettingsSchema = z
   .object({
     ...exchangeFields,
     ...schemaFields({
