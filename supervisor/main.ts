@@ -112,7 +112,12 @@ async function main(): Promise<number> {
     lock.release();
     return 1;
   }
-  observed = { report: (message) => (observability.reportProcessError(message), true) };
+  observed = {
+    report: (message) => {
+      observability.reportProcessError(message);
+      return true;
+    },
+  };
   let controlSocket: ControlSocket | undefined;
   try {
     controlSocket = await ControlSocket.start({
@@ -208,9 +213,9 @@ async function flushLog(logger: Logger): Promise<void> {
  * the next worker in one shared rotation, so a chaos test can fault threads at times of its choosing.
  */
 function armChaosHook(supervisor: WorkerSupervisor, config: AppConfig, logger: Logger): void {
-  const rotation = ['scanner', 'position-monitor', 'order-executor'];
+  const rotation = ['scanner', 'position-monitor', 'order-executor'] as const;
   let turn = 0;
-  const next = (): string => rotation[turn++ % rotation.length]!;
+  const next = (): string => rotation[turn++ % rotation.length] ?? rotation[0];
   // Far longer than the stall timeout: the supervisor must terminate the thread, not wait it out.
   const busyMs = Math.max(60_000, config.stallTimeout * 10_000);
   process.on('SIGUSR2', () => {
