@@ -1,13 +1,16 @@
 // The one configuration schema: every setting the bot reads, its env name, default and allowed values.
-// `.env.example` is rendered from this table and a test fails if the committed file ever disagrees.
-import { numberIn, numberOneOf, oneOf, optionalUrl, parsedBy, text, type ValueFormat } from '../src/config/config-formats.js';
+// The only place a setting's default lives. The loader (src/config/load-config.ts) registers each
+// format with convict, whose validate() does the checking; `.env.example` is rendered from this
+// table and a test fails if the committed file ever disagrees. Imports run one way: src/config/
+// reads config/, never the reverse.
+import { numberIn, numberOneOf, oneOf, optionalUrl, parsedBy, text, type ValueFormat } from './config-formats.js';
 import { KLINE_GRANULARITIES } from '../src/exchange/endpoints.js';
-import { parseFaultSpec } from '../src/simulator/fault-spec.js';
-import { MARKET_PROFILES, type MarketProfile } from '../src/simulator/price-path.js';
-import { parseStallInject } from '../src/config/stall-inject.js';
+import { parseFaultSpec } from './fault-spec.js';
+import { MARKET_PROFILES, type MarketProfile } from './market-profiles.js';
+import { parseStallInject } from './stall-inject.js';
 import { KEY_PERMISSIONS, parseKeyPermissions } from '../src/exchange/api-key-permissions.js';
-import { parseRedisUrl } from '../src/cluster/redis-connection.js';
-import { parsePerfInject } from '../src/config/perf-inject.js';
+import { parseRedisUrl } from './redis-url.js';
+import { parsePerfInject } from './perf-inject.js';
 
 export interface SettingSpec<T> {
   readonly env: string;
@@ -147,3 +150,8 @@ export const CONFIG_SCHEMA = {
 export type ConfigSchema = typeof CONFIG_SCHEMA;
 export type ConfigKey = keyof ConfigSchema;
 export type AppConfig = { readonly [K in ConfigKey]: ConfigSchema[K]['default'] };
+
+/** Every setting at its schema default: what the bot runs with when nothing is set. */
+export const CONFIG_DEFAULTS: AppConfig = Object.freeze(
+  Object.fromEntries((Object.keys(CONFIG_SCHEMA) as ConfigKey[]).map((key) => [key, CONFIG_SCHEMA[key].default])) as AppConfig,
+);

@@ -5,7 +5,6 @@ import type { AppConfig } from '../src/config/load-config.js';
 import { KucoinFuturesClient } from '../src/exchange/kucoin-futures-client.js';
 import type { Logger } from '../src/log/logger.js';
 import type { SharedRateLimiter } from '../src/resilience/shared-rate-limiter.js';
-import { EXCHANGE_SETTINGS } from '../src/worker-runtime/worker-exchange-client.js';
 import type { Venue } from './venue.js';
 import { hostname } from 'node:os';
 
@@ -22,13 +21,8 @@ export async function startCluster(config: AppConfig, venue: Venue, limiter: Sha
   if (!clusterWanted(config)) return undefined;
   const s = venue.settings;
   const account = new KucoinFuturesClient({
-    baseUrl: String(s[EXCHANGE_SETTINGS.url]),
-    credentials: {
-      key: String(s[EXCHANGE_SETTINGS.apiKey]),
-      secret: String(s[EXCHANGE_SETTINGS.apiSecret]),
-      passphrase: String(s[EXCHANGE_SETTINGS.apiPassphrase]),
-      keyVersion: Number(s[EXCHANGE_SETTINGS.apiKeyVersion]) === 3 ? 3 : 2,
-    },
+    baseUrl: s.url,
+    credentials: { key: s.apiKey, secret: s.apiSecret, passphrase: s.apiPassphrase, keyVersion: s.apiKeyVersion === 3 ? 3 : 2 },
     timeoutMs: 10_000,
   });
   try {

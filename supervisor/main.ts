@@ -12,6 +12,7 @@ import path from 'node:path';
 import { STORE_OPEN_EXIT_CODE, DataDirLock, LOCK_FILE_NAME, Store, StoreOpenError, isDataDirLockedError, storePath } from '../src/store/index.js';
 import { createBotId } from '../src/executor/client-oid.js';
 import { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
+import { supervisionSettings } from '../src/supervision/supervisor-options.js';
 import { ControlSocket } from '../src/control/control-socket.js';
 import { startObservability } from './observability.js';
 import { carryOverPause } from './pause-carry-over.js';
@@ -94,13 +95,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const supervisor = new WorkerSupervisor(workerSpecs(config, venue, journal.file, botId, cluster?.settings()), limiter.buffer, {
-    heartbeatIntervalMs: config.heartbeatInterval * 1000,
-    stallTimeoutMs: config.stallTimeout * 1000,
-    startTimeoutMs: config.startupTimeout * 1000,
-    progressTimeoutMs: config.progressTimeout * 1000,
-    maxRestarts: config.maxRestarts,
-    restartWindowMs: config.restartWindow * 1000,
-    shutdownTimeoutMs: config.shutdownTimeout * 1000,
+    ...supervisionSettings(config),
     logger,
     alert: (line) => say(line, 'error'),
   });
@@ -118,7 +113,12 @@ async function main(): Promise<number> {
     lock.release();
     return 1;
   }
-  observed = { report: (message) => (observability.reportProcessError(message), true) };
+  observed = {
+    report: (message) => {
+      observability.reportProcessError(message);
+      return true;
+    },
+  };
   let controlSocket: ControlSocket | undefined;
   try {
     controlSocket = await ControlSocket.start({
@@ -214,9 +214,9 @@ async function flushLog(logger: Logger): Promise<void> {
  * the next worker in one shared rotation, so a chaos test can fault threads at times of its choosing.
  */
 function armChaosHook(supervisor: WorkerSupervisor, config: AppConfig, logger: Logger): void {
-  const rotation = ['scanner', 'position-monitor', 'order-executor'];
+  const rotation = ['scanner', 'position-monitor', 'order-executor'] as const;
   let turn = 0;
-  const next = (): string => rotation[turn++ % rotation.length]!;
+  const next = (): string => rotation[turn++ % rotation.length] ?? rotation[0];
   // Far longer than the stall timeout: the supervisor must terminate the thread, not wait it out.
   const busyMs = Math.max(60_000, config.stallTimeout * 10_000);
   process.on('SIGUSR2', () => {

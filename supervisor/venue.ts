@@ -5,11 +5,12 @@ import type { Logger } from '../src/log/logger.js';
 import { parseKeyPermissions } from '../src/exchange/api-key-permissions.js';
 import { startSimulator, type SimulatorHandle } from '../src/simulator/simulator.js';
 import { parseIpWhitelist } from '../src/simulator/simulator-env.js';
-import { EXCHANGE_SETTINGS } from '../src/worker-runtime/worker-exchange-client.js';
+import type { VenueSettings } from '../src/protocol/messages.js';
 
 export interface Venue {
   readonly url: string;
-  readonly settings: Record<string, string | number>;
+  /** What every worker needs to reach the venue (part of its `init` settings). */
+  readonly settings: VenueSettings;
   readonly simulator: SimulatorHandle | undefined;
 }
 
@@ -39,21 +40,18 @@ export async function openVenue(config: AppConfig, logger: Logger): Promise<Venu
     url: config.kucoinFuturesUrl,
     simulator: undefined,
     settings: {
-      [EXCHANGE_SETTINGS.url]: config.kucoinFuturesUrl,
-      [EXCHANGE_SETTINGS.apiKey]: config.kucoinApiKey,
-      [EXCHANGE_SETTINGS.apiSecret]: config.kucoinApiSecret,
-      [EXCHANGE_SETTINGS.apiPassphrase]: config.kucoinApiPassphrase,
-      [EXCHANGE_SETTINGS.apiKeyVersion]: Number(config.kucoinApiKeyVersion),
+      url: config.kucoinFuturesUrl,
+      apiKey: config.kucoinApiKey,
+      apiSecret: config.kucoinApiSecret,
+      apiPassphrase: config.kucoinApiPassphrase,
+      apiKeyVersion: KEY_VERSIONS[config.kucoinApiKeyVersion],
     },
   };
 }
 
-function simulatorSettings(url: string, config: AppConfig): Record<string, string | number> {
-  return {
-    [EXCHANGE_SETTINGS.url]: url,
-    [EXCHANGE_SETTINGS.apiKey]: config.simApiKey,
-    [EXCHANGE_SETTINGS.apiSecret]: config.simApiSecret,
-    [EXCHANGE_SETTINGS.apiPassphrase]: config.simApiPassphrase,
-    [EXCHANGE_SETTINGS.apiKeyVersion]: 2,
-  };
+const KEY_VERSIONS = { '1': 1, '2': 2, '3': 3 } as const;
+
+/** The simulator checks key-version-2 signatures. */
+function simulatorSettings(url: string, config: AppConfig): VenueSettings {
+  return { url, apiKey: config.simApiKey, apiSecret: config.simApiSecret, apiPassphrase: config.simApiPassphrase, apiKeyVersion: 2 };
 }

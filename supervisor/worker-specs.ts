@@ -1,12 +1,16 @@
 // The three long-lived workers and the settings each one's loop reads (plain data: it crosses to the
-// thread in the `init` message).
+// thread in the `init` message). Each settings object is checked against that worker's schema in
+// src/protocol/messages.ts here at compile time and again by the worker when it starts.
 import type { AppConfig } from '../src/config/load-config.js';
-import { reconcileIntervalSeconds } from '../src/config/derived-intervals.js';
-import { parseStallInject } from '../src/config/stall-inject.js';
-import { parsePerfInject } from '../src/config/perf-inject.js';
+import type { ExecutorSettings, PositionMonitorSettings, ScannerSettings } from '../src/protocol/messages.js';
+import { parseStallInject } from '../config/stall-inject.js';
+import { parsePerfInject } from '../config/perf-inject.js';
 import type { WorkerSpec } from '../src/supervision/worker-spec.js';
 import type { Venue } from './venue.js';
-import { clusterSettingsEntries, type ClusterSettings } from '../src/cluster/cluster-settings.js';
+import type { ClusterSettings } from '../src/cluster/cluster-settings.js';
+
+/** Retries of an idempotent call inside the scanner's and the position monitor's exchange clients. */
+const CLIENT_RETRIES = 2;
 
 const workerScript = (name: string): URL => new URL(`../workers/${name}.js`, import.meta.url);
 
@@ -25,13 +29,15 @@ export function workerSpecs(config: AppConfig, venue: Venue, journalFile: string
       ...(p ? { perfInject: { blockMs: p.blockMs, leakMb: p.leakMb, untilMs: p.forSeconds === null ? null : p.forSeconds * 1000 } } : {}),
     };
   };
+  const exchange = (clientRetries: number) => ({ venue: venue.settings, clientRetries });
   return [
     {
       name: 'order-executor',
       script: workerScript('order-executor'),
       role: 'executor',
       settings: {
-        ...venue.settings,
+        // The executor re-sends orders itself (same clientOid, after asking the exchange first).
+        ...exchange(0),
         journalFile,
         botId,
         foreignPositions: config.foreignPositions,
@@ -40,11 +46,9 @@ export function workerSpecs(config: AppConfig, venue: Venue, journalFile: string
         riskPerTrade: config.riskPerTrade,
         maxNotional: config.maxNotional,
         dailyLossLimit: config.dailyLossLimit,
-        reconcileIntervalMs: reconcileIntervalSeconds(config.positionUpdateInterval) * 1000,
-        // The executor re-sends orders itself (same clientOid, after asking the exchange first).
-        clientRetries: 0,
-        ...clusterSettingsEntries(cluster),
-      },
+        positionUpdateInterval: config.positionUpdateInterval,
+        cluster: cluster ?? null,
+      } satisfies ExecutorSettings,
       ...stallFor('order-executor'),
     },
     {
@@ -52,13 +56,13 @@ export function workerSpecs(config: AppConfig, venue: Venue, journalFile: string
       script: workerScript('scanner'),
       role: 'client',
       settings: {
-        ...venue.settings,
-        scanIntervalMs: config.checkInterval * 1000,
+        ...exchange(CLIENT_RETRIES),
+        checkInterval: config.checkInterval,
         klineGranularity: config.klineGranularity,
         minTurnover: config.minTurnover,
         minConfidence: config.minConfidence,
-        maxCandidates: config.maxOpenPositions,
-      },
+        maxOpenPositions: config.maxOpenPositions,
+      } satisfies ScannerSettings,
       ...stallFor('scanner'),
     },
     {
@@ -66,11 +70,11 @@ export function workerSpecs(config: AppConfig, venue: Venue, journalFile: string
       script: workerScript('position-monitor'),
       role: 'client',
       settings: {
-        ...venue.settings,
-        positionUpdateIntervalMs: config.positionUpdateInterval * 1000,
-        liveLoopIntervalMs: config.liveLoopInterval * 1000,
+        ...exchange(CLIENT_RETRIES),
+        positionUpdateInterval: config.positionUpdateInterval,
+        liveLoopInterval: config.liveLoopInterval,
         trailingStopPercentage: config.trailingStopPercentage,
-      },
+      } satisfies PositionMonitorSettings,
       ...stallFor('position-monitor'),
     },
   ];

@@ -7,33 +7,39 @@ import type { ExecutorApi } from '../src/executor/executor-api.js';
 import { OrderExecutor } from '../src/executor/order-executor.js';
 import { Store } from '../src/store/index.js';
 import { runWorker, type WorkerContext } from '../src/worker-runtime/run-worker.js';
-import { numberSetting, stringSetting } from '../src/worker-runtime/worker-settings.js';
+import { parseWorkerSettings, type ExecutorSettings } from '../src/protocol/messages.js';
+import { reconcileIntervalSeconds } from '../src/config/derived-intervals.js';
 import { openLeaseOwnership, type LeaseOwnership } from '../src/cluster/lease-ownership.js';
-import { readClusterSettings } from '../src/cluster/cluster-settings.js';
 import type { RedisConnection } from '../src/cluster/redis-connection.js';
 
 let service: ExecutorService | undefined;
 let store: Store | undefined;
 let cluster: { ownership: LeaseOwnership; connection: RedisConnection } | undefined;
+let settings: ExecutorSettings | undefined;
+
+/** Checked once: serve() and createLoop() both read them. */
+function settingsOf(ctx: WorkerContext<ExecutorApi>): ExecutorSettings {
+  settings ??= parseWorkerSettings('order-executor', ctx.settings);
+  return settings;
+}
 
 function serviceFor(ctx: WorkerContext<ExecutorApi>): ExecutorService {
   if (service) return service;
-  const s = ctx.settings;
-  store = Store.open({ path: stringSetting(s, 'journalFile', 'data/bot.sqlite') });
-  const clusterSettings = readClusterSettings(s);
-  if (clusterSettings) cluster = openLeaseOwnership(clusterSettings, ctx.log, (lost) => ctx.publishTrade({ type: 'alert', symbol: lost.symbol, reason: `lease lost (${lost.why}): another process on this account trades ${lost.symbol} now`, at: Date.now() }), stringSetting(s, 'botId', '') || undefined);
+  const s = settingsOf(ctx);
+  store = Store.open({ path: s.journalFile });
+  if (s.cluster) cluster = openLeaseOwnership(s.cluster, ctx.log, (lost) => ctx.publishTrade({ type: 'alert', symbol: lost.symbol, reason: `lease lost (${lost.why}): another process on this account trades ${lost.symbol} now`, at: Date.now() }), s.botId);
   const executor = new OrderExecutor({
-    exchange: createWorkerExchangeClient(ctx),
+    exchange: createWorkerExchangeClient(ctx, s),
     store,
     limits: {
-      maxOpenPositions: numberSetting(s, 'maxOpenPositions', 3),
-      leverage: numberSetting(s, 'leverage', 5),
-      riskPerTrade: numberSetting(s, 'riskPerTrade', 0.01),
-      maxNotional: numberSetting(s, 'maxNotional', 5000),
-      dailyLossLimit: numberSetting(s, 'dailyLossLimit', 0.05),
+      maxOpenPositions: s.maxOpenPositions,
+      leverage: s.leverage,
+      riskPerTrade: s.riskPerTrade,
+      maxNotional: s.maxNotional,
+      dailyLossLimit: s.dailyLossLimit,
     },
-    botId: stringSetting(s, 'botId', '') || undefined,
-    foreignPositions: stringSetting(s, 'foreignPositions', 'ignore') === 'protect' ? 'protect' : 'ignore',
+    botId: s.botId,
+    foreignPositions: s.foreignPositions,
     onEvent: (event) => ctx.publishTrade(event),
     logger: ctx.log,
     ...(cluster ? { ownership: cluster.ownership } : {}),
@@ -57,7 +63,7 @@ function serviceFor(ctx: WorkerContext<ExecutorApi>): ExecutorService {
 runWorker<ExecutorApi>({
   serve: (ctx) => serviceFor(ctx),
   createLoop: (ctx) => {
-    const loop = createExecutorLoop(serviceFor(ctx), numberSetting(ctx.settings, 'reconcileIntervalMs', 5000));
+    const loop = createExecutorLoop(serviceFor(ctx), reconcileIntervalSeconds(settingsOf(ctx).positionUpdateInterval) * 1000);
     // Orders in flight are finished (confirmed, recorded, protected) before the store closes.
     return {
       ...loop,

@@ -4,11 +4,12 @@ import { createPositionMonitorLoop } from '../src/position-monitor/position-moni
 import { systemClock } from '../src/resilience/clock.js';
 import { runWorker } from '../src/worker-runtime/run-worker.js';
 import { createWorkerExchangeClient } from '../src/worker-runtime/worker-exchange-client.js';
-import { numberSetting } from '../src/worker-runtime/worker-settings.js';
+import { parseWorkerSettings } from '../src/protocol/messages.js';
 
 runWorker<ExecutorApi>({
   createLoop: (ctx) => {
-    const client = createWorkerExchangeClient(ctx);
+    const s = parseWorkerSettings('position-monitor', ctx.settings);
+    const client = createWorkerExchangeClient(ctx, s);
     return createPositionMonitorLoop({
       client: {
         positions: () => client.positions(),
@@ -26,9 +27,9 @@ runWorker<ExecutorApi>({
       log: ctx.log,
       reportError: ctx.reportError,
       clock: systemClock,
-      liveLoopMs: numberSetting(ctx.settings, 'liveLoopIntervalMs', 50),
-      refreshMs: numberSetting(ctx.settings, 'positionUpdateIntervalMs', 1000),
-      guard: { trailingStopPercentage: numberSetting(ctx.settings, 'trailingStopPercentage', 0.02) },
+      liveLoopMs: s.liveLoopInterval * 1000,
+      refreshMs: s.positionUpdateInterval * 1000,
+      guard: { trailingStopPercentage: s.trailingStopPercentage },
     });
   },
 });

@@ -9,11 +9,11 @@ import { timedAnalyze, timedCalls, timedGate } from '../src/scanner/scan-phase-t
 import { createScannerLoop } from '../src/scanner/scanner-loop.js';
 import { runWorker } from '../src/worker-runtime/run-worker.js';
 import { createWorkerExchangeClient } from '../src/worker-runtime/worker-exchange-client.js';
-import { numberSetting } from '../src/worker-runtime/worker-settings.js';
+import { parseWorkerSettings } from '../src/protocol/messages.js';
 
 runWorker<ExecutorApi>({
   createLoop(ctx) {
-    const s = ctx.settings;
+    const s = parseWorkerSettings('scanner', ctx.settings);
     const pool = createIndicatorPool(new URL('./indicator-task.js', import.meta.url));
     const poolRuntime = new PoolRuntime();
     pool.onThreadMessage((m) => poolRuntime.onMessage(m));
@@ -21,19 +21,20 @@ runWorker<ExecutorApi>({
     const timing = (name: string, ms: number): void => ctx.metrics.timing?.(name, ms);
     const timed = { ...ctx, gate: timedGate(ctx.gate, timing), metrics: timedCalls(ctx.metrics, timing) };
     const loop = createScannerLoop({
-      client: createWorkerExchangeClient(timed),
+      client: createWorkerExchangeClient(timed, s),
       analyze: timedAnalyze((input, signal) => pool.analyze(input, signal), timing),
       executor: ctx.executor,
       metrics: ctx.metrics,
       log: ctx.log,
       reportError: ctx.reportError,
       clock: systemClock,
-      intervalMs: numberSetting(s, 'scanIntervalMs', 60_000),
+      intervalMs: s.checkInterval * 1000,
       options: {
-        minTurnover: numberSetting(s, 'minTurnover', 1_000_000),
-        minConfidence: numberSetting(s, 'minConfidence', 0.6),
-        granularity: numberSetting(s, 'klineGranularity', 15) as KlineGranularity,
-        maxCandidates: numberSetting(s, 'maxCandidates', 3),
+        minTurnover: s.minTurnover,
+        minConfidence: s.minConfidence,
+        granularity: s.klineGranularity as KlineGranularity,
+        // No more candidates per scan than positions the executor may open.
+        maxCandidates: s.maxOpenPositions,
       },
     });
     ctx.log.info('scanner started', { poolThreads: pool.threads });

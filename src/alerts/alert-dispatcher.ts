@@ -7,6 +7,7 @@ import { type Alert, type AlertDetailValue, type AlertKind, type AlertSeverity, 
 import { AlertCooldown } from './alert-cooldown.js';
 import { type TextRedactor, createAlertRedactor, redactDetails } from './alert-redaction.js';
 import { type WebhookFailure, WebhookSender, type WebhookSenderOptions, type WebhookStats } from './webhook-sender.js';
+import { CONFIG_DEFAULTS } from '../../config/schema.js';
 
 /** The JSON body POSTed to the webhook. `text` and `content` repeat the line for chat webhooks (Slack reads `text`, Discord `content`). */
 export interface AlertPayload {
@@ -30,7 +31,7 @@ export interface AlertDispatcherOptions {
   console?: (line: string, payload?: AlertPayload) => void;
   /** ALERT_WEBHOOK_URL; empty or absent = console only. */
   webhookUrl?: string | null;
-  /** ALERT_COOLDOWN in ms (default 300 000). */
+  /** ALERT_COOLDOWN in ms (default: the schema's). */
   cooldownMs?: number;
   clock?: NowClock;
   /** Secret values (API key, secret, passphrase, tokens) never to appear in a line or payload. */
@@ -65,7 +66,7 @@ export class AlertDispatcher {
   constructor(options: AlertDispatcherOptions = {}) {
     this.consoleSink = options.console ?? ((line) => console.error(line));
     this.clock = options.clock ?? wallClock;
-    this.cooldown = new AlertCooldown(options.cooldownMs ?? 300_000, this.clock);
+    this.cooldown = new AlertCooldown(options.cooldownMs ?? CONFIG_DEFAULTS.alertCooldown * 1000, this.clock);
     this.redact = createAlertRedactor(options.secrets ?? []);
     this.source = options.source ?? 'kucoin-futures-bot';
     const url = options.webhookUrl ?? '';

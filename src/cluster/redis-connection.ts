@@ -6,6 +6,7 @@
 // arrives seconds late is worse than a prompt failure the caller can fall back from.
 import { Redis } from 'ioredis';
 import { EventEmitter, type Disposable, type Listener } from '../resilience/event.js';
+import { parseRedisUrl } from '../../config/redis-url.js';
 
 export type RedisState = 'up' | 'down';
 
@@ -33,19 +34,6 @@ export class RedisUnavailableError extends Error {
 
 export function isRedisUnavailable(err: unknown): err is RedisUnavailableError {
   return err instanceof RedisUnavailableError;
-}
-
-export function parseRedisUrl(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new RangeError(`REDIS_URL must be a redis:// URL, got ${JSON.stringify(url)}`);
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new RangeError(`REDIS_URL must start with redis:// or rediss://, got ${parsed.protocol}//`);
-  }
-  return parsed;
 }
 
 export class RedisConnection {

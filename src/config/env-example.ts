@@ -17,5 +17,5 @@ export function renderEnvExample(): string {
     lines.push(`# ${spec.doc}. Allowed: ${spec.format.allowed}.`);
     lines.push(`${spec.env}=${String(spec.default)}`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -2,11 +2,10 @@
 // owner-only), so no token is needed on the bot's machine. Commands: pause | resume |
 // close <SYMBOL> | close all | breaker reset | status; `--json` prints the raw answer.
 // Exit codes: 0 done, 1 the bot refused or could not do it, 2 bad usage or no bot to talk to.
-import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import dotenv from 'dotenv';
+import { clientSettings } from '../config/client-settings.js';
 import { controlSocketPath } from './control-socket.js';
 import { parseCommandWords, type OperatorCommand } from './operator-command.js';
 import type { CommandResult } from './operator-controls.js';
@@ -26,10 +25,9 @@ export interface RunCtlOptions {
   readonly timeoutMs?: number;
 }
 
-/** DATA_DIR from the environment over `.env`, as the bot reads it (default `data`). */
+/** DATA_DIR from the environment over `.env`, as the bot reads it. */
 export function dataDirOf(env: NodeJS.ProcessEnv, dotenvPath: string | false): string {
-  const fromFile = dotenvPath !== false && existsSync(dotenvPath) ? dotenv.parse(readFileSync(dotenvPath)) : {};
-  return ((env['DATA_DIR'] ?? fromFile['DATA_DIR'] ?? '').trim() || 'data');
+  return clientSettings(env, dotenvPath)('dataDir');
 }
 
 export async function runCtl(options: RunCtlOptions): Promise<number> {

@@ -7,6 +7,7 @@ import type { Store } from '../store/index.js';
 import { isValidBotId, type ClientOidFactory } from './client-oid.js';
 import type { ExchangePort } from './exchange-port.js';
 import type { TradeEventSink } from '../protocol/trade-event.js';
+import { CONFIG_DEFAULTS } from '../../config/schema.js';
 
 export interface RiskLimits {
   /** MAX_OPEN_POSITIONS. */
@@ -119,7 +120,7 @@ export function resolveExecutorOptions(o: OrderExecutorOptions, defaults: Execut
     contractsTtlMs: o.contractsTtlMs ?? 5 * 60_000,
     fallbackStopFraction: o.fallbackStopFraction ?? 0.02,
     atrStopMultiple: o.atrStopMultiple ?? 2,
-    foreignPositions: o.foreignPositions ?? 'ignore',
+    foreignPositions: o.foreignPositions ?? CONFIG_DEFAULTS.foreignPositions,
     contestHoldMs: o.contestHoldMs ?? 15 * 60_000,
     ownership: o.ownership ?? SOLE_OWNER,
     timing: o.timing ?? ((): void => undefined),

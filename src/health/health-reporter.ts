@@ -3,6 +3,7 @@
 import type { HealthReport } from './health-report.js';
 import { formatReport } from './report-format.js';
 import { type IntervalHandle, type IntervalTimers, globalIntervalTimers } from './time-source.js';
+import { CONFIG_DEFAULTS } from '../../config/schema.js';
 
 export interface HealthReportSource {
   getReport(): HealthReport;
@@ -11,7 +12,7 @@ export interface HealthReportSource {
 export interface HealthReporterOptions {
   /** Where report text goes (a logger's info, console.log, a test array). */
   sink: (text: string, report: HealthReport) => void;
-  /** HEALTH_REPORT_INTERVAL in ms (default 3 600 000). */
+  /** HEALTH_REPORT_INTERVAL in ms (default: the schema's). */
   intervalMs?: number;
   timers?: IntervalTimers;
   format?: (report: HealthReport) => string;
@@ -25,7 +26,7 @@ export class HealthReporter {
   private stopped = false;
 
   constructor(private readonly source: HealthReportSource, private readonly opts: HealthReporterOptions) {
-    const intervalMs = opts.intervalMs ?? 3_600_000;
+    const intervalMs = opts.intervalMs ?? CONFIG_DEFAULTS.healthReportInterval * 1000;
     if (!(Number.isFinite(intervalMs) && intervalMs > 0)) {
       throw new RangeError(`HealthReporter: option "intervalMs" must be a finite number > 0, got ${intervalMs}`);
     }

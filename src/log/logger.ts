@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import winston from 'winston';
 import { createRedactor } from './redact.js';
+import { CONFIG_DEFAULTS } from '../../config/schema.js';
 
 export type Logger = winston.Logger;
 
@@ -66,10 +67,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   if (options.console !== false) {
     // Colour only on a terminal: under pm2 the console goes to log files. Warnings and errors go to
     // stderr so pm2's error log holds them.
-    const consoleFormat = options.consoleFormat ?? 'pretty';
+    const consoleFormat = options.consoleFormat ?? CONFIG_DEFAULTS.consoleFormat;
     const pretty = process.stdout.isTTY ? winston.format.combine(winston.format.colorize(), human) : human;
     const format = consoleFormat === 'json' ? winston.format.json() : pretty;
-    const level = consoleLevel(consoleFormat, options.level ?? 'info');
+    const level = consoleLevel(consoleFormat, options.level ?? CONFIG_DEFAULTS.logLevel);
     transports.push(new winston.transports.Console({ level, format, stderrLevels: ['error', 'warn'] }));
   }
   if (options.logDir) {
@@ -85,7 +86,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     );
   }
   return winston.createLogger({
-    level: options.level ?? 'info',
+    level: options.level ?? CONFIG_DEFAULTS.logLevel,
     format: base,
     defaultMeta: options.component ? { component: options.component } : undefined,
     transports,

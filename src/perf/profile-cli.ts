@@ -3,11 +3,11 @@
 // that thread with node:inspector; writes LOG_DIR/profiles/<thread>-<time>.cpuprofile (or
 // .heapsnapshot), which Chrome DevTools opens, and prints the top 15 functions by self time.
 // Exit codes: 0 written, 1 the bot refused (bad thread, profile failed), 2 unreachable or bad usage.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import dotenv from 'dotenv';
+import { clientSettings } from '../config/client-settings.js';
 import { statusTarget } from '../status/status-cli.js';
 import { formatSelfTimeTable, parseCpuProfile, topSelfTime } from './cpu-profile-summary.js';
 
@@ -61,8 +61,7 @@ export async function runProfileCli(options: RunProfileCliOptions): Promise<numb
   }
   const dotenvPath = options.dotenvPath ?? path.resolve('.env');
   const target = statusTarget(options.env, dotenvPath);
-  const fromFile = dotenvPath !== false && existsSync(dotenvPath) ? dotenv.parse(readFileSync(dotenvPath)) : {};
-  const logDir = (options.env['LOG_DIR'] ?? fromFile['LOG_DIR'] ?? '').trim() || 'logs';
+  const logDir = clientSettings(options.env, dotenvPath)('logDir');
   const base = args.url ?? target.baseUrl;
   const kind = args.heap ? 'heap' : 'cpu';
   const url = new URL(`profile?thread=${encodeURIComponent(args.thread)}&seconds=${args.seconds}&kind=${kind}`, base.endsWith('/') ? base : `${base}/`);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ENDPOINTS, type EndpointName } from '../exchange/endpoints.js';
 import { wireErrorSchema } from './wire-error.js';
 import type { TradeEvent } from './trade-event.js';
+import type { AppConfig } from '../../config/schema.js';
 
 const finite = z.number().finite();
 const nonNegInt = z.number().int().nonnegative();
@@ -46,9 +47,106 @@ export const workerRuntimeConfigSchema = z.object({
     })
     .nullable()
     .optional(),
-  settings: z.record(z.string(), z.union([z.string(), finite, z.boolean()])),
+  /**
+   * Plain data; each bot worker checks its own with its schema below (parseWorkerSettings), test
+   * fixture workers read what they like.
+   */
+  settings: z.record(z.string(), z.unknown()),
 });
 export type WorkerRuntimeConfig = z.infer<typeof workerRuntimeConfigSchema>;
+
+// ---- worker settings: the `settings` of each bot worker's `init` ---------------------------
+// Settings a worker reads keep their names and types from config/schema.ts, so a misspelt key is a
+// compile error where the supervisor builds them (supervisor/worker-specs.ts); beside them travel
+// what the supervisor resolves at start (venue, journal file, bot id). `.strict()`: a key the worker
+// does not read is refused at init instead of ignored while the worker runs on something else. No
+// defaults here: they live only in the schema, and convict has validated every value.
+
+type SchemaFields<K extends keyof AppConfig> = { [P in K]: z.ZodType<AppConfig[P]> };
+const schemaFields = <K extends keyof AppConfig>(fields: SchemaFields<K>): SchemaFields<K> => fields;
+
+/** Where and as whom to trade: the embedded simulator or KuCoin (supervisor/venue.ts). */
+const venueSettingsSchema = z
+  .object({
+    url: z.string().min(1),
+    apiKey: z.string(),
+    apiSecret: z.string(),
+    apiPassphrase: z.string(),
+    apiKeyVersion: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  })
+  .strict();
+export type VenueSettings = z.infer<typeof venueSettingsSchema>;
+
+/** Every bot worker talks to the exchange. */
+const exchangeFields = {
+  venue: venueSettingsSchema,
+  /** Retries of an idempotent call inside the exchange client (0 where the caller retries itself). */
+  clientRetries: nonNegInt,
+};
+
+const scannerSettingsSchema = z
+  .object({
+    ...exchangeFields,
+    ...schemaFields({ checkInterval: finite.positive(), klineGranularity: finite, minTurnover: finite, minConfidence: finite, maxOpenPositions: nonNegInt }),
+  })
+  .strict();
+export type ScannerSettings = z.infer<typeof scannerSettingsSchema>;
+
+const positionMonitorSettingsSchema = z
+  .object({
+    ...exchangeFields,
+    ...schemaFields({ positionUpdateInterval: finite.positive(), liveLoopInterval: finite.positive(), trailingStopPercentage: finite.positive() }),
+  })
+  .strict();
+export type PositionMonitorSettings = z.infer<typeof positionMonitorSettingsSchema>;
+
+/**
+ * REDIS_URL set: the executor trades only symbols whose lease this process holds. The shape of
+ * ClusterSettings (src/cluster/cluster-settings.ts): worker-specs.ts and the executor entry assign one
+ * to the other, so tsc keeps the two equal without this file importing src/cluster.
+ */
+const clusterSettingsSchema = z
+  .object({ redisUrl: z.string().min(1), accountUid: z.string(), processId: z.string(), leaseTtlMs: finite.positive() })
+  .strict();
+
+const executorSettingsSchema = z
+  .object({
+    ...exchangeFields,
+    ...schemaFields({
+      maxOpenPositions: nonNegInt,
+      leverage: finite.positive(),
+      riskPerTrade: finite.positive(),
+      maxNotional: finite.positive(),
+      dailyLossLimit: finite.positive(),
+      foreignPositions: z.enum(['ignore', 'protect']),
+      /** The executor reconciles every few position updates (src/config/derived-intervals.ts). */
+      positionUpdateInterval: finite.positive(),
+    }),
+    /** The SQLite journal this process writes (supervisor/journal-file.ts). */
+    journalFile: z.string().min(1),
+    /** BOT_ID, or the id the journal has kept since it was created: the clientOid namespace. */
+    botId: z.string().min(1),
+    /** Null: this process trades alone (REDIS_URL empty). */
+    cluster: clusterSettingsSchema.nullable(),
+  })
+  .strict();
+export type ExecutorSettings = z.infer<typeof executorSettingsSchema>;
+
+/** Each bot worker's settings schema, by worker name. */
+export const WORKER_SETTINGS_SCHEMAS = {
+  scanner: scannerSettingsSchema,
+  'position-monitor': positionMonitorSettingsSchema,
+  'order-executor': executorSettingsSchema,
+} as const;
+export type BotWorkerName = keyof typeof WORKER_SETTINGS_SCHEMAS;
+
+/** A bot worker's settings from `init`, checked; throws naming every missing, mistyped or unknown key. */
+export function parseWorkerSettings<W extends BotWorkerName>(worker: W, raw: unknown): z.infer<(typeof WORKER_SETTINGS_SCHEMAS)[W]> {
+  const result = WORKER_SETTINGS_SCHEMAS[worker].safeParse(raw);
+  if (result.success) return result.data as z.infer<(typeof WORKER_SETTINGS_SCHEMAS)[W]>;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  throw new TypeError(`${worker} settings rejected: ${problems}`);
+}
 
 // ---- supervisor -> worker ------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 // (control-channel.ts: e.g. `faults 5xx=0.1` / `faults none`).
 import { createInterface } from 'node:readline';
 import { runControlLine } from './control-channel.js';
-import { formatFaultSpec } from './fault-spec.js';
+import { formatFaultSpec } from '../../config/fault-spec.js';
 import { startSimulator } from './simulator.js';
 import { readSimulatorEnv } from './simulator-env.js';
 

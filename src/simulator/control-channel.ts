@@ -8,7 +8,7 @@
 // A test that runs the simulator as a separate process (so it outlives bot restarts) switches
 // faults on and off this way; the embedded simulator has `handle.faults` instead. Only whoever
 // started the process holds its stdin, so the channel needs no authentication.
-import { formatFaultSpec, type FaultSpec } from './fault-spec.js';
+import { formatFaultSpec, type FaultSpec } from '../../config/fault-spec.js';
 
 export interface ControlTarget {
   readonly faults: {

@@ -1,6 +1,6 @@
 // Rolls seeded dice for each request so fault-injection tests are reproducible.
 import { mulberry32 } from './rng.js';
-import { FAULT_PARAM_DEFAULTS, parseFaultSpec, type FaultSpec } from './fault-spec.js';
+import { FAULT_PARAM_DEFAULTS, parseFaultSpec, type FaultSpec } from '../../config/fault-spec.js';
 
 export type HttpFault =
   | { readonly kind: 'none'; readonly latencyMs: number }

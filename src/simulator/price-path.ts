@@ -4,9 +4,7 @@
 // and klines of any granularity reach arbitrarily far back.
 import { hashUnit, hashString } from './rng.js';
 import type { ContractSpec } from './contracts-catalogue.js';
-
-export type MarketProfile = 'default' | 'trending' | 'flat';
-export const MARKET_PROFILES: readonly MarketProfile[] = ['default', 'trending', 'flat'];
+import type { MarketProfile } from '../../config/market-profiles.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

@@ -2,8 +2,8 @@
 // value fails with the same error that names every bad key, and `.env` works the same way).
 import { loadConfig } from '../config/load-config.js';
 import { parseKeyPermissions, type KeyPermission } from '../exchange/api-key-permissions.js';
-import { parseFaultSpec, type FaultSpec } from './fault-spec.js';
-import type { MarketProfile } from './price-path.js';
+import { parseFaultSpec, type FaultSpec } from '../../config/fault-spec.js';
+import type { MarketProfile } from '../../config/market-profiles.js';
 
 export interface SimulatorEnv {
   readonly port: number;

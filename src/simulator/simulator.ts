@@ -3,15 +3,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { RATE_LIMIT_HEADERS, SUCCESS_CODE, type QuotaPool } from '../exchange/endpoints.js';
-import type { KeyPermission } from '../exchange/api-key-permissions.js';
+import { parseKeyPermissions, type KeyPermission } from '../exchange/api-key-permissions.js';
+import { CONFIG_DEFAULTS } from '../../config/schema.js';
 import { KUCOIN_CODES } from '../exchange/error-codes.js';
 import { authenticate, type ApiCredentials } from './auth.js';
 import { selectContracts, ALL_CONTRACTS } from './contracts-catalogue.js';
 import { FaultInjector, type HttpFault } from './fault-injector.js';
-import type { FaultSpec } from './fault-spec.js';
+import type { FaultSpec } from '../../config/fault-spec.js';
 import { buildHandlers, matchRoute } from './http-router.js';
 import { MarketData, type TopOfBook } from './market-data.js';
-import { MARKET_PROFILES, PricePaths, type MarketProfile } from './price-path.js';
+import { PricePaths } from './price-path.js';
+import { MARKET_PROFILES, type MarketProfile } from '../../config/market-profiles.js';
 import { QuotaTracker, type QuotaView } from './quota.js';
 import { ManualClock, ScaledClock, systemTime, type RealTimeSource, type SimClock } from './sim-clock.js';
 import { SimError } from './sim-error.js';
@@ -94,18 +96,19 @@ export interface SimulatorHandle {
   close(): Promise<void>;
 }
 
+/** What a bare startSimulator() runs with: the SIM_* settings at their schema defaults, plus internals. */
 export const SIM_DEFAULTS = {
   host: '127.0.0.1',
-  apiKey: 'sim-key',
-  apiSecret: 'sim-secret',
-  apiPassphrase: 'sim-passphrase',
-  balance: 10_000,
-  seed: 42,
-  speed: 1,
+  apiKey: CONFIG_DEFAULTS.simApiKey,
+  apiSecret: CONFIG_DEFAULTS.simApiSecret,
+  apiPassphrase: CONFIG_DEFAULTS.simApiPassphrase,
+  balance: CONFIG_DEFAULTS.simBalance,
+  seed: CONFIG_DEFAULTS.simSeed,
+  speed: CONFIG_DEFAULTS.simSpeed,
   contracts: 60,
-  profile: 'default' as MarketProfile,
+  profile: CONFIG_DEFAULTS.simProfile,
   tickIntervalMs: 100,
-  keyPermissions: ['General', 'Futures'] as readonly KeyPermission[],
+  keyPermissions: parseKeyPermissions(CONFIG_DEFAULTS.simKeyPermissions) as readonly KeyPermission[],
   uid: 100000001,
   subName: 'paper',
 } as const;

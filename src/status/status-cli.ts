@@ -1,10 +1,9 @@
 // `npm run status`: asks a running bot's status server for /health and prints the human report.
 // A client only: it never builds or starts the bot. Exit codes: 0 healthy (HEALTHY or DEGRADED),
 // 1 unhealthy, 2 unreachable (or no valid report), so scripts and cron can act on it.
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import dotenv from 'dotenv';
+import { clientSettings } from '../config/client-settings.js';
 import { formatReport } from '../health/report-format.js';
 import { fetchHealth } from './status-client.js';
 
@@ -19,15 +18,13 @@ export interface StatusCliTarget {
 
 /** STATUS_HOST / STATUS_PORT / STATUS_TOKEN from the environment, over `.env` (the env wins). */
 export function statusTarget(env: NodeJS.ProcessEnv, dotenvPath: string | false): StatusCliTarget {
-  const fromFile = dotenvPath !== false && existsSync(dotenvPath) ? dotenv.parse(readFileSync(dotenvPath)) : {};
-  const merged: NodeJS.ProcessEnv = { ...fromFile, ...env };
-  let host = (merged.STATUS_HOST ?? '').trim() || '127.0.0.1';
+  const setting = clientSettings(env, dotenvPath);
+  let host = setting('statusHost');
   // A server bound to every interface is reached over loopback.
   if (host === '0.0.0.0') host = '127.0.0.1';
   if (host === '::') host = '::1';
   if (host.includes(':') && !host.startsWith('[')) host = `[${host}]`;
-  const port = (merged.STATUS_PORT ?? '').trim() || '8787';
-  return { baseUrl: `http://${host}:${port}/`, token: (merged.STATUS_TOKEN ?? '').trim() };
+  return { baseUrl: `http://${host}:${setting('statusPort')}/`, token: setting('statusToken') };
 }
 
 export interface RunStatusCliOptions {

@@ -1,5 +1,8 @@
-// Supervisor options: an all-optional interface, a defaults constant, and one validation pass at
-// construction whose errors name the field. Only supervisor/main.ts maps AppConfig onto this.
+// Supervisor options: an all-optional interface, defaults, and one validation pass at construction
+// whose errors name the field. The options that are settings default to the schema's values
+// (config/schema.ts, the only place a setting's default lives); supervisionSettings() maps them.
+import { CONFIG_DEFAULTS, type AppConfig } from '../../config/schema.js';
+
 export interface SupervisorLogger {
   error(message: string, meta?: Record<string, unknown>): unknown;
   warn(message: string, meta?: Record<string, unknown>): unknown;
@@ -40,22 +43,31 @@ export interface ResolvedSupervisorOptions extends Required<Omit<SupervisorOptio
 
 const silentLogger: SupervisorLogger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
 
-export const SUPERVISOR_DEFAULTS = {
-  heartbeatIntervalMs: 1000,
-  stallTimeoutMs: 3000,
-  progressTimeoutMs: 30_000,
-  startTimeoutMs: 30_000,
-  maxRestarts: 5,
-  restartWindowMs: 60_000,
+type SupervisionKey = 'heartbeatInterval' | 'stallTimeout' | 'progressTimeout' | 'startupTimeout' | 'maxRestarts' | 'restartWindow' | 'shutdownTimeout';
+
+/** The supervision settings (seconds in the schema) as supervisor options (ms). */
+export function supervisionSettings(config: Pick<AppConfig, SupervisionKey>) {
+  return {
+    heartbeatIntervalMs: config.heartbeatInterval * 1000,
+    stallTimeoutMs: config.stallTimeout * 1000,
+    progressTimeoutMs: config.progressTimeout * 1000,
+    startTimeoutMs: config.startupTimeout * 1000,
+    maxRestarts: config.maxRestarts,
+    restartWindowMs: config.restartWindow * 1000,
+    shutdownTimeoutMs: config.shutdownTimeout * 1000,
+  } satisfies SupervisorOptions;
+}
+
+/** Internals no user tunes (not settings, so not in the schema). */
+const FIXED_TIMINGS = {
   backoffInitialMs: 100,
   backoffMaxMs: 10_000,
-  shutdownTimeoutMs: 10_000,
   metricsIntervalMs: 5000,
   rpcTimeoutMs: 5000,
 } as const;
 
 export function resolveSupervisorOptions(options: SupervisorOptions = {}): ResolvedSupervisorOptions {
-  const o = { ...SUPERVISOR_DEFAULTS, ...stripUndefined(options) };
+  const o = { ...supervisionSettings(CONFIG_DEFAULTS), ...FIXED_TIMINGS, ...stripUndefined(options) };
   const positive = [
     'heartbeatIntervalMs',
     'stallTimeoutMs',

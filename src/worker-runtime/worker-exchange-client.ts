@@ -5,36 +5,25 @@ import type { ApiCredentials } from '../exchange/credentials.js';
 import { KucoinFuturesClient } from '../exchange/kucoin-futures-client.js';
 import { resilientPolicy } from '../exchange/resilient-policy.js';
 import { CircuitBreaker } from '../resilience/circuit-breaker.js';
+import type { VenueSettings } from '../protocol/messages.js';
 import type { WorkerContext } from './run-worker.js';
-import { numberSetting, stringSetting } from './worker-settings.js';
 
-/** Settings keys the supervisor fills for exchange access. */
-export const EXCHANGE_SETTINGS = {
-  url: 'exchangeUrl',
-  apiKey: 'apiKey',
-  apiSecret: 'apiSecret',
-  apiPassphrase: 'apiPassphrase',
-  apiKeyVersion: 'apiKeyVersion',
+/** The exchange part of a bot worker's settings (see the worker settings in protocol/messages.ts). */
+export interface ExchangeSettings {
+  readonly venue: VenueSettings;
   /** Retries of an idempotent call inside the client (0 where the caller retries itself). */
-  clientRetries: 'clientRetries',
-} as const;
+  readonly clientRetries: number;
+}
 
 const BREAKER_THRESHOLD = 5;
 const BREAKER_RECOVERY_MS = 15_000;
 
-export function createWorkerExchangeClient<T>(ctx: WorkerContext<T>): KucoinFuturesClient {
-  const s = ctx.settings;
-  const key = stringSetting(s, EXCHANGE_SETTINGS.apiKey, '');
-  const version = numberSetting(s, EXCHANGE_SETTINGS.apiKeyVersion, 2);
+export function createWorkerExchangeClient<T>(ctx: WorkerContext<T>, settings: ExchangeSettings): KucoinFuturesClient {
+  const { venue } = settings;
   const credentials: ApiCredentials | undefined =
-    key === ''
+    venue.apiKey === ''
       ? undefined
-      : {
-          key,
-          secret: stringSetting(s, EXCHANGE_SETTINGS.apiSecret, ''),
-          passphrase: stringSetting(s, EXCHANGE_SETTINGS.apiPassphrase, ''),
-          keyVersion: version === 3 ? 3 : 2,
-        };
+      : { key: venue.apiKey, secret: venue.apiSecret, passphrase: venue.apiPassphrase, keyVersion: venue.apiKeyVersion === 3 ? 3 : 2 };
   const breaker = new CircuitBreaker({ failureThreshold: BREAKER_THRESHOLD, recoveryTimeout: BREAKER_RECOVERY_MS, name: `${ctx.name} exchange` });
   ctx.metrics.gauge('breakerOpen', 0);
   breaker.onStateChange((change) => {
@@ -48,9 +37,9 @@ export function createWorkerExchangeClient<T>(ctx: WorkerContext<T>): KucoinFutu
     breaker.reset();
     return `${ctx.name}: breaker ${before} -> CLOSED`;
   });
-  const retries = numberSetting(s, EXCHANGE_SETTINGS.clientRetries, 2);
+  const retries = settings.clientRetries;
   return new KucoinFuturesClient({
-    baseUrl: stringSetting(s, EXCHANGE_SETTINGS.url, ''),
+    baseUrl: venue.url,
     gate: ctx.gate,
     observer: (record) => ctx.metrics.call(record),
     policy: resilientPolicy({ breaker, retry: retries > 0 ? { maxRetries: retries } : false }),

@@ -1,6 +1,6 @@
 // PERF_INJECT: parsing, clear errors, and refused with live trading like the other fault hooks.
 import { expect } from 'chai';
-import { parsePerfInject } from '../../src/config/perf-inject.js';
+import { parsePerfInject } from '../../config/perf-inject.js';
 import { loadConfig } from '../../src/config/load-config.js';
 
 describe('PERF_INJECT', () => {

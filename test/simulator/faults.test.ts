@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { WebSocket } from 'ws';
-import { parseFaultSpec, formatFaultSpec } from '../../src/simulator/fault-spec.js';
+import { parseFaultSpec, formatFaultSpec } from '../../config/fault-spec.js';
 import { FaultInjector } from '../../src/simulator/fault-injector.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
 import { SimClient } from './signed-client.js';

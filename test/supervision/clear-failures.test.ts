@@ -15,10 +15,11 @@ import { STORE_OPEN_EXIT_CODE, Store, isStoreOpenError } from '../../src/store/i
 import { workerError } from '../../src/supervision/worker-handle.js';
 import { WorkerSupervisor } from '../../src/supervision/worker-supervisor.js';
 import { installRejectionGuard } from '../../supervisor/rejection-guard.js';
+import { workerSpecs } from '../../supervisor/worker-specs.js';
+import { CONFIG_DEFAULTS } from '../../config/schema.js';
 import { FAST, captureLogger, nextEvent } from './harness.js';
 
 const MAIN = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
-const EXECUTOR = new URL('../../workers/order-executor.js', import.meta.url);
 const GARBAGE = 'this is not an SQLite database, just text where the journal should be\n'.repeat(200);
 
 interface Run {
@@ -134,8 +135,11 @@ describe('clear failures', function () {
       const journalFile = path.join(dir, 'bot.sqlite');
       writeFileSync(journalFile, GARBAGE);
       const alerts: string[] = [];
+      // The real executor with the settings the bot would send it (schema defaults, a venue it never reaches).
+      const venue = { url: 'http://127.0.0.1:9', simulator: undefined, settings: { url: 'http://127.0.0.1:9', apiKey: 'k', apiSecret: 's', apiPassphrase: 'p', apiKeyVersion: 2 as const } };
+      const executor = workerSpecs(CONFIG_DEFAULTS, venue, journalFile, 'clearfail').filter((s) => s.name === 'order-executor');
       supervisor = new WorkerSupervisor(
-        [{ name: 'order-executor', script: EXECUTOR, role: 'executor', settings: { journalFile } }],
+        executor,
         SharedRateLimiter.create(KUCOIN_LIMITS).buffer,
         { ...FAST, maxRestarts: 0, logger: captureLogger(), alert: (l) => alerts.push(l) },
       );

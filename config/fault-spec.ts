@@ -67,10 +67,9 @@ export function parseFaultSpec(spec: string): FaultSpec {
 
 /** The spec back in its textual form (for logs and the CLI banner). */
 export function formatFaultSpec(spec: FaultSpec): string {
-  return FAULT_KINDS.filter((k) => spec[k])
-    .map((k) => {
-      const r = spec[k]!;
-      return r.param === undefined ? `${k}=${r.rate}` : `${k}=${r.rate}:${r.param}`;
-    })
-    .join(',');
+  return FAULT_KINDS.flatMap((k) => {
+    const r = spec[k];
+    if (!r) return [];
+    return [r.param === undefined ? `${k}=${r.rate}` : `${k}=${r.rate}:${r.param}`];
+  }).join(',');
 }
