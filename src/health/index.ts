@@ -1,6 +1,9 @@
 // The health area's public surface.
+export * from './account-scope-collector.js';
+export * from './alert-delivery-collector.js';
+export * from './api-collector.js';
+export * from './condition-set.js';
 export * from './counter-deltas.js';
-export * from './describe-error.js';
 export * from './equity-curve.js';
 export * from './error-ring.js';
 export * from './event.js';
@@ -9,7 +12,10 @@ export * from './health-monitor-options.js';
 export * from './health-report.js';
 export * from './health-reporter.js';
 export * from './health-verdict.js';
+export * from './performance-collector.js';
+export * from './positions-collector.js';
 export * from './report-format.js';
 export * from './sliding-window-counter.js';
+export * from './thread-collector.js';
 export * from './thread-health.js';
 export * from './time-source.js';
