@@ -2,7 +2,7 @@
 // heartbeats, restarts, errors), it answers with a JSON report and fires events on change.
 //
 // It only routes: each concept has its collector (API, positions, account scope, equity,
-// performance, threads, errors, alert delivery, external conditions), and the verdict is a pure
+// worker counters, threads, errors, alert delivery, external conditions), and the verdict is a pure
 // function of their snapshots (health-verdict.ts). What the monitor itself holds is the change
 // version, the last verdict and the evaluation tick.
 //
@@ -22,7 +22,7 @@ import { type HealthMonitorOptions, type ResolvedHealthMonitorOptions, resolveHe
 import { type ClusterHealthReport, type HealthReport, type HealthStatus, type OverallHealth, formatDuration } from './health-report.js';
 import { type VerdictThread, judgeOverallHealth } from './health-verdict.js';
 import { roundMoney } from '../money/round-money.js';
-import { PerformanceCollector } from './performance-collector.js';
+import { WorkerCountersCollector } from './worker-counters-collector.js';
 import { type PositionClose, PositionsCollector } from './positions-collector.js';
 import { type ThreadStateChange, ThreadCollector } from './thread-collector.js';
 import type { IntervalHandle } from './time-source.js';
@@ -48,7 +48,7 @@ export class HealthMonitor implements Disposable {
   private readonly positions = new PositionsCollector();
   private readonly accountScope = new AccountScopeCollector();
   private readonly equity: EquityCurve;
-  private readonly performance = new PerformanceCollector();
+  private readonly counters = new WorkerCountersCollector();
   private readonly threads: ThreadCollector;
   private readonly errors: ErrorRing;
   private readonly alertDelivery = new AlertDeliveryCollector();
@@ -122,22 +122,22 @@ export class HealthMonitor implements Disposable {
    * stands in for its last and max.
    */
   recordScans(count: number, totalDurationMs: number): void {
-    if (this.performance.recordScans(count, totalDurationMs)) this.version += 1;
+    if (this.counters.recordScans(count, totalDurationMs)) this.version += 1;
   }
 
   /** Scan errors counted by a worker; their messages arrive separately (recordError). */
   recordScanErrors(count: number): void {
-    if (this.performance.recordScanErrors(count)) this.version += 1;
+    if (this.counters.recordScanErrors(count)) this.version += 1;
   }
 
   /** Successful position refreshes counted by a worker. */
   recordPositionUpdates(count: number): void {
-    if (this.performance.recordPositionUpdates(count)) this.version += 1;
+    if (this.counters.recordPositionUpdates(count)) this.version += 1;
   }
 
   /** Position update errors counted by a worker; their messages arrive separately (recordError). */
   recordPositionUpdateErrors(count: number): void {
-    if (this.performance.recordPositionUpdateErrors(count)) this.version += 1;
+    if (this.counters.recordPositionUpdateErrors(count)) this.version += 1;
   }
 
   /** `progress` is a counter only the worker's main loop advances. */
@@ -222,7 +222,7 @@ export class HealthMonitor implements Disposable {
       api: this.api.report(now),
       positions: this.positions.report(this.equity.latest(), this.accountScope.foreignPositions()),
       orders: this.accountScope.ordersReport(),
-      performance: this.performance.report(),
+      performance: this.counters.report(),
       threads: threads.report,
       recent_errors: this.errors.entries().map((e) => ({
         time: new Date(e.timeMs).toISOString(),

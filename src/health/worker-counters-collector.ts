@@ -1,5 +1,5 @@
-// The performance collector: the workers' main-loop counters, scans (with their durations) and
-// position updates, each with its error count. Workers report cumulative counters; the supervisor
+// The worker-counters collector (the report's `performance` section): the workers' main-loop
+// counters, scans (with their durations) and position updates, each with its error count. Workers report cumulative counters; the supervisor
 // turns them into batches (CounterDeltas), so every record takes a count.
 import type { PerformanceReport } from './health-report.js';
 import { round } from './health-report.js';
@@ -8,7 +8,7 @@ function isCount(n: number): boolean {
   return Number.isInteger(n) && n > 0;
 }
 
-export class PerformanceCollector {
+export class WorkerCountersCollector {
   private scans = 0;
   private scanErrors = 0;
   private scanDurationSum = 0;
