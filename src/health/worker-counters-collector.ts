@@ -1,8 +1,8 @@
 // The worker-counters collector (the report's `performance` section): the workers' main-loop
-// counters, scans (with their durations) and position updates, each with its error count. Workers report cumulative counters; the supervisor
-// turns them into batches (CounterDeltas), so every record takes a count.
-import type { PerformanceReport } from './health-report.js';
-import { round } from './health-report.js';
+// counters, scans (with their durations) and position updates, each with its error count.
+// Workers report cumulative counters; the supervisor turns them into batches (CounterDeltas), so
+// every record takes a count.
+import { type PerformanceReport, round } from './health-report.js';
 
 function isCount(n: number): boolean {
   return Number.isInteger(n) && n > 0;
