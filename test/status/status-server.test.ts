@@ -88,7 +88,7 @@ describe('StatusServer', () => {
       const csp = String(res.headers['content-security-policy']);
       const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
       expect(nonce, csp).to.be.a('string');
-      expect(res.body).to.include(`<script nonce="${nonce as string}">`);
+      expect(res.body).to.include(`<script nonce="${nonce as string}" type="module">`); // built from src/status/browser/
       expect(res.body).to.include('Test &lt;Bot&gt;');
       expect(res.body).not.to.match(/(src|href)="(https?:)?\/\//);
       expect(res.body).not.to.match(/@import|url\(http/);
