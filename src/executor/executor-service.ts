@@ -1,20 +1,11 @@
 // ExecutorApi on top of OrderExecutor: what the executor worker serves to its peers, plus the
 // executor's own loop (periodic reconciliation, account gauges).
-import type { CloseReason } from '../store/index.js';
 import type { MetricsSink } from '../worker-runtime/metrics-sender.js';
 import type { WorkerLoop } from '../worker-runtime/worker-loop.js';
-import type { EntryProposal, ExecutorApi, ExecutorDecision, ExecutorSnapshot, ExitReason, ExitRequest } from './executor-api.js';
+import { type EntryProposal, type ExecutorApi, type ExecutorDecision, type ExecutorSnapshot, type ExitRequest, isExitReason } from './executor-api.js';
 import type { ExecutorLogger } from './executor-options.js';
 import type { AccountScopeSnapshot } from './account-scope.js';
 import type { OrderExecutor } from './order-executor.js';
-
-const CLOSE_REASON: Readonly<Record<ExitReason, CloseReason>> = {
-  'stop-loss': 'stop',
-  'take-profit': 'take-profit',
-  'trailing-stop': 'trailing',
-  'kill-switch': 'kill-switch',
-  manual: 'manual',
-};
 
 export interface ExecutorServiceDeps {
   readonly executor: OrderExecutor;
@@ -98,14 +89,7 @@ export class ExecutorService implements ExecutorApi {
         decisions.push({ accepted: false, reason: 'executor has not reconciled with the exchange yet' });
         continue;
       }
-      const result = await this.deps.executor.openPosition({
-        symbol: p.symbol,
-        side: p.side,
-        price: p.price,
-        ...(p.stopPrice !== undefined ? { stopPrice: p.stopPrice } : {}),
-        ...(p.takeProfitPrice !== undefined ? { takeProfitPrice: p.takeProfitPrice } : {}),
-        ...(p.atr !== undefined ? { atr: p.atr } : {}),
-      });
+      const result = await this.deps.executor.openPosition(p);
       this.publishOpenCount();
       if (result.ok) {
         this.deps.metrics.count('entriesOpened');
@@ -157,11 +141,13 @@ export class ExecutorService implements ExecutorApi {
     return `${results.length} closed (${summary})`;
   }
 
-  requestExit(request: Pick<ExitRequest, 'symbol' | 'reason' | 'positionId'>): Promise<ExecutorDecision> {
+  requestExit(request: ExitRequest): Promise<ExecutorDecision> {
     this.deps.metrics.count('exitRequestsReceived');
+    // A stale or buggy peer's unknown reason still closes, journaled as manual.
+    const reason = isExitReason(request.reason) ? request.reason : 'manual';
     return this.track(
       this.deps.executor
-        .closePosition(request.symbol, CLOSE_REASON[request.reason] ?? 'manual', request.positionId)
+        .closePosition(request.symbol, reason, request.positionId)
         .then((result): ExecutorDecision => {
           this.publishOpenCount();
           return result.ok ? { accepted: true, detail: result.alreadyClosed ? 'already closed' : 'closed' } : { accepted: false, reason: result.reason };

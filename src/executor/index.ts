@@ -2,7 +2,7 @@
 export { OrderExecutor, type ExecutorStatus } from './order-executor.js';
 export { type OrderExecutorOptions, type RiskLimits, type ExecutorLogger, SILENT_LOGGER } from './executor-options.js';
 export { type ExchangePort } from './exchange-port.js';
-export { type EntrySignal, type OpenOptions, type OpenResult, type KillSwitchView } from './entry-flow.js';
+export { type OpenOptions, type OpenResult, type KillSwitchView } from './entry-flow.js';
 export { type CloseResult } from './exit-flow.js';
 export { type MoveStopResult } from './stop-mover.js';
 export { type ReconcileReport } from './reconciler.js';
