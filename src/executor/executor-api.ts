@@ -41,16 +41,6 @@ export type ExecutorDecision =
   | { readonly accepted: true; readonly detail?: string }
   | { readonly accepted: false; readonly reason: string };
 
-export interface ExecutorSnapshot {
-  readonly generation: number;
-  /** False until the first reconciliation with the exchange finished: no entries before that. */
-  readonly reconciled: boolean;
-  readonly equity: number | null;
-  readonly openPositions: number;
-  readonly realisedToday: number;
-  readonly killSwitchActive: boolean;
-}
-
 /** Every method returns a promise: callers reach it through comlink. */
 export interface ExecutorApi {
   /** Proposals best first; the executor opens what its risk limits allow, in that order. */
@@ -59,5 +49,4 @@ export interface ExecutorApi {
   /** Moves the exchange-side stop; only ever tightens. */
   moveStop(symbol: string, stopPrice: number): Promise<ExecutorDecision>;
   openPositions(): Promise<Position[]>;
-  snapshot(): Promise<ExecutorSnapshot>;
 }

@@ -2,14 +2,13 @@
 // executor's own loop (periodic reconciliation, account gauges).
 import type { MetricsSink } from '../worker-runtime/metrics-sender.js';
 import type { WorkerLoop } from '../worker-runtime/worker-loop.js';
-import { type EntryProposal, type ExecutorApi, type ExecutorDecision, type ExecutorSnapshot, type ExitRequest, isExitReason } from './executor-api.js';
+import { type EntryProposal, type ExecutorApi, type ExecutorDecision, type ExitRequest, isExitReason } from './executor-api.js';
 import type { ExecutorLogger } from './executor-options.js';
 import type { AccountScopeSnapshot } from './account-scope.js';
 import type { OrderExecutor } from './order-executor.js';
 
 export interface ExecutorServiceDeps {
   readonly executor: OrderExecutor;
-  readonly generation: number;
   readonly metrics: MetricsSink;
   readonly log: ExecutorLogger;
   /** Receives what on the account is not the bot's after every reconciliation (the supervisor's /health). */
@@ -22,10 +21,8 @@ export interface ExecutorServiceDeps {
 const FINAL_RECONCILE_MS = 3000;
 
 export class ExecutorService implements ExecutorApi {
+  /** False until the first reconciliation with the exchange finished: no entries before that. */
   private reconciled = false;
-  private equity: number | null = null;
-  private realisedToday = 0;
-  private killSwitchActive = false;
   /** Order operations (entries, exits, stop moves) still running: a graceful stop waits for them. */
   private readonly operations = new Set<Promise<unknown>>();
   private draining = false;
@@ -167,17 +164,6 @@ export class ExecutorService implements ExecutorApi {
     return this.deps.executor.openPositions();
   }
 
-  async snapshot(): Promise<ExecutorSnapshot> {
-    return {
-      generation: this.deps.generation,
-      reconciled: this.reconciled,
-      equity: this.equity,
-      openPositions: this.deps.executor.openPositions().length,
-      realisedToday: this.realisedToday,
-      killSwitchActive: this.killSwitchActive,
-    };
-  }
-
   /** One loop step: reconcile with the exchange, then refresh the account view and gauges. */
   async refresh(): Promise<void> {
     const { metrics, log } = this.deps;
@@ -207,9 +193,6 @@ export class ExecutorService implements ExecutorApi {
     }
     try {
       const status = await this.deps.executor.status();
-      this.equity = status.equity;
-      this.realisedToday = status.today.realisedPnl;
-      this.killSwitchActive = status.killSwitch?.active ?? false;
       if (status.equity !== null) metrics.gauge('equity', status.equity);
       metrics.gauge('openPositions', status.openPositions);
       metrics.gauge('unsettledPositions', status.unsettled.length);
@@ -219,7 +202,7 @@ export class ExecutorService implements ExecutorApi {
         if (tick !== undefined) metrics.gauge(`tick:${p.symbol}`, tick);
       }
       metrics.gauge('realisedToday', status.today.realisedPnl);
-      metrics.gauge('killSwitchActive', this.killSwitchActive ? 1 : 0);
+      metrics.gauge('killSwitchActive', status.killSwitch?.active ? 1 : 0);
     } catch (err) {
       metrics.count('accountRefreshErrors');
       log.warn('executor status failed', { error: (err as Error).message });

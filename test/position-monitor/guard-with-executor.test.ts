@@ -14,7 +14,6 @@ function asGuardExecutor(ex: OrderExecutor): GuardExecutor {
   const quiet = (): undefined => undefined;
   const service = new ExecutorService({
     executor: ex,
-    generation: 0,
     metrics: { count: quiet, gauge: quiet, call: quiet },
     log: { info: quiet, warn: quiet, error: quiet, debug: quiet },
   });
