@@ -4,7 +4,8 @@
 // argument would make all of them megamorphic and measure the dispatch, not the work), and every
 // loop's effect is consumed afterwards: the baseline's sum feeds a sink, the monitor's counters are
 // read back and checked, so the optimiser cannot drop the work.
-import { HealthMonitor, type ApiCallSample } from '../src/health/health-monitor.js';
+import type { ApiCallSample } from '../src/health/api-collector.js';
+import { HealthMonitor } from '../src/health/health-monitor.js';
 import type { Benchmark, BenchContext, BenchResult, Figure } from './bench-result.js';
 import { fmt, measured, nowNs, repeat } from './stats.js';
 
@@ -42,11 +43,11 @@ function loopHeartbeat(m: HealthMonitor, n: number): void {
 }
 
 function loopScan(m: HealthMonitor, n: number): void {
-  for (let i = 0; i < n; i++) m.recordScan(i & 255);
+  for (let i = 0; i < n; i++) m.recordScans(1, i & 255);
 }
 
 function loopPositionUpdate(m: HealthMonitor, n: number): void {
-  for (let i = 0; i < n; i++) m.recordPositionUpdate();
+  for (let i = 0; i < n; i++) m.recordPositionUpdates(1);
 }
 
 interface Op {
@@ -82,7 +83,7 @@ function monitorOps(): Op[] {
       check: (n, proof) => expectEq('scanner progress', proof, n - 1),
     },
     {
-      name: 'recordScan',
+      name: 'recordScans',
       run: (n) => {
         const m = fresh();
         loopScan(m, n);
@@ -91,7 +92,7 @@ function monitorOps(): Op[] {
       check: (n, proof) => expectEq('scans_completed', proof, n),
     },
     {
-      name: 'recordPositionUpdate',
+      name: 'recordPositionUpdates',
       run: (n) => {
         const m = fresh();
         loopPositionUpdate(m, n);

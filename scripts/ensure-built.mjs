@@ -26,7 +26,10 @@ const stale = !existsSync(target) || !existsSync(stamp) || statSync(stamp).mtime
 if (stale) {
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   try {
-    execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
+    // The same two projects as `npm run build`: the bot, then the dashboard's browser scripts.
+    for (const project of ['tsconfig.json', 'src/status/browser/tsconfig.json']) {
+      execFileSync(process.execPath, [tsc, '-p', path.join(root, project)], { stdio: 'inherit' });
+    }
   } catch {
     process.stderr.write('build failed (see above); run `npm run build` for details\n');
     process.exit(2);

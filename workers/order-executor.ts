@@ -48,7 +48,6 @@ function serviceFor(ctx: WorkerContext<ExecutorApi>): ExecutorService {
   const journal = store;
   service = new ExecutorService({
     executor,
-    generation: ctx.generation,
     metrics: ctx.metrics,
     log: ctx.log,
     publishScope: (scope) => ctx.publishAccountScope({ ...scope, foreignPositions: [...scope.foreignPositions], contested: [...scope.contested] }),

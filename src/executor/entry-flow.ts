@@ -4,10 +4,10 @@
 //   every retry) -> confirm the fill from fills -> record the position -> place the exchange stop.
 // If the stop cannot be placed the position is closed at once: it is never left unprotected.
 import { canOpenPosition, checkDailyLoss, guardOrder, positionSize, roundToTick } from '../risk/index.js';
-import type { SignalResult } from '../strategy/signal-types.js';
 import { isIntentInFlightError, type Position, type PositionSide } from '../store/index.js';
 import { toContractSpec } from './contract-cache.js';
 import { entrySide, exitSide, type ExecutorContext } from './executor-context.js';
+import type { EntryProposal } from './executor-api.js';
 import type { ExitFlow } from './exit-flow.js';
 import { confirmOrder, resolveByClientOid } from './order-confirmation.js';
 import { journalFailureCode } from './journal-guard.js';
@@ -16,21 +16,6 @@ import type { StopManager } from './stop-manager.js';
 import type { RejectStage } from '../protocol/trade-event.js';
 import { toFillInput } from './fill-summary.js';
 import { TIMINGS } from '../perf/performance-figures.js';
-
-/**
- * What an entry needs from a signal: SignalResult (scanner) and EntryProposal (executor-api.ts)
- * both fit.
- */
-export interface EntrySignal {
-  readonly symbol: string;
-  readonly side: SignalResult['side'];
-  /** Reference entry price (last close). */
-  readonly price: number;
-  /** ATR-based stop; else `atrStopMultiple` x atr from the price. */
-  readonly stopPrice?: number;
-  readonly takeProfitPrice?: number;
-  readonly atr?: number;
-}
 
 export interface OpenOptions {
   /**
@@ -121,7 +106,7 @@ export class EntryFlow {
     }
   }
 
-  async open(signal: EntrySignal, options: OpenOptions = {}): Promise<OpenResult> {
+  async open(signal: EntryProposal, options: OpenOptions = {}): Promise<OpenResult> {
     const symbol = typeof signal?.symbol === 'string' ? signal.symbol : String(signal?.symbol);
     const problem = this.validate(signal);
     if (problem !== undefined) return this.reject(symbol, 'validation', problem);
@@ -138,7 +123,7 @@ export class EntryFlow {
     }
   }
 
-  private validate(s: EntrySignal): string | undefined {
+  private validate(s: EntryProposal): string | undefined {
     if (typeof s !== 'object' || s === null) return 'signal must be an object';
     if (typeof s.symbol !== 'string' || s.symbol.length === 0) return `signal.symbol must be a non-empty string, got ${String(s.symbol)}`;
     if (s.side !== 'long' && s.side !== 'short') return `signal.side must be long or short, got ${String(s.side)}`;
@@ -148,7 +133,7 @@ export class EntryFlow {
     return undefined;
   }
 
-  private async openChecked(signal: EntrySignal, options: OpenOptions): Promise<OpenResult> {
+  private async openChecked(signal: EntryProposal, options: OpenOptions): Promise<OpenResult> {
     const { store, exchange, o } = this.ctx;
     const symbol = signal.symbol;
     const side = signal.side as PositionSide;

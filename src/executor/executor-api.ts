@@ -1,26 +1,35 @@
 // The order executor's RPC surface, served with comlink to the scanner and the position monitor.
 // Every method returns plain data (it crosses a MessagePort) and never throws for an expected
 // refusal: callers get `{ accepted: false, reason }`.
-import type { Position } from '../store/index.js';
+import type { CloseReason, Position } from '../store/index.js';
+import type { Side } from '../strategy/signal-types.js';
 
+/**
+ * An entry the scanner proposes: the one proposal type from scanner to executor (the scanner's
+ * SignalResult with a side, cut to what opening reads; OrderExecutor.openPosition takes it as is).
+ */
 export interface EntryProposal {
   readonly symbol: string;
-  readonly side: 'long' | 'short';
-  readonly confidence: number;
+  readonly side: Side;
   /** Reference entry price (last close). */
   readonly price: number;
+  /** ATR-based stop; else `atrStopMultiple` x atr from the price. */
   readonly stopPrice?: number;
   readonly takeProfitPrice?: number;
   readonly atr?: number;
-  readonly reasons: readonly string[];
 }
 
-export type ExitReason = 'stop-loss' | 'take-profit' | 'trailing-stop' | 'kill-switch' | 'manual';
+/** Why a close is asked for: the same words the journal stores as close_reason. */
+export const EXIT_REASONS = ['stop', 'take-profit', 'trailing', 'kill-switch', 'manual'] as const satisfies readonly CloseReason[];
+export type ExitReason = (typeof EXIT_REASONS)[number];
+
+export function isExitReason(value: unknown): value is ExitReason {
+  return (EXIT_REASONS as readonly unknown[]).includes(value);
+}
 
 export interface ExitRequest {
   readonly symbol: string;
   readonly reason: ExitReason;
-  readonly markPrice: number;
   /**
    * The position the monitor decided on (Position.id). A request that arrives after that position
    * closed gets its trade back and never closes a newer position on the symbol.
@@ -32,16 +41,6 @@ export type ExecutorDecision =
   | { readonly accepted: true; readonly detail?: string }
   | { readonly accepted: false; readonly reason: string };
 
-export interface ExecutorSnapshot {
-  readonly generation: number;
-  /** False until the first reconciliation with the exchange finished: no entries before that. */
-  readonly reconciled: boolean;
-  readonly equity: number | null;
-  readonly openPositions: number;
-  readonly realisedToday: number;
-  readonly killSwitchActive: boolean;
-}
-
 /** Every method returns a promise: callers reach it through comlink. */
 export interface ExecutorApi {
   /** Proposals best first; the executor opens what its risk limits allow, in that order. */
@@ -50,5 +49,4 @@ export interface ExecutorApi {
   /** Moves the exchange-side stop; only ever tightens. */
   moveStop(symbol: string, stopPrice: number): Promise<ExecutorDecision>;
   openPositions(): Promise<Position[]>;
-  snapshot(): Promise<ExecutorSnapshot>;
 }

@@ -1,24 +1,14 @@
 // ExecutorApi on top of OrderExecutor: what the executor worker serves to its peers, plus the
 // executor's own loop (periodic reconciliation, account gauges).
-import type { CloseReason } from '../store/index.js';
 import type { MetricsSink } from '../worker-runtime/metrics-sender.js';
 import type { WorkerLoop } from '../worker-runtime/worker-loop.js';
-import type { EntryProposal, ExecutorApi, ExecutorDecision, ExecutorSnapshot, ExitReason, ExitRequest } from './executor-api.js';
+import { type EntryProposal, type ExecutorApi, type ExecutorDecision, type ExitRequest, isExitReason } from './executor-api.js';
 import type { ExecutorLogger } from './executor-options.js';
 import type { AccountScopeSnapshot } from './account-scope.js';
 import type { OrderExecutor } from './order-executor.js';
 
-const CLOSE_REASON: Readonly<Record<ExitReason, CloseReason>> = {
-  'stop-loss': 'stop',
-  'take-profit': 'take-profit',
-  'trailing-stop': 'trailing',
-  'kill-switch': 'kill-switch',
-  manual: 'manual',
-};
-
 export interface ExecutorServiceDeps {
   readonly executor: OrderExecutor;
-  readonly generation: number;
   readonly metrics: MetricsSink;
   readonly log: ExecutorLogger;
   /** Receives what on the account is not the bot's after every reconciliation (the supervisor's /health). */
@@ -31,10 +21,8 @@ export interface ExecutorServiceDeps {
 const FINAL_RECONCILE_MS = 3000;
 
 export class ExecutorService implements ExecutorApi {
+  /** False until the first reconciliation with the exchange finished: no entries before that. */
   private reconciled = false;
-  private equity: number | null = null;
-  private realisedToday = 0;
-  private killSwitchActive = false;
   /** Order operations (entries, exits, stop moves) still running: a graceful stop waits for them. */
   private readonly operations = new Set<Promise<unknown>>();
   private draining = false;
@@ -98,14 +86,7 @@ export class ExecutorService implements ExecutorApi {
         decisions.push({ accepted: false, reason: 'executor has not reconciled with the exchange yet' });
         continue;
       }
-      const result = await this.deps.executor.openPosition({
-        symbol: p.symbol,
-        side: p.side,
-        price: p.price,
-        ...(p.stopPrice !== undefined ? { stopPrice: p.stopPrice } : {}),
-        ...(p.takeProfitPrice !== undefined ? { takeProfitPrice: p.takeProfitPrice } : {}),
-        ...(p.atr !== undefined ? { atr: p.atr } : {}),
-      });
+      const result = await this.deps.executor.openPosition(p);
       this.publishOpenCount();
       if (result.ok) {
         this.deps.metrics.count('entriesOpened');
@@ -157,11 +138,13 @@ export class ExecutorService implements ExecutorApi {
     return `${results.length} closed (${summary})`;
   }
 
-  requestExit(request: Pick<ExitRequest, 'symbol' | 'reason' | 'positionId'>): Promise<ExecutorDecision> {
+  requestExit(request: ExitRequest): Promise<ExecutorDecision> {
     this.deps.metrics.count('exitRequestsReceived');
+    // A stale or buggy peer's unknown reason still closes, journaled as manual.
+    const reason = isExitReason(request.reason) ? request.reason : 'manual';
     return this.track(
       this.deps.executor
-        .closePosition(request.symbol, CLOSE_REASON[request.reason] ?? 'manual', request.positionId)
+        .closePosition(request.symbol, reason, request.positionId)
         .then((result): ExecutorDecision => {
           this.publishOpenCount();
           return result.ok ? { accepted: true, detail: result.alreadyClosed ? 'already closed' : 'closed' } : { accepted: false, reason: result.reason };
@@ -179,17 +162,6 @@ export class ExecutorService implements ExecutorApi {
 
   async openPositions() {
     return this.deps.executor.openPositions();
-  }
-
-  async snapshot(): Promise<ExecutorSnapshot> {
-    return {
-      generation: this.deps.generation,
-      reconciled: this.reconciled,
-      equity: this.equity,
-      openPositions: this.deps.executor.openPositions().length,
-      realisedToday: this.realisedToday,
-      killSwitchActive: this.killSwitchActive,
-    };
   }
 
   /** One loop step: reconcile with the exchange, then refresh the account view and gauges. */
@@ -221,9 +193,6 @@ export class ExecutorService implements ExecutorApi {
     }
     try {
       const status = await this.deps.executor.status();
-      this.equity = status.equity;
-      this.realisedToday = status.today.realisedPnl;
-      this.killSwitchActive = status.killSwitch?.active ?? false;
       if (status.equity !== null) metrics.gauge('equity', status.equity);
       metrics.gauge('openPositions', status.openPositions);
       metrics.gauge('unsettledPositions', status.unsettled.length);
@@ -233,7 +202,7 @@ export class ExecutorService implements ExecutorApi {
         if (tick !== undefined) metrics.gauge(`tick:${p.symbol}`, tick);
       }
       metrics.gauge('realisedToday', status.today.realisedPnl);
-      metrics.gauge('killSwitchActive', this.killSwitchActive ? 1 : 0);
+      metrics.gauge('killSwitchActive', status.killSwitch?.active ? 1 : 0);
     } catch (err) {
       metrics.count('accountRefreshErrors');
       log.warn('executor status failed', { error: (err as Error).message });

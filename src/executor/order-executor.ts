@@ -8,7 +8,8 @@ import { systemClock } from '../resilience/clock.js';
 import type { AccountScopeSnapshot } from './account-scope.js';
 import type { CloseReason, Position } from '../store/index.js';
 import { createBotId, createClientOidFactory } from './client-oid.js';
-import { EntryFlow, type EntrySignal, type KillSwitchView, type OpenOptions, type OpenResult } from './entry-flow.js';
+import { EntryFlow, type KillSwitchView, type OpenOptions, type OpenResult } from './entry-flow.js';
+import type { EntryProposal } from './executor-api.js';
 import { ExecutorContext } from './executor-context.js';
 import { resolveExecutorOptions, type OrderExecutorOptions } from './executor-options.js';
 import { ExitFlow, type CloseResult } from './exit-flow.js';
@@ -64,7 +65,7 @@ export class OrderExecutor {
   }
 
   /** Risk-checked, journaled, confirmed entry with an exchange stop; see entry-flow.ts. */
-  openPosition(signal: EntrySignal, options?: OpenOptions): Promise<OpenResult> {
+  openPosition(signal: EntryProposal, options?: OpenOptions): Promise<OpenResult> {
     return this.entries.open(signal, options);
   }
 

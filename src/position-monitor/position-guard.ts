@@ -18,11 +18,12 @@ import type { Clock } from '../resilience/clock.js';
 import { exitDecision } from '../risk/exit-decision.js';
 import { roundToTick } from '../risk/step-rounding.js';
 import { trailingStop } from '../risk/trailing-stop.js';
+import type { ExecutorDecision, ExitReason } from '../executor/executor-api.js';
 import { describeFailure } from '../scanner/describe-failure.js';
 import type { Side } from '../strategy/signal-types.js';
 
-/** Why the guard asks for a close; a subset of the store's CloseReason. */
-export type GuardCloseReason = 'stop' | 'trailing' | 'take-profit';
+/** Why the guard asks for a close: the exit reasons it decides on by itself. */
+export type GuardCloseReason = Extract<ExitReason, 'stop' | 'trailing' | 'take-profit'>;
 
 /** What the guard needs of a position in the executor's view (the store's Position satisfies it). */
 export interface GuardPosition {
@@ -41,15 +42,14 @@ export interface GuardPosition {
 }
 
 /**
- * The executor RPC as the guard uses it. A call that resolves with `{ ok: false, reason }` (the
- * OrderExecutor's results) or `{ accepted: false, reason }` (the RPC's ExecutorDecision) counts as a
- * failure, as does a rejection (PeerGoneError, RpcTimeoutError, ...).
+ * The executor RPC as the guard uses it (ExecutorApi's requestExit and moveStop). A decision
+ * `{ accepted: false, reason }` counts as a failure, as does a rejection (PeerGoneError,
+ * RpcTimeoutError, ...).
  */
 export interface GuardExecutor {
   openPositions(): Promise<readonly GuardPosition[]>;
-  /** `price` is the price that triggered the exit (ExitRequest.markPrice). */
-  closePosition(symbol: string, reason: GuardCloseReason, price: number, positionId?: number): Promise<unknown>;
-  moveStop(symbol: string, newStop: number): Promise<unknown>;
+  closePosition(symbol: string, reason: GuardCloseReason, positionId?: number): Promise<ExecutorDecision>;
+  moveStop(symbol: string, newStop: number): Promise<ExecutorDecision>;
 }
 
 /** The part of KucoinFuturesClient the guard reads (REST). */
@@ -196,13 +196,6 @@ export interface PositionGuardDeps {
   readonly onError?: (message: string) => void;
 }
 
-function isRefusal(result: unknown): string | null {
-  if (result === null || typeof result !== 'object') return null;
-  const r = result as Record<string, unknown>;
-  if (r['ok'] !== false && r['accepted'] !== false) return null;
-  return typeof r['reason'] === 'string' ? r['reason'] : 'refused';
-}
-
 /** True when `next` is a tighter stop than `current` for this side. */
 function tighter(side: Side, next: number, current: number): boolean {
   return side === 'long' ? next > current : next < current;
@@ -282,7 +275,7 @@ export class PositionGuard {
         // a protective exit: the stop or trailing stop goes at once.
         const heldBack = g.close.kind === 'backoff' && now < g.close.until && !(g.close.reason === 'take-profit' && reason !== 'take-profit');
         if (heldBack) return { kind: 'closing' };
-        this.requestClose(g, reason, price);
+        this.requestClose(g, reason);
         return { kind: 'close', reason, price };
       }
     } catch (e) {
@@ -469,19 +462,18 @@ export class PositionGuard {
     return diff >= this.options.minStopStepFraction * price || now - g.lastMoveAt >= this.options.stopSyncIntervalMs;
   }
 
-  private requestClose(g: Guarded, reason: GuardCloseReason, price: number): void {
+  private requestClose(g: Guarded, reason: GuardCloseReason): void {
     const symbol = g.position.symbol;
     g.close = { kind: 'in-flight', reason };
     this.counters.closesRequested += 1;
     this.trackCall(
-      this.deps.executor.closePosition(symbol, reason, price, g.position.id).then(
-        (result) => {
-          const refusal = isRefusal(result);
-          if (refusal === null) {
+      this.deps.executor.closePosition(symbol, reason, g.position.id).then(
+        (decision) => {
+          if (decision.accepted) {
             g.close = { kind: 'accepted', at: this.deps.clock.now() };
             return;
           }
-          this.fail(`${symbol}: close (${reason}) refused: ${refusal}`);
+          this.fail(`${symbol}: close (${reason}) refused: ${decision.reason}`);
           g.close = { kind: 'backoff', until: this.deps.clock.now() + this.options.retryDelayMs, reason };
         },
         (e: unknown) => {
@@ -499,14 +491,13 @@ export class PositionGuard {
     this.counters.stopMovesRequested += 1;
     this.trackCall(
       this.deps.executor.moveStop(symbol, stop).then(
-        (result) => {
+        (decision) => {
           g.moveInFlight = false;
-          const refusal = isRefusal(result);
-          if (refusal === null) {
+          if (decision.accepted) {
             if (g.exchangeStop === null || tighter(g.position.side, stop, g.exchangeStop)) g.exchangeStop = stop;
             return;
           }
-          this.fail(`${symbol}: stop move to ${stop} refused: ${refusal}`);
+          this.fail(`${symbol}: stop move to ${stop} refused: ${decision.reason}`);
           g.moveBackoffUntil = this.deps.clock.now() + this.options.retryDelayMs;
         },
         (e: unknown) => {

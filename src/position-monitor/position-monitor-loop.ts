@@ -2,21 +2,15 @@
 // position's stop, take-profit and trailing stop against the latest streamed price; every
 // POSITION_UPDATE_INTERVAL it also re-reads positions over REST so marks, sizes and the guarded
 // set stay true, and re-points the price feed at the open symbols.
-import type { ExecutorApi, ExitReason } from '../executor/executor-api.js';
+import type { ExecutorApi } from '../executor/executor-api.js';
 import { TIMINGS } from '../perf/performance-figures.js';
 import type { Clock } from '../resilience/clock.js';
 import type { ExecutorClient } from '../worker-runtime/executor-link.js';
 import type { MetricsSink } from '../worker-runtime/metrics-sender.js';
 import type { WorkerLog } from '../worker-runtime/worker-log.js';
 import type { WorkerLoop } from '../worker-runtime/worker-loop.js';
-import { PositionGuard, type GuardClient, type GuardCloseReason, type GuardExecutor, type PositionGuardOptions } from './position-guard.js';
+import { PositionGuard, type GuardClient, type GuardExecutor, type PositionGuardOptions } from './position-guard.js';
 import { PriceFeed, type PriceFeedClient, type PriceQuote } from './price-feed.js';
-
-const EXIT_REASON: Readonly<Record<GuardCloseReason, ExitReason>> = {
-  stop: 'stop-loss',
-  trailing: 'trailing-stop',
-  'take-profit': 'take-profit',
-};
 
 export interface PositionMonitorLoopDeps {
   readonly client: GuardClient & PriceFeedClient;
@@ -37,8 +31,7 @@ export interface PositionMonitorLoopDeps {
 export function guardExecutor(executor: ExecutorClient<ExecutorApi>): GuardExecutor {
   return {
     openPositions: () => executor.call('openPositions'),
-    closePosition: (symbol, reason, price, positionId) =>
-      executor.call('requestExit', { symbol, reason: EXIT_REASON[reason], markPrice: price, ...(positionId !== undefined && { positionId }) }),
+    closePosition: (symbol, reason, positionId) => executor.call('requestExit', { symbol, reason, ...(positionId !== undefined && { positionId }) }),
     moveStop: (symbol, stop) => executor.call('moveStop', symbol, stop),
   };
 }

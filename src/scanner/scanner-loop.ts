@@ -24,17 +24,19 @@ export interface ScannerLoopDeps {
   readonly options: MarketScannerOptions;
 }
 
+/**
+ * A candidate as the executor reads it. Confidence, indicators and reasons stay in the scanner:
+ * the ranking already put the best first, and nothing on the executor's side reads them.
+ */
 export function toProposal(s: SignalResult): EntryProposal {
   if (s.side === 'none') throw new Error(`${s.symbol}: a signal without a side is not a proposal`);
   return {
     symbol: s.symbol,
     side: s.side,
-    confidence: s.confidence,
     price: s.price,
     ...(s.stopPrice !== undefined ? { stopPrice: s.stopPrice } : {}),
     ...(s.takeProfitPrice !== undefined ? { takeProfitPrice: s.takeProfitPrice } : {}),
     ...(s.atr !== undefined ? { atr: s.atr } : {}),
-    reasons: s.reasons,
   };
 }
 

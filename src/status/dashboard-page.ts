@@ -1,8 +1,8 @@
-// The dashboard: one self-contained HTML document (inline CSS and JS, no external resources, no
-// build step), served with a per-response CSP nonce. Live data arrives over /ws; the script
+// The dashboard: one self-contained HTML document (inline CSS and JS, no external resources),
+// served with a per-response CSP nonce. The scripts are built from src/status/browser/. Live data arrives over /ws; the script
 // renders with textContent/DOM calls only, so error messages and symbols can never inject markup.
-import { DASHBOARD_SCRIPT } from './dashboard-script.js';
-import { SUGGESTIONS_PANEL_HTML, SUGGESTIONS_PANEL_SCRIPT, SUGGESTIONS_PANEL_STYLE } from './dashboard-suggestions-panel.js';
+import { dashboardScript } from './dashboard-script.js';
+import { SUGGESTIONS_PANEL_HTML, SUGGESTIONS_PANEL_STYLE } from './dashboard-suggestions-panel.js';
 
 export interface DashboardPageOptions {
   /** The CSP nonce of this response (base64). */
@@ -185,8 +185,8 @@ export function renderDashboardPage(options: DashboardPageOptions): string {
   </section>${SUGGESTIONS_PANEL_HTML}
 </main>
 <footer>Live over WebSocket · JSON at <a class="muted" href="health">/health</a> · Prometheus at /metrics</footer>
-<script nonce="${nonce}">${DASHBOARD_SCRIPT}</script>
-<script nonce="${nonce}">${SUGGESTIONS_PANEL_SCRIPT}</script>
+<script nonce="${nonce}" type="module">${dashboardScript('dashboard')}</script>
+<script nonce="${nonce}" type="module">${dashboardScript('suggestions-panel')}</script>
 </body>
 </html>
 `;

@@ -12,7 +12,7 @@ export interface HealthMonitorSourceOptions {
 }
 
 /**
- * Note: HealthMonitor fires onChange from evaluate(), i.e. on its tick once start() was called;
+ * Note: HealthMonitor fires onChange from its evaluation tick, i.e. only once start() was called;
  * the server's own refresh timer covers a monitor that was never started.
  */
 export function healthMonitorSource(

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Disposable, StatusSource } from './status-source.js';
 import type { StatusEvent } from './status-event.js';
+import type { LiveFeedMessage } from './live-feed-message.js';
 
 export interface LiveFeedOptions {
   source: StatusSource;
@@ -24,19 +25,6 @@ export interface LiveFeedOptions {
   /** Where a failing getReport() or send goes; the feed itself keeps running. */
   onError: (error: unknown) => void;
 }
-
-/** Messages the server sends; the dashboard script reads exactly these. */
-export type LiveFeedMessage =
-  | {
-      readonly type: 'report';
-      readonly report: unknown;
-      readonly equity: unknown;
-      readonly positions: unknown;
-      readonly account?: unknown;
-      readonly alerts?: unknown;
-      readonly panels?: unknown;
-    }
-  | { readonly type: 'event'; readonly event: StatusEvent };
 
 export class LiveFeed {
   private readonly wss: WebSocketServer;

@@ -1,9 +1,8 @@
 // The raw observations Prometheus histograms need. The health report only carries averages, so the
-// supervisor calls this hook beside HealthMonitor on every API call and every completed scan. The
-// method signatures match HealthMonitor's recordApiCall/recordScan, so both take the same arguments.
-import type { ApiCallSample } from '../health/health-monitor.js';
+// supervisor calls this hook beside HealthMonitor on every API call and every completed scan.
+import type { ApiCallSample } from '../health/api-collector.js';
 
-export type { ApiCallSample } from '../health/health-monitor.js';
+export type { ApiCallSample } from '../health/api-collector.js';
 
 /** The outcome label of an API call: rate-limited calls are their own outcome, not "failed". */
 export type ApiCallOutcome = 'ok' | 'failed' | 'rate_limited';
@@ -15,7 +14,7 @@ export function apiCallOutcome(sample: ApiCallSample): ApiCallOutcome {
 
 export interface MetricsRecorder {
   recordApiCall(sample: ApiCallSample): void;
-  /** A completed scan's duration (failed scans go to HealthMonitor.recordScanError only). */
+  /** A completed scan's duration (failed scans are only counted: HealthMonitor.recordScanErrors). */
   recordScan(durationMs: number): void;
   /** A worker-reported duration (reaction, scanQuotaWait, orderAck, ...; see perf/performance-figures.ts). */
   recordTiming?(name: string, ms: number): void;

@@ -64,7 +64,7 @@ export interface StatusSource {
   alertHistory?(): readonly AlertView[];
   /**
    * Data for further dashboard panels, by panel name (optional): a new panel adds its data here
-   * and a renderer in dashboard-script.ts, without touching the feed.
+   * and a renderer in browser/dashboard.ts, without touching the feed.
    */
   panels?(): Readonly<Record<string, unknown>>;
 }

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { Harness, LIMITS, startReconciled } from './support/executor-harness.js';
 import type { RecordingPort } from './support/recording-port.js';
 import type { OrderExecutor } from '../../src/executor/index.js';
+import type { EntryProposal } from '../../src/executor/executor-api.js';
 import type { Store } from '../../src/store/index.js';
 
 describe('OrderExecutor: entries and exits against the simulator', function () {
@@ -97,7 +98,8 @@ describe('OrderExecutor: entries and exits against the simulator', function () {
         { ...good, price: Number.NaN },
         { ...good, stopPrice: -1 },
         { ...good, stopPrice: good.price * 1.05 },
-        { ...good, side: 'none' as const },
+        // A stale or buggy peer's proposal (the RPC is not type-checked at run time).
+        { ...good, side: 'none' } as unknown as EntryProposal,
       ];
       for (const s of bad) {
         const r = await ex.openPosition(s);

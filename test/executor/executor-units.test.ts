@@ -5,8 +5,7 @@ import { KeyedSerial, SingleFlight } from '../../src/executor/single-flight.js';
 import { summarizeFills } from '../../src/executor/fill-summary.js';
 import { LIMITS } from './support/executor-harness.js';
 import type { Store } from '../../src/store/index.js';
-import type { EntrySignal, ExchangePort } from '../../src/executor/index.js';
-import type { EntryProposal } from '../../src/executor/executor-api.js';
+import type { ExchangePort } from '../../src/executor/index.js';
 
 describe('executor units', () => {
   it('tradePnl: long and short, multiplier, fees on both legs', () => {
@@ -81,12 +80,6 @@ describe('executor units', () => {
     expect(() => new OrderExecutor({ exchange, store, limits: { ...LIMITS, leverage: Number.NaN } })).to.throw(/limits.leverage/);
     expect(() => new OrderExecutor({ exchange, store, limits: LIMITS, maxSendAttempts: 0 })).to.throw(/maxSendAttempts/);
     expect(() => new OrderExecutor({ exchange, store, limits: LIMITS, fallbackStopFraction: 0.7 })).to.throw(/fallbackStopFraction/);
-  });
-
-  it('an EntryProposal from the RPC surface is an EntrySignal (compile-time check)', () => {
-    const proposal: EntryProposal = { symbol: 'XBTUSDTM', side: 'long', confidence: 0.7, price: 65000, stopPrice: 64000, reasons: [] };
-    const signal: EntrySignal = proposal;
-    expect(signal.stopPrice).to.equal(64000);
   });
 
   it('describeTradeEvent renders one readable line', () => {

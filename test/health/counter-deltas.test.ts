@@ -20,7 +20,7 @@ describe('CounterDeltas', () => {
   it('feeds the monitor batch methods', () => {
     const m = new HealthMonitor({ clock: new ManualClock() });
     m.recordScans(2, 10);
-    m.recordScan(7);
+    m.recordScans(1, 7);
     m.recordPositionUpdates(5);
     m.recordScans(0, 99); // ignored
     const p = m.getReport().performance;

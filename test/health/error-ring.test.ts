@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { ErrorRing } from '../../src/health/error-ring.js';
-import { describeError } from '../../src/health/describe-error.js';
 
 describe('ErrorRing', () => {
   it('returns newest first and stays bounded', () => {
@@ -23,18 +22,5 @@ describe('ErrorRing', () => {
   it('validates its options', () => {
     expect(() => new ErrorRing({ capacity: 0 })).to.throw(RangeError, /capacity/);
     expect(() => new ErrorRing({ maxMessageLength: 1.5 })).to.throw(RangeError, /maxMessageLength/);
-  });
-});
-
-describe('describeError', () => {
-  it('describes thrown errors, plain-data errors from other threads and strings', () => {
-    expect(describeError(new TypeError('bad'))).to.deep.equal({ type: 'TypeError', message: 'bad' });
-    expect(describeError({ name: 'Error', code: '429000', message: 'Too many requests' })).to.deep.equal({
-      type: '429000',
-      message: 'Too many requests',
-    });
-    expect(describeError({ name: 'ExchangeError', code: '300003', message: 'balance' }).type).to.equal('ExchangeError');
-    expect(describeError('boom')).to.deep.equal({ type: 'Error', message: 'boom' });
-    expect(describeError(42)).to.deep.equal({ type: 'Error', message: '42' });
   });
 });

@@ -1,11 +1,14 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { HealthMonitor, type ThreadStateChange, type VerdictChange } from '../../src/health/health-monitor.js';
+import { HealthMonitor, type VerdictChange } from '../../src/health/health-monitor.js';
+import type { HealthMonitorOptions } from '../../src/health/health-monitor-options.js';
+import type { ThreadStateChange } from '../../src/health/thread-collector.js';
 import { HEALTH_REPORT_KEYS, type HealthReport } from '../../src/health/health-report.js';
+import { evaluate, tickedHealthMonitor } from '../support/ticked-health-monitor.js';
 import { ManualClock } from './fake-clock.js';
 
-function monitorAt(clock: ManualClock, options: ConstructorParameters<typeof HealthMonitor>[0] = {}): HealthMonitor {
-  return new HealthMonitor({ clock, ...options });
+function monitorAt(clock: ManualClock, options: Omit<HealthMonitorOptions, 'timers'> = {}): HealthMonitor {
+  return tickedHealthMonitor({ clock, ...options });
 }
 
 describe('HealthMonitor', () => {
@@ -99,13 +102,15 @@ describe('HealthMonitor', () => {
   describe('performance', () => {
     it('averages scans of 5.2, 4.8 and 6.0 ms to 5.33', () => {
       const m = monitorAt(clock);
-      m.recordScan(5.2);
-      m.recordScan(4.8);
-      m.recordScan(6.0);
-      m.recordScanError(new Error('klines timed out'));
-      m.recordPositionUpdate();
-      m.recordPositionUpdate();
-      m.recordPositionUpdateError({ code: '500000', message: 'internal' });
+      // As the supervisor feeds it: each worker report's counter deltas, error messages apart.
+      m.recordScans(1, 5.2);
+      m.recordScans(1, 4.8);
+      m.recordScans(1, 6.0);
+      m.recordScanErrors(1);
+      m.recordError({ thread: 'scanner', type: 'Error', message: 'klines timed out' });
+      m.recordPositionUpdates(2);
+      m.recordPositionUpdateErrors(1);
+      m.recordError({ thread: 'position-monitor', type: '500000', message: 'internal' });
       const { performance: perf, recent_errors: errors } = m.getReport();
       expect(perf).to.include({
         scans_completed: 3,
@@ -188,7 +193,7 @@ describe('HealthMonitor', () => {
       clock.advance(60_000);
       t = m.getReport().threads['executor'];
       expect(t?.state).to.equal('stopped');
-      expect(m.evaluate().reasons.join()).not.to.match(/executor (stalled|starting)/);
+      expect(evaluate(m).reasons.join()).not.to.match(/executor (stalled|starting)/);
     });
   });
 
@@ -259,19 +264,19 @@ describe('HealthMonitor', () => {
       m.onVerdictChange((v) => verdicts.push(v));
       m.onThreadStateChange((c) => threadChanges.push(c));
       m.heartbeat('scanner', 1);
-      expect(m.evaluate().status).to.equal('HEALTHY');
+      expect(evaluate(m).status).to.equal('HEALTHY');
       expect(threadChanges.map((c) => c.current)).to.deep.equal(['running']);
 
       clock.advance(3100);
-      const v = m.evaluate();
+      const v = evaluate(m);
       expect(v.status).to.equal('UNHEALTHY');
       expect(v.reasons[0]).to.equal('thread scanner stalled: no heartbeat for 3.1 s');
-      m.evaluate(); // no change, no second event
+      evaluate(m); // no change, no second event
       expect(verdicts.map((c) => `${c.previous.status}>${c.current.status}`)).to.deep.equal(['HEALTHY>UNHEALTHY']);
       expect(threadChanges[1]).to.include({ thread: 'scanner', previous: 'running', current: 'stalled', silentForMs: 3100 });
 
       m.heartbeat('scanner', 2);
-      expect(m.evaluate().status).to.equal('HEALTHY');
+      expect(evaluate(m).status).to.equal('HEALTHY');
       expect(verdicts.map((c) => c.current.status)).to.deep.equal(['UNHEALTHY', 'HEALTHY']);
     });
 
@@ -282,56 +287,56 @@ describe('HealthMonitor', () => {
       };
       call(true, 8);
       call(false, 2); // 80 %
-      let v = m.evaluate();
+      let v = evaluate(m);
       expect(v.status).to.equal('DEGRADED');
       expect(v.reasons[0]).to.match(/API success rate 80\.0% over the last 60 s/);
       call(false, 10); // 40 %
-      expect(m.evaluate().status).to.equal('UNHEALTHY');
+      expect(evaluate(m).status).to.equal('UNHEALTHY');
       clock.advance(61_000);
       call(true, 10);
-      v = m.evaluate();
+      v = evaluate(m);
       expect(v).to.deep.equal({ status: 'HEALTHY', reasons: [] });
       expect(m.getReport().api.success_rate).to.equal(60); // the lifetime figure still tells the story
     });
 
     it('is DEGRADED by recent rate limiting, a recent restart or a starting thread, and by external conditions', () => {
       const m = monitorAt(clock, { threads: ['scanner'] });
-      expect(m.evaluate().reasons).to.deep.equal(['thread scanner starting: no heartbeat yet']);
+      expect(evaluate(m).reasons).to.deep.equal(['thread scanner starting: no heartbeat yet']);
       m.heartbeat('scanner', 1);
       m.recordApiCall({ ok: false, rateLimited: true, durationMs: 1 });
-      expect(m.evaluate()).to.deep.equal({ status: 'DEGRADED', reasons: ['1 rate-limited call(s) in the last 60 s'] });
+      expect(evaluate(m)).to.deep.equal({ status: 'DEGRADED', reasons: ['1 rate-limited call(s) in the last 60 s'] });
       clock.advance(60_000);
       m.heartbeat('scanner', 2);
-      expect(m.evaluate().status).to.equal('HEALTHY');
+      expect(evaluate(m).status).to.equal('HEALTHY');
 
       m.recordRestart('scanner', 'crashed');
       m.heartbeat('scanner', 0);
-      expect(m.evaluate().reasons[0]).to.match(/thread scanner restarted 0 s ago \(crashed\)/);
+      expect(evaluate(m).reasons[0]).to.match(/thread scanner restarted 0 s ago \(crashed\)/);
       clock.advance(300_001);
       m.heartbeat('scanner', 1);
-      expect(m.evaluate().status).to.equal('HEALTHY');
+      expect(evaluate(m).status).to.equal('HEALTHY');
 
       m.setCondition('breaker', 'DEGRADED', 'circuit breaker futures OPEN');
-      expect(m.evaluate().reasons).to.deep.equal(['circuit breaker futures OPEN']);
+      expect(evaluate(m).reasons).to.deep.equal(['circuit breaker futures OPEN']);
       m.setCondition('kill-switch', 'UNHEALTHY', 'daily loss kill switch tripped');
-      expect(m.evaluate().status).to.equal('UNHEALTHY');
+      expect(evaluate(m).status).to.equal('UNHEALTHY');
       m.setCondition('kill-switch', null);
       m.setCondition('breaker', null);
-      expect(m.evaluate().status).to.equal('HEALTHY');
+      expect(evaluate(m).status).to.equal('HEALTHY');
     });
 
     it('onChange fires from the tick only when something changed, and dispose unsubscribes', () => {
       const m = monitorAt(clock);
       const seen: HealthReport[] = [];
       const sub = m.onChange((r) => seen.push(r));
-      m.recordScan(1);
-      m.evaluate();
-      m.evaluate();
+      m.recordScans(1, 1);
+      evaluate(m);
+      evaluate(m);
       expect(seen).to.have.length(1);
       expect(seen[0]?.performance.scans_completed).to.equal(1);
-      m.recordScan(2);
+      m.recordScans(1, 2);
       sub.dispose();
-      m.evaluate();
+      evaluate(m);
       expect(seen).to.have.length(1);
     });
 
@@ -344,7 +349,7 @@ describe('HealthMonitor', () => {
       });
       m.onVerdictChange((v) => got.push(v.current.status));
       m.setCondition('x', 'DEGRADED');
-      expect(() => m.evaluate()).not.to.throw();
+      expect(() => evaluate(m)).not.to.throw();
       expect(got).to.deep.equal(['DEGRADED']);
       expect(errors).to.have.length(1);
     });

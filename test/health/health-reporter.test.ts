@@ -22,7 +22,7 @@ describe('HealthReporter', () => {
     timers.tick(1);
     expect(out).to.have.length(1);
     expect(out[0]).to.contain('Uptime: 01h 00m 00s');
-    monitor.recordScan(7);
+    monitor.recordScans(1, 7);
     timers.tick(3_600_000);
     expect(out).to.have.length(2);
     expect(out[1]).to.contain('Scans: 1');

@@ -12,7 +12,7 @@ describe('formatReport', () => {
     m.recordPositionClosed({ symbol: 'XBTUSDTM', pnl: 0.05 });
     m.recordPositionClosed({ symbol: 'ETHUSDTM', pnl: -0.02 });
     for (const ok of [true, true, true, false]) m.recordApiCall({ ok, rateLimited: !ok, durationMs: 2 });
-    m.recordScan(5.2);
+    m.recordScans(1, 5.2);
     m.heartbeat('scanner', 3);
     m.recordError({ thread: 'executor', type: 'ExchangeError', message: 'balance\nnot enough' });
     clock.advance(3_723_000);

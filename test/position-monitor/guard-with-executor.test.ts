@@ -2,18 +2,25 @@
 // the trailing stop moves the venue's stop order, and a take-profit closes the position exactly once
 // however many prices arrive while the close is under way.
 import { expect } from 'chai';
+import { ExecutorService } from '../../src/executor/executor-service.js';
 import type { OrderExecutor } from '../../src/executor/index.js';
 import { PositionGuard, type GuardExecutor } from '../../src/position-monitor/position-guard.js';
 import { systemClock } from '../../src/resilience/clock.js';
 import { roundToTick } from '../../src/risk/step-rounding.js';
 import { Harness } from '../executor/support/executor-harness.js';
 
-/** The executor as the monitor reaches it (over comlink every method returns a promise). */
+/** The executor as the monitor reaches it: its RPC surface (over comlink every method returns a promise). */
 function asGuardExecutor(ex: OrderExecutor): GuardExecutor {
+  const quiet = (): undefined => undefined;
+  const service = new ExecutorService({
+    executor: ex,
+    metrics: { count: quiet, gauge: quiet, call: quiet },
+    log: { info: quiet, warn: quiet, error: quiet, debug: quiet },
+  });
   return {
-    openPositions: async () => ex.openPositions(),
-    closePosition: (symbol, reason) => ex.closePosition(symbol, reason),
-    moveStop: (symbol, stop) => ex.moveStop(symbol, stop),
+    openPositions: () => service.openPositions(),
+    closePosition: (symbol, reason, positionId) => service.requestExit({ symbol, reason, ...(positionId !== undefined && { positionId }) }),
+    moveStop: (symbol, stop) => service.moveStop(symbol, stop),
   };
 }
 

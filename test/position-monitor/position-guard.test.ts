@@ -96,10 +96,10 @@ describe('PositionGuard', () => {
       clock.advance(2000);
       expect(guard.onPrice('XBTUSDTM', 105).kind).to.equal('hold'); // first move still in flight
       expect(executor.moves).to.have.length(1);
-      executor.moves[0]!.answer.resolve({ ok: true });
+      executor.moves[0]!.answer.resolve({ accepted: true });
       await guard.idle();
       expect(guard.onPrice('XBTUSDTM', 106)).to.deep.equal({ kind: 'move-stop', stop: 103.8 });
-      executor.moves[1]!.answer.resolve({ ok: true });
+      executor.moves[1]!.answer.resolve({ accepted: true });
       await guard.idle();
       clock.advance(999); // a big move, but too soon after the last request
       expect(guard.onPrice('XBTUSDTM', 110)).to.deep.equal({ kind: 'hold', stop: 107.8 });
@@ -112,7 +112,7 @@ describe('PositionGuard', () => {
       const { guard, executor, clock, errors } = await setup([long('XBTUSDTM', 100, 95)], { retryDelayMs: 1000, minStopGapMs: 0 });
       executor.autoAnswer = false;
       guard.onPrice('XBTUSDTM', 101);
-      executor.moves[0]!.answer.resolve({ ok: false, reason: 'guard refused' });
+      executor.moves[0]!.answer.resolve({ accepted: false, reason: 'guard refused' });
       await guard.idle();
       expect(errors.at(-1)).to.match(/stop move to 98.9 refused: guard refused/);
       clock.advance(999);
@@ -139,13 +139,13 @@ describe('PositionGuard', () => {
         clock.advance(50);
         expect(guard.onPrice('ETHUSDTM', 3601 + i).kind).to.equal('closing');
       }
-      executor.closes[0]!.answer.resolve({ ok: true, trade: {} });
+      executor.closes[0]!.answer.resolve({ accepted: true, detail: 'closed' });
       await guard.idle();
       for (let i = 0; i < 20; i++) {
         clock.advance(50);
         expect(guard.onPrice('ETHUSDTM', 3610).kind).to.equal('closing');
       }
-      expect(executor.closes.map((c) => [c.symbol, c.reason, c.price])).to.deep.equal([['ETHUSDTM', 'take-profit', 3600.5]]);
+      expect(executor.closes.map((c) => [c.symbol, c.reason])).to.deep.equal([['ETHUSDTM', 'take-profit']]);
       expect(executor.moves).to.deep.equal([]);
       expect(guard.metrics().closesRequested).to.equal(1);
     });
@@ -200,16 +200,16 @@ describe('PositionGuard', () => {
     it('treats an RPC refusal ({ accepted: false }) as a failed close', async () => {
       const { guard, executor, clock, errors } = await setup([long('XBTUSDTM', 100, 95)], { retryDelayMs: 500 });
       executor.autoAnswer = false;
-      guard.onPrice('XBTUSDTM', 94.5);
+      expect(guard.onPrice('XBTUSDTM', 94.5)).to.deep.equal({ kind: 'close', reason: 'stop', price: 94.5 });
       executor.closes[0]!.answer.resolve({ accepted: false, reason: 'kill switch' });
       await guard.idle();
       expect(errors.at(-1)).to.equal('XBTUSDTM: close (stop) refused: kill switch');
       clock.advance(500);
-      expect(guard.onPrice('XBTUSDTM', 94).kind).to.equal('close');
+      expect(guard.onPrice('XBTUSDTM', 94)).to.deep.equal({ kind: 'close', reason: 'stop', price: 94 });
       executor.closes[1]!.answer.resolve({ accepted: true });
       await guard.idle();
       expect(guard.onPrice('XBTUSDTM', 93).kind).to.equal('closing');
-      expect(executor.closes.map((c) => c.price)).to.deep.equal([94.5, 94]);
+      expect(executor.closes).to.have.length(2);
     });
 
     it('closes again when an accepted close has not taken after closeConfirmMs', async () => {

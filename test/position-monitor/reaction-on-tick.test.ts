@@ -40,9 +40,9 @@ describe('position monitor reacts on the streamed tick', function () {
         if (method === 'requestExit') {
           exits.push({ symbol: (args[0] as { symbol: string }).symbol, at: Date.now() });
           exitRequested();
-          return { ok: true };
+          return { accepted: true };
         }
-        return { ok: true };
+        return { accepted: true };
       },
     } as unknown as ExecutorClient<ExecutorApi>;
     const timings: Array<[string, number]> = [];

@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import { Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { WebSocket } from 'ws';
-import { HealthMonitor } from '../../src/health/health-monitor.js';
 import { HEALTH_REPORT_KEYS } from '../../src/health/health-report.js';
 import { healthMonitorSource } from '../../src/status/health-monitor-source.js';
 import { StatusServer, type StatusServerOptions } from '../../src/status/status-server.js';
+import { evaluate, tickedHealthMonitor } from '../support/ticked-health-monitor.js';
 import { FakeStatusSource } from './fake-status-source.js';
 import { WsProbe, httpGet, wsUrl } from './http-helpers.js';
 
@@ -88,7 +88,7 @@ describe('StatusServer', () => {
       const csp = String(res.headers['content-security-policy']);
       const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
       expect(nonce, csp).to.be.a('string');
-      expect(res.body).to.include(`<script nonce="${nonce as string}">`);
+      expect(res.body).to.include(`<script nonce="${nonce as string}" type="module">`); // built from src/status/browser/
       expect(res.body).to.include('Test &lt;Bot&gt;');
       expect(res.body).not.to.match(/(src|href)="(https?:)?\/\//);
       expect(res.body).not.to.match(/@import|url\(http/);
@@ -231,7 +231,7 @@ describe('StatusServer', () => {
     });
 
     it('streams a real HealthMonitor through healthMonitorSource', async () => {
-      const monitor = new HealthMonitor({ threads: ['scanner'] });
+      const monitor = tickedHealthMonitor({ threads: ['scanner'] });
       const { url } = await startServer({ source: healthMonitorSource(monitor), pushIntervalMs: 20 });
       monitor.recordApiCall({ ok: true, rateLimited: false, durationMs: 12, endpoint: 'positions' });
       const health = JSON.parse((await httpGet(`${url}health`)).body) as { api: { total_calls: number }; threads: Record<string, unknown> };
@@ -241,7 +241,7 @@ describe('StatusServer', () => {
       await p.waitFor((m) => m.type === 'report');
       const seen = p.messages.length;
       monitor.setEquity(1234.5);
-      monitor.evaluate();
+      evaluate(monitor);
       const update = await p.waitFor((m) => m.type === 'report', seen);
       expect((update.report as { positions: { equity: number } }).positions.equity).to.equal(1234.5);
       expect((update.equity as Array<{ equity: number }>).map((e) => e.equity)).to.deep.equal([1234.5]);

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { Contract, Kline } from '../../src/exchange/schemas/index.js';
 import type { ExecutorApi, EntryProposal } from '../../src/executor/executor-api.js';
 import { createIndicatorPool, type IndicatorPool } from '../../src/scanner/indicator-pool.js';
-import { createScannerLoop } from '../../src/scanner/scanner-loop.js';
+import { createScannerLoop, toProposal } from '../../src/scanner/scanner-loop.js';
 import { systemClock } from '../../src/resilience/clock.js';
 import type { ExecutorClient } from '../../src/worker-runtime/executor-link.js';
 import type { MetricsSink } from '../../src/worker-runtime/metrics-sender.js';
@@ -101,5 +101,19 @@ describe('scanner loop with the piscina pool', function () {
       (e: Error) => e,
     );
     expect(err).to.be.instanceOf(Error);
+  });
+});
+
+describe('toProposal', () => {
+  const nan = Number.NaN;
+  const indicators = { rsi: 30, macd: nan, macdSignal: nan, macdHistogram: nan, bbUpper: nan, bbMiddle: nan, bbLower: nan, stochK: nan, stochD: nan, atr: 2, volumeRatio: 1 };
+
+  it('sends the executor the one EntryProposal shape: what opening reads, nothing only the scanner reads', () => {
+    const proposal = toProposal({ symbol: 'XBTUSDTM', side: 'long', confidence: 0.7, price: 65_000, stopPrice: 64_000, atr: 2, indicators, reasons: ['trend'] });
+    expect(proposal).to.deep.equal({ symbol: 'XBTUSDTM', side: 'long', price: 65_000, stopPrice: 64_000, atr: 2 });
+  });
+
+  it('refuses a signal without a side', () => {
+    expect(() => toProposal({ symbol: 'XBTUSDTM', side: 'none', confidence: 0, price: 65_000, indicators, reasons: [] })).to.throw(/XBTUSDTM: a signal without a side/);
   });
 });

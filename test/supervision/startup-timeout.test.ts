@@ -4,11 +4,11 @@
 import { expect } from 'chai';
 import { AlertDispatcher } from '../../src/alerts/alert-dispatcher.js';
 import { connectHealthAlerts } from '../../src/alerts/health-alerts.js';
-import { HealthMonitor } from '../../src/health/health-monitor.js';
 import { KUCOIN_LIMITS } from '../../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { WorkerSupervisor } from '../../src/supervision/worker-supervisor.js';
 import { ManualClock } from '../health/fake-clock.js';
+import { evaluate, tickedHealthMonitor } from '../support/ticked-health-monitor.js';
 import { FAST, captureLogger, nextEvent } from './harness.js';
 
 const SILENT_WORKER = new URL('../fixtures/silent-worker.js', import.meta.url);
@@ -19,7 +19,7 @@ describe('start-up allowance (STARTUP_TIMEOUT)', () => {
     function setup() {
       const clock = new ManualClock();
       const lines: string[] = [];
-      const monitor = new HealthMonitor({ clock, stallTimeoutMs: 3000, startupTimeoutMs: 30_000, threads: WORKERS });
+      const monitor = tickedHealthMonitor({ clock, stallTimeoutMs: 3000, startupTimeoutMs: 30_000, threads: WORKERS });
       const alerts = new AlertDispatcher({ console: (l) => lines.push(l), clock, cooldownMs: 300_000 });
       connectHealthAlerts(monitor, alerts);
       return { clock, lines, monitor };
@@ -28,16 +28,16 @@ describe('start-up allowance (STARTUP_TIMEOUT)', () => {
     it('keeps threads `starting` (DEGRADED, no alert) for the whole allowance, far past STALL_TIMEOUT', () => {
       const { clock, lines, monitor } = setup();
       for (let s = 0; s < 30; s++) {
-        expect(monitor.evaluate().status, `at ${s} s`).to.equal('DEGRADED');
+        expect(evaluate(monitor).status, `at ${s} s`).to.equal('DEGRADED');
         clock.advance(1000);
       }
-      expect(monitor.evaluate().status).to.equal('DEGRADED'); // exactly the allowance: still starting
+      expect(evaluate(monitor).status).to.equal('DEGRADED'); // exactly the allowance: still starting
       const report = monitor.getReport();
       for (const w of WORKERS) expect(report.threads[w]).to.include({ state: 'starting', healthy: false });
       expect(report.overall_health.reasons).to.include('thread scanner starting: no heartbeat yet');
       expect(lines).to.deep.equal([]);
       for (const w of WORKERS) monitor.heartbeat(w, 1);
-      expect(monitor.evaluate().status).to.equal('HEALTHY');
+      expect(evaluate(monitor).status).to.equal('HEALTHY');
       expect(lines).to.deep.equal([]);
     });
 
@@ -48,7 +48,7 @@ describe('start-up allowance (STARTUP_TIMEOUT)', () => {
       clock.advance(30_001);
       monitor.heartbeat('scanner', 2);
       monitor.heartbeat('position-monitor', 2);
-      expect(monitor.evaluate().status).to.equal('UNHEALTHY');
+      expect(evaluate(monitor).status).to.equal('UNHEALTHY');
       expect(monitor.getReport().threads['order-executor']).to.include({ state: 'stalled', reason: 'thread order-executor start timeout: no heartbeat 30.0 s after start' });
       expect(lines).to.deep.equal([
         'ALERT THREAD START TIMEOUT order-executor: no heartbeat 30.0 s after start',
@@ -60,7 +60,7 @@ describe('start-up allowance (STARTUP_TIMEOUT)', () => {
       for (let s = 0; s < 30; s++) {
         monitor.heartbeat('scanner', 3 + s);
         monitor.heartbeat('position-monitor', 3 + s);
-        expect(monitor.evaluate().status).to.equal('DEGRADED');
+        expect(evaluate(monitor).status).to.equal('DEGRADED');
         expect(monitor.getReport().threads['order-executor']?.state).to.equal('starting');
         clock.advance(1000);
       }
@@ -68,7 +68,7 @@ describe('start-up allowance (STARTUP_TIMEOUT)', () => {
       clock.advance(1);
       monitor.heartbeat('scanner', 40);
       monitor.heartbeat('position-monitor', 40);
-      monitor.evaluate();
+      evaluate(monitor);
       expect(lines[2]).to.equal('ALERT THREAD START TIMEOUT order-executor: no heartbeat 30.0 s after start');
 
       monitor.recordRestart('order-executor', 'stall');

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { KucoinFuturesClient } from '../../../src/exchange/kucoin-futures-client.js';
 import { OrderExecutor, type OrderExecutorOptions, type RiskLimits, type TradeEvent } from '../../../src/executor/index.js';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../../src/simulator/simulator.js';
-import type { SignalResult } from '../../../src/strategy/signal-types.js';
+import type { EntryProposal } from '../../../src/executor/executor-api.js';
 import { Store } from '../../../src/store/index.js';
 import { RecordingPort } from './recording-port.js';
 
@@ -60,19 +60,10 @@ export class Harness {
     return s;
   }
 
-  /** A signal with a stop `stopPct` away from the current price. */
-  signal(symbol: string, side: 'long' | 'short' = 'long', stopPct = 0.01): SignalResult {
+  /** An entry proposal with a stop `stopPct` away from the current price. */
+  signal(symbol: string, side: 'long' | 'short' = 'long', stopPct = 0.01): EntryProposal {
     const price = this.sim.market.top(symbol).last;
-    const nan = Number.NaN;
-    return {
-      symbol,
-      side,
-      confidence: 0.8,
-      price,
-      stopPrice: side === 'long' ? price * (1 - stopPct) : price * (1 + stopPct),
-      indicators: { rsi: nan, macd: nan, macdSignal: nan, macdHistogram: nan, bbUpper: nan, bbMiddle: nan, bbLower: nan, stochK: nan, stochD: nan, atr: nan, volumeRatio: nan },
-      reasons: ['test'],
-    };
+    return { symbol, side, price, stopPrice: side === 'long' ? price * (1 - stopPct) : price * (1 + stopPct) };
   }
 
   /** Moves the market to `price` and lets the venue process it (stops fire here). */

@@ -2,6 +2,7 @@
 // be held back (deferred) to model a slow executor while prices keep arriving.
 import type { ExchangeResult } from '../../../src/exchange/call-policy.js';
 import type { Contract, Position as ExchangePosition } from '../../../src/exchange/schemas/index.js';
+import type { ExecutorDecision } from '../../../src/executor/executor-api.js';
 import type { Clock } from '../../../src/resilience/clock.js';
 import type { GuardClient, GuardCloseReason, GuardExecutor, GuardPosition } from '../../../src/position-monitor/position-guard.js';
 import { contract } from '../../scanner/support/scanner-fixtures.js';
@@ -37,9 +38,9 @@ export function deferred<T>(): Deferred<T> {
 
 export class FakeExecutor implements GuardExecutor {
   positions: GuardPosition[] = [];
-  closes: Array<{ symbol: string; reason: GuardCloseReason; price: number; positionId: number | undefined; answer: Deferred<unknown> }> = [];
-  moves: Array<{ symbol: string; stop: number; answer: Deferred<unknown> }> = [];
-  /** When true, answers resolve at once with { ok: true }. */
+  closes: Array<{ symbol: string; reason: GuardCloseReason; positionId: number | undefined; answer: Deferred<ExecutorDecision> }> = [];
+  moves: Array<{ symbol: string; stop: number; answer: Deferred<ExecutorDecision> }> = [];
+  /** When true, answers resolve at once with { accepted: true }. */
   autoAnswer = true;
   failPositions: Error | null = null;
 
@@ -47,16 +48,16 @@ export class FakeExecutor implements GuardExecutor {
     if (this.failPositions) throw this.failPositions;
     return this.positions.map((p) => ({ ...p }));
   }
-  closePosition(symbol: string, reason: GuardCloseReason, price: number, positionId?: number): Promise<unknown> {
-    const answer = deferred<unknown>();
-    this.closes.push({ symbol, reason, price, positionId, answer });
-    if (this.autoAnswer) answer.resolve({ ok: true });
+  closePosition(symbol: string, reason: GuardCloseReason, positionId?: number): Promise<ExecutorDecision> {
+    const answer = deferred<ExecutorDecision>();
+    this.closes.push({ symbol, reason, positionId, answer });
+    if (this.autoAnswer) answer.resolve({ accepted: true });
     return answer.promise;
   }
-  moveStop(symbol: string, stop: number): Promise<unknown> {
-    const answer = deferred<unknown>();
+  moveStop(symbol: string, stop: number): Promise<ExecutorDecision> {
+    const answer = deferred<ExecutorDecision>();
     this.moves.push({ symbol, stop, answer });
-    if (this.autoAnswer) answer.resolve({ ok: true });
+    if (this.autoAnswer) answer.resolve({ accepted: true });
     return answer.promise;
   }
 }
