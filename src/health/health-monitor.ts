@@ -28,7 +28,7 @@ import { type ExternalCondition, type VerdictThread, judgeOverallHealth } from '
 import { roundMoney } from '../money/round-money.js';
 import { SlidingWindowCounter } from './sliding-window-counter.js';
 import { type ThreadState, ThreadRecord, beatSinceStart, describeThreadState, silenceMs, threadState } from './thread-health.js';
-import type { IntervalHandle } from './time-source.js';
+import type { TimerHandle } from '../resilience/clock.js';
 
 /** One exchange call's outcome; the exchange layer's `CallRecord` satisfies it. */
 export interface ApiCallSample {
@@ -143,7 +143,7 @@ export class HealthMonitor implements Disposable {
   private version = 0;
   private emittedVersion = -1;
   private lastVerdict: OverallHealth = { status: 'HEALTHY', reasons: [] };
-  private timer: IntervalHandle | null = null;
+  private timer: TimerHandle | null = null;
   private readonly changeEmitter: EventEmitter<HealthReport>;
   private readonly verdictEmitter: EventEmitter<VerdictChange>;
   private readonly threadEmitter: EventEmitter<ThreadStateChange>;
@@ -502,18 +502,17 @@ export class HealthMonitor implements Disposable {
   /** Starts the evaluation tick (unref'd: it never keeps the process alive). Idempotent. */
   start(): void {
     if (this.timer !== null) return;
-    const timers = this.options.timers;
-    // Deferred past the queued worker messages: see IntervalTimers.defer.
+    const clock = this.options.clock;
+    // Deferred past the queued worker messages: see Clock.defer.
     const tick = (): void => {
       if (this.timer !== null) this.evaluate();
     };
-    this.timer = timers.setInterval(() => (timers.defer ? timers.defer(tick) : tick()), this.options.evaluateIntervalMs);
-    this.timer.unref?.();
+    this.timer = clock.setInterval(() => clock.defer(tick), this.options.evaluateIntervalMs).unref();
   }
 
   stop(): void {
     if (this.timer === null) return;
-    this.options.timers.clearInterval(this.timer);
+    this.timer.cancel();
     this.timer = null;
   }
 

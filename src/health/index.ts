@@ -12,4 +12,3 @@ export * from './health-verdict.js';
 export * from './report-format.js';
 export * from './sliding-window-counter.js';
 export * from './thread-health.js';
-export * from './time-source.js';

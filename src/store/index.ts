@@ -1,6 +1,6 @@
 // Public surface of the store: import from here, not from the individual files.
 export { Store, type StoreOptions } from './store.js';
-export { systemClock, type Clock } from './clock.js';
+export { systemClock, type Clock } from '../resilience/clock.js';
 export { openDatabase, storePath, STORE_FILE_NAME, DEFAULT_BUSY_TIMEOUT_MS, type DatabaseOptions, type SqliteDatabase } from './database.js';
 export { migrate, schemaVersion, MIGRATIONS, SCHEMA_VERSION, type Migration, type MigrationResult } from './migrations.js';
 export {

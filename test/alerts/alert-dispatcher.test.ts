@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { AlertDispatcher, type AlertPayload } from '../../src/alerts/alert-dispatcher.js';
 import type { FetchLike } from '../../src/alerts/webhook-sender.js';
-import { ManualClock } from '../health/fake-clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { WebhookReceiver, deadUrl } from './webhook-receiver.js';
 
 const FAST_RETRY = { baseDelay: 10, maxDelay: 40, maxRetries: 2, jitter: 0 };

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { AlertDispatcher } from '../../src/alerts/alert-dispatcher.js';
 import { connectHealthAlerts } from '../../src/alerts/health-alerts.js';
 import { HealthMonitor } from '../../src/health/health-monitor.js';
-import { ManualClock } from '../health/fake-clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 
 describe('connectHealthAlerts', () => {
   it('raises stall and unhealthy alerts from the monitor, and a relapse alerts again after recovery', () => {

@@ -2,12 +2,10 @@
 import { expect } from 'chai';
 import { KucoinFuturesClient } from '../../src/exchange/kucoin-futures-client.js';
 import { resilientPolicy } from '../../src/exchange/resilient-policy.js';
-import type { Clock } from '../../src/resilience/clock.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
 import { recordingGate } from './support/recording-gate.js';
+import { instantClock } from '../support/instant-clock.js';
 
-/** Backoff sleeps return at once so the test does not wait out real delays. */
-const instantClock: Clock = { now: () => Date.now(), sleep: () => Promise.resolve() };
 
 describe('KucoinFuturesClient with the resilient policy', function () {
   this.timeout(20_000);

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { HealthMonitor, type ThreadStateChange, type VerdictChange } from '../../src/health/health-monitor.js';
 import { HEALTH_REPORT_KEYS, type HealthReport } from '../../src/health/health-report.js';
-import { ManualClock } from './fake-clock.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { systemClock } from '../../src/resilience/clock.js';
 
 function monitorAt(clock: ManualClock, options: ConstructorParameters<typeof HealthMonitor>[0] = {}): HealthMonitor {
   return new HealthMonitor({ clock, ...options });
@@ -352,7 +353,7 @@ describe('HealthMonitor', () => {
     it('start() evaluates on the (fake) timers and stop() ends the tick', () => {
       const timers = sinon.useFakeTimers({ now: clock.t });
       try {
-        const m = new HealthMonitor({ clock: { now: () => timers.now }, stallTimeoutMs: 3000, evaluateIntervalMs: 1000 });
+        const m = new HealthMonitor({ clock: systemClock, stallTimeoutMs: 3000, evaluateIntervalMs: 1000 });
         const statuses: string[] = [];
         m.onVerdictChange((v) => statuses.push(v.current.status));
         m.heartbeat('scanner', 1);

@@ -5,7 +5,9 @@ import { KucoinFuturesClient } from '../../src/exchange/kucoin-futures-client.js
 import { PositionGuard } from '../../src/position-monitor/position-guard.js';
 import { PriceFeed, type PriceFeedClient } from '../../src/position-monitor/price-feed.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
-import { FakeExecutor, TestClock } from './support/guard-fakes.js';
+import { FakeExecutor } from './support/guard-fakes.js';
+import { instantClock } from '../support/instant-clock.js';
+import { HandClock } from '../support/hand-clock.js';
 
 async function waitFor(predicate: () => boolean, what: string, timeoutMs = 8_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -32,7 +34,7 @@ describe('PriceFeed against the simulator', function () {
     const s = sim;
     const [xbt, eth, sol] = s.symbols as [string, string, string];
     const client = new KucoinFuturesClient({ baseUrl: s.url, timeoutMs: 3_000 });
-    feed = new PriceFeed({ client, clock: new TestClock() });
+    feed = new PriceFeed({ client, clock: new HandClock() });
     const f = feed;
 
     await f.setSymbols([xbt, eth]);
@@ -68,7 +70,7 @@ describe('PriceFeed against the simulator', function () {
           : real.publicStream(),
       ticker: (symbol) => real.ticker(symbol),
     };
-    const clock = new TestClock();
+    const clock = new HandClock();
     const errors: string[] = [];
     feed = new PriceFeed({ client, clock, options: { staleAfterMs: 3000 }, onError: (m) => errors.push(m) });
     const f = feed;
@@ -125,7 +127,7 @@ describe('PositionGuard fed by PriceFeed from the simulator', function () {
     const executor = new FakeExecutor();
     const entry = s.market.markPrice(xbt);
     executor.positions = [{ symbol: xbt, side: 'long', size: 1, entryPrice: entry, stopPrice: Math.floor(entry * 0.99), takeProfitPrice: null }];
-    const clock = { now: () => Date.now(), sleep: () => Promise.resolve() };
+    const clock = instantClock;
     const guard = new PositionGuard({ executor, client, clock });
     feed = new PriceFeed({ client, clock });
     const f = feed;

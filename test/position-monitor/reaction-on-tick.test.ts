@@ -8,6 +8,7 @@ import { createPositionMonitorLoop } from '../../src/position-monitor/position-m
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
 import type { ExecutorClient } from '../../src/worker-runtime/executor-link.js';
 import type { MetricsSink } from '../../src/worker-runtime/metrics-sender.js';
+import { instantClock } from '../support/instant-clock.js';
 
 describe('position monitor reacts on the streamed tick', function () {
   this.timeout(20_000);
@@ -52,7 +53,7 @@ describe('position monitor reacts on the streamed tick', function () {
       executor,
       metrics,
       log: { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined },
-      clock: { now: () => Date.now(), sleep: () => Promise.resolve() },
+      clock: instantClock,
       liveLoopMs: 60_000,
       refreshMs: 60_000,
     });

@@ -3,7 +3,7 @@ import { CircuitBreaker, type CircuitStateChange } from '../../src/resilience/ci
 import {
   CIRCUIT_OPEN_CODE, CircuitOpenError, isCircuitOpenError, isCircuitOpenErrorData,
 } from '../../src/resilience/circuit-open-error.js';
-import { RecordingClock } from './recording-clock.js';
+import { RecordingClock } from '../support/recording-clock.js';
 
 const boom = (): Promise<never> => Promise.reject(new Error('boom'));
 const ok = (): Promise<string> => Promise.resolve('ok');

@@ -7,7 +7,7 @@ import type { Classification } from '../../src/resilience/error-classifier.js';
 import { RateLimiter } from '../../src/resilience/rate-limiter.js';
 import { resilientCall } from '../../src/resilience/resilient-call.js';
 import { isAttemptTimeoutError } from '../../src/resilience/timeout-error.js';
-import { RecordingClock } from './recording-clock.js';
+import { RecordingClock } from '../support/recording-clock.js';
 
 const netError = (): Error => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 const kucoinError = (code: string, extra: object = {}): Error => Object.assign(new Error(`kucoin ${code}`), { code, ...extra });

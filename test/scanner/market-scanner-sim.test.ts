@@ -8,7 +8,8 @@ import { MarketScanner, SERVER_TIME_SCOPE, type MarketScannerOptions, type ScanP
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/simulator/simulator.js';
 import { analyzeSymbol } from '../../src/strategy/analyze-symbol.js';
 import type { IndicatorTaskInput, SignalResult } from '../../src/strategy/signal-types.js';
-import { clockFrom, counting, type CountingClient } from './support/scanner-fixtures.js';
+import { counting, type CountingClient } from './support/scanner-fixtures.js';
+import { clockReading } from '../support/instant-clock.js';
 
 const START = Date.UTC(2024, 0, 10);
 const HOUR = 3_600_000;
@@ -35,7 +36,7 @@ describe('MarketScanner against the simulator', function () {
       client,
       analyze: extra.analyze ?? direct,
       propose: async (c) => void proposals.push(c),
-      clock: clockFrom(() => s.clock.now()),
+      clock: clockReading(() => s.clock.now()),
       options: { minTurnover: 0, minConfidence: 0.5, maxCandidates: 5, ...options },
       ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
     });
@@ -113,7 +114,7 @@ describe('MarketScanner against the simulator', function () {
       client,
       analyze: direct,
       propose: async () => undefined,
-      clock: clockFrom(() => Date.UTC(2020, 0, 1)), // years off: only durations come from it
+      clock: clockReading(() => Date.UTC(2020, 0, 1)), // years off: only durations come from it
       options: { minTurnover: 0 },
     });
     const report = await scanner.scanOnce();

@@ -7,7 +7,7 @@ import { connectHealthAlerts } from '../../src/alerts/health-alerts.js';
 import { HealthMonitor } from '../../src/health/health-monitor.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { WorkerSupervisor } from '../../src/supervision/worker-supervisor.js';
-import { ManualClock } from '../health/fake-clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { FAST, captureLogger, nextEvent } from './harness.js';
 
 const SILENT_WORKER = new URL('../fixtures/silent-worker.js', import.meta.url);

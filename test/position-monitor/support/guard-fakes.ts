@@ -2,22 +2,8 @@
 // be held back (deferred) to model a slow executor while prices keep arriving.
 import type { ExchangeResult } from '../../../src/exchange/call-policy.js';
 import type { Contract, Position as ExchangePosition } from '../../../src/exchange/schemas/index.js';
-import type { Clock } from '../../../src/resilience/clock.js';
 import type { GuardClient, GuardCloseReason, GuardExecutor, GuardPosition } from '../../../src/position-monitor/position-guard.js';
 import { contract } from '../../scanner/support/scanner-fixtures.js';
-
-export class TestClock implements Clock {
-  constructor(public t = Date.UTC(2024, 0, 10)) {}
-  now(): number {
-    return this.t;
-  }
-  sleep(): Promise<void> {
-    return Promise.resolve();
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
 
 export interface Deferred<T> {
   readonly promise: Promise<T>;

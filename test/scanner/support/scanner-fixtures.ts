@@ -1,28 +1,9 @@
-// Helpers for scanner tests: a hand-driven clock, a contract builder, and a client wrapper that
+// Helpers for scanner tests: a contract builder, and a client wrapper that
 // counts the requests the scanner makes.
 import type { ExchangeResult } from '../../../src/exchange/call-policy.js';
 import type { KlineQuery } from '../../../src/exchange/kucoin-futures-client.js';
 import type { Contract, Kline } from '../../../src/exchange/schemas/index.js';
-import type { Clock } from '../../../src/resilience/clock.js';
 import type { ScannerClient } from '../../../src/scanner/market-scanner.js';
-
-export class HandClock implements Clock {
-  constructor(public t = Date.UTC(2024, 0, 10)) {}
-  now(): number {
-    return this.t;
-  }
-  sleep(): Promise<void> {
-    return Promise.resolve();
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
-
-/** A clock that reads another source (the simulator's simulated time). */
-export function clockFrom(now: () => number): Clock {
-  return { now, sleep: () => Promise.resolve() };
-}
 
 export function contract(symbol: string, overrides: Partial<Contract> = {}): Contract {
   return {
