@@ -1,5 +1,7 @@
 // Supervisor options: an all-optional interface, a defaults constant, and one validation pass at
 // construction whose errors name the field. Only supervisor/main.ts maps AppConfig onto this.
+import { type Clock, systemClock } from '../resilience/clock.js';
+
 export interface SupervisorLogger {
   error(message: string, meta?: Record<string, unknown>): unknown;
   warn(message: string, meta?: Record<string, unknown>): unknown;
@@ -31,7 +33,8 @@ export interface SupervisorOptions {
   readonly logger?: SupervisorLogger;
   /** The console alert sink (`THREAD STALL ...` lines). Default: console.error. */
   readonly alert?: (line: string) => void;
-  readonly clock?: () => number;
+  /** Wall time for heartbeat ages, and the timers for checks, restarts and timeouts. Default systemClock. */
+  readonly clock?: Clock;
 }
 
 export interface ResolvedSupervisorOptions extends Required<Omit<SupervisorOptions, 'logger'>> {
@@ -96,7 +99,7 @@ export function resolveSupervisorOptions(options: SupervisorOptions = {}): Resol
     checkIntervalMs,
     logger: options.logger ?? silentLogger,
     alert: options.alert ?? ((line: string) => console.error(line)),
-    clock: options.clock ?? Date.now,
+    clock: options.clock ?? systemClock,
   };
 }
 

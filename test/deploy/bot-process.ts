@@ -1,7 +1,7 @@
 // The real bot (the built supervisor entry) as a child process, with its console captured so tests
 // can wait for lines such as the printed dashboard URL.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { waitUntil } from './wait-until.js';
+import { waitUntil } from '../support/wait-until.js';
 
 export class BotProcess {
   private output = '';

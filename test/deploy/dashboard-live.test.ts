@@ -14,7 +14,7 @@ import { fetchHealth } from '../../src/status/status-client.js';
 import { repoRoot } from '../support/repo-root.js';
 import { BotProcess } from './bot-process.js';
 import { CHROMIUM, CHROMIUM_ARGS, assertChromium } from '../support/chromium.js';
-import { waitUntil } from './wait-until.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const ENTRY = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
 const TOKEN = 'live-dash-token';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
-import { waitUntil } from '../deploy/wait-until.js';
+import { waitUntil } from '../support/wait-until.js';
 import { BotProcess } from './support/bot-process.js';
 import { runCtl } from './support/ctl.js';
 import { E2E_MARKET } from './support/e2e-market.js';

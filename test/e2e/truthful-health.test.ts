@@ -12,6 +12,7 @@ import { startSimulator, type SimulatorHandle } from '../../src/simulator/simula
 import { BotProcess } from './support/bot-process.js';
 import { E2E_MARKET } from './support/e2e-market.js';
 import { freezeMarket, readJournal, venuePositions } from './support/venue-audit.js';
+import { waitUntil } from '../support/wait-until.js';
 
 interface Health {
   readonly positions: { readonly unsettled: number; readonly open: number };
@@ -21,14 +22,6 @@ interface Health {
 async function health(base: string): Promise<Health> {
   const res = await fetch(`${base}/health`);
   return (await res.json()) as Health;
-}
-
-async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await cond())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function fillDisk(dir: string): string {
@@ -75,7 +68,7 @@ describe('e2e: truthful health under faults', function () {
     const bot = BotProcess.start({ dir, env: { SIM_URL: first.url } });
     bots.push(bot);
     const status = await bot.statusUrl();
-    await waitUntil(() => venuePositions(first).length > 0, 40_000, 'an open position on the venue');
+    await waitUntil('an open position on the venue', () => venuePositions(first).length > 0, { timeoutMs: 40_000, intervalMs: 100 });
     freezeMarket(first);
     await bot.waitForLine(/reconciled \{/, 'a reconciliation after the freeze', 20_000, { from: bot.lines.length });
     const dataDir = path.join(dir, 'data');
@@ -90,10 +83,10 @@ describe('e2e: truthful health under faults', function () {
     sims.push(second);
 
     let seen: Health | undefined;
-    await waitUntil(async () => {
+    await waitUntil(`/health positions.unsettled = ${vanished.length} (${vanished.join(', ')})`, async () => {
       seen = await health(status).catch(() => undefined);
       return seen !== undefined && seen.positions.unsettled === vanished.length;
-    }, 40_000, `/health positions.unsettled = ${vanished.length} (${vanished.join(', ')})`);
+    }, { timeoutMs: 40_000, intervalMs: 100 });
     expect(seen!.overall_health.status).to.not.equal('HEALTHY');
     const reason = seen!.overall_health.reasons.find((r) => r.startsWith('positions unsettled'));
     expect(reason, seen!.overall_health.reasons.join('; ')).to.be.a('string');
@@ -123,16 +116,16 @@ describe('e2e: truthful health under faults', function () {
     const bot = BotProcess.start({ dir, env: { SIM_URL: sim.url, ALERT_COOLDOWN: '3600' } });
     bots.push(bot);
     const status = await bot.statusUrl();
-    await waitUntil(() => venuePositions(sim).length > 0, 40_000, 'an open position on the venue');
+    await waitUntil('an open position on the venue', () => venuePositions(sim).length > 0, { timeoutMs: 40_000, intervalMs: 100 });
 
     const filler = fillDisk(dataDir);
     const file = path.join(dataDir, 'bot.sqlite');
     const reason = new RegExp(`^journal unwritable: SQLITE_[A-Z_]+ at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; entries stopped, exits continue$`);
     let seen: Health | undefined;
-    await waitUntil(async () => {
+    await waitUntil('/health naming the unwritable journal', async () => {
       seen = await health(status).catch(() => undefined);
       return seen !== undefined && seen.overall_health.reasons.some((r) => reason.test(r));
-    }, 40_000, '/health naming the unwritable journal');
+    }, { timeoutMs: 40_000, intervalMs: 100 });
     expect(seen!.overall_health.status).to.equal('UNHEALTHY');
     // Entry orders the venue has once the bot knows: an entry already on its way may land, no new one is sent.
     const entryOrders = (): number => sim.engine.listOrders({}).filter((o) => !o.reduceOnly && !o.closeOrder && o.stop === null).length;
@@ -146,9 +139,9 @@ describe('e2e: truthful health under faults', function () {
     expect(bot.matching(/^ALERT JOURNAL UNWRITABLE/), bot.tail()).to.have.length(1);
 
     fs.rmSync(filler);
-    await waitUntil(async () => {
+    await waitUntil('/health without the journal reason once the disk has room', async () => {
       const h = await health(status).catch(() => undefined);
       return h !== undefined && !h.overall_health.reasons.some((r) => r.startsWith('journal unwritable'));
-    }, 40_000, '/health without the journal reason once the disk has room');
+    }, { timeoutMs: 40_000, intervalMs: 100 });
   });
 });

@@ -6,6 +6,7 @@ import { KucoinFuturesClient, type KucoinFuturesClientOptions } from '../../src/
 import type { ApiCredentials } from '../../src/exchange/credentials.js';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/simulator/simulator.js';
 import { recordingGate, type RecordingGate } from './support/recording-gate.js';
+import { waitUntil } from '../support/wait-until.js';
 
 async function failure(p: Promise<unknown>): Promise<ExchangeError> {
   try {
@@ -271,15 +272,15 @@ describe('KucoinFuturesClient against the simulator', function () {
           expect(Number.isFinite(t.bestBidPrice) && Number.isFinite(t.bestAskPrice)).to.equal(true);
           tickers.push(t.bestBidPrice);
         });
-        await waitFor(() => tickers.length > 0, 'first ticker');
+        await waitUntil('first ticker', () => tickers.length > 0, { timeoutMs: 8_000, intervalMs: 20 });
 
         sim.faults.set('wsdrop=1');
-        await waitFor(() => stream.state === 'reconnecting', 'drop');
+        await waitUntil('drop', () => stream.state === 'reconnecting', { timeoutMs: 8_000, intervalMs: 20 });
         sim.faults.clear();
-        await waitFor(() => resubscribed.length > 0, 'resubscribe');
+        await waitUntil('resubscribe', () => resubscribed.length > 0, { timeoutMs: 8_000, intervalMs: 20 });
         expect(resubscribed).to.deep.equal([`/contractMarket/tickerV2:${symbol}`]);
         const seen = tickers.length;
-        await waitFor(() => tickers.length > seen, 'ticker after reconnect');
+        await waitUntil('ticker after reconnect', () => tickers.length > seen, { timeoutMs: 8_000, intervalMs: 20 });
         expect(stream.state).to.equal('open');
       } finally {
         await stream.close();
@@ -296,8 +297,8 @@ describe('KucoinFuturesClient against the simulator', function () {
         await stream.subscribePositions(symbol, (p) => positions.push(p.currentQty));
         const mine = oid('ws');
         await client.placeOrder({ clientOid: mine, symbol, side: 'buy', type: 'market', size: 1, leverage: 3 });
-        await waitFor(() => changes.some((c) => c.clientOid === mine && c.status === 'done'), 'order done');
-        await waitFor(() => positions.includes(1), 'position change');
+        await waitUntil('order done', () => changes.some((c) => c.clientOid === mine && c.status === 'done'), { timeoutMs: 8_000, intervalMs: 20 });
+        await waitUntil('position change', () => positions.includes(1), { timeoutMs: 8_000, intervalMs: 20 });
       } finally {
         await stream.close();
       }
@@ -315,10 +316,3 @@ describe('KucoinFuturesClient against the simulator', function () {
   });
 });
 
-async function waitFor(predicate: () => boolean, what: string, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -8,14 +8,7 @@ import { startSimulator, type SimulatorHandle } from '../../src/simulator/simula
 import { FakeExecutor } from './support/guard-fakes.js';
 import { instantClock } from '../support/instant-clock.js';
 import { HandClock } from '../support/hand-clock.js';
-
-async function waitFor(predicate: () => boolean, what: string, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { waitUntil } from '../support/wait-until.js';
 
 describe('PriceFeed against the simulator', function () {
   this.timeout(20_000);
@@ -38,7 +31,7 @@ describe('PriceFeed against the simulator', function () {
     const f = feed;
 
     await f.setSymbols([xbt, eth]);
-    await waitFor(() => f.latest(xbt)?.source === 'stream' && f.latest(eth)?.source === 'stream', 'streamed tickers');
+    await waitUntil('streamed tickers', () => f.latest(xbt)?.source === 'stream' && f.latest(eth)?.source === 'stream', { timeoutMs: 8_000, intervalMs: 20 });
     const q = f.latest(xbt)!;
     expect(q.bid).to.be.greaterThan(0);
     expect(q.ask).to.be.at.least(q.bid);
@@ -49,9 +42,9 @@ describe('PriceFeed against the simulator', function () {
 
     await f.setSymbols([eth, sol]);
     expect(f.latest(xbt)).to.equal(undefined);
-    await waitFor(() => f.latest(sol)?.source === 'stream', 'ticker for the added symbol');
+    await waitUntil('ticker for the added symbol', () => f.latest(sol)?.source === 'stream', { timeoutMs: 8_000, intervalMs: 20 });
     const updates = f.metrics().streamUpdates;
-    await waitFor(() => f.metrics().streamUpdates > updates + 4, 'more updates');
+    await waitUntil('more updates', () => f.metrics().streamUpdates > updates + 4, { timeoutMs: 8_000, intervalMs: 20 });
     expect(f.latest(xbt)).to.equal(undefined); // unsubscribed: nothing for XBT arrives any more
     expect(f.symbols()).to.deep.equal([eth, sol]);
     expect(await f.pollStale()).to.deep.equal([]); // nothing silent
@@ -91,7 +84,7 @@ describe('PriceFeed against the simulator', function () {
     const before = f.metrics().streamUpdates;
     s.advance(60_000); // the venue moves: the stream pushes the new ticker
     const moved = s.market.top(xbt);
-    await waitFor(() => f.metrics().streamUpdates > before && f.latest(xbt)?.bid === moved.bid, 'stream ticker after reconnect');
+    await waitUntil('stream ticker after reconnect', () => f.metrics().streamUpdates > before && f.latest(xbt)?.bid === moved.bid, { timeoutMs: 8_000, intervalMs: 20 });
     expect(f.latest(xbt)?.source).to.equal('stream');
 
     // The venue goes quiet (a manual clock pushes nothing): after staleAfterMs, REST takes over.
@@ -136,7 +129,7 @@ describe('PositionGuard fed by PriceFeed from the simulator', function () {
     expect(refresh.added).to.deep.equal([xbt]);
     expect(refresh.flatOnExchange).to.deep.equal([xbt]); // the fake executor's position is not on the venue
     await f.setSymbols(guard.symbols());
-    await waitFor(() => f.latest(xbt) !== undefined, 'first price');
+    await waitUntil('first price', () => f.latest(xbt) !== undefined, { timeoutMs: 8_000, intervalMs: 20 });
 
     const actions: string[] = [];
     let shocked = false;

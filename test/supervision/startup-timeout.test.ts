@@ -8,6 +8,7 @@ import { HealthMonitor } from '../../src/health/health-monitor.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { WorkerSupervisor } from '../../src/supervision/worker-supervisor.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { clockReading } from '../support/instant-clock.js';
 import { FAST, captureLogger, nextEvent } from './harness.js';
 
 const SILENT_WORKER = new URL('../fixtures/silent-worker.js', import.meta.url);
@@ -88,10 +89,11 @@ describe('start-up allowance (STARTUP_TIMEOUT)', () => {
     it('leaves a silent worker alone until STARTUP_TIMEOUT, then alerts THREAD START TIMEOUT and restarts it, after every restart too', async () => {
       let now = 1_000_000;
       let reads = 0;
-      const clock = (): number => {
+      // Real timers (the stall check's interval), hand-moved wall time.
+      const clock = clockReading(() => {
         reads++;
         return now;
-      };
+      });
       const alerts: string[] = [];
       const logger = captureLogger();
       supervisor = new WorkerSupervisor([{ name: 'slowpoke', script: SILENT_WORKER, role: 'standalone' }], SharedRateLimiter.create().buffer, {

@@ -103,14 +103,6 @@ export class Harness {
 }
 
 /** Polls `cond` (real time) until true or `ms` pass. */
-export async function waitFor(cond: () => boolean, ms = 5_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** The usual starting point of an executor test: a fresh world and an executor that has reconciled once. */
 export async function startReconciled(): Promise<{ h: Harness; port: RecordingPort; store: Store; ex: OrderExecutor }> {
   const h = await Harness.start();
