@@ -111,15 +111,26 @@ describe('OrderExecutor: crash safety and restart', function () {
     const port = h.port(300);
     const store = h.store();
     faultFirstEntry(port, 'latency=1:900');
+    // Every order POST the venue itself handles, by clientOid: the slow first one lands after the re-send.
+    const landed: string[] = [];
+    const engine = h.sim.engine;
+    const place = engine.place.bind(engine);
+    engine.place = (raw) => {
+      landed.push(String((raw as { clientOid?: unknown }).clientOid));
+      return place(raw);
+    };
     const ex = h.executor(port, store);
     const opened = await ex.openPosition(h.signal(a));
     expect(opened.ok, JSON.stringify(opened)).to.equal(true);
     if (!opened.ok) return;
-    // Let the slow first request reach the venue too.
-    await new Promise((r) => setTimeout(r, 1_200));
     const oids = port.entryPlaces.map((p) => p.clientOid);
     expect(oids.length, 'a second POST was sent').to.be.at.least(2);
     expect(new Set(oids).size).to.equal(1);
+    // Wait until the venue has handled every entry POST sent, the slow first one included: only then
+    // does "one order" prove the venue deduped by clientOid.
+    const entryPosts = (): number => landed.filter((oid) => oid === opened.entryClientOid).length;
+    await waitUntil('the slow first POST to reach the venue', () => entryPosts() >= oids.length, { timeoutMs: 10_000, intervalMs: 10 });
+    expect(entryPosts()).to.equal(oids.length);
     expect(h.sim.engine.listOrders({ symbol: a }).filter((o) => !o.reduceOnly)).to.have.length(1);
     expect(h.sim.engine.ledger.find(a)!.qty).to.equal(opened.position.size);
   });
