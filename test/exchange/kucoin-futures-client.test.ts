@@ -230,10 +230,9 @@ describe('KucoinFuturesClient against the simulator', function () {
 
     it('a hung request becomes a retryable TIMEOUT', async () => {
       sim.faults.set('hang=1');
-      const started = Date.now();
+      // The venue never answers: only the client's own timeout can settle this call.
       const err = await failure(client.ticker(symbol));
       expect(err).to.include({ code: 'TIMEOUT', httpStatus: null, retryable: true, action: 'retry' });
-      expect(Date.now() - started).to.be.lessThan(5_000);
     });
 
     it('every malformed body becomes a non-retryable INVALID_RESPONSE, never a NaN', async () => {

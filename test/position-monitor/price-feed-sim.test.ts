@@ -133,17 +133,21 @@ describe('PositionGuard fed by PriceFeed from the simulator', function () {
 
     const actions: string[] = [];
     let shocked = false;
-    const deadline = Date.now() + 8_000;
-    while (executor.closes.length === 0 || actions.filter((a) => a === 'closing').length < 10) {
-      if (Date.now() > deadline) throw new Error(`no close: ${actions.slice(-5).join(',')}`);
-      const q = f.latest(xbt);
-      if (q) actions.push(guard.onPrice(xbt, q.price).kind);
-      if (!shocked && actions.length >= 5) {
-        s.market.shock(xbt, 0.95);
-        shocked = true;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // Feed every streamed price to the guard until it has closed and keeps answering 'closing'.
+    await waitUntil(
+      'a close',
+      () => {
+        if (executor.closes.length > 0 && actions.filter((a) => a === 'closing').length >= 10) return true;
+        const q = f.latest(xbt);
+        if (q) actions.push(guard.onPrice(xbt, q.price).kind);
+        if (!shocked && actions.length >= 5) {
+          s.market.shock(xbt, 0.95);
+          shocked = true;
+        }
+        return undefined;
+      },
+      { timeoutMs: 8_000, intervalMs: 50, diagnostics: () => `last actions: ${actions.slice(-5).join(',')}` },
+    );
     await guard.idle();
     expect(executor.closes.map((c) => [c.symbol, c.reason])).to.deep.equal([[xbt, 'stop']]);
     expect(actions.filter((a) => a === 'close')).to.have.length(1);

@@ -10,6 +10,7 @@ import { analyzeSymbol } from '../../src/strategy/analyze-symbol.js';
 import type { IndicatorTaskInput, SignalResult } from '../../src/strategy/signal-types.js';
 import { counting, type CountingClient } from './support/scanner-fixtures.js';
 import { clockReading } from '../support/instant-clock.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const START = Date.UTC(2024, 0, 10);
 const HOUR = 3_600_000;
@@ -164,16 +165,16 @@ describe('MarketScanner against the simulator', function () {
       },
     });
     s.faults.set('latency=1:250'); // every request takes 250 ms: a full scan would take ~2.5 s
-    const started = Date.now();
     const report = await scanner.scanOnce(controller.signal);
-    const elapsed = Date.now() - started;
     expect(report.aborted).to.equal(true);
     expect(report.proposed).to.equal(0);
     expect(proposals).to.deep.equal([]);
     expect(report.symbolsScanned).to.equal(2);
-    // Contracts + two rounds of two requests, then nothing new is started.
-    expect(elapsed).to.be.below(1_800);
-    await new Promise((r) => setTimeout(r, 400));
+    // Contracts + two rounds of two requests, then nothing new is started: not while the scan
+    // winds down, and not once the requests it had started have all settled.
+    expect(client.klineSymbols.length).to.be.at.most(4);
+    await waitUntil('the started kline requests to settle', () => client.klinesInFlight === 0, { timeoutMs: 10_000, intervalMs: 10 });
+    await new Promise((r) => setImmediate(r));
     expect(client.klineSymbols.length).to.be.at.most(4);
   });
 

@@ -34,17 +34,22 @@ export interface CountingClient extends ScannerClient {
   readonly serverTimeCalls: number;
   readonly klineSymbols: string[];
   readonly klineQueries: KlineQuery[];
+  /** Kline requests started and not yet settled. */
+  readonly klinesInFlight: number;
 }
 
 /** Wraps a real (or fake) client and records every call the scanner makes. */
 export function counting(inner: ScannerClient): CountingClient {
-  const state = { contractCalls: 0, serverTimeCalls: 0, klineSymbols: [] as string[], klineQueries: [] as KlineQuery[] };
+  const state = { contractCalls: 0, serverTimeCalls: 0, klinesInFlight: 0, klineSymbols: [] as string[], klineQueries: [] as KlineQuery[] };
   return {
     get contractCalls() {
       return state.contractCalls;
     },
     get serverTimeCalls() {
       return state.serverTimeCalls;
+    },
+    get klinesInFlight() {
+      return state.klinesInFlight;
     },
     klineSymbols: state.klineSymbols,
     klineQueries: state.klineQueries,
@@ -63,7 +68,8 @@ export function counting(inner: ScannerClient): CountingClient {
     klines(query: KlineQuery): Promise<ExchangeResult<Kline[]>> {
       state.klineSymbols.push(query.symbol);
       state.klineQueries.push(query);
-      return inner.klines(query);
+      state.klinesInFlight += 1;
+      return inner.klines(query).finally(() => (state.klinesInFlight -= 1));
     },
   };
 }
