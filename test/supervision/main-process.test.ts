@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from '../support/wait-until.js';
 
 const MAIN = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
 
@@ -44,20 +45,8 @@ describe('supervisor process (built entry, paper mode)', function () {
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
-    const waitFor = (re: RegExp, what: string): Promise<void> =>
-      new Promise((resolve, reject) => {
-        const poll = setInterval(() => {
-          if (re.test(out)) {
-            clearInterval(poll);
-            clearTimeout(deadline);
-            resolve();
-          }
-        }, 25);
-        const deadline = setTimeout(() => {
-          clearInterval(poll);
-          reject(new Error(`timed out waiting for ${what}:\n${out}`));
-        }, 40_000);
-      });
+    const waitFor = (re: RegExp, what: string): Promise<true> =>
+      waitUntil(what, () => re.test(out), { timeoutMs: 40_000, intervalMs: 25, diagnostics: () => out });
 
     await waitFor(/all workers reported in/, 'workers reporting in');
     for (const w of ['scanner', 'position-monitor', 'order-executor']) {
@@ -67,13 +56,11 @@ describe('supervisor process (built entry, paper mode)', function () {
     await waitFor(/position-monitor heartbeating .*"generation":1/, 'replacement heartbeat');
     expect(out).to.match(/worker restart .*"worker":"position-monitor".*"reason":"stall"/);
 
-    const sentAt = performance.now();
     child.kill('SIGINT');
     const code = await exited;
-    const tookMs = performance.now() - sentAt;
     expect(code, out).to.equal(0);
-    expect(tookMs).to.be.below(shutdownTimeoutS * 1000 + 3000);
     for (const w of ['scanner', 'position-monitor', 'order-executor']) expect(out, out.slice(-4000)).to.contain(`${w} shut down`);
+    // Nobody had to be terminated: every worker stopped within SHUTDOWN_TIMEOUT.
     expect(out).to.match(/all workers stopped .*"exitCode":0,"terminated":\[\]/);
   });
 });
