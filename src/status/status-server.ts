@@ -34,8 +34,8 @@ export interface StatusServerOptions {
   token?: string;
   /** Host-header names served besides the loopback names and `host` (STATUS_ALLOWED_HOSTS). */
   allowedHosts?: readonly string[];
-  /** Time source for event stamps and push throttling (default Date.now). */
-  clock?: Pick<Clock, 'now'>;
+  /** Event stamps, push throttling and the feed's timers (default systemClock). */
+  clock?: Clock;
   /** Minimum spacing of change-driven pushes to /ws clients in ms (default 500). */
   pushIntervalMs?: number;
   /** Unconditional push period in ms, so ages keep moving (default 5000; 0 = off). */
@@ -156,7 +156,7 @@ export class StatusServer {
     this.metrics = new StatusMetrics(this.options.metrics);
     this.feed = new LiveFeed({
       source: this.options.source,
-      now: () => this.options.clock.now(),
+      clock: this.options.clock,
       pushIntervalMs: this.options.pushIntervalMs,
       refreshIntervalMs: this.options.refreshIntervalMs,
       pingIntervalMs: this.options.pingIntervalMs,

@@ -7,6 +7,7 @@ import type { ApiCredentials } from '../../src/exchange/credentials.js';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/simulator/simulator.js';
 import { recordingGate, type RecordingGate } from './support/recording-gate.js';
 import { waitUntil } from '../support/wait-until.js';
+import { clockReading } from '../support/instant-clock.js';
 
 async function failure(p: Promise<unknown>): Promise<ExchangeError> {
   try {
@@ -82,7 +83,7 @@ describe('KucoinFuturesClient against the simulator', function () {
     });
 
     it('rejects a stale timestamp (injected clock skew) with 400002', async () => {
-      const skewed = new KucoinFuturesClient({ baseUrl: sim.url, credentials: creds(sim), timeoutMs: 2_000, clock: () => Date.now() - 60_000 });
+      const skewed = new KucoinFuturesClient({ baseUrl: sim.url, credentials: creds(sim), timeoutMs: 2_000, clock: clockReading(() => Date.now() - 60_000) });
       const err = await failure(skewed.accountOverview());
       expect(err).to.include({ code: '400002', httpStatus: 401, retryable: false });
     });
