@@ -13,7 +13,8 @@ import { buildHandlers, matchRoute } from './http-router.js';
 import { MarketData, type TopOfBook } from './market-data.js';
 import { MARKET_PROFILES, PricePaths, type MarketProfile } from './price-path.js';
 import { QuotaTracker, type QuotaView } from './quota.js';
-import { ManualClock, ScaledClock, systemTime, type RealTimeSource, type SimClock } from './sim-clock.js';
+import { type Clock, systemClock } from '../resilience/clock.js';
+import { ManualClock, ScaledClock, type SimClock } from './sim-clock.js';
 import { SimError } from './sim-error.js';
 import { TradingEngine } from './trading-engine.js';
 import { SimWsServer } from './ws-server.js';
@@ -38,10 +39,12 @@ export interface SimulatorOptions {
   /** How many contracts to list (default 60, at least 1). */
   readonly contracts?: number;
   readonly profile?: MarketProfile;
-  /** Real-time source for the signature window (tests may inject). */
-  readonly authNow?: RealTimeSource;
-  /** Real-time source for quota windows (tests inject one to skip the 30 s wait). */
-  readonly quotaNow?: RealTimeSource;
+  /** Real time: the venue's tick and latency timers, the scaled market clock's base. Default systemClock. */
+  readonly realClock?: Clock;
+  /** Real time for the signature window (tests may inject). Default realClock. */
+  readonly authClock?: Pick<Clock, 'now'>;
+  /** Real time for quota windows (tests inject one to skip the 30 s wait). Default realClock. */
+  readonly quotaClock?: Pick<Clock, 'now'>;
   /** Pool sizes override (default KuCoin VIP0 from the endpoint table). */
   readonly quota?: Readonly<Record<QuotaPool, number>>;
   /** How often (real ms) the venue advances orders and pushes tickers. */
@@ -139,17 +142,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     apiSecret: options.apiSecret ?? SIM_DEFAULTS.apiSecret,
     apiPassphrase: options.apiPassphrase ?? SIM_DEFAULTS.apiPassphrase,
   };
-  const startTime = options.startTime ?? Date.now();
+  const realClock = options.realClock ?? systemClock;
+  const startTime = options.startTime ?? realClock.now();
   const manual = options.clock === 'manual' ? new ManualClock(startTime) : null;
-  const clock: SimClock = manual ?? new ScaledClock(startTime, options.speed ?? SIM_DEFAULTS.speed);
+  const clock: SimClock = manual ?? new ScaledClock(startTime, options.speed ?? SIM_DEFAULTS.speed, realClock);
   const now = (): number => clock.now();
   const contracts = selectContracts(options.contracts ?? SIM_DEFAULTS.contracts);
   const paths = new PricePaths(contracts, seed, profile);
   const market = new MarketData(contracts, paths);
   const engine = new TradingEngine(market, now, options.balance ?? SIM_DEFAULTS.balance, seed);
   const faults = new FaultInjector(seed, options.faults ?? {});
-  const quota = new QuotaTracker({ now: options.quotaNow ?? systemTime, ...(options.quota ? { quota: options.quota } : {}) });
-  const authNow = options.authNow ?? systemTime;
+  const quotaClock = options.quotaClock ?? realClock;
+  const quota = new QuotaTracker({ now: () => quotaClock.now(), ...(options.quota ? { quota: options.quota } : {}) });
+  const authClock = options.authClock ?? realClock;
+  const authNow = (): number => authClock.now();
 
   const sockets = new Set<Socket>();
   const hung = new Set<ServerResponse>();
@@ -225,7 +231,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     const pool = route.spec.pool;
     const fault: HttpFault = faults.nextHttp();
-    if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
+    if (fault.latencyMs > 0) await realClock.sleep(fault.latencyMs);
     if (closed) return;
     let caller = remote;
     if (fault.kind === 'hang') {
@@ -304,11 +310,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const port = address.port;
   baseHttp = `http://${host}:${port}`;
 
-  const timer = setInterval(() => {
-    engine.step();
-    ws.pushTickers();
-  }, options.tickIntervalMs ?? SIM_DEFAULTS.tickIntervalMs);
-  timer.unref();
+  const timer = realClock
+    .setInterval(() => {
+      engine.step();
+      ws.pushTickers();
+    }, options.tickIntervalMs ?? SIM_DEFAULTS.tickIntervalMs)
+    .unref();
 
   return {
     url: baseHttp,
@@ -351,7 +358,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      clearInterval(timer);
+      timer.cancel();
       ws.close();
       for (const res of hung) res.destroy();
       hung.clear();
