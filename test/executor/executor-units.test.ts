@@ -63,7 +63,7 @@ describe('executor units', () => {
   });
 
   it('clientOid factory: valid, unique, at most 40 characters', () => {
-    const make = createClientOidFactory({ now: () => 1_700_000_000_000 });
+    const make = createClientOidFactory({ clock: { now: () => 1_700_000_000_000 } });
     const seen = new Set<string>();
     for (let i = 0; i < 2000; i++) {
       const oid = make(i % 2 ? 'entry' : 'stop');
