@@ -9,6 +9,7 @@ import { RedisConnection } from '../../src/cluster/redis-connection.js';
 import { Store } from '../../src/store/index.js';
 import { Harness } from '../executor/support/executor-harness.js';
 import { RedisServer } from './support/redis-server.js';
+import { clockReading } from '../support/instant-clock.js';
 
 const TTL_MS = 600;
 
@@ -26,7 +27,7 @@ describe('adoption grace: a standby that just connected to Redis (real simulator
     connections.push(connection);
     await connection.waitUntilUp(5000);
     const t0 = Date.now();
-    const own = new LeaseOwnership({ connection, keys, processId, ttlMs: TTL_MS, botId: `${processId}bot`, ...(frozen ? { clock: () => t0 } : {}) });
+    const own = new LeaseOwnership({ connection, keys, processId, ttlMs: TTL_MS, botId: `${processId}bot`, ...(frozen ? { clock: clockReading(() => t0) } : {}) });
     owners.push(own);
     return { own, connection };
   }

@@ -9,11 +9,11 @@ describe('SymbolLeases (real redis-server)', function () {
   const connections: RedisConnection[] = [];
   const keys = clusterKeys('424242');
 
-  async function leasesFor(processId: string, ttlMs = 1000, clock?: () => number): Promise<SymbolLeases> {
+  async function leasesFor(processId: string, ttlMs = 1000, now?: () => number): Promise<SymbolLeases> {
     const connection = new RedisConnection({ url: redis.url, commandTimeoutMs: 1000 });
     connections.push(connection);
     await connection.waitUntilUp(5000);
-    return new SymbolLeases({ connection, keys, processId, ttlMs, ...(clock ? { clock } : {}) });
+    return new SymbolLeases({ connection, keys, processId, ttlMs, ...(now ? { clock: { now } } : {}) });
   }
 
   before(async () => {

@@ -10,6 +10,7 @@ import { RedisConnection } from '../../src/cluster/redis-connection.js';
 import { Store } from '../../src/store/index.js';
 import { Harness } from '../executor/support/executor-harness.js';
 import { RedisServer } from './support/redis-server.js';
+import { clockReading } from '../support/instant-clock.js';
 
 const TTL_MS = 600;
 
@@ -198,7 +199,7 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     connections.push(connection);
     await connection.waitUntilUp(5000);
     let ahead = 0;
-    const ownB = new InterleavedOwnership({ connection, keys, processId: 'b', ttlMs: TTL_MS, botId: 'bbot', clock: () => Date.now() + ahead });
+    const ownB = new InterleavedOwnership({ connection, keys, processId: 'b', ttlMs: TTL_MS, botId: 'bbot', clock: clockReading(() => Date.now() + ahead) });
     ahead = 60_000; // b's clock jumps: its adoption grace is over at once
     const a = h.executor(h.port(), journal('a'), { ownership: ownA, botId: 'abot' });
     const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });

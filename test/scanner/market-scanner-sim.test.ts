@@ -9,7 +9,7 @@ import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../
 import { analyzeSymbol } from '../../src/strategy/analyze-symbol.js';
 import type { IndicatorTaskInput, SignalResult } from '../../src/strategy/signal-types.js';
 import { counting, type CountingClient } from './support/scanner-fixtures.js';
-import { clockReading } from '../support/instant-clock.js';
+import { clockReading, instantClock } from '../support/instant-clock.js';
 import { waitUntil } from '../support/wait-until.js';
 
 const START = Date.UTC(2024, 0, 10);
@@ -37,7 +37,7 @@ describe('MarketScanner against the simulator', function () {
       client,
       analyze: extra.analyze ?? direct,
       propose: async (c) => void proposals.push(c),
-      clock: clockReading(() => s.clock.now()),
+      clock: clockReading(() => s.clock.now(), instantClock),
       options: { minTurnover: 0, minConfidence: 0.5, maxCandidates: 5, ...options },
       ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
     });
@@ -115,7 +115,7 @@ describe('MarketScanner against the simulator', function () {
       client,
       analyze: direct,
       propose: async () => undefined,
-      clock: clockReading(() => Date.UTC(2020, 0, 1)), // years off: only durations come from it
+      clock: clockReading(() => Date.UTC(2020, 0, 1), instantClock), // years off: only durations come from it
       options: { minTurnover: 0 },
     });
     const report = await scanner.scanOnce();

@@ -1,5 +1,7 @@
-// The system clock with sleeps that return at once: for tests against the real simulator whose
-// code under test backs off between attempts, so they do not wait out real delays.
+// Clocks built from the system clock for tests against real sockets and threads: `instantClock`
+// sleeps return at once (code under test backs off between attempts, the test need not wait that
+// out); `clockReading` keeps a base clock's timers but reads "now" from the test (a frozen or
+// skewed wall clock, the simulator's time).
 import { type Clock, abortReason, systemClock } from '../../src/resilience/clock.js';
 
 export const instantClock: Clock = {
@@ -7,7 +9,7 @@ export const instantClock: Clock = {
   sleep: (_ms, signal) => (signal?.aborted ? Promise.reject(abortReason(signal)) : Promise.resolve()),
 };
 
-/** instantClock reading "now" from another source (a test's variable, the simulator's time). */
-export function clockReading(now: () => number): Clock {
-  return { ...instantClock, now };
+/** `base` (default the real system clock) with wall time read from `now`. */
+export function clockReading(now: () => number, base: Clock = systemClock): Clock {
+  return { ...base, now };
 }
