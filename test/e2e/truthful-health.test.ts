@@ -13,6 +13,7 @@ import { BotProcess } from './support/bot-process.js';
 import { E2E_MARKET } from './support/e2e-market.js';
 import { freezeMarket, readJournal, venuePositions } from './support/venue-audit.js';
 import { waitUntil } from '../support/wait-until.js';
+import { fillDisk } from '../support/fill-disk.js';
 
 interface Health {
   readonly positions: { readonly unsettled: number; readonly open: number };
@@ -22,25 +23,6 @@ interface Health {
 async function health(base: string): Promise<Health> {
   const res = await fetch(`${base}/health`);
   return (await res.json()) as Health;
-}
-
-function fillDisk(dir: string): string {
-  // Only ever the test's own small tmpfs: a test abandoned after its timeout (its mount already
-  // gone) would otherwise fill the machine's real disk, and every test after it fails on SQLITE_FULL.
-  const fsys = fs.statfsSync(dir);
-  if (fsys.blocks * fsys.bsize > 1024 ** 3) throw new Error(`refusing to fill ${dir}: not the test's small tmpfs (${fsys.blocks * fsys.bsize} bytes)`);
-  const filler = path.join(dir, 'filler');
-  const fd = fs.openSync(filler, 'w');
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  for (let size = chunk.length; size >= 1; size = Math.floor(size / 2)) {
-    try {
-      for (;;) fs.writeSync(fd, chunk.subarray(0, size));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-    }
-  }
-  fs.closeSync(fd);
-  return filler;
 }
 
 describe('e2e: truthful health under faults', function () {

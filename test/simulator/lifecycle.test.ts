@@ -7,10 +7,7 @@ import { startSimulator } from '../../src/simulator/simulator.js';
 import { readSimulatorEnv } from '../../src/simulator/simulator-env.js';
 import { SimClient } from './signed-client.js';
 import { waitUntil } from '../support/wait-until.js';
-
-function tcpHandles(): number {
-  return process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap' || r === 'TCPSocketWrap').length;
-}
+import { tcpHandles } from '../support/tcp-handles.js';
 
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -9,6 +9,7 @@ import { StatusServer, type StatusServerOptions } from '../../src/status/status-
 import { FakeStatusSource } from './fake-status-source.js';
 import { WsProbe, httpGet, wsUrl } from './http-helpers.js';
 import { waitUntil } from '../support/wait-until.js';
+import { tcpHandles } from '../support/tcp-handles.js';
 
 describe('StatusServer', () => {
   let servers: StatusServer[] = [];
@@ -251,7 +252,6 @@ describe('StatusServer', () => {
 
   describe('lifecycle', () => {
     it('close() destroys keep-alive and WebSocket connections and unsubscribes from the source', async () => {
-      const tcpHandles = (): number => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP')).length;
       const baseline = tcpHandles();
       const source = new FakeStatusSource();
       const { server, url } = await startServer({ source, refreshIntervalMs: 1000 });
