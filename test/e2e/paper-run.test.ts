@@ -9,17 +9,7 @@ import { startSimulator, type SimulatorHandle } from '../../src/simulator/simula
 import { BotProcess, closedPnl, reportedOpenPositions, reportedTotalPnl } from './support/bot-process.js';
 import { E2E_MARKET } from './support/e2e-market.js';
 import { ProtectionWatch, auditVenueAgainstJournal, freezeMarket, readJournal, roundTrips, sum } from './support/venue-audit.js';
-
-interface HealthJson {
-  positions: { total_pnl: number; closed: number; opened: number };
-  overall_health: { status: string };
-}
-
-async function health(statusUrl: string): Promise<HealthJson> {
-  const res = await fetch(`${statusUrl}/health`);
-  expect([200, 503]).to.include(res.status);
-  return (await res.json()) as HealthJson;
-}
+import { fetchHealth } from './support/fetch-health.js';
 
 describe('e2e: paper run of the whole bot', function () {
   this.timeout(90_000);
@@ -53,7 +43,7 @@ describe('e2e: paper run of the whole bot', function () {
     // seen the same number of closes: a close is committed before its event reaches the supervisor).
     let agreed = false;
     for (let attempt = 0; attempt < 50 && !agreed; attempt++) {
-      const h = await health(statusUrl);
+      const h = await fetchHealth(statusUrl);
       const journal = readJournal(dataDir);
       if (h.positions.closed === journal.trades.length) {
         expect(h.positions.total_pnl).to.be.closeTo(sum(journal.trades.map((t) => t.realisedPnl)), 0.005);

@@ -14,16 +14,8 @@ import { E2E_MARKET } from './support/e2e-market.js';
 import { freezeMarket, readJournal, venuePositions } from './support/venue-audit.js';
 import { waitUntil } from '../support/wait-until.js';
 import { fillDisk } from '../support/fill-disk.js';
-
-interface Health {
-  readonly positions: { readonly unsettled: number; readonly open: number };
-  readonly overall_health: { readonly status: string; readonly reasons: readonly string[] };
-}
-
-async function health(base: string): Promise<Health> {
-  const res = await fetch(`${base}/health`);
-  return (await res.json()) as Health;
-}
+import type { HealthReport } from '../../src/health/health-report.js';
+import { fetchHealth } from './support/fetch-health.js';
 
 describe('e2e: truthful health under faults', function () {
   this.timeout(120_000);
@@ -64,9 +56,9 @@ describe('e2e: truthful health under faults', function () {
     const second = await startSimulator({ ...E2E_MARKET, port, speed: 0.000001 });
     sims.push(second);
 
-    let seen: Health | undefined;
+    let seen: HealthReport | undefined;
     await waitUntil(`/health positions.unsettled = ${vanished.length} (${vanished.join(', ')})`, async () => {
-      seen = await health(status).catch(() => undefined);
+      seen = await fetchHealth(status).catch(() => undefined);
       return seen !== undefined && seen.positions.unsettled === vanished.length;
     }, { timeoutMs: 40_000, intervalMs: 100 });
     expect(seen!.overall_health.status).to.not.equal('HEALTHY');
@@ -103,9 +95,9 @@ describe('e2e: truthful health under faults', function () {
     const filler = fillDisk(dataDir);
     const file = path.join(dataDir, 'bot.sqlite');
     const reason = new RegExp(`^journal unwritable: SQLITE_[A-Z_]+ at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; entries stopped, exits continue$`);
-    let seen: Health | undefined;
+    let seen: HealthReport | undefined;
     await waitUntil('/health naming the unwritable journal', async () => {
-      seen = await health(status).catch(() => undefined);
+      seen = await fetchHealth(status).catch(() => undefined);
       return seen !== undefined && seen.overall_health.reasons.some((r) => reason.test(r));
     }, { timeoutMs: 40_000, intervalMs: 100 });
     expect(seen!.overall_health.status).to.equal('UNHEALTHY');
@@ -122,7 +114,7 @@ describe('e2e: truthful health under faults', function () {
 
     fs.rmSync(filler);
     await waitUntil('/health without the journal reason once the disk has room', async () => {
-      const h = await health(status).catch(() => undefined);
+      const h = await fetchHealth(status).catch(() => undefined);
       return h !== undefined && !h.overall_health.reasons.some((r) => r.startsWith('journal unwritable'));
     }, { timeoutMs: 40_000, intervalMs: 100 });
   });
