@@ -117,7 +117,14 @@ describe('WorkerSupervisor with real worker threads', function () {
     // The real clock, noting which timeouts ran out: the hung worker must be terminated by the
     // SHUTDOWN_TIMEOUT timer, not before it.
     const expired: number[] = [];
-    const clock: Clock = { ...systemClock, setTimeout: (callback, ms) => systemClock.setTimeout(() => (expired.push(ms), callback()), ms) };
+    const clock: Clock = {
+      ...systemClock,
+      setTimeout: (callback, ms) =>
+        systemClock.setTimeout(() => {
+          expired.push(ms);
+          callback();
+        }, ms),
+    };
     const { sup } = make(
       [
         { name: 'steady', script: FIXTURE_WORKER, role: 'standalone' },
