@@ -14,6 +14,7 @@ import type { HealthReport } from '../../src/health/health-report.js';
 import { parseCpuProfile } from '../../src/perf/cpu-profile-summary.js';
 import { BotProcess } from './support/bot-process.js';
 import { fetchHealth } from './support/fetch-health.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const PROFILE_CLI = fileURLToPath(new URL('../../src/perf/profile-cli.js', import.meta.url));
 const TOKEN = 'e2e-perf-token';
@@ -24,14 +25,16 @@ const scannerBlocked = (r: HealthReport): boolean =>
   (r.performance.suggestions ?? []).some((s) => s.id === 'event-loop-blocked' && s.thread === 'scanner');
 
 /** Polls /health until `until` holds for a report (a condition on the bot's own state, not a sleep). */
-async function waitForReport(base: string, what: string, timeoutMs: number, until: (r: HealthReport) => boolean): Promise<HealthReport> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const report = await fetchHealth(base, TOKEN);
-    if (until(report)) return report;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}; last suggestions: ${JSON.stringify(report.performance.suggestions)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+function waitForReport(base: string, what: string, timeoutMs: number, until: (r: HealthReport) => boolean): Promise<HealthReport> {
+  let last: HealthReport | undefined;
+  return waitUntil(
+    what,
+    async () => {
+      last = await fetchHealth(base, TOKEN);
+      return until(last) ? last : undefined;
+    },
+    { timeoutMs, intervalMs: 250, diagnostics: () => `last suggestions: ${JSON.stringify(last?.performance.suggestions)}` },
+  );
 }
 
 describe('e2e: optimisation suggestions and on-demand profiles', function () {

@@ -9,6 +9,7 @@ import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { WorkerSupervisor } from '../../src/supervision/worker-supervisor.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { clockReading } from '../support/instant-clock.js';
+import { waitUntil } from '../support/wait-until.js';
 import { FAST, captureLogger, nextEvent } from './harness.js';
 
 const SILENT_WORKER = new URL('../fixtures/silent-worker.js', import.meta.url);
@@ -132,11 +133,7 @@ describe('start-up allowance (STARTUP_TIMEOUT)', () => {
         expect(r.reason).to.equal('stall');
         expect(alerts[generation - 1]).to.equal('THREAD START TIMEOUT slowpoke: no first heartbeat 30.0 s after spawn (STARTUP_TIMEOUT)');
         // The respawned worker starts a fresh allowance.
-        const spawned = Date.now();
-        while (sup.status()[0]?.generation !== generation) {
-          if (Date.now() - spawned > 10_000) throw new Error('no respawn');
-          await checks(1);
-        }
+        await waitUntil(`respawn ${generation}`, () => sup.status()[0]?.generation === generation, { timeoutMs: 10_000, intervalMs: 5 });
         expect(sup.status()[0]?.phase).to.equal('starting');
         now += 30_000; // exactly the fresh allowance
         await checks(5);
