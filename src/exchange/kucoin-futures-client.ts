@@ -180,7 +180,7 @@ export class KucoinFuturesClient {
     this.sdk = createSdkRest({
       baseUrl: options.baseUrl,
       timeoutMs,
-      clock: () => clock.now(),
+      clock,
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });
   }

@@ -150,12 +150,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const contracts = selectContracts(options.contracts ?? SIM_DEFAULTS.contracts);
   const paths = new PricePaths(contracts, seed, profile);
   const market = new MarketData(contracts, paths);
-  const engine = new TradingEngine(market, now, options.balance ?? SIM_DEFAULTS.balance, seed);
+  const engine = new TradingEngine(market, clock, options.balance ?? SIM_DEFAULTS.balance, seed);
   const faults = new FaultInjector(seed, options.faults ?? {});
   const quotaClock = options.quotaClock ?? realClock;
-  const quota = new QuotaTracker({ now: () => quotaClock.now(), ...(options.quota ? { quota: options.quota } : {}) });
+  const quota = new QuotaTracker({ clock: quotaClock, ...(options.quota ? { quota: options.quota } : {}) });
   const authClock = options.authClock ?? realClock;
-  const authNow = (): number => authClock.now();
 
   const sockets = new Set<Socket>();
   const hung = new Set<ServerResponse>();
@@ -163,7 +162,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let closed = false;
   let quotaRefusals = 0;
 
-  const ws = new SimWsServer({ market, engine, faults, now, baseUrl: () => baseHttp.replace(/^http/, 'ws') });
+  const ws = new SimWsServer({ market, engine, faults, clock, baseUrl: () => baseHttp.replace(/^http/, 'ws') });
   const handlers = buildHandlers(market, engine, ws, {
     remark: 'simulator key',
     apiKey: credentials.apiKey,
@@ -248,7 +247,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       try {
         caller = authenticate(
           { method, rawUrl, body, headers: req.headers, remoteAddress: remote, trading: route.name === 'placeOrder' || route.name === 'placeStopOrder' || route.name.startsWith('cancel') },
-          { credentials, now: authNow, ...(options.ipWhitelist ? { ipWhitelist: options.ipWhitelist } : {}), ...(options.canTrade === false ? { canTrade: false } : {}) },
+          { credentials, clock: authClock, ...(options.ipWhitelist ? { ipWhitelist: options.ipWhitelist } : {}), ...(options.canTrade === false ? { canTrade: false } : {}) },
         );
       } catch (err) {
         const e = err as SimError;

@@ -8,6 +8,7 @@ import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../
 import { recordingGate, type RecordingGate } from './support/recording-gate.js';
 import { waitUntil } from '../support/wait-until.js';
 import { clockReading } from '../support/instant-clock.js';
+import { type Clock, systemClock } from '../../src/resilience/clock.js';
 
 async function failure(p: Promise<unknown>): Promise<ExchangeError> {
   try {
@@ -282,6 +283,38 @@ describe('KucoinFuturesClient against the simulator', function () {
         const seen = tickers.length;
         await waitUntil('ticker after reconnect', () => tickers.length > seen, { timeoutMs: 8_000, intervalMs: 20 });
         expect(stream.state).to.equal('open');
+      } finally {
+        await stream.close();
+      }
+    });
+
+    it('reconnects on the toolkit backoff, jittered (random 1 = +10 %: 110 ms, not the bare 100 ms)', async () => {
+      const waits: number[] = [];
+      const recording: Clock = {
+        ...systemClock,
+        setTimeout: (callback, ms) => {
+          waits.push(ms);
+          return systemClock.setTimeout(callback, ms);
+        },
+      };
+      const jittered = new KucoinFuturesClient({
+        baseUrl: sim.url,
+        credentials: creds(sim),
+        timeoutMs: 2_000,
+        stream: { reconnectDelayMs: 100, maxReconnectDelayMs: 1_000, handshakeTimeoutMs: 3_000, clock: recording, random: () => 1 },
+      });
+      const stream = jittered.publicStream();
+      try {
+        await stream.connect();
+        let resubscribed = false;
+        stream.onResubscribed(() => (resubscribed = true));
+        await stream.subscribeTicker(symbol, () => undefined);
+        sim.faults.set('wsdrop=1');
+        await waitUntil('drop', () => stream.state === 'reconnecting', { timeoutMs: 8_000, intervalMs: 20 });
+        sim.faults.clear();
+        await waitUntil('resubscribe', () => resubscribed, { timeoutMs: 8_000, intervalMs: 20 });
+        expect(waits).to.include(110);
+        expect(waits).to.not.include(100);
       } finally {
         await stream.close();
       }
