@@ -9,6 +9,7 @@ import { recordingGate, type RecordingGate } from './support/recording-gate.js';
 import { waitUntil } from '../support/wait-until.js';
 import { clockReading } from '../support/instant-clock.js';
 import { type Clock, systemClock } from '../../src/resilience/clock.js';
+import { simCredentials } from '../support/sim-credentials.js';
 
 async function failure(p: Promise<unknown>): Promise<ExchangeError> {
   try {
@@ -18,10 +19,6 @@ async function failure(p: Promise<unknown>): Promise<ExchangeError> {
     throw new Error(`expected an ExchangeError, got ${String(e)}`);
   }
   throw new Error('expected the call to fail');
-}
-
-function creds(sim: SimulatorHandle, overrides: Partial<ApiCredentials> = {}): ApiCredentials {
-  return { key: sim.credentials.apiKey, secret: sim.credentials.apiSecret, passphrase: sim.credentials.apiPassphrase, ...overrides };
 }
 
 let oidCounter = 0;
@@ -39,7 +36,7 @@ describe('KucoinFuturesClient against the simulator', function () {
     gate = recordingGate();
     client = new KucoinFuturesClient({
       baseUrl: sim.url,
-      credentials: creds(sim),
+      credentials: simCredentials(sim),
       gate,
       observer: gate.observer,
       timeoutMs: 2_000,
@@ -59,7 +56,7 @@ describe('KucoinFuturesClient against the simulator', function () {
       const overview = await client.accountOverview();
       expect(overview.data.currency).to.equal('USDT');
       expect(overview.data.availableBalance).to.be.greaterThan(0);
-      const v2 = new KucoinFuturesClient({ baseUrl: sim.url, credentials: creds(sim, { keyVersion: 2 }), timeoutMs: 2_000 });
+      const v2 = new KucoinFuturesClient({ baseUrl: sim.url, credentials: simCredentials(sim, { keyVersion: 2 }), timeoutMs: 2_000 });
       expect((await v2.position(symbol)).data.symbol).to.equal(symbol);
     });
 
@@ -69,7 +66,7 @@ describe('KucoinFuturesClient against the simulator', function () {
     ];
     for (const [name, override, code] of badCases) {
       it(`rejects ${name} with a non-retryable ${code} / HTTP 401`, async () => {
-        const bad = new KucoinFuturesClient({ baseUrl: sim.url, credentials: creds(sim, override), timeoutMs: 2_000, gate, observer: gate.observer });
+        const bad = new KucoinFuturesClient({ baseUrl: sim.url, credentials: simCredentials(sim, override), timeoutMs: 2_000, gate, observer: gate.observer });
         const err = await failure(bad.accountOverview());
         expect(err).to.include({ code, httpStatus: 401, retryable: false, action: 'fail', endpoint: 'accountOverview' });
         expect(gate.records.at(-1)).to.include({ endpoint: 'accountOverview', ok: false, code, httpStatus: 401, rateLimited: false });
@@ -84,7 +81,7 @@ describe('KucoinFuturesClient against the simulator', function () {
     });
 
     it('rejects a stale timestamp (injected clock skew) with 400002', async () => {
-      const skewed = new KucoinFuturesClient({ baseUrl: sim.url, credentials: creds(sim), timeoutMs: 2_000, clock: clockReading(() => Date.now() - 60_000) });
+      const skewed = new KucoinFuturesClient({ baseUrl: sim.url, credentials: simCredentials(sim), timeoutMs: 2_000, clock: clockReading(() => Date.now() - 60_000) });
       const err = await failure(skewed.accountOverview());
       expect(err).to.include({ code: '400002', httpStatus: 401, retryable: false });
     });
@@ -299,7 +296,7 @@ describe('KucoinFuturesClient against the simulator', function () {
       };
       const jittered = new KucoinFuturesClient({
         baseUrl: sim.url,
-        credentials: creds(sim),
+        credentials: simCredentials(sim),
         timeoutMs: 2_000,
         stream: { reconnectDelayMs: 100, maxReconnectDelayMs: 1_000, handshakeTimeoutMs: 3_000, clock: recording, random: () => 1 },
       });

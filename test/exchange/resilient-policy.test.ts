@@ -5,6 +5,7 @@ import { resilientPolicy } from '../../src/exchange/resilient-policy.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
 import { recordingGate } from './support/recording-gate.js';
 import { instantClock } from '../support/instant-clock.js';
+import { simCredentials } from '../support/sim-credentials.js';
 
 
 describe('KucoinFuturesClient with the resilient policy', function () {
@@ -16,7 +17,7 @@ describe('KucoinFuturesClient with the resilient policy', function () {
     const gate = recordingGate();
     const client = new KucoinFuturesClient({
       baseUrl: sim.url,
-      credentials: { key: sim.credentials.apiKey, secret: sim.credentials.apiSecret, passphrase: sim.credentials.apiPassphrase },
+      credentials: simCredentials(sim),
       gate,
       observer: gate.observer,
       timeoutMs: 2_000,

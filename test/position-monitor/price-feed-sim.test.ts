@@ -9,6 +9,7 @@ import { FakeExecutor } from './support/guard-fakes.js';
 import { instantClock } from '../support/instant-clock.js';
 import { HandClock } from '../support/hand-clock.js';
 import { waitUntil } from '../support/wait-until.js';
+import { simCredentials } from '../support/sim-credentials.js';
 
 describe('PriceFeed against the simulator', function () {
   this.timeout(20_000);
@@ -115,7 +116,7 @@ describe('PositionGuard fed by PriceFeed from the simulator', function () {
     const client = new KucoinFuturesClient({
       baseUrl: s.url,
       timeoutMs: 3_000,
-      credentials: { key: s.credentials.apiKey, secret: s.credentials.apiSecret, passphrase: s.credentials.apiPassphrase },
+      credentials: simCredentials(s),
     });
     const executor = new FakeExecutor();
     const entry = s.market.markPrice(xbt);

@@ -9,6 +9,7 @@ import { startSimulator, type SimulatorHandle } from '../../src/simulator/simula
 import type { ExecutorClient } from '../../src/worker-runtime/executor-link.js';
 import type { MetricsSink } from '../../src/worker-runtime/metrics-sender.js';
 import { instantClock } from '../support/instant-clock.js';
+import { simCredentials } from '../support/sim-credentials.js';
 
 describe('position monitor reacts on the streamed tick', function () {
   this.timeout(20_000);
@@ -28,7 +29,7 @@ describe('position monitor reacts on the streamed tick', function () {
     const client = new KucoinFuturesClient({
       baseUrl: s.url,
       timeoutMs: 3_000,
-      credentials: { key: s.credentials.apiKey, secret: s.credentials.apiSecret, passphrase: s.credentials.apiPassphrase },
+      credentials: simCredentials(s),
     });
     const entry = s.market.markPrice(xbt);
     const exits: Array<{ symbol: string; at: number }> = [];

@@ -8,6 +8,7 @@ import type { SignalResult } from '../../../src/strategy/signal-types.js';
 import type { Store } from '../../../src/store/index.js';
 import { TempStores } from '../../support/temp-stores.js';
 import { RecordingPort } from './recording-port.js';
+import { simCredentials } from '../../support/sim-credentials.js';
 
 export const LIMITS: RiskLimits = { maxOpenPositions: 2, leverage: 5, riskPerTrade: 0.01, maxNotional: 5000, dailyLossLimit: 0.05 };
 
@@ -26,8 +27,7 @@ export class Harness {
   }
 
   client(timeoutMs = 2_000): KucoinFuturesClient {
-    const c = this.sim.credentials;
-    return new KucoinFuturesClient({ baseUrl: this.sim.url, credentials: { key: c.apiKey, secret: c.apiSecret, passphrase: c.apiPassphrase }, timeoutMs });
+    return new KucoinFuturesClient({ baseUrl: this.sim.url, credentials: simCredentials(this.sim), timeoutMs });
   }
 
   port(timeoutMs = 2_000): RecordingPort {
