@@ -176,11 +176,11 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       if (thread === 'supervisor') return takeProfile({ kind, seconds });
       // The same grace the supervisor's stall detector gives (see WorkerSupervisor.profile).
       const owed = config.stallTimeout * 1000;
-      monitor.expectSilence(thread, Date.now() + seconds * 1000 + 30_000 + owed);
+      monitor.expectSilence(thread, systemClock.now() + seconds * 1000 + 30_000 + owed);
       try {
         return await supervisor.profile(thread, kind, seconds);
       } finally {
-        monitor.expectSilence(thread, Date.now() + owed);
+        monitor.expectSilence(thread, systemClock.now() + owed);
       }
     },
     mode: config.tradingMode,

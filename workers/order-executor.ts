@@ -11,6 +11,7 @@ import { numberSetting, stringSetting } from '../src/worker-runtime/worker-setti
 import { openLeaseOwnership, type LeaseOwnership } from '../src/cluster/lease-ownership.js';
 import { readClusterSettings } from '../src/cluster/cluster-settings.js';
 import type { RedisConnection } from '../src/cluster/redis-connection.js';
+import { systemClock } from '../src/resilience/clock.js';
 
 let service: ExecutorService | undefined;
 let store: Store | undefined;
@@ -21,7 +22,7 @@ function serviceFor(ctx: WorkerContext<ExecutorApi>): ExecutorService {
   const s = ctx.settings;
   store = Store.open({ path: stringSetting(s, 'journalFile', 'data/bot.sqlite') });
   const clusterSettings = readClusterSettings(s);
-  if (clusterSettings) cluster = openLeaseOwnership(clusterSettings, ctx.log, (lost) => ctx.publishTrade({ type: 'alert', symbol: lost.symbol, reason: `lease lost (${lost.why}): another process on this account trades ${lost.symbol} now`, at: Date.now() }), stringSetting(s, 'botId', '') || undefined);
+  if (clusterSettings) cluster = openLeaseOwnership(clusterSettings, ctx.log, (lost) => ctx.publishTrade({ type: 'alert', symbol: lost.symbol, reason: `lease lost (${lost.why}): another process on this account trades ${lost.symbol} now`, at: systemClock.now() }), stringSetting(s, 'botId', '') || undefined);
   const executor = new OrderExecutor({
     exchange: createWorkerExchangeClient(ctx),
     store,

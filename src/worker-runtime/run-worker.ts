@@ -226,7 +226,7 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
       stopAll();
       post({ type: 'error', error: toWireError(err), fatal: true, at: systemClock.now() });
       // Rethrown outside the promise chain: the thread dies with it and the supervisor sees a crash.
-      setImmediate(() => {
+      systemClock.defer(() => {
         throw err;
       });
     },
