@@ -10,6 +10,7 @@ import type { ExecutorClient } from '../../src/worker-runtime/executor-link.js';
 import type { MetricsSink } from '../../src/worker-runtime/metrics-sender.js';
 import { instantClock } from '../support/instant-clock.js';
 import { simCredentials } from '../support/sim-credentials.js';
+import { silentLog } from '../support/silent-log.js';
 
 describe('position monitor reacts on the streamed tick', function () {
   this.timeout(20_000);
@@ -53,7 +54,7 @@ describe('position monitor reacts on the streamed tick', function () {
       client,
       executor,
       metrics,
-      log: { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined },
+      log: silentLog,
       clock: instantClock,
       liveLoopMs: 60_000,
       refreshMs: 60_000,

@@ -1,6 +1,6 @@
 // The one fake Clock for tests: time moves only when the test says so (advance/set), and timers,
 // intervals and sleeps fire in due order as it moves. Deferred callbacks run on the next
-// advance/flush (the fake counterpart of "after the queued messages").
+// advance (the fake counterpart of "after the queued messages").
 import type { Clock, TimerHandle } from '../../src/resilience/clock.js';
 import { sleepOn } from '../../src/resilience/clock.js';
 
@@ -66,24 +66,11 @@ export class ManualClock implements Clock {
   }
 
   /** Runs the deferred callbacks queued so far (and those they queue). */
-  flushDeferred(): void {
+  private flushDeferred(): void {
     while (this.deferred.length > 0) {
       const batch = this.deferred;
       this.deferred = [];
       for (const callback of batch) callback();
-    }
-  }
-
-  /**
-   * Advances in `stepMs` steps up to `ms`, letting promise callbacks run between steps, so code that
-   * awaits a sleep and then schedules the next one makes progress (async retry loops).
-   */
-  async tickAsync(ms: number, stepMs = 1): Promise<void> {
-    const end = this.t + ms;
-    await settle();
-    while (this.t < end) {
-      this.advance(Math.min(stepMs, end - this.t));
-      await settle();
     }
   }
 
@@ -111,9 +98,4 @@ export class ManualClock implements Clock {
     }
     this.t = end;
   }
-}
-
-/** Lets queued promise callbacks (and the microtasks they queue) run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i += 1) await Promise.resolve();
 }
