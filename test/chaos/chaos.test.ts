@@ -34,7 +34,7 @@ import { mulberry32 } from '../../src/simulator/rng.js';
 import { SIM_DEFAULTS } from '../../src/simulator/simulator.js';
 import { SimClient } from '../simulator/signed-client.js';
 import { chaosPlan, type ChaosHook, type Incarnation } from './support/chaos-plan.js';
-import { Child } from './support/child.js';
+import { Child } from '../support/child-process.js';
 import { healthAccepted, type HealthBody } from './support/health-acceptance.js';
 import {
   checkFills,

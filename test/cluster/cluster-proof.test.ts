@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Child } from '../chaos/support/child.js';
+import { Child } from '../support/child-process.js';
 import { RedisServer } from './support/redis-server.js';
 import { waitUntil } from '../support/wait-until.js';
 

@@ -10,6 +10,8 @@ export interface WaitOptions {
   readonly intervalMs?: number;
   /** Extra text for the timeout error (e.g. the last lines of a child's output). */
   readonly diagnostics?: () => string;
+  /** Checked after every miss: a reason (e.g. "the bot exited") ends the wait at once with that error. */
+  readonly failIf?: () => string | undefined;
 }
 
 export async function waitUntil<T>(
@@ -25,6 +27,11 @@ export async function waitUntil<T>(
       if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
     } catch (error) {
       lastError = error;
+    }
+    const failed = options.failIf?.();
+    if (failed !== undefined) {
+      const extra = options.diagnostics ? `\n${options.diagnostics()}` : '';
+      throw new Error(`${failed} while waiting for ${what}${extra}`);
     }
     if (performance.now() > deadline) {
       const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
