@@ -16,6 +16,7 @@ import { POOLS } from '../resilience/shared-limiter-layout.js';
 import type { ClusterQuota, PoolShape, TakeRequest } from './cluster-quota.js';
 import type { RedisConnection } from './redis-connection.js';
 import { type Clock, type TimerHandle, sleepOn, systemClock } from '../resilience/clock.js';
+import { backoffDelay } from '../resilience/backoff-options.js';
 
 export interface QuotaRefillerOptions {
   readonly limiter: SharedRateLimiter;
@@ -55,6 +56,14 @@ interface PoolState {
   lastAdmissionAt: number;
   lastFallbackAt: number;
   criticalSeen: number;
+}
+
+/**
+ * The wait before asking again after a refusal, uniform in [wait, 2 * wait): the toolkit's jittered
+ * delay centred on 1.5 * wait with a ±1/3 spread.
+ */
+function refusalRetryDelay(wait: number, random: () => number): number {
+  return backoffDelay({ baseDelay: 1.5 * wait, maxDelay: 2 * wait, maxRetries: 0, factor: 1, jitter: 1 / 3 }, 0, random);
 }
 
 export class QuotaRefiller {
@@ -187,7 +196,7 @@ export class QuotaRefiller {
         // Every refused process got the same hint; a random extra of up to one more wait spreads
         // them out, so the next block goes to one of them without the others racing for it.
         const wait = Math.min(Math.max(reply.waitMs, 10), 1000);
-        s.retryAt = this.clock.now() + wait * (1 + (this.o.random ?? Math.random)());
+        s.retryAt = this.clock.now() + refusalRetryDelay(wait, this.o.random ?? Math.random);
       }
     } catch {
       // Redis failed this round trip: the connection state decides the next tick's path.
