@@ -318,7 +318,8 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
       }
       proxy.truncateOrderAnswers({});
       expect(proxy.truncated.length, 'order answers cut off in the malformed-after-accept phase').to.be.at.least(1);
-      await sleep(12_000); // two reconcile passes: whatever was unknown is resolved by now
+      // Two more reconcile passes: whatever was unknown is resolved by then.
+      await last.bot.waitFor(/reconciled \{[\s\S]*reconciled \{/, 60_000, last.bot.output.length);
       const db = journalDb();
       try {
         for (const t of proxy.truncated) {
@@ -377,8 +378,8 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
       await recover('the journal became writable again');
     }
 
-    // Two of the executor's reconcile passes (every 5 s here) with the venue behaving.
-    await sleep(12_000);
+    // Two of the executor's reconcile passes with the venue behaving.
+    await last.bot.waitFor(/reconciled \{[\s\S]*reconciled \{/, 60_000, last.bot.output.length);
 
     // ---- graceful stop ----------------------------------------------------------------------
     const stopSimTime = await simNow();
