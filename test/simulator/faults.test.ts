@@ -76,7 +76,7 @@ describe('simulator fault injection over HTTP and WS', () => {
         answered = true;
         return r;
       });
-      await waitUntil('the request to wait on the latency timer', () => real.pendingTimers > timers, { timeoutMs: 5_000, intervalMs: 5 });
+      await waitUntil('the request to wait on the latency timer', () => real.pendingTimers > timers, { timeoutMs: 10_000, intervalMs: 5 });
       real.advance(149);
       await new Promise((r) => setImmediate(r));
       expect(answered, 'answered before the latency passed').to.equal(false);
