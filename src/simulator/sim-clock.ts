@@ -28,7 +28,7 @@ export class ScaledClock implements SimClock {
 }
 
 /** Only moves when a test says so. */
-export class ManualClock implements SimClock {
+export class ManualSimClock implements SimClock {
   constructor(private current: number) {}
 
   now(): number {
@@ -36,12 +36,12 @@ export class ManualClock implements SimClock {
   }
 
   advance(ms: number): void {
-    if (!(ms >= 0)) throw new Error(`ManualClock.advance: ms must be >= 0, got ${ms}`);
+    if (!(ms >= 0)) throw new Error(`ManualSimClock.advance: ms must be >= 0, got ${ms}`);
     this.current += ms;
   }
 
   set(ms: number): void {
-    if (ms < this.current) throw new Error(`ManualClock.set: time may not go backwards (${ms} < ${this.current})`);
+    if (ms < this.current) throw new Error(`ManualSimClock.set: time may not go backwards (${ms} < ${this.current})`);
     this.current = ms;
   }
 }

@@ -14,7 +14,7 @@ import { MarketData, type TopOfBook } from './market-data.js';
 import { MARKET_PROFILES, PricePaths, type MarketProfile } from './price-path.js';
 import { QuotaTracker, type QuotaView } from './quota.js';
 import { type Clock, systemClock } from '../resilience/clock.js';
-import { ManualClock, ScaledClock, type SimClock } from './sim-clock.js';
+import { ManualSimClock, ScaledClock, type SimClock } from './sim-clock.js';
 import { SimError } from './sim-error.js';
 import { TradingEngine } from './trading-engine.js';
 import { SimWsServer } from './ws-server.js';
@@ -33,7 +33,7 @@ export interface SimulatorOptions {
   readonly speed?: number;
   /** Simulated start time (epoch ms); defaults to the real time now. */
   readonly startTime?: number;
-  /** 'manual' gives a ManualClock that only `advance()` moves. */
+  /** 'manual' gives a ManualSimClock that only `advance()` moves. */
   readonly clock?: 'scaled' | 'manual';
   readonly faults?: FaultSpec | string;
   /** How many contracts to list (default 60, at least 1). */
@@ -144,7 +144,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
   const realClock = options.realClock ?? systemClock;
   const startTime = options.startTime ?? realClock.now();
-  const manual = options.clock === 'manual' ? new ManualClock(startTime) : null;
+  const manual = options.clock === 'manual' ? new ManualSimClock(startTime) : null;
   const clock: SimClock = manual ?? new ScaledClock(startTime, options.speed ?? SIM_DEFAULTS.speed, realClock);
   const now = (): number => clock.now();
   const contracts = selectContracts(options.contracts ?? SIM_DEFAULTS.contracts);
