@@ -38,7 +38,7 @@ function shapes(windowRealMs: number): Record<QuotaPool, PoolShape> {
 async function runProcesses(ctx: BenchContext, redisUrl: string, processes: number, windows: number, windowRealMs: number, lanes: number): Promise<RunOutcome> {
   const compression = POOL_WINDOW_MS / windowRealMs;
   const t0 = Date.now();
-  const sim = await startSimulator({ contracts: 2, quotaNow: () => t0 + (Date.now() - t0) * compression });
+  const sim = await startSimulator({ contracts: 2, quotaClock: { now: () => t0 + (Date.now() - t0) * compression } });
   const keys = clusterKeys(`bench${processes}x${t0}`);
   const tracker = new WindowTracker(compression, windowRealMs);
   let ok = 0;

@@ -17,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import type { ExecutorApi } from '../src/executor/executor-api.js';
 import { KucoinFuturesClient } from '../src/exchange/kucoin-futures-client.js';
 import type { HealthReport } from '../src/health/health-report.js';
+import { systemClock } from '../src/resilience/clock.js';
 import { createPositionMonitorLoop } from '../src/position-monitor/position-monitor-loop.js';
 import type { PriceFeedClient } from '../src/position-monitor/price-feed.js';
 import { startSimulator } from '../src/simulator/simulator.js';
@@ -259,7 +260,7 @@ async function reactionTime(ctx: BenchContext): Promise<Figure> {
     executor,
     metrics: { count: () => undefined, gauge: () => undefined, call: () => undefined },
     log: { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined },
-    clock: { now: () => Date.now(), sleep: () => Promise.resolve() },
+    clock: { ...systemClock, sleep: () => Promise.resolve() },
     liveLoopMs: 50,
     refreshMs: 3_600_000,
   });

@@ -151,7 +151,7 @@ export const quotaUseBenchmark: Benchmark = {
     const sim = await startSimulator({
       contracts: ALL_CONTRACTS.length,
       quota: { public: QUOTA, futures: POOL_QUOTA.futures },
-      quotaNow: () => t0 + (Date.now() - t0) * compression,
+      quotaClock: { now: () => t0 + (Date.now() - t0) * compression },
     });
     const pool = createIndicatorPool(TASK);
     try {

@@ -24,6 +24,7 @@ import { openVenue } from './venue.js';
 import { workerSpecs } from './worker-specs.js';
 import { clusterWanted, startCluster } from './cluster.js';
 import type { ClusterNode } from '../src/cluster/cluster-node.js';
+import { systemClock } from '../src/resilience/clock.js';
 
 /** How often the one-line summary is printed (the full health report follows HEALTH_REPORT_INTERVAL). */
 const SUMMARY_INTERVAL_MS = 30_000;
@@ -142,8 +143,7 @@ async function main(): Promise<number> {
     announced.add(key);
     logger.info(`${h.worker} heartbeating`, { worker: h.worker, generation: h.generation, progress: h.progress });
   });
-  const summary = setInterval(() => say(summaryLine(observability.monitor.getReport())), SUMMARY_INTERVAL_MS);
-  summary.unref();
+  const summary = systemClock.setInterval(() => say(summaryLine(observability.monitor.getReport())), SUMMARY_INTERVAL_MS).unref();
 
   let signals = 0;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -171,7 +171,7 @@ async function main(): Promise<number> {
   }
 
   const result = await supervisor.done;
-  clearInterval(summary);
+  summary.cancel();
   logger.info('supervisor stopped', { ...result, threads: supervisor.status().map((s) => ({ worker: s.name, restarts: s.restarts, progress: s.progress })) });
   await controlSocket?.close();
   await observability.close(); // prints the final health report
@@ -205,7 +205,7 @@ async function flushLog(logger: Logger): Promise<void> {
   await new Promise<void>((resolve) => {
     logger.on('finish', () => resolve());
     logger.end();
-    setTimeout(resolve, 1000).unref();
+    systemClock.setTimeout(resolve, 1000).unref();
   });
 }
 

@@ -16,6 +16,7 @@ import type { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
 import type { ClusterNode } from '../src/cluster/cluster-node.js';
 import { PerformanceAdvisor } from '../src/perf/performance-advisor.js';
 import { takeProfile } from '../src/perf/thread-profiler.js';
+import { systemClock } from '../src/resilience/clock.js';
 
 export interface ObservabilityDeps {
   readonly config: AppConfig;
@@ -49,7 +50,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
   const { config, supervisor, logger, store } = deps;
   const print = deps.print ?? ((line: string) => console.log(line));
   // Trailing stops move in small steps; the console shows the ones that matter (all reach bot.log).
-  const stopLines = new StopMoveThrottle({ minShare: config.consoleStopMoveShare, intervalMs: 60_000, now: Date.now });
+  const stopLines = new StopMoveThrottle({ minShare: config.consoleStopMoveShare, intervalMs: 60_000, clock: systemClock });
   const monitor = new HealthMonitor({
     stallTimeoutMs: config.stallTimeout * 1000,
     startupTimeoutMs: config.startupTimeout * 1000,
@@ -175,11 +176,11 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       if (thread === 'supervisor') return takeProfile({ kind, seconds });
       // The same grace the supervisor's stall detector gives (see WorkerSupervisor.profile).
       const owed = config.stallTimeout * 1000;
-      monitor.expectSilence(thread, Date.now() + seconds * 1000 + 30_000 + owed);
+      monitor.expectSilence(thread, systemClock.now() + seconds * 1000 + 30_000 + owed);
       try {
         return await supervisor.profile(thread, kind, seconds);
       } finally {
-        monitor.expectSilence(thread, Date.now() + owed);
+        monitor.expectSilence(thread, systemClock.now() + owed);
       }
     },
     mode: config.tradingMode,

@@ -11,6 +11,7 @@ import { parseWorkerSettings, type ExecutorSettings } from '../src/protocol/mess
 import { reconcileIntervalSeconds } from '../src/config/derived-intervals.js';
 import { openLeaseOwnership, type LeaseOwnership } from '../src/cluster/lease-ownership.js';
 import type { RedisConnection } from '../src/cluster/redis-connection.js';
+import { systemClock } from '../src/resilience/clock.js';
 
 let service: ExecutorService | undefined;
 let store: Store | undefined;
@@ -27,7 +28,7 @@ function serviceFor(ctx: WorkerContext<ExecutorApi>): ExecutorService {
   if (service) return service;
   const s = settingsOf(ctx);
   store = Store.open({ path: s.journalFile });
-  if (s.cluster) cluster = openLeaseOwnership(s.cluster, ctx.log, (lost) => ctx.publishTrade({ type: 'alert', symbol: lost.symbol, reason: `lease lost (${lost.why}): another process on this account trades ${lost.symbol} now`, at: Date.now() }), s.botId);
+  if (s.cluster) cluster = openLeaseOwnership(s.cluster, ctx.log, (lost) => ctx.publishTrade({ type: 'alert', symbol: lost.symbol, reason: `lease lost (${lost.why}): another process on this account trades ${lost.symbol} now`, at: systemClock.now() }), s.botId);
   const executor = new OrderExecutor({
     exchange: createWorkerExchangeClient(ctx, s),
     store,

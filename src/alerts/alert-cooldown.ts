@@ -1,6 +1,6 @@
 // "The same alert at most once per ALERT_COOLDOWN": remembers when each kind+subject was last let
 // through and how many repeats were held back since, so the next one can say so.
-import type { NowClock } from '../health/time-source.js';
+import type { Clock } from '../resilience/clock.js';
 
 export type CooldownDecision =
   | { readonly send: true; /** Repeats held back since the previous one that was sent. */ readonly suppressed: number }
@@ -20,7 +20,7 @@ export class AlertCooldown {
    */
   constructor(
     readonly cooldownMs: number,
-    private readonly clock: NowClock,
+    private readonly clock: Clock,
     private readonly maxKeys = 1000,
   ) {
     if (!(Number.isFinite(cooldownMs) && cooldownMs >= 0)) {

@@ -1,8 +1,7 @@
 // The one place alerts go through: console always (an injected line sink), an optional webhook,
 // the same kind+subject at most once per ALERT_COOLDOWN, secrets scrubbed. dispatch() is
 // synchronous and cheap: it never awaits the network and never throws into the caller.
-import type { NowClock } from '../health/time-source.js';
-import { wallClock } from '../health/time-source.js';
+import { type Clock, systemClock } from '../resilience/clock.js';
 import { type Alert, type AlertDetailValue, type AlertKind, type AlertSeverity, alertKey, alertSeverity, alertTitle, isAlertKind } from './alert.js';
 import { AlertCooldown } from './alert-cooldown.js';
 import { type TextRedactor, createAlertRedactor, redactDetails } from './alert-redaction.js';
@@ -33,7 +32,7 @@ export interface AlertDispatcherOptions {
   webhookUrl?: string | null;
   /** ALERT_COOLDOWN in ms (default: the schema's). */
   cooldownMs?: number;
-  clock?: NowClock;
+  clock?: Clock;
   /** Secret values (API key, secret, passphrase, tokens) never to appear in a line or payload. */
   secrets?: readonly string[];
   /** Names the bot in payloads (default "kucoin-futures-bot"). */
@@ -54,7 +53,7 @@ export interface AlertDispatcherStats {
 
 export class AlertDispatcher {
   private readonly consoleSink: (line: string, payload?: AlertPayload) => void;
-  private readonly clock: NowClock;
+  private readonly clock: Clock;
   private readonly cooldown: AlertCooldown;
   private readonly redact: TextRedactor;
   private readonly source: string;
@@ -65,7 +64,7 @@ export class AlertDispatcher {
 
   constructor(options: AlertDispatcherOptions = {}) {
     this.consoleSink = options.console ?? ((line) => console.error(line));
-    this.clock = options.clock ?? wallClock;
+    this.clock = options.clock ?? systemClock;
     this.cooldown = new AlertCooldown(options.cooldownMs ?? CONFIG_DEFAULTS.alertCooldown * 1000, this.clock);
     this.redact = createAlertRedactor(options.secrets ?? []);
     this.source = options.source ?? 'kucoin-futures-bot';

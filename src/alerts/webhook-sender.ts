@@ -5,7 +5,7 @@
 // Redirects are never followed (a 3xx could re-POST the alert, and its credentials, anywhere): a 3xx
 // is a failed delivery reported with its Location. Credentials in the URL go out as Basic auth.
 import type { BackoffOptions } from '../resilience/backoff-options.js';
-import { type Clock, unrefSystemClock } from '../resilience/clock.js';
+import { type Clock, type TimerHandle, unrefSystemClock } from '../resilience/clock.js';
 import { createRetryRunner, type RetryRunner } from '../resilience/retry-with-backoff.js';
 import { splitWebhookCredentials, webhookUrlProblem } from './webhook-url.js';
 
@@ -81,6 +81,7 @@ export class WebhookSender {
   private readonly queueCapacity: number;
   private readonly fetchFn: FetchLike;
   private readonly run: RetryRunner;
+  private readonly clock: Clock;
   private readonly onFailure: (failure: WebhookFailure) => void;
   private readonly closed = new AbortController();
   // A plain array used as a FIFO: it never exceeds queueCapacity, so shift() stays cheap.
@@ -120,8 +121,9 @@ export class WebhookSender {
     this.queueCapacity = queueCapacity;
     this.fetchFn = options.fetch ?? ((url, init) => fetch(url, init));
     this.onFailure = options.onFailure ?? (() => undefined);
+    this.clock = options.clock ?? unrefClock;
     this.run = createRetryRunner(
-      { ...DEFAULT_RETRY, ...options.retry, clock: options.clock ?? unrefClock, retryable: (error) => isRetryable(error) },
+      { ...DEFAULT_RETRY, ...options.retry, clock: this.clock, retryable: (error) => isRetryable(error) },
       'WebhookSender',
     );
   }
@@ -136,7 +138,7 @@ export class WebhookSender {
     this.queue.push(body);
     if (this.draining === null) {
       // Deferred: the caller's dispatch returns before any network work starts.
-      this.draining = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+      this.draining = new Promise<void>((resolve) => this.clock.defer(resolve)).then(() => this.drain());
     }
     return true;
   }
@@ -147,10 +149,9 @@ export class WebhookSender {
 
   /** Resolves true once the queue is empty and nothing is in flight, false if `timeoutMs` passes first. */
   async flush(timeoutMs = 10_000): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: TimerHandle | undefined;
     const timedOut = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-      timer.unref();
+      timer = this.clock.setTimeout(() => resolve(false), timeoutMs).unref();
     });
     try {
       for (;;) {
@@ -160,7 +161,7 @@ export class WebhookSender {
         if (!result) return false;
       }
     } finally {
-      clearTimeout(timer);
+      timer?.cancel();
     }
   }
 

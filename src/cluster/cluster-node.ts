@@ -15,6 +15,7 @@ import type { ClusterSettings } from './cluster-settings.js';
 import { PeerRegistry } from './peer-registry.js';
 import { QuotaRefiller } from './quota-refiller.js';
 import { RedisConnection, type RedisState } from './redis-connection.js';
+import { type TimerHandle, systemClock } from '../resilience/clock.js';
 
 /** What /health reports under `cluster` (the names are the interface). */
 export interface ClusterReport {
@@ -51,7 +52,7 @@ export function accountPoolShapes(): Record<QuotaPool, PoolShape> {
 
 export class ClusterNode {
   private readonly stateChanges = new EventEmitter<RedisState>();
-  private beatTimer: NodeJS.Timeout | undefined;
+  private beatTimer: TimerHandle | undefined;
 
   /** Redis up/down transitions (the supervisor turns them into health and alerts). */
   readonly onStateChange: (listener: Listener<RedisState>) => Disposable = this.stateChanges.subscribe;
@@ -91,8 +92,7 @@ export class ClusterNode {
     void subscriber.subscribe(keys.quotaEvents).catch(() => undefined);
     refiller.start();
     await node.beat();
-    node.beatTimer = setInterval(() => void node.beat(), Math.max(100, Math.floor(o.leaseTtlMs / 3)));
-    node.beatTimer.unref();
+    node.beatTimer = systemClock.setInterval(() => void node.beat(), Math.max(100, Math.floor(o.leaseTtlMs / 3))).unref();
     o.log.info('cluster: coordinating through Redis', { processId, account: accountUid, peers: registry.view.peers.length, leaseTtlS: o.leaseTtlMs / 1000 });
     return node;
   }
@@ -124,7 +124,7 @@ export class ClusterNode {
 
   /** Graceful stop: unused tokens back, leave the registry, close connections. */
   async stop(): Promise<void> {
-    if (this.beatTimer) clearInterval(this.beatTimer);
+    this.beatTimer?.cancel();
     await this.refiller.stop().catch(() => undefined);
     await this.registry.leave().catch(() => undefined);
     this.subscriber.disconnect();

@@ -8,6 +8,7 @@ import type { ClusterSettings } from './cluster-settings.js';
 import { PeerRegistry } from './peer-registry.js';
 import { RedisConnection } from './redis-connection.js';
 import { SymbolLeases, type LeaseLost } from './symbol-lease.js';
+import { type Clock, type TimerHandle, systemClock } from '../resilience/clock.js';
 
 export interface LeaseOwnershipOptions {
   readonly connection: RedisConnection;
@@ -19,12 +20,13 @@ export interface LeaseOwnershipOptions {
   /** Told when a lease is lost (taken over) or Redis trouble blocks a claim. */
   readonly onLost?: (lost: LeaseLost) => void;
   readonly log?: { warn(message: string, meta?: Record<string, unknown>): void };
-  readonly clock?: () => number;
+  /** Wall time (leases, adoption grace) and the renewal timer. Default systemClock. */
+  readonly clock?: Clock;
 }
 
 export class LeaseOwnership implements SymbolOwnership {
   readonly leases: SymbolLeases;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   /**
    * Every peer BOT_ID ever seen in Redis. Kept in memory and only ever added to: a Redis that
    * restarted empty has forgotten the registry, not the peers, and a peer read as "another bot"
@@ -43,14 +45,14 @@ export class LeaseOwnership implements SymbolOwnership {
   private everUp = false;
   /** When the connection last came up (undefined while down). */
   private upSince: number | undefined;
-  private readonly clock: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly o: LeaseOwnershipOptions) {
-    this.clock = o.clock ?? Date.now;
-    if (o.connection.state === 'up') this.upSince = this.clock();
+    this.clock = o.clock ?? systemClock;
+    if (o.connection.state === 'up') this.upSince = this.clock.now();
     this.everUp = o.connection.state === 'up';
     o.connection.onStateChange((state) => {
-      this.upSince = state === 'up' ? this.clock() : undefined;
+      this.upSince = state === 'up' ? this.clock.now() : undefined;
       if (state === 'up') this.everUp = true;
     });
     this.leases = new SymbolLeases({ connection: o.connection, keys: o.keys, processId: o.processId, ttlMs: o.ttlMs, ...(o.clock ? { clock: o.clock } : {}) });
@@ -62,8 +64,7 @@ export class LeaseOwnership implements SymbolOwnership {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.renew(), this.leases.renewIntervalMs);
-    this.timer.unref();
+    this.timer = this.clock.setInterval(() => void this.renew(), this.leases.renewIntervalMs).unref();
   }
 
   /** One renewal round: extend every lease and publish what we hold. */
@@ -103,7 +104,7 @@ export class LeaseOwnership implements SymbolOwnership {
    * leaves their positions to them, so only a dead owner's positions are taken over.
    */
   async claimForAdoption(symbol: string): Promise<boolean> {
-    if (this.upSince === undefined || this.clock() - this.upSince < this.adoptionGraceMs) return false;
+    if (this.upSince === undefined || this.clock.now() - this.upSince < this.adoptionGraceMs) return false;
     return this.claimForEntry(symbol);
   }
 
@@ -117,7 +118,7 @@ export class LeaseOwnership implements SymbolOwnership {
    * (re)connecting (a Redis that restarted empty holds only the bot ids re-registered since).
    */
   knowsPeers(): boolean {
-    return this.upSince !== undefined && this.clock() - this.upSince >= this.adoptionGraceMs;
+    return this.upSince !== undefined && this.clock.now() - this.upSince >= this.adoptionGraceMs;
   }
 
   mayTrade(symbol: string): boolean {
@@ -183,7 +184,7 @@ export class LeaseOwnership implements SymbolOwnership {
 
   /** Stops renewing; the leases lapse at their TTL (what a crash leaves, too). */
   async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
   }
 

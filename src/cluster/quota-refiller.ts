@@ -14,6 +14,8 @@ import { QUOTA_POOLS as POOLS, type QuotaPool } from '../exchange/endpoints.js';
 import type { SharedRateLimiter } from '../resilience/shared-rate-limiter.js';
 import type { ClusterQuota, PoolShape, TakeRequest } from './cluster-quota.js';
 import type { RedisConnection } from './redis-connection.js';
+import { type Clock, type TimerHandle, sleepOn, systemClock } from '../resilience/clock.js';
+import { backoffDelay } from '../resilience/backoff-options.js';
 
 export interface QuotaRefillerOptions {
   readonly limiter: SharedRateLimiter;
@@ -29,7 +31,8 @@ export interface QuotaRefillerOptions {
   readonly tickMs?: number;
   /** Give unused tokens back after this long without an admission. Default 2000 ms. */
   readonly idleMs?: number;
-  readonly clock?: () => number;
+  /** Wall time, the refill tick and the wait for a reserved block. Default systemClock. */
+  readonly clock?: Clock;
   /** Spreads retries after a refusal, so processes do not race for the same tokens. Default Math.random. */
   readonly random?: () => number;
 }
@@ -54,17 +57,25 @@ interface PoolState {
   criticalSeen: number;
 }
 
+/**
+ * The wait before asking again after a refusal, uniform in [wait, 2 * wait): the toolkit's jittered
+ * delay centred on 1.5 * wait with a ±1/3 spread.
+ */
+function refusalRetryDelay(wait: number, random: () => number): number {
+  return backoffDelay({ baseDelay: 1.5 * wait, maxDelay: 2 * wait, maxRetries: 0, factor: 1, jitter: 1 / 3 }, 0, random);
+}
+
 export class QuotaRefiller {
   private readonly state = new Map<QuotaPool, PoolState>();
-  private readonly clock: () => number;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly clock: Clock;
+  private timer: TimerHandle | undefined;
   private roundTrips = 0;
   private readonly tokensTaken: Record<QuotaPool, number> = { public: 0, futures: 0 };
   private readonly tokensReturned: Record<QuotaPool, number> = { public: 0, futures: 0 };
 
   constructor(private readonly o: QuotaRefillerOptions) {
-    this.clock = o.clock ?? Date.now;
-    const now = this.clock();
+    this.clock = o.clock ?? systemClock;
+    const now = this.clock.now();
     for (const pool of POOLS) {
       const stats = o.limiter.stats(pool);
       this.state.set(pool, {
@@ -77,8 +88,7 @@ export class QuotaRefiller {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.o.tickMs ?? 25);
-    this.timer.unref();
+    this.timer = this.clock.setInterval(() => void this.tick(), this.o.tickMs ?? 25).unref();
   }
 
   stats(): RefillStats {
@@ -97,7 +107,7 @@ export class QuotaRefiller {
 
   /** Stops the timer and gives every unused token back (graceful stop). */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     if (this.o.connection.state !== 'up') return;
     for (const pool of POOLS) {
@@ -113,7 +123,7 @@ export class QuotaRefiller {
   private async tickPool(pool: QuotaPool): Promise<void> {
     const s = this.state.get(pool)!;
     if (s.busy) return;
-    const now = this.clock();
+    const now = this.clock.now();
     const { limiter } = this.o;
     const local = limiter.poolParams(pool);
     const stats = limiter.stats(pool);
@@ -185,7 +195,7 @@ export class QuotaRefiller {
         // Every refused process got the same hint; a random extra of up to one more wait spreads
         // them out, so the next block goes to one of them without the others racing for it.
         const wait = Math.min(Math.max(reply.waitMs, 10), 1000);
-        s.retryAt = this.clock() + wait * (1 + (this.o.random ?? Math.random)());
+        s.retryAt = this.clock.now() + refusalRetryDelay(wait, this.o.random ?? Math.random);
       }
     } catch {
       // Redis failed this round trip: the connection state decides the next tick's path.
@@ -207,12 +217,12 @@ export class QuotaRefiller {
 
   /** A 429 another process saw (pub/sub): empty our bucket until the server's reset. */
   remotePause(pool: QuotaPool, untilMs: number): void {
-    const wait = untilMs - this.clock();
+    const wait = untilMs - this.clock.now();
     if (wait > 0) this.o.limiter.pause(pool, wait);
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5000)).unref());
+    return sleepOn((callback, delay) => this.clock.setTimeout(callback, delay), Math.min(ms, 5000), undefined, true);
   }
 
   private async giveBack(pool: QuotaPool, tokens: number): Promise<void> {

@@ -7,6 +7,7 @@
 import { Redis } from 'ioredis';
 import { EventEmitter, type Disposable, type Listener } from '../resilience/event.js';
 import { parseRedisUrl } from '../../config/redis-url.js';
+import { sleepOn, systemClock } from '../resilience/clock.js';
 
 export type RedisState = 'up' | 'down';
 
@@ -93,13 +94,13 @@ export class RedisConnection {
   async waitUntilUp(timeoutMs: number): Promise<void> {
     if (this.current === 'up') return;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = systemClock.setTimeout(() => {
         sub.dispose();
         reject(new RedisUnavailableError(`redis not reachable within ${timeoutMs} ms`));
       }, timeoutMs);
       const sub = this.onStateChange((s) => {
         if (s !== 'up') return;
-        clearTimeout(timer);
+        timer.cancel();
         sub.dispose();
         resolve();
       });
@@ -110,7 +111,7 @@ export class RedisConnection {
     if (this.closed) return;
     this.closed = true;
     try {
-      if (this.client.status === 'ready') await Promise.race([this.client.quit(), new Promise((r) => setTimeout(r, 500).unref())]);
+      if (this.client.status === 'ready') await Promise.race([this.client.quit(), sleepOn(systemClock.setTimeout, 500, undefined, true)]);
     } catch {
       // closing anyway
     }

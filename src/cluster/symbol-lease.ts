@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import { EventEmitter, type Disposable, type Listener } from '../resilience/event.js';
 import type { ClusterKeys } from './cluster-keys.js';
 import type { RedisConnection } from './redis-connection.js';
+import { type Clock, systemClock } from '../resilience/clock.js';
 
 /** KEYS: lease, fence. ARGV: owner id, ttl ms. Returns {1|0, token, owner}. */
 const ACQUIRE = `
@@ -59,8 +60,8 @@ export interface SymbolLeaseOptions {
   readonly processId: string;
   /** LEASE_TTL in ms. */
   readonly ttlMs: number;
-  /** Epoch-ms clock. Default Date.now. */
-  readonly clock?: () => number;
+  /** Wall time for lease validity. Default systemClock. */
+  readonly clock?: Pick<Clock, 'now'>;
 }
 
 export interface HeldLease {
@@ -92,7 +93,7 @@ export class SymbolLeases {
   /** Symbols another process took from us: never traded again by this process until re-acquired. */
   private readonly stale = new Set<string>();
   private readonly lost = new EventEmitter<LeaseLost>();
-  private readonly clock: () => number;
+  private readonly clock: Pick<Clock, 'now'>;
   private readonly margin: number;
 
   readonly onLost: (listener: Listener<LeaseLost>) => Disposable = this.lost.subscribe;
@@ -100,7 +101,7 @@ export class SymbolLeases {
   constructor(private readonly o: SymbolLeaseOptions) {
     if (!(Number.isFinite(o.ttlMs) && o.ttlMs >= 300)) throw new RangeError(`lease ttlMs must be at least 300 ms, got ${o.ttlMs}`);
     if (!/^[^|\s]+$/.test(o.processId)) throw new RangeError(`processId must be non-empty without '|' or spaces, got ${JSON.stringify(o.processId)}`);
-    this.clock = o.clock ?? Date.now;
+    this.clock = o.clock ?? systemClock;
     this.margin = Math.max(100, Math.floor(o.ttlMs / 5));
     const client = o.connection.client;
     client.defineCommand('leaseAcquire', { numberOfKeys: 2, lua: ACQUIRE });
@@ -115,7 +116,7 @@ export class SymbolLeases {
 
   /** Takes the lease, or confirms we hold it; throws RedisUnavailableError when Redis cannot answer. */
   async acquire(symbol: string): Promise<AcquireOutcome> {
-    const sent = this.clock();
+    const sent = this.clock.now();
     const [ok, token, owner] = await this.o.connection.run('lease acquire', (c) =>
       (c as LeaseRedis).leaseAcquire(this.o.keys.lease(symbol), this.o.keys.fence, this.o.processId, this.o.ttlMs),
     );
@@ -132,7 +133,7 @@ export class SymbolLeases {
   /** Local check, no Redis: true while a lease we hold is within its validity. */
   holds(symbol: string): boolean {
     const lease = this.held.get(symbol);
-    return lease !== undefined && this.clock() < lease.validUntil;
+    return lease !== undefined && this.clock.now() < lease.validUntil;
   }
 
   /** True when another process took the symbol from us (our fencing token is stale). */
@@ -141,7 +142,7 @@ export class SymbolLeases {
   }
 
   heldSymbols(): string[] {
-    const now = this.clock();
+    const now = this.clock.now();
     return [...this.held.values()].filter((l) => now < l.validUntil).map((l) => l.symbol).sort();
   }
 
@@ -167,7 +168,7 @@ export class SymbolLeases {
     // Leases past their validity while Redis was unreachable are gone locally; Redis may still
     // hand them back through RENEW if nobody took them meanwhile.
     if (leases.length === 0) return;
-    const sent = this.clock();
+    const sent = this.clock.now();
     const results = await this.o.connection.run('lease renew', async (c) => {
       const p = c.pipeline();
       for (const l of leases) (p as unknown as LeaseRedis).leaseRenew(this.o.keys.lease(l.symbol), this.o.keys.fence, this.o.processId, l.token, this.o.ttlMs);

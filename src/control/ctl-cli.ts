@@ -9,6 +9,7 @@ import { clientSettings } from '../config/client-settings.js';
 import { controlSocketPath } from './control-socket.js';
 import { parseCommandWords, type OperatorCommand } from './operator-command.js';
 import type { CommandResult } from './operator-controls.js';
+import { systemClock } from '../resilience/clock.js';
 
 export const EXIT_DONE = 0;
 export const EXIT_REFUSED = 1;
@@ -77,18 +78,18 @@ function request(socketPath: string, command: OperatorCommand, timeoutMs: number
   return new Promise((resolve, reject) => {
     const socket = connect(socketPath);
     let buffer = '';
-    const timer = setTimeout(() => {
+    const timer = systemClock.setTimeout(() => {
       socket.destroy();
       reject(new Error(`no answer within ${timeoutMs / 1000} s`));
     }, timeoutMs);
     socket.once('connect', () => socket.write(`${JSON.stringify({ command })}\n`));
     socket.on('data', (chunk: Buffer) => (buffer += chunk.toString('utf8')));
     socket.once('error', (err) => {
-      clearTimeout(timer);
+      timer.cancel();
       reject(err);
     });
     socket.once('end', () => {
-      clearTimeout(timer);
+      timer.cancel();
       try {
         resolve(JSON.parse(buffer) as Partial<CommandResult>);
       } catch {

@@ -1,9 +1,12 @@
 // KuCoin Futures WebSocket on plain `ws`: the SDK's WS service fetches its bullet tokens outside our
 // Limiter and exposes no hook to validate frames, so the socket is ours; the token comes from
-// the (gated, validated) REST client. Reconnects with backoff and re-subscribes every topic.
+// the (gated, validated) REST client. Reconnects with the toolkit's jittered exponential backoff
+// and re-subscribes every topic. Every timer runs on the injected Clock.
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { z } from 'zod';
+import { type ResolvedBackoffOptions, backoffDelay, resolveBackoffOptions } from '../resilience/backoff-options.js';
+import { type Clock, type TimerHandle, systemClock } from '../resilience/clock.js';
 import { EventEmitter, type Disposable } from '../resilience/event.js';
 import { CLIENT_ERROR_CODES, ExchangeError } from './exchange-error.js';
 import type { BulletToken } from './schemas/bullet.js';
@@ -28,12 +31,23 @@ export const STREAM_TOPICS = {
 export interface FuturesStreamOptions {
   readonly fetchToken: () => Promise<BulletToken>;
   readonly private: boolean;
-  /** First reconnect delay; doubles per failed attempt up to maxReconnectDelayMs. Default 500. */
+  /**
+   * First reconnect delay; doubles per failed attempt up to maxReconnectDelayMs, each spread ±10 %
+   * (RECONNECT_JITTER) so every client of a dropped server does not come back in the same instant.
+   * Default 500.
+   */
   readonly reconnectDelayMs?: number;
   readonly maxReconnectDelayMs?: number;
   /** Welcome and subscribe-ack timeout. Default 10 s. */
   readonly handshakeTimeoutMs?: number;
+  /** Timers, ping-silence measurement and reconnect waits. Default systemClock. */
+  readonly clock?: Clock;
+  /** Uniform [0, 1) source for the reconnect jitter. Default Math.random. */
+  readonly random?: () => number;
 }
+
+/** Reconnect delays spread ±10 % around the doubling schedule. */
+const RECONNECT_JITTER = 0.1;
 
 export type StreamState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -46,7 +60,7 @@ interface TopicEntry {
 interface Pending {
   resolve(): void;
   reject(err: Error): void;
-  timer: NodeJS.Timeout;
+  timer: TimerHandle;
 }
 
 function streamError(message: string, code: string = CLIENT_ERROR_CODES.network, retryable = true): ExchangeError {
@@ -55,12 +69,14 @@ function streamError(message: string, code: string = CLIENT_ERROR_CODES.network,
 
 export class FuturesStream {
   private readonly options: Required<Omit<FuturesStreamOptions, 'fetchToken'>> & Pick<FuturesStreamOptions, 'fetchToken'>;
+  private readonly backoff: ResolvedBackoffOptions;
+  private readonly clock: Clock;
   private socket: WebSocket | null = null;
   private stateValue: StreamState = 'idle';
   private readonly topics = new Map<string, TopicEntry>();
   private readonly pending = new Map<string, Pending>();
-  private pingTimer: NodeJS.Timeout | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
+  private pingTimer: TimerHandle | undefined;
+  private reconnectTimer: TimerHandle | undefined;
   private lastFrameAt = 0;
   private attempts = 0;
 
@@ -79,8 +95,16 @@ export class FuturesStream {
       reconnectDelayMs: 500,
       maxReconnectDelayMs: 10_000,
       handshakeTimeoutMs: 10_000,
+      clock: systemClock,
+      random: Math.random,
       ...options,
     };
+    this.clock = this.options.clock;
+    // maxRetries is unused: the stream reconnects until closed (the attempt index keeps growing).
+    this.backoff = resolveBackoffOptions(
+      { baseDelay: this.options.reconnectDelayMs, maxDelay: this.options.maxReconnectDelayMs, factor: 2, jitter: RECONNECT_JITTER },
+      'FuturesStream',
+    );
   }
 
   get state(): StreamState {
@@ -109,8 +133,8 @@ export class FuturesStream {
 
   async close(): Promise<void> {
     this.setState('closed');
-    clearTimeout(this.reconnectTimer);
-    clearInterval(this.pingTimer);
+    this.reconnectTimer?.cancel();
+    this.pingTimer?.cancel();
     this.rejectPending(streamError('stream closed', CLIENT_ERROR_CODES.aborted, false));
     const socket = this.socket;
     this.socket = null;
@@ -118,10 +142,12 @@ export class FuturesStream {
       await new Promise<void>((resolve) => {
         socket.once('close', () => resolve());
         socket.close();
-        setTimeout(() => {
-          socket.terminate();
-          resolve();
-        }, 1000).unref();
+        this.clock
+          .setTimeout(() => {
+            socket.terminate();
+            resolve();
+          }, 1000)
+          .unref();
       });
     }
   }
@@ -192,12 +218,12 @@ export class FuturesStream {
     const socket = new WebSocket(url);
     this.socket = socket;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         socket.terminate();
         reject(streamError(`no welcome within ${this.options.handshakeTimeoutMs} ms`, CLIENT_ERROR_CODES.timeout));
       }, this.options.handshakeTimeoutMs);
       const fail = (err: Error) => {
-        clearTimeout(timer);
+        timer.cancel();
         reject(streamError(`socket failed before welcome: ${err.message}`));
       };
       socket.once('error', fail);
@@ -206,7 +232,7 @@ export class FuturesStream {
         const frame = this.parseFrame(raw.toString());
         if (!frame) return;
         if (frame.type === 'welcome' && this.stateValue !== 'open') {
-          clearTimeout(timer);
+          timer.cancel();
           socket.removeAllListeners('error');
           socket.removeAllListeners('close');
           socket.on('error', () => undefined); // 'close' follows and drives the reconnect
@@ -223,7 +249,7 @@ export class FuturesStream {
   }
 
   private parseFrame(text: string): StreamFrame | null {
-    this.lastFrameAt = performance.now();
+    this.lastFrameAt = this.clock.monotonic();
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -245,7 +271,7 @@ export class FuturesStream {
       case 'ack': {
         const p = id === undefined ? undefined : this.pending.get(id);
         if (p && id !== undefined) {
-          clearTimeout(p.timer);
+          p.timer.cancel();
           this.pending.delete(id);
           p.resolve();
         }
@@ -255,7 +281,7 @@ export class FuturesStream {
         const p = id === undefined ? undefined : this.pending.get(id);
         const err = streamError(`stream error ${String(frame.code ?? '')}: ${typeof frame.data === 'string' ? frame.data : ''}`.trim(), String(frame.code ?? CLIENT_ERROR_CODES.network), false);
         if (p && id !== undefined) {
-          clearTimeout(p.timer);
+          p.timer.cancel();
           this.pending.delete(id);
           p.reject(err);
         } else this.errorEvents.emit(err);
@@ -276,7 +302,7 @@ export class FuturesStream {
     if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.reject(streamError('stream is not open'));
     const id = randomUUID();
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         this.pending.delete(id);
         reject(streamError(`no ack for ${type} ${topic}`, CLIENT_ERROR_CODES.timeout));
       }, this.options.handshakeTimeoutMs);
@@ -286,10 +312,10 @@ export class FuturesStream {
   }
 
   private startPing(socket: WebSocket, intervalMs: number, timeoutMs: number): void {
-    clearInterval(this.pingTimer);
-    this.lastFrameAt = performance.now();
-    this.pingTimer = setInterval(() => {
-      if (performance.now() - this.lastFrameAt > intervalMs + timeoutMs) {
+    this.pingTimer?.cancel();
+    this.lastFrameAt = this.clock.monotonic();
+    this.pingTimer = this.clock.setInterval(() => {
+      if (this.clock.monotonic() - this.lastFrameAt > intervalMs + timeoutMs) {
         socket.terminate(); // silent peer: treat as a drop
         return;
       }
@@ -300,16 +326,16 @@ export class FuturesStream {
 
   private onDrop(socket: WebSocket): void {
     if (this.socket !== socket || this.stateValue === 'closed') return;
-    clearInterval(this.pingTimer);
+    this.pingTimer?.cancel();
     this.rejectPending(streamError('connection dropped'));
     this.setState('reconnecting');
     this.scheduleReconnect();
   }
 
   private scheduleReconnect(): void {
-    const delay = Math.min(this.options.maxReconnectDelayMs, this.options.reconnectDelayMs * 2 ** this.attempts);
+    const delay = backoffDelay(this.backoff, this.attempts, this.options.random);
     this.attempts += 1;
-    this.reconnectTimer = setTimeout(() => void this.reconnect(), delay);
+    this.reconnectTimer = this.clock.setTimeout(() => void this.reconnect(), delay);
   }
 
   private async reconnect(): Promise<void> {
@@ -332,7 +358,7 @@ export class FuturesStream {
 
   private rejectPending(err: ExchangeError): void {
     for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
+      p.timer.cancel();
       p.reject(err);
       this.pending.delete(id);
     }

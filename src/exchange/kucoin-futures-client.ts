@@ -2,6 +2,7 @@
 // { data, rateLimit }, and fails only with ExchangeError.
 import sdk from 'kucoin-universal-sdk';
 import type { z } from 'zod';
+import { type Clock, type TimerHandle, systemClock } from '../resilience/clock.js';
 import type { CallContext, CallPolicy, ExchangeResult } from './call-policy.js';
 import { SINGLE_ATTEMPT } from './call-policy.js';
 import type { ApiCredentials } from './credentials.js';
@@ -63,8 +64,11 @@ export interface KucoinFuturesClientOptions {
   readonly observer?: CallObserver;
   /** Per-request timeout (default 10 s). */
   readonly timeoutMs?: number;
-  /** Wall clock for signatures (default Date.now); inject skew or a server offset here. */
-  readonly clock?: () => number;
+  /**
+   * Wall time for signatures (inject skew or a server offset here), request durations and the
+   * response guard's timer; also the streams' clock unless `stream.clock` is given. Default systemClock.
+   */
+  readonly clock?: Clock;
   /** Breaker/retry composition from the resilience toolkit (default: one attempt). */
   readonly policy?: CallPolicy;
   /** Socket options used by publicStream()/privateStream(). */
@@ -160,6 +164,7 @@ export class KucoinFuturesClient {
   private readonly observer: CallObserver | undefined;
   private readonly policy: CallPolicy;
   private readonly timeoutMs: number;
+  private readonly clock: Clock;
   private readonly options: KucoinFuturesClientOptions;
 
   constructor(options: KucoinFuturesClientOptions) {
@@ -171,10 +176,12 @@ export class KucoinFuturesClient {
     this.gate = options.gate ?? OPEN_LIMITER;
     this.observer = options.observer;
     this.policy = options.policy ?? SINGLE_ATTEMPT;
+    const clock = options.clock ?? systemClock;
+    this.clock = clock;
     this.sdk = createSdkRest({
       baseUrl: options.baseUrl,
       timeoutMs,
-      clock: options.clock ?? Date.now,
+      clock,
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });
   }
@@ -347,12 +354,12 @@ export class KucoinFuturesClient {
 
   /** A socket on a bullet-public token; call connect() on it. */
   publicStream(): FuturesStream {
-    return new FuturesStream({ ...this.options.stream, private: false, fetchToken: async () => (await this.bulletPublic()).data });
+    return new FuturesStream({ clock: this.clock, ...this.options.stream, private: false, fetchToken: async () => (await this.bulletPublic()).data });
   }
 
   /** A socket on a bullet-private token (order and position changes). */
   privateStream(): FuturesStream {
-    return new FuturesStream({ ...this.options.stream, private: true, fetchToken: async () => (await this.bulletPrivate()).data });
+    return new FuturesStream({ clock: this.clock, ...this.options.stream, private: true, fetchToken: async () => (await this.bulletPrivate()).data });
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
@@ -397,14 +404,14 @@ export class KucoinFuturesClient {
     const context: CallContext = { endpoint, priority, idempotent: true };
     const attempt = async (): Promise<ExchangeResult<z.output<S>>> => {
       await this.gate.acquire(spec.pool, spec.weight, priority);
-      const started = performance.now();
+      const started = this.clock.monotonic();
       let rateLimit: RateLimitSnapshot | null = null;
       try {
         const response = await this.withTimeout(endpoint, send());
         rateLimit = snapshotFromSdk(response.commonResponse?.rateLimit);
         if (rateLimit) this.gate.observe(spec.pool, rateLimit);
         const data = parseOrThrow(schema, response.commonResponse?.data, endpoint);
-        this.record({ endpoint, ok: true, durationMs: performance.now() - started, rateLimited: false });
+        this.record({ endpoint, ok: true, durationMs: this.clock.monotonic() - started, rateLimited: false });
         return { data, rateLimit };
       } catch (thrown) {
         const failure = normalizeFailure(thrown, endpoint);
@@ -414,7 +421,7 @@ export class KucoinFuturesClient {
         this.record({
           endpoint,
           ok: false,
-          durationMs: performance.now() - started,
+          durationMs: this.clock.monotonic() - started,
           code: error.code,
           ...(error.httpStatus !== null ? { httpStatus: error.httpStatus } : {}),
           rateLimited: error.action === 'wait-reset',
@@ -436,9 +443,9 @@ export class KucoinFuturesClient {
   /** The SDK's axios timeout normally fires first; this guard covers a transport that never settles. */
   private withTimeout<T>(endpoint: EndpointName, promise: Promise<T>): Promise<T> {
     const limit = this.timeoutMs + TIMEOUT_GRACE_MS;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: TimerHandle | undefined;
     const guard = new Promise<never>((_, reject) => {
-      timer = setTimeout(
+      timer = this.clock.setTimeout(
         () =>
           reject(
             new ExchangeError({
@@ -454,6 +461,6 @@ export class KucoinFuturesClient {
         limit,
       );
     });
-    return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
+    return Promise.race([promise, guard]).finally(() => timer?.cancel());
   }
 }

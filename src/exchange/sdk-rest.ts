@@ -3,13 +3,14 @@
 import sdk from 'kucoin-universal-sdk';
 import type { ApiCredentials } from './credentials.js';
 import { signatureHeaders } from './credentials.js';
+import type { Clock } from '../resilience/clock.js';
 
 export interface SdkRestOptions {
   readonly baseUrl: string;
   readonly credentials?: ApiCredentials;
   readonly timeoutMs: number;
   /** Wall clock used for KC-API-TIMESTAMP (inject skew in tests, or a server-time offset). */
-  readonly clock: () => number;
+  readonly clock: Pick<Clock, 'now'>;
 }
 
 type TransportOption = ReturnType<sdk.TransportOptionBuilder['build']>;
@@ -46,7 +47,7 @@ function stampingInterceptor(options: SdkRestOptions): Interceptor {
         // The SDK signs with Date.now() and always sends key version 3; re-stamp from our clock.
         const body = typeof config.data === 'string' ? config.data : '';
         const path = rawPathAndQuery(config.url ?? '', options.baseUrl);
-        const headers = signatureHeaders(creds, options.clock(), (config.method ?? 'GET').toUpperCase(), path, body);
+        const headers = signatureHeaders(creds, options.clock.now(), (config.method ?? 'GET').toUpperCase(), path, body);
         for (const [name, value] of Object.entries(headers)) config.headers.set(name, value);
         return config;
       },

@@ -2,7 +2,7 @@
 // positions of a person or of another bot (never touched, reported in /health), and symbols
 // contested by another instance of this bot (no entries there while the contest lasts). Plain data
 // out (snapshot()), so it can cross to the supervisor.
-import type { NowClock } from '../resilience/clock.js';
+import type { Clock } from '../resilience/clock.js';
 import type { PositionSide } from '../store/index.js';
 
 /** The alert when another bot trades the same account. An interface: keep the text exactly. */
@@ -45,7 +45,7 @@ export class AccountScope {
    */
   constructor(
     readonly botId: string,
-    private readonly clock: NowClock,
+    private readonly clock: Clock,
     private readonly holdMs = 15 * 60_000,
   ) {}
 

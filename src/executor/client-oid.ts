@@ -5,6 +5,7 @@
 // bot recognises its own orders, stop orders and fills by it (and by its journal), and a
 // different `kb_<id>_` on the account is another copy of this bot trading the same account.
 import { createHash, randomBytes } from 'node:crypto';
+import { type Clock, systemClock } from '../resilience/clock.js';
 
 export type ClientOidFactory = ((kind: string) => string) & {
   /** The same clientOid for the same `key`, every time (see derivedClientOid). */
@@ -47,17 +48,17 @@ export function createBotId(random: () => Buffer = () => randomBytes(8)): string
 /**
  * `kb_<botId>_<kind initial><time base36><counter base36><random>`: unique across restarts (time and
  * randomness) and within one run (counter), and at most 40 characters (the random tail is cut to
- * fit a long bot id). Deterministic when `now` and `random` are.
+ * fit a long bot id). Deterministic when `clock` and `random` are.
  */
-export function createClientOidFactory(options: { botId?: string; now?: () => number; random?: () => string } = {}): ClientOidFactory {
+export function createClientOidFactory(options: { botId?: string; clock?: Pick<Clock, 'now'>; random?: () => string } = {}): ClientOidFactory {
   const prefix = botPrefix(options.botId ?? 'bot');
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
   const random = options.random ?? ((): string => randomBytes(6).toString('hex'));
   let counter = 0;
   const make = (kind: string): string => {
     counter = (counter + 1) % 1_679_616; // 36^4
     const initial = /^[A-Za-z]/.test(kind) ? kind[0]!.toLowerCase() : 'x';
-    const tail = `${initial}${Math.trunc(now()).toString(36)}${counter.toString(36).padStart(4, '0')}${random()}`.replace(/[^A-Za-z0-9]/g, '');
+    const tail = `${initial}${Math.trunc(clock.now()).toString(36)}${counter.toString(36).padStart(4, '0')}${random()}`.replace(/[^A-Za-z0-9]/g, '');
     const oid = `${prefix}${tail}`.slice(0, 40);
     if (!VALID.test(oid)) throw new Error(`generated clientOid ${oid} is invalid`);
     return oid;

@@ -1,5 +1,6 @@
 // ExecutorApi on top of OrderExecutor: what the executor worker serves to its peers, plus the
 // executor's own loop (periodic reconciliation, account gauges).
+import { type Clock, type TimerHandle, systemClock } from '../resilience/clock.js';
 import type { MetricsSink } from '../worker-runtime/metrics-sender.js';
 import type { WorkerLoop } from '../worker-runtime/worker-loop.js';
 import { type EntryProposal, type ExecutorApi, type ExecutorDecision, type ExitRequest, isExitReason } from './executor-api.js';
@@ -15,6 +16,8 @@ export interface ExecutorServiceDeps {
   readonly publishScope?: (scope: AccountScopeSnapshot) => void;
   /** The operator's entry switch (`npm run ctl -- pause`), read before every entry. Default: never paused. */
   readonly entriesPaused?: () => boolean;
+  /** Bounds the final reconciliation at shutdown. Default systemClock. */
+  readonly clock?: Clock;
 }
 
 /** Longest the shutdown waits for the final reconciliation. */
@@ -44,10 +47,12 @@ export class ExecutorService implements ExecutorApi {
     while (this.operations.size > 0) await Promise.allSettled([...this.operations]);
     // One last pass, so exchange stops that fired since the previous one are journaled now rather
     // than at the next start. Bounded: the exchange may be the reason we are stopping.
+    let bound: TimerHandle | undefined;
     await Promise.race([
       this.deps.executor.reconcile().catch((err: unknown) => this.deps.log.warn('final reconciliation failed', { error: (err as Error).message })),
-      new Promise((resolve) => setTimeout(resolve, FINAL_RECONCILE_MS).unref()),
+      new Promise<void>((resolve) => (bound = (this.deps.clock ?? systemClock).setTimeout(() => resolve(), FINAL_RECONCILE_MS).unref())),
     ]);
+    bound?.cancel();
   }
 
   /**

@@ -53,7 +53,7 @@ export class OrderExecutor {
     const o = resolveExecutorOptions(options, {
       clock,
       botId: () => options.store.identity.botId(() => createBotId()),
-      clientOid: (botId, c) => createClientOidFactory({ botId, now: () => c.now() }),
+      clientOid: (botId, c) => createClientOidFactory({ botId, clock: c }),
     });
     this.ctx = new ExecutorContext(o);
     const serial = new KeyedSerial<string>();

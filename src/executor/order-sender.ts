@@ -8,7 +8,7 @@ import type { ExchangeResult } from '../exchange/call-policy.js';
 import type { Order, PlacedOrder } from '../exchange/schemas/index.js';
 import { classifyError } from '../exchange/error-classification.js';
 import type { Clock } from '../resilience/clock.js';
-import { ExponentialBackoff } from '../resilience/exponential-backoff.js';
+import { orderRetryBackoff } from './order-retry-backoff.js';
 import type { OrderJournal } from '../store/index.js';
 import type { ExchangePort } from './exchange-port.js';
 import type { ExecutorLogger } from './executor-options.js';
@@ -71,10 +71,7 @@ export class OrderSender {
   async send(clientOid: string, post: () => Promise<ExchangeResult<PlacedOrder>>): Promise<SendOutcome> {
     const { journal, logger, maxAttempts } = this.deps;
     let lastReason = 'not sent';
-    // The toolkit's backoff: retryDelayMs, then doubling (no jitter: one order, no herd to spread).
-    const backoff = new ExponentialBackoff({
-      baseDelay: this.deps.retryDelayMs, maxDelay: this.deps.retryDelayMs * 2 ** Math.max(0, maxAttempts - 2), maxRetries: maxAttempts - 1, factor: 2, jitter: 0, clock: this.deps.clock,
-    });
+    const backoff = orderRetryBackoff(this.deps.retryDelayMs, maxAttempts, this.deps.clock);
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (attempt > 1) {
         await backoff.sleep();

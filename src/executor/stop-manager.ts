@@ -12,6 +12,7 @@ import { toContractSpec } from './contract-cache.js';
 import { exitSide, stopDirection, type ExecutorContext } from './executor-context.js';
 import { errorMessage } from './order-sender.js';
 import { deriveClientOid } from './client-oid.js';
+import { orderRetryBackoff } from './order-retry-backoff.js';
 
 export type StopPlacement =
   | { readonly ok: true; readonly orderId: string; readonly clientOid: string; readonly stopPrice: number; readonly position: Position }
@@ -163,8 +164,9 @@ export class StopManager {
    * was cancelled already); the journaled stop intent follows the outcome.
    */
   async cancel(orderId: string, clientOid: string | null, why: string): Promise<CancelOutcome> {
+    const backoff = orderRetryBackoff(this.ctx.o.retryDelayMs, this.ctx.o.maxSendAttempts, this.ctx.o.clock);
     for (let attempt = 1; attempt <= this.ctx.o.maxSendAttempts; attempt++) {
-      if (attempt > 1) await this.ctx.o.clock.sleep(this.ctx.o.retryDelayMs * 2 ** (attempt - 2));
+      if (attempt > 1) await backoff.sleep();
       try {
         await this.ctx.exchange.cancelOrderById(orderId);
         this.markIntent(clientOid, orderId, 'cancelled', why);

@@ -5,7 +5,7 @@
 // derived (flat on the exchange, no exit fills yet), so a restarted executor finds it again on its
 // first reconciliation.
 import { backoffDelay, resolveBackoffOptions, type BackoffOptions } from '../resilience/backoff-options.js';
-import type { NowClock } from '../resilience/clock.js';
+import type { Clock } from '../resilience/clock.js';
 
 export interface UnsettledPosition {
   readonly positionId: number;
@@ -26,7 +26,7 @@ export class UnsettledPositions {
   private readonly backoff;
 
   constructor(
-    private readonly clock: NowClock,
+    private readonly clock: Clock,
     backoff: BackoffOptions = UNSETTLED_BACKOFF,
   ) {
     this.backoff = resolveBackoffOptions(backoff, 'UnsettledPositions');

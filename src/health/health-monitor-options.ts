@@ -1,13 +1,11 @@
 // HealthMonitor options: an all-optional interface, a defaults constant and one validation pass
 // whose errors name the field.
 import { DEFAULT_VERDICT_THRESHOLDS, type VerdictThresholds } from './health-verdict.js';
-import { type IntervalTimers, type NowClock, globalIntervalTimers, wallClock } from './time-source.js';
+import { type Clock, systemClock } from '../resilience/clock.js';
 
 export interface HealthMonitorOptions {
-  /** Epoch-ms clock (default Date.now); tests pass a fake. */
-  clock?: NowClock;
-  /** Timers for the evaluation tick started by start() (default the globals). */
-  timers?: IntervalTimers;
+  /** Wall time and the evaluation tick started by start() (default systemClock); tests pass a fake. */
+  clock?: Clock;
   /** STALL_TIMEOUT: a thread silent for longer is stalled (default 3000 = 3 × the 1 s heartbeat). */
   stallTimeoutMs?: number;
   /** STARTUP_TIMEOUT: a (re)started thread is `starting`, not stalled, this long before its first heartbeat (default 30 000). */
@@ -38,8 +36,7 @@ export interface HealthMonitorOptions {
 }
 
 export interface ResolvedHealthMonitorOptions {
-  readonly clock: NowClock;
-  readonly timers: IntervalTimers;
+  readonly clock: Clock;
   readonly stallTimeoutMs: number;
   readonly startupTimeoutMs: number;
   readonly progressTimeoutMs: number;
@@ -120,8 +117,7 @@ export function resolveHealthMonitorOptions(o: HealthMonitorOptions = {}): Resol
   for (const name of threads) if (typeof name !== 'string' || name.length === 0) fail('threads', 'non-empty thread names', name);
 
   return {
-    clock: o.clock ?? wallClock,
-    timers: o.timers ?? globalIntervalTimers,
+    clock: o.clock ?? systemClock,
     stallTimeoutMs: positive('stallTimeoutMs', o.stallTimeoutMs ?? d.stallTimeoutMs),
     startupTimeoutMs: positive('startupTimeoutMs', o.startupTimeoutMs ?? d.startupTimeoutMs),
     progressTimeoutMs,

@@ -25,7 +25,7 @@ import { roundMoney } from '../money/round-money.js';
 import { WorkerCountersCollector } from './worker-counters-collector.js';
 import { type PositionClose, PositionsCollector } from './positions-collector.js';
 import { type ThreadStateChange, ThreadCollector } from './thread-collector.js';
-import type { IntervalHandle } from './time-source.js';
+import type { TimerHandle } from '../resilience/clock.js';
 
 export interface ErrorRecord {
   readonly thread: string;
@@ -59,7 +59,7 @@ export class HealthMonitor implements Disposable {
   private version = 0;
   private emittedVersion = -1;
   private lastVerdict: OverallHealth = { status: 'HEALTHY', reasons: [] };
-  private timer: IntervalHandle | null = null;
+  private timer: TimerHandle | null = null;
   private readonly changeEmitter: EventEmitter<HealthReport>;
   private readonly verdictEmitter: EventEmitter<VerdictChange>;
   private readonly threadEmitter: EventEmitter<ThreadStateChange>;
@@ -244,18 +244,17 @@ export class HealthMonitor implements Disposable {
   /** Starts the evaluation tick (unref'd: it never keeps the process alive). Idempotent. */
   start(): void {
     if (this.timer !== null) return;
-    const timers = this.options.timers;
-    // Deferred past the queued worker messages: see IntervalTimers.defer.
+    const clock = this.options.clock;
+    // Deferred past the queued worker messages: see Clock.defer.
     const tick = (): void => {
       if (this.timer !== null) this.evaluate();
     };
-    this.timer = timers.setInterval(() => (timers.defer ? timers.defer(tick) : tick()), this.options.evaluateIntervalMs);
-    this.timer.unref?.();
+    this.timer = clock.setInterval(() => clock.defer(tick), this.options.evaluateIntervalMs).unref();
   }
 
   stop(): void {
     if (this.timer === null) return;
-    this.options.timers.clearInterval(this.timer);
+    this.timer.cancel();
     this.timer = null;
   }
 

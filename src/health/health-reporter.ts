@@ -2,8 +2,8 @@
 // sink, and once more at shutdown: stop() emits and returns the final report.
 import type { HealthReport } from './health-report.js';
 import { formatReport } from './report-format.js';
-import { type IntervalHandle, type IntervalTimers, globalIntervalTimers } from './time-source.js';
 import { CONFIG_DEFAULTS } from '../../config/schema.js';
+import { type Clock, type TimerHandle, systemClock } from '../resilience/clock.js';
 
 export interface HealthReportSource {
   getReport(): HealthReport;
@@ -14,15 +14,16 @@ export interface HealthReporterOptions {
   sink: (text: string, report: HealthReport) => void;
   /** HEALTH_REPORT_INTERVAL in ms (default: the schema's). */
   intervalMs?: number;
-  timers?: IntervalTimers;
+  /** Timers for the periodic report (default systemClock). */
+  clock?: Clock;
   format?: (report: HealthReport) => string;
 }
 
 export class HealthReporter {
   readonly intervalMs: number;
-  private readonly timers: IntervalTimers;
+  private readonly clock: Clock;
   private readonly format: (report: HealthReport) => string;
-  private timer: IntervalHandle | null = null;
+  private timer: TimerHandle | null = null;
   private stopped = false;
 
   constructor(private readonly source: HealthReportSource, private readonly opts: HealthReporterOptions) {
@@ -32,15 +33,14 @@ export class HealthReporter {
     }
     if (typeof opts.sink !== 'function') throw new TypeError('HealthReporter: option "sink" must be a function');
     this.intervalMs = intervalMs;
-    this.timers = opts.timers ?? globalIntervalTimers;
+    this.clock = opts.clock ?? systemClock;
     this.format = opts.format ?? formatReport;
   }
 
   /** Starts the periodic report (unref'd: it never keeps the process alive). Idempotent. */
   start(): void {
     if (this.timer !== null || this.stopped) return;
-    this.timer = this.timers.setInterval(() => this.emitNow(), this.intervalMs);
-    this.timer.unref?.();
+    this.timer = this.clock.setInterval(() => this.emitNow(), this.intervalMs).unref();
   }
 
   /** Emits a report now and returns its text. */
@@ -54,7 +54,7 @@ export class HealthReporter {
   /** Stops the timer and emits the final report (once; later calls return null). */
   stop(): string | null {
     if (this.timer !== null) {
-      this.timers.clearInterval(this.timer);
+      this.timer.cancel();
       this.timer = null;
     }
     if (this.stopped) return null;

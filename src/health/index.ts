@@ -17,5 +17,4 @@ export * from './report-format.js';
 export * from './sliding-window-counter.js';
 export * from './thread-collector.js';
 export * from './thread-health.js';
-export * from './time-source.js';
 export * from './worker-counters-collector.js';

@@ -4,6 +4,7 @@
 // them from log records. Secrets are scrubbed like everywhere else.
 import type { ConsoleFormat } from './logger.js';
 import { createRedactor } from './redact.js';
+import { type Clock, systemClock } from '../resilience/clock.js';
 
 export type ConsoleLineLevel = 'info' | 'warn' | 'error';
 
@@ -15,19 +16,20 @@ export interface ConsoleLinesOptions {
   readonly secrets?: readonly string[];
   readonly stdout?: (chunk: string) => void;
   readonly stderr?: (chunk: string) => void;
-  readonly now?: () => number;
+  /** Stamps json lines. Default systemClock. */
+  readonly clock?: Pick<Clock, 'now'>;
 }
 
 export function createConsoleLines(options: ConsoleLinesOptions): ConsoleLines {
   const redact = createRedactor(options.secrets ?? []);
   const out = options.stdout ?? ((c: string) => void process.stdout.write(c));
   const err = options.stderr ?? ((c: string) => void process.stderr.write(c));
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
   return (text, level = 'info') => {
     const clean = String(redact(text));
     const write = level === 'info' ? out : err;
     if (options.format === 'json') {
-      write(`${JSON.stringify({ timestamp: new Date(now()).toISOString(), level, message: clean, console: true })}\n`);
+      write(`${JSON.stringify({ timestamp: new Date(clock.now()).toISOString(), level, message: clean, console: true })}\n`);
     } else {
       write(`${clean}\n`);
     }

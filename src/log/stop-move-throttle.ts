@@ -3,13 +3,14 @@
 // first move of a position, a move of at least `minShare` of the stop's distance from the price
 // (counted from the last move shown), or, for steady creeping, one line per `intervalMs`. Every
 // move still reaches the log file and the dashboard.
+import type { Clock } from '../resilience/clock.js';
 
 export interface StopMoveThrottleOptions {
   /** Share of the stop's distance from the price a move must cover to be shown (0..1]. */
   readonly minShare: number;
   /** A smaller move is still shown once this long has passed since the position's last line. */
   readonly intervalMs: number;
-  readonly now: () => number;
+  readonly clock: Pick<Clock, 'now'>;
 }
 
 export interface StopMove {
@@ -37,7 +38,7 @@ export class StopMoveThrottle {
 
   /** True when this move deserves a console line (and remembers it as the last one shown). */
   show(move: StopMove): boolean {
-    const now = this.options.now();
+    const now = this.options.clock.now();
     const last = this.shown.get(move.symbol);
     const distance = move.mark !== undefined && Number.isFinite(move.mark) ? Math.abs(move.mark - move.to) : null;
     const worth =

@@ -6,7 +6,7 @@ import type { HealthReport, PercentilesReport, SuggestionReport, ThreadReport, T
 import { round } from '../health/health-report.js';
 import type { Event } from '../health/event.js';
 import type { RuntimeSample } from '../protocol/messages.js';
-import type { NowClock } from '../resilience/clock.js';
+import { type Clock, type TimerHandle, systemClock } from '../resilience/clock.js';
 import { PerformanceCollector } from './performance-collector.js';
 import { TIMINGS } from './performance-figures.js';
 import { RuntimeSampler } from './runtime-sampler.js';
@@ -23,7 +23,7 @@ export interface PerformanceAdvisorOptions {
   readonly sampleIntervalMs: number;
   readonly thresholds?: Partial<RuleThresholds>;
   readonly rules?: readonly Rule[];
-  readonly clock?: NowClock;
+  readonly clock?: Clock;
 }
 
 /** The span threads.<name>.runtime covers. */
@@ -36,9 +36,9 @@ export class PerformanceAdvisor {
   private readonly tracker: SuggestionTracker;
   private readonly thresholds: RuleThresholds;
   private readonly rules: readonly Rule[];
-  private readonly clock: NowClock;
+  private readonly clock: Clock;
   private sampler: RuntimeSampler | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private active: ActiveSuggestion[] = [];
 
   /** A suggestion appeared (fires once per episode: the alert). */
@@ -46,7 +46,7 @@ export class PerformanceAdvisor {
   readonly onCleared: Event<ActiveSuggestion>;
 
   constructor(private readonly options: PerformanceAdvisorOptions) {
-    this.clock = options.clock ?? { now: () => Date.now() };
+    this.clock = options.clock ?? systemClock;
     this.collector = new PerformanceCollector({
       windowMs: options.windowMs,
       checkIntervalMs: options.checkIntervalMs,
@@ -65,12 +65,11 @@ export class PerformanceAdvisor {
   start(): void {
     if (this.timer) return;
     this.sampler = new RuntimeSampler();
-    this.timer = setInterval(() => this.tick(), this.options.sampleIntervalMs);
-    this.timer.unref();
+    this.timer = this.clock.setInterval(() => this.tick(), this.options.sampleIntervalMs).unref();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     this.sampler?.close();
     this.sampler = undefined;

@@ -1,7 +1,7 @@
 // Supervisor side: keeps one window of every thread's runtime samples, API latencies, worker
 // timings, scans, 429s, restarts and stream reconnects, and hands the rules a PerformanceFigures
 // snapshot. Recording is O(1); the percentiles are computed when figures() is read.
-import type { NowClock } from '../resilience/clock.js';
+import { type Clock, systemClock } from '../resilience/clock.js';
 import type { RuntimeSample } from '../protocol/messages.js';
 import type { EndpointFigures, PerformanceFigures, PoolFigures, ThreadFigures } from './performance-figures.js';
 import { WindowedSamples, summarise, type SampleStats } from './windowed-samples.js';
@@ -11,7 +11,7 @@ export interface PerformanceCollectorOptions {
   readonly windowMs: number;
   readonly checkIntervalMs: number;
   readonly liveLoopMs: number;
-  readonly clock?: NowClock;
+  readonly clock?: Clock;
   /** Runtime samples kept per thread (default 600: ten minutes at one a second). */
   readonly maxSamplesPerThread?: number;
 }
@@ -37,7 +37,7 @@ interface EndpointTrack {
 
 export class PerformanceCollector {
   readonly windowMs: number;
-  private readonly clock: NowClock;
+  private readonly clock: Clock;
   private readonly maxSamples: number;
   private readonly runtime = new Map<string, RuntimeSample[]>();
   private readonly firstSampleAt = new Map<string, number>();
@@ -52,7 +52,7 @@ export class PerformanceCollector {
   constructor(private readonly options: PerformanceCollectorOptions) {
     if (!(options.windowMs > 0)) throw new RangeError(`PerformanceCollector: option "windowMs" must be positive, got ${options.windowMs}`);
     this.windowMs = options.windowMs;
-    this.clock = options.clock ?? { now: () => Date.now() };
+    this.clock = options.clock ?? systemClock;
     this.maxSamples = options.maxSamplesPerThread ?? 600;
     this.scans = new WindowedSamples(this.windowMs, 1000);
   }

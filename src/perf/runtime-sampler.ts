@@ -17,12 +17,16 @@
 import { PerformanceObserver, createHistogram, performance, type EventLoopUtilization, type RecordableHistogram } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import type { RuntimeSample } from '../protocol/messages.js';
+import { type Clock, type TimerHandle, systemClock } from '../resilience/clock.js';
 
 export interface RuntimeSamplerOptions {
   /** Event-loop delay sampling period in ms (default 50; Clinic Doctor samples at 10, see the cost note). */
   resolutionMs?: number;
-  /** Epoch-ms clock for `at` (default Date.now). */
-  now?: () => number;
+  /**
+   * Wall time for `at`, monotonic time and the timer whose lateness is the event-loop delay
+   * (default systemClock: the delay measured is the real event loop's).
+   */
+  clock?: Clock;
 }
 
 export const DEFAULT_RESOLUTION_MS = 50;
@@ -32,10 +36,10 @@ const US_PER_MS = 1000;
 export class RuntimeSampler {
   /** Timer lateness in µs (a RecordableHistogram takes integers >= 1). */
   private readonly delay: RecordableHistogram;
-  private readonly delayTimer: NodeJS.Timeout;
+  private readonly delayTimer: TimerHandle;
   private lastTick: number;
   private readonly gcObserver: PerformanceObserver;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly resolutionMs: number;
   private lastElu: EventLoopUtilization;
   private lastAt: number;
@@ -48,11 +52,12 @@ export class RuntimeSampler {
       throw new RangeError(`RuntimeSampler: option "resolutionMs" must be an integer >= 1, got ${resolutionMs}`);
     }
     this.resolutionMs = resolutionMs;
-    this.now = options.now ?? Date.now;
+    const clock = options.clock ?? systemClock;
+    this.clock = clock;
     this.delay = createHistogram();
-    this.lastTick = performance.now();
-    this.delayTimer = setInterval(() => {
-      const now = performance.now();
+    this.lastTick = clock.monotonic();
+    this.delayTimer = clock.setInterval(() => {
+      const now = clock.monotonic();
       const lateMs = now - this.lastTick - resolutionMs;
       this.lastTick = now;
       this.delay.record(Math.max(1, Math.round(lateMs * US_PER_MS)));
@@ -63,12 +68,12 @@ export class RuntimeSampler {
     });
     this.gcObserver.observe({ entryTypes: ['gc'] });
     this.lastElu = performance.eventLoopUtilization();
-    this.lastAt = this.now();
+    this.lastAt = this.clock.now();
   }
 
   /** The figures since the previous take() (or construction), then starts a new interval. */
   take(): RuntimeSample {
-    const at = this.now();
+    const at = this.clock.now();
     const elu = performance.eventLoopUtilization(this.lastElu);
     this.lastElu = performance.eventLoopUtilization();
     const heap = v8.getHeapStatistics();
@@ -94,7 +99,7 @@ export class RuntimeSampler {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.delayTimer);
+    this.delayTimer.cancel();
     this.gcObserver.disconnect();
   }
 }

@@ -3,6 +3,7 @@
 // running, so heartbeats continue; a heap snapshot blocks the thread while V8 writes it, which is
 // why the supervisor suspends stall detection for a thread it asked for a profile.
 import { Session } from 'node:inspector/promises';
+import { systemClock } from '../resilience/clock.js';
 
 export type ProfileKind = 'cpu' | 'heap';
 
@@ -34,5 +35,5 @@ export async function takeProfile(request: ProfileRequest, sleep: (ms: number) =
 }
 
 function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return systemClock.sleep(ms);
 }

@@ -5,17 +5,19 @@
 import { parentPort, threadId } from 'node:worker_threads';
 import { poolRuntimeMessageSchema, type PoolRuntimeMessage, type RuntimeSample } from '../protocol/messages.js';
 import { RuntimeSampler } from '../perf/runtime-sampler.js';
+import { systemClock } from '../resilience/clock.js';
 
 /** Pool-thread side: sample every `intervalMs` and post to the pool's parent (the scanner). */
 export function startPoolThreadSampling(intervalMs = 1000): void {
   const port = parentPort;
   if (!port) return;
   const sampler = new RuntimeSampler();
-  const timer = setInterval(() => {
-    const message: PoolRuntimeMessage = { type: 'pool-runtime', threadId, sample: sampler.take() };
-    port.postMessage(message);
-  }, intervalMs);
-  timer.unref();
+  systemClock
+    .setInterval(() => {
+      const message: PoolRuntimeMessage = { type: 'pool-runtime', threadId, sample: sampler.take() };
+      port.postMessage(message);
+    }, intervalMs)
+    .unref();
 }
 
 /** Scanner side: collects pool threads' samples between two heartbeats. */

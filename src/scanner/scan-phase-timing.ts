@@ -8,15 +8,16 @@ import type { Limiter } from '../resilience/limiter.js';
 import { TIMINGS } from '../perf/performance-figures.js';
 import type { MetricsSink } from '../worker-runtime/metrics-sender.js';
 import type { AnalyzeFn } from './market-scanner.js';
+import { type Clock, systemClock } from '../resilience/clock.js';
 
 type Timing = (name: string, ms: number) => void;
 
-export function timedGate(gate: Limiter<QuotaPool>, timing: Timing, now: () => number = () => performance.now()): Limiter<QuotaPool> {
+export function timedGate(gate: Limiter<QuotaPool>, timing: Timing, clock: Clock = systemClock): Limiter<QuotaPool> {
   return {
     acquire: async (pool, weight, priority, signal) => {
-      const started = now();
+      const started = clock.monotonic();
       await gate.acquire(pool, weight, priority, signal);
-      timing(TIMINGS.scanQuotaWait, now() - started);
+      timing(TIMINGS.scanQuotaWait, clock.monotonic() - started);
     },
     observe: (pool, snapshot) => gate.observe(pool, snapshot),
     rateLimited: (pool, resetMs) => gate.rateLimited(pool, resetMs),
@@ -36,13 +37,13 @@ export function timedCalls(metrics: MetricsSink, timing: Timing): MetricsSink {
   };
 }
 
-export function timedAnalyze(analyze: AnalyzeFn, timing: Timing, now: () => number = () => performance.now()): AnalyzeFn {
+export function timedAnalyze(analyze: AnalyzeFn, timing: Timing, clock: Clock = systemClock): AnalyzeFn {
   return async (input, signal) => {
-    const started = now();
+    const started = clock.monotonic();
     try {
       return await analyze(input, signal);
     } finally {
-      timing(TIMINGS.scanCompute, now() - started);
+      timing(TIMINGS.scanCompute, clock.monotonic() - started);
     }
   };
 }

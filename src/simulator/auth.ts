@@ -1,6 +1,7 @@
 // KuCoin API-key authentication: the headers, prehash and error codes KuCoin documents.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { KUCOIN_CODES } from '../exchange/error-codes.js';
+import type { Clock } from '../resilience/clock.js';
 import { SimError } from './sim-error.js';
 
 export interface ApiCredentials {
@@ -12,7 +13,7 @@ export interface ApiCredentials {
 export interface AuthOptions {
   readonly credentials: ApiCredentials;
   /** Real wall clock (never the fast sim clock): clients sign with their own real time. */
-  readonly now: () => number;
+  readonly clock: Pick<Clock, 'now'>;
   /** Allowed clock skew; KuCoin allows 5 s. */
   readonly windowMs?: number;
   /** When set, requests from other addresses get 400006. */
@@ -68,7 +69,7 @@ export function authenticate(req: AuthRequest, opts: AuthOptions): string {
     throw fail(KUCOIN_CODES.authMissingHeader, 'Any of KC-API-KEY, KC-API-SIGN, KC-API-TIMESTAMP, KC-API-PASSPHRASE is missing in your request header.');
   }
   const tsMs = Number(ts);
-  if (!/^\d+$/.test(ts) || Math.abs(opts.now() - tsMs) > (opts.windowMs ?? 5000)) {
+  if (!/^\d+$/.test(ts) || Math.abs(opts.clock.now() - tsMs) > (opts.windowMs ?? 5000)) {
     throw fail(KUCOIN_CODES.authTimestampInvalid, 'KC-API-TIMESTAMP Invalid -- Time differs from server time by more than 5 seconds');
   }
   const { apiKey, apiSecret, apiPassphrase } = opts.credentials;

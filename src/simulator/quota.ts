@@ -1,6 +1,7 @@
 // KuCoin's per-pool request quotas: a fixed window that starts at the first request, weights from
 // the shared endpoint table, and the gw-ratelimit-* view of it sent back on every response.
 import { POOL_QUOTA, POOL_WINDOW_MS, type QuotaPool } from '../exchange/endpoints.js';
+import type { Clock } from '../resilience/clock.js';
 
 export interface QuotaView {
   readonly limit: number;
@@ -19,8 +20,8 @@ interface Window {
 }
 
 export interface QuotaOptions {
-  /** Real-time source; tests inject one so a window can pass without waiting 30 s. */
-  readonly now: () => number;
+  /** Real time; tests inject a clock so a window can pass without waiting 30 s. */
+  readonly clock: Pick<Clock, 'now'>;
   readonly quota?: Readonly<Record<QuotaPool, number>>;
   readonly windowMs?: number;
 }
@@ -64,7 +65,7 @@ export class QuotaTracker {
 
   private window(pool: QuotaPool, caller: string, create: boolean): Window | undefined {
     const key = `${pool}|${caller}`;
-    const now = this.opts.now();
+    const now = this.opts.clock.now();
     let w = this.windows.get(key);
     if (w && now - w.start >= this.windowMs) {
       this.windows.delete(key);
@@ -82,7 +83,7 @@ export class QuotaTracker {
     return {
       limit,
       remaining: Math.max(0, limit - w.used),
-      resetMs: Math.max(0, w.start + this.windowMs - this.opts.now()),
+      resetMs: Math.max(0, w.start + this.windowMs - this.opts.clock.now()),
     };
   }
 }

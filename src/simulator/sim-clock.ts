@@ -1,15 +1,13 @@
-// Simulated time. The market, funding and order timestamps run on a SimClock; quotas and the
-// signature window run on real time (KuCoin's servers do not speed up for us).
+// Simulated time, a different concept from the bot's Clock: the market, funding and order
+// timestamps run on a SimClock (it may run `speed`x faster, or only when a test moves it); quotas,
+// the signature window and the venue's own timers run on the real Clock (KuCoin's servers do not
+// speed up for us). A ScaledClock reads that real Clock.
+import { type Clock, systemClock } from '../resilience/clock.js';
 
 export interface SimClock {
   /** Simulated epoch milliseconds. */
   now(): number;
 }
-
-/** Real-time source, injectable so tests never sleep. */
-export type RealTimeSource = () => number;
-
-export const systemTime: RealTimeSource = () => Date.now();
 
 /** Runs `speed`× faster than real time from `startMs`. */
 export class ScaledClock implements SimClock {
@@ -18,19 +16,19 @@ export class ScaledClock implements SimClock {
   constructor(
     private readonly startMs: number,
     private readonly speed: number,
-    private readonly real: RealTimeSource = systemTime,
+    private readonly real: Pick<Clock, 'now'> = systemClock,
   ) {
     if (!(speed > 0) || !Number.isFinite(speed)) throw new Error(`ScaledClock: speed must be a positive number, got ${speed}`);
-    this.realStart = real();
+    this.realStart = real.now();
   }
 
   now(): number {
-    return Math.floor(this.startMs + (this.real() - this.realStart) * this.speed);
+    return Math.floor(this.startMs + (this.real.now() - this.realStart) * this.speed);
   }
 }
 
 /** Only moves when a test says so. */
-export class ManualClock implements SimClock {
+export class ManualSimClock implements SimClock {
   constructor(private current: number) {}
 
   now(): number {
@@ -38,12 +36,12 @@ export class ManualClock implements SimClock {
   }
 
   advance(ms: number): void {
-    if (!(ms >= 0)) throw new Error(`ManualClock.advance: ms must be >= 0, got ${ms}`);
+    if (!(ms >= 0)) throw new Error(`ManualSimClock.advance: ms must be >= 0, got ${ms}`);
     this.current += ms;
   }
 
   set(ms: number): void {
-    if (ms < this.current) throw new Error(`ManualClock.set: time may not go backwards (${ms} < ${this.current})`);
+    if (ms < this.current) throw new Error(`ManualSimClock.set: time may not go backwards (${ms} < ${this.current})`);
     this.current = ms;
   }
 }

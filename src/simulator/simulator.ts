@@ -15,7 +15,8 @@ import { MarketData, type TopOfBook } from './market-data.js';
 import { PricePaths } from './price-path.js';
 import { MARKET_PROFILES, type MarketProfile } from '../../config/market-profiles.js';
 import { QuotaTracker, type QuotaView } from './quota.js';
-import { ManualClock, ScaledClock, systemTime, type RealTimeSource, type SimClock } from './sim-clock.js';
+import { type Clock, systemClock } from '../resilience/clock.js';
+import { ManualSimClock, ScaledClock, type SimClock } from './sim-clock.js';
 import { SimError } from './sim-error.js';
 import { TradingEngine } from './trading-engine.js';
 import { SimWsServer } from './ws-server.js';
@@ -34,16 +35,18 @@ export interface SimulatorOptions {
   readonly speed?: number;
   /** Simulated start time (epoch ms); defaults to the real time now. */
   readonly startTime?: number;
-  /** 'manual' gives a ManualClock that only `advance()` moves. */
+  /** 'manual' gives a ManualSimClock that only `advance()` moves. */
   readonly clock?: 'scaled' | 'manual';
   readonly faults?: FaultSpec | string;
   /** How many contracts to list (default 60, at least 1). */
   readonly contracts?: number;
   readonly profile?: MarketProfile;
-  /** Real-time source for the signature window (tests may inject). */
-  readonly authNow?: RealTimeSource;
-  /** Real-time source for quota windows (tests inject one to skip the 30 s wait). */
-  readonly quotaNow?: RealTimeSource;
+  /** Real time: the venue's tick and latency timers, the scaled market clock's base. Default systemClock. */
+  readonly realClock?: Clock;
+  /** Real time for the signature window (tests may inject). Default realClock. */
+  readonly authClock?: Pick<Clock, 'now'>;
+  /** Real time for quota windows (tests inject one to skip the 30 s wait). Default realClock. */
+  readonly quotaClock?: Pick<Clock, 'now'>;
   /** Pool sizes override (default KuCoin VIP0 from the endpoint table). */
   readonly quota?: Readonly<Record<QuotaPool, number>>;
   /** How often (real ms) the venue advances orders and pushes tickers. */
@@ -142,17 +145,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     apiSecret: options.apiSecret ?? SIM_DEFAULTS.apiSecret,
     apiPassphrase: options.apiPassphrase ?? SIM_DEFAULTS.apiPassphrase,
   };
-  const startTime = options.startTime ?? Date.now();
-  const manual = options.clock === 'manual' ? new ManualClock(startTime) : null;
-  const clock: SimClock = manual ?? new ScaledClock(startTime, options.speed ?? SIM_DEFAULTS.speed);
+  const realClock = options.realClock ?? systemClock;
+  const startTime = options.startTime ?? realClock.now();
+  const manual = options.clock === 'manual' ? new ManualSimClock(startTime) : null;
+  const clock: SimClock = manual ?? new ScaledClock(startTime, options.speed ?? SIM_DEFAULTS.speed, realClock);
   const now = (): number => clock.now();
   const contracts = selectContracts(options.contracts ?? SIM_DEFAULTS.contracts);
   const paths = new PricePaths(contracts, seed, profile);
   const market = new MarketData(contracts, paths);
-  const engine = new TradingEngine(market, now, options.balance ?? SIM_DEFAULTS.balance, seed);
+  const engine = new TradingEngine(market, clock, options.balance ?? SIM_DEFAULTS.balance, seed);
   const faults = new FaultInjector(seed, options.faults ?? {});
-  const quota = new QuotaTracker({ now: options.quotaNow ?? systemTime, ...(options.quota ? { quota: options.quota } : {}) });
-  const authNow = options.authNow ?? systemTime;
+  const quotaClock = options.quotaClock ?? realClock;
+  const quota = new QuotaTracker({ clock: quotaClock, ...(options.quota ? { quota: options.quota } : {}) });
+  const authClock = options.authClock ?? realClock;
 
   const sockets = new Set<Socket>();
   const hung = new Set<ServerResponse>();
@@ -160,7 +165,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let closed = false;
   let quotaRefusals = 0;
 
-  const ws = new SimWsServer({ market, engine, faults, now, baseUrl: () => baseHttp.replace(/^http/, 'ws') });
+  const ws = new SimWsServer({ market, engine, faults, clock, baseUrl: () => baseHttp.replace(/^http/, 'ws') });
   const handlers = buildHandlers(market, engine, ws, {
     remark: 'simulator key',
     apiKey: credentials.apiKey,
@@ -228,7 +233,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     const pool = route.spec.pool;
     const fault: HttpFault = faults.nextHttp();
-    if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
+    if (fault.latencyMs > 0) await realClock.sleep(fault.latencyMs);
     if (closed) return;
     let caller = remote;
     if (fault.kind === 'hang') {
@@ -245,7 +250,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       try {
         caller = authenticate(
           { method, rawUrl, body, headers: req.headers, remoteAddress: remote, trading: route.name === 'placeOrder' || route.name === 'placeStopOrder' || route.name.startsWith('cancel') },
-          { credentials, now: authNow, ...(options.ipWhitelist ? { ipWhitelist: options.ipWhitelist } : {}), ...(options.canTrade === false ? { canTrade: false } : {}) },
+          { credentials, clock: authClock, ...(options.ipWhitelist ? { ipWhitelist: options.ipWhitelist } : {}), ...(options.canTrade === false ? { canTrade: false } : {}) },
         );
       } catch (err) {
         const e = err as SimError;
@@ -307,11 +312,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const port = address.port;
   baseHttp = `http://${host}:${port}`;
 
-  const timer = setInterval(() => {
-    engine.step();
-    ws.pushTickers();
-  }, options.tickIntervalMs ?? SIM_DEFAULTS.tickIntervalMs);
-  timer.unref();
+  const timer = realClock
+    .setInterval(() => {
+      engine.step();
+      ws.pushTickers();
+    }, options.tickIntervalMs ?? SIM_DEFAULTS.tickIntervalMs)
+    .unref();
 
   return {
     url: baseHttp,
@@ -354,7 +360,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      clearInterval(timer);
+      timer.cancel();
       ws.close();
       for (const res of hung) res.destroy();
       hung.clear();

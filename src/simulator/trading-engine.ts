@@ -9,6 +9,7 @@ import { Ledger, liquidationPrice, unrealisedPnl, type Position } from './ledger
 import { parseOrderRequest, type OrderRequest, type OrderType, type Side, type StopDir, type StopPriceType } from './order-request.js';
 import { SimError, orderParamError } from './sim-error.js';
 import { isTriggered } from './stop-trigger.js';
+import type { SimClock } from './sim-clock.js';
 import { fundingTimesBetween, periodSettledAt } from './funding.js';
 
 export const MAKER_FEE_RATE = 0.0002;
@@ -107,12 +108,12 @@ export class TradingEngine {
 
   constructor(
     private readonly market: MarketData,
-    private readonly now: () => number,
+    private readonly clock: SimClock,
     initialBalance: number,
     seed: number,
   ) {
     this.ledger = new Ledger(initialBalance);
-    this.lastStep = now();
+    this.lastStep = clock.now();
     this.idPrefix = String(2300 + (Math.abs(seed) % 600));
   }
 
@@ -181,7 +182,7 @@ export class TradingEngine {
     this.step();
     const o = this.orders.get(id);
     if (!o || o.status !== 'open') throw new SimError(KUCOIN_CODES.orderNotCancelable, 'The order cannot be canceled.', 200);
-    this.cancel(o, this.now());
+    this.cancel(o, this.clock.now());
     return [o.id];
   }
 
@@ -190,7 +191,7 @@ export class TradingEngine {
     const id = this.byClientOid.get(clientOid);
     const o = id ? this.orders.get(id) : undefined;
     if (!o || o.status !== 'open') throw new SimError(KUCOIN_CODES.orderNotCancelable, 'The order cannot be canceled.', 200);
-    this.cancel(o, this.now());
+    this.cancel(o, this.clock.now());
     return clientOid;
   }
 
@@ -262,7 +263,7 @@ export class TradingEngine {
 
   /** Replays simulated time since the last step: funding, stop triggers, resting fills, liquidations. */
   step(): void {
-    const now = this.now();
+    const now = this.clock.now();
     if (now <= this.lastStep) return;
     const from = this.lastStep;
     const span = now - from;
@@ -302,7 +303,7 @@ export class TradingEngine {
   }
 
   private createOrder(req: OrderRequest): SimOrder {
-    const now = this.now();
+    const now = this.clock.now();
     const o: SimOrder = {
       id: this.nextId(),
       clientOid: req.clientOid,
@@ -338,7 +339,7 @@ export class TradingEngine {
 
   /** New order: a stop waits for its trigger; anything else is checked and executed now. */
   private activateOrReject(order: SimOrder, spec: ContractSpec, req: OrderRequest): void {
-    const now = this.now();
+    const now = this.clock.now();
     if (order.stop) {
       // A stop whose condition already holds fires at once, as on KuCoin.
       this.checkStop(order, now);
@@ -377,7 +378,7 @@ export class TradingEngine {
       return;
     }
     if (!strict) return;
-    const ref = order.price ?? (order.side === 'buy' ? this.market.top(order.symbol, this.now()).ask : this.market.top(order.symbol, this.now()).bid);
+    const ref = order.price ?? (order.side === 'buy' ? this.market.top(order.symbol, this.clock.now()).ask : this.market.top(order.symbol, this.clock.now()).bid);
     const closing = qty !== 0 && Math.sign(qty) !== (order.side === 'buy' ? 1 : -1) ? Math.min(order.size, Math.abs(qty)) : 0;
     const opening = order.size - closing;
     const notional = opening * spec.multiplier * ref;

@@ -8,6 +8,7 @@ import { WebSocketServer, WebSocket } from 'ws';
 import type { MarketData } from './market-data.js';
 import type { TradingEngine } from './trading-engine.js';
 import type { FaultInjector } from './fault-injector.js';
+import type { SimClock } from './sim-clock.js';
 import { orderChangeWire, positionWire } from './wire-format.js';
 import { nanos } from './market-data.js';
 
@@ -56,7 +57,8 @@ export interface WsServerOptions {
   readonly market: MarketData;
   readonly engine: TradingEngine;
   readonly faults: FaultInjector;
-  readonly now: () => number;
+  /** Simulated time (ticker and pong timestamps). */
+  readonly clock: SimClock;
   /** e.g. ws://127.0.0.1:1234 */
   readonly baseUrl: () => string;
 }
@@ -119,7 +121,7 @@ export class SimWsServer {
 
   /** Pushes ticker updates whose price or book changed since the last push. */
   pushTickers(): void {
-    const now = this.opts.now();
+    const now = this.opts.clock.now();
     for (const c of [...this.clients]) {
       for (const topic of c.topics) {
         const parsed = parseTopic(topic);
@@ -154,7 +156,7 @@ export class SimWsServer {
 
   private onConnection(ws: WebSocket, url: URL): void {
     const token = url.searchParams.get('token') ?? '';
-    const connectId = url.searchParams.get('connectId') ?? String(this.opts.now());
+    const connectId = url.searchParams.get('connectId') ?? String(this.opts.clock.now());
     const kind = this.tokens.get(token);
     if (!kind) {
       ws.send(JSON.stringify({ id: connectId, type: 'error', code: 401, data: 'token is invalid' }));
@@ -182,7 +184,7 @@ export class SimWsServer {
     const id = typeof m['id'] === 'string' || typeof m['id'] === 'number' ? m['id'] : '';
     switch (m['type']) {
       case 'ping':
-        this.raw(c, { id, type: 'pong', timestamp: this.opts.now() });
+        this.raw(c, { id, type: 'pong', timestamp: this.opts.clock.now() });
         return;
       case 'subscribe':
       case 'unsubscribe': {

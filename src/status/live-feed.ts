@@ -5,13 +5,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import type { Clock, TimerHandle } from '../resilience/clock.js';
 import type { Disposable, StatusSource } from './status-source.js';
 import type { StatusEvent } from './status-event.js';
 import type { LiveFeedMessage } from './live-feed-message.js';
 
 export interface LiveFeedOptions {
   source: StatusSource;
-  now: () => number;
+  /** Push throttling, the refresh and ping timers. */
+  clock: Clock;
   /** Minimum spacing of change-driven pushes in ms. */
   pushIntervalMs: number;
   /** Push even without changes this often in ms (0 = never). */
@@ -32,9 +34,9 @@ export class LiveFeed {
   private readonly events: StatusEvent[] = [];
   private readonly subscription: Disposable;
   private lastPushAt = Number.NEGATIVE_INFINITY;
-  private pushTimer: NodeJS.Timeout | undefined;
-  private refreshTimer: NodeJS.Timeout | undefined;
-  private pingTimer: NodeJS.Timeout | undefined;
+  private pushTimer: TimerHandle | undefined;
+  private refreshTimer: TimerHandle | undefined;
+  private pingTimer: TimerHandle | undefined;
   private closed = false;
   /** Pushes actually sent (one per snapshot, whatever the client count); for tests and metrics. */
   pushes = 0;
@@ -44,12 +46,10 @@ export class LiveFeed {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024, clientTracking: true });
     this.subscription = options.source.onChange(() => this.requestPush());
     if (options.refreshIntervalMs > 0) {
-      this.refreshTimer = setInterval(() => this.requestPush(), options.refreshIntervalMs);
-      this.refreshTimer.unref();
+      this.refreshTimer = options.clock.setInterval(() => this.requestPush(), options.refreshIntervalMs).unref();
     }
     if (options.pingIntervalMs > 0) {
-      this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs);
-      this.pingTimer.unref();
+      this.pingTimer = options.clock.setInterval(() => this.pingAll(), options.pingIntervalMs).unref();
     }
   }
 
@@ -80,25 +80,26 @@ export class LiveFeed {
   /** Schedules a snapshot push, at most one per pushIntervalMs. */
   requestPush(): void {
     if (this.closed || this.clientCount === 0 || this.pushTimer !== undefined) return;
-    const wait = this.lastPushAt + this.options.pushIntervalMs - this.options.now();
+    const wait = this.lastPushAt + this.options.pushIntervalMs - this.options.clock.now();
     if (wait <= 0) {
       this.pushNow();
       return;
     }
-    this.pushTimer = setTimeout(() => {
-      this.pushTimer = undefined;
-      this.pushNow();
-    }, wait);
-    this.pushTimer.unref();
+    this.pushTimer = this.options.clock
+      .setTimeout(() => {
+        this.pushTimer = undefined;
+        this.pushNow();
+      }, wait)
+      .unref();
   }
 
   /** Terminates every client and stops the timers. */
   close(): Promise<void> {
     this.closed = true;
     this.subscription.dispose();
-    clearTimeout(this.pushTimer);
-    clearInterval(this.refreshTimer);
-    clearInterval(this.pingTimer);
+    this.pushTimer?.cancel();
+    this.refreshTimer?.cancel();
+    this.pingTimer?.cancel();
     this.pushTimer = this.refreshTimer = this.pingTimer = undefined;
     // terminate() destroys the socket at once; the client leaves wss.clients on its 'close' event.
     // A client still in the set has not emitted 'close' yet (ws removes it in that event).
@@ -122,7 +123,7 @@ export class LiveFeed {
 
   private pushNow(): void {
     if (this.closed) return;
-    this.lastPushAt = this.options.now();
+    this.lastPushAt = this.options.clock.now();
     const snapshot = this.snapshot();
     if (snapshot === null) return;
     this.pushes += 1;

@@ -3,6 +3,7 @@
 // /ws (live feed) and GET / (the dashboard page). Every request, whatever its path or method, first
 // passes the RequestGuard (Host allow-list, then token) in handle()/upgrade(), once.
 // Plain node:http plus `ws`; every socket is tracked so close() really lets the process exit.
+import { type Clock, systemClock } from '../resilience/clock.js';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -33,8 +34,8 @@ export interface StatusServerOptions {
   token?: string;
   /** Host-header names served besides the loopback names and `host` (STATUS_ALLOWED_HOSTS). */
   allowedHosts?: readonly string[];
-  /** Time source for event stamps and push throttling (default Date.now). */
-  clock?: { now(): number };
+  /** Event stamps, push throttling and the feed's timers (default systemClock). */
+  clock?: Clock;
   /** Minimum spacing of change-driven pushes to /ws clients in ms (default 500). */
   pushIntervalMs?: number;
   /** Unconditional push period in ms, so ages keep moving (default 5000; 0 = off). */
@@ -94,7 +95,7 @@ function fill(options: StatusServerOptions): Filled {
     port: options.port ?? STATUS_SERVER_DEFAULTS.port,
     token: options.token ?? STATUS_SERVER_DEFAULTS.token,
     allowedHosts: options.allowedHosts ?? STATUS_SERVER_DEFAULTS.allowedHosts,
-    clock: options.clock ?? { now: () => Date.now() },
+    clock: options.clock ?? systemClock,
     pushIntervalMs: options.pushIntervalMs ?? STATUS_SERVER_DEFAULTS.pushIntervalMs,
     refreshIntervalMs: options.refreshIntervalMs ?? STATUS_SERVER_DEFAULTS.refreshIntervalMs,
     pingIntervalMs: options.pingIntervalMs ?? STATUS_SERVER_DEFAULTS.pingIntervalMs,
@@ -155,7 +156,7 @@ export class StatusServer {
     this.metrics = new StatusMetrics(this.options.metrics);
     this.feed = new LiveFeed({
       source: this.options.source,
-      now: () => this.options.clock.now(),
+      clock: this.options.clock,
       pushIntervalMs: this.options.pushIntervalMs,
       refreshIntervalMs: this.options.refreshIntervalMs,
       pingIntervalMs: this.options.pingIntervalMs,

@@ -1,6 +1,6 @@
 // Who this bot is on the exchange: the BOT_ID that prefixes every clientOid it sends, created once
 // and kept in the journal so a restart (or a new build) keeps recognising the orders it placed.
-import type { Clock } from './clock.js';
+import type { Clock } from '../resilience/clock.js';
 import type { SqliteDatabase } from './database.js';
 
 const BOT_ID_KEY = 'bot_id';

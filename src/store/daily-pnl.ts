@@ -3,7 +3,7 @@
 // with the trades. The start-of-day equity snapshot is the baseline of the daily loss kill switch:
 // the FIRST snapshot of a day wins, so a restart at 15:00 cannot reset the day's loss to zero.
 import type { SqliteDatabase } from './database.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../resilience/clock.js';
 import { TRADE_AGGREGATES, type AggregateRow } from './trade-store.js';
 import { utcDay } from './utc-day.js';
 import * as v from './validate.js';

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DataDirLockedError } from './errors/data-dir-locked-error.js';
+import { systemClock } from '../resilience/clock.js';
 
 export const LOCK_FILE_NAME = 'bot.lock';
 
@@ -29,7 +30,7 @@ export class DataDirLock {
       db.exec('BEGIN EXCLUSIVE');
       db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER NOT NULL, since INTEGER NOT NULL)');
       db.exec('DELETE FROM holder');
-      db.prepare('INSERT INTO holder (pid, since) VALUES (?, ?)').run(pid, Date.now());
+      db.prepare('INSERT INTO holder (pid, since) VALUES (?, ?)').run(pid, systemClock.now());
       db.exec('COMMIT');
     } catch (e) {
       db.close();

@@ -2,7 +2,7 @@
 // progress, event-loop utilisation, exit code...) and alerts. Kept across process restarts so the
 // restart budget and the dashboard can see what happened before pm2 restarted the process.
 import type { SqliteDatabase } from './database.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../resilience/clock.js';
 import { StoreInputError } from './errors/store-input-error.js';
 import * as v from './validate.js';
 

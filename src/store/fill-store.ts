@@ -2,7 +2,7 @@
 // already stored (the executor should query from lastFillTime() inclusive), so the insert ignores
 // a fill it has seen: the (tradeId, orderId) pair is unique.
 import type { SqliteDatabase } from './database.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../resilience/clock.js';
 import { StoreInputError } from './errors/store-input-error.js';
 import { ORDER_SIDES, type OrderSide } from './store-types.js';
 import * as v from './validate.js';

@@ -1,7 +1,7 @@
 // The operator's command log: every pause, resume, close, breaker reset and status request, where it
 // came from (the local control socket or the status server) and what came of it. It is also the
 // entry switch: the executor asks `paused()` before every entry, so a pause outlives restarts.
-import type { Clock } from './clock.js';
+import type { Clock } from '../resilience/clock.js';
 import type { SqliteDatabase } from './database.js';
 import { StoreInputError } from './errors/store-input-error.js';
 import * as v from './validate.js';

@@ -15,7 +15,7 @@
 // Repeating the outcome already recorded (acknowledged with the same orderId, or a final state)
 // is a no-op returning the row: the WebSocket and a REST reconcile may both report one fill.
 import type { SqliteDatabase } from './database.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../resilience/clock.js';
 import { ClientOidConflictError } from './errors/client-oid-conflict-error.js';
 import { IllegalTransitionError } from './errors/illegal-transition-error.js';
 import { IntentInFlightError } from './errors/intent-in-flight-error.js';

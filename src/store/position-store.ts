@@ -3,7 +3,7 @@
 // `markClosing` elects the single caller allowed to send the exit (one close per position), and
 // TradeStore.recordClose moves the position to 'closed' together with its trade.
 import type { SqliteDatabase } from './database.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../resilience/clock.js';
 import { ActivePositionExistsError } from './errors/active-position-exists-error.js';
 import { StoreInputError } from './errors/store-input-error.js';
 import { StaleVenueViewError } from './errors/stale-venue-view-error.js';

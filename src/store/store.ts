@@ -3,8 +3,8 @@
 // design only the order executor writes the trading tables (intents, positions, trades, fills,
 // daily equity); the supervisor writes restart/alert history and reads the rest for reporting.
 import { BotIdentity } from './bot-identity.js';
-import type { Clock } from './clock.js';
-import { systemClock } from './clock.js';
+import type { Clock } from '../resilience/clock.js';
+import { systemClock } from '../resilience/clock.js';
 import { openDatabase, storePath, type SqliteDatabase } from './database.js';
 import { DailyPnl } from './daily-pnl.js';
 import { SchemaVersionError } from './errors/schema-version-error.js';

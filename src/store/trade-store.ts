@@ -7,7 +7,7 @@
 // negative for a rebate) and `funding` (positive when received) are kept beside it for reporting.
 // Daily figures are derived from this table (see daily-pnl.ts), so there is one source of truth.
 import type { SqliteDatabase } from './database.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../resilience/clock.js';
 import { toPosition, type Position, type PositionRow } from './position-store.js';
 import { StoreInputError } from './errors/store-input-error.js';
 import { StoreNotFoundError } from './errors/store-not-found-error.js';

@@ -2,6 +2,7 @@
 // whose errors name the field. The options that are settings default to the schema's values
 // (config/schema.ts, the only place a setting's default lives); supervisionSettings() maps them.
 import { CONFIG_DEFAULTS, type AppConfig } from '../../config/schema.js';
+import { type Clock, systemClock } from '../resilience/clock.js';
 
 export interface SupervisorLogger {
   error(message: string, meta?: Record<string, unknown>): unknown;
@@ -34,7 +35,8 @@ export interface SupervisorOptions {
   readonly logger?: SupervisorLogger;
   /** The console alert sink (`THREAD STALL ...` lines). Default: console.error. */
   readonly alert?: (line: string) => void;
-  readonly clock?: () => number;
+  /** Wall time for heartbeat ages, and the timers for checks, restarts and timeouts. Default systemClock. */
+  readonly clock?: Clock;
 }
 
 export interface ResolvedSupervisorOptions extends Required<Omit<SupervisorOptions, 'logger'>> {
@@ -108,7 +110,7 @@ export function resolveSupervisorOptions(options: SupervisorOptions = {}): Resol
     checkIntervalMs,
     logger: options.logger ?? silentLogger,
     alert: options.alert ?? ((line: string) => console.error(line)),
-    clock: options.clock ?? Date.now,
+    clock: options.clock ?? systemClock,
   };
 }
 

@@ -3,6 +3,7 @@
 import { Worker, type TransferListItem } from 'node:worker_threads';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { describeRaw, parseWorkerMessage, type SupervisorMessage, type WorkerMessage } from '../protocol/messages.js';
+import type { Clock } from '../resilience/clock.js';
 import type { WorkerSpec } from './worker-spec.js';
 
 export interface WorkerHandleEvents {
@@ -29,10 +30,10 @@ export class WorkerHandle {
   constructor(
     readonly spec: WorkerSpec,
     readonly generation: number,
-    private readonly clock: () => number,
+    private readonly clock: Pick<Clock, 'now'>,
     events: WorkerHandleEvents,
   ) {
-    this.spawnedAt = clock();
+    this.spawnedAt = clock.now();
     this.lastHeartbeatAt = this.spawnedAt;
     this.lastProgressAt = this.spawnedAt;
     this.worker = new Worker(spec.script);
@@ -97,7 +98,7 @@ export class WorkerHandle {
   }
 
   private noteHeartbeat(progress: number): void {
-    const now = this.clock();
+    const now = this.clock.now();
     if (!this.hasHeartbeat || progress !== this.progress) this.lastProgressAt = now;
     this.hasHeartbeat = true;
     this.progress = progress;

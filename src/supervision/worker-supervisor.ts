@@ -26,6 +26,7 @@ import { resolveSupervisorOptions, type ResolvedSupervisorOptions, type Supervis
 import { WorkerHandle, describeWorkerError, type WorkerHandleEvents } from './worker-handle.js';
 import { isLive, nextLifecycle, type LifecycleEvent, type WorkerLifecycle } from './worker-lifecycle.js';
 import type { WorkerSpec } from './worker-spec.js';
+import type { TimerHandle } from '../resilience/clock.js';
 
 /** A worker's answer to an operator command. */
 export interface ControlReply {
@@ -40,7 +41,7 @@ interface Slot {
   lifecycle: WorkerLifecycle;
   readonly policy: RestartPolicy;
   restarts: number;
-  restartTimer: NodeJS.Timeout | undefined;
+  restartTimer: TimerHandle | undefined;
   lastMetrics: WorkerMetricsEvent['metrics'] | undefined;
   everReady: boolean;
   /** Stall detection is suspended until then: a profile was requested (a heap snapshot blocks the thread). */
@@ -51,7 +52,7 @@ interface PendingProfile {
   readonly slot: Slot;
   readonly resolve: (data: string) => void;
   readonly reject: (error: Error) => void;
-  readonly timer: NodeJS.Timeout;
+  readonly timer: TimerHandle;
 }
 
 /** Extra stall grace on top of a profile's duration (a heap snapshot of a large heap takes seconds). */
@@ -60,7 +61,7 @@ const PROFILE_GRACE_MS = 30_000;
 export class WorkerSupervisor {
   private readonly options: ResolvedSupervisorOptions;
   private readonly slots = new Map<string, Slot>();
-  private checkTimer: NodeJS.Timeout | undefined;
+  private checkTimer: TimerHandle | undefined;
   private stopping: Promise<SupervisorResult> | undefined;
   private resolveDone!: (r: SupervisorResult) => void;
   private readyWaiters: (() => void)[] = [];
@@ -120,7 +121,7 @@ export class WorkerSupervisor {
   /** Spawns every worker; resolves once each has completed the ready handshake. */
   async start(): Promise<void> {
     if (this.slots.size > 0) throw new Error('supervisor already started');
-    const now = this.options.clock();
+    const now = this.options.clock.now();
     // Executor first, so clients spawned after it are wired at once.
     const ordered = [...this.specs].sort((a, b) => Number(b.role === 'executor') - Number(a.role === 'executor'));
     for (const spec of ordered) {
@@ -145,7 +146,8 @@ export class WorkerSupervisor {
     }
     // The check runs after the heartbeats already queued are handled (setImmediate follows the poll
     // phase): when this thread was busy, its timer fires first and would find every worker silent.
-    this.checkTimer = setInterval(() => setImmediate(() => this.checkStalls()), this.options.checkIntervalMs);
+    const { clock } = this.options;
+    this.checkTimer = clock.setInterval(() => clock.defer(() => this.checkStalls()), this.options.checkIntervalMs);
     await new Promise<void>((resolve) => {
       const check = (): void => {
         if (this.stopping || [...this.slots.values()].every((s) => s.everReady)) resolve();
@@ -184,12 +186,12 @@ export class WorkerSupervisor {
     const id = this.nextControlId++;
     const handle = slot.handle;
     return new Promise<ControlReply>((resolve) => {
-      const timer = setTimeout(
+      const timer = this.options.clock.setTimeout(
         () => settle({ worker, ok: false, detail: `${worker} did not answer within ${timeoutMs} ms; the command may still complete` }),
         timeoutMs,
       );
       const settle = (reply: ControlReply): void => {
-        clearTimeout(timer);
+        timer.cancel();
         this.pendingControls.delete(id);
         resolve(reply);
       };
@@ -235,9 +237,9 @@ export class WorkerSupervisor {
     if (!slot) return Promise.reject(new Error(`no live thread named '${worker}'`));
     const id = this.nextProfileId++;
     const budgetMs = (kind === 'cpu' ? seconds * 1000 : 0) + PROFILE_GRACE_MS;
-    slot.profilingUntil = Math.max(slot.profilingUntil, this.options.clock() + budgetMs);
+    slot.profilingUntil = Math.max(slot.profilingUntil, this.options.clock.now() + budgetMs);
     return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.options.clock.setTimeout(() => {
         this.pendingProfiles.delete(id);
         reject(new Error(`${worker} sent no profile within ${budgetMs} ms`));
       }, budgetMs);
@@ -245,7 +247,7 @@ export class WorkerSupervisor {
       slot.handle.post({ type: 'profile-request', id, kind, seconds });
     }).finally(() => {
       // One stall timeout more: the heartbeat a blocked thread owes may still be on its way.
-      if (![...this.pendingProfiles.values()].some((p) => p.slot === slot)) slot.profilingUntil = this.options.clock() + this.options.stallTimeoutMs;
+      if (![...this.pendingProfiles.values()].some((p) => p.slot === slot)) slot.profilingUntil = this.options.clock.now() + this.options.stallTimeoutMs;
     });
   }
 
@@ -263,11 +265,11 @@ export class WorkerSupervisor {
 
   private async doStop(reason: string, exitCode: number): Promise<SupervisorResult> {
     const { logger } = this.options;
-    if (this.checkTimer) clearInterval(this.checkTimer);
+    this.checkTimer?.cancel();
     logger.info('stopping workers', { reason, shutdownTimeoutMs: this.options.shutdownTimeoutMs });
     const live: WorkerHandle[] = [];
     for (const slot of this.slots.values()) {
-      if (slot.restartTimer) clearTimeout(slot.restartTimer);
+      slot.restartTimer?.cancel();
       this.transition(slot, { type: 'stop-requested' });
       if (!slot.handle.isExited) {
         live.push(slot.handle);
@@ -276,10 +278,10 @@ export class WorkerSupervisor {
         this.transition(slot, { type: 'exited', exitCode: slot.handle.exitCode });
       }
     }
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.options.shutdownTimeoutMs)));
+    let timer: TimerHandle | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = this.options.clock.setTimeout(() => resolve('timeout'), this.options.shutdownTimeoutMs)));
     await Promise.race([Promise.all(live.map((h) => h.exited)), timedOut]);
-    clearTimeout(timer);
+    timer?.cancel();
     const terminated = live.filter((h) => !h.isExited).map((h) => h.name);
     if (terminated.length > 0) logger.warn('terminating workers that did not stop in time', { workers: terminated });
     await Promise.all(live.map((h) => h.terminate()));
@@ -335,7 +337,7 @@ export class WorkerSupervisor {
     if (slot.handle !== handle) return; // a late message from a replaced incarnation
     const { logger } = this.options;
     const worker = handle.name;
-    const now = this.options.clock();
+    const now = this.options.clock.now();
     switch (msg.type) {
       case 'ready':
         this.transition(slot, { type: 'ready' });
@@ -358,7 +360,7 @@ export class WorkerSupervisor {
         const pending = this.pendingProfiles.get(msg.id);
         if (!pending) return;
         this.pendingProfiles.delete(msg.id);
-        clearTimeout(pending.timer);
+        pending.timer.cancel();
         if (msg.ok && msg.data !== undefined) pending.resolve(msg.data);
         else pending.reject(new Error(`${worker} could not take the profile: ${msg.error ?? 'no data'}`));
         return;
@@ -412,7 +414,7 @@ export class WorkerSupervisor {
 
   private checkStalls(): void {
     if (this.stopping) return;
-    const now = this.options.clock();
+    const now = this.options.clock.now();
     for (const slot of this.slots.values()) {
       if (!isLive(slot.lifecycle) || slot.handle.isExited) continue;
       if (now < slot.profilingUntil) continue; // asked for a profile: a heap snapshot blocks the thread
@@ -428,7 +430,7 @@ export class WorkerSupervisor {
   private evidence(slot: Slot): FailureEvidence {
     const h = slot.handle;
     return {
-      lastHeartbeatAgeMs: h.hasHeartbeat ? this.options.clock() - h.lastHeartbeatAt : null,
+      lastHeartbeatAgeMs: h.hasHeartbeat ? this.options.clock.now() - h.lastHeartbeatAt : null,
       progress: h.progress,
       eventLoopUtilization: h.eluSinceLastHeartbeat() ?? null,
       generation: h.generation,
@@ -442,7 +444,7 @@ export class WorkerSupervisor {
   ): Promise<void> {
     const { logger, alert } = this.options;
     const worker = slot.spec.name;
-    const now = this.options.clock();
+    const now = this.options.clock.now();
     const evidence = this.evidence(slot);
     const detail = failure.kind === 'stall' ? describeStall(failure.verdict) : failure.reason;
     alert(`${alertTitle(failure)} ${worker}: ${detail}`);
@@ -468,7 +470,7 @@ export class WorkerSupervisor {
     logger.warn('worker restart', { worker, reason: failure.kind, detail, evidence, restartCount: slot.restarts, inWindow: decision.inWindow, delayMs: decision.delayMs });
     this.transition(slot, { type: 'restart-scheduled', delayMs: decision.delayMs });
     this.restartEmitter.emit({ worker, reason: failure.kind, restartCount: slot.restarts, inWindow: decision.inWindow, delayMs: decision.delayMs, at: now });
-    slot.restartTimer = setTimeout(() => {
+    slot.restartTimer = this.options.clock.setTimeout(() => {
       slot.restartTimer = undefined;
       if (this.stopping) return;
       this.transition(slot, { type: 'spawned' });
@@ -477,7 +479,7 @@ export class WorkerSupervisor {
   }
 
   private transition(slot: Slot, event: LifecycleEvent): void {
-    slot.lifecycle = nextLifecycle(slot.lifecycle, event, this.options.clock());
+    slot.lifecycle = nextLifecycle(slot.lifecycle, event, this.options.clock.now());
   }
 }
 

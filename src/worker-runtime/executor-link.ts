@@ -4,6 +4,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { type Clock, systemClock } from '../resilience/clock.js';
 import { PeerGoneError } from './peer-gone-error.js';
 import { RpcTimeoutError } from './rpc-timeout-error.js';
 
@@ -36,6 +37,7 @@ export class ExecutorLink<T> implements ExecutorClient<T> {
   constructor(
     private readonly timeoutMs: number,
     private readonly peer = 'order-executor',
+    private readonly clock: Clock = systemClock,
   ) {
     if (!(timeoutMs > 0)) throw new RangeError(`rpcTimeoutMs must be positive, got ${timeoutMs}`);
   }
@@ -99,12 +101,12 @@ export class ExecutorLink<T> implements ExecutorClient<T> {
       const finish = (fn: () => void): void => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        timer.cancel();
         this.inFlight.delete(onGone);
         fn();
       };
       const onGone = (err: Error): void => finish(() => reject(err));
-      const timer = setTimeout(() => finish(() => reject(new RpcTimeoutError(this.peer, method, this.timeoutMs))), this.timeoutMs);
+      const timer = this.clock.setTimeout(() => finish(() => reject(new RpcTimeoutError(this.peer, method, this.timeoutMs))), this.timeoutMs);
 
       const send = (): void => {
         if (settled) return;

@@ -1,6 +1,7 @@
 // Posts `heartbeat` every interval. The timer proves the event loop turns; the progress counter,
 // advanced only by the main loop after each completed step, proves the worker actually works.
 import type { RuntimeSample } from '../protocol/messages.js';
+import { type Clock, type TimerHandle, systemClock } from '../resilience/clock.js';
 import type { PostWorkerMessage } from './message-sink.js';
 
 /** Runtime figures to send with each beat, by thread name (see perf/thread-runtime.ts). */
@@ -8,12 +9,12 @@ export type RuntimeProvider = () => Record<string, RuntimeSample>;
 
 export class HeartbeatEmitter {
   private counter = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
 
   constructor(
     private readonly post: PostWorkerMessage,
     private readonly intervalMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
     private readonly runtime?: RuntimeProvider,
   ) {
     if (!(intervalMs > 0)) throw new RangeError(`heartbeatIntervalMs must be positive, got ${intervalMs}`);
@@ -31,16 +32,16 @@ export class HeartbeatEmitter {
   start(): void {
     if (this.timer) return;
     this.beat();
-    this.timer = setInterval(() => this.beat(), this.intervalMs);
+    this.timer = this.clock.setInterval(() => this.beat(), this.intervalMs);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
   }
 
   private beat(): void {
     const runtime = this.runtime?.();
-    this.post({ type: 'heartbeat', progress: this.counter, at: this.now(), ...(runtime ? { runtime } : {}) });
+    this.post({ type: 'heartbeat', progress: this.counter, at: this.clock.now(), ...(runtime ? { runtime } : {}) });
   }
 }

@@ -2,6 +2,7 @@
 // message per interval (same port as the heartbeats), so the health monitor sees every thread.
 import type { CallRecord } from '../exchange/call-record.js';
 import type { PostWorkerMessage } from './message-sink.js';
+import { type Clock, type TimerHandle, systemClock } from '../resilience/clock.js';
 
 /** What loops record into; the sender batches it. */
 export interface MetricsSink {
@@ -22,12 +23,12 @@ export class MetricsSender implements MetricsSink {
   private readonly gauges: Record<string, number> = {};
   private calls: CallRecord[] = [];
   private timings: Record<string, number[]> = {};
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
 
   constructor(
     private readonly post: PostWorkerMessage,
     private readonly intervalMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {
     if (!(intervalMs > 0)) throw new RangeError(`metricsIntervalMs must be positive, got ${intervalMs}`);
   }
@@ -56,12 +57,11 @@ export class MetricsSender implements MetricsSink {
   }
 
   start(): void {
-    this.timer ??= setInterval(() => this.flush(), this.intervalMs);
-    this.timer.unref();
+    this.timer ??= this.clock.setInterval(() => this.flush(), this.intervalMs).unref();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
   }
 
@@ -71,6 +71,6 @@ export class MetricsSender implements MetricsSink {
     this.calls = [];
     this.timings = {};
     const withTimings = Object.keys(timings).length > 0 ? { timings } : {};
-    this.post({ type: 'metrics', at: this.now(), counters: { ...this.counters }, gauges: { ...this.gauges }, calls, ...withTimings });
+    this.post({ type: 'metrics', at: this.clock.now(), counters: { ...this.counters }, gauges: { ...this.gauges }, calls, ...withTimings });
   }
 }

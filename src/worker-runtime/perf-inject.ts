@@ -2,6 +2,7 @@
 // always-on figures and the suggestion rules can be shown and tested end to end. `block` busy-loops
 // the event loop; `leak` retains heap memory for good. Both stop at `untilMs` after start.
 import { busyLoop } from './stall-inject.js';
+import { type Clock, systemClock } from '../resilience/clock.js';
 
 export interface PerfInjectPlan {
   readonly blockMs: number;
@@ -19,13 +20,13 @@ export class PerfInjector {
 
   constructor(
     private readonly plan: PerfInjectPlan,
-    private readonly now: () => number = () => performance.now(),
+    private readonly clock: Clock = systemClock,
   ) {
-    this.startedAt = now();
+    this.startedAt = clock.monotonic();
   }
 
   get active(): boolean {
-    return this.plan.untilMs === null || this.now() - this.startedAt < this.plan.untilMs;
+    return this.plan.untilMs === null || this.clock.monotonic() - this.startedAt < this.plan.untilMs;
   }
 
   /** MB retained so far. */

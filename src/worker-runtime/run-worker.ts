@@ -19,6 +19,7 @@ import { PerfInjector } from './perf-inject.js';
 import { armStallInject, busyLoop } from './stall-inject.js';
 import { createWorkerLog, type WorkerLog } from './worker-log.js';
 import { runWorkerLoop, type WorkerLoop } from './worker-loop.js';
+import { systemClock } from '../resilience/clock.js';
 
 export interface WorkerContext<TExecutor> {
   readonly name: string;
@@ -87,7 +88,7 @@ export function runWorker<TExecutor>(entry: WorkerEntry<TExecutor>): void {
         } catch (err) {
           // Set-up failed (e.g. the executor's journal cannot open): tell the supervisor what it was
           // in plain data first (the thread's own error event loses the message of unknown classes).
-          post({ type: 'error', error: toWireError(err), fatal: true, at: Date.now() });
+          post({ type: 'error', error: toWireError(err), fatal: true, at: systemClock.now() });
           throw err;
         }
         return;
@@ -162,7 +163,7 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
     }
     return out;
   };
-  const heartbeat = new HeartbeatEmitter(post, config.heartbeatIntervalMs, Date.now, runtime);
+  const heartbeat = new HeartbeatEmitter(post, config.heartbeatIntervalMs, systemClock, runtime);
   const metrics = new MetricsSender(post, config.metricsIntervalMs);
   const link = new ExecutorLink<T>(config.rpcTimeoutMs);
   const controller = new AbortController();
@@ -182,7 +183,7 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
     shutdownSignal: controller.signal,
     publishTrade: (event) => post({ type: 'trade', event }),
     publishAccountScope: (scope) => post({ type: 'account-scope', scope }),
-    reportError: (error) => post({ type: 'error', error: toWireError(error), fatal: false, at: Date.now() }),
+    reportError: (error) => post({ type: 'error', error: toWireError(error), fatal: false, at: systemClock.now() }),
     addRuntimeSource: (thread, take) => void runtimeSources.set(thread, take),
     controls,
   };
@@ -224,9 +225,9 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
     },
     (err: unknown) => {
       stopAll();
-      post({ type: 'error', error: toWireError(err), fatal: true, at: Date.now() });
+      post({ type: 'error', error: toWireError(err), fatal: true, at: systemClock.now() });
       // Rethrown outside the promise chain: the thread dies with it and the supervisor sees a crash.
-      setImmediate(() => {
+      systemClock.defer(() => {
         throw err;
       });
     },

@@ -2,6 +2,7 @@
 // completed step, an interruptible pause between steps, and a clean exit after the current step
 // once shutdown is requested. A step that throws ends the loop (the worker then crashes, and the
 // supervisor restarts it): loops catch the failures they expect and let the rest escape.
+import { type Clock, systemClock } from '../resilience/clock.js';
 
 export interface WorkerLoop {
   /** Pause between the end of one step and the start of the next. */
@@ -16,6 +17,8 @@ export interface LoopRunOptions {
   readonly signal: AbortSignal;
   /** Called after each completed step: the only place the progress counter advances. */
   readonly onStepDone: () => void;
+  /** Times the pause between steps. Default systemClock. */
+  readonly clock?: Clock;
 }
 
 export async function runWorkerLoop(loop: WorkerLoop, options: LoopRunOptions): Promise<void> {
@@ -24,18 +27,15 @@ export async function runWorkerLoop(loop: WorkerLoop, options: LoopRunOptions): 
     await loop.step(signal);
     options.onStepDone();
     if (signal.aborted) break;
-    await pause(loop.intervalMs, signal);
+    await pause(options.clock ?? systemClock, loop.intervalMs, signal);
   }
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, Math.max(0, ms));
-    signal.addEventListener('abort', done, { once: true });
-  });
+/** The pause between steps; shutdown (the signal) ends it early and is not an error here. */
+async function pause(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await clock.sleep(ms, signal);
+  } catch (err) {
+    if (!signal.aborted) throw err;
+  }
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { AlertCooldown } from '../../src/alerts/alert-cooldown.js';
-import { ManualClock } from '../health/fake-clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 
 describe('AlertCooldown', () => {
   it('lets a key through once per cooldown and counts what it held back', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { AlertDispatcher } from '../../src/alerts/alert-dispatcher.js';
 import { connectHealthAlerts } from '../../src/alerts/health-alerts.js';
-import { ManualClock } from '../health/fake-clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { evaluate, tickedHealthMonitor } from '../support/ticked-health-monitor.js';
 
 describe('connectHealthAlerts', () => {

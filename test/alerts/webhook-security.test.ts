@@ -15,7 +15,7 @@ import type { Logger } from '../../src/log/logger.js';
 import { Store } from '../../src/store/index.js';
 import type { WorkerSupervisor } from '../../src/supervision/worker-supervisor.js';
 import { formatReport, startObservability, type Observability } from '../../supervisor/observability.js';
-import { waitUntil } from '../deploy/wait-until.js';
+import { waitUntil } from '../support/wait-until.js';
 import { httpGet } from '../status/http-helpers.js';
 
 interface Hit {

@@ -25,7 +25,7 @@
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -34,7 +34,7 @@ import { mulberry32 } from '../../src/simulator/rng.js';
 import { SIM_DEFAULTS } from '../../src/simulator/simulator.js';
 import { SimClient } from '../simulator/signed-client.js';
 import { chaosPlan, type ChaosHook, type Incarnation } from './support/chaos-plan.js';
-import { Child } from './support/child.js';
+import { Child } from '../support/child-process.js';
 import { healthAccepted, type HealthBody } from './support/health-acceptance.js';
 import {
   checkFills,
@@ -47,6 +47,7 @@ import {
 } from './support/invariants.js';
 import { readVenue } from './support/venue-audit.js';
 import { VenueProxy } from '../e2e/support/venue-proxy.js';
+import { fillDisk } from '../support/fill-disk.js';
 
 const MAIN = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
 const SIM_CLI = fileURLToPath(new URL('../../src/simulator/cli.js', import.meta.url));
@@ -91,25 +92,6 @@ function chaosTimeoutMs(plan: readonly Incarnation[]): number {
 const abandoned = new AbortController();
 const sleep = (ms: number): Promise<void> => delay(ms, undefined, { signal: abandoned.signal });
 
-/** Fills the file system holding `dir` to the last byte; returns the filler file. */
-function fillDisk(dir: string): string {
-  // Only ever the test's own small tmpfs: a test abandoned after its timeout (its mount already
-  // gone) would otherwise fill the machine's real disk, and every test after it fails on SQLITE_FULL.
-  const fsys = statfsSync(dir);
-  if (fsys.blocks * fsys.bsize > 1024 ** 3) throw new Error(`refusing to fill ${dir}: not the test's small tmpfs (${fsys.blocks * fsys.bsize} bytes)`);
-  const filler = path.join(dir, 'filler');
-  const fd = openSync(filler, 'w');
-  const chunk = Buffer.alloc(256 * 1024, 1);
-  for (let size = chunk.length; size >= 1; size = Math.floor(size / 2)) {
-    try {
-      for (;;) writeSync(fd, chunk.subarray(0, size));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-    }
-  }
-  closeSync(fd);
-  return filler;
-}
 const creds = { apiKey: SIM_DEFAULTS.apiKey, apiSecret: SIM_DEFAULTS.apiSecret, apiPassphrase: SIM_DEFAULTS.apiPassphrase };
 
 interface Run {
@@ -336,7 +318,8 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
       }
       proxy.truncateOrderAnswers({});
       expect(proxy.truncated.length, 'order answers cut off in the malformed-after-accept phase').to.be.at.least(1);
-      await sleep(12_000); // two reconcile passes: whatever was unknown is resolved by now
+      // Two more reconcile passes: whatever was unknown is resolved by then.
+      await last.bot.waitFor(/reconciled \{[\s\S]*reconciled \{/, 60_000, last.bot.output.length);
       const db = journalDb();
       try {
         for (const t of proxy.truncated) {
@@ -395,8 +378,8 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
       await recover('the journal became writable again');
     }
 
-    // Two of the executor's reconcile passes (every 5 s here) with the venue behaving.
-    await sleep(12_000);
+    // Two of the executor's reconcile passes with the venue behaving.
+    await last.bot.waitFor(/reconciled \{[\s\S]*reconciled \{/, 60_000, last.bot.output.length);
 
     // ---- graceful stop ----------------------------------------------------------------------
     const stopSimTime = await simNow();

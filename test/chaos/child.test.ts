@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Child } from './support/child.js';
+import { Child } from '../support/child-process.js';
 
 // Answers stdin commands: `flood` (much stdout, then END), `mark <word>` (one stderr line).
 const SCRIPT = `

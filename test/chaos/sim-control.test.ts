@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
 import { runControlLine } from '../../src/simulator/control-channel.js';
 import { SimClient } from '../simulator/signed-client.js';
-import { Child } from './support/child.js';
+import { Child } from '../support/child-process.js';
 
 const SIM_CLI = fileURLToPath(new URL('../../src/simulator/cli.js', import.meta.url));
 

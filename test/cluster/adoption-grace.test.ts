@@ -9,6 +9,8 @@ import { RedisConnection } from '../../src/cluster/redis-connection.js';
 import { Store } from '../../src/store/index.js';
 import { Harness } from '../executor/support/executor-harness.js';
 import { RedisServer } from './support/redis-server.js';
+import { clockReading } from '../support/instant-clock.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const TTL_MS = 600;
 
@@ -26,7 +28,7 @@ describe('adoption grace: a standby that just connected to Redis (real simulator
     connections.push(connection);
     await connection.waitUntilUp(5000);
     const t0 = Date.now();
-    const own = new LeaseOwnership({ connection, keys, processId, ttlMs: TTL_MS, botId: `${processId}bot`, ...(frozen ? { clock: () => t0 } : {}) });
+    const own = new LeaseOwnership({ connection, keys, processId, ttlMs: TTL_MS, botId: `${processId}bot`, ...(frozen ? { clock: clockReading(() => t0) } : {}) });
     owners.push(own);
     return { own, connection };
   }
@@ -39,11 +41,10 @@ describe('adoption grace: a standby that just connected to Redis (real simulator
 
   async function leaseGone(symbol: string): Promise<void> {
     const probe = await ownership('probe');
-    const deadline = Date.now() + TTL_MS + 5000;
-    while ((await probe.own.heldByOthers([symbol]))?.has(symbol) !== false) {
-      if (Date.now() > deadline) throw new Error(`lease on ${symbol} never lapsed`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitUntil(`the lease on ${symbol} to lapse`, async () => (await probe.own.heldByOthers([symbol]))?.has(symbol) === false, {
+      timeoutMs: TTL_MS + 5000,
+      intervalMs: 50,
+    });
   }
 
   before(async () => {

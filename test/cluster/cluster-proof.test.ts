@@ -10,8 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Child } from '../chaos/support/child.js';
+import { Child } from '../support/child-process.js';
 import { RedisServer } from './support/redis-server.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const MAIN = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
 const SIM_CLI = fileURLToPath(new URL('../../src/simulator/cli.js', import.meta.url));
@@ -39,16 +40,6 @@ interface Bot {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 describe('cluster proof: three bots on one account through one Redis', function () {
   this.timeout(360_000);
@@ -141,10 +132,10 @@ describe('cluster proof: three bots on one account through one Redis', function 
     const sum = (f: (h: Health) => number, from = live()): number => from.reduce((n, b) => n + (b.health ? f(b.health) : 0), 0);
 
     // ---- 1. the three share the account: positions from at least two of them -------------------
-    await until('positions held by at least two bots', 120_000, () => {
+    await waitUntil('positions held by at least two bots', () => {
       const holders = live().filter((b) => (b.health?.cluster?.owned_symbols ?? []).some((s) => venuePositions.includes(s)));
       return holders.length >= 2 ? true : undefined;
-    });
+    }, { timeoutMs: 120_000 });
     expect(live().every((b) => b.health?.cluster?.peers === 3 && b.health.cluster.redis === 'connected')).to.equal(true);
 
     // ---- 2. kill -9 the bot with the most positions; the others adopt and protect them ---------
@@ -156,18 +147,18 @@ describe('cluster proof: three bots on one account through one Redis', function 
     expect(orphans.length).to.be.greaterThan(0);
     victim.killedAt = Date.now();
     victim.child.kill('SIGKILL');
-    const tookOverMs = await until(`adoption of ${orphans.join(', ')}`, (LEASE_TTL_S + 30) * 1000, () => {
+    const tookOverMs = await waitUntil(`adoption of ${orphans.join(', ')}`, () => {
       const done = orphans.every((s) => !venuePositions.includes(s) || (owners(s).length === 1 && venueStops.has(s)));
       return done ? Date.now() - victim.killedAt! : undefined;
-    });
+    }, { timeoutMs: (LEASE_TTL_S + 30) * 1000 });
     expect(tookOverMs, 'adopted and protected within LEASE_TTL + 5 s').to.be.at.most((LEASE_TTL_S + 5) * 1000);
 
     // ---- 3. Redis stopped for 20 s: no entries, exits go on, DEGRADED; then recovery -----------
     const survivors = live();
     await redis.down();
     const outageStart = Date.now();
-    await until('both survivors to see Redis down', 15_000, () =>
-      survivors.every((b) => b.health?.cluster?.redis === 'down' && b.health.overall_health.status !== 'HEALTHY') ? true : undefined);
+    await waitUntil('both survivors to see Redis down', () =>
+      survivors.every((b) => b.health?.cluster?.redis === 'down' && b.health.overall_health.status !== 'HEALTHY') ? true : undefined, { timeoutMs: 15_000 });
     await sleep(1000); // an entry that claimed its lease just before the outage may still finish
     const openedAtOutage = sum((h) => h.positions.opened, survivors);
     const closedAtOutage = sum((h) => h.positions.closed, survivors);
@@ -185,9 +176,9 @@ describe('cluster proof: three bots on one account through one Redis', function 
       expect(c.peers).to.be.within(2, 3);
     }
     await redis.up();
-    await until('Redis connected again and HEALTHY', 30_000, () =>
-      survivors.every((b) => b.health?.cluster?.redis === 'connected' && !b.health.overall_health.reasons.some((r) => /Redis/.test(r))) ? true : undefined);
-    await until('an entry after the outage', 120_000, () => (sum((h) => h.positions.opened, survivors) > openedAtOutage ? true : undefined));
+    await waitUntil('Redis connected again and HEALTHY', () =>
+      survivors.every((b) => b.health?.cluster?.redis === 'connected' && !b.health.overall_health.reasons.some((r) => /Redis/.test(r))) ? true : undefined, { timeoutMs: 30_000 });
+    await waitUntil('an entry after the outage', () => (sum((h) => h.positions.opened, survivors) > openedAtOutage ? true : undefined), { timeoutMs: 120_000 });
 
     // ---- the end: stop, then check the whole run -------------------------------------------------
     watching = false;

@@ -8,6 +8,7 @@ import type { QuotaPool } from '../../src/exchange/endpoints.js';
 import { KUCOIN_LIMITS } from '../../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { RedisServer } from './support/redis-server.js';
+import { clockReading } from '../support/instant-clock.js';
 
 // A slow pool so the test can count every token: 100 burst, 1 token per 100 ms, 20 reserved.
 const SHAPE: PoolShape = { capacity: 100, refillPerMs: 0.01, reserve: 20 };
@@ -114,7 +115,7 @@ describe('ClusterQuota and QuotaRefiller (real redis-server)', function () {
     const quota = new ClusterQuota(connection, keys, SHAPES);
     let now = 1_000_000;
     const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, refill: 'external', quota: { public: 1000, futures: 1000 } });
-    const refiller = new QuotaRefiller({ limiter, quota, connection, shapes: SHAPES, peers: () => 4, clock: () => now });
+    const refiller = new QuotaRefiller({ limiter, quota, connection, shapes: SHAPES, peers: () => 4, clock: clockReading(() => now) });
     await redis.down();
     await new Promise<void>((resolve) => (connection.state === 'down' ? resolve() : connection.onStateChange((s) => s === 'down' && resolve())));
     await refiller.tick();

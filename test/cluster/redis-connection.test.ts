@@ -29,10 +29,10 @@ describe('RedisConnection (real redis-server)', function () {
       if (connection!.state === 'down') resolve();
       connection!.onStateChange((s) => s === 'down' && resolve());
     });
-    const started = performance.now();
     const err = await connection.run('ping', (c) => c.ping()).then(() => null, (e: unknown) => e);
     expect(isRedisUnavailable(err)).to.equal(true);
-    expect(performance.now() - started).to.be.below(300, 'no offline queue: a down Redis fails at once');
+    // No offline queue: a down Redis fails the command at once, not by the 300 ms command timeout.
+    expect((err as Error).message, 'no offline queue: a down Redis fails at once').to.not.match(/timed out/i);
     await redis.up();
     await connection.waitUntilUp(10_000);
     expect(await connection.run('ping', (c) => c.ping())).to.equal('PONG');

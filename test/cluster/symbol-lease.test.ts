@@ -3,17 +3,18 @@ import { clusterKeys } from '../../src/cluster/cluster-keys.js';
 import { RedisConnection } from '../../src/cluster/redis-connection.js';
 import { SymbolLeases, type LeaseLost } from '../../src/cluster/symbol-lease.js';
 import { RedisServer } from './support/redis-server.js';
+import { waitUntil } from '../support/wait-until.js';
 
 describe('SymbolLeases (real redis-server)', function () {
   let redis: RedisServer;
   const connections: RedisConnection[] = [];
   const keys = clusterKeys('424242');
 
-  async function leasesFor(processId: string, ttlMs = 1000, clock?: () => number): Promise<SymbolLeases> {
+  async function leasesFor(processId: string, ttlMs = 1000, now?: () => number): Promise<SymbolLeases> {
     const connection = new RedisConnection({ url: redis.url, commandTimeoutMs: 1000 });
     connections.push(connection);
     await connection.waitUntilUp(5000);
-    return new SymbolLeases({ connection, keys, processId, ttlMs, ...(clock ? { clock } : {}) });
+    return new SymbolLeases({ connection, keys, processId, ttlMs, ...(now ? { clock: { now } } : {}) });
   }
 
   before(async () => {
@@ -52,11 +53,14 @@ describe('SymbolLeases (real redis-server)', function () {
     expect(mine.ok).to.equal(true);
     // a stops renewing (killed); b keeps trying until the lease lapses in Redis
     let taken = await b.acquire('SOLUSDTM');
-    const deadline = Date.now() + 5000;
-    while (!taken.ok && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-      taken = await b.acquire('SOLUSDTM');
-    }
+    await waitUntil(
+      'b to take the lapsed lease',
+      async () => {
+        if (!taken.ok) taken = await b.acquire('SOLUSDTM');
+        return taken.ok;
+      },
+      { timeoutMs: 5000, intervalMs: 50 },
+    ).catch(() => undefined);
     expect(taken.ok).to.equal(true);
     if (!taken.ok || !mine.ok) return;
     expect(taken.lease.token).to.be.greaterThan(mine.lease.token);

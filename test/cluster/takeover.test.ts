@@ -10,6 +10,8 @@ import { RedisConnection } from '../../src/cluster/redis-connection.js';
 import { Store } from '../../src/store/index.js';
 import { Harness } from '../executor/support/executor-harness.js';
 import { RedisServer } from './support/redis-server.js';
+import { clockReading } from '../support/instant-clock.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const TTL_MS = 600;
 
@@ -85,12 +87,16 @@ describe('takeover between two processes on one account (real simulator, SQLite,
 
     // a dies (no more renewals); after the TTL b adopts and protects the position.
     await ownA.close();
+    // The lease lapses on Redis's own clock: poll b's reconciliation until it adopts (or give up).
     let adopted: readonly string[] = [];
-    const deadline = Date.now() + TTL_MS + 5000;
-    while (adopted.length === 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      adopted = (await b.reconcile()).positionsAdopted;
-    }
+    await waitUntil(
+      'b to adopt',
+      async () => {
+        adopted = (await b.reconcile()).positionsAdopted;
+        return adopted.length > 0;
+      },
+      { timeoutMs: TTL_MS + 5000, intervalMs: 100 },
+    ).catch(() => undefined);
     expect(adopted).to.deep.equal([symbol]);
     expect(b.openPositions().map((p) => p.symbol)).to.deep.equal([symbol]);
     expect(h.venueStops(symbol)).to.have.length(1, 'one exchange stop: the adopter keeps the live one');
@@ -117,11 +123,7 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
     expect((await a.openPosition(h.signal(symbol))).ok).to.equal(true);
     // a never renews (dead); b adopts once the lease lapsed and its adoption grace is over.
-    const deadline = Date.now() + TTL_MS + 5000;
-    while ((await b.reconcile()).positionsAdopted.length === 0) {
-      if (Date.now() > deadline) throw new Error('b never adopted');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitUntil('b to adopt', async () => (await b.reconcile()).positionsAdopted.length > 0, { timeoutMs: TTL_MS + 5000, intervalMs: 100 });
     await ownA.renew();
     expect(ownA.mayTrade(symbol)).to.equal(false);
     expect((await a.closePosition(symbol)).ok).to.equal(false);
@@ -141,11 +143,7 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     const a = h.executor(h.port(), journalA, { ownership: ownA, botId: 'abot' });
     const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
     expect((await a.openPosition(h.signal(symbol))).ok).to.equal(true);
-    const deadline = Date.now() + TTL_MS + 5000;
-    while ((await b.reconcile()).positionsAdopted.length === 0) {
-      if (Date.now() > deadline) throw new Error('b never adopted');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitUntil('b to adopt', async () => (await b.reconcile()).positionsAdopted.length > 0, { timeoutMs: TTL_MS + 5000, intervalMs: 100 });
     await ownA.renew();
     // a's exit order still works on the venue (a reduce-only limit far above the market).
     const position = journalA.positions.activeForSymbol(symbol)!;
@@ -169,11 +167,7 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
     expect((await a.openPosition(h.signal(symbol))).ok).to.equal(true);
     // a dies without a renewal; b adopts once the lease lapsed.
-    const deadline = Date.now() + TTL_MS + 5000;
-    while ((await b.reconcile()).positionsAdopted.length === 0) {
-      if (Date.now() > deadline) throw new Error('b never adopted');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitUntil('b to adopt', async () => (await b.reconcile()).positionsAdopted.length > 0, { timeoutMs: TTL_MS + 5000, intervalMs: 100 });
     // pm2 restarts a: same process id and journal, nothing in memory (no stale token known).
     const ownA2 = await ownership('a');
     const journalA2 = journal('a');
@@ -198,7 +192,7 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     connections.push(connection);
     await connection.waitUntilUp(5000);
     let ahead = 0;
-    const ownB = new InterleavedOwnership({ connection, keys, processId: 'b', ttlMs: TTL_MS, botId: 'bbot', clock: () => Date.now() + ahead });
+    const ownB = new InterleavedOwnership({ connection, keys, processId: 'b', ttlMs: TTL_MS, botId: 'bbot', clock: clockReading(() => Date.now() + ahead) });
     ahead = 60_000; // b's clock jumps: its adoption grace is over at once
     const a = h.executor(h.port(), journal('a'), { ownership: ownA, botId: 'abot' });
     const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });

@@ -2,7 +2,6 @@
 // are errors listed with the other bad settings (exit 2 from the real entry point), and a .env other
 // users can read that holds a secret earns a chmod 600 warning. The process environment stays lenient.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,20 +9,13 @@ import { ConfigError } from '../../src/config/config-error.js';
 import { didYouMean } from '../../src/config/did-you-mean.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { repoRoot } from '../support/repo-root.js';
+import { runToExit } from '../support/child-process.js';
 
 /** Runs the built entry point in `cwd` with a clean environment; resolves when it exits. */
 function runBot(cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot(), 'dist/supervisor/main.js')], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', LOG_DIR: path.join(cwd, 'logs'), DATA_DIR: path.join(cwd, 'data'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, output }));
+  return runToExit('bot', path.join(repoRoot(), 'dist/supervisor/main.js'), {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', LOG_DIR: path.join(cwd, 'logs'), DATA_DIR: path.join(cwd, 'data'), ...env },
   });
 }
 

@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { fetchHealth } from '../../src/status/status-client.js';
 import { repoRoot } from '../support/repo-root.js';
-import { BotProcess } from './bot-process.js';
+import { Child } from '../support/child-process.js';
 import { CHROMIUM, CHROMIUM_ARGS, assertChromium } from '../support/chromium.js';
-import { waitUntil } from './wait-until.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const ENTRY = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
 const TOKEN = 'live-dash-token';
@@ -51,7 +51,7 @@ async function numberIn(page: Page, selector: string): Promise<number> {
 describe('dashboard of a live bot in headless Chromium (paper mode)', function () {
   this.timeout(120_000);
   let dir = '';
-  let bot: BotProcess | undefined;
+  let bot: Child | undefined;
   let context: BrowserContext | undefined;
   let page: Page | undefined;
   let baseUrl = '';
@@ -65,7 +65,7 @@ describe('dashboard of a live bot in headless Chromium (paper mode)', function (
     assertChromium();
     dir = mkdtempSync(path.join(tmpdir(), 'deploy-live-'));
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PM2_')));
-    bot = new BotProcess(ENTRY, {
+    bot = new Child('bot', ENTRY, {
       cwd: dir, // no stray .env
       env: {
         ...base,
@@ -87,10 +87,10 @@ describe('dashboard of a live bot in headless Chromium (paper mode)', function (
         SHUTDOWN_TIMEOUT: '5',
       },
     });
-    const match = await bot.waitFor(/Dashboard: (http:\/\/127\.0\.0\.1:(\d+)\/)/, 'the printed dashboard URL');
+    const match = await bot.waitFor(/Dashboard: (http:\/\/127\.0\.0\.1:(\d+)\/)/, 30_000);
     baseUrl = match[1] ?? '';
     port = match[2] ?? '';
-    await bot.waitFor(/all workers reported in/, 'the workers reporting in');
+    await bot.waitFor(/all workers reported in/, 30_000);
 
     const profile = path.join(dir, 'chromium-profile');
     context = await chromium.launchPersistentContext(profile, {
@@ -118,9 +118,9 @@ describe('dashboard of a live bot in headless Chromium (paper mode)', function (
     this.timeout(30_000);
     await context?.close().catch(() => undefined);
     if (bot?.running) {
-      bot.signal('SIGINT');
+      bot.kill('SIGINT');
       await Promise.race([bot.exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      bot.kill();
+      bot.kill('SIGKILL');
     }
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
@@ -145,10 +145,10 @@ describe('dashboard of a live bot in headless Chromium (paper mode)', function (
         const fresh = workers.filter((c) => c[1] === 'running' && /^\d+\.\d s$/.test(c[2] ?? '') && parseFloat(c[2] ?? '') < 5);
         return workers.length === 3 && fresh.length === 3 ? workers : undefined;
       },
-      { timeoutMs: 20_000, diagnostics: () => bot?.text.slice(-3000) ?? '' },
+      { timeoutMs: 20_000, diagnostics: () => bot?.output.slice(-3000) ?? '' },
     );
     expect(threads.map((c) => c[0])).to.deep.equal(WORKERS);
-    expect(threads.map((c) => c[3]), `restarts per worker; bot output:\n${bot?.text.slice(-4000) ?? ''}`).to.deep.equal(['0', '0', '0']);
+    expect(threads.map((c) => c[3]), `restarts per worker; bot output:\n${bot?.output.slice(-4000) ?? ''}`).to.deep.equal(['0', '0', '0']);
     expect(await p.textContent('#verdict')).to.equal('HEALTHY');
 
     // API success rate measured from the workers' real calls to the simulator.
@@ -175,7 +175,7 @@ describe('dashboard of a live bot in headless Chromium (paper mode)', function (
     const positionsText = await waitUntil('an open position row', async () => {
       const text = (await p.textContent('#positions-body')) ?? '';
       return /[A-Z0-9]+USDTM/.test(text) ? text : undefined;
-    }, { timeoutMs: 45_000, diagnostics: () => bot?.text.slice(-3000) ?? '' });
+    }, { timeoutMs: 45_000, diagnostics: () => bot?.output.slice(-3000) ?? '' });
     expect(positionsText).to.match(/(LONG|SHORT)/);
     expect(await numberIn(p, '#open-value')).to.be.at.least(1);
     expect(await p.textContent('#equity-value')).to.match(/^\d{1,3}(,\d{3})*\.\d\d$/);
@@ -198,18 +198,18 @@ describe('dashboard of a live bot in headless Chromium (paper mode)', function (
     expect(run.code, `${run.stdout}\n${run.stderr}`).to.equal(0);
     expect(run.stdout).to.contain('BOT HEALTH REPORT');
     for (const w of WORKERS) expect(run.stdout).to.contain(w);
-    expect(run.stdout, `npm run status output; bot output:\n${bot?.text.slice(-4000) ?? ''}`).to.match(/Overall Health: HEALTHY/);
+    expect(run.stdout, `npm run status output; bot output:\n${bot?.output.slice(-4000) ?? ''}`).to.match(/Overall Health: HEALTHY/);
     expect(run.stderr).to.equal('');
   });
 
   it('stops on SIGINT with the final report and exit 0; the page and npm run status notice', async function () {
     this.timeout(60_000);
     if (!bot || !page) throw new Error('no bot or page');
-    bot.signal('SIGINT');
-    const code = await bot.exited;
-    expect(code, bot.text.slice(-3000)).to.equal(0);
-    expect(bot.text).to.contain('BOT HEALTH REPORT');
-    expect(bot.text).to.contain('Overall Health');
+    bot.kill('SIGINT');
+    const { code } = await bot.exited;
+    expect(code, bot.output.slice(-3000)).to.equal(0);
+    expect(bot.output).to.contain('BOT HEALTH REPORT');
+    expect(bot.output).to.contain('Overall Health');
     await page.waitForSelector('body[data-connection="disconnected"]', { timeout: 15_000 });
     const run = await npmRunStatus(port);
     expect(run.code).to.equal(2);

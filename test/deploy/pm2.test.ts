@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { fetchHealth } from '../../src/status/status-client.js';
 import { STORE_OPEN_EXIT_CODE } from '../../src/store/index.js';
 import { repoRoot } from '../support/repo-root.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../support/free-port.js';
 import { Pm2Cli, type Pm2Process } from './pm2-cli.js';
 import { jsonLines, readText } from './read-text.js';
-import { waitUntil } from './wait-until.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const APP = 'kucoin-futures-bot';
 // The entry built next to this test, whichever outDir that is (dist/ in `npm test`).

@@ -21,6 +21,7 @@ import {
   venuePositions,
 } from './support/venue-audit.js';
 import { VenueProxy, type HeldEntry } from './support/venue-proxy.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const ACCEPTING = /reconciled with the exchange; accepting entries/;
 
@@ -67,7 +68,7 @@ describe('e2e: crash safety of the whole bot', function () {
     bots.push(bot);
     watch = new ProtectionWatch(sim, 6000);
 
-    await waitUntil(() => proxy!.delayed.length > 0, 90_000, 'a delayed entry');
+    await waitUntil('a delayed entry', () => proxy!.delayed.length > 0, { timeoutMs: 90_000, intervalMs: 20 });
     const first = proxy.delayed[0]!;
     await bot.waitForLine(new RegExp(`^TRADE OPENED ${first.symbol} `), `the delayed entry ${first.symbol} reported as opened`, 20_000);
     await bot.waitForLine(/reconciled \{/, 'one more reconciliation', 10_000, { from: bot.lines.length });
@@ -192,9 +193,9 @@ describe('e2e: crash safety of the whole bot', function () {
     // Kill it while it holds positions (the venue's view), each already under its exchange stop: a
     // kill in the instant between an entry's fill and its stop order would leave nothing to fire.
     await waitUntil(
-      () => venuePositions(sim!).length > 0 && unprotectedPositions(sim!).length === 0,
-      90_000,
       'an open position on the venue, under its exchange stop',
+      () => venuePositions(sim!).length > 0 && unprotectedPositions(sim!).length === 0,
+      { timeoutMs: 90_000, intervalMs: 20 },
     );
     await first.crash();
     const atKill = venuePositions(sim);
@@ -209,7 +210,7 @@ describe('e2e: crash safety of the whole bot', function () {
     // 5x) so a stop fires whatever the market would have done on its own.
     const victim = atKill[0]!;
     sim.market.shock(victim.symbol, victim.side === 'long' ? 0.92 : 1.08);
-    await waitUntil(() => roundTrips(sim!).filter((t) => t.complete).length > tripsAtKill, 60_000, 'an exchange stop firing while the bot is down');
+    await waitUntil('an exchange stop firing while the bot is down', () => roundTrips(sim!).filter((t) => t.complete).length > tripsAtKill, { timeoutMs: 60_000, intervalMs: 20 });
 
     const second = BotProcess.start({ dir, env });
     bots.push(second);
@@ -237,14 +238,6 @@ describe('e2e: crash safety of the whole bot', function () {
     expect(after.trades.length).to.be.at.least(before.trades.length + 1);
   });
 });
-
-async function waitUntil(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

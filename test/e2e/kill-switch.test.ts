@@ -10,7 +10,7 @@ import { startSimulator, type SimulatorHandle } from '../../src/simulator/simula
 import { Store } from '../../src/store/index.js';
 import { BotProcess, type BotLine } from './support/bot-process.js';
 import { E2E_MARKET } from './support/e2e-market.js';
-import { auditVenueAgainstJournal, freezeMarket, readJournal, venueOrders } from './support/venue-audit.js';
+import { auditVenueAgainstJournal, entryOrders, freezeMarket, readJournal, venueOrders } from './support/venue-audit.js';
 
 const SCAN_WITH_PROPOSALS = /scan complete .*"proposed":[1-9]/;
 
@@ -21,7 +21,6 @@ function killSwitchFigures(line: BotLine): { loss: number; limit: number } {
   return { loss: Number(m[1]), limit: Number(m[2]) };
 }
 
-const entryOrders = (sim: SimulatorHandle) => venueOrders(sim).filter((o) => !o.reduceOnly && !o.closeOrder && o.stop === null);
 
 describe('e2e: daily loss kill switch', function () {
   this.timeout(90_000);

@@ -8,15 +8,14 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
-import { waitUntil } from '../deploy/wait-until.js';
+import { waitUntil } from '../support/wait-until.js';
 import { BotProcess } from './support/bot-process.js';
 import { runCtl } from './support/ctl.js';
 import { E2E_MARKET } from './support/e2e-market.js';
-import { ProtectionWatch, freezeMarket, readJournal, roundTrips, venueOrders, venuePositions } from './support/venue-audit.js';
+import { ProtectionWatch, entryOrders, freezeMarket, readJournal, roundTrips, venuePositions } from './support/venue-audit.js';
 
 const TOKEN = 'ctl-test-token';
 const SCAN_WITH_PROPOSALS = /scan complete .*"proposed":[1-9]/;
-const entryOrders = (sim: SimulatorHandle) => venueOrders(sim).filter((o) => !o.reduceOnly && !o.closeOrder && o.stop === null);
 
 async function post(statusUrl: string, command: string, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${statusUrl}/control/${command}`, { method: 'POST', headers: token ? { Authorization: `Bearer ${token}` } : {} });

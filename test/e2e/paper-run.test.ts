@@ -9,17 +9,8 @@ import { startSimulator, type SimulatorHandle } from '../../src/simulator/simula
 import { BotProcess, closedPnl, reportedOpenPositions, reportedTotalPnl } from './support/bot-process.js';
 import { E2E_MARKET } from './support/e2e-market.js';
 import { ProtectionWatch, auditVenueAgainstJournal, freezeMarket, readJournal, roundTrips, sum } from './support/venue-audit.js';
-
-interface HealthJson {
-  positions: { total_pnl: number; closed: number; opened: number };
-  overall_health: { status: string };
-}
-
-async function health(statusUrl: string): Promise<HealthJson> {
-  const res = await fetch(`${statusUrl}/health`);
-  expect([200, 503]).to.include(res.status);
-  return (await res.json()) as HealthJson;
-}
+import { fetchHealth } from './support/fetch-health.js';
+import { waitUntil } from '../support/wait-until.js';
 
 describe('e2e: paper run of the whole bot', function () {
   this.timeout(90_000);
@@ -51,18 +42,16 @@ describe('e2e: paper run of the whole bot', function () {
 
     // While running, /health reports the same realised PnL as the journal (sampled when both have
     // seen the same number of closes: a close is committed before its event reaches the supervisor).
-    let agreed = false;
-    for (let attempt = 0; attempt < 50 && !agreed; attempt++) {
-      const h = await health(statusUrl);
-      const journal = readJournal(dataDir);
-      if (h.positions.closed === journal.trades.length) {
-        expect(h.positions.total_pnl).to.be.closeTo(sum(journal.trades.map((t) => t.realisedPnl)), 0.005);
-        agreed = true;
-      } else {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    expect(agreed, '/health and the journal never showed the same number of closed trades').to.equal(true);
+    const [h, running] = await waitUntil(
+      '/health and the journal to show the same number of closed trades',
+      async () => {
+        const report = await fetchHealth(statusUrl);
+        const j = readJournal(dataDir);
+        return report.positions.closed === j.trades.length ? ([report, j] as const) : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
+    expect(h.positions.total_pnl).to.be.closeTo(sum(running.trades.map((t) => t.realisedPnl)), 0.005);
 
     // Stop the market so no exchange stop can fire unseen, let one reconciliation catch up, stop.
     freezeMarket(sim);

@@ -13,30 +13,28 @@ import { expect } from 'chai';
 import type { HealthReport } from '../../src/health/health-report.js';
 import { parseCpuProfile } from '../../src/perf/cpu-profile-summary.js';
 import { BotProcess } from './support/bot-process.js';
+import { fetchHealth } from './support/fetch-health.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const PROFILE_CLI = fileURLToPath(new URL('../../src/perf/profile-cli.js', import.meta.url));
 const TOKEN = 'e2e-perf-token';
 /** The injection's end, seconds after the scanner starts. */
 const INJECT_FOR_S = 20;
 
-async function health(base: string): Promise<HealthReport> {
-  // With STATUS_TOKEN set, /health without the token answers the verdict only.
-  const res = await fetch(new URL('health', base), { headers: { Authorization: `Bearer ${TOKEN}` } });
-  return (await res.json()) as HealthReport;
-}
-
 const scannerBlocked = (r: HealthReport): boolean =>
   (r.performance.suggestions ?? []).some((s) => s.id === 'event-loop-blocked' && s.thread === 'scanner');
 
 /** Polls /health until `until` holds for a report (a condition on the bot's own state, not a sleep). */
-async function waitForReport(base: string, what: string, timeoutMs: number, until: (r: HealthReport) => boolean): Promise<HealthReport> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const report = await health(base);
-    if (until(report)) return report;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}; last suggestions: ${JSON.stringify(report.performance.suggestions)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+function waitForReport(base: string, what: string, timeoutMs: number, until: (r: HealthReport) => boolean): Promise<HealthReport> {
+  let last: HealthReport | undefined;
+  return waitUntil(
+    what,
+    async () => {
+      last = await fetchHealth(base, TOKEN);
+      return until(last) ? last : undefined;
+    },
+    { timeoutMs, intervalMs: 250, diagnostics: () => `last suggestions: ${JSON.stringify(last?.performance.suggestions)}` },
+  );
 }
 
 describe('e2e: optimisation suggestions and on-demand profiles', function () {
@@ -89,7 +87,7 @@ describe('e2e: optimisation suggestions and on-demand profiles', function () {
 
     // Still there more than two windows into the injection: the block, not start-up noise, causes it.
     await waitForReport(base, 'a report 12 s in', 60_000, (r) => r.uptime.seconds >= 12);
-    expect(scannerBlocked(await health(base)), 'still raised 12 s into the injection').to.equal(true);
+    expect(scannerBlocked(await fetchHealth(base, TOKEN)), 'still raised 12 s into the injection').to.equal(true);
 
     // Clears once the injection has ended and a full window passed without the condition.
     const cleared = await waitForReport(base, 'the suggestion to clear', 90_000, (r) => !scannerBlocked(r));
@@ -112,7 +110,7 @@ describe('e2e: optimisation suggestions and on-demand profiles', function () {
     const linesBefore = bot.lines.length;
     await run(process.execPath, [PROFILE_CLI, '--thread', 'order-executor', '--heap', '--url', base], { cwd: dir, env, maxBuffer: 1 << 20 });
     expect(readdirSync(profiles).some((f) => /^order-executor-.*\.heapsnapshot$/.test(f))).to.equal(true);
-    const report = await health(base);
+    const report = await fetchHealth(base, TOKEN);
     expect(report.threads['order-executor']?.state).to.equal('running');
     expect(bot.matching(/THREAD STALL order-executor|worker restart/, linesBefore)).to.deep.equal([]);
 

@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ANOTHER_BOT_ALERT } from '../../src/executor/account-scope.js';
-import type { HealthReport } from '../../src/health/health-report.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
 import { openDatabase, storePath } from '../../src/store/index.js';
 import { SimClient } from '../simulator/signed-client.js';
@@ -18,6 +17,7 @@ import { BotProcess } from './support/bot-process.js';
 import { E2E_MARKET } from './support/e2e-market.js';
 import { readJournal, venueOrders, venuePositions } from './support/venue-audit.js';
 import { VenueProxy } from './support/venue-proxy.js';
+import { fetchHealth } from './support/fetch-health.js';
 
 const ACCEPTING = /reconciled with the exchange; accepting entries/;
 const PASS = /reconciled \{/;
@@ -27,12 +27,6 @@ const ALERT_LINE = new RegExp(ANOTHER_BOT_ALERT.replace(/[()]/g, '\\$&'));
 async function botIdOf(bot: BotProcess): Promise<string> {
   const line = await bot.waitForLine(/bot id ([A-Za-z0-9]+): orders carry/, 'the bot id line', 30_000);
   return /bot id ([A-Za-z0-9]+):/.exec(line.text)![1]!;
-}
-
-async function health(bot: BotProcess): Promise<HealthReport> {
-  const url = await bot.statusUrl();
-  const res = await fetch(`${url}/health`);
-  return (await res.json()) as HealthReport;
 }
 
 /** Waits for `n` more reconciliation passes from now. */
@@ -120,7 +114,7 @@ describe('e2e: the bot touches only its own orders and positions (shared account
     bots.push(second);
     await second.waitForLine(ACCEPTING, 'the first complete reconciliation after the restart', 60_000);
     await passes(second, 3);
-    const report = await health(second);
+    const report = await fetchHealth(await second.statusUrl());
 
     // Untouched: the same stops, the same positions, and not one order of the bot on those symbols
     // (no entry, no close, no stop, no trailing, no resize).
@@ -168,7 +162,7 @@ describe('e2e: the bot touches only its own orders and positions (shared account
     ]);
     await Promise.all([passes(a, 3), passes(b, 3)]);
 
-    const report = await health(detected);
+    const report = await fetchHealth(await detected.statusUrl());
     expect(report.overall_health.status).to.equal('DEGRADED');
     expect(report.overall_health.reasons.join('\n')).to.include(ANOTHER_BOT_ALERT);
     expect(report.orders.contested_symbols.length).to.be.greaterThan(0);

@@ -12,43 +12,10 @@ import { startSimulator, type SimulatorHandle } from '../../src/simulator/simula
 import { BotProcess } from './support/bot-process.js';
 import { E2E_MARKET } from './support/e2e-market.js';
 import { freezeMarket, readJournal, venuePositions } from './support/venue-audit.js';
-
-interface Health {
-  readonly positions: { readonly unsettled: number; readonly open: number };
-  readonly overall_health: { readonly status: string; readonly reasons: readonly string[] };
-}
-
-async function health(base: string): Promise<Health> {
-  const res = await fetch(`${base}/health`);
-  return (await res.json()) as Health;
-}
-
-async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await cond())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function fillDisk(dir: string): string {
-  // Only ever the test's own small tmpfs: a test abandoned after its timeout (its mount already
-  // gone) would otherwise fill the machine's real disk, and every test after it fails on SQLITE_FULL.
-  const fsys = fs.statfsSync(dir);
-  if (fsys.blocks * fsys.bsize > 1024 ** 3) throw new Error(`refusing to fill ${dir}: not the test's small tmpfs (${fsys.blocks * fsys.bsize} bytes)`);
-  const filler = path.join(dir, 'filler');
-  const fd = fs.openSync(filler, 'w');
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  for (let size = chunk.length; size >= 1; size = Math.floor(size / 2)) {
-    try {
-      for (;;) fs.writeSync(fd, chunk.subarray(0, size));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-    }
-  }
-  fs.closeSync(fd);
-  return filler;
-}
+import { waitUntil } from '../support/wait-until.js';
+import { fillDisk } from '../support/fill-disk.js';
+import type { HealthReport } from '../../src/health/health-report.js';
+import { fetchHealth } from './support/fetch-health.js';
 
 describe('e2e: truthful health under faults', function () {
   this.timeout(120_000);
@@ -75,7 +42,7 @@ describe('e2e: truthful health under faults', function () {
     const bot = BotProcess.start({ dir, env: { SIM_URL: first.url } });
     bots.push(bot);
     const status = await bot.statusUrl();
-    await waitUntil(() => venuePositions(first).length > 0, 40_000, 'an open position on the venue');
+    await waitUntil('an open position on the venue', () => venuePositions(first).length > 0, { timeoutMs: 40_000, intervalMs: 100 });
     freezeMarket(first);
     await bot.waitForLine(/reconciled \{/, 'a reconciliation after the freeze', 20_000, { from: bot.lines.length });
     const dataDir = path.join(dir, 'data');
@@ -89,11 +56,11 @@ describe('e2e: truthful health under faults', function () {
     const second = await startSimulator({ ...E2E_MARKET, port, speed: 0.000001 });
     sims.push(second);
 
-    let seen: Health | undefined;
-    await waitUntil(async () => {
-      seen = await health(status).catch(() => undefined);
+    let seen: HealthReport | undefined;
+    await waitUntil(`/health positions.unsettled = ${vanished.length} (${vanished.join(', ')})`, async () => {
+      seen = await fetchHealth(status).catch(() => undefined);
       return seen !== undefined && seen.positions.unsettled === vanished.length;
-    }, 40_000, `/health positions.unsettled = ${vanished.length} (${vanished.join(', ')})`);
+    }, { timeoutMs: 40_000, intervalMs: 100 });
     expect(seen!.overall_health.status).to.not.equal('HEALTHY');
     const reason = seen!.overall_health.reasons.find((r) => r.startsWith('positions unsettled'));
     expect(reason, seen!.overall_health.reasons.join('; ')).to.be.a('string');
@@ -123,16 +90,16 @@ describe('e2e: truthful health under faults', function () {
     const bot = BotProcess.start({ dir, env: { SIM_URL: sim.url, ALERT_COOLDOWN: '3600' } });
     bots.push(bot);
     const status = await bot.statusUrl();
-    await waitUntil(() => venuePositions(sim).length > 0, 40_000, 'an open position on the venue');
+    await waitUntil('an open position on the venue', () => venuePositions(sim).length > 0, { timeoutMs: 40_000, intervalMs: 100 });
 
     const filler = fillDisk(dataDir);
     const file = path.join(dataDir, 'bot.sqlite');
     const reason = new RegExp(`^journal unwritable: SQLITE_[A-Z_]+ at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; entries stopped, exits continue$`);
-    let seen: Health | undefined;
-    await waitUntil(async () => {
-      seen = await health(status).catch(() => undefined);
+    let seen: HealthReport | undefined;
+    await waitUntil('/health naming the unwritable journal', async () => {
+      seen = await fetchHealth(status).catch(() => undefined);
       return seen !== undefined && seen.overall_health.reasons.some((r) => reason.test(r));
-    }, 40_000, '/health naming the unwritable journal');
+    }, { timeoutMs: 40_000, intervalMs: 100 });
     expect(seen!.overall_health.status).to.equal('UNHEALTHY');
     // Entry orders the venue has once the bot knows: an entry already on its way may land, no new one is sent.
     const entryOrders = (): number => sim.engine.listOrders({}).filter((o) => !o.reduceOnly && !o.closeOrder && o.stop === null).length;
@@ -146,9 +113,9 @@ describe('e2e: truthful health under faults', function () {
     expect(bot.matching(/^ALERT JOURNAL UNWRITABLE/), bot.tail()).to.have.length(1);
 
     fs.rmSync(filler);
-    await waitUntil(async () => {
-      const h = await health(status).catch(() => undefined);
+    await waitUntil('/health without the journal reason once the disk has room', async () => {
+      const h = await fetchHealth(status).catch(() => undefined);
       return h !== undefined && !h.overall_health.reasons.some((r) => r.startsWith('journal unwritable'));
-    }, 40_000, '/health without the journal reason once the disk has room');
+    }, { timeoutMs: 40_000, intervalMs: 100 });
   });
 });

@@ -2,7 +2,6 @@
 // real HTTP to the simulator, whose key reports SIM_KEY_PERMISSIONS / SIM_KEY_IP_WHITELIST; the
 // built bot in live mode (KUCOIN_FUTURES_URL at the loopback simulator) refuses to start.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import { readSimulatorEnv } from '../../src/simulator/simulator-env.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
 import { verifyLiveKey } from '../../supervisor/live-key.js';
 import { repoRoot } from '../support/repo-root.js';
+import { runToExit } from '../support/child-process.js';
 
 const KEY = 'live-key-7f3a91';
 const SECRET = 'live-secret-c0ffee';
@@ -152,17 +152,9 @@ describe('live API-key check', () => {
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
     function runBot(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-      return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [path.join(repoRoot(), 'dist/supervisor/main.js')], {
-          cwd: dir,
-          env: { PATH: process.env.PATH ?? '', LOG_DIR: path.join(dir, 'logs'), DATA_DIR: path.join(dir, 'data'), STATUS_PORT: '0', ...env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let output = '';
-        child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-        child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-        child.once('error', reject);
-        child.once('exit', (code) => resolve({ code, output }));
+      return runToExit('bot', path.join(repoRoot(), 'dist/supervisor/main.js'), {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', LOG_DIR: path.join(dir, 'logs'), DATA_DIR: path.join(dir, 'data'), STATUS_PORT: '0', ...env },
       });
     }
 

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { KucoinFuturesClient } from '../../src/exchange/kucoin-futures-client.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
+import { simCredentials } from '../support/sim-credentials.js';
 
 describe('client fills after a liquidation', function () {
   this.timeout(20_000);
@@ -11,8 +12,7 @@ describe('client fills after a liquidation', function () {
 
   it('reads the liquidation fill with its order id', async () => {
     sim = await startSimulator({ clock: 'manual', startTime: Date.UTC(2025, 2, 3, 12), contracts: 3 });
-    const c = sim.credentials;
-    const client = new KucoinFuturesClient({ baseUrl: sim.url, credentials: { key: c.apiKey, secret: c.apiSecret, passphrase: c.apiPassphrase }, timeoutMs: 2_000 });
+    const client = new KucoinFuturesClient({ baseUrl: sim.url, credentials: simCredentials(sim), timeoutMs: 20_000 });
     sim.market.pin('XBTUSDTM', 50_000);
     await client.placeOrder({ clientOid: 'liq-test-1', symbol: 'XBTUSDTM', side: 'buy', type: 'market', size: 10, leverage: 10 });
     sim.market.pin('XBTUSDTM', null);

@@ -2,12 +2,11 @@
 import { expect } from 'chai';
 import { KucoinFuturesClient } from '../../src/exchange/kucoin-futures-client.js';
 import { resilientPolicy } from '../../src/exchange/resilient-policy.js';
-import type { Clock } from '../../src/resilience/clock.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
 import { recordingGate } from './support/recording-gate.js';
+import { instantClock } from '../support/instant-clock.js';
+import { simCredentials } from '../support/sim-credentials.js';
 
-/** Backoff sleeps return at once so the test does not wait out real delays. */
-const instantClock: Clock = { now: () => Date.now(), sleep: () => Promise.resolve() };
 
 describe('KucoinFuturesClient with the resilient policy', function () {
   this.timeout(20_000);
@@ -18,10 +17,10 @@ describe('KucoinFuturesClient with the resilient policy', function () {
     const gate = recordingGate();
     const client = new KucoinFuturesClient({
       baseUrl: sim.url,
-      credentials: { key: sim.credentials.apiKey, secret: sim.credentials.apiSecret, passphrase: sim.credentials.apiPassphrase },
+      credentials: simCredentials(sim),
       gate,
       observer: gate.observer,
-      timeoutMs: 2_000,
+      timeoutMs: 20_000,
       policy: resilientPolicy({ clock: instantClock, random: () => 0, retry: { maxRetries: 3, onRetry } }),
     });
     return { client, gate };
@@ -53,7 +52,7 @@ describe('KucoinFuturesClient with the resilient policy', function () {
     sim = await startSimulator({ contracts: 2 });
     let retries = 0;
     const { client } = build(() => (retries += 1));
-    const bad = new KucoinFuturesClient({ baseUrl: sim.url, credentials: { key: 'x', secret: 'y', passphrase: 'z' }, timeoutMs: 2_000, policy: resilientPolicy({ clock: instantClock, retry: { onRetry: () => (retries += 1) } }) });
+    const bad = new KucoinFuturesClient({ baseUrl: sim.url, credentials: { key: 'x', secret: 'y', passphrase: 'z' }, timeoutMs: 20_000, policy: resilientPolicy({ clock: instantClock, retry: { onRetry: () => (retries += 1) } }) });
     await bad.accountOverview().then(() => expect.fail('should fail'), (e: { code: string }) => expect(e.code).to.equal('400003'));
     expect(retries).to.equal(0);
     void client;

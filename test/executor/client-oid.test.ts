@@ -10,7 +10,7 @@ const EMPTY_JOURNAL: JournalView = { knowsClientOid: () => false, knowsOrderId: 
 describe('clientOid namespace (BOT_ID)', () => {
   it('every clientOid starts with kb_<botId>_ and fits 40 characters, even with a 12-character id', () => {
     for (const botId of ['a', 'k3x9q0ab', 'ABCDEFGHIJKL']) {
-      const make = createClientOidFactory({ botId, now: () => 1_900_000_000_000 });
+      const make = createClientOidFactory({ botId, clock: { now: () => 1_900_000_000_000 } });
       for (let i = 0; i < 200; i++) {
         const oid = make(i % 3 === 0 ? 'entry' : i % 3 === 1 ? 'stop' : 'exit');
         expect(oid.startsWith(`kb_${botId}_`), oid).to.equal(true);
@@ -22,10 +22,10 @@ describe('clientOid namespace (BOT_ID)', () => {
   });
 
   it('is deterministic with an injected clock and randomness', () => {
-    const make = () => createClientOidFactory({ botId: 'b1', now: () => 1_700_000_000_000, random: () => 'cafe01' });
+    const make = () => createClientOidFactory({ botId: 'b1', clock: { now: () => 1_700_000_000_000 }, random: () => 'cafe01' });
     const [x, y] = [make(), make()];
     expect([x('entry'), x('stop')]).to.deep.equal([y('entry'), y('stop')]);
-    expect(createClientOidFactory({ botId: 'b1', now: () => 1_700_000_000_000, random: () => 'cafe01' })('entry')).to.equal('kb_b1_eloyw3v280001cafe01');
+    expect(createClientOidFactory({ botId: 'b1', clock: { now: () => 1_700_000_000_000 }, random: () => 'cafe01' })('entry')).to.equal('kb_b1_eloyw3v280001cafe01');
   });
 
   it('refuses a bad BOT_ID, naming it', () => {

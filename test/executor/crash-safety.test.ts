@@ -2,9 +2,10 @@
 // settle again, as in a killed process) and a fresh executor on the same SQLite file reconciles.
 import { expect } from 'chai';
 import { ExchangeError } from '../../src/exchange/exchange-error.js';
-import { Harness, waitFor } from './support/executor-harness.js';
+import { Harness } from './support/executor-harness.js';
 import type { RecordingPort } from './support/recording-port.js';
 import type { Store } from '../../src/store/index.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 
@@ -31,7 +32,7 @@ describe('OrderExecutor: crash safety and restart', function () {
     port0.interceptPlace = () => never();
     const dying = h.executor(port0, first);
     void dying.openPosition(h.signal(h.symbol(1)));
-    await waitFor(() => first.intents.unresolvedIntents().some((i) => i.state === 'sent'), 5_000, 'entry marked sent');
+    await waitUntil('entry marked sent', () => first.intents.unresolvedIntents().some((i) => i.state === 'sent'), { timeoutMs: 5_000, intervalMs: 10 });
     const sent = first.intents.unresolvedIntents().find((i) => i.state === 'sent')!;
 
     const store = h.store();
@@ -110,15 +111,26 @@ describe('OrderExecutor: crash safety and restart', function () {
     const port = h.port(300);
     const store = h.store();
     faultFirstEntry(port, 'latency=1:900');
+    // Every order POST the venue itself handles, by clientOid: the slow first one lands after the re-send.
+    const landed: string[] = [];
+    const engine = h.sim.engine;
+    const place = engine.place.bind(engine);
+    engine.place = (raw) => {
+      landed.push(String((raw as { clientOid?: unknown }).clientOid));
+      return place(raw);
+    };
     const ex = h.executor(port, store);
     const opened = await ex.openPosition(h.signal(a));
     expect(opened.ok, JSON.stringify(opened)).to.equal(true);
     if (!opened.ok) return;
-    // Let the slow first request reach the venue too.
-    await new Promise((r) => setTimeout(r, 1_200));
     const oids = port.entryPlaces.map((p) => p.clientOid);
     expect(oids.length, 'a second POST was sent').to.be.at.least(2);
     expect(new Set(oids).size).to.equal(1);
+    // Wait until the venue has handled every entry POST sent, the slow first one included: only then
+    // does "one order" prove the venue deduped by clientOid.
+    const entryPosts = (): number => landed.filter((oid) => oid === opened.entryClientOid).length;
+    await waitUntil('the slow first POST to reach the venue', () => entryPosts() >= oids.length, { timeoutMs: 10_000, intervalMs: 10 });
+    expect(entryPosts()).to.equal(oids.length);
     expect(h.sim.engine.listOrders({ symbol: a }).filter((o) => !o.reduceOnly)).to.have.length(1);
     expect(h.sim.engine.ledger.find(a)!.qty).to.equal(opened.position.size);
   });
@@ -138,7 +150,7 @@ describe('OrderExecutor: crash safety and restart', function () {
 
     port0.interceptPlace = (req, forward) => (req.stop !== undefined ? never() : forward());
     void ex0.openPosition(h.signal(a));
-    await waitFor(() => first.positions.activeForSymbol(a) !== undefined && port0.stopPlaces.length === 2, 5_000, 'fill recorded, stop in flight');
+    await waitUntil('fill recorded, stop in flight', () => first.positions.activeForSymbol(a) !== undefined && port0.stopPlaces.length === 2, { timeoutMs: 5_000, intervalMs: 10 });
     expect(h.venueStops(a)).to.have.length(0);
 
     const store = h.store();
@@ -172,7 +184,7 @@ describe('OrderExecutor: crash safety and restart', function () {
     port0.orderByClientOid = () => never();
     const ex0 = h.executor(port0, first);
     void ex0.openPosition(h.signal(a));
-    await waitFor(() => first.intents.unresolvedIntents().some((i) => i.state === 'acknowledged'), 5_000, 'entry acknowledged');
+    await waitUntil('entry acknowledged', () => first.intents.unresolvedIntents().some((i) => i.state === 'acknowledged'), { timeoutMs: 5_000, intervalMs: 10 });
     expect(first.positions.activeForSymbol(a)).to.equal(undefined);
 
     const store = h.store();

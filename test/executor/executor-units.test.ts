@@ -6,6 +6,7 @@ import { summarizeFills } from '../../src/executor/fill-summary.js';
 import { LIMITS } from './support/executor-harness.js';
 import type { Store } from '../../src/store/index.js';
 import type { ExchangePort } from '../../src/executor/index.js';
+import { deferred } from '../support/deferred.js';
 
 describe('executor units', () => {
   it('tradePnl: long and short, multiplier, fees on both legs', () => {
@@ -51,18 +52,31 @@ describe('executor units', () => {
 
   it('KeyedSerial runs tasks of one key in order, even after a failure', async () => {
     const ks = new KeyedSerial<string>();
+    const started: string[] = [];
     const order: string[] = [];
-    const task = (name: string, ms: number, fail = false) => () =>
-      new Promise<string>((resolve, reject) => setTimeout(() => (order.push(name), fail ? reject(new Error(name)) : resolve(name)), ms));
-    const a = ks.serial('k', task('a', 30, true));
-    const b = ks.serial('k', task('b', 1));
-    const c = ks.serial('other', task('c', 1));
-    await Promise.allSettled([a, b, c]);
+    const holdA = deferred<void>(); // 'a' runs until the test releases it, then fails
+    const a = ks.serial('k', async () => {
+      started.push('a');
+      await holdA.promise;
+      order.push('a');
+      throw new Error('a');
+    });
+    const quick = (name: string) => async (): Promise<string> => {
+      started.push(name);
+      order.push(name);
+      return name;
+    };
+    const b = ks.serial('k', quick('b'));
+    const c = ks.serial('other', quick('c'));
+    await c; // another key is not held up by 'a'
+    expect(started, "'b' waits for 'a'").to.deep.equal(['a', 'c']);
+    holdA.resolve();
+    await Promise.allSettled([a, b]);
     expect(order).to.deep.equal(['c', 'a', 'b']);
   });
 
   it('clientOid factory: valid, unique, at most 40 characters', () => {
-    const make = createClientOidFactory({ now: () => 1_700_000_000_000 });
+    const make = createClientOidFactory({ clock: { now: () => 1_700_000_000_000 } });
     const seen = new Set<string>();
     for (let i = 0; i < 2000; i++) {
       const oid = make(i % 2 ? 'entry' : 'stop');

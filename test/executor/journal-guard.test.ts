@@ -5,6 +5,7 @@ import { JournalGuard, journalFailureCode, journalUnwritableReason } from '../..
 import { UnsettledPositions } from '../../src/executor/unsettled-positions.js';
 import { botIdOf, createClientOidFactory, derivedClientOid, deriveClientOid, isValidClientOid } from '../../src/executor/client-oid.js';
 import { SILENT_LOGGER } from '../../src/executor/executor-options.js';
+import { clockReading } from '../support/instant-clock.js';
 
 const sqlite = (code: string): Error => Object.assign(new Error(code), { code });
 
@@ -103,7 +104,7 @@ describe('JournalGuard', () => {
 describe('UnsettledPositions', () => {
   it('looks fills up again with backoff (1 s, 2 s, 4 s ...) and forgets a settled position', () => {
     let now = 1_000_000;
-    const book = new UnsettledPositions({ now: () => now });
+    const book = new UnsettledPositions(clockReading(() => now));
     book.noFills(7, 'XBTUSDTM');
     expect(book.waiting(7)).to.equal(true);
     now += 1_000;

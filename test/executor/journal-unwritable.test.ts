@@ -13,34 +13,10 @@ import type { TradeEvent } from '../../src/executor/index.js';
 import { Store } from '../../src/store/index.js';
 import { roundTrips } from '../e2e/support/venue-audit.js';
 import { Harness } from './support/executor-harness.js';
+import { fillDisk } from '../support/fill-disk.js';
 
 type HealthEvent = Extract<TradeEvent, { type: 'health' }>;
 const REASON = /^journal unwritable: (SQLITE_[A-Z_]+) at (.+); entries stopped, exits continue$/;
-
-/** Fills the file system holding `dir` to the last byte (returns the filler's path). */
-function fillDisk(dir: string): string {
-  // Only ever the test's own small tmpfs: a test abandoned after its timeout (its mount already
-  // gone) would otherwise fill the machine's real disk, and every test after it fails on SQLITE_FULL.
-  const fsys = fs.statfsSync(dir);
-  if (fsys.blocks * fsys.bsize > 1024 ** 3) throw new Error(`refusing to fill ${dir}: not the test's small tmpfs (${fsys.blocks * fsys.bsize} bytes)`);
-  const filler = path.join(dir, 'filler');
-  const fd = fs.openSync(filler, 'w');
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (;;) fs.writeSync(fd, chunk);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-  }
-  for (let size = 32 * 1024; size >= 1; size = Math.floor(size / 2)) {
-    try {
-      for (;;) fs.writeSync(fd, chunk.subarray(0, size));
-    } catch {
-      // next smaller piece
-    }
-  }
-  fs.closeSync(fd);
-  return filler;
-}
 
 describe('OrderExecutor: journal unwritable while running', function () {
   this.timeout(30_000);

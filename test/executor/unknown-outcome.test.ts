@@ -10,6 +10,7 @@ import { VenueProxy } from '../e2e/support/venue-proxy.js';
 import { roundTrips } from '../e2e/support/venue-audit.js';
 import { Harness } from './support/executor-harness.js';
 import { RecordingPort } from './support/recording-port.js';
+import { simCredentials } from '../support/sim-credentials.js';
 
 describe('OrderExecutor: a malformed reply after the venue accepted the order', function () {
   this.timeout(30_000);
@@ -23,8 +24,7 @@ describe('OrderExecutor: a malformed reply after the venue accepted the order', 
   beforeEach(async () => {
     h = await Harness.start();
     proxy = await VenueProxy.start(h.sim.url);
-    const c = h.sim.credentials;
-    port = new RecordingPort(new KucoinFuturesClient({ baseUrl: proxy.url, credentials: { key: c.apiKey, secret: c.apiSecret, passphrase: c.apiPassphrase }, timeoutMs: 2_000 }));
+    port = new RecordingPort(new KucoinFuturesClient({ baseUrl: proxy.url, credentials: simCredentials(h.sim), timeoutMs: 2_000 }));
     answeredAt.clear();
     stopSentAt.length = 0;
     port.interceptPlace = async (req, forward) => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { CounterDeltas } from '../../src/health/counter-deltas.js';
 import { HealthMonitor } from '../../src/health/health-monitor.js';
-import { ManualClock } from './fake-clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 
 describe('CounterDeltas', () => {
   it('turns cumulative counters into increments, restarting with a new generation', () => {

@@ -5,7 +5,8 @@ import type { HealthMonitorOptions } from '../../src/health/health-monitor-optio
 import type { ThreadStateChange } from '../../src/health/thread-collector.js';
 import { HEALTH_REPORT_KEYS, type HealthReport } from '../../src/health/health-report.js';
 import { evaluate, tickedHealthMonitor } from '../support/ticked-health-monitor.js';
-import { ManualClock } from './fake-clock.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { systemClock } from '../../src/resilience/clock.js';
 
 function monitorAt(clock: ManualClock, options: Omit<HealthMonitorOptions, 'timers'> = {}): HealthMonitor {
   return tickedHealthMonitor({ clock, ...options });
@@ -357,7 +358,7 @@ describe('HealthMonitor', () => {
     it('start() evaluates on the (fake) timers and stop() ends the tick', () => {
       const timers = sinon.useFakeTimers({ now: clock.t });
       try {
-        const m = new HealthMonitor({ clock: { now: () => timers.now }, stallTimeoutMs: 3000, evaluateIntervalMs: 1000 });
+        const m = new HealthMonitor({ clock: systemClock, stallTimeoutMs: 3000, evaluateIntervalMs: 1000 });
         const statuses: string[] = [];
         m.onVerdictChange((v) => statuses.push(v.current.status));
         m.heartbeat('scanner', 1);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { HealthMonitor } from '../../src/health/health-monitor.js';
 import { HealthReporter } from '../../src/health/health-reporter.js';
+import { type TimerHandle, systemClock } from '../../src/resilience/clock.js';
 
 describe('HealthReporter', () => {
   let timers: sinon.SinonFakeTimers;
@@ -13,7 +14,7 @@ describe('HealthReporter', () => {
   });
 
   it('emits the report every interval and a final one at stop', () => {
-    const monitor = new HealthMonitor({ clock: { now: () => timers.now } });
+    const monitor = new HealthMonitor({ clock: systemClock }); // sinon's fake timers drive it
     const out: string[] = [];
     const reporter = new HealthReporter(monitor, { sink: (text) => out.push(text), intervalMs: 3_600_000 });
     reporter.start();
@@ -44,16 +45,24 @@ describe('HealthReporter', () => {
   it('unrefs its timer', () => {
     timers.restore(); // real timers, to see unref on a real handle
     const monitor = new HealthMonitor();
-    let handle: { unref?: () => unknown; hasRef?: () => boolean } | undefined;
+    let unrefed = false;
     const reporter = new HealthReporter(monitor, {
       sink: () => undefined,
-      timers: {
-        setInterval: (cb, ms) => (handle = setInterval(cb, ms)),
-        clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
+      clock: {
+        ...systemClock,
+        setInterval: (cb, ms) => {
+          const real = systemClock.setInterval(cb, ms);
+          const handle: TimerHandle = { cancel: () => real.cancel(), unref: () => {
+              unrefed = true;
+              real.unref();
+              return handle;
+            } };
+          return handle;
+        },
       },
     });
     reporter.start();
-    expect(handle?.hasRef?.()).to.equal(false);
+    expect(unrefed).to.equal(true);
     reporter.stop();
     timers = sinon.useFakeTimers(); // so afterEach has something to restore
   });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { HealthMonitor } from '../../src/health/health-monitor.js';
 import { formatReport } from '../../src/health/report-format.js';
-import { ManualClock } from './fake-clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 
 describe('formatReport', () => {
   it('prints the original sections in order with the key figures', () => {

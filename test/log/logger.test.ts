@@ -125,7 +125,7 @@ describe('console format', () => {
     const pretty = createConsoleLines({ format: 'pretty', secrets: [SECRET], stdout: (c) => out.push(c), stderr: (c) => out.push(c) });
     pretty(`TRADE OPENED X ${SECRET}`);
     expect(out[0]).to.equal(`TRADE OPENED X ${REDACTION}\n`);
-    const json = createConsoleLines({ format: 'json', stdout: (c) => out.push(c), now: () => 0 });
+    const json = createConsoleLines({ format: 'json', stdout: (c) => out.push(c), clock: { now: () => 0 } });
     json('SUMMARY up 1s');
     expect(JSON.parse(out[1]!)).to.deep.equal({ timestamp: '1970-01-01T00:00:00.000Z', level: 'info', message: 'SUMMARY up 1s', console: true });
   });

@@ -3,7 +3,7 @@ import { StopMoveThrottle } from '../../src/log/stop-move-throttle.js';
 
 describe('StopMoveThrottle', () => {
   let now = 0;
-  const throttle = (): StopMoveThrottle => new StopMoveThrottle({ minShare: 0.5, intervalMs: 60_000, now: () => now });
+  const throttle = (): StopMoveThrottle => new StopMoveThrottle({ minShare: 0.5, intervalMs: 60_000, clock: { now: () => now } });
 
   beforeEach(() => {
     now = 1_000_000;
@@ -43,6 +43,6 @@ describe('StopMoveThrottle', () => {
   });
 
   it('refuses a share outside (0, 1]', () => {
-    expect(() => new StopMoveThrottle({ minShare: 0, intervalMs: 1, now: () => 0 })).to.throw(/minShare/);
+    expect(() => new StopMoveThrottle({ minShare: 0, intervalMs: 1, clock: { now: () => 0 } })).to.throw(/minShare/);
   });
 });

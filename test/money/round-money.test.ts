@@ -4,7 +4,7 @@ import { HealthMonitor } from '../../src/health/health-monitor.js';
 import { formatReport } from '../../src/health/report-format.js';
 import { formatMoney, roundMoney, settlementDecimals } from '../../src/money/round-money.js';
 import { summaryLine } from '../../supervisor/summary-line.js';
-import { ManualClock } from '../health/fake-clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 
 const NOISE = /\d\.\d*0000000\d|\d\.\d*9999999\d/; // a float's tail (…00000007, …99999998)
 

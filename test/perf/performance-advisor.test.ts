@@ -6,6 +6,7 @@ import { HealthMonitor } from '../../src/health/health-monitor.js';
 import { formatReport } from '../../src/health/report-format.js';
 import { PerformanceAdvisor } from '../../src/perf/performance-advisor.js';
 import type { RuntimeSample } from '../../src/protocol/messages.js';
+import { clockReading } from '../support/instant-clock.js';
 
 const sample = (over: Partial<RuntimeSample> = {}): RuntimeSample => ({
   at: 0,
@@ -23,7 +24,7 @@ const sample = (over: Partial<RuntimeSample> = {}): RuntimeSample => ({
 describe('PerformanceAdvisor', () => {
   it('decorates the report, raises once and clears after a quiet window', () => {
     let now = 1_000_000;
-    const clock = { now: () => now };
+    const clock = clockReading(() => now);
     const monitor = new HealthMonitor({ clock, threads: ['scanner'] });
     const advisor = new PerformanceAdvisor({ windowMs: 10_000, checkIntervalMs: 60_000, liveLoopMs: 50, sampleIntervalMs: 1000, clock });
     const raised: string[] = [];
@@ -78,7 +79,7 @@ describe('PerformanceAdvisor', () => {
     // The false alarm it guards against: gc-high ("6305 ms of GC pauses per minute ... over 60 s")
     // 6 s after start, a per-minute rate extrapolated from a few start-up samples.
     let now = 5_000_000;
-    const clock = { now: () => now };
+    const clock = clockReading(() => now);
     const advisor = new PerformanceAdvisor({ windowMs: 60_000, checkIntervalMs: 60_000, liveLoopMs: 50, sampleIntervalMs: 1000, clock });
     const raised: string[] = [];
     advisor.onRaised((s) => raised.push(`${s.id}/${s.thread}`));

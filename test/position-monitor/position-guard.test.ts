@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import { PositionGuard, resolvePositionGuardOptions, type GuardPosition, type PositionGuardOptions } from '../../src/position-monitor/position-guard.js';
 import { isCanonicalMultiple } from '../../src/risk/step-rounding.js';
-import { FakeExchange, FakeExecutor, TestClock, exchangePosition } from './support/guard-fakes.js';
+import { FakeExchange, FakeExecutor, exchangePosition } from './support/guard-fakes.js';
+import { HandClock } from '../support/hand-clock.js';
 
 function long(symbol: string, entryPrice: number, stopPrice: number | null, takeProfitPrice: number | null = null, size = 10): GuardPosition {
   return { symbol, side: 'long', size, entryPrice, stopPrice, takeProfitPrice };
@@ -15,7 +16,7 @@ async function setup(positions: GuardPosition[], options: PositionGuardOptions =
   const executor = new FakeExecutor();
   executor.positions = positions;
   const exchange = new FakeExchange();
-  const clock = new TestClock();
+  const clock = new HandClock();
   const errors: string[] = [];
   const guard = new PositionGuard({ executor, client: exchange, clock, options: { trailingStopPercentage: 0.02, ...options }, onError: (m) => errors.push(m) });
   await guard.refresh();

@@ -5,15 +5,11 @@ import { KucoinFuturesClient } from '../../src/exchange/kucoin-futures-client.js
 import { PositionGuard } from '../../src/position-monitor/position-guard.js';
 import { PriceFeed, type PriceFeedClient } from '../../src/position-monitor/price-feed.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
-import { FakeExecutor, TestClock } from './support/guard-fakes.js';
-
-async function waitFor(predicate: () => boolean, what: string, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { FakeExecutor } from './support/guard-fakes.js';
+import { instantClock } from '../support/instant-clock.js';
+import { HandClock } from '../support/hand-clock.js';
+import { waitUntil } from '../support/wait-until.js';
+import { simCredentials } from '../support/sim-credentials.js';
 
 describe('PriceFeed against the simulator', function () {
   this.timeout(20_000);
@@ -31,12 +27,12 @@ describe('PriceFeed against the simulator', function () {
     sim = await startSimulator({ contracts: 3, tickIntervalMs: 50 });
     const s = sim;
     const [xbt, eth, sol] = s.symbols as [string, string, string];
-    const client = new KucoinFuturesClient({ baseUrl: s.url, timeoutMs: 3_000 });
-    feed = new PriceFeed({ client, clock: new TestClock() });
+    const client = new KucoinFuturesClient({ baseUrl: s.url, timeoutMs: 20_000 });
+    feed = new PriceFeed({ client, clock: new HandClock() });
     const f = feed;
 
     await f.setSymbols([xbt, eth]);
-    await waitFor(() => f.latest(xbt)?.source === 'stream' && f.latest(eth)?.source === 'stream', 'streamed tickers');
+    await waitUntil('streamed tickers', () => f.latest(xbt)?.source === 'stream' && f.latest(eth)?.source === 'stream', { timeoutMs: 8_000, intervalMs: 20 });
     const q = f.latest(xbt)!;
     expect(q.bid).to.be.greaterThan(0);
     expect(q.ask).to.be.at.least(q.bid);
@@ -47,9 +43,9 @@ describe('PriceFeed against the simulator', function () {
 
     await f.setSymbols([eth, sol]);
     expect(f.latest(xbt)).to.equal(undefined);
-    await waitFor(() => f.latest(sol)?.source === 'stream', 'ticker for the added symbol');
+    await waitUntil('ticker for the added symbol', () => f.latest(sol)?.source === 'stream', { timeoutMs: 8_000, intervalMs: 20 });
     const updates = f.metrics().streamUpdates;
-    await waitFor(() => f.metrics().streamUpdates > updates + 4, 'more updates');
+    await waitUntil('more updates', () => f.metrics().streamUpdates > updates + 4, { timeoutMs: 8_000, intervalMs: 20 });
     expect(f.latest(xbt)).to.equal(undefined); // unsubscribed: nothing for XBT arrives any more
     expect(f.symbols()).to.deep.equal([eth, sol]);
     expect(await f.pollStale()).to.deep.equal([]); // nothing silent
@@ -59,7 +55,7 @@ describe('PriceFeed against the simulator', function () {
     sim = await startSimulator({ contracts: 2, clock: 'manual' }); // manual: prices only move when advanced
     const s = sim;
     const [xbt] = s.symbols as [string];
-    const real = new KucoinFuturesClient({ baseUrl: s.url, timeoutMs: 3_000 });
+    const real = new KucoinFuturesClient({ baseUrl: s.url, timeoutMs: 20_000 });
     let streams = 0;
     const client: PriceFeedClient = {
       publicStream: () =>
@@ -68,7 +64,7 @@ describe('PriceFeed against the simulator', function () {
           : real.publicStream(),
       ticker: (symbol) => real.ticker(symbol),
     };
-    const clock = new TestClock();
+    const clock = new HandClock();
     const errors: string[] = [];
     feed = new PriceFeed({ client, clock, options: { staleAfterMs: 3000 }, onError: (m) => errors.push(m) });
     const f = feed;
@@ -89,7 +85,7 @@ describe('PriceFeed against the simulator', function () {
     const before = f.metrics().streamUpdates;
     s.advance(60_000); // the venue moves: the stream pushes the new ticker
     const moved = s.market.top(xbt);
-    await waitFor(() => f.metrics().streamUpdates > before && f.latest(xbt)?.bid === moved.bid, 'stream ticker after reconnect');
+    await waitUntil('stream ticker after reconnect', () => f.metrics().streamUpdates > before && f.latest(xbt)?.bid === moved.bid, { timeoutMs: 8_000, intervalMs: 20 });
     expect(f.latest(xbt)?.source).to.equal('stream');
 
     // The venue goes quiet (a manual clock pushes nothing): after staleAfterMs, REST takes over.
@@ -120,12 +116,12 @@ describe('PositionGuard fed by PriceFeed from the simulator', function () {
     const client = new KucoinFuturesClient({
       baseUrl: s.url,
       timeoutMs: 3_000,
-      credentials: { key: s.credentials.apiKey, secret: s.credentials.apiSecret, passphrase: s.credentials.apiPassphrase },
+      credentials: simCredentials(s),
     });
     const executor = new FakeExecutor();
     const entry = s.market.markPrice(xbt);
     executor.positions = [{ symbol: xbt, side: 'long', size: 1, entryPrice: entry, stopPrice: Math.floor(entry * 0.99), takeProfitPrice: null }];
-    const clock = { now: () => Date.now(), sleep: () => Promise.resolve() };
+    const clock = instantClock;
     const guard = new PositionGuard({ executor, client, clock });
     feed = new PriceFeed({ client, clock });
     const f = feed;
@@ -134,21 +130,25 @@ describe('PositionGuard fed by PriceFeed from the simulator', function () {
     expect(refresh.added).to.deep.equal([xbt]);
     expect(refresh.flatOnExchange).to.deep.equal([xbt]); // the fake executor's position is not on the venue
     await f.setSymbols(guard.symbols());
-    await waitFor(() => f.latest(xbt) !== undefined, 'first price');
+    await waitUntil('first price', () => f.latest(xbt) !== undefined, { timeoutMs: 8_000, intervalMs: 20 });
 
     const actions: string[] = [];
     let shocked = false;
-    const deadline = Date.now() + 8_000;
-    while (executor.closes.length === 0 || actions.filter((a) => a === 'closing').length < 10) {
-      if (Date.now() > deadline) throw new Error(`no close: ${actions.slice(-5).join(',')}`);
-      const q = f.latest(xbt);
-      if (q) actions.push(guard.onPrice(xbt, q.price).kind);
-      if (!shocked && actions.length >= 5) {
-        s.market.shock(xbt, 0.95);
-        shocked = true;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // Feed every streamed price to the guard until it has closed and keeps answering 'closing'.
+    await waitUntil(
+      'a close',
+      () => {
+        if (executor.closes.length > 0 && actions.filter((a) => a === 'closing').length >= 10) return true;
+        const q = f.latest(xbt);
+        if (q) actions.push(guard.onPrice(xbt, q.price).kind);
+        if (!shocked && actions.length >= 5) {
+          s.market.shock(xbt, 0.95);
+          shocked = true;
+        }
+        return undefined;
+      },
+      { timeoutMs: 8_000, intervalMs: 50, diagnostics: () => `last actions: ${actions.slice(-5).join(',')}` },
+    );
     await guard.idle();
     expect(executor.closes.map((c) => [c.symbol, c.reason])).to.deep.equal([[xbt, 'stop']]);
     expect(actions.filter((a) => a === 'close')).to.have.length(1);

@@ -8,6 +8,9 @@ import { createPositionMonitorLoop } from '../../src/position-monitor/position-m
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
 import type { ExecutorClient } from '../../src/worker-runtime/executor-link.js';
 import type { MetricsSink } from '../../src/worker-runtime/metrics-sender.js';
+import { instantClock } from '../support/instant-clock.js';
+import { simCredentials } from '../support/sim-credentials.js';
+import { silentLog } from '../support/silent-log.js';
 
 describe('position monitor reacts on the streamed tick', function () {
   this.timeout(20_000);
@@ -27,7 +30,7 @@ describe('position monitor reacts on the streamed tick', function () {
     const client = new KucoinFuturesClient({
       baseUrl: s.url,
       timeoutMs: 3_000,
-      credentials: { key: s.credentials.apiKey, secret: s.credentials.apiSecret, passphrase: s.credentials.apiPassphrase },
+      credentials: simCredentials(s),
     });
     const entry = s.market.markPrice(xbt);
     const exits: Array<{ symbol: string; at: number }> = [];
@@ -51,8 +54,8 @@ describe('position monitor reacts on the streamed tick', function () {
       client,
       executor,
       metrics,
-      log: { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined },
-      clock: { now: () => Date.now(), sleep: () => Promise.resolve() },
+      log: silentLog,
+      clock: instantClock,
       liveLoopMs: 60_000,
       refreshMs: 60_000,
     });

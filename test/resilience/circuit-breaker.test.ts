@@ -3,30 +3,12 @@ import { CircuitBreaker, type CircuitStateChange } from '../../src/resilience/ci
 import {
   CIRCUIT_OPEN_CODE, CircuitOpenError, isCircuitOpenError, isCircuitOpenErrorData,
 } from '../../src/resilience/circuit-open-error.js';
-import { RecordingClock } from './recording-clock.js';
+import { RecordingClock } from '../support/recording-clock.js';
+import { errorOf } from '../support/error-of.js';
+import { deferred } from '../support/deferred.js';
 
 const boom = (): Promise<never> => Promise.reject(new Error('boom'));
 const ok = (): Promise<string> => Promise.resolve('ok');
-
-async function errorOf(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** A call that stays pending until released, to hold a probe in flight. */
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 describe('CircuitBreaker', () => {
   let clock: RecordingClock;

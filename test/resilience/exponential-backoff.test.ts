@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import { ExponentialBackoff } from '../../src/resilience/exponential-backoff.js';
 import { resolveBackoffOptions } from '../../src/resilience/backoff-options.js';
 import { systemClock } from '../../src/resilience/clock.js';
-import { seededRandom } from './recording-clock.js';
+import { seededRandom } from '../support/recording-clock.js';
 
 describe('ExponentialBackoff', () => {
   it('doubles from base to the cap with jitter off (1,2,4,8,10 s)', () => {

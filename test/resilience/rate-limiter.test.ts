@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import { systemClock } from '../../src/resilience/clock.js';
 import type { Limiter } from '../../src/resilience/limiter.js';
 import { RateLimiter } from '../../src/resilience/rate-limiter.js';
-import { RecordingClock } from './recording-clock.js';
+import { RecordingClock } from '../support/recording-clock.js';
 
 const P = 'futures';
 

@@ -9,20 +9,12 @@ import type { Classification } from '../../src/resilience/error-classifier.js';
 import { RateLimiter } from '../../src/resilience/rate-limiter.js';
 import { resilientCall } from '../../src/resilience/resilient-call.js';
 import { isAttemptTimeoutError } from '../../src/resilience/timeout-error.js';
-import { RecordingClock } from './recording-clock.js';
+import { RecordingClock } from '../support/recording-clock.js';
+import { errorOf } from '../support/error-of.js';
 
 const netError = (): Error => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 const kucoinError = (code: string, extra: object = {}): Error => Object.assign(new Error(`kucoin ${code}`), { code, ...extra });
 const noJitter = (): number => 0.5; // 2 * 0.5 - 1 = 0: nominal delays
-
-async function errorOf(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('resilientCall', () => {
   let clock: RecordingClock;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { createRetryRunner, retryWithBackoff, withRetry } from '../../src/resilience/retry-with-backoff.js';
-import { RecordingClock } from './recording-clock.js';
+import { RecordingClock } from '../support/recording-clock.js';
 
 function failing(times: number, value = 'ok') {
   let calls = 0;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { safeApiCall } from '../../src/resilience/safe-api-call.js';
-import { RecordingClock } from './recording-clock.js';
+import { RecordingClock } from '../support/recording-clock.js';
 
 describe('safeApiCall', () => {
   it('returns the data after one failure, reporting that failure', async () => {

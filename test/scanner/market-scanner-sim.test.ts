@@ -8,7 +8,9 @@ import { MarketScanner, SERVER_TIME_SCOPE, type MarketScannerOptions, type ScanP
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/simulator/simulator.js';
 import { analyzeSymbol } from '../../src/strategy/analyze-symbol.js';
 import type { IndicatorTaskInput, SignalResult } from '../../src/strategy/signal-types.js';
-import { clockFrom, counting, type CountingClient } from './support/scanner-fixtures.js';
+import { counting, type CountingClient } from './support/scanner-fixtures.js';
+import { clockReading, instantClock } from '../support/instant-clock.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const START = Date.UTC(2024, 0, 10);
 const HOUR = 3_600_000;
@@ -29,13 +31,13 @@ describe('MarketScanner against the simulator', function () {
     options: MarketScannerOptions = {},
     extra: { analyze?: (i: IndicatorTaskInput, signal?: AbortSignal) => Promise<SignalResult>; onProgress?: (p: ScanProgress) => void } = {},
   ): { scanner: MarketScanner; client: CountingClient; proposals: SignalResult[][] } {
-    const client = counting(new KucoinFuturesClient({ baseUrl: s.url, timeoutMs: 3_000 }));
+    const client = counting(new KucoinFuturesClient({ baseUrl: s.url, timeoutMs: 20_000 }));
     const proposals: SignalResult[][] = [];
     const scanner = new MarketScanner({
       client,
       analyze: extra.analyze ?? direct,
       propose: async (c) => void proposals.push(c),
-      clock: clockFrom(() => s.clock.now()),
+      clock: clockReading(() => s.clock.now(), instantClock),
       options: { minTurnover: 0, minConfidence: 0.5, maxCandidates: 5, ...options },
       ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),
     });
@@ -108,12 +110,12 @@ describe('MarketScanner against the simulator', function () {
 
   it('ends the klines window at the venue\'s time (one serverTime per scan), whatever the local clock says', async () => {
     const s = await sim({ profile: 'trending', seed: 7, contracts: 4 });
-    const client = counting(new KucoinFuturesClient({ baseUrl: s.url, timeoutMs: 3_000 }));
+    const client = counting(new KucoinFuturesClient({ baseUrl: s.url, timeoutMs: 20_000 }));
     const scanner = new MarketScanner({
       client,
       analyze: direct,
       propose: async () => undefined,
-      clock: clockFrom(() => Date.UTC(2020, 0, 1)), // years off: only durations come from it
+      clock: clockReading(() => Date.UTC(2020, 0, 1), instantClock), // years off: only durations come from it
       options: { minTurnover: 0 },
     });
     const report = await scanner.scanOnce();
@@ -163,16 +165,16 @@ describe('MarketScanner against the simulator', function () {
       },
     });
     s.faults.set('latency=1:250'); // every request takes 250 ms: a full scan would take ~2.5 s
-    const started = Date.now();
     const report = await scanner.scanOnce(controller.signal);
-    const elapsed = Date.now() - started;
     expect(report.aborted).to.equal(true);
     expect(report.proposed).to.equal(0);
     expect(proposals).to.deep.equal([]);
     expect(report.symbolsScanned).to.equal(2);
-    // Contracts + two rounds of two requests, then nothing new is started.
-    expect(elapsed).to.be.below(1_800);
-    await new Promise((r) => setTimeout(r, 400));
+    // Contracts + two rounds of two requests, then nothing new is started: not while the scan
+    // winds down, and not once the requests it had started have all settled.
+    expect(client.klineSymbols.length).to.be.at.most(4);
+    await waitUntil('the started kline requests to settle', () => client.klinesInFlight === 0, { timeoutMs: 10_000, intervalMs: 10 });
+    await new Promise((r) => setImmediate(r));
     expect(client.klineSymbols.length).to.be.at.most(4);
   });
 

@@ -15,7 +15,8 @@ import {
 import { contractExclusion, tradableContracts } from '../../src/scanner/tradable-contracts.js';
 import { analyzeSymbol } from '../../src/strategy/analyze-symbol.js';
 import type { SignalResult } from '../../src/strategy/signal-types.js';
-import { HandClock, contract, counting, result, risingKlines } from './support/scanner-fixtures.js';
+import { contract, counting, result, risingKlines } from './support/scanner-fixtures.js';
+import { HandClock } from '../support/hand-clock.js';
 
 class ScriptedClient implements ScannerClient {
   contracts: Contract[] | Error = [];

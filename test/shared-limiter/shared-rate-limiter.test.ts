@@ -117,7 +117,7 @@ describe('shared rate limiter (single thread, manual clock)', () => {
     const controller = new AbortController();
     limiter.rateLimited('public', 60_000);
     const pending = limiter.acquire('public', 1, 'critical', controller.signal);
-    setTimeout(() => controller.abort(new Error('stop waiting')), 20);
+    setImmediate(() => controller.abort(new Error('stop waiting'))); // once the acquire is parked
     let caught: unknown;
     try {
       await pending;

@@ -4,6 +4,8 @@ import { parseFaultSpec, formatFaultSpec } from '../../config/fault-spec.js';
 import { FaultInjector } from '../../src/simulator/fault-injector.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
 import { SimClient } from './signed-client.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { waitUntil } from '../support/wait-until.js';
 
 describe('parseFaultSpec', () => {
   it('parses kinds with rates and optional parameters', () => {
@@ -61,14 +63,31 @@ describe('simulator fault injection over HTTP and WS', () => {
     await sim.close();
   });
 
-  it('latency delays every response by the given ms', async () => {
-    sim.faults.set('latency=1:150');
-    const t0 = Date.now();
-    const r = await c.get('/api/v1/timestamp');
-    expect(r.json?.code).to.equal('200000');
-    expect(Date.now() - t0).to.be.at.least(140);
-    sim.faults.clear();
-    expect(sim.faults.current()).to.deep.equal({});
+  it('latency delays every response by the given ms (on the venue\'s real-time clock)', async () => {
+    // A venue whose real time only moves when the test says so: the answer must wait for 150 ms of it.
+    const real = new ManualClock(Date.now());
+    const slow = await startSimulator({ clock: 'manual', contracts: 3, realClock: real });
+    const sc = new SimClient(slow.url, slow.credentials);
+    try {
+      slow.faults.set('latency=1:150');
+      const timers = real.pendingTimers; // the venue's tick interval
+      let answered = false;
+      const reply = sc.get('/api/v1/timestamp').then((r) => {
+        answered = true;
+        return r;
+      });
+      await waitUntil('the request to wait on the latency timer', () => real.pendingTimers > timers, { timeoutMs: 10_000, intervalMs: 5 });
+      real.advance(149);
+      await new Promise((r) => setImmediate(r));
+      expect(answered, 'answered before the latency passed').to.equal(false);
+      real.advance(1);
+      expect((await reply).json?.code).to.equal('200000');
+      slow.faults.clear();
+      expect(slow.faults.current()).to.deep.equal({});
+    } finally {
+      sc.close();
+      await slow.close();
+    }
   });
 
   it('5xx answers the configured status with a 500000 body and executes nothing', async () => {

@@ -6,10 +6,8 @@ import { WebSocket } from 'ws';
 import { startSimulator } from '../../src/simulator/simulator.js';
 import { readSimulatorEnv } from '../../src/simulator/simulator-env.js';
 import { SimClient } from './signed-client.js';
-
-function tcpHandles(): number {
-  return process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap' || r === 'TCPSocketWrap').length;
-}
+import { waitUntil } from '../support/wait-until.js';
+import { tcpHandles } from '../support/tcp-handles.js';
 
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -40,7 +38,8 @@ describe('simulator lifecycle', () => {
     await wsClosed;
     c.close();
     expect(await refused(sim.port)).to.equal(true);
-    await new Promise((r) => setTimeout(r, 20));
+    // Client-side sockets close a tick after the server's.
+    await waitUntil('every socket of ours to close', () => tcpHandles() <= baseline, { timeoutMs: 5_000, intervalMs: 10 });
     expect(tcpHandles()).to.equal(baseline);
     await sim.close(); // idempotent
   });

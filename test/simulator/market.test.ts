@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { KLINE_GRANULARITIES } from '../../src/exchange/endpoints.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
 import { SimClient } from './signed-client.js';
+import { ManualClock } from '../support/manual-clock.js';
 
 const START = Date.UTC(2025, 2, 3, 12, 0, 0);
 type Kline = [number, number, number, number, number, number];
@@ -177,12 +178,13 @@ describe('simulator market data', () => {
 
 describe('simulator clock speed', () => {
   it('runs simulated time speed× faster than real time', async () => {
-    await withSim({ speed: 1000, contracts: 1 }, async (c) => {
+    const real = new ManualClock(START);
+    await withSim({ speed: 1000, contracts: 1, startTime: START, realClock: real }, async (c) => {
       const a = await c.data<number>('GET', '/api/v1/timestamp', undefined, false);
-      await new Promise((r) => setTimeout(r, 100));
+      real.advance(100);
       const b = await c.data<number>('GET', '/api/v1/timestamp', undefined, false);
-      // 100 ms real ≈ 100 s simulated; allow generous slack for a busy machine.
-      expect(b - a).to.be.within(60_000, 2_000_000);
+      // 100 ms of real time is 100 s of simulated time.
+      expect(b - a).to.equal(100_000);
     });
   });
 });

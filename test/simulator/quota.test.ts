@@ -18,7 +18,7 @@ describe('simulator quota pools', () => {
 
   beforeEach(async () => {
     realNow = 1_000_000;
-    sim = await startSimulator({ clock: 'manual', contracts: 3, quotaNow: () => realNow });
+    sim = await startSimulator({ clock: 'manual', contracts: 3, quotaClock: { now: () => realNow } });
     client = new SimClient(sim.url, sim.credentials);
   });
   afterEach(async () => {

@@ -8,6 +8,8 @@ import { StatusServer, type StatusServerOptions } from '../../src/status/status-
 import { evaluate, tickedHealthMonitor } from '../support/ticked-health-monitor.js';
 import { FakeStatusSource } from './fake-status-source.js';
 import { WsProbe, httpGet, wsUrl } from './http-helpers.js';
+import { waitUntil } from '../support/wait-until.js';
+import { tcpHandles } from '../support/tcp-handles.js';
 
 describe('StatusServer', () => {
   let servers: StatusServer[] = [];
@@ -199,10 +201,10 @@ describe('StatusServer', () => {
         source.report.performance.scans_completed = 1000 + i;
         source.emitChange();
       }
-      await p.waitFor((m) => m.type === 'report' && (m.report as { performance: { scans_completed: number } }).performance.scans_completed === 1020, before);
-      // Give a wrongly unthrottled implementation time to show itself.
-      await new Promise((r) => setTimeout(r, 400));
-      const pushes = p.messages.slice(before).filter((m) => m.type === 'report');
+      const last = await p.waitFor((m) => m.type === 'report' && (m.report as { performance: { scans_completed: number } }).performance.scans_completed === 1020, before);
+      // The socket keeps order: an unthrottled implementation's push per change would all have
+      // arrived by the time the push showing the 20th change did.
+      const pushes = p.messages.slice(before, p.messages.indexOf(last) + 1).filter((m) => m.type === 'report');
       expect(pushes.length).to.be.within(1, 2);
     });
 
@@ -225,8 +227,7 @@ describe('StatusServer', () => {
       });
       await silentClosed;
       // The server side leaves its client set on its own 'close' event, a moment after ours.
-      for (let i = 0; i < 100 && server.liveClientCount !== 1; i += 1) await new Promise((r) => setTimeout(r, 10));
-      expect(server.liveClientCount).to.equal(1);
+      await waitUntil('the server to drop the silent client', () => server.liveClientCount === 1, { timeoutMs: 5_000, intervalMs: 10 });
       expect(answering.ws.readyState).to.equal(WebSocket.OPEN);
     });
 
@@ -251,7 +252,6 @@ describe('StatusServer', () => {
 
   describe('lifecycle', () => {
     it('close() destroys keep-alive and WebSocket connections and unsubscribes from the source', async () => {
-      const tcpHandles = (): number => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP')).length;
       const baseline = tcpHandles();
       const source = new FakeStatusSource();
       const { server, url } = await startServer({ source, refreshIntervalMs: 1000 });
@@ -273,7 +273,7 @@ describe('StatusServer', () => {
       agent.destroy();
       await server.close(); // idempotent
       // Client-side sockets close a tick after the server's; then nothing of ours is left open.
-      for (let i = 0; i < 100 && tcpHandles() > baseline; i += 1) await new Promise((r) => setTimeout(r, 10));
+      await waitUntil('every socket of ours to close', () => tcpHandles() <= baseline, { timeoutMs: 5_000, intervalMs: 10 });
       expect(tcpHandles()).to.equal(baseline);
     });
 

@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { expect } from 'chai';
 import type { StoreWorkerData, StoreWorkerMessage } from './fixtures/store-worker.js';
-import { ManualClock, T0, TempStores } from './temp-store.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { T0, TempStores } from '../support/temp-stores.js';
 
 const workerUrl = new URL('./fixtures/store-worker.js', import.meta.url);
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Store } from '../../src/store/index.js';
-import { ManualClock, TempStores } from './temp-store.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { TempStores } from '../support/temp-stores.js';
 
 const MIDNIGHT = Date.UTC(2025, 2, 1); // 2025-03-01T00:00:00Z
 
@@ -16,9 +17,9 @@ describe('store: daily PnL by UTC day', () => {
   afterEach(() => temp.cleanup());
 
   function closeAt(ms: number, pnl: number, fees: number, symbol: string): void {
-    clock.ms = ms - 1000;
+    clock.t = ms - 1000;
     const p = store.positions.open({ symbol, side: 'short', size: 1, entryPrice: 10 });
-    clock.ms = ms;
+    clock.t = ms;
     store.trades.recordClose({ positionId: p.id, exitPrice: 9, realisedPnl: pnl, fees, funding: 0.01, reason: 'take-profit' });
   }
 
@@ -46,14 +47,14 @@ describe('store: daily PnL by UTC day', () => {
   });
 
   it('keeps the first start-of-day equity of each day, so a restart cannot reset the kill switch baseline', () => {
-    clock.ms = MIDNIGHT - 10;
+    clock.t = MIDNIGHT - 10;
     expect(store.dailyPnl.recordStartOfDayEquity(1000)).to.deep.include({ day: '2025-02-28', startEquity: 1000, created: true });
-    clock.ms = MIDNIGHT + 5;
+    clock.t = MIDNIGHT + 5;
     expect(store.dailyPnl.startOfDayEquity()).to.equal(null);
     expect(store.dailyPnl.recordStartOfDayEquity(990).created).to.equal(true);
     // Mid-day restart, after a loss: the morning baseline stays.
     store.close();
-    clock.ms = MIDNIGHT + 15 * 3600_000;
+    clock.t = MIDNIGHT + 15 * 3600_000;
     const reopened = temp.open({ clock });
     expect(reopened.dailyPnl.recordStartOfDayEquity(900)).to.deep.include({ startEquity: 990, created: false, recordedAt: MIDNIGHT + 5 });
     expect(reopened.dailyPnl.startOfDayEquity('2025-02-28')).to.equal(1000);

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { ManualClock, T0, TempStores } from './temp-store.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { T0, TempStores } from '../support/temp-stores.js';
 
 const crashWriter = fileURLToPath(new URL('./fixtures/crash-writer.js', import.meta.url));
 

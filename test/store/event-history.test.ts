@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Store } from '../../src/store/index.js';
-import { ManualClock, T0, TempStores } from './temp-store.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { T0, TempStores } from '../support/temp-stores.js';
 
 describe('store: restart and alert history', () => {
   let temp: TempStores;

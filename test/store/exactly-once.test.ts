@@ -16,7 +16,8 @@ import {
 } from '../../src/store/index.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ManualClock, T0, TempStores } from './temp-store.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { T0, TempStores } from '../support/temp-stores.js';
 
 function thrown(fn: () => unknown): unknown {
   try {

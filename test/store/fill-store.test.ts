@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { FillInput, Store } from '../../src/store/index.js';
-import { ManualClock, T0, TempStores } from './temp-store.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { T0, TempStores } from '../support/temp-stores.js';
 
 function fill(tradeId: string, time: number, extra: Partial<FillInput> = {}): FillInput {
   return {

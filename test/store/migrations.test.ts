@@ -9,7 +9,8 @@ import {
   isStoreOpenError,
   type Migration,
 } from '../../src/store/index.js';
-import { ManualClock, T0, TempStores } from './temp-store.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { T0, TempStores } from '../support/temp-stores.js';
 
 describe('store: database and migrations', () => {
   let temp: TempStores;

@@ -9,7 +9,8 @@ import {
   type IntentState,
   type Store,
 } from '../../src/store/index.js';
-import { ManualClock, T0, TempStores } from './temp-store.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { T0, TempStores } from '../support/temp-stores.js';
 
 const entry: IntentInput = { clientOid: 'entry-1', symbol: 'XBTUSDTM', side: 'buy', kind: 'entry', size: 3, leverage: 5 };
 

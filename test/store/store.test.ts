@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
 import type { Store } from '../../src/store/index.js';
-import { ManualClock, T0, TempStores } from './temp-store.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { T0, TempStores } from '../support/temp-stores.js';
 
 describe('store: façade', () => {
   let temp: TempStores;

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { isStoreInputError, Store, type IntentInput } from '../../src/store/index.js';
-import { ManualClock, T0, TempStores } from './temp-store.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { T0, TempStores } from '../support/temp-stores.js';
 
 function fieldOf(fn: () => unknown): string {
   try {
@@ -80,9 +81,9 @@ describe('store: input validation before SQL', () => {
   });
 
   it('refuses a clock that does not give integer milliseconds', () => {
-    clock.ms = Number.NaN;
+    clock.t = Number.NaN;
     expect(fieldOf(() => store.intents.recordIntent(intent))).to.equal('clock.now()');
-    clock.ms = T0 + 0.5;
+    clock.t = T0 + 0.5;
     expect(() => store.events.recordAlert({ kind: 'k', subject: 's', message: 'm' })).to.throw(/clock\.now\(\) must be a non-negative integer/);
   });
 

@@ -3,7 +3,7 @@
 // that dies reports its real error, not `undefined: undefined`; an unhandled rejection in the
 // supervisor is logged and alerted, not silent.
 import { expect } from 'chai';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { installRejectionGuard } from '../../supervisor/rejection-guard.js';
 import { workerSpecs } from '../../supervisor/worker-specs.js';
 import { CONFIG_DEFAULTS } from '../../config/schema.js';
 import { FAST, captureLogger, nextEvent } from './harness.js';
+import { runToExit } from '../support/child-process.js';
 
 const MAIN = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
 const GARBAGE = 'this is not an SQLite database, just text where the journal should be\n'.repeat(200);
@@ -29,24 +30,9 @@ interface Run {
 }
 
 function runBot(dir: string, env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN], {
-      cwd: dir,
-      env: { PATH: process.env['PATH'] ?? '', TRADING_MODE: 'paper', STATUS_PORT: '0', LOG_DIR: path.join(dir, 'logs'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`bot still running after 25 s:\n${stdout}\n${stderr}`));
-    }, 25_000);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+  return runToExit('bot', MAIN, {
+    cwd: dir,
+    env: { PATH: process.env['PATH'] ?? '', TRADING_MODE: 'paper', STATUS_PORT: '0', LOG_DIR: path.join(dir, 'logs'), ...env },
   });
 }
 

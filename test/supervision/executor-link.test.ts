@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { MessageChannel } from 'node:worker_threads';
 import { ExecutorLink } from '../../src/worker-runtime/executor-link.js';
 import { ExecutorServer } from '../../src/worker-runtime/executor-server.js';
+import { ManualClock } from '../support/manual-clock.js';
 
 interface Api {
   add(a: number, b: number): Promise<number>;
@@ -13,8 +14,8 @@ describe('ExecutorLink (comlink with timeout and peer-gone)', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
-  function pair(timeoutMs: number): { link: ExecutorLink<Api>; server: ExecutorServer; connect: (gen: number) => void } {
-    const link = new ExecutorLink<Api>(timeoutMs);
+  function pair(timeoutMs: number, clock = new ManualClock()): { link: ExecutorLink<Api>; server: ExecutorServer; connect: (gen: number) => void } {
+    const link = new ExecutorLink<Api>(timeoutMs, 'order-executor', clock);
     const server = new ExecutorServer(api);
     cleanups.push(() => link.close(), () => server.close());
     return {
@@ -36,12 +37,17 @@ describe('ExecutorLink (comlink with timeout and peer-gone)', () => {
   });
 
   it('times out a call the peer never answers', async () => {
-    const { link, connect } = pair(150);
+    const clock = new ManualClock();
+    const { link, connect } = pair(150, clock);
     connect(0);
-    const started = performance.now();
-    const err = await link.call('never').then(() => undefined, (e: Error) => e);
+    let settled: Error | undefined;
+    const call = link.call('never').then(() => undefined, (e: Error) => (settled = e));
+    clock.advance(149);
+    await Promise.resolve();
+    expect(settled, 'still waiting 1 ms before the timeout').to.equal(undefined);
+    clock.advance(1);
+    const err = await call;
     expect(err).to.include({ name: 'RpcTimeoutError', code: 'RPC_TIMEOUT' });
-    expect(performance.now() - started).to.be.at.least(140);
   });
 
   it('rejects calls in flight with PeerGoneError when a new port replaces the old one', async () => {
@@ -69,22 +75,22 @@ describe('ExecutorLink (comlink with timeout and peer-gone)', () => {
   it('holds a call made while no executor is connected until a port arrives', async () => {
     const { link, connect } = pair(2000);
     const pending = link.call('add', 20, 22);
-    setTimeout(() => connect(2), 50);
+    await Promise.resolve(); // the call is parked, waiting for a port
+    connect(2);
     expect(await pending).to.equal(42);
   });
 });
 
 describe('ExecutorLink during shutdown', () => {
   it('fails calls at once when draining and no executor is connected, instead of waiting for a port', async () => {
-    const link = new ExecutorLink<Api>(5000);
+    // On a clock that never moves, the 5 s timeout cannot be what ends the calls.
+    const link = new ExecutorLink<Api>(5000, 'order-executor', new ManualClock());
     const waiting = link.call('add', 1, 2);
-    const started = performance.now();
     link.drain();
     const err = await waiting.then(() => undefined, (e: Error) => e);
     expect(err).to.include({ code: 'PEER_GONE' });
     const later = await link.call('add', 1, 2).then(() => undefined, (e: Error) => e);
     expect(later).to.include({ code: 'PEER_GONE' });
-    expect(performance.now() - started).to.be.below(1000);
     link.close();
   });
 });

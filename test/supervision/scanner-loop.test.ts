@@ -8,7 +8,7 @@ import { createScannerLoop, toProposal } from '../../src/scanner/scanner-loop.js
 import { systemClock } from '../../src/resilience/clock.js';
 import type { ExecutorClient } from '../../src/worker-runtime/executor-link.js';
 import type { MetricsSink } from '../../src/worker-runtime/metrics-sender.js';
-import type { WorkerLog } from '../../src/worker-runtime/worker-log.js';
+import { silentLog } from '../support/silent-log.js';
 
 const TASK = new URL('../../workers/indicator-task.js', import.meta.url);
 
@@ -52,7 +52,6 @@ describe('scanner loop with the piscina pool', function () {
       gauge: (n, v) => void (gauges[n] = v),
       call: () => undefined,
     };
-    const log: WorkerLog = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
     const executor: ExecutorClient<ExecutorApi> = {
       generation: 0,
       call: (async (method: string, arg: EntryProposal[]) => {
@@ -75,7 +74,7 @@ describe('scanner loop with the piscina pool', function () {
       analyze: (input, signal) => pool!.analyze(input, signal),
       executor,
       metrics,
-      log,
+      log: silentLog,
       clock: systemClock,
       intervalMs: 1000,
       options: { minTurnover: 1000, minConfidence: 0, granularity: 15, candles: 120, windowEnd: 'clock' },

@@ -7,8 +7,10 @@ import { connectHealthAlerts } from '../../src/alerts/health-alerts.js';
 import { KUCOIN_LIMITS } from '../../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { WorkerSupervisor } from '../../src/supervision/worker-supervisor.js';
-import { ManualClock } from '../health/fake-clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { evaluate, tickedHealthMonitor } from '../support/ticked-health-monitor.js';
+import { clockReading } from '../support/instant-clock.js';
+import { waitUntil } from '../support/wait-until.js';
 import { FAST, captureLogger, nextEvent } from './harness.js';
 
 const SILENT_WORKER = new URL('../fixtures/silent-worker.js', import.meta.url);
@@ -89,10 +91,11 @@ describe('start-up allowance (STARTUP_TIMEOUT)', () => {
     it('leaves a silent worker alone until STARTUP_TIMEOUT, then alerts THREAD START TIMEOUT and restarts it, after every restart too', async () => {
       let now = 1_000_000;
       let reads = 0;
-      const clock = (): number => {
+      // Real timers (the stall check's interval), hand-moved wall time.
+      const clock = clockReading(() => {
         reads++;
         return now;
-      };
+      });
       const alerts: string[] = [];
       const logger = captureLogger();
       supervisor = new WorkerSupervisor([{ name: 'slowpoke', script: SILENT_WORKER, role: 'standalone' }], SharedRateLimiter.create(KUCOIN_LIMITS).buffer, {
@@ -131,11 +134,7 @@ describe('start-up allowance (STARTUP_TIMEOUT)', () => {
         expect(r.reason).to.equal('stall');
         expect(alerts[generation - 1]).to.equal('THREAD START TIMEOUT slowpoke: no first heartbeat 30.0 s after spawn (STARTUP_TIMEOUT)');
         // The respawned worker starts a fresh allowance.
-        const spawned = Date.now();
-        while (sup.status()[0]?.generation !== generation) {
-          if (Date.now() - spawned > 10_000) throw new Error('no respawn');
-          await checks(1);
-        }
+        await waitUntil(`respawn ${generation}`, () => sup.status()[0]?.generation === generation, { timeoutMs: 10_000, intervalMs: 5 });
         expect(sup.status()[0]?.phase).to.equal('starting');
         now += 30_000; // exactly the fresh allowance
         await checks(5);

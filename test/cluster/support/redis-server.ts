@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../deploy/free-port.js';
+import { freePort } from '../../support/free-port.js';
 
 export class RedisServer {
   private child: ChildProcess | undefined;

@@ -27,6 +27,11 @@ export function venueOrders(sim: SimulatorHandle): SimOrder[] {
   return [...sim.engine.listOrders({}), ...sim.engine.listStopOrders({})];
 }
 
+/** The bot's entry orders on the venue (not reduce-only, not a close, not a stop). */
+export function entryOrders(sim: SimulatorHandle): SimOrder[] {
+  return venueOrders(sim).filter((o) => !o.reduceOnly && !o.closeOrder && o.stop === null);
+}
+
 /** Fills oldest first. */
 export function venueFills(sim: SimulatorHandle): SimFill[] {
   return sim.engine.listFills({}).slice().reverse();

@@ -1,22 +1,22 @@
 // One test world: the real simulator over HTTP (manual clock, so prices move only when a test says
 // so), the real client, a real SQLite file in a temp dir, and executors built on them. Everything
 // opened here is closed by close().
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { KucoinFuturesClient } from '../../../src/exchange/kucoin-futures-client.js';
 import { OrderExecutor, type OrderExecutorOptions, type RiskLimits, type TradeEvent } from '../../../src/executor/index.js';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../../src/simulator/simulator.js';
 import type { EntryProposal } from '../../../src/executor/executor-api.js';
-import { Store } from '../../../src/store/index.js';
+import type { Store } from '../../../src/store/index.js';
+import { TempStores } from '../../support/temp-stores.js';
 import { RecordingPort } from './recording-port.js';
+import { simCredentials } from '../../support/sim-credentials.js';
 
 export const LIMITS: RiskLimits = { maxOpenPositions: 2, leverage: 5, riskPerTrade: 0.01, maxNotional: 5000, dailyLossLimit: 0.05 };
 
 export class Harness {
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'executor-test-'));
-  readonly file = path.join(this.dir, 'bot.sqlite');
-  private readonly stores: Store[] = [];
+  private readonly temp = new TempStores();
+  /** The one SQLite file every store() of this harness opens. */
+  readonly dir = this.temp.dir;
+  readonly file = this.temp.file;
   readonly events: TradeEvent[] = [];
 
   private constructor(readonly sim: SimulatorHandle) {}
@@ -27,8 +27,7 @@ export class Harness {
   }
 
   client(timeoutMs = 2_000): KucoinFuturesClient {
-    const c = this.sim.credentials;
-    return new KucoinFuturesClient({ baseUrl: this.sim.url, credentials: { key: c.apiKey, secret: c.apiSecret, passphrase: c.apiPassphrase }, timeoutMs });
+    return new KucoinFuturesClient({ baseUrl: this.sim.url, credentials: simCredentials(this.sim), timeoutMs });
   }
 
   port(timeoutMs = 2_000): RecordingPort {
@@ -37,9 +36,7 @@ export class Harness {
 
   /** A fresh connection to the same SQLite file (a restarted process opens its own). */
   store(): Store {
-    const s = Store.open({ path: this.file });
-    this.stores.push(s);
-    return s;
+    return this.temp.open();
   }
 
   executor(exchange: RecordingPort, store: Store, overrides: Partial<OrderExecutorOptions> = {}): OrderExecutor {
@@ -87,18 +84,8 @@ export class Harness {
   }
 
   async close(): Promise<void> {
-    for (const s of this.stores) s.close();
+    this.temp.cleanup();
     await this.sim.close();
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-/** Polls `cond` (real time) until true or `ms` pass. */
-export async function waitFor(cond: () => boolean, ms = 5_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
   }
 }
 

@@ -3,38 +3,9 @@
 import type { ExchangeResult } from '../../../src/exchange/call-policy.js';
 import type { Contract, Position as ExchangePosition } from '../../../src/exchange/schemas/index.js';
 import type { ExecutorDecision } from '../../../src/executor/executor-api.js';
-import type { Clock } from '../../../src/resilience/clock.js';
 import type { GuardClient, GuardCloseReason, GuardExecutor, GuardPosition } from '../../../src/position-monitor/position-guard.js';
 import { contract } from '../../scanner/support/scanner-fixtures.js';
-
-export class TestClock implements Clock {
-  constructor(public t = Date.UTC(2024, 0, 10)) {}
-  now(): number {
-    return this.t;
-  }
-  sleep(): Promise<void> {
-    return Promise.resolve();
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
-
-export interface Deferred<T> {
-  readonly promise: Promise<T>;
-  resolve(value: T): void;
-  reject(err: unknown): void;
-}
-
-export function deferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { type Deferred, deferred } from '../../support/deferred.js';
 
 export class FakeExecutor implements GuardExecutor {
   positions: GuardPosition[] = [];

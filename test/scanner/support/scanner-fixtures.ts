@@ -1,28 +1,9 @@
-// Helpers for scanner tests: a hand-driven clock, a contract builder, and a client wrapper that
+// Helpers for scanner tests: a contract builder, and a client wrapper that
 // counts the requests the scanner makes.
 import type { ExchangeResult } from '../../../src/exchange/call-policy.js';
 import type { KlineQuery } from '../../../src/exchange/kucoin-futures-client.js';
 import type { Contract, Kline } from '../../../src/exchange/schemas/index.js';
-import type { Clock } from '../../../src/resilience/clock.js';
 import type { ScannerClient } from '../../../src/scanner/market-scanner.js';
-
-export class HandClock implements Clock {
-  constructor(public t = Date.UTC(2024, 0, 10)) {}
-  now(): number {
-    return this.t;
-  }
-  sleep(): Promise<void> {
-    return Promise.resolve();
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
-
-/** A clock that reads another source (the simulator's simulated time). */
-export function clockFrom(now: () => number): Clock {
-  return { now, sleep: () => Promise.resolve() };
-}
 
 export function contract(symbol: string, overrides: Partial<Contract> = {}): Contract {
   return {
@@ -53,17 +34,22 @@ export interface CountingClient extends ScannerClient {
   readonly serverTimeCalls: number;
   readonly klineSymbols: string[];
   readonly klineQueries: KlineQuery[];
+  /** Kline requests started and not yet settled. */
+  readonly klinesInFlight: number;
 }
 
 /** Wraps a real (or fake) client and records every call the scanner makes. */
 export function counting(inner: ScannerClient): CountingClient {
-  const state = { contractCalls: 0, serverTimeCalls: 0, klineSymbols: [] as string[], klineQueries: [] as KlineQuery[] };
+  const state = { contractCalls: 0, serverTimeCalls: 0, klinesInFlight: 0, klineSymbols: [] as string[], klineQueries: [] as KlineQuery[] };
   return {
     get contractCalls() {
       return state.contractCalls;
     },
     get serverTimeCalls() {
       return state.serverTimeCalls;
+    },
+    get klinesInFlight() {
+      return state.klinesInFlight;
     },
     klineSymbols: state.klineSymbols,
     klineQueries: state.klineQueries,
@@ -82,7 +68,8 @@ export function counting(inner: ScannerClient): CountingClient {
     klines(query: KlineQuery): Promise<ExchangeResult<Kline[]>> {
       state.klineSymbols.push(query.symbol);
       state.klineQueries.push(query);
-      return inner.klines(query);
+      state.klinesInFlight += 1;
+      return inner.klines(query).finally(() => (state.klinesInFlight -= 1));
     },
   };
 }

@@ -1,20 +1,9 @@
-// Test helpers: a real SQLite file in a fresh temporary directory, and a hand-driven clock.
+// A real SQLite store in a fresh temporary directory: every store opened through TempStores is
+// closed and the directory removed by cleanup().
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Store, type StoreOptions } from '../../src/store/index.js';
-
-export class ManualClock {
-  constructor(public ms: number) {}
-
-  now(): number {
-    return this.ms;
-  }
-
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
 
 /** Owns a temp directory; every store opened through it is closed and the directory removed by cleanup(). */
 export class TempStores {
@@ -34,4 +23,5 @@ export class TempStores {
   }
 }
 
+/** The store tests' usual "now": 2025-01-15T12:00:00Z, midday so a few hours either way stay in one UTC day. */
 export const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);

@@ -1,8 +1,9 @@
-// A child process whose stdout and stderr the chaos test reads while it runs: waits for a line,
-// stops it by its own pid, and never outlives the test (killAll in an after hook, or the test's
-// AbortSignal: a test mocha abandoned after its timeout keeps running, and must not start or keep
-// bots once its after hook has cleaned up).
+// A child process (the bot, the simulator CLI, a fixture) whose stdout and stderr a test reads
+// while it runs: waits for a line, stops it by its own pid, and never outlives the test (killAll in
+// an after hook, or the test's AbortSignal: a test mocha abandoned after its timeout keeps running,
+// and must not start or keep children once its after hook has cleaned up).
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { waitUntil } from './wait-until.js';
 
 export class Child {
   readonly proc: ChildProcess;
@@ -38,7 +39,8 @@ export class Child {
     const onAbort = (): void => this.kill('SIGKILL');
     signal?.addEventListener('abort', onAbort, { once: true });
     this.exited = new Promise((resolve) => {
-      this.proc.once('exit', (code, exitSignal) => {
+      // 'close' follows 'exit' once the output streams ended, so every line is in by then.
+      this.proc.once('close', (code, exitSignal) => {
         Child.live.delete(this);
         signal?.removeEventListener('abort', onAbort);
         resolve({ code, signal: exitSignal });
@@ -50,30 +52,13 @@ export class Child {
     return this.proc.exitCode === null && this.proc.signalCode === null;
   }
 
-  /** Resolves with the first match of `re` in stdout+stderr (from `from` on). */
+  /** Resolves with the first match of `re` in stdout+stderr (from `from` on); rejects if the child exits first. */
   waitFor(re: RegExp, timeoutMs: number, from = 0): Promise<RegExpMatchArray> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const m = this.output.slice(from).match(re);
-        if (!m) return false;
-        clearInterval(poll);
-        clearTimeout(deadline);
-        resolve(m);
-        return true;
-      };
-      const poll = setInterval(() => {
-        if (check()) return;
-        if (!this.running) {
-          clearInterval(poll);
-          clearTimeout(deadline);
-          reject(new Error(`${this.name} exited before ${re}:\n${this.tail()}`));
-        }
-      }, 50);
-      const deadline = setTimeout(() => {
-        clearInterval(poll);
-        reject(new Error(`${this.name}: timed out after ${timeoutMs} ms waiting for ${re}:\n${this.tail()}`));
-      }, timeoutMs);
-      check();
+    return waitUntil(`${this.name}: ${re}`, () => this.output.slice(from).match(re) ?? undefined, {
+      timeoutMs,
+      intervalMs: 50,
+      failIf: () => (this.running ? undefined : `${this.name} exited`),
+      diagnostics: () => this.tail(),
     });
   }
 
@@ -96,4 +81,27 @@ export class Child {
     for (const c of left) c.kill('SIGKILL');
     await Promise.all(left.map((c) => c.exited));
   }
+}
+
+/**
+ * Runs `script` to its exit and resolves with the exit code and the output; a child still running
+ * after `timeoutMs` is SIGKILLed and the promise rejects with its output.
+ */
+export async function runToExit(
+  name: string,
+  script: string,
+  options: SpawnOptions,
+  timeoutMs = 25_000,
+): Promise<{ code: number | null; output: string; stdout: string; stderr: string }> {
+  const child = new Child(name, script, options);
+  let timer: NodeJS.Timeout | undefined;
+  const overrun = new Promise<'overrun'>((resolve) => (timer = setTimeout(() => resolve('overrun'), timeoutMs)));
+  const result = await Promise.race([child.exited, overrun]);
+  clearTimeout(timer);
+  if (result === 'overrun') {
+    child.kill('SIGKILL');
+    await child.exited;
+    throw new Error(`${name} still running after ${timeoutMs} ms:\n${child.tail()}`);
+  }
+  return { code: result.code, output: child.output, stdout: child.stdout, stderr: child.stderr };
 }
