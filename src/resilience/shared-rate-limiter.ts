@@ -15,6 +15,7 @@
 // Generic: the pools, their quotas and the window are passed in (the KuCoin values are
 // KUCOIN_LIMITS in src/exchange/endpoints.ts). Every thread attaching a buffer names the same pools
 // in the same order: a pool's position is its slot in the layout.
+import type { Clock } from './clock.js';
 import type { CallPriority, Limiter, RateLimitSnapshot } from './limiter.js';
 import { take, tokensAt, waitMsFor, type BucketParams } from './token-bucket.js';
 import {
@@ -33,10 +34,11 @@ import {
   unpackBucket,
 } from './shared-limiter-layout.js';
 
-/** Epoch milliseconds from a clock that reads the same in every thread of the process. */
-function sharedClock(): number {
-  return performance.timeOrigin + performance.now();
-}
+/**
+ * Epoch milliseconds that read the same in every thread of the process, at sub-millisecond
+ * resolution (Date.now is whole ms; performance.now alone has a per-thread origin).
+ */
+const sharedClock: Pick<Clock, 'now'> = { now: () => performance.timeOrigin + performance.now() };
 
 /** The pools a buffer holds, in slot order; every thread attaching the buffer names the same list. */
 export interface LimiterPools<P extends string> {
@@ -52,8 +54,8 @@ export interface SharedRateLimiterOptions<P extends string> extends LimiterPools
   readonly burstFraction?: number;
   /** Share of the capacity only critical calls may use. Default 0.2. */
   readonly reserveFraction?: number;
-  /** Epoch-ms clock; must agree across threads. Default `sharedClock`. */
-  readonly clock?: () => number;
+  /** Epoch-ms wall time; must agree across threads. Default `sharedClock`. */
+  readonly clock?: Pick<Clock, 'now'>;
   /**
    * 'local' (default): the bucket refills itself. 'external': it never refills by itself; tokens
    * arrive through `deposit` (the cluster layer hands out the account-wide quota in blocks).
@@ -62,7 +64,7 @@ export interface SharedRateLimiterOptions<P extends string> extends LimiterPools
 }
 
 export interface AttachOptions<P extends string> extends LimiterPools<P> {
-  readonly clock?: () => number;
+  readonly clock?: Pick<Clock, 'now'>;
 }
 
 export const SHARED_LIMITER_DEFAULTS = {
@@ -111,13 +113,13 @@ export class SharedRateLimiter<P extends string = string> implements Limiter<P> 
   private readonly params: Float64Array;
   private readonly state: BigUint64Array;
   private readonly ints: Int32Array;
-  private readonly clock: () => number;
+  private readonly clock: Pick<Clock, 'now'>;
   private readonly origin: number;
 
   private constructor(
     readonly buffer: SharedArrayBuffer,
     pools: readonly P[],
-    clock: () => number,
+    clock: Pick<Clock, 'now'>,
   ) {
     this.pools = [...pools];
     this.index = poolIndexes(pools);
@@ -141,7 +143,7 @@ export class SharedRateLimiter<P extends string = string> implements Limiter<P> 
     const buffer = new SharedArrayBuffer(limiterLayout(pools.length).bufferBytes);
     const { params, state } = views(buffer, pools.length);
     // Start one ms in the past so a thread whose clock reads a hair behind never sees a negative time.
-    const origin = Math.floor(clock()) - 1;
+    const origin = Math.floor(clock.now()) - 1;
     for (const [i, pool] of pools.entries()) {
       const quota = options.quota[pool];
       if (!(Number.isInteger(quota) && quota > 0)) throw new RangeError(`quota.${pool} must be a positive integer, got ${quota}`);
@@ -395,6 +397,6 @@ export class SharedRateLimiter<P extends string = string> implements Limiter<P> 
   }
 
   private nowRel(): number {
-    return Math.max(0, Math.floor(this.clock() - this.origin));
+    return Math.max(0, Math.floor(this.clock.now() - this.origin));
   }
 }

@@ -4,12 +4,9 @@ import { limiterLayout, packBucket, unpackBucket } from '../../src/resilience/sh
 import type { Limiter } from '../../src/resilience/limiter.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { maxWindowLoad } from './window-check.js';
+import { ManualClock } from '../support/manual-clock.js';
 
-/** A clock the test moves by hand (epoch-ms shaped). */
-function manualClock(start = 1_700_000_000_000): { now: () => number; advance: (ms: number) => void } {
-  let t = start;
-  return { now: () => t, advance: (ms) => void (t += ms) };
-}
+const manualClock = (): ManualClock => new ManualClock(1_700_000_000_000);
 
 describe('shared rate limiter (single thread, manual clock)', () => {
   it('sizes the KuCoin buckets so burst plus refill over one window equals the quota, at 90 % throughput', () => {
@@ -25,7 +22,7 @@ describe('shared rate limiter (single thread, manual clock)', () => {
 
   it('never lets a greedy caller exceed the quota in any 30 s window, yet uses at least 90 % of it', () => {
     const clock = manualClock();
-    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock: clock.now, reserveFraction: 0 });
+    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock, reserveFraction: 0 });
     const records: [number, number][] = [];
     const durationMs = 4 * POOL_WINDOW_MS;
     for (let elapsed = 0; elapsed < durationMs; elapsed += 7) {
@@ -43,7 +40,7 @@ describe('shared rate limiter (single thread, manual clock)', () => {
 
   it('keeps the reserve for critical calls', () => {
     const clock = manualClock();
-    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock: clock.now });
+    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock });
     // Drain to the floor with normal calls: 200 - 40 = 160 tokens.
     expect(limiter.tryAcquire('public', 160, 'normal').ok).to.equal(true);
     const refused = limiter.tryAcquire('public', 1, 'normal');
@@ -56,7 +53,7 @@ describe('shared rate limiter (single thread, manual clock)', () => {
 
   it('reports how long to wait, and admits once that time has passed', () => {
     const clock = manualClock();
-    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock: clock.now, reserveFraction: 0 });
+    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock, reserveFraction: 0 });
     expect(limiter.tryAcquire('futures', 200, 'normal').ok).to.equal(true);
     const r = limiter.tryAcquire('futures', 6, 'normal');
     expect(r.ok).to.equal(false);
@@ -70,7 +67,7 @@ describe('shared rate limiter (single thread, manual clock)', () => {
 
   it('corrects downward from rate-limit headers and never upward', () => {
     const clock = manualClock();
-    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock: clock.now, reserveFraction: 0 });
+    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock, reserveFraction: 0 });
     limiter.tryAcquire('futures', 150, 'normal');
     expect(limiter.available('futures')).to.equal(50);
     limiter.observe('futures', { limit: 2000, remaining: 2000, resetMs: 1000 });
@@ -94,7 +91,7 @@ describe('shared rate limiter (single thread, manual clock)', () => {
 
   it('empties the pool on a 429 until the reset the server gave, critical calls included', () => {
     const clock = manualClock();
-    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock: clock.now });
+    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock });
     limiter.rateLimited('public', 5000);
     expect(limiter.stats('public').rateLimitedHits).to.equal(1);
     const r = limiter.tryAcquire('public', 1, 'critical');
@@ -129,8 +126,8 @@ describe('shared rate limiter (single thread, manual clock)', () => {
 
   it('attaches to an existing buffer and rejects a buffer of the wrong shape', () => {
     const clock = manualClock();
-    const a = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock: clock.now });
-    const b = SharedRateLimiter.attach(a.buffer, { ...KUCOIN_LIMITS, clock: clock.now });
+    const a = SharedRateLimiter.create({ ...KUCOIN_LIMITS, clock });
+    const b = SharedRateLimiter.attach(a.buffer, { ...KUCOIN_LIMITS, clock });
     expect(b.tryAcquire('public', 100, 'normal').ok).to.equal(true);
     expect(a.available('public')).to.equal(100);
     expect(() => SharedRateLimiter.attach(new SharedArrayBuffer(limiterLayout(KUCOIN_LIMITS.pools.length).bufferBytes + 8), KUCOIN_LIMITS)).to.throw(RangeError, /layout needs/);
