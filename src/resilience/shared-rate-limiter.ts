@@ -15,7 +15,7 @@
 // Generic: the pools, their quotas and the window are passed in (the KuCoin values are
 // KUCOIN_LIMITS in src/exchange/endpoints.ts). Every thread attaching a buffer names the same pools
 // in the same order: a pool's position is its slot in the layout.
-import type { Clock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import type { CallPriority, Limiter, RateLimitSnapshot } from './limiter.js';
 import { take, tokensAt, waitMsFor, type BucketParams } from './token-bucket.js';
 import {
@@ -362,8 +362,8 @@ export class SharedRateLimiter<P extends string = string> implements Limiter<P> 
     const ms = Math.max(1, Math.min(Number.isFinite(waitMs) ? waitMs : MAX_WAIT_SLICE_MS, MAX_WAIT_SLICE_MS));
     const waited = waitAsync(this.ints, wakeIdx, seen, ms);
     if (!waited.async) return; // the counter moved already: recompute at once
-    // A pending waitAsync does not keep Node's event loop alive; this timer does (and does nothing).
-    const keepAlive = setTimeout(() => undefined, ms + 5);
+    // A pending waitAsync does not keep Node's event loop alive; this (real) timer does, and does nothing.
+    const keepAlive = systemClock.setTimeout(() => undefined, ms + 5);
     let onAbort: (() => void) | undefined;
     try {
       const aborted = new Promise<void>((resolve) => {
@@ -373,7 +373,7 @@ export class SharedRateLimiter<P extends string = string> implements Limiter<P> 
       });
       await Promise.race([waited.value, aborted]);
     } finally {
-      clearTimeout(keepAlive);
+      keepAlive.cancel();
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
