@@ -262,12 +262,13 @@ export const poolRuntimeMessageSchema = z.object({
 });
 export type PoolRuntimeMessage = z.infer<typeof poolRuntimeMessageSchema>;
 
-/** Liveness plus proof of work: `progress` only advances when the main loop completes a step. */
+/**
+ * Liveness plus proof of work: `progress` only advances when the main loop completes a step. No
+ * send time: the supervisor judges silence by its own clock, at arrival.
+ */
 export const heartbeatMessageSchema = z.object({
   type: z.literal('heartbeat'),
   progress: nonNegInt,
-  /** Sender's clock (epoch ms). */
-  at: finite,
   /**
    * Runtime figures by thread name: the worker's own, plus threads it owns (the scanner reports
    * its piscina pool as `indicator-pool`). Kept apart from the liveness fields on purpose.
@@ -277,7 +278,6 @@ export const heartbeatMessageSchema = z.object({
 
 export const metricsMessageSchema = z.object({
   type: z.literal('metrics'),
-  at: finite,
   /** Monotonic counts since the worker started (scans, scanErrors, positionUpdates, ...). */
   counters: z.record(z.string(), finite),
   /** Point-in-time values (openPositions, lastScanMs, ...). */

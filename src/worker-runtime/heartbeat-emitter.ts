@@ -42,6 +42,6 @@ export class HeartbeatEmitter {
 
   private beat(): void {
     const runtime = this.runtime?.();
-    this.post({ type: 'heartbeat', progress: this.counter, at: this.clock.now(), ...(runtime ? { runtime } : {}) });
+    this.post({ type: 'heartbeat', progress: this.counter, ...(runtime ? { runtime } : {}) });
   }
 }

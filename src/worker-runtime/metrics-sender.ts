@@ -71,6 +71,6 @@ export class MetricsSender implements MetricsSink {
     this.calls = [];
     this.timings = {};
     const withTimings = Object.keys(timings).length > 0 ? { timings } : {};
-    this.post({ type: 'metrics', at: this.clock.now(), counters: { ...this.counters }, gauges: { ...this.gauges }, calls, ...withTimings });
+    this.post({ type: 'metrics', counters: { ...this.counters }, gauges: { ...this.gauges }, calls, ...withTimings });
   }
 }

@@ -7,8 +7,8 @@ describe('protocol messages', () => {
   it('accepts each well-formed worker message', () => {
     const samples: unknown[] = [
       { type: 'ready', worker: 'scanner', generation: 0, threadId: 3 },
-      { type: 'heartbeat', progress: 12, at: Date.now() },
-      { type: 'metrics', at: 1, counters: { scans: 3 }, gauges: {}, calls: [{ endpoint: 'klines', ok: true, durationMs: 4, rateLimited: false }] },
+      { type: 'heartbeat', progress: 12 },
+      { type: 'metrics', counters: { scans: 3 }, gauges: {}, calls: [{ endpoint: 'klines', ok: true, durationMs: 4, rateLimited: false }] },
       { type: 'error', error: { name: 'Error', message: 'x' }, fatal: false, at: 1 },
       { type: 'log', level: 'info', message: 'hello', meta: { a: 1 } },
       { type: 'shutdown-complete', progress: 4 },
@@ -21,11 +21,10 @@ describe('protocol messages', () => {
       null,
       'heartbeat',
       { type: 'bogus' },
-      { type: 'heartbeat', progress: -1, at: 1 },
-      { type: 'heartbeat', progress: 1.5, at: 1 },
-      { type: 'heartbeat', progress: 1, at: Number.NaN },
-      { type: 'metrics', at: 1, counters: { x: 'nope' }, gauges: {}, calls: [] },
-      { type: 'metrics', at: 1, counters: {}, gauges: {}, calls: [{ endpoint: 'not-an-endpoint', ok: true, durationMs: 1, rateLimited: false }] },
+      { type: 'heartbeat', progress: -1 },
+      { type: 'heartbeat', progress: 1.5 },
+      { type: 'metrics', counters: { x: 'nope' }, gauges: {}, calls: [] },
+      { type: 'metrics', counters: {}, gauges: {}, calls: [{ endpoint: 'not-an-endpoint', ok: true, durationMs: 1, rateLimited: false }] },
       { type: 'log', level: 'shout', message: 'x' },
     ];
     for (const b of bad) {
