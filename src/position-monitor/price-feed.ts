@@ -42,14 +42,6 @@ export interface PriceQuote {
   readonly source: 'stream' | 'rest';
 }
 
-export interface PriceFeedMetrics {
-  readonly streamUpdates: number;
-  readonly restReads: number;
-  readonly errors: number;
-  readonly subscribed: number;
-  readonly lastError: string | null;
-}
-
 export interface PriceFeedDeps {
   readonly client: PriceFeedClient;
   readonly clock: Clock;
@@ -83,8 +75,6 @@ export class PriceFeed {
   private readonly restAt = new Map<string, number>();
   /** When each symbol became wanted: a new symbol counts as stale only after staleAfterMs. */
   private readonly wantedSince = new Map<string, number>();
-  private counters = { streamUpdates: 0, restReads: 0, errors: 0 };
-  private lastError: string | null = null;
   private closed = false;
 
   constructor(deps: PriceFeedDeps) {
@@ -99,10 +89,6 @@ export class PriceFeed {
 
   latest(symbol: string): PriceQuote | undefined {
     return this.quotes.get(symbol);
-  }
-
-  symbols(): string[] {
-    return [...this.wanted];
   }
 
   /**
@@ -167,7 +153,6 @@ export class PriceFeed {
             at: this.deps.clock.now(),
             source: 'rest',
           });
-          this.counters.restReads += 1;
           read.push(symbol);
         } catch (e) {
           this.fail(`${symbol}: REST ticker: ${describeFailure(e)}`);
@@ -177,10 +162,6 @@ export class PriceFeed {
     const unsubscribed = [...this.wanted].filter((s) => !this.subscriptions.has(s) && !this.pendingSubscribe.has(s));
     if (unsubscribed.length > 0 && (await this.ensureConnected())) await Promise.all(unsubscribed.map((s) => this.subscribe(s)));
     return read;
-  }
-
-  metrics(): PriceFeedMetrics {
-    return { ...this.counters, subscribed: this.subscriptions.size, lastError: this.lastError };
   }
 
   async close(): Promise<void> {
@@ -253,7 +234,6 @@ export class PriceFeed {
     this.streamSeq.set(symbol, (this.streamSeq.get(symbol) ?? 0) + 1);
     const quote: PriceQuote = { symbol, price, bid: t.bestBidPrice, ask: t.bestAskPrice, at: now, source: 'stream' };
     this.quotes.set(symbol, quote);
-    this.counters.streamUpdates += 1;
     try {
       this.deps.onQuote?.(quote);
     } catch (e) {
@@ -262,8 +242,6 @@ export class PriceFeed {
   }
 
   private fail(message: string): void {
-    this.counters.errors += 1;
-    this.lastError = message;
     try {
       this.deps.onError?.(message);
     } catch {
