@@ -2,6 +2,7 @@
 // connection (connections cannot cross threads), serves the executor API to its peers over the
 // ports the supervisor hands it, and runs its loop (reconciliation, account gauges).
 import { createWorkerExchangeClient } from '../src/worker-runtime/worker-exchange-client.js';
+import { accountScopeNotice } from '../src/executor/account-scope.js';
 import { ExecutorService, createExecutorLoop } from '../src/executor/executor-service.js';
 import type { ExecutorApi } from '../src/executor/executor-api.js';
 import { OrderExecutor } from '../src/executor/order-executor.js';
@@ -51,7 +52,7 @@ function serviceFor(ctx: WorkerContext<ExecutorApi>): ExecutorService {
     executor,
     metrics: ctx.metrics,
     log: ctx.log,
-    publishScope: (scope) => ctx.publishAccountScope({ ...scope, foreignPositions: [...scope.foreignPositions], contested: [...scope.contested] }),
+    publishScope: (scope) => ctx.publishAccountScope(accountScopeNotice(scope)),
     entriesPaused: () => journal.commands.paused(),
   });
   const svc = service;

@@ -1,7 +1,8 @@
 // What on the account is not the bot's, as the latest reconciliation passes saw it: orders and
 // positions of a person or of another bot (never touched, reported in /health), and symbols
 // contested by another instance of this bot (no entries there while the contest lasts). Plain data
-// out (snapshot()), so it can cross to the supervisor.
+// out (snapshot()); accountScopeNotice() is the part that crosses to the supervisor.
+import type { AccountScopeMessage } from '../protocol/messages.js';
 import type { Clock } from '../resilience/clock.js';
 import type { PositionSide } from '../store/index.js';
 
@@ -31,6 +32,16 @@ export interface AccountScopeSnapshot {
   readonly foreignOrders: number;
   readonly foreignPositions: readonly ForeignPosition[];
   readonly contested: readonly ContestedSymbol[];
+}
+
+/** The snapshot as it crosses to the supervisor: only the symbols it reads. */
+export function accountScopeNotice(s: AccountScopeSnapshot): AccountScopeMessage['scope'] {
+  return {
+    botId: s.botId,
+    foreignOrders: s.foreignOrders,
+    foreignPositions: s.foreignPositions.map((p) => ({ symbol: p.symbol })),
+    contested: s.contested.map((c) => ({ symbol: c.symbol })),
+  };
 }
 
 export class AccountScope {

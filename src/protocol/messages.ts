@@ -325,18 +325,17 @@ export const tradeMessageSchema = z.object({
 });
 
 /**
- * From the executor after each reconciliation: what on the account is not the bot's (see
- * executor/account-scope.ts, AccountScopeSnapshot).
+ * From the executor after each reconciliation: what on the account is not the bot's, as far as the
+ * supervisor reads it (/health, the another-bot alert): symbols only. The executor keeps the
+ * details (executor/account-scope.ts, AccountScopeSnapshot; accountScopeNotice cuts it to this).
  */
 export const accountScopeMessageSchema = z.object({
   type: z.literal('account-scope'),
   scope: z.object({
     botId: z.string().min(1),
     foreignOrders: nonNegInt,
-    foreignPositions: z.array(
-      z.object({ symbol: z.string(), side: z.enum(['long', 'short']), size: finite, entryPrice: finite, owner: z.enum(['person', 'other-bot']) }),
-    ),
-    contested: z.array(z.object({ symbol: z.string(), reason: z.string(), seenAt: finite })),
+    foreignPositions: z.array(z.object({ symbol: z.string() })),
+    contested: z.array(z.object({ symbol: z.string() })),
   }),
 });
 /** The answer to `profile-request`: the profile (JSON text) or why none could be taken. */
