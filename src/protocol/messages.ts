@@ -19,15 +19,18 @@ const endpointNames = Object.keys(ENDPOINTS) as [EndpointName, ...EndpointName[]
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** One exchange call's outcome (mirrors `CallRecord` in exchange/call-record.ts). */
+/**
+ * One exchange call's outcome as the supervisor reads it (API statistics, latency percentiles):
+ * `CallRecord` in exchange/call-record.ts without the failure code and HTTP status, which stay in
+ * the worker (MetricsSender cuts them).
+ */
 export const callRecordSchema = z.object({
   endpoint: z.enum(endpointNames),
   ok: z.boolean(),
   durationMs: finite.nonnegative(),
-  code: z.string().optional(),
-  httpStatus: z.number().int().optional(),
   rateLimited: z.boolean(),
 });
+export type CallSample = z.infer<typeof callRecordSchema>;
 
 /** Settings a worker needs at start; loop-specific values travel in `settings`. */
 export const workerRuntimeConfigSchema = z.object({

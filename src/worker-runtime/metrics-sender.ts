@@ -1,6 +1,7 @@
 // Collects a worker's counters, gauges and exchange call records and posts them in one `metrics`
 // message per interval (same port as the heartbeats), so the health monitor sees every thread.
 import type { CallRecord } from '../exchange/call-record.js';
+import type { CallSample } from '../protocol/messages.js';
 import type { PostWorkerMessage } from './message-sink.js';
 import { type Clock, type TimerHandle, systemClock } from '../resilience/clock.js';
 
@@ -21,7 +22,7 @@ const MAX_PENDING_TIMINGS = 2000;
 export class MetricsSender implements MetricsSink {
   private readonly counters: Record<string, number> = {};
   private readonly gauges: Record<string, number> = {};
-  private calls: CallRecord[] = [];
+  private calls: CallSample[] = [];
   private timings: Record<string, number[]> = {};
   private timer: TimerHandle | undefined;
 
@@ -46,7 +47,8 @@ export class MetricsSender implements MetricsSink {
       this.calls.shift();
       this.count('callRecordsDropped');
     }
-    this.calls.push(record);
+    // Only what the supervisor reads crosses the thread boundary.
+    this.calls.push({ endpoint: record.endpoint, ok: record.ok, durationMs: record.durationMs, rateLimited: record.rateLimited });
   }
 
   timing(name: string, ms: number): void {
