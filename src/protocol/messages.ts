@@ -296,7 +296,6 @@ export const errorMessageSchema = z.object({
   error: wireErrorSchema,
   /** True when the worker is about to exit because of it. */
   fatal: z.boolean(),
-  at: finite,
 });
 
 export const logMessageSchema = z.object({

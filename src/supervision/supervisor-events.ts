@@ -67,6 +67,7 @@ export interface WorkerErrorEvent {
   readonly worker: string;
   readonly error: WireError;
   readonly fatal: boolean;
+  /** Supervisor clock at arrival. */
   readonly at: number;
 }
 

@@ -373,7 +373,7 @@ export class WorkerSupervisor {
         if (msg.fatal) handle.lastError = Object.assign(new Error(msg.error.message), { name: msg.error.name, ...(msg.error.code !== undefined ? { code: msg.error.code } : {}) });
         // A non-fatal error was absorbed (and logged) by the worker's loop: keep it out of the error log.
         logger[msg.fatal ? 'error' : 'debug'](`${worker} reported an error`, { worker, error: msg.error, fatal: msg.fatal });
-        this.workerErrorEmitter.emit({ worker, error: msg.error, fatal: msg.fatal, at: msg.at });
+        this.workerErrorEmitter.emit({ worker, error: msg.error, fatal: msg.fatal, at: now });
         return;
       case 'log':
         logger[msg.level](msg.message, { worker, ...(msg.meta ?? {}) });

@@ -88,7 +88,7 @@ export function runWorker<TExecutor>(entry: WorkerEntry<TExecutor>): void {
         } catch (err) {
           // Set-up failed (e.g. the executor's journal cannot open): tell the supervisor what it was
           // in plain data first (the thread's own error event loses the message of unknown classes).
-          post({ type: 'error', error: toWireError(err), fatal: true, at: systemClock.now() });
+          post({ type: 'error', error: toWireError(err), fatal: true });
           throw err;
         }
         return;
@@ -183,7 +183,7 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
     shutdownSignal: controller.signal,
     publishTrade: (event) => post({ type: 'trade', event }),
     publishAccountScope: (scope) => post({ type: 'account-scope', scope }),
-    reportError: (error) => post({ type: 'error', error: toWireError(error), fatal: false, at: systemClock.now() }),
+    reportError: (error) => post({ type: 'error', error: toWireError(error), fatal: false }),
     addRuntimeSource: (thread, take) => void runtimeSources.set(thread, take),
     controls,
   };
@@ -225,7 +225,7 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
     },
     (err: unknown) => {
       stopAll();
-      post({ type: 'error', error: toWireError(err), fatal: true, at: systemClock.now() });
+      post({ type: 'error', error: toWireError(err), fatal: true });
       // Rethrown outside the promise chain: the thread dies with it and the supervisor sees a crash.
       systemClock.defer(() => {
         throw err;

@@ -9,7 +9,7 @@ describe('protocol messages', () => {
       { type: 'ready', worker: 'scanner', generation: 0, threadId: 3 },
       { type: 'heartbeat', progress: 12 },
       { type: 'metrics', counters: { scans: 3 }, gauges: {}, calls: [{ endpoint: 'klines', ok: true, durationMs: 4, rateLimited: false }] },
-      { type: 'error', error: { name: 'Error', message: 'x' }, fatal: false, at: 1 },
+      { type: 'error', error: { name: 'Error', message: 'x' }, fatal: false },
       { type: 'log', level: 'info', message: 'hello', meta: { a: 1 } },
       { type: 'shutdown-complete', progress: 4 },
     ];
