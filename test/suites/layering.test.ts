@@ -12,13 +12,6 @@ import { repoRoot } from '../support/repo-root.js';
 const ROOT = repoRoot();
 const TOP_FOLDERS = ['workers', 'supervisor', 'config'];
 
-/**
- * Cycles being removed on another branch of issue 14 (engineer B owns config/ <-> src/config/).
- * Each entry is one strongly connected set of folders, sorted; the lead deletes the entry when the
- * fix lands, and a stale entry fails the test so it cannot outlive the cycle.
- */
-const PENDING_CYCLES: readonly string[] = [];
-
 const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g;
 
 /** The folder a file belongs to: 'src/<name>' for sources, else its top folder. */
@@ -135,14 +128,10 @@ describe('layering of the production folders', () => {
   });
 
   it('has no folder-level import cycle', () => {
-    const found = cycles(graph);
-    const unexpected = found.filter((scc) => !PENDING_CYCLES.includes(scc.join(' ')));
     expect(
-      unexpected.map((scc) => describeCycle(graph, scc)),
+      cycles(graph).map((scc) => describeCycle(graph, scc)),
       'folder import cycles',
     ).to.deep.equal([]);
-    const stale = PENDING_CYCLES.filter((pending) => !found.some((scc) => scc.join(' ') === pending));
-    expect(stale, 'PENDING_CYCLES entries whose cycle is gone: delete them').to.deep.equal([]);
   });
 
   it('keeps the resilience toolkit free of KuCoin: src/resilience imports nothing from src/exchange', () => {
