@@ -4,7 +4,6 @@
 // test-artifacts/dashboard-live.png. Then `npm run status` against the same bot (exit 0 while
 // healthy), SIGINT (final report, exit 0), the page noticing, and `npm run status` exiting 2.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { fetchHealth } from '../../src/status/status-client.js';
 import { repoRoot } from '../support/repo-root.js';
-import { Child } from '../support/child-process.js';
+import { Child, runToExit } from '../support/child-process.js';
 import { CHROMIUM, CHROMIUM_ARGS, assertChromium } from '../support/chromium.js';
 import { waitUntil } from '../support/wait-until.js';
 
@@ -20,28 +19,14 @@ const ENTRY = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url)
 const TOKEN = 'live-dash-token';
 const WORKERS = ['order-executor', 'position-monitor', 'scanner'];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `npm run status` from the repository, aimed at one status server (never a developer's own STATUS_*). */
-function npmRunStatus(port: string): Promise<Run> {
+function npmRunStatus(port: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('STATUS_')));
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'status'], {
-      cwd: repoRoot(),
-      env: { ...base, STATUS_HOST: '127.0.0.1', STATUS_PORT: port, STATUS_TOKEN: TOKEN },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runToExit(
+    'npm run status',
+    { command: 'npm', args: ['run', '--silent', 'status'] },
+    { cwd: repoRoot(), env: { ...base, STATUS_HOST: '127.0.0.1', STATUS_PORT: port, STATUS_TOKEN: TOKEN } },
+  );
 }
 
 async function numberIn(page: Page, selector: string): Promise<number> {

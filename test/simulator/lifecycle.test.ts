@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
@@ -8,6 +7,7 @@ import { readSimulatorEnv } from '../../src/simulator/simulator-env.js';
 import { SimClient } from './signed-client.js';
 import { waitUntil } from '../support/wait-until.js';
 import { tcpHandles } from '../support/tcp-handles.js';
+import { Child, runToExit } from '../support/child-process.js';
 
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -64,6 +64,8 @@ describe('simulator lifecycle', () => {
 });
 
 describe('simulator env and CLI', () => {
+  afterEach(() => Child.killAll());
+
   it('reads SIM_* with defaults and clear errors', () => {
     expect(readSimulatorEnv({})).to.deep.include({ port: 0, apiKey: 'sim-key', balance: 10_000, seed: 42, speed: 1 });
     expect(readSimulatorEnv({ SIM_PORT: '8123', SIM_SPEED: '60', SIM_FAULTS: '5xx=0.1' })).to.deep.include({ port: 8123, speed: 60, faults: { '5xx': { rate: 0.1, param: 503 } } });
@@ -76,15 +78,9 @@ describe('simulator env and CLI', () => {
 
   it('prints its URL and key (never the secret) and stops cleanly on SIGTERM', async () => {
     const cli = fileURLToPath(new URL('../../src/simulator/cli.js', import.meta.url));
-    const child = spawn(process.execPath, [cli], { env: { ...process.env, SIM_PORT: '0', SIM_API_SECRET: 'very-secret-value', SIM_SEED: '9' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const line = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('\n')) resolve(out.split('\n')[0]!);
-      });
-      child.once('exit', (code) => reject(new Error(`cli exited early with ${code}: ${out}`)));
-    });
+    const child = new Child('simulator CLI', cli, { env: { ...process.env, SIM_PORT: '0', SIM_API_SECRET: 'very-secret-value', SIM_SEED: '9' } });
+    await child.waitFor(/http:\/\/127\.0\.0\.1:\d+[^\n]*\n/, 15_000);
+    const line = child.stdout.split('\n')[0]!;
     const url = /http:\/\/127\.0\.0\.1:(\d+)/.exec(line);
     expect(url, line).to.not.equal(null);
     expect(line).to.include('apiKey=sim-key');
@@ -92,17 +88,13 @@ describe('simulator env and CLI', () => {
     const c = new SimClient(url![0], { apiKey: 'sim-key', apiSecret: 'very-secret-value', apiPassphrase: 'sim-passphrase' });
     expect((await c.get('/api/v1/positions', true)).json?.code).to.equal('200000');
     c.close();
-    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
-    expect(await exit).to.equal(0);
+    expect((await child.exited).code).to.equal(0);
   });
 
   it('exits with status 2 and names a bad env key', async () => {
     const cli = fileURLToPath(new URL('../../src/simulator/cli.js', import.meta.url));
-    const child = spawn(process.execPath, [cli], { env: { ...process.env, SIM_FAULTS: 'latency=2' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, stderr: err } = await runToExit('simulator CLI', cli, { env: { ...process.env, SIM_FAULTS: 'latency=2' } });
     expect(code).to.equal(2);
     expect(err).to.match(/SIM_FAULTS.*latency=2/);
   });

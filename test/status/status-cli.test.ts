@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,27 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { StatusServer } from '../../src/status/status-server.js';
 import { statusTarget } from '../../src/status/status-cli.js';
 import { FakeStatusSource } from './fake-status-source.js';
+import { runToExit } from '../support/child-process.js';
 
 const CLI = fileURLToPath(new URL('../../src/status/status-cli.js', import.meta.url));
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(env: Record<string, string>, cwd: string, args: string[] = []): Promise<CliRun> {
+function runCli(env: Record<string, string>, cwd: string, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   // Only the variables under test: never the developer's own STATUS_* settings.
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('STATUS_')));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runToExit('status CLI', { command: process.execPath, args: [CLI, ...args] }, { cwd, env: { ...base, ...env } });
 }
 
 describe('npm run status (status CLI)', () => {

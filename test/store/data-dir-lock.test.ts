@@ -1,37 +1,25 @@
 // One bot process per DATA_DIR: a second process is refused with the holder's pid; a SIGKILLed
 // holder leaves no stale lock (the OS drops it with the process); the bot id outlives reopening.
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataDirLock, DataDirLockedError, Store } from '../../src/store/index.js';
+import { Child } from '../support/child-process.js';
 
 const holderScript = fileURLToPath(new URL('./fixtures/lock-holder.js', import.meta.url));
 
-function startHolder(dir: string): Promise<{ child: ChildProcess; pid: number }> {
-  const child = spawn(process.execPath, [holderScript, dir], { stdio: ['pipe', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /locked (\d+)/.exec(out);
-      if (m) resolve({ child, pid: Number(m[1]) });
-    });
-    child.once('exit', (code) => reject(new Error(`lock holder exited (${code}) before locking: ${err}`)));
-  });
+async function startHolder(dir: string): Promise<{ child: Child; pid: number }> {
+  const child = new Child('lock holder', { command: process.execPath, args: [holderScript, dir] }, {});
+  const m = await child.waitFor(/locked (\d+)/, 15_000);
+  return { child, pid: Number(m[1]) };
 }
-
-const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 
 describe('DATA_DIR lock and bot identity', function () {
   this.timeout(20_000);
   let dir: string;
-  const children: ChildProcess[] = [];
+  const children: Child[] = [];
   const locks: DataDirLock[] = [];
 
   beforeEach(() => {
@@ -42,7 +30,7 @@ describe('DATA_DIR lock and bot identity', function () {
     for (const l of locks.splice(0)) l.release();
     for (const c of children.splice(0)) {
       c.kill('SIGKILL');
-      await exited(c);
+      await c.exited;
     }
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -65,15 +53,15 @@ describe('DATA_DIR lock and bot identity', function () {
     const first = await startHolder(dir);
     children.push(first.child);
     first.child.kill('SIGKILL');
-    await exited(first.child);
+    await first.child.exited;
     const lock = DataDirLock.acquire(dir);
     expect(lock.held).to.equal(true);
     lock.release();
     expect(lock.held).to.equal(false);
     const second = await startHolder(dir);
     children.push(second.child);
-    second.child.stdin!.end();
-    await exited(second.child);
+    second.child.proc.stdin!.end();
+    await second.child.exited;
     locks.push(DataDirLock.acquire(dir));
   });
 

@@ -1,11 +1,11 @@
 // A status port already in use stops the bot before it trades, with a message that says what to change.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runToExit } from '../support/child-process.js';
 
 const MAIN = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
 
@@ -22,15 +22,10 @@ describe('supervisor entry with a busy status port', function () {
     server = createServer();
     const port = await new Promise<number>((resolve) => server!.listen(0, '127.0.0.1', () => resolve((server!.address() as { port: number }).port)));
     dir = mkdtempSync(path.join(tmpdir(), 'busy-port-'));
-    const child = spawn(process.execPath, [MAIN], {
+    const { code, output: out } = await runToExit('bot', MAIN, {
       cwd: dir,
       env: { ...process.env, STATUS_PORT: String(port), LOG_DIR: path.join(dir, 'logs'), DATA_DIR: path.join(dir, 'data') },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     expect(code, out).to.equal(1);
     expect(out).to.include(`cannot start the status server on 127.0.0.1:${port}`);
     expect(out).to.include('Set STATUS_PORT');

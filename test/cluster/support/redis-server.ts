@@ -1,14 +1,13 @@
 // A real redis-server for tests: its own free port, a temporary directory, no persistence (a
 // restart comes back empty, like a lost Redis), started and stopped by the test that needs it.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Child } from '../../support/child-process.js';
 import { freePort } from '../../support/free-port.js';
 
 export class RedisServer {
-  private child: ChildProcess | undefined;
-  private output = '';
+  private child: Child | undefined;
 
   private constructor(
     readonly port: number,
@@ -26,39 +25,24 @@ export class RedisServer {
   }
 
   get running(): boolean {
-    return this.child !== undefined;
+    return this.child?.running ?? false;
   }
 
   /** (Re)starts on the same port; resolves when it accepts connections. */
   async up(): Promise<void> {
-    if (this.child) return;
+    if (this.running) return;
     const bin = process.env['REDIS_SERVER_BIN'] ?? 'redis-server';
-    const child = spawn(bin, ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local'];
+    const child = new Child('redis-server', { command: bin, args }, {});
     this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`redis-server did not start within 10 s:\n${this.output}`)), 10_000);
-      const onData = (chunk: Buffer): void => {
-        this.output += chunk.toString();
-        if (/Ready to accept connections/.test(this.output)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      child.once('error', (err) => {
-        clearTimeout(timer);
-        reject(new Error(`cannot run ${bin} (install Debian's redis-server): ${err.message}`));
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        this.child = undefined;
-        reject(new Error(`redis-server exited with ${code}:\n${this.output}`));
-      });
-    });
-    this.output = '';
+    try {
+      await child.waitFor(/Ready to accept connections/, 10_000);
+    } catch (err) {
+      this.child = undefined;
+      child.kill('SIGKILL');
+      if (child.spawnError) throw new Error(`cannot run ${bin} (install Debian's redis-server): ${child.spawnError.message}`);
+      throw err;
+    }
   }
 
   /** Stops it (SIGKILL: an outage, not a goodbye) and waits for the exit. */
@@ -66,11 +50,8 @@ export class RedisServer {
     const child = this.child;
     if (!child) return;
     this.child = undefined;
-    child.removeAllListeners('exit');
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    child.kill('SIGKILL');
+    await child.exited;
   }
 
   async stop(): Promise<void> {

@@ -1,8 +1,10 @@
 // The whole bot (the built supervisor entry) as a child process: real worker threads, real ports,
 // real SQLite. Tests wait on its output lines, never on sleeps, and always SIGKILL what is left.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Spawning and capturing are test/support's Child; this adds the bot's settings, timed lines and
+// event-driven waits on them.
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { Child } from '../../support/child-process.js';
 
 const MAIN = fileURLToPath(new URL('../../../supervisor/main.js', import.meta.url));
 
@@ -46,7 +48,7 @@ const ANSI = /\u001b\[[0-9;]*m/g;
 export class BotProcess {
   readonly lines: BotLine[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private readonly child: ChildProcess;
+  private readonly child: Child;
   private readonly startedAt = performance.now();
   private readonly waiters = new Set<() => void>();
   private closed = false;
@@ -59,28 +61,13 @@ export class BotProcess {
       LOG_DIR: path.join(options.dir, 'logs'),
       ...options.env,
     };
-    this.child = spawn(process.execPath, [MAIN], { cwd: options.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = new Child('bot', MAIN, { cwd: options.dir, env, stdin: 'ignore' });
     const echo = options.echo ?? process.env['E2E_ECHO'] === '1';
-    for (const stream of ['stdout', 'stderr'] as const) {
-      let partial = '';
-      this.child[stream]?.on('data', (chunk: Buffer) => {
-        partial += chunk.toString('utf8');
-        const parts = partial.split('\n');
-        partial = parts.pop() ?? '';
-        for (const raw of parts) this.push(stream, raw, echo);
-      });
-      this.child[stream]?.on('end', () => {
-        if (partial !== '') this.push(stream, partial, echo);
-        partial = '';
-      });
-    }
-    this.exited = new Promise((resolve) => {
-      // 'close' comes after the output streams ended, so every line is in by then.
-      this.child.once('close', (code, signal) => {
-        this.closed = true;
-        this.notify();
-        resolve({ code, signal });
-      });
+    this.child.onLine((stream, raw) => this.push(stream, raw, echo));
+    this.exited = this.child.exited.then((result) => {
+      this.closed = true;
+      this.notify();
+      return result;
     });
   }
 
@@ -89,11 +76,11 @@ export class BotProcess {
   }
 
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.child.proc.pid;
   }
 
   get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
+    return this.child.running;
   }
 
   /** All output so far, one string (for failure messages). */
@@ -135,7 +122,7 @@ export class BotProcess {
         }
         if (this.closed) {
           done();
-          reject(new Error(`bot exited (code ${this.child.exitCode}, signal ${this.child.signalCode}) before ${what}:\n${this.tail()}`));
+          reject(new Error(`bot exited (code ${this.child.proc.exitCode}, signal ${this.child.proc.signalCode}) before ${what}:\n${this.tail()}`));
           return true;
         }
         return false;
@@ -182,7 +169,7 @@ export class BotProcess {
 
   /** SIGKILL if still running; safe to call at any time (afterEach). */
   kill(): void {
-    if (this.alive) this.child.kill('SIGKILL');
+    this.child.kill('SIGKILL');
   }
 
   private push(stream: 'stdout' | 'stderr', raw: string, echo: boolean): void {
