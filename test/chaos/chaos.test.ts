@@ -44,7 +44,7 @@ import {
   checkTradePnl,
   venueEpisodes,
   type StoreState,
-} from './support/invariants.js';
+} from '../support/venue-rules.js';
 import { readVenue } from './support/venue-audit.js';
 import { VenueProxy } from '../e2e/support/venue-proxy.js';
 import { fillDisk } from '../support/fill-disk.js';

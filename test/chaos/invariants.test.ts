@@ -1,7 +1,6 @@
 // The chaos run's invariant checks catch what they claim to, on small hand-made states.
 import { expect } from 'chai';
-import { checkFills, checkNoDuplicateOrders, checkPositions, checkStops, checkTradePnl, venueEpisodes, type StoreState } from './support/invariants.js';
-import type { VenueFill, VenueOrder } from './support/venue-audit.js';
+import { checkFills, checkNoDuplicateOrders, checkPositions, checkSingleEntry, checkStops, checkTradePnl, replayFills, venueEpisodes, type StoreState, type VenueFill, type VenueOrder } from '../support/venue-rules.js';
 
 const order = (o: Partial<VenueOrder>): VenueOrder => ({
   id: '1', clientOid: 'a', symbol: 'XBTUSDTM', side: 'buy', size: 10, filledSize: 10, reduceOnly: false, closeOrder: false, stop: '', stopTriggered: false, status: 'done', ...o,
@@ -48,5 +47,22 @@ describe('chaos invariants', () => {
     expect(checkTradePnl({ ...empty, trades: [{ ...trade, realisedPnl: 98.73 }] }, episodes, { settledBefore: 5000 })).to.have.length(1);
     expect(checkTradePnl(empty, episodes, { settledBefore: 5000 })).to.have.length(1);
     expect(checkPositions(empty, venueEpisodes(fills.slice(0, 1), () => 1).held, new Set(), [])).to.have.length(1);
+  });
+
+  it('cuts fills into round trips: opening and closing orders, a second entry and a reversal named', () => {
+    const fills = [
+      fill({}),
+      fill({ tradeId: 't2', orderId: '2', createdAt: 1500 }),
+      fill({ tradeId: 't3', orderId: '3', side: 'sell', size: 25, price: 110, createdAt: 2000 }),
+    ];
+    const { trips, held } = replayFills(fills, () => 1);
+    expect(trips.map((t) => [t.side, t.openingOrderIds, t.closingOrderIds, t.complete, t.reversedBy])).to.deep.equal([
+      ['long', ['1', '2'], ['3'], true, '3'],
+      ['short', ['3'], [], false, null],
+    ]);
+    expect(trips[0]!.gross).to.be.closeTo(200, 1e-9);
+    expect(held.get('XBTUSDTM')).to.equal(-5);
+    expect(checkSingleEntry(trips)).to.deep.equal(['XBTUSDTM long position opened by 2 orders: 1, 2']);
+    expect(replayFills(fills, () => 1, 1600).trips[0]!.complete).to.equal(false);
   });
 });

@@ -1,51 +1,8 @@
 // What the venue (the simulator process) holds at the end of a chaos run, read over its signed REST
 // API with faults off: every order (active, done, untriggered stops), every fill, open positions.
+// The adapter for a venue in another process; the audit rules are test/support/venue-rules.ts.
 import { SimClient, type Creds } from '../../simulator/signed-client.js';
-
-export interface VenueOrder {
-  readonly id: string;
-  readonly clientOid: string;
-  readonly symbol: string;
-  readonly side: 'buy' | 'sell';
-  readonly size: number;
-  readonly filledSize: number;
-  readonly reduceOnly: boolean;
-  readonly closeOrder: boolean;
-  readonly stop: string;
-  readonly stopTriggered: boolean;
-  readonly status: string;
-}
-
-export interface VenueFill {
-  readonly tradeId: string;
-  readonly orderId: string;
-  readonly symbol: string;
-  readonly side: 'buy' | 'sell';
-  readonly price: number;
-  readonly size: number;
-  readonly fee: number;
-  readonly tradeType: string;
-  /** ms */
-  readonly createdAt: number;
-}
-
-export interface VenuePosition {
-  readonly symbol: string;
-  readonly currentQty: number;
-}
-
-export interface VenueContract {
-  readonly symbol: string;
-  readonly multiplier: number;
-}
-
-export interface VenueState {
-  readonly orders: readonly VenueOrder[];
-  readonly untriggeredStops: readonly VenueOrder[];
-  readonly fills: readonly VenueFill[];
-  readonly positions: readonly VenuePosition[];
-  readonly contracts: ReadonlyMap<string, VenueContract>;
-}
+import type { VenueOrder, VenueState } from '../../support/venue-rules.js';
 
 interface Page<T> {
   readonly currentPage: number;

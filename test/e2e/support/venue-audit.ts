@@ -1,26 +1,25 @@
 // What the exchange (the in-process simulator the bot trades on) and the bot's SQLite journal say,
 // side by side: round trips rebuilt from the venue's fills, open positions and their stop orders,
-// every order the venue ever received, and the journal's intents, positions and trades.
+// every order the venue ever received, and the journal's intents, positions and trades. The adapter
+// for a venue in this process; the audit rules are test/support/venue-rules.ts.
 import type { SimulatorHandle } from '../../../src/simulator/simulator.js';
-import type { SimFill, SimOrder } from '../../../src/simulator/trading-engine.js';
+import type { SimOrder } from '../../../src/simulator/trading-engine.js';
 import { openDatabase, storePath } from '../../../src/store/index.js';
+import {
+  checkNoDuplicateOrders,
+  checkPositions,
+  checkSingleEntry,
+  checkStops,
+  checkTradePnl,
+  replayFills,
+  uncoveredPositions,
+  type RoundTrip,
+  type StoreState,
+  type VenueOrder,
+  type VenueState,
+} from '../../support/venue-rules.js';
 
-/** One position on the venue from flat to flat (or still open), rebuilt from its fills. */
-export interface RoundTrip {
-  readonly symbol: string;
-  readonly side: 'long' | 'short';
-  /** Orders that opened or added to the position (a second one means a duplicated entry). */
-  readonly openingOrderIds: readonly string[];
-  readonly closingOrderIds: readonly string[];
-  readonly fills: readonly SimFill[];
-  /** Realised PnL before fees (the venue's ledger arithmetic). */
-  readonly gross: number;
-  readonly fees: number;
-  /** gross - fees: what a journaled trade's realisedPnl must equal. */
-  readonly net: number;
-  readonly complete: boolean;
-  readonly closedAt: number | null;
-}
+export type { RoundTrip } from '../../support/venue-rules.js';
 
 /** Every order the venue holds: regular (incl. triggered stops) and untriggered stops. */
 export function venueOrders(sim: SimulatorHandle): SimOrder[] {
@@ -32,62 +31,39 @@ export function entryOrders(sim: SimulatorHandle): SimOrder[] {
   return venueOrders(sim).filter((o) => !o.reduceOnly && !o.closeOrder && o.stop === null);
 }
 
-/** Fills oldest first. */
-export function venueFills(sim: SimulatorHandle): SimFill[] {
-  return sim.engine.listFills({}).slice().reverse();
+function toVenueOrder(o: SimOrder): VenueOrder {
+  const { id, clientOid, symbol, side, size, filledSize, reduceOnly, closeOrder, stopTriggered, status } = o;
+  return { id, clientOid, symbol, side, size, filledSize, reduceOnly, closeOrder, stop: o.stop ?? '', stopTriggered, status };
 }
 
-/** Replays the fills per symbol the way the venue's ledger does and cuts them into round trips. */
+/** The venue in the audit rules' plain shape, read from the engine directly (no HTTP, no faults). */
+export function venueState(sim: SimulatorHandle): VenueState {
+  const stops = sim.engine.listStopOrders({});
+  return {
+    orders: venueOrders(sim).map(toVenueOrder),
+    untriggeredStops: stops.map(toVenueOrder),
+    fills: sim.engine.listFills({}).map((f) => ({ ...f, createdAt: f.tradeTime })),
+    positions: sim.engine.ledger.open().map((p) => ({ symbol: p.symbol, currentQty: p.qty })),
+    contracts: new Map(sim.engine.ledger.all().map((p) => [p.symbol, { symbol: p.symbol, multiplier: p.spec.multiplier }])),
+  };
+}
+
+function multiplierOf(venue: VenueState): (symbol: string) => number {
+  return (symbol) => {
+    const contract = venue.contracts.get(symbol);
+    if (contract === undefined) throw new Error(`no contract multiplier for ${symbol}`);
+    return contract.multiplier;
+  };
+}
+
+/** The venue's round trips, replayed from its fills (the bot never reverses a position in one fill). */
 export function roundTrips(sim: SimulatorHandle): RoundTrip[] {
-  const multiplier = new Map(sim.engine.ledger.all().map((p) => [p.symbol, p.spec.multiplier]));
-  const open = new Map<string, { qty: number; cost: number; trip: MutableTrip }>();
-  const trips: MutableTrip[] = [];
-  for (const f of venueFills(sim)) {
-    const mult = multiplier.get(f.symbol);
-    if (mult === undefined) throw new Error(`no contract multiplier for ${f.symbol}`);
-    const dir = f.side === 'buy' ? 1 : -1;
-    let state = open.get(f.symbol);
-    if (state === undefined) {
-      const trip: MutableTrip = { symbol: f.symbol, side: dir > 0 ? 'long' : 'short', openingOrderIds: [], closingOrderIds: [], fills: [], gross: 0, fees: 0, complete: false, closedAt: null };
-      state = { qty: 0, cost: 0, trip };
-      open.set(f.symbol, state);
-      trips.push(trip);
-    }
-    const trip = state.trip;
-    trip.fills.push(f);
-    trip.fees += f.fee;
-    let lots = f.size;
-    if (state.qty !== 0 && Math.sign(state.qty) !== dir) {
-      const closed = Math.min(lots, Math.abs(state.qty));
-      const entry = state.cost / (state.qty * mult);
-      trip.gross += closed * mult * (f.price - entry) * Math.sign(state.qty);
-      const frac = closed / Math.abs(state.qty);
-      state.cost -= state.cost * frac;
-      state.qty += dir * closed;
-      lots -= closed;
-      if (!trip.closingOrderIds.includes(f.orderId)) trip.closingOrderIds.push(f.orderId);
-      if (state.qty === 0) {
-        trip.complete = true;
-        trip.closedAt = f.tradeTime;
-        open.delete(f.symbol);
-        if (lots > 0) throw new Error(`${f.symbol}: a fill reversed the position (${f.orderId}); the bot never does that`);
-        continue;
-      }
-    }
-    if (lots > 0) {
-      state.qty += dir * lots;
-      state.cost += dir * lots * mult * f.price;
-      if (!trip.openingOrderIds.includes(f.orderId)) trip.openingOrderIds.push(f.orderId);
-    }
-  }
-  return trips.map((t) => ({ ...t, net: t.gross - t.fees }));
+  const venue = venueState(sim);
+  const { trips } = replayFills(venue.fills, multiplierOf(venue));
+  const reversed = trips.find((t) => t.reversedBy !== null);
+  if (reversed) throw new Error(`${reversed.symbol}: a fill reversed the position (${reversed.reversedBy}); the bot never does that`);
+  return trips;
 }
-
-type MutableTrip = { -readonly [K in keyof Omit<RoundTrip, 'net' | 'openingOrderIds' | 'closingOrderIds' | 'fills'>]: RoundTrip[K] } & {
-  openingOrderIds: string[];
-  closingOrderIds: string[];
-  fills: SimFill[];
-};
 
 export interface VenuePosition {
   readonly symbol: string;
@@ -99,13 +75,12 @@ export function venuePositions(sim: SimulatorHandle): VenuePosition[] {
   return sim.engine.ledger.open().map((p) => ({ symbol: p.symbol, side: p.qty > 0 ? 'long' : 'short', lots: Math.abs(p.qty) }));
 }
 
-/** Open venue positions with no untriggered reduce-only stop on the closing side. */
+/** Open venue positions with no untriggered reduce-only stop on the closing side covering them. */
 export function unprotectedPositions(sim: SimulatorHandle): VenuePosition[] {
-  const stops = sim.engine.listStopOrders({});
-  return venuePositions(sim).filter((p) => {
-    const closing = p.side === 'long' ? 'sell' : 'buy';
-    return !stops.some((s) => s.symbol === p.symbol && s.side === closing && (s.reduceOnly || s.closeOrder) && s.status === 'open');
-  });
+  // Positions and stops only: the protection watch samples this every 100 ms.
+  const positions = sim.engine.ledger.open().map((p) => ({ symbol: p.symbol, currentQty: p.qty }));
+  const bare = new Set(uncoveredPositions({ positions, untriggeredStops: sim.engine.listStopOrders({}).map(toVenueOrder) }).map((p) => p.symbol));
+  return venuePositions(sim).filter((p) => bare.has(p.symbol));
 }
 
 /**
@@ -242,52 +217,30 @@ export function readJournal(dataDir: string): Journal {
  *    (to the cent), and vice versa.
  */
 export function auditVenueAgainstJournal(sim: SimulatorHandle, journal: Journal): string[] {
-  const problems: string[] = [];
-  const byOid = new Map<string, JournalIntent>();
-  for (const i of journal.intents) byOid.set(i.clientOid, i);
-
-  const seenOids = new Map<string, number>();
-  for (const o of venueOrders(sim)) seenOids.set(o.clientOid, (seenOids.get(o.clientOid) ?? 0) + 1);
-  for (const [oid, n] of seenOids) {
-    if (n > 1) problems.push(`clientOid ${oid} has ${n} orders on the venue`);
-  }
-  for (const o of venueOrders(sim)) {
-    const intent = byOid.get(o.clientOid);
-    if (intent === undefined) {
-      problems.push(`venue order ${o.id} (${o.symbol} ${o.side}, clientOid ${o.clientOid}) is not in the journal`);
-      continue;
-    }
-    if (intent.orderId !== null && intent.orderId !== o.id) problems.push(`intent ${o.clientOid} names order ${intent.orderId}, the venue has ${o.id}`);
-  }
-
+  const venue = venueState(sim);
+  const store: StoreState = {
+    intents: journal.intents,
+    fills: [],
+    trades: journal.trades,
+    activePositions: journal.positions.filter((p) => p.status !== 'closed'),
+  };
   const trips = roundTrips(sim);
-  for (const t of trips) {
-    if (t.openingOrderIds.length !== 1) problems.push(`${t.symbol} ${t.side} position opened by ${t.openingOrderIds.length} orders: ${t.openingOrderIds.join(', ')}`);
-  }
-
-  const active = journal.positions.filter((p) => p.status !== 'closed');
-  for (const p of venuePositions(sim)) {
-    const local = active.find((a) => a.symbol === p.symbol);
-    if (local === undefined) problems.push(`venue position ${p.symbol} ${p.side} ${p.lots} is not in the journal`);
-    else if (local.side !== p.side || local.size !== p.lots) problems.push(`${p.symbol}: journal ${local.side} ${local.size}, venue ${p.side} ${p.lots}`);
-  }
-  for (const p of unprotectedPositions(sim)) problems.push(`venue position ${p.symbol} ${p.side} ${p.lots} has no stop order`);
-  for (const a of active) {
-    if (!venuePositions(sim).some((p) => p.symbol === a.symbol)) problems.push(`journal position ${a.symbol} #${a.id} (${a.status}) is not held on the venue`);
-  }
-
   const complete = trips.filter((t) => t.complete);
-  const symbols = new Set([...complete.map((t) => t.symbol), ...journal.trades.map((t) => t.symbol)]);
-  for (const symbol of symbols) {
-    const venue = complete.filter((t) => t.symbol === symbol);
+  const episodes = complete.map((t) => ({ symbol: t.symbol, netPnl: t.net, closedAt: t.closedAt! }));
+  const problems = [
+    ...checkNoDuplicateOrders(store, venue),
+    ...checkSingleEntry(trips),
+    ...checkPositions(store, new Map(venue.positions.map((p) => [p.symbol, p.currentQty])), new Set(), venue.positions),
+    ...checkStops(venue),
+    ...checkTradePnl(store, episodes, { settledBefore: Infinity }),
+  ];
+  // The journal's fees per trade, which the chaos run (its store has fills instead) does not check.
+  for (const symbol of new Set(journal.trades.map((t) => t.symbol))) {
+    const venueTrips = complete.filter((t) => t.symbol === symbol);
     const local = journal.trades.filter((t) => t.symbol === symbol).sort((a, b) => a.closedAt - b.closedAt || a.id - b.id);
-    if (venue.length !== local.length) {
-      problems.push(`${symbol}: ${venue.length} round trips on the venue, ${local.length} trades in the journal`);
-      continue;
-    }
-    venue.forEach((v, k) => {
+    if (venueTrips.length !== local.length) continue; // checkTradePnl reported the count
+    venueTrips.forEach((v, k) => {
       const l = local[k]!;
-      if (Math.abs(v.net - l.realisedPnl) >= 0.005) problems.push(`${symbol} trade #${l.id}: journal pnl ${l.realisedPnl.toFixed(4)}, venue ${v.net.toFixed(4)}`);
       if (Math.abs(v.fees - l.fees) >= 0.005) problems.push(`${symbol} trade #${l.id}: journal fees ${l.fees.toFixed(4)}, venue ${v.fees.toFixed(4)}`);
     });
   }

@@ -1,7 +1,55 @@
-// The chaos run's end-state invariants as pure functions over plain data (the bot's SQLite store
-// and the venue's REST view), each returning the list of violations it found, so each rule can be
-// shown to catch what it claims (invariants.test.ts) before the chaos run relies on it.
-import type { VenueFill, VenueOrder, VenuePosition, VenueState } from './venue-audit.js';
+// The venue audit rules, written once: what the exchange holds (orders, fills, positions, stops) as
+// plain data, round trips replayed from its fills, and the invariants between the venue and the bot's
+// journal, each a pure function returning the violations it found (test/chaos/invariants.test.ts
+// shows each rule catches what it claims). Two thin adapters read the venue into this shape: over the
+// simulator's signed REST API (test/chaos/support/venue-audit.ts, a separate process) and from the
+// in-process simulator (test/e2e/support/venue-audit.ts).
+
+export interface VenueOrder {
+  readonly id: string;
+  readonly clientOid: string;
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  readonly size: number;
+  readonly filledSize: number;
+  readonly reduceOnly: boolean;
+  readonly closeOrder: boolean;
+  readonly stop: string;
+  readonly stopTriggered: boolean;
+  readonly status: string;
+}
+
+export interface VenueFill {
+  readonly tradeId: string;
+  readonly orderId: string;
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  readonly price: number;
+  readonly size: number;
+  readonly fee: number;
+  readonly tradeType: string;
+  /** ms */
+  readonly createdAt: number;
+}
+
+export interface VenuePosition {
+  readonly symbol: string;
+  readonly currentQty: number;
+}
+
+export interface VenueContract {
+  readonly symbol: string;
+  readonly multiplier: number;
+}
+
+export interface VenueState {
+  readonly orders: readonly VenueOrder[];
+  readonly untriggeredStops: readonly VenueOrder[];
+  readonly fills: readonly VenueFill[];
+  readonly positions: readonly VenuePosition[];
+  readonly contracts: ReadonlyMap<string, VenueContract>;
+}
+
 
 export interface StoreIntent {
   readonly clientOid: string;
@@ -89,12 +137,11 @@ export function checkNoDuplicateOrders(store: StoreState, venue: Pick<VenueState
   return out;
 }
 
-/** Every position open on the venue has an untriggered reduce-only stop on the exit side covering it. */
-export function checkStops(venue: Pick<VenueState, 'positions' | 'untriggeredStops'>): string[] {
-  const out: string[] = [];
-  for (const p of venue.positions) {
+/** Positions open on the venue without an untriggered reduce-only stop on the exit side covering them. */
+export function uncoveredPositions(venue: Pick<VenueState, 'positions' | 'untriggeredStops'>): VenuePosition[] {
+  return venue.positions.filter((p) => {
     const long = p.currentQty > 0;
-    const covering = venue.untriggeredStops.filter(
+    return !venue.untriggeredStops.some(
       (s) =>
         s.symbol === p.symbol &&
         s.side === (long ? 'sell' : 'buy') &&
@@ -102,9 +149,12 @@ export function checkStops(venue: Pick<VenueState, 'positions' | 'untriggeredSto
         (s.reduceOnly || s.closeOrder) &&
         (s.closeOrder || s.size >= Math.abs(p.currentQty)),
     );
-    if (covering.length === 0) out.push(`${p.symbol} position ${p.currentQty} lots has no protective stop on the venue`);
-  }
-  return out;
+  });
+}
+
+/** Every position open on the venue has an untriggered reduce-only stop on the exit side covering it. */
+export function checkStops(venue: Pick<VenueState, 'positions' | 'untriggeredStops'>): string[] {
+  return uncoveredPositions(venue).map((p) => `${p.symbol} position ${p.currentQty} lots has no protective stop on the venue`);
 }
 
 /** Store fills are venue fills, field for field; venue fills of settled time are all in the store. */
@@ -132,6 +182,87 @@ export function checkFills(store: StoreState, venue: Pick<VenueState, 'fills'>, 
   return out;
 }
 
+/** One position on the venue from flat to flat (or still open), replayed from its fills. */
+export interface RoundTrip {
+  readonly symbol: string;
+  readonly side: 'long' | 'short';
+  /** Orders that opened or added to the position (a second one means a duplicated entry). */
+  readonly openingOrderIds: readonly string[];
+  readonly closingOrderIds: readonly string[];
+  readonly fills: readonly VenueFill[];
+  /** Realised PnL before fees (the venue's ledger arithmetic). */
+  readonly gross: number;
+  readonly fees: number;
+  /** gross - fees: KuCoin's realisedPnl without funding, what a journaled trade must equal. */
+  readonly net: number;
+  readonly complete: boolean;
+  /** ms; null while open. */
+  readonly closedAt: number | null;
+  /** The order whose fill closed this trip and opened the next one the other way (the bot never does that). */
+  readonly reversedBy: string | null;
+}
+
+type MutableTrip = { -readonly [K in keyof Omit<RoundTrip, 'net' | 'openingOrderIds' | 'closingOrderIds' | 'fills'>]: RoundTrip[K] } & {
+  openingOrderIds: string[];
+  closingOrderIds: string[];
+  fills: VenueFill[];
+};
+
+/**
+ * Replays venue fills per symbol (time order, fills before `until` only) with the venue's own
+ * position arithmetic, cuts them into round trips, and returns the quantity still held per symbol.
+ */
+export function replayFills(fills: readonly VenueFill[], multiplier: (symbol: string) => number, until = Infinity): { trips: RoundTrip[]; held: Map<string, number> } {
+  const ordered = fills
+    .filter((f) => f.createdAt < until)
+    .sort((a, b) => a.createdAt - b.createdAt || (a.tradeId < b.tradeId ? -1 : a.tradeId > b.tradeId ? 1 : 0));
+  const open = new Map<string, { qty: number; cost: number; trip: MutableTrip }>();
+  const trips: MutableTrip[] = [];
+  const startTrip = (f: VenueFill, dir: number): { qty: number; cost: number; trip: MutableTrip } => {
+    const trip: MutableTrip = { symbol: f.symbol, side: dir > 0 ? 'long' : 'short', openingOrderIds: [], closingOrderIds: [], fills: [], gross: 0, fees: 0, complete: false, closedAt: null, reversedBy: null };
+    const state = { qty: 0, cost: 0, trip };
+    open.set(f.symbol, state);
+    trips.push(trip);
+    return state;
+  };
+  for (const f of ordered) {
+    const mult = multiplier(f.symbol);
+    const dir = f.side === 'buy' ? 1 : -1;
+    let state = open.get(f.symbol) ?? startTrip(f, dir);
+    state.trip.fills.push(f);
+    state.trip.fees += f.fee;
+    let lots = f.size;
+    if (state.qty !== 0 && Math.sign(state.qty) !== dir) {
+      const trip = state.trip;
+      const closed = Math.min(lots, Math.abs(state.qty));
+      const entry = state.cost / (state.qty * mult);
+      trip.gross += closed * mult * (f.price - entry) * Math.sign(state.qty);
+      state.cost -= state.cost * (closed / Math.abs(state.qty));
+      state.qty += dir * closed;
+      lots -= closed;
+      if (!trip.closingOrderIds.includes(f.orderId)) trip.closingOrderIds.push(f.orderId);
+      if (state.qty === 0) {
+        trip.complete = true;
+        trip.closedAt = f.createdAt;
+        open.delete(f.symbol);
+        if (lots > 0) {
+          trip.reversedBy = f.orderId;
+          state = startTrip(f, dir);
+          state.trip.fills.push(f);
+        }
+      }
+    }
+    if (lots > 0) {
+      state.qty += dir * lots;
+      state.cost += dir * lots * mult * f.price;
+      if (!state.trip.openingOrderIds.includes(f.orderId)) state.trip.openingOrderIds.push(f.orderId);
+    }
+  }
+  const held = new Map<string, number>();
+  for (const [symbol, state] of open) held.set(symbol, state.qty);
+  return { trips: trips.map((t) => ({ ...t, net: t.gross - t.fees })), held };
+}
+
 export interface Episode {
   readonly symbol: string;
   /** Net of fees, as KuCoin's realisedPnl without funding. */
@@ -139,53 +270,18 @@ export interface Episode {
   readonly closedAt: number;
 }
 
-/**
- * Replays venue fills per symbol (time order) with the venue's own position arithmetic and returns
- * each position episode that went back to flat, and the quantity still held per symbol.
- */
+/** The round trips that went back to flat, and the quantity still held per symbol. */
 export function venueEpisodes(fills: readonly VenueFill[], multiplier: (symbol: string) => number, until = Infinity): { episodes: Episode[]; held: Map<string, number> } {
-  const episodes: Episode[] = [];
-  const held = new Map<string, number>();
-  const bySymbol = new Map<string, VenueFill[]>();
-  for (const f of fills) {
-    if (f.createdAt >= until) continue;
-    const list = bySymbol.get(f.symbol) ?? [];
-    list.push(f);
-    bySymbol.set(f.symbol, list);
-  }
-  for (const [symbol, list] of bySymbol) {
-    list.sort((a, b) => a.createdAt - b.createdAt || (a.tradeId < b.tradeId ? -1 : a.tradeId > b.tradeId ? 1 : 0));
-    const mult = multiplier(symbol);
-    let qty = 0;
-    let cost = 0;
-    let gross = 0;
-    let fees = 0;
-    for (const f of list) {
-      const dir = f.side === 'buy' ? 1 : -1;
-      let lots = f.size;
-      fees += f.fee;
-      if (qty !== 0 && Math.sign(qty) !== dir) {
-        const closed = Math.min(lots, Math.abs(qty));
-        const entry = cost / (qty * mult);
-        gross += closed * mult * (f.price - entry) * Math.sign(qty);
-        cost -= cost * (closed / Math.abs(qty));
-        qty += dir * closed;
-        lots -= closed;
-        if (qty === 0) {
-          episodes.push({ symbol, netPnl: gross - fees, closedAt: f.createdAt });
-          cost = 0;
-          gross = 0;
-          fees = 0;
-        }
-      }
-      if (lots > 0) {
-        qty += dir * lots;
-        cost += dir * lots * mult * f.price;
-      }
-    }
-    if (qty !== 0) held.set(symbol, qty);
-  }
+  const { trips, held } = replayFills(fills, multiplier, until);
+  const episodes = trips.filter((t) => t.complete).map((t) => ({ symbol: t.symbol, netPnl: t.net, closedAt: t.closedAt! }));
   return { episodes, held };
+}
+
+/** Every round trip was opened by one order (a second opening order is a duplicated entry). */
+export function checkSingleEntry(trips: readonly RoundTrip[]): string[] {
+  return trips
+    .filter((t) => t.openingOrderIds.length !== 1)
+    .map((t) => `${t.symbol} ${t.side} position opened by ${t.openingOrderIds.length} orders: ${t.openingOrderIds.join(', ')}`);
 }
 
 /** Each closed trade in the store has the venue's realised PnL for that episode, to the cent (within half a cent). */
