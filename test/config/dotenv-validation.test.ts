@@ -8,17 +8,9 @@ import path from 'node:path';
 import { ConfigError } from '../../src/config/config-error.js';
 import { didYouMean } from '../../src/config/did-you-mean.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { repoRoot } from '../support/repo-root.js';
-import { runToExit } from '../support/child-process.js';
+import { runBotToExit } from '../support/bot-entry.js';
 
 /** Runs the built entry point in `cwd` with a clean environment; resolves when it exits. */
-function runBot(cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
-  return runToExit('bot', path.join(repoRoot(), 'dist/supervisor/main.js'), {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', LOG_DIR: path.join(cwd, 'logs'), DATA_DIR: path.join(cwd, 'data'), ...env },
-  });
-}
-
 describe('.env validation', () => {
   let dir: string;
   beforeEach(() => {
@@ -93,7 +85,7 @@ describe('.env validation', () => {
 
   it('makes the bot exit 2 listing every .env problem', async () => {
     envFile('LEVRAGE=10\nLEVERAGE 10\n=oops\n');
-    const { code, output } = await runBot(dir);
+    const { code, output } = await runBotToExit(dir);
     expect(code, output).to.equal(2);
     expect(output).to.include('LEVRAGE: unknown setting (did you mean LEVERAGE?)');
     expect(output).to.match(/line 2: no "="/);
@@ -101,7 +93,7 @@ describe('.env validation', () => {
   });
 
   it('makes the bot exit 2 when STATUS_HOST is off loopback without STATUS_TOKEN, naming both', async () => {
-    const { code, output } = await runBot(dir, { STATUS_HOST: '0.0.0.0' });
+    const { code, output } = await runBotToExit(dir, { STATUS_HOST: '0.0.0.0' });
     expect(code, output).to.equal(2);
     expect(output).to.include('STATUS_HOST=0.0.0.0').and.include('STATUS_TOKEN');
   });

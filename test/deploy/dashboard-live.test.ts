@@ -7,15 +7,14 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { fetchHealth } from '../../src/status/status-client.js';
 import { repoRoot } from '../support/repo-root.js';
+import { BOT_ENTRY } from '../support/bot-entry.js';
 import { Child, runToExit } from '../support/child-process.js';
 import { CHROMIUM, CHROMIUM_ARGS, assertChromium } from '../support/chromium.js';
 import { waitUntil } from '../support/wait-until.js';
 
-const ENTRY = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
 const TOKEN = 'live-dash-token';
 const WORKERS = ['order-executor', 'position-monitor', 'scanner'];
 
@@ -50,7 +49,7 @@ describe('dashboard of a live bot in headless Chromium (paper mode)', function (
     assertChromium();
     dir = mkdtempSync(path.join(tmpdir(), 'deploy-live-'));
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PM2_')));
-    bot = new Child('bot', ENTRY, {
+    bot = new Child('bot', BOT_ENTRY, {
       cwd: dir, // no stray .env
       env: {
         ...base,

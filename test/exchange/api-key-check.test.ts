@@ -12,8 +12,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { readSimulatorEnv } from '../../src/simulator/simulator-env.js';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
 import { verifyLiveKey } from '../../supervisor/live-key.js';
-import { repoRoot } from '../support/repo-root.js';
-import { runToExit } from '../support/child-process.js';
+import { runBotToExit } from '../support/bot-entry.js';
 
 const KEY = 'live-key-7f3a91';
 const SECRET = 'live-secret-c0ffee';
@@ -151,12 +150,7 @@ describe('live API-key check', () => {
     });
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-    function runBot(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-      return runToExit('bot', path.join(repoRoot(), 'dist/supervisor/main.js'), {
-        cwd: dir,
-        env: { PATH: process.env.PATH ?? '', LOG_DIR: path.join(dir, 'logs'), DATA_DIR: path.join(dir, 'data'), STATUS_PORT: '0', ...env },
-      });
-    }
+    const runBot = (env: Record<string, string>): ReturnType<typeof runBotToExit> => runBotToExit(dir, { STATUS_PORT: '0', ...env });
 
     it('exits 2 before trading with a withdrawal-enabled key, and with a key without Futures', async () => {
       const transfer = await simWith(['General', 'Futures', 'Transfer'], ['127.0.0.1']);

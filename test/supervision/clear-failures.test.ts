@@ -8,7 +8,6 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { EventEmitter } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { KUCOIN_LIMITS } from '../../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../../src/resilience/shared-rate-limiter.js';
 import { STORE_OPEN_EXIT_CODE, Store, isStoreOpenError } from '../../src/store/index.js';
@@ -18,23 +17,9 @@ import { installRejectionGuard } from '../../supervisor/rejection-guard.js';
 import { workerSpecs } from '../../supervisor/worker-specs.js';
 import { CONFIG_DEFAULTS } from '../../config/schema.js';
 import { FAST, captureLogger, nextEvent } from './harness.js';
-import { runToExit } from '../support/child-process.js';
+import { runBotToExit } from '../support/bot-entry.js';
 
-const MAIN = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
 const GARBAGE = 'this is not an SQLite database, just text where the journal should be\n'.repeat(200);
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runBot(dir: string, env: Record<string, string>): Promise<Run> {
-  return runToExit('bot', MAIN, {
-    cwd: dir,
-    env: { PATH: process.env['PATH'] ?? '', TRADING_MODE: 'paper', STATUS_PORT: '0', LOG_DIR: path.join(dir, 'logs'), ...env },
-  });
-}
 
 const nonEmpty = (text: string): string[] => text.split('\n').filter((l) => l.trim() !== '');
 
@@ -60,7 +45,7 @@ describe('clear failures', function () {
       const file = path.join(dataDir, 'bot.sqlite');
       writeFileSync(file, GARBAGE);
       // SIM_URL keeps bot.sqlite across runs (the embedded simulator would archive it); nothing listens there.
-      const run = await runBot(dir, { DATA_DIR: dataDir, SIM_URL: 'http://127.0.0.1:9' });
+      const run = await runBotToExit(dir, { TRADING_MODE: 'paper', STATUS_PORT: '0', DATA_DIR: dataDir, SIM_URL: 'http://127.0.0.1:9' });
       expect(run.code, run.stderr).to.equal(STORE_OPEN_EXIT_CODE);
       const lines = nonEmpty(run.stderr);
       expect(lines, run.stderr).to.have.length(1);
@@ -83,7 +68,7 @@ describe('clear failures', function () {
       } else {
         chmodSync(dataDir, 0o555);
       }
-      const run = await runBot(dir, { DATA_DIR: dataDir });
+      const run = await runBotToExit(dir, { TRADING_MODE: 'paper', STATUS_PORT: '0', DATA_DIR: dataDir });
       expect(run.code, run.stderr).to.equal(STORE_OPEN_EXIT_CODE);
       const lines = nonEmpty(run.stderr);
       expect(lines, run.stderr).to.have.length(1);

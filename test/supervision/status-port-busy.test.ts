@@ -4,10 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runToExit } from '../support/child-process.js';
-
-const MAIN = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
+import { runBotToExit } from '../support/bot-entry.js';
 
 describe('supervisor entry with a busy status port', function () {
   this.timeout(30_000);
@@ -22,10 +19,7 @@ describe('supervisor entry with a busy status port', function () {
     server = createServer();
     const port = await new Promise<number>((resolve) => server!.listen(0, '127.0.0.1', () => resolve((server!.address() as { port: number }).port)));
     dir = mkdtempSync(path.join(tmpdir(), 'busy-port-'));
-    const { code, output: out } = await runToExit('bot', MAIN, {
-      cwd: dir,
-      env: { ...process.env, STATUS_PORT: String(port), LOG_DIR: path.join(dir, 'logs'), DATA_DIR: path.join(dir, 'data') },
-    });
+    const { code, output: out } = await runBotToExit(dir, { STATUS_PORT: String(port) });
     expect(code, out).to.equal(1);
     expect(out).to.include(`cannot start the status server on 127.0.0.1:${port}`);
     expect(out).to.include('Set STATUS_PORT');

@@ -2,11 +2,10 @@
 // real SQLite. Tests wait on its output lines, never on sleeps, and always SIGKILL what is left.
 // Spawning and capturing are test/support's Child; this adds the bot's settings, timed lines and
 // event-driven waits on them.
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { BOT_ENTRY } from '../../support/bot-entry.js';
 import { Child } from '../../support/child-process.js';
 
-const MAIN = fileURLToPath(new URL('../../../supervisor/main.js', import.meta.url));
 
 /** Settings every e2e run shares: a fast paper market and quick supervision. Tests override. */
 export const FAST_MARKET_ENV: Readonly<Record<string, string>> = {
@@ -61,7 +60,7 @@ export class BotProcess {
       LOG_DIR: path.join(options.dir, 'logs'),
       ...options.env,
     };
-    this.child = new Child('bot', MAIN, { cwd: options.dir, env, stdin: 'ignore' });
+    this.child = new Child('bot', BOT_ENTRY, { cwd: options.dir, env, stdin: 'ignore' });
     const echo = options.echo ?? process.env['E2E_ECHO'] === '1';
     this.child.onLine((stream, raw) => this.push(stream, raw, echo));
     this.exited = this.child.exited.then((result) => {
