@@ -2,12 +2,12 @@
 // grace): a dead peer's position must keep its stop, and a peer must not become "another bot".
 // Real simulator, real SQLite journals, real redis-server.
 import { expect } from 'chai';
-import path from 'node:path';
 import { clusterKeys } from '../../src/cluster/cluster-keys.js';
-import { LeaseOwnership } from '../../src/cluster/lease-ownership.js';
-import { RedisConnection } from '../../src/cluster/redis-connection.js';
-import { Store } from '../../src/store/index.js';
+import type { LeaseOwnership } from '../../src/cluster/lease-ownership.js';
+import type { RedisConnection } from '../../src/cluster/redis-connection.js';
+import type { Store } from '../../src/store/index.js';
 import { Harness } from '../executor/support/executor-harness.js';
+import { ClusterPeers } from './support/cluster-peers.js';
 import { RedisServer } from './support/redis-server.js';
 import { clockReading } from '../support/instant-clock.js';
 import { waitUntil } from '../support/wait-until.js';
@@ -17,27 +17,15 @@ const TTL_MS = 600;
 describe('adoption grace: a standby that just connected to Redis (real simulator, SQLite, redis-server)', function () {
   let redis: RedisServer;
   let h: Harness;
-  const connections: RedisConnection[] = [];
-  const owners: LeaseOwnership[] = [];
-  const stores: Store[] = [];
-  const keys = clusterKeys('100000003');
+  const peers = new ClusterPeers(() => redis, clusterKeys('100000003'), TTL_MS);
 
   /** `frozen`: a clock that never moves, so the adoption grace never ends however slow the machine. */
-  async function ownership(processId: string, frozen = false): Promise<{ own: LeaseOwnership; connection: RedisConnection }> {
-    const connection = new RedisConnection({ url: redis.url, commandTimeoutMs: 1000, reconnectDelayMs: 50 });
-    connections.push(connection);
-    await connection.waitUntilUp(5000);
+  function ownership(processId: string, frozen = false): Promise<{ own: LeaseOwnership; connection: RedisConnection }> {
     const t0 = Date.now();
-    const own = new LeaseOwnership({ connection, keys, processId, ttlMs: TTL_MS, botId: `${processId}bot`, ...(frozen ? { clock: clockReading(() => t0) } : {}) });
-    owners.push(own);
-    return { own, connection };
+    return peers.ownership(processId, frozen ? { clock: clockReading(() => t0) } : {});
   }
 
-  function journal(name: string): Store {
-    const s = Store.open({ path: path.join(h.dir, `${name}.sqlite`) });
-    stores.push(s);
-    return s;
-  }
+  const journal = (name: string): Store => peers.journal(h.dir, name);
 
   async function leaseGone(symbol: string): Promise<void> {
     const probe = await ownership('probe');
@@ -54,9 +42,7 @@ describe('adoption grace: a standby that just connected to Redis (real simulator
     h = await Harness.start();
   });
   afterEach(async () => {
-    await Promise.all(owners.splice(0).map((o) => o.close()));
-    for (const s of stores.splice(0)) s.close();
-    await Promise.all(connections.splice(0).map((c) => c.close()));
+    await peers.close();
     await h.close();
     await redis.down();
     await redis.up();

@@ -2,8 +2,8 @@
 // that restarted empty must not make this process forget.
 import { expect } from 'chai';
 import { clusterKeys } from '../../src/cluster/cluster-keys.js';
-import { LeaseOwnership } from '../../src/cluster/lease-ownership.js';
-import { RedisConnection } from '../../src/cluster/redis-connection.js';
+import type { LeaseOwnership } from '../../src/cluster/lease-ownership.js';
+import { ClusterPeers } from './support/cluster-peers.js';
 import { RedisServer } from './support/redis-server.js';
 
 // Long enough that only a release (never the TTL) can free a lease within a test.
@@ -11,25 +11,17 @@ const TTL_MS = 60_000;
 
 describe('LeaseOwnership (real redis-server)', function () {
   let redis: RedisServer;
-  const connections: RedisConnection[] = [];
-  const owners: LeaseOwnership[] = [];
-  const keys = clusterKeys('100000002');
+  const peers = new ClusterPeers(() => redis, clusterKeys('100000002'), TTL_MS);
 
   async function ownership(processId: string, ttlMs = TTL_MS): Promise<LeaseOwnership> {
-    const connection = new RedisConnection({ url: redis.url, commandTimeoutMs: 1000, reconnectDelayMs: 50 });
-    connections.push(connection);
-    await connection.waitUntilUp(5000);
-    const o = new LeaseOwnership({ connection, keys, processId, ttlMs, botId: `${processId}bot` });
-    owners.push(o);
-    return o;
+    return (await peers.ownership(processId, { ttlMs })).own;
   }
 
   before(async () => {
     redis = await RedisServer.start();
   });
   afterEach(async () => {
-    await Promise.all(owners.splice(0).map((o) => o.close()));
-    await Promise.all(connections.splice(0).map((c) => c.close()));
+    await peers.close();
     await redis.down();
     await redis.up();
   });
@@ -50,13 +42,13 @@ describe('LeaseOwnership (real redis-server)', function () {
 
   it('remembers peer bot ids through a Redis restart that empties the registry', async () => {
     const a = await ownership('a');
-    const b = await ownership('b');
+    const { own: b, connection: connB } = await peers.ownership('b');
     await a.renew();
     await b.renew();
     expect(b.isPeerBot('abot')).to.equal(true);
     await redis.down();
     await redis.up();
-    await connections[1]!.waitUntilUp(10_000);
+    await connB.waitUntilUp(10_000);
     await b.renew();
     expect(b.isPeerBot('abot')).to.equal(true, 'a restarted Redis forgot the registry, not the peer');
     expect(b.knowsPeers()).to.equal(false, 'just reconnected: the adoption grace');

@@ -3,12 +3,11 @@
 // once the owner stops renewing, the survivor adopts and protects the position while the old owner,
 // its token stale, no longer trades it.
 import { expect } from 'chai';
-import path from 'node:path';
 import { clusterKeys } from '../../src/cluster/cluster-keys.js';
 import { LeaseOwnership } from '../../src/cluster/lease-ownership.js';
-import { RedisConnection } from '../../src/cluster/redis-connection.js';
-import { Store } from '../../src/store/index.js';
+import type { Store } from '../../src/store/index.js';
 import { Harness } from '../executor/support/executor-harness.js';
+import { ClusterPeers } from './support/cluster-peers.js';
 import { RedisServer } from './support/redis-server.js';
 import { clockReading } from '../support/instant-clock.js';
 import { waitUntil } from '../support/wait-until.js';
@@ -30,23 +29,13 @@ class InterleavedOwnership extends LeaseOwnership {
 describe('takeover between two processes on one account (real simulator, SQLite, redis-server)', function () {
   let redis: RedisServer;
   let h: Harness;
-  const connections: RedisConnection[] = [];
-  const stores: Store[] = [];
-  const keys = clusterKeys('100000001');
+  const peers = new ClusterPeers(() => redis, clusterKeys('100000001'), TTL_MS);
 
   async function ownership(processId: string): Promise<LeaseOwnership> {
-    const connection = new RedisConnection({ url: redis.url, commandTimeoutMs: 1000, reconnectDelayMs: 50 });
-    connections.push(connection);
-    await connection.waitUntilUp(5000);
-    // Each process registers its BOT_ID (the executor's clientOid namespace) so peers recognise its orders.
-    return new LeaseOwnership({ connection, keys, processId, ttlMs: TTL_MS, botId: `${processId}bot` });
+    return (await peers.ownership(processId)).own;
   }
 
-  function journal(name: string): Store {
-    const s = Store.open({ path: path.join(h.dir, `${name}.sqlite`) });
-    stores.push(s);
-    return s;
-  }
+  const journal = (name: string): Store => peers.journal(h.dir, name);
 
   before(async () => {
     redis = await RedisServer.start();
@@ -55,8 +44,7 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     h = await Harness.start();
   });
   afterEach(async () => {
-    for (const s of stores.splice(0)) s.close();
-    await Promise.all(connections.splice(0).map((c) => c.close()));
+    await peers.close();
     await h.close();
     await redis.down();
     await redis.up();
@@ -188,11 +176,8 @@ describe('takeover between two processes on one account (real simulator, SQLite,
   it('does not adopt a round trip its owner closed after the position list was read (the claim succeeds on a released lease)', async () => {
     const symbol = h.symbol(0);
     const ownA = await ownership('a');
-    const connection = new RedisConnection({ url: redis.url, commandTimeoutMs: 1000, reconnectDelayMs: 50 });
-    connections.push(connection);
-    await connection.waitUntilUp(5000);
     let ahead = 0;
-    const ownB = new InterleavedOwnership({ connection, keys, processId: 'b', ttlMs: TTL_MS, botId: 'bbot', clock: clockReading(() => Date.now() + ahead) });
+    const ownB = (await peers.ownership('b', { clock: clockReading(() => Date.now() + ahead), make: (o) => new InterleavedOwnership(o) })).own as InterleavedOwnership;
     ahead = 60_000; // b's clock jumps: its adoption grace is over at once
     const a = h.executor(h.port(), journal('a'), { ownership: ownA, botId: 'abot' });
     const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
@@ -212,7 +197,7 @@ describe('takeover between two processes on one account (real simulator, SQLite,
 
   it('stops entries while Redis is down and keeps exits going', async () => {
     const [s0, s1] = [h.symbol(0), h.symbol(1)];
-    const ownA = await ownership('a');
+    const { own: ownA, connection: connA } = await peers.ownership('a');
     ownA.start();
     const a = h.executor(h.port(), journal('a'), { ownership: ownA, botId: 'abot' });
     expect((await a.openPosition(h.signal(s0))).ok).to.equal(true);
@@ -222,7 +207,7 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     const closed = await a.closePosition(s0);
     expect(closed.ok).to.equal(true, 'an exit never waits for Redis');
     await redis.up();
-    await connections[0]!.waitUntilUp(10_000);
+    await connA.waitUntilUp(10_000);
     expect((await a.openPosition(h.signal(s1))).ok).to.equal(true, 'entries resume once Redis is back');
   });
 });
