@@ -25,7 +25,7 @@ describe('.env validation', () => {
     return file;
   }
 
-  function errorOf(file: string, env: Record<string, string> = {}): ConfigError {
+  function configErrorOf(file: string, env: Record<string, string> = {}): ConfigError {
     try {
       loadConfig(env, { dotenvPath: file, onWarning: () => undefined });
     } catch (err) {
@@ -37,7 +37,7 @@ describe('.env validation', () => {
 
   it('lists a typo with did-you-mean, a line without "=" and an empty key, with the other bad settings', () => {
     const file = envFile('# risk\nLEVRAGE=10\nLEVERAGE 10\n=oops\nMAX_OPEN_POSITIONS=zero\n');
-    const err = errorOf(file);
+    const err = configErrorOf(file);
     const lines = err.message.split('\n');
     expect(lines).to.include('  - LEVRAGE: unknown setting (did you mean LEVERAGE?)');
     expect(err.message).to.match(/line 3: no "="/);
@@ -55,7 +55,7 @@ describe('.env validation', () => {
   });
 
   it('names an unknown key without a guess when nothing is close, and ignores unknown names in the real environment', () => {
-    expect(errorOf(envFile('TOTALLY_UNRELATED=1\n')).message).to.match(/^ {2}- TOTALLY_UNRELATED: unknown setting$/m);
+    expect(configErrorOf(envFile('TOTALLY_UNRELATED=1\n')).message).to.match(/^ {2}- TOTALLY_UNRELATED: unknown setting$/m);
     expect(loadConfig({ HOME: '/root', NODE_OPTIONS: '', LEVRAGE: '3' }, { dotenvPath: envFile('LEVERAGE=2\n') }).leverage).to.equal(2);
   });
 

@@ -1,7 +1,7 @@
 // The scanner loop with a real piscina pool on the real indicator task, a scripted exchange and a
 // recording executor: symbols are filtered and scored off-thread and the best goes to the executor.
 import { expect } from 'chai';
-import type { Contract, Kline } from '../../src/exchange/schemas/index.js';
+import type { Kline } from '../../src/exchange/schemas/index.js';
 import type { ExecutorApi, EntryProposal } from '../../src/executor/executor-api.js';
 import { createIndicatorPool, type IndicatorPool } from '../../src/scanner/indicator-pool.js';
 import { createScannerLoop, toProposal } from '../../src/scanner/scanner-loop.js';
@@ -9,20 +9,9 @@ import { systemClock } from '../../src/resilience/clock.js';
 import type { ExecutorClient } from '../../src/worker-runtime/executor-link.js';
 import type { MetricsSink } from '../../src/worker-runtime/metrics-sender.js';
 import { silentLog } from '../support/silent-log.js';
+import { contract } from '../scanner/support/scanner-fixtures.js';
 
 const TASK = new URL('../../workers/indicator-task.js', import.meta.url);
-
-function contract(symbol: string, turnover: number, settle = 'USDT'): Contract {
-  return {
-    symbol,
-    type: 'FFWCSX',
-    quoteCurrency: settle,
-    settleCurrency: settle,
-    status: 'Open',
-    isInverse: settle !== 'USDT',
-    turnoverOf24h: turnover,
-  } as unknown as Contract;
-}
 
 function klines(n: number, drift: number): Kline[] {
   let price = 100;
@@ -63,7 +52,12 @@ describe('scanner loop with the piscina pool', function () {
       client: {
         serverTime: async () => ({ data: 1_700_000_000_000, rateLimit: null }),
         activeContracts: async () => ({
-          data: [contract('AUSDTM', 5e6), contract('BUSDTM', 9e6), contract('XBTUSDM', 9e9, 'XBT'), contract('CUSDTM', 10)],
+          data: [
+            contract('AUSDTM', { turnoverOf24h: 5e6 }),
+            contract('BUSDTM', { turnoverOf24h: 9e6 }),
+            contract('XBTUSDM', { turnoverOf24h: 9e9, quoteCurrency: 'XBT', settleCurrency: 'XBT', isInverse: true }),
+            contract('CUSDTM', { turnoverOf24h: 10 }),
+          ],
           rateLimit: null,
         }),
         klines: async (q: { symbol: string }) => {
