@@ -4,6 +4,8 @@ import { expect } from 'chai';
 import { RuntimeSampler } from '../../src/perf/runtime-sampler.js';
 import { busyLoop } from '../../src/worker-runtime/stall-inject.js';
 
+// Real waits on purpose: the sampler reads this thread's real event loop (perf_hooks' delay histogram
+// and utilisation), which no fake clock can move; only lower bounds are asserted.
 const turn = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('RuntimeSampler', () => {

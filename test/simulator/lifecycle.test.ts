@@ -32,6 +32,8 @@ describe('simulator lifecycle', () => {
       () => 'answered',
       () => 'aborted',
     );
+    // No hook says the server holds the request yet; the wait lets it arrive so close() meets a hung
+    // request (had it not arrived, close() would refuse it and the test would still pass).
     await new Promise((r) => setTimeout(r, 50));
     await sim.close();
     expect(await hung).to.equal('aborted');

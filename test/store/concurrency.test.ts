@@ -5,6 +5,9 @@ import type { StoreWorkerData, StoreWorkerMessage } from './fixtures/store-worke
 import { ManualClock } from '../support/manual-clock.js';
 import { T0, TempStores } from '../support/temp-stores.js';
 
+// Atomics.waitAsync is in ES2024's lib; the project compiles against ES2023, Node 20 has it.
+const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, ms: number): { value: unknown } }).waitAsync;
+
 const workerUrl = new URL('./fixtures/store-worker.js', import.meta.url);
 
 function nextMessage(worker: Worker): Promise<StoreWorkerMessage> {
@@ -62,7 +65,8 @@ describe('store: two connections in two threads (WAL)', () => {
       if (visible > 0 && visible < count) midWayReads++;
       store.events.recordAlert({ kind: 'test', subject: 'main', message: `read ${visible}` });
       alerts++;
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      // Next read once the worker has committed another fill (it notifies slot 0), not after a sleep.
+      if (visible < count) await waitAsync(written, 0, committed, 5_000).value;
     }
     expect((await done).type).to.equal('done');
     expect(midWayReads, 'reads overlapped the writes').to.be.greaterThan(0);
