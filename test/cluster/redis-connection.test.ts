@@ -46,6 +46,7 @@ describe('RedisConnection (real redis-server)', function () {
     const blocker = new RedisConnection({ url: redis.url, commandTimeoutMs: 5000 });
     await blocker.waitUntilUp(5000);
     const sleeping = blocker.run('sleep', (c) => c.call('DEBUG', 'SLEEP', '1')).catch(() => undefined);
+    // A blocked server answers no probe, so nothing can say DEBUG SLEEP has arrived; 50 ms of its 1 s lets it.
     await new Promise((r) => setTimeout(r, 50));
     const err = await connection.run('get', (c) => c.get('x')).then(() => null, (e: unknown) => e);
     expect(isRedisUnavailable(err) && /timed out/i.test((err as Error).message)).to.equal(true);

@@ -79,6 +79,7 @@ describe('SymbolLeases (real redis-server)', function () {
     const b = await leasesFor('b', 400);
     await a.acquire('ADAUSDTM');
     for (let i = 0; i < 5; i++) {
+      // Real time on purpose: redis-server expires the key on its own clock, which no fake clock moves.
       await new Promise((r) => setTimeout(r, a.renewIntervalMs));
       await a.renewAll();
     }
