@@ -48,8 +48,8 @@ import {
 import { readVenue } from './support/venue-audit.js';
 import { VenueProxy } from '../e2e/support/venue-proxy.js';
 import { fillDisk } from '../support/fill-disk.js';
+import { BOT_ENTRY } from '../support/bot-entry.js';
 
-const MAIN = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
 const SIM_CLI = fileURLToPath(new URL('../../src/simulator/cli.js', import.meta.url));
 
 const DURATION_S = Number(process.env['CHAOS_DURATION'] ?? 75);
@@ -209,7 +209,7 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
       }
     };
     const startBot = async (inc: Incarnation): Promise<Run> => {
-      const bot = new Child(`bot#${inc.index}`, MAIN, {
+      const bot = new Child(`bot#${inc.index}`, BOT_ENTRY, {
         cwd: dir, // no stray .env
         env: {
           ...process.env,

@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { Child } from '../support/child-process.js';
 import { RedisServer } from './support/redis-server.js';
 import { waitUntil } from '../support/wait-until.js';
+import { BOT_ENTRY } from '../support/bot-entry.js';
 
-const MAIN = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
 const SIM_CLI = fileURLToPath(new URL('../../src/simulator/cli.js', import.meta.url));
 const LEASE_TTL_S = 2;
 const OUTAGE_S = 20;
@@ -75,7 +75,7 @@ describe('cluster proof: three bots on one account through one Redis', function 
 
     const bots: Bot[] = ['bot-a', 'bot-b', 'bot-c'].map((name) => {
       const dataDir = path.join(dir, name);
-      const child = new Child(name, MAIN, {
+      const child = new Child(name, BOT_ENTRY, {
         cwd: dir,
         env: {
           ...process.env,

@@ -7,7 +7,6 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fetchHealth } from '../../src/status/status-client.js';
 import { STORE_OPEN_EXIT_CODE } from '../../src/store/index.js';
 import { repoRoot } from '../support/repo-root.js';
@@ -15,10 +14,10 @@ import { freePort } from '../support/free-port.js';
 import { Pm2Cli, type Pm2Process } from './pm2-cli.js';
 import { jsonLines, readText } from './read-text.js';
 import { waitUntil } from '../support/wait-until.js';
+import { BOT_ENTRY } from '../support/bot-entry.js';
 
 const APP = 'kucoin-futures-bot';
 // The entry built next to this test, whichever outDir that is (dist/ in `npm test`).
-const ENTRY = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
 const SHUTDOWN_TIMEOUT_S = 5;
 
 describe('deployment under pm2 (real CLI, ecosystem.config.js)', function () {
@@ -39,7 +38,7 @@ describe('deployment under pm2 (real CLI, ecosystem.config.js)', function () {
     for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('PM2_')) base[key] = value;
     pm2 = new Pm2Cli(path.join(root, 'node_modules', 'pm2', 'bin', 'pm2'), path.join(dir, 'pm2-home'), {
       ...base,
-      BOT_SCRIPT: ENTRY,
+      BOT_SCRIPT: BOT_ENTRY,
       TRADING_MODE: 'paper',
       SIM_URL: '',
       SIM_PORT: '0',
@@ -59,7 +58,7 @@ describe('deployment under pm2 (real CLI, ecosystem.config.js)', function () {
       STALL_INJECT: 'scanner:4',
     }, dir);
     expect(existsSync(pm2.bin), `pm2 CLI at ${pm2.bin}`).to.equal(true);
-    expect(existsSync(ENTRY), `built entry at ${ENTRY}`).to.equal(true);
+    expect(existsSync(BOT_ENTRY), `built entry at ${BOT_ENTRY}`).to.equal(true);
   });
 
   after(async function () {
@@ -102,7 +101,7 @@ describe('deployment under pm2 (real CLI, ecosystem.config.js)', function () {
 
     // The configuration pm2 actually loaded from ecosystem.config.js.
     const env = first.pm2_env;
-    expect(env.pm_exec_path).to.equal(ENTRY);
+    expect(env.pm_exec_path).to.equal(BOT_ENTRY);
     expect(env.pm_cwd).to.equal(root);
     expect(env.wait_ready).to.equal(true);
     expect(env.listen_timeout).to.be.at.least(30_000);

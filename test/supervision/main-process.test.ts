@@ -5,10 +5,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Child } from '../support/child-process.js';
-
-const MAIN = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
+import { BOT_ENTRY } from '../support/bot-entry.js';
 
 describe('supervisor process (built entry, paper mode)', function () {
   this.timeout(150_000);
@@ -25,7 +23,7 @@ describe('supervisor process (built entry, paper mode)', function () {
     // The schema's supervision defaults (1 s beats, 3 s stall, 10 s stop): with the 0.2 s / 0.8 s of
     // before, a loaded 2-core machine starved the healthy workers into stalls and slow stops too.
     const shutdownTimeoutS = 10;
-    child = new Child('supervisor', MAIN, {
+    child = new Child('supervisor', BOT_ENTRY, {
       cwd: dir, // no stray .env; logs land in the temp dir
       env: {
         ...process.env,
