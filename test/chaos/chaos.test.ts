@@ -24,7 +24,6 @@
 // time per real second, default 300) control the run; CHAOS_KEEP=1 keeps the temp dir (logs, store).
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -49,6 +48,7 @@ import { readVenue } from './support/venue-audit.js';
 import { VenueProxy } from '../e2e/support/venue-proxy.js';
 import { fillDisk } from '../support/fill-disk.js';
 import { BOT_ENTRY } from '../support/bot-entry.js';
+import { mountTmpfs, unmountTmpfs } from '../support/tmpfs.js';
 
 const SIM_CLI = fileURLToPath(new URL('../../src/simulator/cli.js', import.meta.url));
 
@@ -126,7 +126,7 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
     await Child.killAll();
     if (tmpfs !== undefined) {
       try {
-        execFileSync('umount', ['-l', tmpfs], { stdio: 'pipe' });
+        unmountTmpfs(tmpfs, { lazy: true });
       } catch (e) {
         console.error(`      chaos: could not unmount ${tmpfs}: ${(e as Error).message}`);
       }
@@ -156,12 +156,7 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
     proxy = await VenueProxy.start(simUrl);
     // The journal on a small file system of its own, so the journal-unwritable phase can fill it.
     mkdirSync(dataDir, { recursive: true });
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=96m', 'tmpfs', dataDir], { stdio: 'ignore' });
-      tmpfs = dataDir;
-    } catch {
-      tmpfs = undefined; // not root: that phase is skipped (CI runs as root)
-    }
+    tmpfs = mountTmpfs(dataDir, 'size=96m') ? dataDir : undefined; // not root: that phase is skipped (CI runs as root)
     const command = async (line: string): Promise<string> => {
       const from = sim.stdout.length;
       sim.send(line);
@@ -411,7 +406,7 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
       db.close();
     }
     if (tmpfs !== undefined) {
-      execFileSync('umount', ['-l', tmpfs]);
+      unmountTmpfs(tmpfs, { lazy: true });
       tmpfs = undefined;
     }
     const cutoff = { settledBefore: stopSimTime - SETTLE_S * 1000 * SPEED };

@@ -3,7 +3,6 @@
 // naming them and shows positions.unsettled), and the journal's disk filling up while it trades
 // (/health is UNHEALTHY with the journal reason and one alert, exits keep going out, and health
 // recovers when the disk has room again).
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import { waitUntil } from '../support/wait-until.js';
 import { fillDisk } from '../support/fill-disk.js';
 import type { HealthReport } from '../../src/health/health-report.js';
 import { fetchHealth } from './support/fetch-health.js';
+import { mountTmpfs, unmountTmpfs } from '../support/tmpfs.js';
 
 describe('e2e: truthful health under faults', function () {
   this.timeout(120_000);
@@ -30,7 +30,7 @@ describe('e2e: truthful health under faults', function () {
       await b.exited;
     }
     for (const s of sims.splice(0)) await s.close();
-    if (mountedAt !== undefined) execFileSync('umount', ['-l', mountedAt]);
+    if (mountedAt !== undefined) unmountTmpfs(mountedAt, { lazy: true });
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
     dir = mountedAt = undefined;
   });
@@ -79,12 +79,8 @@ describe('e2e: truthful health under faults', function () {
     dir = fs.mkdtempSync(path.join(tmpdir(), 'e2e-journal-full-'));
     const dataDir = path.join(dir, 'data');
     fs.mkdirSync(dataDir);
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', dataDir], { stdio: 'ignore' });
-      mountedAt = dataDir;
-    } catch {
-      this.skip(); // needs root (CI runs as root)
-    }
+    if (!mountTmpfs(dataDir, 'size=6m')) this.skip(); // needs root (CI runs as root)
+    mountedAt = dataDir;
     const sim = await startSimulator(E2E_MARKET);
     sims.push(sim);
     const bot = BotProcess.start({ dir, env: { SIM_URL: sim.url, ALERT_COOLDOWN: '3600' } });

@@ -4,7 +4,6 @@
 // running executor. Closes and stop moves must still reach the exchange (once each), entries must
 // stop, health must hear `journal unwritable: <code> at <file>; entries stopped, exits continue`,
 // and what happened must be recorded once the journal takes writes again.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import { Store } from '../../src/store/index.js';
 import { roundTrips } from '../e2e/support/venue-audit.js';
 import { Harness } from './support/executor-harness.js';
 import { fillDisk } from '../support/fill-disk.js';
+import { mountTmpfs, unmountTmpfs } from '../support/tmpfs.js';
 
 type HealthEvent = Extract<TradeEvent, { type: 'health' }>;
 const REASON = /^journal unwritable: (SQLITE_[A-Z_]+) at (.+); entries stopped, exits continue$/;
@@ -28,18 +28,13 @@ describe('OrderExecutor: journal unwritable while running', function () {
   beforeEach(async () => {
     h = await Harness.start();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-full-'));
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', dir], { stdio: 'ignore' });
-      mounted = true;
-    } catch {
-      mounted = false;
-    }
+    mounted = mountTmpfs(dir, 'size=3m');
   });
 
   afterEach(async () => {
     store?.close();
     store = undefined;
-    if (mounted) execFileSync('umount', [dir]);
+    if (mounted) unmountTmpfs(dir);
     fs.rmSync(dir, { recursive: true, force: true });
     await h.close();
   });

@@ -3,7 +3,6 @@
 // that dies reports its real error, not `undefined: undefined`; an unhandled rejection in the
 // supervisor is logged and alerted, not silent.
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import { workerSpecs } from '../../supervisor/worker-specs.js';
 import { CONFIG_DEFAULTS } from '../../config/schema.js';
 import { FAST, captureLogger, nextEvent } from './harness.js';
 import { runBotToExit } from '../support/bot-entry.js';
+import { mountTmpfs, unmountTmpfs } from '../support/tmpfs.js';
 
 const GARBAGE = 'this is not an SQLite database, just text where the journal should be\n'.repeat(200);
 
@@ -29,7 +29,7 @@ describe('clear failures', function () {
   let mounted: string | undefined;
 
   afterEach(() => {
-    if (mounted) execFileSync('umount', [mounted]);
+    if (mounted) unmountTmpfs(mounted);
     if (dir) {
       chmodSync(dir, 0o700);
       rmSync(dir, { recursive: true, force: true });
@@ -59,12 +59,8 @@ describe('clear failures', function () {
       mkdirSync(dataDir);
       if (process.getuid?.() === 0) {
         // Root writes through permission bits: a read-only mount is the real thing.
-        try {
-          execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', dataDir], { stdio: 'ignore' });
-          mounted = dataDir;
-        } catch {
-          this.skip(); // no mount capability in this container
-        }
+        if (!mountTmpfs(dataDir, 'ro,size=1m')) this.skip(); // no mount capability in this container
+        mounted = dataDir;
       } else {
         chmodSync(dataDir, 0o555);
       }
