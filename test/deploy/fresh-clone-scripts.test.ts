@@ -1,18 +1,21 @@
 // `npm run status` and `npm run ctl` on a fresh clone (no dist/): the scripts build what they need
 // first, so the operator's first command answers about the bot instead of "Cannot find module".
 import { expect } from 'chai';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../support/repo-root.js';
+import { runToExit } from '../support/child-process.js';
 
-function npmRun(cwd: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('npm', ['run', '--silent', ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? cwd, ...env }, timeout: 240_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
-  });
+async function npmRun(cwd: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const run = await runToExit(
+    `npm run ${args.join(' ')}`,
+    { command: 'npm', args: ['run', '--silent', ...args] },
+    { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? cwd, ...env } },
+    240_000,
+  );
+  return { code: run.code ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
 
 describe('fresh clone: npm run status / ctl build what they need', function () {

@@ -3,18 +3,17 @@
 // /health and /metrics (and as one alert) and clears after the injection ends; `npm run profile`
 // writes a CPU profile of the scanner taken inside the thread, and a heap snapshot does not make
 // the thread look stalled. Short windows (SUGGESTION_WINDOW=5, CHECK_INTERVAL=1) keep it bounded.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import type { HealthReport } from '../../src/health/health-report.js';
 import { parseCpuProfile } from '../../src/perf/cpu-profile-summary.js';
 import { BotProcess } from './support/bot-process.js';
 import { fetchHealth } from './support/fetch-health.js';
 import { waitUntil } from '../support/wait-until.js';
+import { runToExit } from '../support/child-process.js';
 
 const PROFILE_CLI = fileURLToPath(new URL('../../src/perf/profile-cli.js', import.meta.url));
 const TOKEN = 'e2e-perf-token';
@@ -95,9 +94,13 @@ describe('e2e: optimisation suggestions and on-demand profiles', function () {
     await bot.waitForLine(/optimisation suggestion cleared: event-loop-blocked \(scanner\)/, 'the cleared line', 10_000);
 
     // On demand: a CPU profile of the scanner, through the status server with the token.
-    const run = promisify(execFile);
     const env = { PATH: process.env['PATH'] ?? '', STATUS_TOKEN: TOKEN, LOG_DIR: path.join(dir, 'logs') };
-    const cpu = await run(process.execPath, [PROFILE_CLI, '--thread', 'scanner', '--seconds', '2', '--url', base], { cwd: dir, env });
+    const run = async (args: string[]): Promise<{ stdout: string }> => {
+      const r = await runToExit('npm run profile', { command: process.execPath, args: [PROFILE_CLI, ...args] }, { cwd: dir, env }, 60_000);
+      expect(r.code, r.output).to.equal(0);
+      return r;
+    };
+    const cpu = await run(['--thread', 'scanner', '--seconds', '2', '--url', base]);
     expect(cpu.stdout).to.match(/top 15 by self time/);
     const profiles = path.join(dir, 'logs', 'profiles');
     const cpuFile = readdirSync(profiles).find((f) => /^scanner-.*\.cpuprofile$/.test(f));
@@ -108,7 +111,7 @@ describe('e2e: optimisation suggestions and on-demand profiles', function () {
 
     // A heap snapshot blocks the executor while V8 writes it: no stall, no restart.
     const linesBefore = bot.lines.length;
-    await run(process.execPath, [PROFILE_CLI, '--thread', 'order-executor', '--heap', '--url', base], { cwd: dir, env, maxBuffer: 1 << 20 });
+    await run(['--thread', 'order-executor', '--heap', '--url', base]);
     expect(readdirSync(profiles).some((f) => /^order-executor-.*\.heapsnapshot$/.test(f))).to.equal(true);
     const report = await fetchHealth(base, TOKEN);
     expect(report.threads['order-executor']?.state).to.equal('running');

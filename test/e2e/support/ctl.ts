@@ -1,6 +1,6 @@
 // Runs the real `npm run ctl` program (dist/src/control/ctl-cli.js) against a bot's DATA_DIR.
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runToExit } from '../../support/child-process.js';
 
 const CTL = fileURLToPath(new URL('../../../src/control/ctl-cli.js', import.meta.url));
 
@@ -10,11 +10,7 @@ export interface CtlRun {
   readonly stderr: string;
 }
 
-export function runCtl(dataDir: string, cwd: string, ...args: string[]): Promise<CtlRun> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CTL, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
+export async function runCtl(dataDir: string, cwd: string, ...args: string[]): Promise<CtlRun> {
+  const run = await runToExit('npm run ctl', { command: process.execPath, args: [CTL, ...args] }, { cwd, env: { PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir } }, 60_000);
+  return { code: run.code ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
