@@ -1,6 +1,6 @@
 // What the flows (entry, exit, stops, reconciliation) share: the resolved options, the contract
 // cache, the order sender, and small helpers. Built once by OrderExecutor.
-import type { Contract } from '../exchange/schemas/index.js';
+import type { Contract, Fill as ExchangeFill } from '../exchange/schemas/index.js';
 import { effectiveLeverage } from '../risk/index.js';
 import type { ClosedTrade, OrderJournal, OrderSide, Position, PositionSide } from '../store/index.js';
 import { AccountScope } from './account-scope.js';
@@ -44,6 +44,11 @@ export class ExecutorContext {
   readonly intents: OrderJournal;
   /** Trades closed on the exchange while the journal could not record them, by position id. */
   readonly closesAwaitingJournal = new Map<number, ClosedTrade>();
+  /**
+   * Exit fills of a position (a take-profit that filled only partly) the journal could not record
+   * yet, by position id: a close booked before they are written still counts them.
+   */
+  readonly exitFillsAwaitingJournal = new Map<number, readonly ExchangeFill[]>();
   /**
    * Positions whose entry filled while the journal could not record them, by symbol, with a
    * negative id: guarded, moved and closed like any other until the journal records them.

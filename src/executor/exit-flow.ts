@@ -153,12 +153,18 @@ export class ExitFlow {
       return this.recordFromExchange(position, true);
     }
     if (conf.kind === 'partial') {
-      this.ctx.journal.write('partial exit', () => store.transaction(() => {
-        conf.journal();
-        store.fills.recordFills(conf.fills.map((f) => toFillInput(f, clientOid)));
-        store.positions.update(positionId, { size: Math.max(held - conf.summary.size, 0) || position.size });
-        store.positions.cancelClosing(positionId);
-      }), () => undefined);
+      this.ctx.journal.write('partial exit', () => {
+        store.transaction(() => {
+          conf.journal();
+          store.fills.recordFills(conf.fills.map((f) => toFillInput(f, clientOid)));
+          store.positions.update(positionId, { size: Math.max(held - conf.summary.size, 0) || position.size });
+          store.positions.cancelClosing(positionId);
+        });
+        this.ctx.exitFillsAwaitingJournal.delete(positionId);
+      }, () => {
+        // Deferred: a close booked before this is written must still count these fills.
+        this.ctx.exitFillsAwaitingJournal.set(positionId, [...(this.ctx.exitFillsAwaitingJournal.get(positionId) ?? []), ...conf.fills]);
+      });
       // Booked with the rest when the position closes (record() counts these fills).
       if (limit !== null) return this.targetMissed(position, limit, `${conf.summary.size} of ${held} filled`);
       return this.fail(position.symbol, `exit ${clientOid} only partly filled (${conf.summary.size} of ${held})`);
@@ -281,11 +287,14 @@ export class ExitFlow {
       const recorded = store.transaction(() => {
         journal();
         store.fills.recordFills(fills);
-        // After a partial take-profit the row holds what was left; the trade is the whole round trip.
-        if (size > position.size && store.trades.forPosition(position.id) === undefined) store.positions.update(position.id, { size });
+        // After a partial take-profit the row holds what was left (read now: a deferred partial exit
+        // may have shrunk it since `position` was read); the trade is the whole round trip.
+        const row = store.positions.get(position.id);
+        if (row !== undefined && size > row.size && store.trades.forPosition(position.id) === undefined) store.positions.update(position.id, { size });
         return store.trades.recordClose({ positionId: position.id, exitPrice, realisedPnl: pnl.net, fees: pnl.fees, reason, size, closedAt });
       });
       this.ctx.closesAwaitingJournal.delete(position.id);
+      this.ctx.exitFillsAwaitingJournal.delete(position.id);
       return recorded;
     };
     // The trade as it will be recorded, for callers while the journal cannot record it yet.
@@ -412,19 +421,24 @@ export class ExitFlow {
   }
 
   /**
-   * Exit fills of `position` already in the journal that are not in `exitFills`: a take-profit that
-   * filled only partly (the rest closed later). The trade is the whole round trip.
+   * Exit fills of `position` that are not in `exitFills`: a take-profit that filled only partly (the
+   * rest closed later), from the journal, or from memory while its write waits for the journal. The
+   * trade is the whole round trip.
    */
   private earlierExitFills(position: Position, exitFills: readonly ExchangeFill[]): PricedFill[] {
-    if (position.id < 0) return [];
     const { store } = this.ctx;
     const known = new Set(exitFills.map((f) => f.tradeId));
-    return store.intents
-      .forPosition(position.id)
-      .filter((i) => i.kind === 'exit')
-      .flatMap((i) => store.fills.forClientOid(i.clientOid))
-      .filter((f) => !known.has(f.tradeId))
-      .map((f) => ({ price: f.price, size: f.size, fee: f.fee, time: f.time }));
+    const journaled =
+      position.id < 0
+        ? []
+        : store.intents
+            .forPosition(position.id)
+            .filter((i) => i.kind === 'exit')
+            .flatMap((i) => store.fills.forClientOid(i.clientOid))
+            .filter((f) => !known.has(f.tradeId));
+    for (const f of journaled) known.add(f.tradeId);
+    const awaiting = (this.ctx.exitFillsAwaitingJournal.get(position.id) ?? []).filter((f) => !known.has(f.tradeId)).map(pricedFromExchange);
+    return [...journaled.map((f) => ({ price: f.price, size: f.size, fee: f.fee, time: f.time })), ...awaiting];
   }
 
   /** A take-profit whose target is no longer on the book: not a failure, the position stays open under its stop. */

@@ -1,0 +1,77 @@
+// A take-profit IOC that fills only partly while the journal cannot be written: its fills, the
+// smaller position and the exit intent wait in the deferred writes. If the rest of the position is
+// closed before the journal takes writes again, the trade must still be the whole round trip (the
+// partial leg's price, lots and fees included), not only the last exit's fills: the chaos run once
+// booked such a trade 1.75 USDT short of the venue (EGLDUSDTM, seed 7). Real simulator over HTTP,
+// real client, real SQLite file (switched to query_only: SQLITE_READONLY, as when the disk is full).
+import { expect } from 'chai';
+import { roundToTick } from '../../src/risk/step-rounding.js';
+import type { Store } from '../../src/store/index.js';
+import { Harness, LIMITS } from './support/executor-harness.js';
+
+function queryOnly(store: Store, on: boolean): void {
+  (store as unknown as { db: { pragma(s: string): unknown } }).db.pragma(`query_only = ${on ? 'ON' : 'OFF'}`);
+}
+
+describe('OrderExecutor: a partial take-profit while the journal is unwritable', function () {
+  this.timeout(30_000);
+  let h: Harness;
+
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('the rest closed before the journal recovers: the booked trade is the whole round trip, to the cent', async () => {
+    // A position larger than what rests at one price level (the simulator's book is deep).
+    h = await Harness.start({ balance: 1_000_000 });
+    const port = h.port();
+    const store = h.store();
+    const ex = h.executor(port, store, { limits: { ...LIMITS, maxNotional: 100_000_000 } });
+    await ex.reconcile();
+    const symbol = h.symbol(0);
+    const tick = (await h.client().activeContracts()).data.find((c) => c.symbol === symbol)!.tickSize;
+    const base = h.signal(symbol, 'long', 0.01);
+    const target = roundToTick(base.price * 1.02, tick, 'up');
+    const opened = await ex.openPosition({ ...base, takeProfitPrice: target });
+    expect(opened.ok, JSON.stringify(opened)).to.equal(true);
+    if (!opened.ok) return;
+    const size = opened.position.size;
+
+    // Only the best bid is at the target: the IOC takes what rests there and no more.
+    h.moveTo(symbol, target + tick / 2);
+    let top = h.sim.market.top(symbol);
+    for (let fair = target + tick / 2; top.bid < target; fair += tick) {
+      h.moveTo(symbol, fair);
+      top = h.sim.market.top(symbol);
+    }
+
+    queryOnly(store, true);
+    const partial = await ex.closePosition(symbol, 'take-profit', opened.position.id);
+    expect(partial.ok, JSON.stringify(partial)).to.equal(false);
+    const left = h.sim.engine.ledger.find(symbol)!.qty;
+    expect(left, 'precondition: the take-profit filled only partly').to.be.greaterThan(0).and.lessThan(size);
+
+    // Still unwritable: the rest goes out through a stop-loss (market).
+    h.moveTo(symbol, opened.position.entryPrice * 0.995);
+    const closed = await ex.closePosition(symbol, 'stop', opened.position.id);
+    expect(closed.ok, JSON.stringify(closed)).to.equal(true);
+    if (!closed.ok) return;
+    expect(h.sim.engine.ledger.find(symbol)?.qty ?? 0).to.equal(0);
+    const venue = (await h.client().position(symbol)).data;
+    const venueFees = h.sim.engine.listFills({ symbol }).reduce((s, f) => s + f.fee, 0);
+    // What is reported now (kill switch, monitor) is already the whole round trip.
+    expect(closed.trade.size, 'reported size').to.equal(size);
+    expect(closed.trade.realisedPnl, 'reported PnL').to.be.closeTo(venue.realisedPnl, 0.005);
+
+    // Writable again: the deferred writes are replayed and the trade is booked as the venue has it.
+    queryOnly(store, false);
+    const report = await ex.reconcile();
+    expect(report.errors).to.deep.equal([]);
+    const trades = store.trades.recent(10);
+    expect(trades, 'one trade').to.have.length(1);
+    expect(trades[0]!.size, 'booked size').to.equal(size);
+    expect(trades[0]!.realisedPnl, 'booked PnL').to.be.closeTo(venue.realisedPnl, 0.005);
+    expect(trades[0]!.fees, 'booked fees').to.be.closeTo(venueFees, 0.005);
+    expect(store.fills.forOrder(h.sim.engine.listFills({ symbol }).at(-1)!.orderId)).to.have.length.greaterThan(0);
+  });
+});
