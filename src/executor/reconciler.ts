@@ -287,6 +287,17 @@ export class Reconciler {
     }
     if (intent.kind === 'exit' && intent.positionId !== null) {
       const position = this.ctx.store.positions.get(intent.positionId);
+      if (position !== undefined && position.status !== 'closed' && conf.kind === 'partial' && conf.summary.size < position.size) {
+        // Only part filled (a take-profit IOC): the rest is still held and still the position. Its
+        // fills are booked with the rest when it closes (record() counts them).
+        this.ctx.store.transaction(() => {
+          conf.journal();
+          this.ctx.store.fills.recordFills(conf.fills.map((f) => toFillInput(f, intent.clientOid)));
+          this.ctx.store.positions.update(position.id, { size: position.size - conf.summary.size });
+          if (position.status === 'closing') this.ctx.store.positions.cancelClosing(position.id);
+        });
+        return true;
+      }
       if (position !== undefined && position.status !== 'closed') {
         const stop = position.stopOrderId;
         if (stop !== null) await this.stops.cancel(stop, position.stopClientOid, 'position closed (reconcile)');
