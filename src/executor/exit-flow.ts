@@ -427,17 +427,22 @@ export class ExitFlow {
    */
   private earlierExitFills(position: Position, exitFills: readonly ExchangeFill[]): PricedFill[] {
     const { store } = this.ctx;
-    const known = new Set(exitFills.map((f) => f.tradeId));
+    const key = (f: { readonly tradeId: string; readonly orderId: string }): string => `${f.tradeId}/${f.orderId}`;
+    const known = new Set(exitFills.map(key));
     const journaled =
       position.id < 0
         ? []
         : store.intents
             .forPosition(position.id)
             .filter((i) => i.kind === 'exit')
-            .flatMap((i) => store.fills.forClientOid(i.clientOid))
-            .filter((f) => !known.has(f.tradeId));
-    for (const f of journaled) known.add(f.tradeId);
-    const awaiting = (this.ctx.exitFillsAwaitingJournal.get(position.id) ?? []).filter((f) => !known.has(f.tradeId)).map(pricedFromExchange);
+            // By order id too: a fill imported before its intent knew it carries no clientOid.
+            .flatMap((i) => [...store.fills.forClientOid(i.clientOid), ...(i.orderId === null ? [] : store.fills.forOrder(i.orderId))])
+            .filter((f) => {
+              if (known.has(key(f))) return false;
+              known.add(key(f));
+              return true;
+            });
+    const awaiting = (this.ctx.exitFillsAwaitingJournal.get(position.id) ?? []).filter((f) => !known.has(key(f))).map(pricedFromExchange);
     return [...journaled.map((f) => ({ price: f.price, size: f.size, fee: f.fee, time: f.time })), ...awaiting];
   }
 

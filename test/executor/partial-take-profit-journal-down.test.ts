@@ -5,6 +5,7 @@
 // booked such a trade 1.75 USDT short of the venue (EGLDUSDTM, seed 7). Real simulator over HTTP,
 // real client, real SQLite file (switched to query_only: SQLITE_READONLY, as when the disk is full).
 import { expect } from 'chai';
+import { toFillInput } from '../../src/executor/fill-summary.js';
 import { roundToTick } from '../../src/risk/step-rounding.js';
 import type { Store } from '../../src/store/index.js';
 import { Harness, LIMITS } from './support/executor-harness.js';
@@ -84,7 +85,8 @@ describe('OrderExecutor: a partial take-profit whose executor died before it lea
     await h.close();
   });
 
-  it('reconciliation records the partial leg and keeps the rest open; the round trip is booked once, to the cent', async () => {
+  for (const importedFirst of [false, true]) {
+  it(`reconciliation records the partial leg and keeps the rest open; the round trip is booked once, to the cent${importedFirst ? ' (its fills imported first, without a clientOid)' : ''}`, async () => {
     h = await Harness.start({ balance: 1_000_000 });
     const port0 = h.port();
     const store0 = h.store();
@@ -121,6 +123,12 @@ describe('OrderExecutor: a partial take-profit whose executor died before it lea
 
     // A fresh executor on the same journal reconciles: the partial leg is not the whole close.
     const store = h.store();
+    if (importedFirst) {
+      // As a fill import does for an order the journal does not know yet: no clientOid.
+      const exitFills = (await h.client().fills({ symbol })).data.items.filter((f) => f.side === 'sell');
+      expect(exitFills, 'precondition: exit fills on the venue').to.have.length.greaterThan(0);
+      store.fills.recordFills(exitFills.map((f) => toFillInput(f, null)));
+    }
     const ex = h.executor(h.port(), store, { limits: { ...LIMITS, maxNotional: 100_000_000 } });
     await ex.reconcile();
     expect(store.trades.stats().trades, 'trades after reconciling the partial exit').to.equal(0);
@@ -137,4 +145,5 @@ describe('OrderExecutor: a partial take-profit whose executor died before it lea
     expect(trades[0]!.size).to.equal(size);
     expect(trades[0]!.realisedPnl).to.be.closeTo(venue.realisedPnl, 0.005);
   });
+  }
 });
