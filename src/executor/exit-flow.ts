@@ -157,8 +157,13 @@ export class ExitFlow {
         store.transaction(() => {
           conf.journal();
           store.fills.recordFills(conf.fills.map((f) => toFillInput(f, clientOid)));
-          store.positions.update(positionId, { size: Math.max(held - conf.summary.size, 0) || position.size });
-          store.positions.cancelClosing(positionId);
+          // A provisional position is the journal's row once its deferred entry was written (before
+          // this write, on replay): the exit is attached to it, so its close finds these fills.
+          const id = positionId < 0 ? this.ctx.recordedProvisional.get(positionId) : positionId;
+          if (id === undefined) return;
+          if (positionId < 0) store.intents.attachPosition(clientOid, id);
+          store.positions.update(id, { size: Math.max(held - conf.summary.size, 0) || position.size });
+          store.positions.cancelClosing(id);
         });
         this.ctx.exitFillsAwaitingJournal.delete(positionId);
       }, () => {
@@ -295,6 +300,7 @@ export class ExitFlow {
       });
       this.ctx.closesAwaitingJournal.delete(position.id);
       this.ctx.exitFillsAwaitingJournal.delete(position.id);
+      for (const [provisional, id] of this.ctx.recordedProvisional) if (id === position.id) this.ctx.exitFillsAwaitingJournal.delete(provisional);
       return recorded;
     };
     // The trade as it will be recorded, for callers while the journal cannot record it yet.
@@ -442,7 +448,16 @@ export class ExitFlow {
               known.add(key(f));
               return true;
             });
-    const awaiting = (this.ctx.exitFillsAwaitingJournal.get(position.id) ?? []).filter((f) => !known.has(key(f))).map(pricedFromExchange);
+    // Kept under the provisional id if the position was opened while the journal was unwritable.
+    const ids = [position.id, ...[...this.ctx.recordedProvisional].filter(([, id]) => id === position.id).map(([provisional]) => provisional)];
+    const awaiting = ids
+      .flatMap((id) => this.ctx.exitFillsAwaitingJournal.get(id) ?? [])
+      .filter((f) => {
+        if (known.has(key(f))) return false;
+        known.add(key(f));
+        return true;
+      })
+      .map(pricedFromExchange);
     return [...journaled.map((f) => ({ price: f.price, size: f.size, fee: f.fee, time: f.time })), ...awaiting];
   }
 

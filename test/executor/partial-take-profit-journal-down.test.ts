@@ -77,6 +77,75 @@ describe('OrderExecutor: a partial take-profit while the journal is unwritable',
   });
 });
 
+describe('OrderExecutor: a partial take-profit of a position the journal has not recorded yet', function () {
+  this.timeout(30_000);
+  let h: Harness;
+
+  afterEach(async () => {
+    await h.close();
+  });
+
+  for (const restClosed of ['after the journal recovers', 'before the journal recovers'] as const) {
+    it(`the disk fills as the entry fills, the take-profit fills partly, the rest is closed ${restClosed}: one trade, the venue's PnL to the cent`, async () => {
+      h = await Harness.start({ balance: 1_000_000 });
+      const port = h.port();
+      const store = h.store();
+      const ex = h.executor(port, store, { limits: { ...LIMITS, maxNotional: 100_000_000 } });
+      await ex.reconcile();
+      const symbol = h.symbol(0);
+      const tick = (await h.client().activeContracts()).data.find((c) => c.symbol === symbol)!.tickSize;
+      let armed = true;
+      port.interceptPlace = async (req, forward) => {
+        const answer = await forward();
+        if (armed && req.stop === undefined && req.reduceOnly !== true) {
+          armed = false;
+          queryOnly(store, true);
+        }
+        return answer;
+      };
+      const base = h.signal(symbol, 'long', 0.01);
+      const target = roundToTick(base.price * 1.02, tick, 'up');
+      const opened = await ex.openPosition({ ...base, takeProfitPrice: target });
+      expect(opened.ok, JSON.stringify(opened)).to.equal(true);
+      if (!opened.ok) return;
+      expect(opened.position.id, 'precondition: a provisional position').to.be.below(0);
+      const size = opened.position.size;
+      h.moveTo(symbol, target + tick / 2);
+      let top = h.sim.market.top(symbol);
+      for (let fair = target + tick / 2; top.bid < target; fair += tick) {
+        h.moveTo(symbol, fair);
+        top = h.sim.market.top(symbol);
+      }
+      const partial = await ex.closePosition(symbol, 'take-profit', opened.position.id);
+      expect(partial.ok, JSON.stringify(partial)).to.equal(false);
+      const left = h.sim.engine.ledger.find(symbol)!.qty;
+      expect(left, 'precondition: the take-profit filled only partly').to.be.greaterThan(0).and.lessThan(size);
+
+      if (restClosed === 'after the journal recovers') {
+        queryOnly(store, false);
+        const report = await ex.reconcile();
+        expect(report.errors).to.deep.equal([]);
+        expect(store.positions.activeForSymbol(symbol), 'recorded with what is left').to.deep.include({ size: left });
+      }
+      h.moveTo(symbol, opened.position.entryPrice * 0.995);
+      const closed = await ex.closePosition(symbol, 'stop', opened.position.id);
+      expect(closed.ok, JSON.stringify(closed)).to.equal(true);
+      if (!closed.ok) return;
+      expect(h.sim.engine.ledger.find(symbol)?.qty ?? 0).to.equal(0);
+      const venue = (await h.client().position(symbol)).data;
+      expect(closed.trade.realisedPnl, 'reported PnL').to.be.closeTo(venue.realisedPnl, 0.005);
+      queryOnly(store, false);
+      const report = await ex.reconcile();
+      expect(report.errors).to.deep.equal([]);
+      const trades = store.trades.recent(10);
+      expect(trades, 'one trade').to.have.length(1);
+      expect(trades[0]!.size, 'booked size').to.equal(size);
+      expect(trades[0]!.realisedPnl, 'booked PnL').to.be.closeTo(venue.realisedPnl, 0.005);
+      expect(store.positions.active()).to.deep.equal([]);
+    });
+  }
+});
+
 describe('OrderExecutor: a partial take-profit whose executor died before it learned the outcome', function () {
   this.timeout(30_000);
   let h: Harness;
