@@ -250,6 +250,30 @@ export class ExitFlow {
     return out;
   }
 
+  /**
+   * Fees of the fills that opened an adopted `position`: the bot's own entry-side fills of the
+   * symbol up to its first exit fill, newest first, as many as the round trip closed.
+   */
+  private async adoptedEntryFees(position: Position, exit: { readonly size: number; readonly firstTime: number }): Promise<number> {
+    const side = position.side === 'long' ? 'buy' : 'sell';
+    const found: ExchangeFill[] = [];
+    for (let page = 1; page <= 20; page++) {
+      const { data } = await this.ctx.exchange.fills({ symbol: position.symbol, currentPage: page, pageSize: 200 });
+      found.push(...data.items.filter((f) => f.symbol === position.symbol && f.side === side && f.createdAt <= exit.firstTime && !isLiquidation(f)));
+      if (page >= data.totalPage || data.items.length === 0) break;
+    }
+    const own = await this.ctx.ownFills(found, position.symbol);
+    own.sort((a, b) => b.createdAt - a.createdAt);
+    let fees = 0;
+    let left = exit.size;
+    for (const f of own) {
+      if (left <= 1e-12) break;
+      fees += f.fee;
+      left -= f.size;
+    }
+    return fees;
+  }
+
   /** Fills of the order that opened `position` (stored when it was opened). */
   private entryFills(position: Position) {
     const entry = this.ctx.store.intents.forPosition(position.id).find((i) => i.kind === 'entry');
@@ -269,9 +293,12 @@ export class ExitFlow {
     const contract = await this.ctx.contracts.get(position.symbol).catch(() => this.ctx.contracts.peek(position.symbol));
     if (contract === undefined) return this.fail(position.symbol, `no contract facts for ${position.symbol}; cannot compute PnL`);
     let entryFees: number;
+    let entryUnknown = false;
     let earlier: PricedFill[];
     try {
-      entryFees = position.id < 0 ? (this.ctx.provisional.get(position.symbol)?.entryFees ?? 0) : this.entryFills(position).reduce((s, f) => s + f.fee, 0);
+      const entry = position.id < 0 ? [] : this.entryFills(position);
+      entryFees = position.id < 0 ? (this.ctx.provisional.get(position.symbol)?.entryFees ?? 0) : entry.reduce((s, f) => s + f.fee, 0);
+      entryUnknown = position.id > 0 && position.adopted && entry.length === 0;
       earlier = this.earlierExitFills(position, exitFills);
     } catch (e) {
       // A corrupt page: the exit is done on the exchange, but its PnL cannot be computed right now.
@@ -280,6 +307,15 @@ export class ExitFlow {
     }
     const exit = summarizeFills([...exitFills.map(pricedFromExchange), ...earlier]);
     if (!(exit.size > 0)) return this.unsettled(position);
+    if (entryUnknown) {
+      // Adopted, and the order that opened it is not (yet) known to the journal: its fees were paid
+      // all the same (the venue's realised PnL counts them), so they are read from the exchange.
+      try {
+        entryFees = await this.adoptedEntryFees(position, exit);
+      } catch (e) {
+        return this.fail(position.symbol, `closed on the exchange, but the entry fees of the adopted position could not be read (${errorMessage(e)}): reconcile records the trade`);
+      }
+    }
     this.ctx.unsettled.settle(position.id);
     const exitPrice = exit.avgPrice;
     const size = exit.size;

@@ -122,5 +122,8 @@ describe('OrderExecutor: an entry whose outcome is learned after its round trip 
     expect(store.intents.unresolvedIntents().filter((i) => i.kind === 'entry')).to.deep.equal([]);
     const adopted = store.positions.get(closed.ok ? closed.trade.positionId : 0)!;
     expect(store.intents.forPosition(adopted.id).filter((i) => i.kind === 'entry')).to.have.length(1);
+    // Booked before its entry order was known, the trade still paid the entry's fees.
+    const venue = (await h.client().position(symbol)).data;
+    expect(store.trades.recent(1)[0]!.realisedPnl, 'booked PnL vs the venue').to.be.closeTo(venue.realisedPnl, 0.005);
   });
 });
