@@ -1,9 +1,12 @@
-// A take-profit IOC that fills only partly while the journal cannot be written: its fills, the
-// smaller position and the exit intent wait in the deferred writes. If the rest of the position is
-// closed before the journal takes writes again, the trade must still be the whole round trip (the
-// partial leg's price, lots and fees included), not only the last exit's fills: the chaos run once
-// booked such a trade 1.75 USDT short of the venue (EGLDUSDTM, seed 7). Real simulator over HTTP,
-// real client, real SQLite file (switched to query_only: SQLITE_READONLY, as when the disk is full).
+// A take-profit IOC that fills only partly is one leg of the round trip: the trade booked when the
+// rest closes must carry that leg's lots, price and fees, however the leg reached (or did not yet
+// reach) the journal. The chaos run once booked such a trade 1.75 USDT short of the venue
+// (EGLDUSDTM, seed 7: a journal-unwritable phase, an entry in flight, a take-profit refused).
+// Covered: the leg's write deferred (journal unwritable) when the rest closes; the position itself
+// provisional (the disk filled as its entry filled); the executor dying before it learned the leg's
+// outcome (reconciliation must not book the leg as the whole close), with the leg's fills imported
+// first without a clientOid. Real simulator over HTTP, real client, real SQLite file (switched to
+// query_only: SQLITE_READONLY, as when the disk is full).
 import { expect } from 'chai';
 import { toFillInput } from '../../src/executor/fill-summary.js';
 import { roundToTick } from '../../src/risk/step-rounding.js';
