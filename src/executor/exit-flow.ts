@@ -11,7 +11,7 @@ import { isIntentInFlightError, type ClosedTrade, type CloseReason, type Positio
 import { exitSide, type ExecutorContext } from './executor-context.js';
 import { confirmOrder, fillsOfOrder } from './order-confirmation.js';
 import { errorMessage } from './order-sender.js';
-import { KeyedSerial, SingleFlight } from './single-flight.js';
+import { type KeyedSerial, SingleFlight } from './single-flight.js';
 import type { StopManager } from './stop-manager.js';
 import { pricedFromExchange, summarizeFills, toFillInput, type PricedFill } from './fill-summary.js';
 import { takeProfitLimit } from './take-profit-limit.js';

@@ -53,7 +53,7 @@ export function resolveBackoffOptions(options: BackoffOptions = {}, owner = 'bac
  * Pure, so adaptive policies can compute delays without owning an ExponentialBackoff.
  */
 export function backoffDelay(o: ResolvedBackoffOptions, retryIndex: number, random: () => number = Math.random): number {
-  const nominal = Math.min(o.maxDelay, o.baseDelay * Math.pow(o.factor, retryIndex));
+  const nominal = Math.min(o.maxDelay, o.baseDelay * o.factor ** retryIndex);
   if (o.jitter === 0) return nominal;
   const spread = nominal * o.jitter * (2 * random() - 1);
   return Math.min(o.maxDelay, Math.max(0, nominal + spread));

@@ -273,7 +273,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       send(res, 429, { code: KUCOIN_CODES.rateLimited, msg: 'Too Many Requests' }, charge);
       return;
     }
-    let parsed: unknown = undefined;
+    let parsed: unknown ;
     if (body.trim() !== '') {
       try {
         parsed = JSON.parse(body);

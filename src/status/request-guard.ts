@@ -4,8 +4,8 @@
 // site can submit a form to 127.0.0.1 without reading the answer: cross-site request forgery, 403),
 // then the bearer token. Only /health has an anonymous answer, and only the liveness verdict.
 import type { IncomingHttpHeaders } from 'node:http';
-import { HostAllowList } from './host-allow-list.js';
-import { TokenGuard } from './token-guard.js';
+import type { HostAllowList } from './host-allow-list.js';
+import type { TokenGuard } from './token-guard.js';
 
 /**
  * - `wrong-host`: the Host header is not one of our names: refuse (421) whatever the path.

@@ -4,7 +4,7 @@ import { clusterKeys } from '../../src/cluster/cluster-keys.js';
 import { KucoinFuturesClient } from '../../src/exchange/kucoin-futures-client.js';
 import { SIM_DEFAULTS, startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
 
-describe('account key: the uid behind the API key', function () {
+describe('account key: the uid behind the API key', () => {
   let sim: SimulatorHandle;
   const client = (key = sim.credentials.apiKey): KucoinFuturesClient =>
     new KucoinFuturesClient({

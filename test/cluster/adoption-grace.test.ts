@@ -14,7 +14,7 @@ import { waitUntil } from '../support/wait-until.js';
 
 const TTL_MS = 600;
 
-describe('adoption grace: a standby that just connected to Redis (real simulator, SQLite, redis-server)', function () {
+describe('adoption grace: a standby that just connected to Redis (real simulator, SQLite, redis-server)', () => {
   let redis: RedisServer;
   let h: Harness;
   const peers = new ClusterPeers(() => redis, clusterKeys('100000003'), TTL_MS);

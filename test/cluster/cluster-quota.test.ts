@@ -14,7 +14,7 @@ import { clockReading } from '../support/instant-clock.js';
 const SHAPE: PoolShape = { capacity: 100, refillPerMs: 0.01, reserve: 20 };
 const SHAPES: Record<QuotaPool, PoolShape> = { public: SHAPE, futures: SHAPE };
 
-describe('ClusterQuota and QuotaRefiller (real redis-server)', function () {
+describe('ClusterQuota and QuotaRefiller (real redis-server)', () => {
   let redis: RedisServer;
   const closers: (() => Promise<void>)[] = [];
   const keys = clusterKeys('777');

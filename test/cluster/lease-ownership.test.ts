@@ -9,7 +9,7 @@ import { RedisServer } from './support/redis-server.js';
 // Long enough that only a release (never the TTL) can free a lease within a test.
 const TTL_MS = 60_000;
 
-describe('LeaseOwnership (real redis-server)', function () {
+describe('LeaseOwnership (real redis-server)', () => {
   let redis: RedisServer;
   const peers = new ClusterPeers(() => redis, clusterKeys('100000002'), TTL_MS);
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { RedisConnection, isRedisUnavailable, type RedisState } from '../../src/cluster/redis-connection.js';
 import { RedisServer } from './support/redis-server.js';
 
-describe('RedisConnection (real redis-server)', function () {
+describe('RedisConnection (real redis-server)', () => {
   let redis: RedisServer;
   let connection: RedisConnection | undefined;
 

@@ -5,7 +5,7 @@ import { SymbolLeases, type LeaseLost } from '../../src/cluster/symbol-lease.js'
 import { RedisServer } from './support/redis-server.js';
 import { waitUntil } from '../support/wait-until.js';
 
-describe('SymbolLeases (real redis-server)', function () {
+describe('SymbolLeases (real redis-server)', () => {
   let redis: RedisServer;
   const connections: RedisConnection[] = [];
   const keys = clusterKeys('424242');

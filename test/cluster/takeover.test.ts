@@ -26,7 +26,7 @@ class InterleavedOwnership extends LeaseOwnership {
   }
 }
 
-describe('takeover between two processes on one account (real simulator, SQLite, redis-server)', function () {
+describe('takeover between two processes on one account (real simulator, SQLite, redis-server)', () => {
   let redis: RedisServer;
   let h: Harness;
   const peers = new ClusterPeers(() => redis, clusterKeys('100000001'), TTL_MS);

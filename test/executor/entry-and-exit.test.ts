@@ -1,6 +1,6 @@
 // OrderExecutor against the REAL simulator over HTTP, the REAL client and a REAL SQLite file.
 import { expect } from 'chai';
-import { Harness, LIMITS, startReconciled } from './support/executor-harness.js';
+import { type Harness, LIMITS, startReconciled } from './support/executor-harness.js';
 import type { RecordingPort } from './support/recording-port.js';
 import type { OrderExecutor } from '../../src/executor/index.js';
 import type { EntryProposal } from '../../src/executor/executor-api.js';

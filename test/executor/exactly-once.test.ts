@@ -8,7 +8,7 @@ import { gate } from '../support/gate.js';
 import { ExchangeError } from '../../src/exchange/exchange-error.js';
 import type { OrderExecutor } from '../../src/executor/index.js';
 import type { Store } from '../../src/store/index.js';
-import { Harness, startReconciled } from './support/executor-harness.js';
+import { type Harness, startReconciled } from './support/executor-harness.js';
 import type { RecordingPort } from './support/recording-port.js';
 
 const timeout = (what: 'placeOrder' | 'orderByClientOid'): ExchangeError =>

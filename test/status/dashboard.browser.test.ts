@@ -47,9 +47,9 @@ describe('dashboard page in headless Chromium', function () {
   this.timeout(90_000);
   let context: BrowserContext | undefined;
   let profile: string | undefined;
-  let servers: StatusServer[] = [];
+  const servers: StatusServer[] = [];
 
-  before(function () {
+  before(() => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(
         `Chromium not found at ${CHROMIUM}: the dashboard browser test needs it. ` +

@@ -1,5 +1,5 @@
 // Small HTTP and WebSocket helpers for the status tests (no keep-alive pooling unless asked).
-import { Agent, request } from 'node:http';
+import { type Agent, request } from 'node:http';
 import { WebSocket } from 'ws';
 
 export interface HttpAnswer {

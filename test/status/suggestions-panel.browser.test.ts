@@ -16,7 +16,7 @@ describe('dashboard optimisation suggestions panel in headless Chromium', functi
   let profile: string | undefined;
   let server: StatusServer | undefined;
 
-  before(function () {
+  before(() => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it with apt-get install -y chromium (or set CHROMIUM_PATH)`);
   });
 

@@ -6,7 +6,7 @@ import { analyzeSymbol } from '../../src/strategy/analyze-symbol.js';
 import type { IndicatorTaskInput, SignalResult } from '../../src/strategy/signal-types.js';
 import { flatSeries, trendWithPullback } from './fixtures/synthetic-klines.js';
 
-describe('workers/indicator-task through a piscina pool', function () {
+describe('workers/indicator-task through a piscina pool', () => {
   let pool: Piscina<IndicatorTaskInput, SignalResult>;
 
   before(() => {
