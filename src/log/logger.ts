@@ -54,7 +54,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const stamped = options.consoleTimestamp ?? !runningUnderPm2();
   const human = winston.format.printf((info) => {
     const { level, message, timestamp, component, stack, ...rest } = info as Record<string, unknown>;
-    const meta = Object.keys(rest).length > 0 ? ' ' + JSON.stringify(rest) : '';
+    const meta = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
     const who = component ? ` [${String(component)}]` : '';
     const trace = typeof stack === 'string' ? `\n${stack}` : '';
     return `${stamped ? `${String(timestamp)} ` : ''}${String(level)}${who}: ${String(message)}${meta}${trace}`;

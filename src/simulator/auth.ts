@@ -79,7 +79,7 @@ export function authenticate(req: AuthRequest, opts: AuthOptions): string {
   const expectedSign = hmacBase64(apiSecret, prehash(ts, req.method, req.rawUrl, req.body));
   if (!same(sign, expectedSign)) throw fail(KUCOIN_CODES.authSignatureInvalid, 'Signature error - Please check your signature');
   if (opts.ipWhitelist && !opts.ipWhitelist.includes(req.remoteAddress)) {
-    throw fail(KUCOIN_CODES.authIpNotAllowed, 'Invalid request ip, the current clientIp is:' + req.remoteAddress);
+    throw fail(KUCOIN_CODES.authIpNotAllowed, `Invalid request ip, the current clientIp is:${req.remoteAddress}`);
   }
   if (req.trading && opts.canTrade === false) {
     throw fail(KUCOIN_CODES.authAccessDenied, 'Access denied, require more permission.');

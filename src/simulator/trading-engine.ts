@@ -4,7 +4,7 @@
 // replays the simulated time since the last step in small increments.
 import { KUCOIN_CODES } from '../exchange/error-codes.js';
 import type { ContractSpec } from './contracts-catalogue.js';
-import { FUNDING_INTERVAL_MS, type MarketData } from './market-data.js';
+import { type MarketData } from './market-data.js';
 import { Ledger, liquidationPrice, unrealisedPnl, type Position } from './ledger.js';
 import { parseOrderRequest, type OrderRequest, type OrderType, type Side, type StopDir, type StopPriceType } from './order-request.js';
 import { SimError, orderParamError } from './sim-error.js';
@@ -181,7 +181,7 @@ export class TradingEngine {
   cancelById(id: string): string[] {
     this.step();
     const o = this.orders.get(id);
-    if (!o || o.status !== 'open') throw new SimError(KUCOIN_CODES.orderNotCancelable, 'The order cannot be canceled.', 200);
+    if (o?.status !== 'open') throw new SimError(KUCOIN_CODES.orderNotCancelable, 'The order cannot be canceled.', 200);
     this.cancel(o, this.clock.now());
     return [o.id];
   }
@@ -190,7 +190,7 @@ export class TradingEngine {
     this.step();
     const id = this.byClientOid.get(clientOid);
     const o = id ? this.orders.get(id) : undefined;
-    if (!o || o.status !== 'open') throw new SimError(KUCOIN_CODES.orderNotCancelable, 'The order cannot be canceled.', 200);
+    if (o?.status !== 'open') throw new SimError(KUCOIN_CODES.orderNotCancelable, 'The order cannot be canceled.', 200);
     this.cancel(o, this.clock.now());
     return clientOid;
   }
@@ -384,7 +384,7 @@ export class TradingEngine {
     const notional = opening * spec.multiplier * ref;
     const required = notional / order.leverage + notional * TAKER_FEE_RATE;
     if (required > this.availableBalance() + 1e-9) {
-      throw new SimError(KUCOIN_CODES.balanceNotEnough, 'Balance insufficient. The order would cost ' + required.toFixed(4) + ' USDT.', 200);
+      throw new SimError(KUCOIN_CODES.balanceNotEnough, `Balance insufficient. The order would cost ${required.toFixed(4)} USDT.`, 200);
     }
   }
 

@@ -98,7 +98,7 @@ describe('alert webhook security', () => {
     const expected = `Basic ${Buffer.from('alerts:p@ss:word', 'utf8').toString('base64')}`;
     const guarded = await receiver((req) => (req.headers.authorization === expected ? { status: 204 } : { status: 401 }));
     const failures: WebhookFailure[] = [];
-    const url = guarded.base.replace('http://', 'http://alerts:p%40ss%3Aword@') + '/hook';
+    const url = `${guarded.base.replace('http://', 'http://alerts:p%40ss%3Aword@')}/hook`;
     const s = sender(url, failures);
     s.enqueue('{"text":"kill switch"}');
     expect(await s.flush(10_000)).to.equal(true);

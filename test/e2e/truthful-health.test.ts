@@ -94,7 +94,7 @@ describe('e2e: truthful health under faults', function () {
     let seen: HealthReport | undefined;
     await waitUntil('/health naming the unwritable journal', async () => {
       seen = await fetchHealth(status).catch(() => undefined);
-      return seen !== undefined && seen.overall_health.reasons.some((r) => reason.test(r));
+      return seen?.overall_health.reasons.some((r) => reason.test(r));
     }, { timeoutMs: 40_000, intervalMs: 100 });
     expect(seen!.overall_health.status).to.equal('UNHEALTHY');
     // Entry orders the venue has once the bot knows: an entry already on its way may land, no new one is sent.

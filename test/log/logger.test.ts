@@ -67,7 +67,7 @@ describe('logging', () => {
     const lines = fileText.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).to.have.length(6);
     expect(lines.every((l) => typeof l['timestamp'] === 'string' && l['component'] === 'test')).to.equal(true);
-    expect(fileText).to.include('upstream said passphrase=' + REDACTION);
+    expect(fileText).to.include(`upstream said passphrase=${REDACTION}`);
   });
 
   it('redactor leaves values without secrets alone and survives cycles', () => {

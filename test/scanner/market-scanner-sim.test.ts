@@ -13,7 +13,6 @@ import { clockReading, instantClock } from '../support/instant-clock.js';
 import { waitUntil } from '../support/wait-until.js';
 
 const START = Date.UTC(2024, 0, 10);
-const HOUR = 3_600_000;
 const direct = async (input: IndicatorTaskInput): Promise<SignalResult> => analyzeSymbol(input);
 
 describe('MarketScanner against the simulator', function () {

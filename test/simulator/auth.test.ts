@@ -36,7 +36,7 @@ describe('simulator authentication (KuCoin KC-API-* headers)', () => {
     // Signing a re-encoded query instead of the raw one fails.
     const raw = '/api/v1/orders?status=active&symbol=XBTUSDTM';
     const ts = String(Date.now());
-    const wrongSign = hmac(sim.credentials.apiSecret, ts + 'GET' + '/api/v1/orders?symbol=XBTUSDTM&status=active');
+    const wrongSign = hmac(sim.credentials.apiSecret, `${ts}GET/api/v1/orders?symbol=XBTUSDTM&status=active`);
     const bad = await client.get(raw, true, { timestamp: ts, sign: wrongSign });
     expect(bad.json?.code).to.equal('400005');
     expect((await client.get(raw, true)).json?.code).to.equal('200000');

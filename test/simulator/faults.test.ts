@@ -135,7 +135,7 @@ describe('simulator fault injection over HTTP and WS', () => {
         const d = r.json.data as Record<string, unknown>;
         if (d['price'] === 'NaN') seen.add('nan');
         else if (!('price' in d)) seen.add('missing');
-        else throw new Error('a malformed response looked healthy: ' + r.text);
+        else throw new Error(`a malformed response looked healthy: ${r.text}`);
       }
     }
     expect([...seen].sort()).to.deep.equal(['invalid-json', 'missing', 'nan']);

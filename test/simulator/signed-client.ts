@@ -54,7 +54,7 @@ export class SimClient {
   /** Signed or public request; returns `data` or throws with the KuCoin code. */
   async data<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, signed = method !== 'GET' || path.includes('/account') || path.includes('/position') || path.includes('/orders') || path.includes('/fills') || path.includes('/stopOrders')): Promise<T> {
     const r = await this.send(method, path, body === undefined ? undefined : JSON.stringify(body), signed);
-    if (!r.json || r.json.code !== '200000') throw new Error(`${method} ${path} -> HTTP ${r.status} ${r.text}`);
+    if (r.json?.code !== '200000') throw new Error(`${method} ${path} -> HTTP ${r.status} ${r.text}`);
     return r.json.data as T;
   }
 

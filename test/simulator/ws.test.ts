@@ -22,7 +22,7 @@ class Inbox {
     const seen = this.all.find(pred);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no matching message; got ' + JSON.stringify(this.all.slice(-5)))), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`no matching message; got ${JSON.stringify(this.all.slice(-5))}`)), timeoutMs);
       this.waiters.push({ pred, resolve: (m) => (clearTimeout(timer), resolve(m)) });
     });
   }

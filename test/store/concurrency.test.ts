@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+
 import { Worker } from 'node:worker_threads';
 import { expect } from 'chai';
 import type { StoreWorkerData, StoreWorkerMessage } from './fixtures/store-worker.js';

@@ -13,7 +13,7 @@ class SummaryReporter extends Spec {
       const file = process.env['MOCHA_SUMMARY_FILE'];
       if (!file) return;
       const s = runner.stats ?? { passes: 0, failures: 0, pending: 0 };
-      writeFileSync(file, JSON.stringify({ passed: s.passes, failed: s.failures, skipped: s.pending }) + '\n');
+      writeFileSync(file, `${JSON.stringify({ passed: s.passes, failed: s.failures, skipped: s.pending })}\n`);
     });
   }
 }
