@@ -379,10 +379,8 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
         }
         return;
       }
-      default: {
-        const never: never = event;
-        return never;
-      }
+      default:
+        event satisfies never; // exhaustive: a new variant fails to compile here
     }
   }
 

@@ -6,7 +6,7 @@
 //
 // Local view: a lease counts as held until `validUntil` = (time the request was SENT) + TTL - a
 // safety margin, so a slow answer or a drifting clock can only make us give it up early, never late.
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { EventEmitter, type Disposable, type Listener } from '../resilience/event.js';
 import type { ClusterKeys } from './cluster-keys.js';
 import type { RedisConnection } from './redis-connection.js';
@@ -86,6 +86,11 @@ type LeaseRedis = Redis & {
   leaseAcquire(lease: string, fence: string, owner: string, ttl: number): Promise<[number, number, string]>;
   leaseRenew(lease: string, fence: string, owner: string, token: number, ttl: number): Promise<number>;
   leaseRelease(lease: string, owner: string, token: number): Promise<number>;
+};
+
+/** Inside a pipeline a command only queues and returns the pipeline; the replies come from `exec`. */
+type LeasePipeline = ChainableCommander & {
+  leaseRenew(lease: string, fence: string, owner: string, token: number, ttl: number): ChainableCommander;
 };
 
 export class SymbolLeases {
@@ -171,7 +176,7 @@ export class SymbolLeases {
     const sent = this.clock.now();
     const results = await this.o.connection.run('lease renew', async (c) => {
       const p = c.pipeline();
-      for (const l of leases) (p as unknown as LeaseRedis).leaseRenew(this.o.keys.lease(l.symbol), this.o.keys.fence, this.o.processId, l.token, this.o.ttlMs);
+      for (const l of leases) (p as LeasePipeline).leaseRenew(this.o.keys.lease(l.symbol), this.o.keys.fence, this.o.processId, l.token, this.o.ttlMs);
       return (await p.exec()) ?? [];
     });
     leases.forEach((l, i) => {

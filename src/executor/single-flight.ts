@@ -7,7 +7,7 @@ export class SingleFlight<K, V> {
   /** The promise in flight for `key`, or a new one from `fn`; it is forgotten once settled. */
   run(key: K, fn: () => Promise<V>): Promise<V> {
     const existing = this.inFlight.get(key);
-    if (existing) return existing;
+    if (existing !== undefined) return existing;
     const promise = Promise.resolve()
       .then(fn)
       .finally(() => {

@@ -366,13 +366,25 @@ export class StatusServer {
     socket.on('error', (error) => this.options.onError(error));
     const url = new URL(req.url ?? '/', 'http://status.invalid');
     const admission = this.guard.admit(req.headers, url, req.method);
-    if (admission === 'wrong-host') return refuseUpgrade(socket, 421, 'Misdirected Request');
-    if (url.pathname !== '/ws') return refuseUpgrade(socket, 404, 'Not Found');
+    if (admission === 'wrong-host') {
+      refuseUpgrade(socket, 421, 'Misdirected Request');
+      return;
+    }
+    if (url.pathname !== '/ws') {
+      refuseUpgrade(socket, 404, 'Not Found');
+      return;
+    }
     // Browsers let any site open a WebSocket to localhost; a foreign Origin is refused even without
     // a token, so a page on the web can't read positions through the operator's browser.
     const origin = req.headers.origin;
-    if (origin !== undefined && !sameHost(origin, req.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden');
-    if (admission !== 'authorised') return refuseUpgrade(socket, 401, 'Unauthorized');
+    if (origin !== undefined && !sameHost(origin, req.headers.host)) {
+      refuseUpgrade(socket, 403, 'Forbidden');
+      return;
+    }
+    if (admission !== 'authorised') {
+      refuseUpgrade(socket, 401, 'Unauthorized');
+      return;
+    }
     this.feed.handleUpgrade(req, socket, head);
   }
 

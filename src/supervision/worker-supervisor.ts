@@ -150,7 +150,7 @@ export class WorkerSupervisor {
     this.checkTimer = clock.setInterval(() => clock.defer(() => this.checkStalls()), this.options.checkIntervalMs);
     await new Promise<void>((resolve) => {
       const check = (): void => {
-        if (this.stopping || [...this.slots.values()].every((s) => s.everReady)) resolve();
+        if (this.stopping !== undefined || [...this.slots.values()].every((s) => s.everReady)) resolve();
         else this.readyWaiters.push(check);
       };
       check();
@@ -253,7 +253,7 @@ export class WorkerSupervisor {
 
   private liveSlot(worker: string): Slot | undefined {
     const slot = this.slots.get(worker);
-    if (!slot || this.stopping || !isLive(slot.lifecycle) || slot.handle.isExited || this.chaosKilled.has(slot.handle)) return undefined;
+    if (!slot || this.stopping !== undefined || !isLive(slot.lifecycle) || slot.handle.isExited || this.chaosKilled.has(slot.handle)) return undefined;
     return slot;
   }
 
@@ -392,10 +392,8 @@ export class WorkerSupervisor {
       case 'shutdown-complete':
         logger.info(`${worker} shut down`, { worker, progress: msg.progress });
         return;
-      default: {
-        const never: never = msg;
-        return never;
-      }
+      default:
+        msg satisfies never; // exhaustive: a new variant fails to compile here
     }
   }
 
@@ -413,7 +411,7 @@ export class WorkerSupervisor {
   }
 
   private checkStalls(): void {
-    if (this.stopping) return;
+    if (this.stopping !== undefined) return;
     const now = this.options.clock.now();
     for (const slot of this.slots.values()) {
       if (!isLive(slot.lifecycle) || slot.handle.isExited) continue;
@@ -457,7 +455,7 @@ export class WorkerSupervisor {
     }
     const decision = slot.policy.next(now);
     await slot.handle.terminate();
-    if (this.stopping) return;
+    if (this.stopping !== undefined) return;
     if (decision.verdict === 'give-up') {
       const windowS = this.options.restartWindowMs / 1000;
       logger.error('restart budget exceeded; stopping', { worker, reason: failure.kind, detail, evidence, failuresInWindow: decision.inWindow, restartWindowS: windowS });
@@ -472,7 +470,7 @@ export class WorkerSupervisor {
     this.restartEmitter.emit({ worker, reason: failure.kind, restartCount: slot.restarts, inWindow: decision.inWindow, delayMs: decision.delayMs, at: now });
     slot.restartTimer = this.options.clock.setTimeout(() => {
       slot.restartTimer = undefined;
-      if (this.stopping) return;
+      if (this.stopping !== undefined) return;
       this.transition(slot, { type: 'spawned' });
       this.spawn(slot, slot.handle.generation + 1);
     }, decision.delayMs);

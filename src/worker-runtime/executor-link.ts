@@ -110,9 +110,15 @@ export class ExecutorLink<T> implements ExecutorClient<T> {
 
       const send = (): void => {
         if (settled) return;
-        if (this.closed) return onGone(new PeerGoneError(this.peer, 'link closed'));
+        if (this.closed) {
+          onGone(new PeerGoneError(this.peer, 'link closed'));
+          return;
+        }
         const conn = this.current;
-        if (!conn && this.draining) return onGone(new PeerGoneError(this.peer, 'shutting down'));
+        if (!conn && this.draining) {
+          onGone(new PeerGoneError(this.peer, 'shutting down'));
+          return;
+        }
         if (!conn) {
           // The executor is restarting: wait for the supervisor's new port (within the same timeout).
           this.portWaiters.push(send);
@@ -120,7 +126,10 @@ export class ExecutorLink<T> implements ExecutorClient<T> {
         }
         this.inFlight.add(onGone);
         const fn = conn.remote[method];
-        if (typeof fn !== 'function') return onGone(new TypeError(`${this.peer} has no method ${method}`));
+        if (typeof fn !== 'function') {
+          onGone(new TypeError(`${this.peer} has no method ${method}`));
+          return;
+        }
         fn(...(args as unknown[])).then(
           (value) => finish(() => resolve(value as ResultOf<T[K]>)),
           (err: unknown) => finish(() => reject(err)),
