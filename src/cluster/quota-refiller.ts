@@ -16,6 +16,7 @@ import type { ClusterQuota, PoolShape, TakeRequest } from './cluster-quota.js';
 import type { RedisConnection } from './redis-connection.js';
 import { type Clock, type TimerHandle, sleepOn, systemClock } from '../resilience/clock.js';
 import { backoffDelay } from '../resilience/backoff-options.js';
+import { defined } from '../invariant/invariant-error.js';
 
 export interface QuotaRefillerOptions {
   readonly limiter: SharedRateLimiter;
@@ -121,7 +122,7 @@ export class QuotaRefiller {
   }
 
   private async tickPool(pool: QuotaPool): Promise<void> {
-    const s = this.state.get(pool)!;
+    const s = defined(this.state.get(pool), `refill state of pool ${pool}`);
     if (s.busy) return;
     const now = this.clock.now();
     const { limiter } = this.o;

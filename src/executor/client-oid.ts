@@ -57,7 +57,7 @@ export function createClientOidFactory(options: { botId?: string; clock?: Pick<C
   let counter = 0;
   const make = (kind: string): string => {
     counter = (counter + 1) % 1_679_616; // 36^4
-    const initial = /^[A-Za-z]/.test(kind) ? kind[0]!.toLowerCase() : 'x';
+    const initial = /^[A-Za-z]/.test(kind) ? kind.charAt(0).toLowerCase() : 'x';
     const tail = `${initial}${Math.trunc(clock.now()).toString(36)}${counter.toString(36).padStart(4, '0')}${random()}`.replace(/[^A-Za-z0-9]/g, '');
     const oid = `${prefix}${tail}`.slice(0, 40);
     if (!VALID.test(oid)) throw new Error(`generated clientOid ${oid} is invalid`);
@@ -73,7 +73,7 @@ export function createClientOidFactory(options: { botId?: string; clock?: Pick<C
  * exchange, never a second one.
  */
 export function derivedClientOid(prefix: string, kind: string, key: string): string {
-  const initial = /^[A-Za-z]/.test(kind) ? kind[0]!.toLowerCase() : 'x';
+  const initial = /^[A-Za-z]/.test(kind) ? kind.charAt(0).toLowerCase() : 'x';
   return `${prefix}${initial}${createHash('sha256').update(key).digest('hex')}`.slice(0, 40);
 }
 

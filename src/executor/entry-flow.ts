@@ -16,6 +16,7 @@ import type { StopManager } from './stop-manager.js';
 import type { RejectStage } from '../protocol/trade-event.js';
 import { toFillInput } from './fill-summary.js';
 import { TIMINGS } from '../perf/performance-figures.js';
+import { defined } from '../invariant/invariant-error.js';
 
 export interface OpenOptions {
   /**
@@ -196,7 +197,8 @@ export class EntryFlow {
     }
 
     // The stop: the signal's (ATR-based) stop, else atrStopMultiple x ATR; rounded away from the entry.
-    const rawStop = signal.stopPrice ?? (side === 'long' ? signal.price - o.atrStopMultiple * signal.atr! : signal.price + o.atrStopMultiple * signal.atr!);
+    const atrDistance = (): number => o.atrStopMultiple * defined(signal.atr, 'atr of a signal without a stopPrice (checked on arrival)');
+    const rawStop = signal.stopPrice ?? (side === 'long' ? signal.price - atrDistance() : signal.price + atrDistance());
     if (!isPos(rawStop)) return this.reject(symbol, 'validation', `stop price ${rawStop} is not positive`);
     const stopPrice = roundToTick(rawStop, contract.tickSize, side === 'long' ? 'down' : 'up');
     if (side === 'long' ? stopPrice >= reference : stopPrice <= reference) {

@@ -141,8 +141,9 @@ export class ExecutorContext {
   overlay(position: Position): Position;
   overlay(position: Position | undefined): Position | undefined;
   overlay(position: Position | undefined): Position | undefined {
-    const patch = position === undefined ? undefined : this.positionPatches.get(position.id);
-    return patch === undefined ? position : { ...position!, ...patch };
+    if (position === undefined) return undefined;
+    const patch = this.positionPatches.get(position.id);
+    return patch === undefined ? position : { ...position, ...patch };
   }
 
   /** Whose order this is; only 'own' orders are ever cancelled, amended or counted. */

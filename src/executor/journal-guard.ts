@@ -116,8 +116,7 @@ export class JournalGuard {
    */
   flush(): boolean {
     if (this.down === null && this.deferred.length === 0) return true;
-    while (this.deferred.length > 0) {
-      const next = this.deferred[0]!;
+    for (let next = this.deferred[0]; next !== undefined; next = this.deferred[0]) {
       this.depth++;
       try {
         next.run();

@@ -27,6 +27,7 @@ import { errorMessage, lookupByClientOid, type LookupOutcome } from './order-sen
 import { ExponentialBackoff } from '../resilience/exponential-backoff.js';
 import type { KeyedSerial } from './single-flight.js';
 import type { StopManager } from './stop-manager.js';
+import { defined } from '../invariant/invariant-error.js';
 
 export interface ReconcileReport {
   /** Intents whose outcome was learned from the exchange. */
@@ -260,7 +261,7 @@ export class Reconciler {
   private async applyOrder(intent: OrderIntent, order: Order): Promise<boolean> {
     const { intents } = this.ctx.store;
     if (intent.state === 'pending') intents.markSent(intent.clientOid);
-    const current = intents.get(intent.clientOid)!;
+    const current = defined(intents.get(intent.clientOid), `journal intent ${intent.clientOid}`);
     if (current.state === 'sent' || current.state === 'unknown') intents.markAcknowledged(intent.clientOid, order.id);
     const done = !order.isActive || order.status === 'done';
     if (STOP_KINDS.has(intent.kind)) {
@@ -616,9 +617,11 @@ export class Reconciler {
     // Its entry flow places the stop right after recording it; a second one here would be a duplicate.
     if (this.ctx.entering.has(position.symbol)) return;
     const side = exitSide(position.side);
-    const mine = live.filter((o) => o.symbol === position!.symbol && o.side === side);
-    const tightest = [...mine].sort((a, b) => ((b.stopPrice ?? 0) - (a.stopPrice ?? 0)) * (position!.side === 'long' ? 1 : -1))[0];
-    const keep = mine.find((o) => o.id === position!.stopOrderId) ?? mine.find((o) => o.clientOid !== null && o.clientOid === position!.stopClientOid) ?? tightest;
+    const { symbol, stopOrderId, stopClientOid } = position;
+    const direction = position.side === 'long' ? 1 : -1;
+    const mine = live.filter((o) => o.symbol === symbol && o.side === side);
+    const tightest = [...mine].sort((a, b) => ((b.stopPrice ?? 0) - (a.stopPrice ?? 0)) * direction)[0];
+    const keep = mine.find((o) => o.id === stopOrderId) ?? mine.find((o) => o.clientOid !== null && o.clientOid === stopClientOid) ?? tightest;
     if (keep !== undefined) {
       if (keep.id !== position.stopOrderId) {
         position = this.ctx.store.positions.update(position.id, { stopOrderId: keep.id, stopClientOid: keep.clientOid, ...(keep.stopPrice !== null ? { stopPrice: keep.stopPrice } : {}) });

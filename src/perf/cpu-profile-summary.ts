@@ -30,7 +30,7 @@ export function parseCpuProfile(text: string): CpuProfile {
   for (const key of ['nodes', 'samples', 'timeDeltas'] as const) {
     if (!Array.isArray(value[key])) throw new Error(`not a CPU profile: "${key}" is missing or not an array`);
   }
-  if (value.samples!.length !== value.timeDeltas!.length) throw new Error('not a CPU profile: samples and timeDeltas differ in length');
+  if (value.samples?.length !== value.timeDeltas?.length) throw new Error('not a CPU profile: samples and timeDeltas differ in length');
   return value as CpuProfile;
 }
 

@@ -2,6 +2,7 @@
 // and kept in the journal so a restart (or a new build) keeps recognising the orders it placed.
 import type { Clock } from '../resilience/clock.js';
 import type { SqliteDatabase } from './database.js';
+import { defined } from '../invariant/invariant-error.js';
 
 const BOT_ID_KEY = 'bot_id';
 
@@ -30,6 +31,6 @@ export class BotIdentity {
     const stored = this.storedBotId();
     if (stored !== undefined) return stored;
     this.insertStmt.run(BOT_ID_KEY, create(), this.clock.now());
-    return this.storedBotId()!;
+    return defined(this.storedBotId(), 'bot id just written to the store');
   }
 }

@@ -26,7 +26,7 @@ export class StoreOpenError extends Error {
   static from(file: string, cause: unknown): StoreOpenError {
     if (cause instanceof StoreOpenError) return cause;
     const code = codeOf(cause);
-    const detail = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0]!.trim() || 'no detail';
+    const detail = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0]?.trim() || 'no detail';
     const e = new StoreOpenError(file, code, detail, adviceFor(code, file));
     e.cause = cause;
     return e;
