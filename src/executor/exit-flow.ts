@@ -184,7 +184,7 @@ export class ExitFlow {
    * since the entry.
    */
   async recordFromExchange(position: Position, verifyFlat = false): Promise<CloseResult> {
-    const { exchange, store } = this.ctx;
+    const { exchange } = this.ctx;
     if (this.ctx.unsettled.waiting(position.id)) {
       return { ok: false, reason: `${position.symbol} is unsettled: flat on the exchange, no exit fills found yet`, unsettled: true };
     }

@@ -61,7 +61,10 @@ export class PerformanceCollector {
   recordRuntime(thread: string, sample: RuntimeSample): void {
     if (!this.firstSampleAt.has(thread)) this.firstSampleAt.set(thread, this.clock.now());
     let list = this.runtime.get(thread);
-    if (!list) this.runtime.set(thread, (list = []));
+    if (!list) {
+      list = [];
+      this.runtime.set(thread, list);
+    }
     list.push({ ...sample, at: this.clock.now() });
     if (list.length > this.maxSamples) list.splice(0, list.length - this.maxSamples);
   }
@@ -71,7 +74,8 @@ export class PerformanceCollector {
     let track = this.endpoints.get(call.endpoint);
     if (!track) {
       if (this.endpoints.size >= 64) return; // endpoint names come from a fixed table; a cap all the same
-      this.endpoints.set(call.endpoint, (track = { latency: new WindowedSamples(this.windowMs), byThread: new Map() }));
+      track = { latency: new WindowedSamples(this.windowMs), byThread: new Map() };
+      this.endpoints.set(call.endpoint, track);
     }
     track.latency.add(now, call.durationMs);
     track.byThread.set(thread, (track.byThread.get(thread) ?? 0) + 1);
@@ -82,7 +86,8 @@ export class PerformanceCollector {
     let samples = this.timings.get(name);
     if (!samples) {
       if (this.timings.size >= 64) return;
-      this.timings.set(name, (samples = new WindowedSamples(this.windowMs)));
+      samples = new WindowedSamples(this.windowMs);
+      this.timings.set(name, samples);
     }
     samples.add(this.clock.now(), ms);
   }
@@ -152,7 +157,10 @@ export class PerformanceCollector {
 
   private events(map: Map<string, EventTimes>, thread: string): EventTimes {
     let e = map.get(thread);
-    if (!e) map.set(thread, (e = new EventTimes()));
+    if (!e) {
+      e = new EventTimes();
+      map.set(thread, e);
+    }
     return e;
   }
 }

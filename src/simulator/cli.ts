@@ -5,10 +5,10 @@ import { createInterface } from 'node:readline';
 import { runControlLine } from './control-channel.js';
 import { formatFaultSpec } from '../../config/fault-spec.js';
 import { startSimulator } from './simulator.js';
-import { readSimulatorEnv } from './simulator-env.js';
+import { type SimulatorEnv, readSimulatorEnv } from './simulator-env.js';
 
 async function main(): Promise<void> {
-  let env;
+  let env: SimulatorEnv;
   try {
     env = readSimulatorEnv();
   } catch (err) {

@@ -6,6 +6,7 @@ import type { TradingEngine } from './trading-engine.js';
 import { SimError, badParameter } from './sim-error.js';
 import { accountOverviewWire, fillWire, orderWire, positionWire } from './wire-format.js';
 import { maintMarginRate } from './ledger.js';
+import { defined } from '../invariant/invariant-error.js';
 
 export interface RouteMatch {
   readonly name: EndpointName;
@@ -25,7 +26,7 @@ function compile(): CompiledRoute[] {
     const spec: EndpointSpec = ENDPOINTS[name];
     const keys: string[] = [];
     const pattern = spec.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}|\{(\w+)\}/g, (_m, a: string | undefined, b: string | undefined) => {
-      keys.push((a ?? b)!);
+      keys.push(defined(a ?? b, `parameter name in path ${spec.path}`));
       return '([^/]+)';
     });
     return { name, spec, re: new RegExp(`^${pattern}$`), keys };
@@ -42,7 +43,7 @@ export function matchRoute(method: string, pathname: string): RouteMatch | undef
     const m = r.re.exec(pathname);
     if (!m) continue;
     const params: Record<string, string> = {};
-    r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1]!)));
+    for (const [i, k] of r.keys.entries()) params[k] = decodeURIComponent(defined(m[i + 1], `path parameter ${k}`));
     return { name: r.name, spec: r.spec, params };
   }
   return undefined;
@@ -112,7 +113,7 @@ export interface ApiKeyInfoWire {
 }
 
 export function buildHandlers(market: MarketData, engine: TradingEngine, bullets: BulletIssuer, apiKey: ApiKeyInfoWire): Record<EndpointName, Handler> {
-  const specOf = (symbol: string) => market.spec(symbol)!;
+  const specOf = (symbol: string) => defined(market.spec(symbol), `contract spec of ${symbol}`);
   const renderOrder = (o: Parameters<typeof orderWire>[0]) => orderWire(o, specOf(o.symbol));
   return {
     activeContracts: ({ now }) => market.contracts.map((c) => market.contractWire(c.symbol, now)),
@@ -167,8 +168,8 @@ export function buildHandlers(market: MarketData, engine: TradingEngine, bullets
     },
     placeOrder: ({ body }) => engine.place(body),
     placeStopOrder: ({ body }) => engine.placeTpsl(body),
-    cancelOrderById: ({ params }) => ({ cancelledOrderIds: engine.cancelById(params['orderId']!) }),
-    cancelOrderByClientOid: ({ params }) => ({ clientOid: engine.cancelByClientOid(params['clientOid']!) }),
+    cancelOrderById: ({ params }) => ({ cancelledOrderIds: engine.cancelById(defined(params['orderId'], 'path parameter orderId')) }),
+    cancelOrderByClientOid: ({ params }) => ({ clientOid: engine.cancelByClientOid(defined(params['clientOid'], 'path parameter clientOid')) }),
     orderList: ({ query }) => {
       const status = query.get('status') ?? 'done';
       if (status !== 'active' && status !== 'done') throw badParameter('Parameter status must be active or done');
@@ -189,7 +190,7 @@ export function buildHandlers(market: MarketData, engine: TradingEngine, bullets
       return page(items, query, renderOrder);
     },
     orderById: ({ params }) => {
-      const o = engine.order(params['orderId']!);
+      const o = engine.order(defined(params['orderId'], 'path parameter orderId'));
       if (!o) throw new SimError(KUCOIN_CODES.notFound, 'order not exist.', 404);
       return renderOrder(o);
     },

@@ -170,8 +170,7 @@ export class PricePaths {
     const vol = p.spec.dailyVol * (this.profile === 'flat' ? 0.04 : 1);
     const regime = Math.exp(0.5 * this.noise(p, 9001, REGIME_SCALE_MS, t));
     let x = p.logBase;
-    for (let o = 0; o < OCTAVES.length; o++) {
-      const oct = OCTAVES[o]!;
+    for (const [o, oct] of OCTAVES.entries()) {
       // In the trending profile the long octaves would fight the drift; mute them. The flat profile
       // keeps only sub-15-minute noise: prices chop around their base with nothing for a trend
       // follower to find on any candle a scanner uses.
@@ -218,8 +217,7 @@ export class PricePaths {
   private overrideAt(symbol: string, t: number): Override | undefined {
     const list = this.overrides.get(symbol);
     if (!list) return undefined;
-    for (let i = list.length - 1; i >= 0; i--) if (list[i]!.fromMs <= t) return list[i];
-    return undefined;
+    return list.findLast((o) => o.fromMs <= t);
   }
 
   private pushOverride(symbol: string, ov: Override): void {

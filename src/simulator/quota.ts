@@ -2,6 +2,7 @@
 // the shared endpoint table, and the gw-ratelimit-* view of it sent back on every response.
 import { POOL_QUOTA, POOL_WINDOW_MS, type QuotaPool } from '../exchange/endpoints.js';
 import type { Clock } from '../resilience/clock.js';
+import { defined } from '../invariant/invariant-error.js';
 
 export interface QuotaView {
   readonly limit: number;
@@ -38,7 +39,7 @@ export class QuotaTracker {
 
   /** Spends `weight` from the caller's pool unless that would exceed it (then nothing is spent). */
   charge(pool: QuotaPool, caller: string, weight: number): QuotaCharge {
-    const w = this.window(pool, caller, true)!;
+    const w = defined(this.window(pool, caller, true), `quota window of ${pool}|${caller}`);
     const limit = this.quota[pool];
     const allowed = w.used + weight <= limit;
     if (allowed) w.used += weight;
@@ -47,7 +48,7 @@ export class QuotaTracker {
 
   /** Marks the caller's pool as spent (a simulated 429 burst). */
   exhaust(pool: QuotaPool, caller: string): QuotaView {
-    const w = this.window(pool, caller, true)!;
+    const w = defined(this.window(pool, caller, true), `quota window of ${pool}|${caller}`);
     w.used = this.quota[pool];
     return this.viewOf(pool, w);
   }

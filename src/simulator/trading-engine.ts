@@ -4,13 +4,14 @@
 // replays the simulated time since the last step in small increments.
 import { KUCOIN_CODES } from '../exchange/error-codes.js';
 import type { ContractSpec } from './contracts-catalogue.js';
-import { type MarketData } from './market-data.js';
+import type { MarketData } from './market-data.js';
 import { Ledger, liquidationPrice, unrealisedPnl, type Position } from './ledger.js';
 import { parseOrderRequest, type OrderRequest, type OrderType, type Side, type StopDir, type StopPriceType } from './order-request.js';
 import { SimError, orderParamError } from './sim-error.js';
 import { isTriggered } from './stop-trigger.js';
 import type { SimClock } from './sim-clock.js';
 import { fundingTimesBetween, periodSettledAt } from './funding.js';
+import { defined } from '../invariant/invariant-error.js';
 
 export const MAKER_FEE_RATE = 0.0002;
 export const TAKER_FEE_RATE = 0.0006;
@@ -171,9 +172,10 @@ export class TradingEngine {
         }),
       );
     }
-    if (legs.length === 2) {
-      legs[0]!.linkedId = legs[1]!.id;
-      legs[1]!.linkedId = legs[0]!.id;
+    const [first, second] = legs;
+    if (first !== undefined && second !== undefined) {
+      first.linkedId = second.id;
+      second.linkedId = first.id;
     }
     return { orderId: main.id, clientOid: main.clientOid };
   }
@@ -246,7 +248,7 @@ export class TradingEngine {
     let sum = 0;
     for (const o of this.orders.values()) {
       if (o.status !== 'open' || o.reduceOnly || o.closeOrder || this.isPendingStop(o) || o.price === null) continue;
-      const spec = this.market.spec(o.symbol)!;
+      const spec = defined(this.market.spec(o.symbol), `contract spec of ${o.symbol}`);
       sum += ((o.size - o.filledSize) * spec.multiplier * o.price) / o.leverage;
     }
     return sum;
@@ -469,7 +471,7 @@ export class TradingEngine {
   }
 
   private evaluate(symbol: string, t: number): void {
-    const spec = this.market.spec(symbol)!;
+    const spec = defined(this.market.spec(symbol), `contract spec of ${symbol}`);
     const top = this.market.top(symbol, t);
     for (const o of [...this.orders.values()]) {
       if (o.symbol !== symbol || o.status !== 'open') continue;
@@ -494,14 +496,14 @@ export class TradingEngine {
 
   private checkStop(o: SimOrder, t: number): void {
     const top = this.market.top(o.symbol, t);
-    if (!isTriggered(o.stop!, o.stopPrice!, o.stopPriceType ?? 'TP', top)) return;
+    if (!isTriggered(defined(o.stop, `stop direction of order ${o.id}`), defined(o.stopPrice, `stop price of order ${o.id}`), o.stopPriceType ?? 'TP', top)) return;
     o.stopTriggered = true;
     o.updatedAt = t;
     if (o.linkedId) {
       const sibling = this.orders.get(o.linkedId);
       if (sibling) this.cancel(sibling, t);
     }
-    const spec = this.market.spec(o.symbol)!;
+    const spec = defined(this.market.spec(o.symbol), `contract spec of ${o.symbol}`);
     try {
       this.prepare(o, spec, false, false);
     } catch {

@@ -11,6 +11,7 @@ import type { FaultInjector } from './fault-injector.js';
 import type { SimClock } from './sim-clock.js';
 import { orderChangeWire, positionWire } from './wire-format.js';
 import { nanos } from './market-data.js';
+import { defined } from '../invariant/invariant-error.js';
 
 export const WS_PATH = '/endpoint';
 const PING_INTERVAL_MS = 18_000;
@@ -72,7 +73,7 @@ export class SimWsServer {
   constructor(private readonly opts: WsServerOptions) {
     this.unsubscribe = opts.engine.subscribe({
       order: (order, change) => {
-        const spec = opts.market.spec(order.symbol)!;
+        const spec = defined(opts.market.spec(order.symbol), `contract spec of ${order.symbol}`);
         const data = orderChangeWire(order, change, spec);
         for (const c of this.clients) {
           if (c.topics.has('/contractMarket/tradeOrders')) this.send(c, this.privateMsg('/contractMarket/tradeOrders', 'orderChange', data));

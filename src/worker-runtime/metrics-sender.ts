@@ -53,7 +53,8 @@ export class MetricsSender implements MetricsSink {
 
   timing(name: string, ms: number): void {
     if (!(ms >= 0 && ms < Number.POSITIVE_INFINITY)) return;
-    const list = (this.timings[name] ??= []);
+    this.timings[name] ??= [];
+    const list = this.timings[name];
     if (list.length >= MAX_PENDING_TIMINGS) this.count('timingsDropped');
     else list.push(ms);
   }
