@@ -33,7 +33,9 @@ describe('OrderExecutor: exactly-once rules', function () {
   function blindLookups(): () => void {
     const real = port.orderByClientOid;
     port.orderByClientOid = () => Promise.reject(timeout('orderByClientOid'));
-    return () => void (port.orderByClientOid = real);
+    return () => {
+      port.orderByClientOid = real;
+    };
   }
 
   it('one entry in flight per symbol: while an entry has no known outcome, a second signal sends nothing', async () => {

@@ -50,7 +50,10 @@ describe('PositionGuard', () => {
       const { guard, executor, clock } = await setup([long('DOGEUSDTM', 0.12, 0.114)]);
       let x = 0.12;
       let seed = 12345;
-      const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const rand = (): number => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed / 2 ** 31;
+      };
       let prevStop = 0;
       for (let i = 0; i < 400; i++) {
         x = Math.max(0.1195, x * (1 + (rand() - 0.45) * 0.004)); // drifts up, floored above the stop

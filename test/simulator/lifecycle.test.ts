@@ -12,7 +12,10 @@ import { Child, runToExit } from '../support/child-process.js';
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
-    s.on('connect', () => (s.destroy(), resolve(false)));
+    s.on('connect', () => {
+      s.destroy();
+      resolve(false);
+    });
     s.on('error', () => resolve(true));
   });
 }

@@ -14,7 +14,11 @@ class Inbox {
     ws.on('message', (raw) => {
       const m = JSON.parse(raw.toString()) as Msg;
       this.all.push(m);
-      this.waiters = this.waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
+      this.waiters = this.waiters.filter((w) => {
+        if (!w.pred(m)) return true;
+        w.resolve(m);
+        return false;
+      });
     });
   }
 
@@ -23,7 +27,13 @@ class Inbox {
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no matching message; got ${JSON.stringify(this.all.slice(-5))}`)), timeoutMs);
-      this.waiters.push({ pred, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+      this.waiters.push({
+        pred,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      });
     });
   }
 

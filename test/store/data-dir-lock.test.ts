@@ -68,7 +68,10 @@ describe('DATA_DIR lock and bot identity', function () {
   it('the bot id is created once and kept in the journal', () => {
     const file = path.join(dir, 'bot.sqlite');
     let created = 0;
-    const make = (): string => (created++, 'firstid1');
+    const make = (): string => {
+      created++;
+      return 'firstid1';
+    };
     const s1 = Store.open({ path: file });
     expect(s1.identity.storedBotId()).to.equal(undefined);
     expect(s1.identity.botId(make)).to.equal('firstid1');

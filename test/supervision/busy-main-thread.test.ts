@@ -33,12 +33,20 @@ describe('a busy supervisor thread is not a stalled worker', function () {
     monitor.start();
     try {
       await new Promise<void>((resolve) => {
-        const poll = setInterval(() => beats >= 3 && (clearInterval(poll), resolve()), 10);
+        const poll = setInterval(() => {
+          if (beats < 3) return;
+          clearInterval(poll);
+          resolve();
+        }, 10);
       });
       busy(800); // longer than the stall timeout
       const after = beats;
       await new Promise<void>((resolve) => {
-        const poll = setInterval(() => beats >= after + 10 && (clearInterval(poll), resolve()), 10);
+        const poll = setInterval(() => {
+          if (beats < after + 10) return;
+          clearInterval(poll);
+          resolve();
+        }, 10);
       });
       expect(states).not.to.include('stalled');
       expect(monitor.getReport().threads['beater']?.state).to.equal('running');

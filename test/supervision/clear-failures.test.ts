@@ -136,7 +136,11 @@ describe('clear failures', function () {
       let observabilityUp = false;
       const uninstall = installRejectionGuard(target, {
         logger,
-        report: (m) => (observabilityUp ? (reported.push(m), true) : undefined),
+        report: (m) => {
+          if (!observabilityUp) return undefined;
+          reported.push(m);
+          return true;
+        },
         alert: (l) => fallback.push(l),
       });
       const early = Object.assign(new Error('status server socket vanished'), { code: 'ECONNRESET' });

@@ -12,7 +12,9 @@ const api: Api = { add: async (a, b) => a + b, never: () => new Promise<void>(()
 
 describe('ExecutorLink (comlink with timeout and peer-gone)', () => {
   const cleanups: (() => void)[] = [];
-  afterEach(() => cleanups.splice(0).forEach((c) => c()));
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+  });
 
   function pair(timeoutMs: number, clock = new ManualClock()): { link: ExecutorLink<Api>; server: ExecutorServer; connect: (gen: number) => void } {
     const link = new ExecutorLink<Api>(timeoutMs, 'order-executor', clock);

@@ -37,8 +37,12 @@ describe('scanner loop with the piscina pool', function () {
     const counters: Record<string, number> = {};
     const gauges: Record<string, number> = {};
     const metrics: MetricsSink = {
-      count: (n, by = 1) => void (counters[n] = (counters[n] ?? 0) + by),
-      gauge: (n, v) => void (gauges[n] = v),
+      count: (n, by = 1) => {
+        counters[n] = (counters[n] ?? 0) + by;
+      },
+      gauge: (n, v) => {
+        gauges[n] = v;
+      },
       call: () => undefined,
     };
     const executor: ExecutorClient<ExecutorApi> = {

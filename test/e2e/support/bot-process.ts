@@ -42,6 +42,7 @@ export interface BotStartOptions {
 }
 
 // Strips winston's colour codes so patterns can match the plain text.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is what starts an ANSI colour code
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 export class BotProcess {
