@@ -54,7 +54,10 @@ export const stallRecoveryBenchmark: Benchmark = {
     const cycles = new Map<number, Cycle>(); // by the generation that stalled
     const cycle = (g: number): Cycle => {
       let c = cycles.get(g);
-      if (!c) cycles.set(g, (c = {}));
+      if (!c) {
+        c = {};
+        cycles.set(g, c);
+      }
       return c;
     };
     const gaps: number[] = [];
