@@ -100,7 +100,14 @@ function request(socketPath: string, command: OperatorCommand, timeoutMs: number
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  void runCtl({ argv: process.argv.slice(2), env: process.env, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }).then((code) => {
-    process.exitCode = code;
-  });
+  void runCtl({ argv: process.argv.slice(2), env: process.env, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      // An unexpected failure is one line and exit 1, not an unhandled-rejection stack.
+      process.stderr.write(`npm run ctl: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -120,7 +120,13 @@ export function runWorker<TExecutor>(entry: WorkerEntry<TExecutor>): void {
           post({ type: 'control-result', id, ok: false, detail: 'worker not started yet' });
           return;
         }
-        void running.controls.run(command).then((outcome) => post({ type: 'control-result', id, ...outcome }));
+        // A failed command answers ok:false at once, so the operator is not left waiting for a timeout.
+        void running.controls
+          .run(command)
+          .then(
+            (outcome) => post({ type: 'control-result', id, ...outcome }),
+            (error: unknown) => post({ type: 'control-result', id, ok: false, detail: (error instanceof Error ? error.message : String(error)).slice(0, 2000) }),
+          );
         return;
       }
       case 'chaos-stall':
