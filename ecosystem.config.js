@@ -25,7 +25,10 @@ const logDir = path.resolve(root, setting('LOG_DIR', 'logs'));
 // Workers get STARTUP_TIMEOUT to report in (and a restart after it): pm2 must wait longer than that
 // for `ready`, or it would call a slow start a failed one.
 const startupTimeoutS = Number(setting('STARTUP_TIMEOUT', '30'));
-const listenTimeoutMs = Math.max(60_000, ((Number.isFinite(startupTimeoutS) && startupTimeoutS > 0 ? startupTimeoutS : 30) + 30) * 1000);
+const listenTimeoutMs = Math.max(
+  60_000,
+  ((Number.isFinite(startupTimeoutS) && startupTimeoutS > 0 ? startupTimeoutS : 30) + 30) * 1000,
+);
 
 export const apps = [
   {

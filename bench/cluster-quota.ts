@@ -30,12 +30,23 @@ interface RunOutcome {
 function shapes(windowRealMs: number): Record<QuotaPool, PoolShape> {
   const shape = (quota: number): PoolShape => {
     const capacity = Math.floor(quota * SHARED_LIMITER_DEFAULTS.burstFraction);
-    return { capacity, refillPerMs: (quota - capacity) / windowRealMs, reserve: Math.floor(capacity * SHARED_LIMITER_DEFAULTS.reserveFraction) };
+    return {
+      capacity,
+      refillPerMs: (quota - capacity) / windowRealMs,
+      reserve: Math.floor(capacity * SHARED_LIMITER_DEFAULTS.reserveFraction),
+    };
   };
   return { public: shape(POOL_QUOTA.public), futures: shape(POOL_QUOTA.futures) };
 }
 
-async function runProcesses(ctx: BenchContext, redisUrl: string, processes: number, windows: number, windowRealMs: number, lanes: number): Promise<RunOutcome> {
+async function runProcesses(
+  ctx: BenchContext,
+  redisUrl: string,
+  processes: number,
+  windows: number,
+  windowRealMs: number,
+  lanes: number,
+): Promise<RunOutcome> {
   const compression = POOL_WINDOW_MS / windowRealMs;
   const t0 = Date.now();
   const sim = await startSimulator({ contracts: 2, quotaClock: { now: () => t0 + (Date.now() - t0) * compression } });
@@ -49,7 +60,14 @@ async function runProcesses(ctx: BenchContext, redisUrl: string, processes: numb
       await connection.waitUntilUp(5000);
       const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, refill: 'external', windowMs: windowRealMs });
       const s = shapes(windowRealMs);
-      const refiller = new QuotaRefiller({ limiter, quota: new ClusterQuota(connection, keys, s), connection, shapes: s, peers: () => processes, tickMs: 10 });
+      const refiller = new QuotaRefiller({
+        limiter,
+        quota: new ClusterQuota(connection, keys, s),
+        connection,
+        shapes: s,
+        peers: () => processes,
+        tickMs: 10,
+      });
       const client = new KucoinFuturesClient({
         baseUrl: sim.url,
         gate: new ScaledTimeGate(limiter, compression),
@@ -76,7 +94,9 @@ async function runProcesses(ctx: BenchContext, redisUrl: string, processes: numb
     const admitted = parts.reduce((n, p) => n + p.limiter.stats('public').admitted, 0);
     const roundTrips = parts.reduce((n, p) => n + p.refiller.stats().roundTrips, 0);
     const windowUse = tracker.completeUse(Date.now());
-    ctx.log(`${processes} process(es): ${ok} ok, ${rateLimited} × 429, ${fmt(roundTrips / Math.max(1, admitted))} Redis round trips per request, window use ${windowUse.map((u) => `${fmt(u * 100)} %`).join(', ')}`);
+    ctx.log(
+      `${processes} process(es): ${ok} ok, ${rateLimited} × 429, ${fmt(roundTrips / Math.max(1, admitted))} Redis round trips per request, window use ${windowUse.map((u) => `${fmt(u * 100)} %`).join(', ')}`,
+    );
     return { processes, ok, rateLimited, admitted, roundTrips, windowUse };
   } finally {
     for (const p of parts) {
@@ -104,10 +124,15 @@ export const clusterQuotaBenchmark: Benchmark = {
       // showed as a load generator too slow to fill the first windows, not as a limiter effect.
       await runProcesses(ctx, redis.url, 1, 2, windowRealMs, lanes);
       const runs: RunOutcome[] = [];
-      for (const n of [1, 2, 4]) runs.push(await runProcesses(ctx, redis.url, n, windows, windowRealMs, Math.max(4, Math.ceil(lanes / n))));
+      for (const n of [1, 2, 4])
+        runs.push(await runProcesses(ctx, redis.url, n, windows, windowRealMs, Math.max(4, Math.ceil(lanes / n))));
       const figures: Figure[] = runs.map((r) => {
         const steady = (r.windowUse.length > 1 ? r.windowUse.slice(1) : r.windowUse).map((u) => u * 100);
-        const use = measured(`server-counted use per complete window after the first, ${r.processes} process(es)`, '%', steady.length > 0 ? steady : [0]);
+        const use = measured(
+          `server-counted use per complete window after the first, ${r.processes} process(es)`,
+          '%',
+          steady.length > 0 ? steady : [0],
+        );
         const perRequest = r.roundTrips / Math.max(1, r.admitted);
         return {
           name: `${r.processes} process${r.processes > 1 ? 'es' : ''}`,
@@ -116,9 +141,17 @@ export const clusterQuotaBenchmark: Benchmark = {
           ratio: null,
           ratioMeaning: '',
           targets: [
-            { text: '≥ 85 % of the pool in use', met: use.summary.median >= 85, actual: `${fmt(use.summary.median)} % (lowest ${fmt(use.summary.min)} %)` },
+            {
+              text: '≥ 85 % of the pool in use',
+              met: use.summary.median >= 85,
+              actual: `${fmt(use.summary.median)} % (lowest ${fmt(use.summary.min)} %)`,
+            },
             { text: '0 × 429', met: r.rateLimited === 0, actual: `${r.rateLimited} × 429` },
-            { text: '≤ 0.1 Redis round trips per admitted request', met: perRequest <= 0.1, actual: `${fmt(perRequest)} (${r.roundTrips} round trips, ${r.admitted} requests)` },
+            {
+              text: '≤ 0.1 Redis round trips per admitted request',
+              met: perRequest <= 0.1,
+              actual: `${fmt(perRequest)} (${r.roundTrips} round trips, ${r.admitted} requests)`,
+            },
           ],
           note: `every complete window: ${r.windowUse.map((u) => fmt(u * 100)).join(', ')} %`,
         };

@@ -36,7 +36,10 @@ const SAMPLED_THREADS = 5;
 
 function childCpu(mode: 'on' | 'off', durationMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = fork(SAMPLING_FIXTURE, [mode], { env: { ...process.env, SAMPLING_MS: String(durationMs) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(SAMPLING_FIXTURE, [mode], {
+      env: { ...process.env, SAMPLING_MS: String(durationMs) },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     child.once('message', (m: { cpuMs: number; wallMs: number }) => resolve(m.cpuMs / (m.wallMs / 1000)));
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`sampling fixture exited with ${code}`))));
   });
@@ -62,14 +65,25 @@ async function samplingCost(ctx: BenchContext): Promise<Figure> {
     baseline: measured('idle process without it', 'ms CPU/s', off),
     ratio: summarize(on).median / Math.max(1e-9, summarize(off).median),
     ratioMeaning: 'with ÷ without',
-    targets: [{ text: '≤ 1 % of one core for the whole bot', met: botShare <= 0.01, actual: `${(botShare * 100).toFixed(3)} % (${fmt(summarize(perThread).median)} ms CPU/s per thread × ${SAMPLED_THREADS})` }],
+    targets: [
+      {
+        text: '≤ 1 % of one core for the whole bot',
+        met: botShare <= 0.01,
+        actual: `${(botShare * 100).toFixed(3)} % (${fmt(summarize(perThread).median)} ms CPU/s per thread × ${SAMPLED_THREADS})`,
+      },
+    ],
     note: 'Difference of paired medians per thread, times the five sampled threads.',
   };
 }
 
 function acquireFloor(ctx: BenchContext): Figure {
   const n = ctx.quick ? 200_000 : 2_000_000;
-  const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { public: 1_000_000_000, futures: 1_000_000_000 }, windowMs: 1000, burstFraction: 0.000008 });
+  const limiter = SharedRateLimiter.create({
+    ...KUCOIN_LIMITS,
+    quota: { public: 1_000_000_000, futures: 1_000_000_000 },
+    windowMs: 1000,
+    burstFraction: 0.000008,
+  });
   const word = new BigUint64Array(new SharedArrayBuffer(8));
   const acquire: number[] = [];
   const cas: number[] = [];
@@ -86,7 +100,9 @@ function acquireFloor(ctx: BenchContext): Figure {
     cas.push(Number(process.hrtime.bigint() - t) / n);
   }
   const ratio = summarize(acquire).median / summarize(cas).median;
-  ctx.log(`limiter acquire ${fmt(summarize(acquire).median)} ns, CAS floor ${fmt(summarize(cas).median)} ns (${fmt(ratio)}×)`);
+  ctx.log(
+    `limiter acquire ${fmt(summarize(acquire).median)} ns, CAS floor ${fmt(summarize(cas).median)} ns (${fmt(ratio)}×)`,
+  );
   return {
     name: 'limiter acquire vs Atomics CAS floor',
     result: measured('SharedRateLimiter.tryAcquire', 'ns/call', acquire),
@@ -99,9 +115,16 @@ function acquireFloor(ctx: BenchContext): Figure {
 
 async function criticalWait(ctx: BenchContext): Promise<Figure> {
   // KuCoin's public pool (2000 per 30 s) compressed 30x: 2000 per second.
-  const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { public: 2000, futures: 2000 }, windowMs: 1000 });
+  const limiter = SharedRateLimiter.create({
+    ...KUCOIN_LIMITS,
+    quota: { public: 2000, futures: 2000 },
+    windowMs: 1000,
+  });
   const durationMs = ctx.quick ? 2000 : 10_000;
-  const workers = Array.from({ length: 4 }, () => new Worker(LIMITER_WORKER, { workerData: { kind: 'shared', buffer: limiter.buffer } }));
+  const workers = Array.from(
+    { length: 4 },
+    () => new Worker(LIMITER_WORKER, { workerData: { kind: 'shared', buffer: limiter.buffer } }),
+  );
   try {
     await Promise.all(workers.map((w) => new Promise<void>((resolve) => w.once('message', () => resolve()))));
     const done = workers.map(
@@ -127,7 +150,9 @@ async function criticalWait(ctx: BenchContext): Promise<Figure> {
     const sorted = [...waits].sort((a, b) => a - b);
     const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] ?? Number.NaN;
     const normalP50 = summarize(normalWaits).median;
-    ctx.log(`critical wait p99 ${fmt(p99)} ms over ${waits.length} calls; a normal call waits median ${fmt(normalP50)} ms`);
+    ctx.log(
+      `critical wait p99 ${fmt(p99)} ms over ${waits.length} calls; a normal call waits median ${fmt(normalP50)} ms`,
+    );
     return {
       name: 'critical call quota wait (pool saturated)',
       result: measured('critical acquire wait', 'ms', waits),
@@ -156,7 +181,13 @@ function freePort(): Promise<number> {
 async function memoryAtReady(ctx: BenchContext): Promise<{ figure: Figure; perThread: Record<string, number> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-perf-'));
   const port = await freePort();
-  const env = { PATH: process.env['PATH'] ?? '', STATUS_PORT: String(port), DATA_DIR: path.join(dir, 'data'), LOG_DIR: path.join(dir, 'logs'), LOG_LEVEL: 'warn' };
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    STATUS_PORT: String(port),
+    DATA_DIR: path.join(dir, 'data'),
+    LOG_DIR: path.join(dir, 'logs'),
+    LOG_LEVEL: 'warn',
+  };
   const child = fork(BOT_MAIN, [], { env, cwd: dir, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -167,25 +198,33 @@ async function memoryAtReady(ctx: BenchContext): Promise<{ figure: Figure; perTh
     let report: HealthReport | undefined;
     for (let i = 0; i < 50; i++) {
       report = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as HealthReport;
-      if (['supervisor', 'scanner', 'position-monitor', 'order-executor'].every((t) => report?.threads[t]?.runtime)) break;
+      if (['supervisor', 'scanner', 'position-monitor', 'order-executor'].every((t) => report?.threads[t]?.runtime))
+        break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     const rss = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
     const perThread: Record<string, number> = {};
-    for (const [name, t] of Object.entries(report?.threads ?? {})) if (t.runtime) perThread[name] = t.runtime.heap_used_mb;
+    for (const [name, t] of Object.entries(report?.threads ?? {}))
+      if (t.runtime) perThread[name] = t.runtime.heap_used_mb;
     const heaps = Object.values(perThread).reduce((a, b) => a + b, 0);
-    ctx.log(`RSS at ready ${fmt(rss)} MiB; V8 heaps ${Object.entries(perThread).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} (sum ${fmt(heaps)} MiB)`);
+    ctx.log(
+      `RSS at ready ${fmt(rss)} MiB; V8 heaps ${Object.entries(perThread)
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(', ')} (sum ${fmt(heaps)} MiB)`,
+    );
     return {
       perThread,
       figure: {
         name: 'RSS at ready (where it goes)',
         result: measured('whole-bot RSS at ready', 'MiB', [rss]),
-        baseline: measured('sum of the threads\' V8 heaps used', 'MiB', [heaps]),
+        baseline: measured("sum of the threads' V8 heaps used", 'MiB', [heaps]),
         ratio: heaps / rss,
         ratioMeaning: 'V8 heaps ÷ RSS',
         targets: [{ text: '≤ 180 MiB at ready', met: rss <= 180, actual: `${fmt(rss)} MiB` }],
-        note: `V8 heap used per thread (MB): ${Object.entries(perThread).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}. The rest of the RSS is per-thread isolate overhead, code, and native memory (SQLite, sockets).`,
+        note: `V8 heap used per thread (MB): ${Object.entries(perThread)
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+          .join(', ')}. The rest of the RSS is per-thread isolate overhead, code, and native memory (SQLite, sockets).`,
       },
     };
   } finally {
@@ -209,7 +248,11 @@ async function reactionTime(ctx: BenchContext): Promise<Figure> {
   const client = new KucoinFuturesClient({
     baseUrl: sim.url,
     timeoutMs: 5000,
-    credentials: { key: sim.credentials.apiKey, secret: sim.credentials.apiSecret, passphrase: sim.credentials.apiPassphrase },
+    credentials: {
+      key: sim.credentials.apiKey,
+      secret: sim.credentials.apiSecret,
+      passphrase: sim.credentials.apiPassphrase,
+    },
   });
   const lastTick = new Map<string, { ts: number; receivedAt: number }>();
   const tapped: PriceFeedClient & Pick<KucoinFuturesClient, 'positions' | 'activeContracts'> = {
@@ -234,7 +277,14 @@ async function reactionTime(ctx: BenchContext): Promise<Figure> {
   };
   const positions = sim.symbols.map((symbol) => {
     const entry = sim.market.markPrice(symbol);
-    return { symbol, side: 'long' as const, size: 1, entryPrice: entry, stopPrice: entry * 0.99, takeProfitPrice: null };
+    return {
+      symbol,
+      side: 'long' as const,
+      size: 1,
+      entryPrice: entry,
+      stopPrice: entry * 0.99,
+      takeProfitPrice: null,
+    };
   });
   const reactions: number[] = [];
   const transits: number[] = [];
@@ -289,14 +339,22 @@ async function reactionTime(ctx: BenchContext): Promise<Figure> {
   }
   const sorted = [...reactions].sort((a, b) => a - b);
   const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] ?? Number.NaN;
-  ctx.log(`reaction p50 ${fmt(summarize(reactions).median)} ms, p99 ${fmt(p99)} ms over ${reactions.length} exits; stream transit median ${fmt(summarize(transits).median)} ms`);
+  ctx.log(
+    `reaction p50 ${fmt(summarize(reactions).median)} ms, p99 ${fmt(p99)} ms over ${reactions.length} exits; stream transit median ${fmt(summarize(transits).median)} ms`,
+  );
   return {
     name: 'reaction time through the real stream',
     result: measured('tick ts -> close requested', 'ms', reactions),
     baseline: measured('tick ts -> frame received (stream transit)', 'ms', transits),
     ratio: summarize(reactions).median / Math.max(1e-6, summarize(transits).median),
     ratioMeaning: 'reaction ÷ transit (medians)',
-    targets: [{ text: 'p99 ≤ 10 ms', met: p99 <= 10, actual: `p50 ${fmt(summarize(reactions).median)} ms, p99 ${fmt(p99)} ms (${reactions.length} exits)` }],
+    targets: [
+      {
+        text: 'p99 ≤ 10 ms',
+        met: p99 <= 10,
+        actual: `p50 ${fmt(summarize(reactions).median)} ms, p99 ${fmt(p99)} ms (${reactions.length} exits)`,
+      },
+    ],
     note: 'Real simulator WebSocket, real client, PriceFeed and PositionGuard in one thread; the executor is a stub that records the close request.',
   };
 }
@@ -304,7 +362,8 @@ async function reactionTime(ctx: BenchContext): Promise<Figure> {
 export const perfAdvisorBenchmark: Benchmark = {
   id: 'perf-advisor',
   aliases: ['perf', 'sampling'],
-  title: 'Always-on performance figures: sampling cost, limiter floor, critical quota wait, memory at ready, reaction time',
+  title:
+    'Always-on performance figures: sampling cost, limiter floor, critical quota wait, memory at ready, reaction time',
   async run(ctx: BenchContext): Promise<BenchResult> {
     const t0 = performance.now();
     const figures: Figure[] = [];
@@ -322,7 +381,7 @@ export const perfAdvisorBenchmark: Benchmark = {
         'Limiter: tryAcquire on a never-empty bucket vs Atomics.load + compareExchange on a BigUint64 word, same thread, same run. ' +
         'Critical wait: 4 worker threads saturating the public pool (2000 per 1 s) with normal acquires; the main thread times critical acquires. ' +
         'Memory: the bot in paper mode, VmRSS and /health heap figures right after pm2-style ready. ' +
-        'Reaction: simulator ticker over the real WebSocket -> PriceFeed -> PositionGuard -> close request, from the tick\'s ts.',
+        "Reaction: simulator ticker over the real WebSocket -> PriceFeed -> PositionGuard -> close request, from the tick's ts.",
       status: 'measured',
       figures,
       details: { heapUsedMbAtReady: memory.perThread },

@@ -19,7 +19,11 @@ export class PortLimiterServer {
   granted = 0;
 
   constructor(options: PortLimiterServerOptions) {
-    this.buckets = new RateLimiter({ capacity: options.capacity, refillPerSecond: options.refillPerSecond, reserveFraction: options.reserveFraction ?? 0 });
+    this.buckets = new RateLimiter({
+      capacity: options.capacity,
+      refillPerSecond: options.refillPerSecond,
+      reserveFraction: options.reserveFraction ?? 0,
+    });
   }
 
   /** A new port for one worker (transfer it in workerData's transferList). */

@@ -8,7 +8,8 @@ export function projectRoot(from: string = fileURLToPath(import.meta.url)): stri
   let dir = path.dirname(from);
   for (;;) {
     const pkg = path.join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'kucoin-futures-bot') return dir;
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'kucoin-futures-bot')
+      return dir;
     const up = path.dirname(dir);
     if (up === dir) throw new Error('cannot find the project root (package.json of kucoin-futures-bot)');
     dir = up;

@@ -76,7 +76,15 @@ interface ScanRun {
  * Runs the real MarketScanner back to back (scan after scan, no pause: the heaviest scanning the
  * bot could do) for `durationMs`, every request through the real client and `gate`.
  */
-async function heavyScan(ctx: BenchContext, sim: SimulatorHandle, pool: IndicatorPool, run: ScanRun, compression: number, windowRealMs: number, lanes: number): Promise<ScanOutcome> {
+async function heavyScan(
+  ctx: BenchContext,
+  sim: SimulatorHandle,
+  pool: IndicatorPool,
+  run: ScanRun,
+  compression: number,
+  windowRealMs: number,
+  lanes: number,
+): Promise<ScanOutcome> {
   let rateLimited = 0;
   let otherErrors = 0;
   let ok = 0;
@@ -127,14 +135,26 @@ async function heavyScan(ctx: BenchContext, sim: SimulatorHandle, pool: Indicato
       }
       if (Date.now() - lastProgress >= 2000) {
         lastProgress = Date.now();
-        ctx.log(`${run.label}: ${((lastProgress - started) / 1000).toFixed(0)} s, ${scans} scans, ${ok} ok requests, ${rateLimited} × 429`);
+        ctx.log(
+          `${run.label}: ${((lastProgress - started) / 1000).toFixed(0)} s, ${scans} scans, ${ok} ok requests, ${rateLimited} × 429`,
+        );
       }
     }
   } finally {
     clearTimeout(timer);
   }
   const stoppedAt = Date.now();
-  return { requests, ok, rateLimited, otherErrors, scans, symbolsEligible: eligible, symbolsScanned, windowUse: tracker.completeUse(stoppedAt), elapsedMs: stoppedAt - started };
+  return {
+    requests,
+    ok,
+    rateLimited,
+    otherErrors,
+    scans,
+    symbolsEligible: eligible,
+    symbolsScanned,
+    windowUse: tracker.completeUse(stoppedAt),
+    elapsedMs: stoppedAt - started,
+  };
 }
 
 export const quotaUseBenchmark: Benchmark = {
@@ -155,34 +175,72 @@ export const quotaUseBenchmark: Benchmark = {
     });
     const pool = createIndicatorPool(TASK);
     try {
-      ctx.log(`simulator with ${sim.symbols.length} contracts; quota ${QUOTA} per 30 s compressed ${fmt(compression)}× to ${windowRealMs} ms; scanner concurrency ${lanes}`);
-      const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { public: QUOTA, futures: POOL_QUOTA.futures }, windowMs: windowRealMs });
+      ctx.log(
+        `simulator with ${sim.symbols.length} contracts; quota ${QUOTA} per 30 s compressed ${fmt(compression)}× to ${windowRealMs} ms; scanner concurrency ${lanes}`,
+      );
+      const limiter = SharedRateLimiter.create({
+        ...KUCOIN_LIMITS,
+        quota: { public: QUOTA, futures: POOL_QUOTA.futures },
+        windowMs: windowRealMs,
+      });
       const gated = new ScaledTimeGate(limiter, compression);
-      const limited = await heavyScan(ctx, sim, pool, { label: 'with shared limiter', gate: gated, durationMs: windows * windowRealMs }, compression, windowRealMs, lanes);
-      ctx.log(`with limiter: ${limited.scans} scans, ${limited.ok} ok, ${limited.rateLimited} × 429, window use ${limited.windowUse.map((u) => `${fmt(u * 100)} %`).join(', ')}`);
+      const limited = await heavyScan(
+        ctx,
+        sim,
+        pool,
+        { label: 'with shared limiter', gate: gated, durationMs: windows * windowRealMs },
+        compression,
+        windowRealMs,
+        lanes,
+      );
+      ctx.log(
+        `with limiter: ${limited.scans} scans, ${limited.ok} ok, ${limited.rateLimited} × 429, window use ${limited.windowUse.map((u) => `${fmt(u * 100)} %`).join(', ')}`,
+      );
       sim.resetQuotas();
       const baseWindows = ctx.quick ? 2 : 3;
       const open = new ScaledTimeGate(OPEN_LIMITER, compression);
-      const unlimited = await heavyScan(ctx, sim, pool, { label: 'no limiter (baseline)', gate: open, durationMs: baseWindows * windowRealMs }, compression, windowRealMs, lanes);
-      ctx.log(`no limiter: ${unlimited.scans} scans, ${unlimited.ok} ok, ${unlimited.rateLimited} × 429, window use ${unlimited.windowUse.map((u) => `${fmt(u * 100)} %`).join(', ')}`);
+      const unlimited = await heavyScan(
+        ctx,
+        sim,
+        pool,
+        { label: 'no limiter (baseline)', gate: open, durationMs: baseWindows * windowRealMs },
+        compression,
+        windowRealMs,
+        lanes,
+      );
+      ctx.log(
+        `no limiter: ${unlimited.scans} scans, ${unlimited.ok} ok, ${unlimited.rateLimited} × 429, window use ${unlimited.windowUse.map((u) => `${fmt(u * 100)} %`).join(', ')}`,
+      );
 
       const pct = (xs: number[]): number[] => (xs.length > 0 ? xs.map((x) => x * 100) : []);
       const limitedUse = pct(limited.windowUse);
       const baseUse = pct(unlimited.windowUse);
-      if (limitedUse.length === 0) throw new Error('no complete quota window with the limiter: raise BENCH_QUOTA_WINDOWS');
+      if (limitedUse.length === 0)
+        throw new Error('no complete quota window with the limiter: raise BENCH_QUOTA_WINDOWS');
       // The first window also spends the bucket's initial burst; the target is judged on the windows
       // after it (the steady state a long scan lives in), the first is reported in the note.
       const steady = limitedUse.length > 1 ? limitedUse.slice(1) : limitedUse;
       const useResult = measured('server-counted use per complete window after the first, shared limiter', '%', steady);
-      const useBase = baseUse.length > 1 ? measured('same, no limiter', '%', baseUse.slice(1)) : baseUse.length > 0 ? measured('same, no limiter', '%', baseUse) : null;
+      const useBase =
+        baseUse.length > 1
+          ? measured('same, no limiter', '%', baseUse.slice(1))
+          : baseUse.length > 0
+            ? measured('same, no limiter', '%', baseUse)
+            : null;
       const figures: Figure[] = [
         {
           name: 'quota use',
           result: useResult,
           baseline: useBase,
           ratio: useBase ? useResult.summary.median / useBase.summary.median : null,
-          ratioMeaning: 'of the no-limiter scan\'s use',
-          targets: [{ text: '≥ 90 % use (median steady-state window)', met: useResult.summary.median >= 90, actual: `${fmt(useResult.summary.median)} % (lowest window ${fmt(useResult.summary.min)} %)` }],
+          ratioMeaning: "of the no-limiter scan's use",
+          targets: [
+            {
+              text: '≥ 90 % use (median steady-state window)',
+              met: useResult.summary.median >= 90,
+              actual: `${fmt(useResult.summary.median)} % (lowest window ${fmt(useResult.summary.min)} %)`,
+            },
+          ],
           note: `every complete window: ${limitedUse.map((u) => fmt(u)).join(', ')} % (the first includes the bucket's initial burst). The limiter is sized to sustain 90 % (burst 10 % + refill 90 % per window), so 90 % is its ceiling.`,
         },
         {
@@ -191,7 +249,13 @@ export const quotaUseBenchmark: Benchmark = {
           baseline: measured('429 responses, no limiter', 'responses', [unlimited.rateLimited]),
           ratio: null,
           ratioMeaning: '',
-          targets: [{ text: '0 × 429', met: limited.rateLimited === 0, actual: `${limited.rateLimited} × 429 (baseline without limiter: ${unlimited.rateLimited})` }],
+          targets: [
+            {
+              text: '0 × 429',
+              met: limited.rateLimited === 0,
+              actual: `${limited.rateLimited} × 429 (baseline without limiter: ${unlimited.rateLimited})`,
+            },
+          ],
           note: `limited: ${limited.scans} full scans of ${limited.symbolsEligible} contracts, ${limited.requests} requests in ${fmt(limited.elapsedMs / 1000)} s (${limited.otherErrors} other errors); baseline: ${unlimited.scans} scans, ${unlimited.requests} requests in ${fmt(unlimited.elapsedMs / 1000)} s`,
         },
       ];
@@ -204,7 +268,7 @@ export const quotaUseBenchmark: Benchmark = {
           `headers scaled back to real ms before they reach the limiter). The real MarketScanner (every contract: minTurnover 0; ${lanes} klines ` +
           `requests in flight; 200 candles of 15 min, weight ${KLINE_WEIGHT} each, plus the contract list and server time it reads itself; ` +
           `analysis in the real piscina indicator pool) scans back to back, with no pause, for ${windows} windows. Use per window = ` +
-          '(limit − lowest gw-ratelimit-remaining seen in it) ÷ limit, i.e. the server\'s own count; the cut-off last window is left out. ' +
+          "(limit − lowest gw-ratelimit-remaining seen in it) ÷ limit, i.e. the server's own count; the cut-off last window is left out. " +
           `Baseline in the same run: the same scan with no limiter for ${baseWindows} windows after a quota reset.`,
         status: 'measured',
         figures,

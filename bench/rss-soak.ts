@@ -93,9 +93,11 @@ export const rssSoakBenchmark: Benchmark = {
     };
     const root = projectRoot();
     let why: string | null = null;
-    if (!existsSync(entry)) why = `the bot entry ${path.relative(process.cwd(), entry)} does not exist (supervisor/main.ts has not landed)`;
+    if (!existsSync(entry))
+      why = `the bot entry ${path.relative(process.cwd(), entry)} does not exist (supervisor/main.ts has not landed)`;
     else if (!ctx.env['BENCH_BOT_ENTRY'] && !isCommitted(root, 'supervisor/main.ts')) {
-      why = 'supervisor/main.ts has not landed (not committed yet); BENCH_BOT_ENTRY=dist/supervisor/main.js measures a working-tree build anyway';
+      why =
+        'supervisor/main.ts has not landed (not committed yet); BENCH_BOT_ENTRY=dist/supervisor/main.js measures a working-tree build anyway';
     }
     const notMeasured = (reason: string): BenchResult => {
       ctx.log(`not measured yet: ${reason}`);
@@ -108,11 +110,19 @@ export const rssSoakBenchmark: Benchmark = {
         targets: [{ text: 'report the figure (no numeric target set)', met: null }],
         note: `not measured yet: ${reason}`,
       });
-      return { ...base, status: 'not measured', notMeasured: reason, figures: [figure('RSS at ready'), figure(`RSS after ${soakS} s soak`)], wallMs: Date.now() - started };
+      return {
+        ...base,
+        status: 'not measured',
+        notMeasured: reason,
+        figures: [figure('RSS at ready'), figure(`RSS after ${soakS} s soak`)],
+        wallMs: Date.now() - started,
+      };
     };
     if (why !== null) return notMeasured(why);
 
-    const provenance = ctx.env['BENCH_BOT_ENTRY'] ? `bot entry overridden with BENCH_BOT_ENTRY=${ctx.env['BENCH_BOT_ENTRY']}. ` : '';
+    const provenance = ctx.env['BENCH_BOT_ENTRY']
+      ? `bot entry overridden with BENCH_BOT_ENTRY=${ctx.env['BENCH_BOT_ENTRY']}. `
+      : '';
     const scratch = path.join(root, 'bench', 'tmp', `soak-${Date.now()}`);
     mkdirSync(scratch, { recursive: true });
     const idle = await startReady(fileURLToPath(IDLE), { ...process.env }, scratch);
@@ -121,7 +131,13 @@ export const rssSoakBenchmark: Benchmark = {
     await stop(idle);
     ctx.log(`baseline idle node: ${fmt(idleRss)} MiB`);
 
-    const env = { ...process.env, TRADING_MODE: 'paper', STATUS_PORT: '0', LOG_DIR: path.join(scratch, 'logs'), DATA_DIR: path.join(scratch, 'data') };
+    const env = {
+      ...process.env,
+      TRADING_MODE: 'paper',
+      STATUS_PORT: '0',
+      LOG_DIR: path.join(scratch, 'logs'),
+      DATA_DIR: path.join(scratch, 'data'),
+    };
     let bot: ChildProcess;
     try {
       bot = await startReady(entry, env, root);
@@ -137,7 +153,9 @@ export const rssSoakBenchmark: Benchmark = {
       while (Date.now() - t0 < soakS * 1000) {
         await sleep(Math.min(5000, soakS * 1000 - (Date.now() - t0)));
         if (bot.exitCode !== null) {
-          return notMeasured(`the bot exited with code ${bot.exitCode} ${fmt((Date.now() - t0) / 1000)} s into the soak: ${lastStderr(bot)}`);
+          return notMeasured(
+            `the bot exited with code ${bot.exitCode} ${fmt((Date.now() - t0) / 1000)} s into the soak: ${lastStderr(bot)}`,
+          );
         }
         const s = { t: (Date.now() - t0) / 1000, mib: rssMiB(bot.pid!) };
         samples.push(s);

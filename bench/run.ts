@@ -34,7 +34,10 @@ function commandLine(args: readonly string[]): string {
     .filter((k) => k.startsWith('BENCH_'))
     .sort()
     .map((k) => `${k}=${process.env[k] ?? ''}`);
-  const base = process.env['npm_lifecycle_event'] === 'bench' ? 'npm run bench' : `node ${path.relative(process.cwd(), process.argv[1] ?? 'dist/bench/run.js')}`;
+  const base =
+    process.env['npm_lifecycle_event'] === 'bench'
+      ? 'npm run bench'
+      : `node ${path.relative(process.cwd(), process.argv[1] ?? 'dist/bench/run.js')}`;
   const tail = args.length > 0 ? `${base === 'npm run bench' ? ' --' : ''} ${args.join(' ')}` : '';
   return [...env, `${base}${tail}`].join(' ');
 }
@@ -42,7 +45,9 @@ function commandLine(args: readonly string[]): string {
 function gitState(root: string): RunInfo['git'] {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim() !==
+      '';
     return { commit, dirty };
   } catch {
     return null;
@@ -78,7 +83,8 @@ async function main(): Promise<void> {
     return;
   }
   const args = argv;
-  const quick = process.env['BENCH_QUICK'] !== undefined && process.env['BENCH_QUICK'] !== '' && process.env['BENCH_QUICK'] !== '0';
+  const quick =
+    process.env['BENCH_QUICK'] !== undefined && process.env['BENCH_QUICK'] !== '' && process.env['BENCH_QUICK'] !== '0';
   const selected = select(args);
   const root = projectRoot();
   const machine = machineFacts();
@@ -102,18 +108,39 @@ async function main(): Promise<void> {
       console.error(`${tag} FAILED: ${(err as Error).stack ?? String(err)}`);
     }
   }
-  const run: RunInfo = { command: commandLine(args), startedAt, finishedAt: new Date().toISOString(), quick, machine, loadAverage: { start: loadAtStart, end: load1() }, git };
+  const run: RunInfo = {
+    command: commandLine(args),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    quick,
+    machine,
+    loadAverage: { start: loadAtStart, end: load1() },
+    git,
+  };
   const paths = quick
-    ? { markdown: path.join(root, 'bench', 'tmp', 'BENCHMARKS.quick.md'), json: path.join(root, 'bench', 'tmp', 'results.quick.json') }
+    ? {
+        markdown: path.join(root, 'bench', 'tmp', 'BENCHMARKS.quick.md'),
+        json: path.join(root, 'bench', 'tmp', 'results.quick.json'),
+      }
     : { markdown: path.join(root, 'BENCHMARKS.md'), json: path.join(root, 'bench', 'results.json') };
   // A partial run keeps the other benchmarks' earlier figures; a full run replaces everything.
   const previous = args.length > 0 ? readResults(paths.json) : undefined;
-  const merged = mergeResults(previous, run, results, BENCHMARKS.map((b) => b.id));
+  const merged = mergeResults(
+    previous,
+    run,
+    results,
+    BENCHMARKS.map((b) => b.id),
+  );
   writeReport(merged, paths);
-  console.log(`\nwrote ${path.relative(process.cwd(), paths.markdown)} and ${path.relative(process.cwd(), paths.json)}`);
+  console.log(
+    `\nwrote ${path.relative(process.cwd(), paths.markdown)} and ${path.relative(process.cwd(), paths.json)}`,
+  );
   for (const b of results) {
     for (const f of b.figures) {
-      for (const t of f.targets) console.log(`  ${t.met === null ? 'NOT MEASURED' : t.met ? 'MET    ' : 'NOT MET'}  ${b.id} / ${f.name}: ${t.text}`);
+      for (const t of f.targets)
+        console.log(
+          `  ${t.met === null ? 'NOT MEASURED' : t.met ? 'MET    ' : 'NOT MET'}  ${b.id} / ${f.name}: ${t.text}`,
+        );
     }
   }
   if (failed > 0) {

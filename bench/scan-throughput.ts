@@ -13,12 +13,15 @@ const SIZES = [50, 200, 500] as const;
 const CANDLES = 200;
 
 function checkResults(inputs: readonly IndicatorTaskInput[], out: readonly SignalResult[]): number {
-  if (out.length !== inputs.length) throw new Error(`scan returned ${out.length} results for ${inputs.length} contracts`);
+  if (out.length !== inputs.length)
+    throw new Error(`scan returned ${out.length} results for ${inputs.length} contracts`);
   let signals = 0;
   for (let i = 0; i < out.length; i++) {
     const r = out[i]!;
-    if (r.symbol !== inputs[i]!.symbol) throw new Error(`result ${i} is for ${r.symbol}, expected ${inputs[i]!.symbol}`);
-    if (r.reasons[0]?.startsWith('invalid klines') || r.reasons[0]?.startsWith('too few candles')) throw new Error(`${r.symbol} rejected: ${r.reasons[0]}`);
+    if (r.symbol !== inputs[i]!.symbol)
+      throw new Error(`result ${i} is for ${r.symbol}, expected ${inputs[i]!.symbol}`);
+    if (r.reasons[0]?.startsWith('invalid klines') || r.reasons[0]?.startsWith('too few candles'))
+      throw new Error(`${r.symbol} rejected: ${r.reasons[0]}`);
     if (r.side !== 'none') signals++;
   }
   return signals;
@@ -31,7 +34,11 @@ export const scanThroughputBenchmark: Benchmark = {
   async run(ctx: BenchContext): Promise<BenchResult> {
     const started = Date.now();
     const threads = Math.max(1, (await import('node:os')).availableParallelism());
-    const pool = new Piscina<IndicatorTaskInput, SignalResult>({ filename: TASK.href, minThreads: threads, maxThreads: threads });
+    const pool = new Piscina<IndicatorTaskInput, SignalResult>({
+      filename: TASK.href,
+      minThreads: threads,
+      maxThreads: threads,
+    });
     const figures: Figure[] = [];
     const signalsBySize: Record<string, number> = {};
     const reps = ctx.quick ? 2 : 7;
@@ -40,7 +47,10 @@ export const scanThroughputBenchmark: Benchmark = {
       await Promise.all(syntheticScan(threads * 4, CANDLES).map((i) => pool.run(i)));
       for (const size of SIZES) {
         const inputs = syntheticScan(size, CANDLES);
-        const signals = checkResults(inputs, inputs.map((input) => analyzeSymbol(input)));
+        const signals = checkResults(
+          inputs,
+          inputs.map((input) => analyzeSymbol(input)),
+        );
         const runSingle = (): number => {
           const t0 = nowNs();
           const out = inputs.map((input) => analyzeSymbol(input));
@@ -52,7 +62,8 @@ export const scanThroughputBenchmark: Benchmark = {
           const t0 = nowNs();
           const out = await Promise.all(inputs.map((input) => pool.run(input)));
           const s = Number(nowNs() - t0) / 1e9;
-          if (checkResults(inputs, out) !== signals) throw new Error('pool and single thread disagree on the number of signals');
+          if (checkResults(inputs, out) !== signals)
+            throw new Error('pool and single thread disagree on the number of signals');
           return size / s;
         };
         // Warm-up, then alternate the two so load from other work on the machine hits both.
@@ -65,7 +76,9 @@ export const scanThroughputBenchmark: Benchmark = {
           pooled.push(await runPool());
         }
         ctx.log(`one thread, ${size} contracts: ${fmtSummary(summarize(single), 'contracts/s')}`);
-        ctx.log(`piscina pool (${threads} threads), ${size} contracts: ${fmtSummary(summarize(pooled), 'contracts/s')}`);
+        ctx.log(
+          `piscina pool (${threads} threads), ${size} contracts: ${fmtSummary(summarize(pooled), 'contracts/s')}`,
+        );
         const ratios = pooled.map((v, i) => v / single[i]!);
         signalsBySize[String(size)] = signals;
         const baseline = measured(`analyzeSymbol on one thread, ${size} contracts`, 'contracts/s', single);
@@ -80,7 +93,9 @@ export const scanThroughputBenchmark: Benchmark = {
           targets: [],
           note: `${signals} of ${size} produced a signal; the ceiling on this machine is ${threads}× (cores)`,
         });
-        ctx.log(`${size} contracts: pool ${fmt(result.summary.median)}/s vs one thread ${fmt(baseline.summary.median)}/s = ${fmt(ratio)}×`);
+        ctx.log(
+          `${size} contracts: pool ${fmt(result.summary.median)}/s vs one thread ${fmt(baseline.summary.median)}/s = ${fmt(ratio)}×`,
+        );
       }
     } finally {
       await pool.destroy();

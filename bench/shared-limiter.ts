@@ -32,7 +32,10 @@ interface Crew {
   close(): Promise<void>;
 }
 
-async function startCrew(count: number, make: () => { data: LimiterWorkerData; transfer: TransferListItem[] }): Promise<Crew> {
+async function startCrew(
+  count: number,
+  make: () => { data: LimiterWorkerData; transfer: TransferListItem[] },
+): Promise<Crew> {
   const workers: Worker[] = [];
   const readies: Promise<void>[] = [];
   const waiters = new Map<Worker, (r: LimiterWorkerReply) => void>();
@@ -80,14 +83,20 @@ async function startCrew(count: number, make: () => { data: LimiterWorkerData; t
 
 async function startFor(kind: 'shared' | 'port', threads: number): Promise<{ crew: Crew; server?: PortLimiterServer }> {
   if (kind === 'shared') {
-    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS,
+    const limiter = SharedRateLimiter.create({
+      ...KUCOIN_LIMITS,
       quota: { public: HUGE_QUOTA, futures: HUGE_QUOTA },
       windowMs: HUGE_WINDOW_MS,
       burstFraction: HUGE_BURST,
     });
-    return { crew: await startCrew(threads, () => ({ data: { kind: 'shared', buffer: limiter.buffer }, transfer: [] })) };
+    return {
+      crew: await startCrew(threads, () => ({ data: { kind: 'shared', buffer: limiter.buffer }, transfer: [] })),
+    };
   }
-  const server = new PortLimiterServer({ capacity: HUGE_QUOTA * HUGE_BURST, refillPerSecond: (HUGE_QUOTA * 1000) / HUGE_WINDOW_MS });
+  const server = new PortLimiterServer({
+    capacity: HUGE_QUOTA * HUGE_BURST,
+    refillPerSecond: (HUGE_QUOTA * 1000) / HUGE_WINDOW_MS,
+  });
   const crew = await startCrew(threads, () => {
     const port = server.connect();
     return { data: { kind: 'port', port }, transfer: [port] };
@@ -153,10 +162,16 @@ function pairedRatios(num: readonly number[], den: readonly number[]): number[] 
 async function correctness(ctx: BenchContext): Promise<Record<string, unknown>> {
   const threads = 8;
   const durationMs = ctx.quick ? 1500 : 4500;
-  const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { futures: REAL_QUOTA, public: REAL_QUOTA }, windowMs: COMPRESSED_WINDOW_MS });
+  const limiter = SharedRateLimiter.create({
+    ...KUCOIN_LIMITS,
+    quota: { futures: REAL_QUOTA, public: REAL_QUOTA },
+    windowMs: COMPRESSED_WINDOW_MS,
+  });
   const crew = await startCrew(threads, () => ({ data: { kind: 'shared', buffer: limiter.buffer }, transfer: [] }));
   try {
-    ctx.log(`correctness: ${threads} threads hammering ${REAL_QUOTA} per ${COMPRESSED_WINDOW_MS} ms (30 s compressed ${COMPRESSION}×) for ${durationMs} ms`);
+    ctx.log(
+      `correctness: ${threads} threads hammering ${REAL_QUOTA} per ${COMPRESSED_WINDOW_MS} ms (30 s compressed ${COMPRESSION}×) for ${durationMs} ms`,
+    );
     const replies = await crew.send({ type: 'hammer', durationMs, maxWeight: 10, criticalShare: 0.1, seed: 0 });
     const records: Admission[] = [];
     replies.forEach((r) => {
@@ -201,7 +216,11 @@ export const sharedLimiterBenchmark: Benchmark = {
     for (const threads of THREAD_COUNTS) {
       const withSync = threads === 1 || threads === 8;
       const p = await pairedThroughput(ctx, threads, withSync);
-      const baseline = measured(`MessagePort round trip to a main-thread bucket, ${threads} thread(s)`, 'acquires/s', p.port);
+      const baseline = measured(
+        `MessagePort round trip to a main-thread bucket, ${threads} thread(s)`,
+        'acquires/s',
+        p.port,
+      );
       const result = measured(`SharedRateLimiter.acquire, ${threads} thread(s)`, 'acquires/s', p.shared);
       const ratios = pairedRatios(p.shared, p.port);
       pairs[`${threads}`] = ratios.map((r) => Math.round(r * 10) / 10);
@@ -214,13 +233,18 @@ export const sharedLimiterBenchmark: Benchmark = {
         baseline,
         ratio,
         ratioMeaning: 'times the baseline throughput (median of the paired repetitions)',
-        targets: want === undefined ? [] : [{ text: `≥ ${want}× the baseline`, met: ratio >= want, actual: `${fmt(ratio)}×` }],
+        targets:
+          want === undefined ? [] : [{ text: `≥ ${want}× the baseline`, met: ratio >= want, actual: `${fmt(ratio)}×` }],
         note:
           `paired ratios ${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))}; one acquire costs ${fmt(1e9 / result.summary.median)} ns of a thread's time ` +
           `vs ${fmt(1e9 / baseline.summary.median)} ns per round trip` +
-          (want !== undefined && ratio < want ? `; ${want}× would need ≤ ${fmt(1e9 / (want * baseline.summary.median))} ns per acquire against this baseline` : ''),
+          (want !== undefined && ratio < want
+            ? `; ${want}× would need ≤ ${fmt(1e9 / (want * baseline.summary.median))} ns per acquire against this baseline`
+            : ''),
       });
-      ctx.log(`${t}: shared ${fmt(result.summary.median)}/s vs port ${fmt(baseline.summary.median)}/s, paired ratio median ${fmt(ratio)}×`);
+      ctx.log(
+        `${t}: shared ${fmt(result.summary.median)}/s vs port ${fmt(baseline.summary.median)}/s, paired ratio median ${fmt(ratio)}×`,
+      );
       if (withSync) {
         const sync = measured(`SharedRateLimiter.tryAcquire (synchronous), ${threads} thread(s)`, 'acquires/s', p.sync);
         syncFigures.push({
@@ -244,7 +268,13 @@ export const sharedLimiterBenchmark: Benchmark = {
       baseline: measured('quota per window', 'weight', [REAL_QUOTA]),
       ratio: Number(check['maxSlidingLoad']) / REAL_QUOTA,
       ratioMeaning: 'heaviest window load as a fraction of the quota',
-      targets: [{ text: '0 over-quota windows', met: overSliding === 0 && overFixed === 0, actual: `${overSliding} sliding, ${overFixed} fixed; heaviest window ${check['maxSlidingLoad']}/${REAL_QUOTA}` }],
+      targets: [
+        {
+          text: '0 over-quota windows',
+          met: overSliding === 0 && overFixed === 0,
+          actual: `${overSliding} sliding, ${overFixed} fixed; heaviest window ${check['maxSlidingLoad']}/${REAL_QUOTA}`,
+        },
+      ],
       note: `${check['admissions']} admissions over ${check['durationMs']} ms; ${overFixed} of ${check['fixedWindows']} KuCoin-style fixed windows over quota; quota use ${check['quotaUsePercent']} % (the bucket sustains 90 % by design)`,
     });
     const dur = ctx.quick ? 100 : 400;
@@ -254,7 +284,7 @@ export const sharedLimiterBenchmark: Benchmark = {
       method:
         `Each thread awaits acquire('public', weight 1) in a loop for ${dur} ms; 1 warm-up repetition per side discarded, ${ctx.quick ? 2 : 7} kept, ` +
         'baseline and shared repetitions alternating with both sets of threads alive (so load from other work on the machine hits both); ' +
-        'throughput = all threads\' acquires ÷ the longest thread\'s own elapsed time. The bucket is sized so it never runs dry ' +
+        "throughput = all threads' acquires ÷ the longest thread's own elapsed time. The bucket is sized so it never runs dry " +
         `(capacity ${HUGE_QUOTA * HUGE_BURST} tokens, refill 10^6 per ms), so the limiter and not the quota is measured. Baseline in the same run: ` +
         'each acquire posts a request over a MessagePort to the main thread, which answers from its single-thread RateLimiter bucket ' +
         '(same capacity and refill) and posts the grant back. Correctness: 8 threads acquire random weights 1–10 (10 % critical) ' +

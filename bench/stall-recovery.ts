@@ -74,7 +74,14 @@ export const stallRecoveryBenchmark: Benchmark = {
     };
     const limiter = SharedRateLimiter.create(KUCOIN_LIMITS);
     const supervisor = new WorkerSupervisor(
-      [{ name: WORKER, script: STALLING, role: 'standalone', settings: { stepMs: 20, stallAfterMs: 2 * hb, jitterMs: hb } }],
+      [
+        {
+          name: WORKER,
+          script: STALLING,
+          role: 'standalone',
+          settings: { stepMs: 20, stallAfterMs: 2 * hb, jitterMs: hb },
+        },
+      ],
       limiter.buffer,
       {
         heartbeatIntervalMs: hb,
@@ -111,7 +118,9 @@ export const stallRecoveryBenchmark: Benchmark = {
         if (c.firstHeartbeatAt === undefined) c.firstHeartbeatAt = e.at;
         restartsSeen++;
         generation = e.generation;
-        ctx.log(`stall ${restartsSeen}/${stalls}: detected ${c.stallAt !== undefined && c.onsetAt !== undefined ? c.stallAt - c.onsetAt : '?'} ms after onset, first heartbeat ${c.restartAt !== undefined ? e.at - c.restartAt : '?'} ms after restart`);
+        ctx.log(
+          `stall ${restartsSeen}/${stalls}: detected ${c.stallAt !== undefined && c.onsetAt !== undefined ? c.stallAt - c.onsetAt : '?'} ms after onset, first heartbeat ${c.restartAt !== undefined ? e.at - c.restartAt : '?'} ms after restart`,
+        );
         if (restartsSeen >= stalls) finish();
       }
     });
@@ -125,7 +134,11 @@ export const stallRecoveryBenchmark: Benchmark = {
     }
 
     const complete = [...cycles.values()].filter(
-      (c): c is Required<Cycle> => c.onsetAt !== undefined && c.stallAt !== undefined && c.restartAt !== undefined && c.firstHeartbeatAt !== undefined,
+      (c): c is Required<Cycle> =>
+        c.onsetAt !== undefined &&
+        c.stallAt !== undefined &&
+        c.restartAt !== undefined &&
+        c.firstHeartbeatAt !== undefined,
     );
     if (complete.length === 0) throw new Error('no complete stall/restart cycle was observed');
     const latencies = complete.map((c) => c.stallAt - c.onsetAt);
@@ -152,7 +165,11 @@ export const stallRecoveryBenchmark: Benchmark = {
             met: latency.summary.median / interval <= TARGET_INTERVALS,
             actual: `${fmt(latency.summary.median / interval)} intervals, ${fmt(latency.summary.median)} ms`,
           },
-          { text: `worst ≤ ${TARGET_INTERVALS} heartbeat intervals`, met: worstIntervals <= TARGET_INTERVALS, actual: `${fmt(worstIntervals)} intervals, ${fmt(latency.summary.max)} ms` },
+          {
+            text: `worst ≤ ${TARGET_INTERVALS} heartbeat intervals`,
+            met: worstIntervals <= TARGET_INTERVALS,
+            actual: `${fmt(worstIntervals)} intervals, ${fmt(latency.summary.max)} ms`,
+          },
         ],
         note:
           `worst ${fmt(latency.summary.max)} ms = ${fmt(worstIntervals)} intervals. Latency = STALL_TIMEOUT − (onset − last heartbeat) + wait for the ` +
@@ -166,8 +183,16 @@ export const stallRecoveryBenchmark: Benchmark = {
         ratio: restart.summary.median / bareSpawn.summary.median,
         ratioMeaning: 'times a bare worker spawn',
         targets: [
-          { text: `median ≤ ${TARGET_RESTART_MS} ms`, met: restart.summary.median <= TARGET_RESTART_MS, actual: `${fmt(restart.summary.median)} ms` },
-          { text: `worst ≤ ${TARGET_RESTART_MS} ms`, met: worstRestart <= TARGET_RESTART_MS, actual: `${fmt(worstRestart)} ms` },
+          {
+            text: `median ≤ ${TARGET_RESTART_MS} ms`,
+            met: restart.summary.median <= TARGET_RESTART_MS,
+            actual: `${fmt(restart.summary.median)} ms`,
+          },
+          {
+            text: `worst ≤ ${TARGET_RESTART_MS} ms`,
+            met: worstRestart <= TARGET_RESTART_MS,
+            actual: `${fmt(worstRestart)} ms`,
+          },
         ],
         note: `worst ${fmt(worstRestart)} ms; stall event → first heartbeat (terminate included) median ${fmt(summarize(recoveries).median)} ms, worst ${fmt(Math.max(...recoveries))} ms`,
       },
@@ -179,12 +204,19 @@ export const stallRecoveryBenchmark: Benchmark = {
         `${complete.length} induced stalls (busy loops) of a fixture worker on the real worker runtime under the real WorkerSupervisor, ` +
         `heartbeat every ${hb} ms with the production ratio STALL_TIMEOUT = 3 × heartbeat (set BENCH_HEARTBEAT_MS=1000 for the production ` +
         'values; a shorter interval keeps 20 stalls within a minute). Latency: the worker logs the time just before it starts spinning, ' +
-        'the supervisor\'s stall event time minus that. Restart: first heartbeat of the new incarnation minus the time it was due to spawn ' +
+        "the supervisor's stall event time minus that. Restart: first heartbeat of the new incarnation minus the time it was due to spawn " +
         '(restart event + backoff delay; the budget was raised so every stall restarts). Baselines in the same run: the heartbeat gap the ' +
         `supervisor observed, and ${spawns} spawns of an empty Worker to its first message.`,
       status: 'measured',
       figures,
-      details: { heartbeatIntervalMs: hb, stallsInduced: stalls, cyclesMeasured: complete.length, latenciesMs: latencies, restartsMs: restarts, bareSpawnsMs: bare },
+      details: {
+        heartbeatIntervalMs: hb,
+        stallsInduced: stalls,
+        cyclesMeasured: complete.length,
+        latenciesMs: latencies,
+        restartsMs: restarts,
+        bareSpawnsMs: bare,
+      },
       wallMs: Date.now() - started,
       ranAt: new Date(started).toISOString(),
       quick: ctx.quick,

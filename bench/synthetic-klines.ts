@@ -3,7 +3,6 @@
 import { mulberry32 } from '../src/simulator/rng.js';
 import type { IndicatorTaskInput, Kline } from '../src/strategy/signal-types.js';
 
-
 const MINUTE_MS = 60_000;
 const START_MS = Date.UTC(2024, 0, 1);
 
@@ -25,5 +24,8 @@ export function syntheticKlines(seed: number, candles: number): Kline[] {
 
 /** `count` contracts named SYN0000USDTM…, `candles` candles each. */
 export function syntheticScan(count: number, candles: number): IndicatorTaskInput[] {
-  return Array.from({ length: count }, (_, i) => ({ symbol: `SYN${String(i).padStart(4, '0')}USDTM`, klines: syntheticKlines(1000 + i, candles) }));
+  return Array.from({ length: count }, (_, i) => ({
+    symbol: `SYN${String(i).padStart(4, '0')}USDTM`,
+    klines: syntheticKlines(1000 + i, candles),
+  }));
 }

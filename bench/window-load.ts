@@ -46,5 +46,11 @@ export function checkWindows(records: readonly Admission[], windowMs: number, qu
     if (load > quota) overFixed++;
     if (load > maxFixed) maxFixed = load;
   }
-  return { maxSlidingLoad: maxSliding, overQuotaSliding: overSliding, fixedWindows, overQuotaFixed: overFixed, maxFixedLoad: maxFixed };
+  return {
+    maxSlidingLoad: maxSliding,
+    overQuotaSliding: overSliding,
+    fixedWindows,
+    overQuotaFixed: overFixed,
+    maxFixedLoad: maxFixed,
+  };
 }

@@ -29,7 +29,11 @@ function numeric(raw: string): number | string {
   return Number.isFinite(n) ? n : raw;
 }
 
-export function numberIn(min: number, max: number, opts: { integer?: boolean; minExclusive?: boolean } = {}): ValueFormat<number> {
+export function numberIn(
+  min: number,
+  max: number,
+  opts: { integer?: boolean; minExclusive?: boolean } = {},
+): ValueFormat<number> {
   const lower = opts.minExclusive ? `> ${min}` : `>= ${min}`;
   const kind = opts.integer ? 'an integer' : 'a number';
   return checked(
@@ -57,7 +61,11 @@ export function oneOf<T extends string>(...values: readonly T[]): ValueFormat<T>
 }
 
 export function text(opts: { pattern?: RegExp; allowed?: string } = {}): ValueFormat<string> {
-  return checked(opts.allowed ?? 'any text', (raw) => raw, (v) => typeof v === 'string' && (!opts.pattern || opts.pattern.test(v)));
+  return checked(
+    opts.allowed ?? 'any text',
+    (raw) => raw,
+    (v) => typeof v === 'string' && (!opts.pattern || opts.pattern.test(v)),
+  );
 }
 
 /** Empty (off) or an http(s) URL. */

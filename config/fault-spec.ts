@@ -37,7 +37,8 @@ export function parseFaultSpec(spec: string): FaultSpec {
     const eq = part.indexOf('=');
     if (eq <= 0) throw new Error(`fault spec part "${part}": expected kind=rate[:param]`);
     const kind = part.slice(0, eq).trim();
-    if (!isKind(kind)) throw new Error(`fault spec part "${part}": unknown fault "${kind}" (expected one of ${FAULT_KINDS.join(', ')})`);
+    if (!isKind(kind))
+      throw new Error(`fault spec part "${part}": unknown fault "${kind}" (expected one of ${FAULT_KINDS.join(', ')})`);
     if (out[kind]) throw new Error(`fault spec part "${part}": fault "${kind}" given twice`);
     const [rateText, paramText, extra] = part.slice(eq + 1).split(':');
     if (extra !== undefined) throw new Error(`fault spec part "${part}": too many ':' (expected kind=rate[:param])`);
@@ -49,7 +50,8 @@ export function parseFaultSpec(spec: string): FaultSpec {
       out[kind] = FAULT_PARAM_DEFAULTS[kind] === undefined ? { rate } : { rate, param: FAULT_PARAM_DEFAULTS[kind] };
       continue;
     }
-    if (FAULT_PARAM_DEFAULTS[kind] === undefined) throw new Error(`fault spec part "${part}": fault "${kind}" takes no parameter`);
+    if (FAULT_PARAM_DEFAULTS[kind] === undefined)
+      throw new Error(`fault spec part "${part}": fault "${kind}" takes no parameter`);
     const param = Number(paramText);
     if (paramText.trim() === '' || !Number.isFinite(param) || param < 0) {
       throw new Error(`fault spec part "${part}": parameter must be a non-negative number, got "${paramText}"`);

@@ -22,15 +22,21 @@ export function parsePerfInject(raw: string): PerfInjection[] {
   for (const part of value.split(',')) {
     const entry = part.trim();
     const match = ENTRY.exec(entry);
-    if (!match) throw new Error(`PERF_INJECT entries must look like <worker>:block=<ms> or <worker>:leak=<mb>, optionally :for=<seconds>; got '${entry}'`);
+    if (!match)
+      throw new Error(
+        `PERF_INJECT entries must look like <worker>:block=<ms> or <worker>:leak=<mb>, optionally :for=<seconds>; got '${entry}'`,
+      );
     const [, worker, kind, amount, forS] = match;
     if (!(STALLABLE_WORKERS as readonly string[]).includes(worker ?? '')) {
       throw new Error(`PERF_INJECT worker must be one of ${STALLABLE_WORKERS.join(', ')}, got '${worker}'`);
     }
     const n = Number(amount);
-    if (kind === 'block' && !(n > 0 && n <= 10_000)) throw new Error(`PERF_INJECT block must be 1..10000 ms, got ${amount}`);
-    if (kind === 'leak' && !(n > 0 && n <= 100)) throw new Error(`PERF_INJECT leak must be more than 0 and at most 100 MB per step, got ${amount}`);
-    if (forS !== undefined && !(Number(forS) > 0)) throw new Error(`PERF_INJECT for must be a positive number of seconds, got ${forS}`);
+    if (kind === 'block' && !(n > 0 && n <= 10_000))
+      throw new Error(`PERF_INJECT block must be 1..10000 ms, got ${amount}`);
+    if (kind === 'leak' && !(n > 0 && n <= 100))
+      throw new Error(`PERF_INJECT leak must be more than 0 and at most 100 MB per step, got ${amount}`);
+    if (forS !== undefined && !(Number(forS) > 0))
+      throw new Error(`PERF_INJECT for must be a positive number of seconds, got ${forS}`);
     const w = worker as StallableWorker;
     const prev = byWorker.get(w) ?? { worker: w, blockMs: 0, leakMb: 0, forSeconds: null };
     byWorker.set(w, {

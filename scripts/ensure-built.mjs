@@ -22,7 +22,8 @@ function newestSource(entry) {
   return newest;
 }
 
-const stale = !existsSync(target) || !existsSync(stamp) || statSync(stamp).mtimeMs < Math.max(...SOURCES.map(newestSource));
+const stale =
+  !existsSync(target) || !existsSync(stamp) || statSync(stamp).mtimeMs < Math.max(...SOURCES.map(newestSource));
 if (stale) {
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   try {

@@ -17,18 +17,38 @@ export function clusterWanted(config: AppConfig): boolean {
  * `botId` (kept in the journal, one live process per DATA_DIR) makes the process id stable across
  * restarts, so a restarted bot re-owns its symbols at once instead of waiting out its own leases.
  */
-export async function startCluster(config: AppConfig, venue: Venue, limiter: SharedRateLimiter, logger: Logger, botId: string): Promise<ClusterNode | undefined> {
+export async function startCluster(
+  config: AppConfig,
+  venue: Venue,
+  limiter: SharedRateLimiter,
+  logger: Logger,
+  botId: string,
+): Promise<ClusterNode | undefined> {
   if (!clusterWanted(config)) return undefined;
   const s = venue.settings;
   const account = new KucoinFuturesClient({
     baseUrl: s.url,
-    credentials: { key: s.apiKey, secret: s.apiSecret, passphrase: s.apiPassphrase, keyVersion: s.apiKeyVersion === 3 ? 3 : 2 },
+    credentials: {
+      key: s.apiKey,
+      secret: s.apiSecret,
+      passphrase: s.apiPassphrase,
+      keyVersion: s.apiKeyVersion === 3 ? 3 : 2,
+    },
     timeoutMs: 10_000,
   });
   try {
-    return await ClusterNode.start({ redisUrl: config.redisUrl, leaseTtlMs: config.leaseTtl * 1000, limiter, account, log: logger, processId: processIdFor(botId) });
+    return await ClusterNode.start({
+      redisUrl: config.redisUrl,
+      leaseTtlMs: config.leaseTtl * 1000,
+      limiter,
+      account,
+      log: logger,
+      processId: processIdFor(botId),
+    });
   } catch (err) {
-    throw new Error(`REDIS_URL is set but this process cannot join the account's cluster: ${(err as Error).message}`, { cause: err });
+    throw new Error(`REDIS_URL is set but this process cannot join the account's cluster: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 

@@ -9,7 +9,15 @@ import { createLogger, type Logger } from '../src/log/logger.js';
 import { KUCOIN_LIMITS } from '../src/exchange/endpoints.js';
 import { SharedRateLimiter } from '../src/resilience/shared-rate-limiter.js';
 import path from 'node:path';
-import { STORE_OPEN_EXIT_CODE, DataDirLock, LOCK_FILE_NAME, Store, StoreOpenError, isDataDirLockedError, storePath } from '../src/store/index.js';
+import {
+  STORE_OPEN_EXIT_CODE,
+  DataDirLock,
+  LOCK_FILE_NAME,
+  Store,
+  StoreOpenError,
+  isDataDirLockedError,
+  storePath,
+} from '../src/store/index.js';
 import { createBotId } from '../src/executor/client-oid.js';
 import { WorkerSupervisor } from '../src/supervision/worker-supervisor.js';
 import { supervisionSettings } from '../src/supervision/supervisor-options.js';
@@ -52,10 +60,20 @@ async function main(): Promise<number> {
     return STORE_OPEN_EXIT_CODE;
   }
   const secrets = secretsOf(config);
-  const logger = createLogger({ level: config.logLevel, logDir: config.logDir, secrets, component: 'supervisor', consoleFormat: config.consoleFormat });
+  const logger = createLogger({
+    level: config.logLevel,
+    logDir: config.logDir,
+    secrets,
+    component: 'supervisor',
+    consoleFormat: config.consoleFormat,
+  });
   // The console is for a person (see src/log/console-lines.ts); log records go to LOG_DIR/bot.log.
   const say = createConsoleLines({ format: config.consoleFormat, secrets });
-  installRejectionGuard(process, { logger, alert: (line) => say(line, 'error'), report: (message) => observed?.report(message) });
+  installRejectionGuard(process, {
+    logger,
+    alert: (line) => say(line, 'error'),
+    report: (message) => observed?.report(message),
+  });
   if (config.tradingMode === 'live') {
     const key = await verifyLiveKey(config, logger);
     if (key.kind !== 'accepted') {
@@ -76,14 +94,23 @@ async function main(): Promise<number> {
     return STORE_OPEN_EXIT_CODE;
   }
   const { journal, store } = opened;
-  if (journal.archivedTo) logger.info('embedded simulator starts empty: the previous paper run\'s journal was archived', { archivedTo: journal.archivedTo });
+  if (journal.archivedTo)
+    logger.info("embedded simulator starts empty: the previous paper run's journal was archived", {
+      archivedTo: journal.archivedTo,
+    });
   const venue = await openVenue(config, logger);
   // BOT_ID, or the id this journal has kept since it was created: the prefix of every clientOid.
   const botId = config.botId !== '' ? config.botId : store.identity.botId(() => createBotId());
-  logger.info(`bot id ${botId}: orders carry the clientOid prefix kb_${botId}_`, { botId, foreignPositions: config.foreignPositions });
+  logger.info(`bot id ${botId}: orders carry the clientOid prefix kb_${botId}_`, {
+    botId,
+    foreignPositions: config.foreignPositions,
+  });
   if (journal.archivedTo) carryOverPause(journal.archivedTo, store, logger);
   // With REDIS_URL the local bucket is stocked from the account-wide quota instead of refilling itself.
-  const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, ...(clusterWanted(config) ? { refill: 'external' as const } : {}) });
+  const limiter = SharedRateLimiter.create({
+    ...KUCOIN_LIMITS,
+    ...(clusterWanted(config) ? { refill: 'external' as const } : {}),
+  });
   let cluster: ClusterNode | undefined;
   try {
     cluster = await startCluster(config, venue, limiter, logger, botId);
@@ -95,14 +122,26 @@ async function main(): Promise<number> {
     await flushLog(logger);
     return 1;
   }
-  const supervisor = new WorkerSupervisor(workerSpecs(config, venue, journal.file, botId, cluster?.settings()), limiter.buffer, {
-    ...supervisionSettings(config),
-    logger,
-    alert: (line) => say(line, 'error'),
-  });
+  const supervisor = new WorkerSupervisor(
+    workerSpecs(config, venue, journal.file, botId, cluster?.settings()),
+    limiter.buffer,
+    {
+      ...supervisionSettings(config),
+      logger,
+      alert: (line) => say(line, 'error'),
+    },
+  );
   let observability: Awaited<ReturnType<typeof startObservability>>;
   try {
-    observability = await startObservability({ config, supervisor, logger, secrets, store, ...(cluster ? { cluster } : {}), print: say });
+    observability = await startObservability({
+      config,
+      supervisor,
+      logger,
+      secrets,
+      store,
+      ...(cluster ? { cluster } : {}),
+      print: say,
+    });
   } catch (err) {
     // Nothing trades yet: release what is open and say exactly what to change.
     console.error(
@@ -132,7 +171,9 @@ async function main(): Promise<number> {
     logger.error(`no local controls (npm run ctl): ${(err as Error).message}`);
   }
   say(`Dashboard: ${observability.statusUrl}  (mode: ${config.tradingMode}, venue: ${venue.url})`);
-  say(`Mode: ${config.tradingMode === 'paper' ? 'PAPER trading (simulated exchange, no real money)' : 'LIVE trading on KuCoin Futures'}; controls: npm run ctl -- status | pause | resume | close <SYMBOL> | close all | breaker reset`);
+  say(
+    `Mode: ${config.tradingMode === 'paper' ? 'PAPER trading (simulated exchange, no real money)' : 'LIVE trading on KuCoin Futures'}; controls: npm run ctl -- status | pause | resume | close <SYMBOL> | close all | breaker reset`,
+  );
   if (observability.controls.paused) say('Entries are PAUSED by the operator: npm run ctl -- resume');
 
   // The first heartbeat of each incarnation is worth a line; the rest live in the health report.
@@ -143,7 +184,9 @@ async function main(): Promise<number> {
     announced.add(key);
     logger.info(`${h.worker} heartbeating`, { worker: h.worker, generation: h.generation, progress: h.progress });
   });
-  const summary = systemClock.setInterval(() => say(summaryLine(observability.monitor.getReport())), SUMMARY_INTERVAL_MS).unref();
+  const summary = systemClock
+    .setInterval(() => say(summaryLine(observability.monitor.getReport())), SUMMARY_INTERVAL_MS)
+    .unref();
 
   let signals = 0;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -165,14 +208,26 @@ async function main(): Promise<number> {
   // start() also returns when the supervisor gave up before everyone reported in (restart budget).
   const givingUp = supervisor.status().some((s) => s.phase === 'stopping' || s.phase === 'stopped');
   if (!givingUp) {
-    logger.info('all workers reported in', { workers: supervisor.status().map((s) => s.name), mode: config.tradingMode, venue: venue.url });
-    say(`Ready: all workers reported in (${supervisor.status().map((s) => s.name).join(', ')})`);
+    logger.info('all workers reported in', {
+      workers: supervisor.status().map((s) => s.name),
+      mode: config.tradingMode,
+      venue: venue.url,
+    });
+    say(
+      `Ready: all workers reported in (${supervisor
+        .status()
+        .map((s) => s.name)
+        .join(', ')})`,
+    );
     process.send?.('ready'); // pm2 wait_ready
   }
 
   const result = await supervisor.done;
   summary.cancel();
-  logger.info('supervisor stopped', { ...result, threads: supervisor.status().map((s) => ({ worker: s.name, restarts: s.restarts, progress: s.progress })) });
+  logger.info('supervisor stopped', {
+    ...result,
+    threads: supervisor.status().map((s) => ({ worker: s.name, restarts: s.restarts, progress: s.progress })),
+  });
   await controlSocket?.close();
   await observability.close(); // prints the final health report
   await cluster?.stop();

@@ -50,7 +50,11 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
   const { config, supervisor, logger, store } = deps;
   const print = deps.print ?? ((line: string) => console.log(line));
   // Trailing stops move in small steps; the console shows the ones that matter (all reach bot.log).
-  const stopLines = new StopMoveThrottle({ minShare: config.consoleStopMoveShare, intervalMs: 60_000, clock: systemClock });
+  const stopLines = new StopMoveThrottle({
+    minShare: config.consoleStopMoveShare,
+    intervalMs: 60_000,
+    clock: systemClock,
+  });
   const monitor = new HealthMonitor({
     stallTimeoutMs: config.stallTimeout * 1000,
     startupTimeoutMs: config.startupTimeout * 1000,
@@ -75,7 +79,10 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     // that never arrived is itself worth knowing about.
     onWebhookFailure: (f) => {
       const error = `${f.target}: ${f.error}`;
-      logger.warn(`ALERT webhook delivery to ${f.target} failed after ${f.attempts} attempt(s): ${f.error}`, { target: f.target, attempts: f.attempts });
+      logger.warn(`ALERT webhook delivery to ${f.target} failed after ${f.attempts} attempt(s): ${f.error}`, {
+        target: f.target,
+        attempts: f.attempts,
+      });
       monitor.recordAlertDeliveryFailure(error);
     },
   });
@@ -141,7 +148,8 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       };
     },
     announce: (result) => {
-      const where = result.source === 'socket' ? 'npm run ctl' : result.source === 'http' ? 'status server' : result.source;
+      const where =
+        result.source === 'socket' ? 'npm run ctl' : result.source === 'http' ? 'status server' : result.source;
       const message = `${result.ok ? '' : 'FAILED '}via ${where}: ${result.detail}`;
       // Every command is alerted: a second pause within the cooldown is news too.
       alerts.resetCooldown('operator', result.command);
@@ -156,7 +164,7 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       openPositions,
       account: () => ({
         start_equity: startEquity,
-        day_start_equity: quietly('the day\'s start equity', () => store.dailyPnl.current().startEquity, null),
+        day_start_equity: quietly("the day's start equity", () => store.dailyPnl.current().startEquity, null),
       }),
       alertHistory: () =>
         quietly('the alert history', () => store.events.alerts({ limit: 20 }), []).map((a) => ({
@@ -166,10 +174,14 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
           message: a.message,
         })),
       panels: () => ({
-        controls: quietly('the pause switch', () => {
-          const since = store.commands.pausedSince();
-          return { paused: since !== null, paused_since: since === null ? null : new Date(since.at).toISOString() };
-        }, { paused: false, paused_since: null }),
+        controls: quietly(
+          'the pause switch',
+          () => {
+            const since = store.commands.pausedSince();
+            return { paused: since !== null, paused_since: since === null ? null : new Date(since.at).toISOString() };
+          },
+          { paused: false, paused_since: null },
+        ),
       }),
     }),
     profiler: async (thread, kind, seconds) => {
@@ -213,9 +225,19 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     }),
     advisor.onRaised((s) => {
       const message = `${s.evidence}. Advice: ${s.advice}`;
-      alerts.dispatch({ kind: 'suggestion', subject: `${s.id}/${s.thread}`, message, details: { id: s.id, thread: s.thread, severity: s.severity } });
+      alerts.dispatch({
+        kind: 'suggestion',
+        subject: `${s.id}/${s.thread}`,
+        message,
+        details: { id: s.id, thread: s.thread, severity: s.severity },
+      });
       alertHistory('suggestion', `${s.id}/${s.thread}`, message);
-      status.publishEvent({ kind: 'suggestion', severity: 'warning', message: `${s.thread}: ${s.id}: ${s.evidence}`, data: { id: s.id, thread: s.thread } });
+      status.publishEvent({
+        kind: 'suggestion',
+        severity: 'warning',
+        message: `${s.thread}: ${s.id}: ${s.evidence}`,
+        data: { id: s.id, thread: s.thread },
+      });
     }),
     advisor.onCleared((s) => {
       alerts.resetCooldown('suggestion', `${s.id}/${s.thread}`);
@@ -249,7 +271,11 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       advisor.collector.recordStreamReconnects(worker, d('streamReconnects'));
       const g = metrics.gauges;
       if (g['poolThreads'] !== undefined && g['cores'] !== undefined) {
-        advisor.collector.setPool({ threads: g['poolThreads'], cores: g['cores'], queueWaitP99Ms: g['poolQueueWaitP99Ms'] ?? 0 });
+        advisor.collector.setPool({
+          threads: g['poolThreads'],
+          cores: g['cores'],
+          queueWaitP99Ms: g['poolQueueWaitP99Ms'] ?? 0,
+        });
       }
       monitor.recordScanErrors(d('scanErrors'));
       const updates = d('positionUpdates');
@@ -257,12 +283,18 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       monitor.recordPositionUpdateErrors(d('positionUpdateErrors'));
       const equity = metrics.gauges['equity'];
       if (equity !== undefined) monitor.setEquity(equity);
-      if (worker === 'order-executor' && metrics.gauges['openPositions'] !== undefined) monitor.setOpenPositions(metrics.gauges['openPositions']);
-      if (worker === 'order-executor' && metrics.gauges['unsettledPositions'] !== undefined) monitor.setUnsettledPositions(metrics.gauges['unsettledPositions']);
+      if (worker === 'order-executor' && metrics.gauges['openPositions'] !== undefined)
+        monitor.setOpenPositions(metrics.gauges['openPositions']);
+      if (worker === 'order-executor' && metrics.gauges['unsettledPositions'] !== undefined)
+        monitor.setUnsettledPositions(metrics.gauges['unsettledPositions']);
       const breakerOpen = (metrics.gauges['breakerOpen'] ?? 0) > 0;
       if (breakerOpen !== (breakers.get(worker) ?? false)) {
         breakers.set(worker, breakerOpen);
-        monitor.setCondition(`breaker:${worker}`, breakerOpen ? 'DEGRADED' : null, `${worker}: exchange circuit breaker open`);
+        monitor.setCondition(
+          `breaker:${worker}`,
+          breakerOpen ? 'DEGRADED' : null,
+          `${worker}: exchange circuit breaker open`,
+        );
         if (breakerOpen) {
           const message = 'exchange calls keep failing; non-critical calls fail fast until a probe succeeds';
           alerts.dispatch({ kind: 'breaker-opened', subject: worker, message });
@@ -270,16 +302,20 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
         }
       }
       const kill = metrics.gauges['killSwitchActive'];
-      if (kill !== undefined) monitor.setCondition('kill-switch', kill > 0 ? 'DEGRADED' : null, 'daily loss kill switch active');
+      if (kill !== undefined)
+        monitor.setCondition('kill-switch', kill > 0 ? 'DEGRADED' : null, 'daily loss kill switch active');
     }),
     supervisor.onWorkerError(({ worker, error, fatal }) => {
       // Fatal: the thread dies with it. Otherwise an error its loop absorbed (a failed symbol, a refresh).
       monitor.recordError({ thread: worker, type: fatal ? 'crash' : error.name, message: error.message });
     }),
     supervisor.onStall(({ worker, verdict, evidence }) => {
-      const what = verdict.kind === 'no-progress' ? `no progress for ${verdict.frozenMs} ms`
-        : verdict.kind === 'no-start' ? `no first heartbeat ${verdict.silentMs} ms after spawn (STARTUP_TIMEOUT ${config.startupTimeout} s)`
-        : `no heartbeat for ${verdict.silentMs} ms`;
+      const what =
+        verdict.kind === 'no-progress'
+          ? `no progress for ${verdict.frozenMs} ms`
+          : verdict.kind === 'no-start'
+            ? `no first heartbeat ${verdict.silentMs} ms after spawn (STARTUP_TIMEOUT ${config.startupTimeout} s)`
+            : `no heartbeat for ${verdict.silentMs} ms`;
       const message = `${what} (event-loop utilisation ${evidence.eventLoopUtilization?.toFixed(2) ?? 'n/a'})`;
       const kind = verdict.kind === 'no-start' ? 'start-timeout' : 'stall';
       alerts.dispatch({ kind, subject: worker, message });
@@ -290,7 +326,12 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
       advisor.collector.recordRestart(worker);
       const message = `${reason}: restart #${restartCount} (${inWindow} within the window), after ${delayMs} ms`;
       alerts.dispatch({ kind: 'restart', subject: worker, message });
-      status.publishEvent({ kind: 'restart', severity: 'warning', message: `${worker} restarted after a ${reason}`, data: { worker, restartCount } });
+      status.publishEvent({
+        kind: 'restart',
+        severity: 'warning',
+        message: `${worker} restarted after a ${reason}`,
+        data: { worker, restartCount },
+      });
       try {
         store.events.recordRestart({ worker, reason, evidence: { restartCount, inWindow, delayMs } });
       } catch (err) {
@@ -305,7 +346,10 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     supervisor.onTrade(({ event }) => onTrade(event)),
     supervisor.onAccountScope(({ scope }) => {
       monitor.setAccountScope(scope, ANOTHER_BOT_ALERT);
-      const contested = scope.contested.map((c) => c.symbol).sort().join(', ');
+      const contested = scope.contested
+        .map((c) => c.symbol)
+        .sort()
+        .join(', ');
       if (contested !== '' && contested !== lastContested) {
         const message = `${ANOTHER_BOT_ALERT}; entries stopped on ${contested}`;
         alerts.dispatch({ kind: 'another-bot', subject: 'account', message });
@@ -320,7 +364,8 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
   function watchCluster(cluster: NonNullable<ObservabilityDeps['cluster']>): { dispose(): void }[] {
     monitor.setClusterSource(() => cluster.report());
     const onRedis = (state: 'up' | 'down'): void => {
-      const reason = 'Redis unreachable: no entries (ownership cannot be proven); exits and stops go on under a 1/N share of the quota';
+      const reason =
+        'Redis unreachable: no entries (ownership cannot be proven); exits and stops go on under a 1/N share of the quota';
       monitor.setCondition('cluster-redis', state === 'down' ? 'DEGRADED' : null, reason);
       if (state === 'down') {
         alerts.dispatch({ kind: 'redis-down', subject: 'cluster', message: reason });
@@ -338,7 +383,8 @@ export async function startObservability(deps: ObservabilityDeps): Promise<Obser
     // Risk refusals (symbol already held, position limit) repeat every scan, and so do symbols another
     // process on the account owns (REDIS_URL) and the executor's health conditions after every
     // reconciliation: log them, don't print them.
-    const routine = (event.type === 'rejected' && (event.stage === 'risk' || event.stage === 'ownership')) || event.type === 'health';
+    const routine =
+      (event.type === 'rejected' && (event.stage === 'risk' || event.stage === 'ownership')) || event.type === 'health';
     const minorStopMove = event.type === 'stop-moved' && !stopLines.show(event);
     if (event.type === 'closed') stopLines.forget(event.symbol);
     if (!routine && !minorStopMove) print(`TRADE ${line}`);

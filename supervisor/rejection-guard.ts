@@ -15,7 +15,10 @@ type ProcessEvents = Pick<NodeJS.Process, 'on' | 'off'>;
 export function installRejectionGuard(target: ProcessEvents, deps: RejectionGuardDeps): () => void {
   const onRejection = (reason: unknown): void => {
     const message = describeReason(reason);
-    deps.logger.error('unhandled promise rejection', { error: message, ...(reason instanceof Error && reason.stack ? { stack: reason.stack } : {}) });
+    deps.logger.error('unhandled promise rejection', {
+      error: message,
+      ...(reason instanceof Error && reason.stack ? { stack: reason.stack } : {}),
+    });
     if (deps.report(message) !== true) deps.alert(`ALERT UNHANDLED REJECTION supervisor: ${message}`);
   };
   target.on('unhandledRejection', onRejection);

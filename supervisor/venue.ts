@@ -33,7 +33,11 @@ export async function openVenue(config: AppConfig, logger: Logger): Promise<Venu
       keyPermissions: parseKeyPermissions(config.simKeyPermissions),
       ...(config.simKeyIpWhitelist !== '' ? { ipWhitelist: parseIpWhitelist(config.simKeyIpWhitelist) } : {}),
     });
-    logger.info('paper mode: embedded simulator listening', { url: simulator.url, contracts: simulator.symbols.length, speed: config.simSpeed });
+    logger.info('paper mode: embedded simulator listening', {
+      url: simulator.url,
+      contracts: simulator.symbols.length,
+      speed: config.simSpeed,
+    });
     return { url: simulator.url, simulator, settings: simulatorSettings(simulator.url, config) };
   }
   return {
@@ -53,5 +57,11 @@ const KEY_VERSIONS = { '1': 1, '2': 2, '3': 3 } as const;
 
 /** The simulator checks key-version-2 signatures. */
 function simulatorSettings(url: string, config: AppConfig): VenueSettings {
-  return { url, apiKey: config.simApiKey, apiSecret: config.simApiSecret, apiPassphrase: config.simApiPassphrase, apiKeyVersion: 2 };
+  return {
+    url,
+    apiKey: config.simApiKey,
+    apiSecret: config.simApiSecret,
+    apiPassphrase: config.simApiPassphrase,
+    apiKeyVersion: 2,
+  };
 }

@@ -18,15 +18,33 @@ const workerScript = (name: string): URL => new URL(`../workers/${name}.js`, imp
  * `journalFile`: the SQLite journal the executor writes (see journal-file.ts); `botId`: its clientOid
  * namespace; `cluster`: set with REDIS_URL, so the executor trades only symbols whose lease it holds.
  */
-export function workerSpecs(config: AppConfig, venue: Venue, journalFile: string, botId: string, cluster?: ClusterSettings): WorkerSpec[] {
+export function workerSpecs(
+  config: AppConfig,
+  venue: Venue,
+  journalFile: string,
+  botId: string,
+  cluster?: ClusterSettings,
+): WorkerSpec[] {
   const stall = parseStallInject(config.stallInject);
   // Busy-loop well past the stall timeout: the supervisor terminates the thread long before it ends.
   const perf = parsePerfInject(config.perfInject);
   const stallFor = (name: string): Pick<WorkerSpec, 'stallInject' | 'perfInject'> => {
     const p = perf.find((i) => i.worker === name);
     return {
-      ...(stall?.worker === name ? { stallInject: { afterMs: stall.afterSeconds * 1000, busyMs: Math.max(60_000, config.stallTimeout * 10_000) } } : {}),
-      ...(p ? { perfInject: { blockMs: p.blockMs, leakMb: p.leakMb, untilMs: p.forSeconds === null ? null : p.forSeconds * 1000 } } : {}),
+      ...(stall?.worker === name
+        ? {
+            stallInject: { afterMs: stall.afterSeconds * 1000, busyMs: Math.max(60_000, config.stallTimeout * 10_000) },
+          }
+        : {}),
+      ...(p
+        ? {
+            perfInject: {
+              blockMs: p.blockMs,
+              leakMb: p.leakMb,
+              untilMs: p.forSeconds === null ? null : p.forSeconds * 1000,
+            },
+          }
+        : {}),
     };
   };
   const exchange = (clientRetries: number) => ({ venue: venue.settings, clientRetries });

@@ -29,7 +29,19 @@ function serviceFor(ctx: WorkerContext<ExecutorApi>): ExecutorService {
   if (service) return service;
   const s = settingsOf(ctx);
   store = Store.open({ path: s.journalFile });
-  if (s.cluster) cluster = openLeaseOwnership(s.cluster, ctx.log, (lost) => ctx.publishTrade({ type: 'alert', symbol: lost.symbol, reason: `lease lost (${lost.why}): another process on this account trades ${lost.symbol} now`, at: systemClock.now() }), s.botId);
+  if (s.cluster)
+    cluster = openLeaseOwnership(
+      s.cluster,
+      ctx.log,
+      (lost) =>
+        ctx.publishTrade({
+          type: 'alert',
+          symbol: lost.symbol,
+          reason: `lease lost (${lost.why}): another process on this account trades ${lost.symbol} now`,
+          at: systemClock.now(),
+        }),
+      s.botId,
+    );
   const executor = new OrderExecutor({
     exchange: createWorkerExchangeClient(ctx, s),
     store,
@@ -64,7 +76,10 @@ function serviceFor(ctx: WorkerContext<ExecutorApi>): ExecutorService {
 runWorker<ExecutorApi>({
   serve: (ctx) => serviceFor(ctx),
   createLoop: (ctx) => {
-    const loop = createExecutorLoop(serviceFor(ctx), reconcileIntervalSeconds(settingsOf(ctx).positionUpdateInterval) * 1000);
+    const loop = createExecutorLoop(
+      serviceFor(ctx),
+      reconcileIntervalSeconds(settingsOf(ctx).positionUpdateInterval) * 1000,
+    );
     // Orders in flight are finished (confirmed, recorded, protected) before the store closes.
     return {
       ...loop,

@@ -3,7 +3,7 @@
 import type { Clock } from '../resilience/clock.js';
 
 export type CooldownDecision =
-  | { readonly send: true; /** Repeats held back since the previous one that was sent. */ readonly suppressed: number }
+  | { readonly send: true /** Repeats held back since the previous one that was sent. */; readonly suppressed: number }
   | { readonly send: false };
 
 interface Entry {

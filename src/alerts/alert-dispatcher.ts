@@ -2,7 +2,16 @@
 // the same kind+subject at most once per ALERT_COOLDOWN, secrets scrubbed. dispatch() is
 // synchronous and cheap: it never awaits the network and never throws into the caller.
 import { type Clock, systemClock } from '../resilience/clock.js';
-import { type Alert, type AlertDetailValue, type AlertKind, type AlertSeverity, alertKey, alertSeverity, alertTitle, isAlertKind } from './alert.js';
+import {
+  type Alert,
+  type AlertDetailValue,
+  type AlertKind,
+  type AlertSeverity,
+  alertKey,
+  alertSeverity,
+  alertTitle,
+  isAlertKind,
+} from './alert.js';
 import { AlertCooldown } from './alert-cooldown.js';
 import { type TextRedactor, createAlertRedactor, redactDetails } from './alert-redaction.js';
 import { type WebhookFailure, WebhookSender, type WebhookSenderOptions, type WebhookStats } from './webhook-sender.js';
@@ -71,7 +80,8 @@ export class AlertDispatcher {
     const url = options.webhookUrl ?? '';
     const onFailure =
       options.onWebhookFailure ??
-      ((f: WebhookFailure) => this.safeConsole(`ALERT webhook delivery to ${f.target} failed after ${f.attempts} attempt(s): ${f.error}`));
+      ((f: WebhookFailure) =>
+        this.safeConsole(`ALERT webhook delivery to ${f.target} failed after ${f.attempts} attempt(s): ${f.error}`));
     this.webhook = url === '' ? null : new WebhookSender({ ...options.webhook, url, onFailure });
   }
 
@@ -82,7 +92,8 @@ export class AlertDispatcher {
   dispatch(alert: Alert): DispatchOutcome {
     try {
       if (this.closed) return 'closed';
-      if (!isAlertKind(alert.kind) || typeof alert.subject !== 'string' || typeof alert.message !== 'string') return 'invalid';
+      if (!isAlertKind(alert.kind) || typeof alert.subject !== 'string' || typeof alert.message !== 'string')
+        return 'invalid';
       const decision = this.cooldown.check(alertKey(alert));
       if (!decision.send) {
         this.suppressed += 1;

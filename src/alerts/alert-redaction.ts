@@ -5,8 +5,10 @@
 import { REDACTION, createRedactor } from '../log/redact.js';
 import type { AlertDetailValue } from './alert.js';
 
-const SENSITIVE_KEY = /(api[-_]?key|secret|passphrase|passwd|password|token|signature|authorization|cookie|credential)/i;
-const LABELLED = /\b((?:kc-)?(?:api[-_]?key|api[-_]?secret|secret|passphrase|password|token|signature|authorization))(["']?\s*[:=]\s*["']?)([^\s"',;&}]+)/gi;
+const SENSITIVE_KEY =
+  /(api[-_]?key|secret|passphrase|passwd|password|token|signature|authorization|cookie|credential)/i;
+const LABELLED =
+  /\b((?:kc-)?(?:api[-_]?key|api[-_]?secret|secret|passphrase|password|token|signature|authorization))(["']?\s*[:=]\s*["']?)([^\s"',;&}]+)/gi;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
 
 export type TextRedactor = (text: string) => string;

@@ -2,7 +2,21 @@
 // bot), a one-line message and optional flat details. Kind + subject is the identity the cooldown
 // uses: "stall/scanner" and "stall/order-executor" are different alerts.
 
-export const ALERT_KINDS = ['stall', 'start-timeout', 'restart', 'restart-budget', 'breaker-opened', 'kill-switch', 'unhealthy', 'unhandled-rejection', 'another-bot', 'redis-down', 'journal-unwritable', 'suggestion', 'operator'] as const;
+export const ALERT_KINDS = [
+  'stall',
+  'start-timeout',
+  'restart',
+  'restart-budget',
+  'breaker-opened',
+  'kill-switch',
+  'unhealthy',
+  'unhandled-rejection',
+  'another-bot',
+  'redis-down',
+  'journal-unwritable',
+  'suggestion',
+  'operator',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export type AlertSeverity = 'warning' | 'critical';

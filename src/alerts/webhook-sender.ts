@@ -13,7 +13,11 @@ import { splitWebhookCredentials, webhookUrlProblem } from './webhook-url.js';
 export type FetchLike = (
   url: string,
   init: { method: 'POST'; headers: Record<string, string>; body: string; signal: AbortSignal; redirect: 'manual' },
-) => Promise<{ readonly status: number; readonly headers?: { get(name: string): string | null }; arrayBuffer(): Promise<ArrayBuffer> }>;
+) => Promise<{
+  readonly status: number;
+  readonly headers?: { get(name: string): string | null };
+  arrayBuffer(): Promise<ArrayBuffer>;
+}>;
 
 export interface WebhookFailure {
   /** Scheme, host and port only: the full URL may embed a token and is never logged. */
@@ -144,7 +148,13 @@ export class WebhookSender {
   }
 
   get stats(): WebhookStats {
-    return { queued: this.queue.length, inFlight: this.inFlight, delivered: this.delivered, failed: this.failed, dropped: this.dropped };
+    return {
+      queued: this.queue.length,
+      inFlight: this.inFlight,
+      delivered: this.delivered,
+      failed: this.failed,
+      dropped: this.dropped,
+    };
   }
 
   /** Resolves true once the queue is empty and nothing is in flight, false if `timeoutMs` passes first. */
@@ -210,7 +220,8 @@ export class WebhookSender {
     // by the same timeout).
     await response.arrayBuffer();
     if (response.status < 200 || response.status >= 300) {
-      const location = response.status >= 300 && response.status < 400 ? (response.headers?.get('location') ?? null) : null;
+      const location =
+        response.status >= 300 && response.status < 400 ? (response.headers?.get('location') ?? null) : null;
       throw new WebhookStatusError(response.status, location === null ? null : originOnly(location, this.url));
     }
   }

@@ -13,7 +13,8 @@ export function webhookUrlProblem(url: string, allowInsecure: boolean): string |
   } catch {
     return 'ALERT_WEBHOOK_URL is not an absolute URL';
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `ALERT_WEBHOOK_URL must use https (or http), got ${parsed.protocol}`;
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    return `ALERT_WEBHOOK_URL must use https (or http), got ${parsed.protocol}`;
   if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname) && !allowInsecure) {
     return (
       `ALERT_WEBHOOK_URL uses plain http:// to ${parsed.hostname}: alerts (and any credentials in the URL) would travel unencrypted. ` +
@@ -38,5 +39,8 @@ export function splitWebhookCredentials(url: string): WebhookRequestTarget {
   const password = decodeURIComponent(parsed.password);
   parsed.username = '';
   parsed.password = '';
-  return { url: parsed.toString(), authorization: `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}` };
+  return {
+    url: parsed.toString(),
+    authorization: `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`,
+  };
 }

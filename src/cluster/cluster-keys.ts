@@ -25,7 +25,8 @@ export interface ClusterKeys {
 }
 
 export function clusterKeys(accountUid: string): ClusterKeys {
-  if (!/^[A-Za-z0-9_-]+$/.test(accountUid)) throw new RangeError(`account uid must be alphanumeric, got ${JSON.stringify(accountUid)}`);
+  if (!/^[A-Za-z0-9_-]+$/.test(accountUid))
+    throw new RangeError(`account uid must be alphanumeric, got ${JSON.stringify(accountUid)}`);
   const base = `${KEY_PREFIX}:{${accountUid}}`;
   return {
     account: accountUid,

@@ -35,7 +35,10 @@ export interface ClusterNodeOptions {
   readonly account: AccountInfoSource;
   /** Default `<hostname>-<pid>`; the supervisor passes `<hostname>-<BOT_ID>`, stable across restarts. */
   readonly processId?: string;
-  readonly log: { info(m: string, meta?: Record<string, unknown>): void; warn(m: string, meta?: Record<string, unknown>): void };
+  readonly log: {
+    info(m: string, meta?: Record<string, unknown>): void;
+    warn(m: string, meta?: Record<string, unknown>): void;
+  };
   /** How long start waits for Redis before running degraded. Default 5 s. */
   readonly connectTimeoutMs?: number;
 }
@@ -45,7 +48,11 @@ export function accountPoolShapes(): Record<QuotaPool, PoolShape> {
   const shape = (pool: QuotaPool): PoolShape => {
     const quota = POOL_QUOTA[pool];
     const capacity = Math.floor(quota * SHARED_LIMITER_DEFAULTS.burstFraction);
-    return { capacity, refillPerMs: (quota - capacity) / POOL_WINDOW_MS, reserve: Math.floor(capacity * SHARED_LIMITER_DEFAULTS.reserveFraction) };
+    return {
+      capacity,
+      refillPerMs: (quota - capacity) / POOL_WINDOW_MS,
+      reserve: Math.floor(capacity * SHARED_LIMITER_DEFAULTS.reserveFraction),
+    };
   };
   return { public: shape('public'), futures: shape('futures') };
 }
@@ -77,23 +84,40 @@ export class ClusterNode {
     try {
       await connection.waitUntilUp(o.connectTimeoutMs ?? 5000);
     } catch {
-      o.log.warn('REDIS_URL set but Redis is not reachable: no entries until it is; exits and stops use a local 1/N share of the quota');
+      o.log.warn(
+        'REDIS_URL set but Redis is not reachable: no entries until it is; exits and stops use a local 1/N share of the quota',
+      );
     }
     const shapes = accountPoolShapes();
     const registry = new PeerRegistry(connection, keys, processId, o.leaseTtlMs * 2);
     const refiller = new QuotaRefiller({
-      limiter: o.limiter, quota: new ClusterQuota(connection, keys, shapes), connection, shapes,
+      limiter: o.limiter,
+      quota: new ClusterQuota(connection, keys, shapes),
+      connection,
+      shapes,
       peers: () => registry.view.peers.length,
     });
-    const subscriber = new Redis(o.redisUrl, { lazyConnect: false, maxRetriesPerRequest: null, retryStrategy: () => 500, connectionName: `${processId}-quota-events` });
+    const subscriber = new Redis(o.redisUrl, {
+      lazyConnect: false,
+      maxRetriesPerRequest: null,
+      retryStrategy: () => 500,
+      connectionName: `${processId}-quota-events`,
+    });
     subscriber.on('error', () => undefined);
     const node = new ClusterNode(processId, keys, o, connection, subscriber, registry, refiller);
     subscriber.on('message', (_channel: string, message: string) => node.onQuotaEvent(message));
     void subscriber.subscribe(keys.quotaEvents).catch(() => undefined);
     refiller.start();
     await node.beat();
-    node.beatTimer = systemClock.setInterval(() => void node.beat(), Math.max(100, Math.floor(o.leaseTtlMs / 3))).unref();
-    o.log.info('cluster: coordinating through Redis', { processId, account: accountUid, peers: registry.view.peers.length, leaseTtlS: o.leaseTtlMs / 1000 });
+    node.beatTimer = systemClock
+      .setInterval(() => void node.beat(), Math.max(100, Math.floor(o.leaseTtlMs / 3)))
+      .unref();
+    o.log.info('cluster: coordinating through Redis', {
+      processId,
+      account: accountUid,
+      peers: registry.view.peers.length,
+      leaseTtlS: o.leaseTtlMs / 1000,
+    });
     return node;
   }
 
@@ -103,7 +127,12 @@ export class ClusterNode {
 
   /** What the executor thread needs to hold leases (its `init` settings). */
   settings(): ClusterSettings {
-    return { redisUrl: this.o.redisUrl, accountUid: this.keys.account, processId: this.processId, leaseTtlMs: this.o.leaseTtlMs };
+    return {
+      redisUrl: this.o.redisUrl,
+      accountUid: this.keys.account,
+      processId: this.processId,
+      leaseTtlMs: this.o.leaseTtlMs,
+    };
   }
 
   report(): ClusterReport {

@@ -133,7 +133,8 @@ export class ClusterQuota {
 
   /** Takes up to `want` tokens of `pool` (one round trip); a 429 pause or correction rides along. */
   async take(pool: QuotaPool, req: TakeRequest): Promise<TakeReply> {
-    if (!(Number.isFinite(req.want) && req.want >= 0)) throw new RangeError(`want must be a finite number >= 0, got ${req.want}`);
+    if (!(Number.isFinite(req.want) && req.want >= 0))
+      throw new RangeError(`want must be a finite number >= 0, got ${req.want}`);
     return this.call(pool, req.want, req.priority, req.pauseMs ?? 0, req.correction, req.aheadMs ?? 0);
   }
 

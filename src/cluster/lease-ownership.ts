@@ -55,7 +55,13 @@ export class LeaseOwnership implements SymbolOwnership {
       this.upSince = state === 'up' ? this.clock.now() : undefined;
       if (state === 'up') this.everUp = true;
     });
-    this.leases = new SymbolLeases({ connection: o.connection, keys: o.keys, processId: o.processId, ttlMs: o.ttlMs, ...(o.clock ? { clock: o.clock } : {}) });
+    this.leases = new SymbolLeases({
+      connection: o.connection,
+      keys: o.keys,
+      processId: o.processId,
+      ttlMs: o.ttlMs,
+      ...(o.clock ? { clock: o.clock } : {}),
+    });
     this.leases.onLost((lost) => {
       o.log?.warn(`lease on ${lost.symbol} lost (${lost.why}): another process trades it now`, { ...lost });
       o.onLost?.(lost);
@@ -162,7 +168,10 @@ export class LeaseOwnership implements SymbolOwnership {
     // if nobody else did, so peers see it owned.
     for (const symbol of keep) {
       if (!this.leases.holds(symbol) && !this.leases.isStale(symbol)) {
-        await this.leases.acquire(symbol).then(() => this.vouched.add(symbol), () => undefined);
+        await this.leases.acquire(symbol).then(
+          () => this.vouched.add(symbol),
+          () => undefined,
+        );
       }
     }
     await this.publish();
@@ -175,7 +184,8 @@ export class LeaseOwnership implements SymbolOwnership {
   /** Registers our BOT_ID and reads every peer's (kept for a day after the last registration). */
   private async refreshPeerBots(): Promise<void> {
     const bots = await this.o.connection.run('peer bots', async (c) => {
-      if (this.o.botId) await c.multi().sadd(this.o.keys.bots, this.o.botId).pexpire(this.o.keys.bots, 86_400_000).exec();
+      if (this.o.botId)
+        await c.multi().sadd(this.o.keys.bots, this.o.botId).pexpire(this.o.keys.bots, 86_400_000).exec();
       return c.smembers(this.o.keys.bots);
     });
     if (this.o.botId) this.registered = true;
@@ -200,7 +210,9 @@ export class LeaseOwnership implements SymbolOwnership {
   }
 
   private async publish(): Promise<void> {
-    await PeerRegistry.publishOwned(this.o.connection, this.o.keys, this.o.processId, this.leases.heldSymbols()).catch(() => undefined);
+    await PeerRegistry.publishOwned(this.o.connection, this.o.keys, this.o.processId, this.leases.heldSymbols()).catch(
+      () => undefined,
+    );
   }
 }
 
@@ -213,7 +225,12 @@ export function openLeaseOwnership(
 ): { ownership: LeaseOwnership; connection: RedisConnection } {
   const connection = new RedisConnection({ url: settings.redisUrl, name: `${settings.processId}-executor` });
   const ownership = new LeaseOwnership({
-    connection, keys: clusterKeys(settings.accountUid), processId: settings.processId, ttlMs: settings.leaseTtlMs, log, onLost,
+    connection,
+    keys: clusterKeys(settings.accountUid),
+    processId: settings.processId,
+    ttlMs: settings.leaseTtlMs,
+    log,
+    onLost,
     ...(botId ? { botId } : {}),
   });
   ownership.start();

@@ -59,7 +59,12 @@ export class PeerRegistry {
   }
 
   /** Publishes the symbols this process holds (called by the executor's lease loop). */
-  static async publishOwned(connection: RedisConnection, keys: ClusterKeys, processId: string, symbols: readonly string[]): Promise<void> {
+  static async publishOwned(
+    connection: RedisConnection,
+    keys: ClusterKeys,
+    processId: string,
+    symbols: readonly string[],
+  ): Promise<void> {
     await connection.run('publish owned', (c) => c.hset(keys.owned, processId, symbols.join(',')));
   }
 

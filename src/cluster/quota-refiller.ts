@@ -63,7 +63,11 @@ interface PoolState {
  * delay centred on 1.5 * wait with a ±1/3 spread.
  */
 function refusalRetryDelay(wait: number, random: () => number): number {
-  return backoffDelay({ baseDelay: 1.5 * wait, maxDelay: 2 * wait, maxRetries: 0, factor: 1, jitter: 1 / 3 }, 0, random);
+  return backoffDelay(
+    { baseDelay: 1.5 * wait, maxDelay: 2 * wait, maxRetries: 0, factor: 1, jitter: 1 / 3 },
+    0,
+    random,
+  );
 }
 
 export class QuotaRefiller {
@@ -80,8 +84,13 @@ export class QuotaRefiller {
     for (const pool of POOLS) {
       const stats = o.limiter.stats(pool);
       this.state.set(pool, {
-        busy: false, retryAt: 0, hitsSeen: stats.rateLimitedHits, serverSeq: o.limiter.serverView(pool).seq,
-        lastAdmitted: stats.admitted, lastAdmissionAt: now, lastFallbackAt: now,
+        busy: false,
+        retryAt: 0,
+        hitsSeen: stats.rateLimitedHits,
+        serverSeq: o.limiter.serverView(pool).seq,
+        lastAdmitted: stats.admitted,
+        lastAdmissionAt: now,
+        lastFallbackAt: now,
         criticalSeen: o.limiter.criticalDemand(pool).admitted,
       });
     }
@@ -144,7 +153,8 @@ export class QuotaRefiller {
       req.pauseMs = Math.max(1000, until - now);
     }
     const view = limiter.serverView(pool);
-    if (view.seq !== s.serverSeq) req.correction = { remaining: view.remaining, resetMs: Math.max(0, view.resetAtMs - now) };
+    if (view.seq !== s.serverSeq)
+      req.correction = { remaining: view.remaining, resetMs: Math.max(0, view.resetAtMs - now) };
 
     const available = limiter.available(pool);
     const block = this.blockOf(pool);

@@ -111,7 +111,8 @@ export class RedisConnection {
     if (this.closed) return;
     this.closed = true;
     try {
-      if (this.client.status === 'ready') await Promise.race([this.client.quit(), sleepOn(systemClock.setTimeout, 500, undefined, true)]);
+      if (this.client.status === 'ready')
+        await Promise.race([this.client.quit(), sleepOn(systemClock.setTimeout, 500, undefined, true)]);
     } catch {
       // closing anyway
     }

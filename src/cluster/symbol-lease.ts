@@ -104,8 +104,10 @@ export class SymbolLeases {
   readonly onLost: (listener: Listener<LeaseLost>) => Disposable = this.lost.subscribe;
 
   constructor(private readonly o: SymbolLeaseOptions) {
-    if (!(Number.isFinite(o.ttlMs) && o.ttlMs >= 300)) throw new RangeError(`lease ttlMs must be at least 300 ms, got ${o.ttlMs}`);
-    if (!/^[^|\s]+$/.test(o.processId)) throw new RangeError(`processId must be non-empty without '|' or spaces, got ${JSON.stringify(o.processId)}`);
+    if (!(Number.isFinite(o.ttlMs) && o.ttlMs >= 300))
+      throw new RangeError(`lease ttlMs must be at least 300 ms, got ${o.ttlMs}`);
+    if (!/^[^|\s]+$/.test(o.processId))
+      throw new RangeError(`processId must be non-empty without '|' or spaces, got ${JSON.stringify(o.processId)}`);
     this.clock = o.clock ?? systemClock;
     this.margin = Math.max(100, Math.floor(o.ttlMs / 5));
     const client = o.connection.client;
@@ -148,7 +150,10 @@ export class SymbolLeases {
 
   heldSymbols(): string[] {
     const now = this.clock.now();
-    return [...this.held.values()].filter((l) => now < l.validUntil).map((l) => l.symbol).sort();
+    return [...this.held.values()]
+      .filter((l) => now < l.validUntil)
+      .map((l) => l.symbol)
+      .sort();
   }
 
   token(symbol: string): number | undefined {
@@ -159,7 +164,9 @@ export class SymbolLeases {
   async owners(symbols: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     if (symbols.length === 0) return out;
-    const values = await this.o.connection.run('lease owners', (c) => c.mget(...symbols.map((s) => this.o.keys.lease(s))));
+    const values = await this.o.connection.run('lease owners', (c) =>
+      c.mget(...symbols.map((s) => this.o.keys.lease(s))),
+    );
     symbols.forEach((s, i) => {
       const v = values[i];
       if (typeof v === 'string') out.set(s, v.slice(0, v.lastIndexOf('|')));
@@ -176,14 +183,22 @@ export class SymbolLeases {
     const sent = this.clock.now();
     const results = await this.o.connection.run('lease renew', async (c) => {
       const p = c.pipeline();
-      for (const l of leases) (p as LeasePipeline).leaseRenew(this.o.keys.lease(l.symbol), this.o.keys.fence, this.o.processId, l.token, this.o.ttlMs);
+      for (const l of leases)
+        (p as LeasePipeline).leaseRenew(
+          this.o.keys.lease(l.symbol),
+          this.o.keys.fence,
+          this.o.processId,
+          l.token,
+          this.o.ttlMs,
+        );
       return (await p.exec()) ?? [];
     });
     leases.forEach((l, i) => {
       const [err, value] = results[i] ?? [new Error('no reply'), null];
       if (err) return; // unknown: keep the local validity, the next renewal decides
       const token = Number(value);
-      if (token > 0) this.held.set(l.symbol, { symbol: l.symbol, token, validUntil: sent + this.o.ttlMs - this.margin });
+      if (token > 0)
+        this.held.set(l.symbol, { symbol: l.symbol, token, validUntil: sent + this.o.ttlMs - this.margin });
       else this.drop(l.symbol, 'taken');
     });
   }
@@ -193,7 +208,9 @@ export class SymbolLeases {
     const lease = this.held.get(symbol);
     if (!lease) return;
     this.held.delete(symbol);
-    await this.o.connection.run('lease release', (c) => (c as LeaseRedis).leaseRelease(this.o.keys.lease(symbol), this.o.processId, lease.token));
+    await this.o.connection.run('lease release', (c) =>
+      (c as LeaseRedis).leaseRelease(this.o.keys.lease(symbol), this.o.processId, lease.token),
+    );
   }
 
   /** Releases everything (graceful stop), so a standby takes over at once instead of after the TTL. */

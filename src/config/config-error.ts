@@ -8,7 +8,10 @@ export interface ConfigProblem {
 /** Start-up refusal listing every bad key at once, so the user fixes them in one pass. */
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
-  constructor(readonly problems: readonly ConfigProblem[], readonly notes: readonly string[] = []) {
+  constructor(
+    readonly problems: readonly ConfigProblem[],
+    readonly notes: readonly string[] = [],
+  ) {
     super(
       [
         `invalid configuration (${problems.length + notes.length} problem${problems.length + notes.length === 1 ? '' : 's'}):`,

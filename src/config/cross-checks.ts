@@ -20,10 +20,14 @@ export function crossChecks(cfg: AppConfig, keysValid: boolean): string[] {
     }
   }
   if (cfg.chaosHook === '1' && cfg.tradingMode === 'live') {
-    notes.push('CHAOS_HOOK=1 stalls and kills worker threads on signals and is for paper-mode tests only: unset it (or set 0) with TRADING_MODE=live');
+    notes.push(
+      'CHAOS_HOOK=1 stalls and kills worker threads on signals and is for paper-mode tests only: unset it (or set 0) with TRADING_MODE=live',
+    );
   }
   if (cfg.perfInject.trim() !== '' && cfg.tradingMode === 'live') {
-    notes.push('PERF_INJECT slows or bloats worker threads on purpose and is for paper mode only: unset it with TRADING_MODE=live');
+    notes.push(
+      'PERF_INJECT slows or bloats worker threads on purpose and is for paper mode only: unset it with TRADING_MODE=live',
+    );
   }
   if (!keysValid) return notes;
   if (cfg.statusToken === '' && !isLoopbackHost(cfg.statusHost)) {
@@ -37,22 +41,30 @@ export function crossChecks(cfg: AppConfig, keysValid: boolean): string[] {
     if (problem !== null) notes.push(problem);
   }
   if (cfg.startupTimeout <= cfg.heartbeatInterval) {
-    notes.push(`STARTUP_TIMEOUT (${cfg.startupTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`);
+    notes.push(
+      `STARTUP_TIMEOUT (${cfg.startupTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`,
+    );
   }
   if (cfg.stallTimeout <= cfg.heartbeatInterval) {
     notes.push(`STALL_TIMEOUT (${cfg.stallTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`);
   }
   if (cfg.progressTimeout <= cfg.heartbeatInterval) {
-    notes.push(`PROGRESS_TIMEOUT (${cfg.progressTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`);
+    notes.push(
+      `PROGRESS_TIMEOUT (${cfg.progressTimeout}) must be longer than HEARTBEAT_INTERVAL (${cfg.heartbeatInterval})`,
+    );
   }
   // Each worker proves progress once per loop step: the scanner once per CHECK_INTERVAL, the
   // executor once per reconciliation. A shorter PROGRESS_TIMEOUT would restart them forever.
   if (cfg.progressTimeout <= cfg.checkInterval) {
-    notes.push(`PROGRESS_TIMEOUT (${cfg.progressTimeout}) must be longer than CHECK_INTERVAL (${cfg.checkInterval}): the scanner shows progress once per scan`);
+    notes.push(
+      `PROGRESS_TIMEOUT (${cfg.progressTimeout}) must be longer than CHECK_INTERVAL (${cfg.checkInterval}): the scanner shows progress once per scan`,
+    );
   }
   const reconcile = reconcileIntervalSeconds(cfg.positionUpdateInterval);
   if (cfg.progressTimeout <= reconcile) {
-    notes.push(`PROGRESS_TIMEOUT (${cfg.progressTimeout}) must be longer than the executor's reconciliation interval (${reconcile} s, from POSITION_UPDATE_INTERVAL)`);
+    notes.push(
+      `PROGRESS_TIMEOUT (${cfg.progressTimeout}) must be longer than the executor's reconciliation interval (${reconcile} s, from POSITION_UPDATE_INTERVAL)`,
+    );
   }
   return notes;
 }

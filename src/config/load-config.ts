@@ -26,7 +26,11 @@ const SENSITIVE_ENV_NAMES: readonly string[] = Object.values(CONFIG_SCHEMA)
   .map((spec) => spec.env);
 
 /** Env values from the dotenv file with the real environment layered on top, plus the file's own problems. */
-function mergedEnv(env: NodeJS.ProcessEnv, dotenvPath: string | false, warn: (message: string) => void): { source: NodeJS.ProcessEnv; fileProblems: readonly string[] } {
+function mergedEnv(
+  env: NodeJS.ProcessEnv,
+  dotenvPath: string | false,
+  warn: (message: string) => void,
+): { source: NodeJS.ProcessEnv; fileProblems: readonly string[] } {
   if (dotenvPath === false || !existsSync(dotenvPath)) return { source: env, fileProblems: [] };
   const file = checkDotenvFile(dotenvPath, ENV_NAMES, SENSITIVE_ENV_NAMES);
   for (const w of file.warnings) warn(w);
@@ -49,7 +53,16 @@ convict.addFormats(
 const CONVICT_SCHEMA: convict.Schema<Record<string, unknown>> = Object.fromEntries(
   KEYS.map((key) => {
     const spec = CONFIG_SCHEMA[key];
-    return [key, { default: spec.default, doc: spec.doc, env: spec.env, sensitive: spec.sensitive === true, format: convictFormatName(key) }];
+    return [
+      key,
+      {
+        default: spec.default,
+        doc: spec.doc,
+        env: spec.env,
+        sensitive: spec.sensitive === true,
+        format: convictFormatName(key),
+      },
+    ];
   }),
 );
 
@@ -62,7 +75,10 @@ function rejectedKeys(conf: convict.Config<Record<string, unknown>>): { keys: Co
     const lines = (err as Error).message.split('\n');
     const keyOf = (line: string): ConfigKey | undefined => KEYS.find((k) => line.startsWith(`${k}: `));
     // Anything not about one setting (convict itself failing) is still reported, never dropped.
-    return { keys: KEYS.filter((k) => lines.some((l) => keyOf(l) === k)), other: lines.filter((l) => keyOf(l) === undefined) };
+    return {
+      keys: KEYS.filter((k) => lines.some((l) => keyOf(l) === k)),
+      other: lines.filter((l) => keyOf(l) === undefined),
+    };
   }
 }
 

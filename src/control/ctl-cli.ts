@@ -45,7 +45,7 @@ export async function runCtl(options: RunCtlOptions): Promise<number> {
   } catch (err) {
     options.err(
       `ctl: cannot reach the bot at ${socketPath}: ${(err as Error).message}\n` +
-        '  Is the bot running, with the same DATA_DIR (environment or .env)? Over the network, POST to the status server\'s /control/ endpoints with STATUS_TOKEN.\n',
+        "  Is the bot running, with the same DATA_DIR (environment or .env)? Over the network, POST to the status server's /control/ endpoints with STATUS_TOKEN.\n",
     );
     return EXIT_UNREACHABLE;
   }
@@ -55,16 +55,21 @@ export async function runCtl(options: RunCtlOptions): Promise<number> {
 
 export function formatAnswer(a: Partial<CommandResult>): string {
   const lines: string[] = [];
-  const entries = a.paused === undefined ? '' : a.paused ? `entries PAUSED since ${a.pausedSince ?? '?'}` : 'entries open';
+  const entries =
+    a.paused === undefined ? '' : a.paused ? `entries PAUSED since ${a.pausedSince ?? '?'}` : 'entries open';
   if (a.status) {
     const s = a.status;
     lines.push(`mode: ${s.mode}   health: ${s.health}${s.reasons.length > 0 ? ` (${s.reasons.join('; ')})` : ''}`);
     lines.push(entries);
-    lines.push(`open positions: ${s.openPositions.length === 0 ? 'none' : s.openPositions.map((p) => `${p.symbol} ${p.side} ${p.size}`).join(', ')}`);
+    lines.push(
+      `open positions: ${s.openPositions.length === 0 ? 'none' : s.openPositions.map((p) => `${p.symbol} ${p.side} ${p.size}`).join(', ')}`,
+    );
     if (s.recentCommands.length > 0) {
       lines.push('recent commands:');
       for (const c of s.recentCommands) {
-        lines.push(`  ${new Date(c.at).toISOString()}  ${c.command}${c.target ? ` ${c.target}` : ''} (${c.source}) ${c.ok ? 'ok' : 'FAILED'}: ${c.detail}`);
+        lines.push(
+          `  ${new Date(c.at).toISOString()}  ${c.command}${c.target ? ` ${c.target}` : ''} (${c.source}) ${c.ok ? 'ok' : 'FAILED'}: ${c.detail}`,
+        );
       }
     }
   } else {
@@ -100,7 +105,12 @@ function request(socketPath: string, command: OperatorCommand, timeoutMs: number
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  void runCtl({ argv: process.argv.slice(2), env: process.env, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }).then(
+  void runCtl({
+    argv: process.argv.slice(2),
+    env: process.env,
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+  }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -20,7 +20,9 @@ export type OperatorCommand = z.infer<typeof operatorCommandSchema>;
 
 export const USAGE = 'commands: pause | resume | close <SYMBOL> | close all | breaker reset | status';
 
-export type ParsedCommand = { readonly ok: true; readonly command: OperatorCommand } | { readonly ok: false; readonly problem: string };
+export type ParsedCommand =
+  | { readonly ok: true; readonly command: OperatorCommand }
+  | { readonly ok: false; readonly problem: string };
 
 /**
  * Words as typed after `npm run ctl --`: `pause`, `close XBTUSDTM`, `close all`, `breaker reset`.
@@ -28,7 +30,10 @@ export type ParsedCommand = { readonly ok: true; readonly command: OperatorComma
  */
 export function parseCommandWords(words: readonly string[]): ParsedCommand {
   const [first, second, ...rest] = words.map((w) => w.trim()).filter((w) => w !== '');
-  const extra = (n: number): ParsedCommand => ({ ok: false, problem: `unexpected '${words.slice(n).join(' ')}' after '${words.slice(0, n).join(' ')}'. ${USAGE}` });
+  const extra = (n: number): ParsedCommand => ({
+    ok: false,
+    problem: `unexpected '${words.slice(n).join(' ')}' after '${words.slice(0, n).join(' ')}'. ${USAGE}`,
+  });
   switch (first?.toLowerCase()) {
     case undefined:
       return { ok: false, problem: `no command given. ${USAGE}` };
@@ -42,7 +47,8 @@ export function parseCommandWords(words: readonly string[]): ParsedCommand {
       if (second?.toLowerCase() !== 'reset') return { ok: false, problem: `did you mean 'breaker reset'? ${USAGE}` };
       return rest.length === 0 ? { ok: true, command: { kind: 'breaker-reset' } } : extra(2);
     case 'close': {
-      if (second === undefined) return { ok: false, problem: `close needs a symbol (close XBTUSDTM) or 'all'. ${USAGE}` };
+      if (second === undefined)
+        return { ok: false, problem: `close needs a symbol (close XBTUSDTM) or 'all'. ${USAGE}` };
       if (rest.length > 0) return extra(2);
       if (second.toLowerCase() === 'all') return { ok: true, command: { kind: 'close-all' } };
       return parseCommand({ kind: 'close', symbol: second.toUpperCase() });

@@ -76,7 +76,12 @@ export class OperatorControls {
     const { commands } = this.options;
     switch (command.kind) {
       case 'pause':
-        return this.finish(command, source, true, commands.paused() ? 'entries were already paused' : 'entries paused; exits, stops and monitoring go on');
+        return this.finish(
+          command,
+          source,
+          true,
+          commands.paused() ? 'entries were already paused' : 'entries paused; exits, stops and monitoring go on',
+        );
       case 'resume':
         return this.finish(command, source, true, commands.paused() ? 'entries resumed' : 'entries were not paused');
       case 'close':
@@ -87,9 +92,18 @@ export class OperatorControls {
         return this.finish(command, source, reply.ok, reply.detail);
       }
       case 'breaker-reset': {
-        const workers = ['executor', 'client', 'standalone'].flatMap((r) => this.options.target.workersWithRole(r as 'executor'));
-        const replies = await Promise.all(workers.map((w) => this.options.target.control(w, { kind: 'breaker-reset' }, this.options.replyTimeoutMs)));
-        return this.finish(command, source, replies.length > 0 && replies.every((r) => r.ok), replies.map((r) => r.detail).join('; ') || 'no workers');
+        const workers = ['executor', 'client', 'standalone'].flatMap((r) =>
+          this.options.target.workersWithRole(r as 'executor'),
+        );
+        const replies = await Promise.all(
+          workers.map((w) => this.options.target.control(w, { kind: 'breaker-reset' }, this.options.replyTimeoutMs)),
+        );
+        return this.finish(
+          command,
+          source,
+          replies.length > 0 && replies.every((r) => r.ok),
+          replies.map((r) => r.detail).join('; ') || 'no workers',
+        );
       }
       case 'status':
         return this.finish(command, source, true, 'status');
@@ -121,7 +135,9 @@ export class OperatorControls {
       detail,
       paused: since !== null,
       pausedSince: since === null ? null : new Date(since.at).toISOString(),
-      ...(command.kind === 'status' ? { status: { ...this.options.statusView(), recentCommands: commands.recent(10) } } : {}),
+      ...(command.kind === 'status'
+        ? { status: { ...this.options.statusView(), recentCommands: commands.recent(10) } }
+        : {}),
     };
     // A status request changes nothing: journaled, not announced.
     if (command.kind !== 'status') {

@@ -14,7 +14,11 @@ export interface ApiKeyVerdict {
   readonly refusals: readonly string[];
   readonly warnings: readonly string[];
   /** Whose key it is, for the log: uid and sub-account (never the key). */
-  readonly account: { readonly uid: string; readonly subAccount: string | null; readonly permissions: readonly string[] };
+  readonly account: {
+    readonly uid: string;
+    readonly subAccount: string | null;
+    readonly permissions: readonly string[];
+  };
 }
 
 export function judgeApiKey(info: ApiKeyInfo, policy: ApiKeyPolicy): ApiKeyVerdict {
@@ -36,7 +40,7 @@ export function judgeApiKey(info: ApiKeyInfo, policy: ApiKeyPolicy): ApiKeyVerdi
   if (info.ipWhitelist.length === 0) {
     warnings.push(
       'KUCOIN_API_KEY has no IP whitelist: anyone who obtains it can use it from anywhere. ' +
-        'Restrict it to this machine\'s public address in KuCoin > API Management',
+        "Restrict it to this machine's public address in KuCoin > API Management",
     );
   }
   const subAccount = info.isMaster ? null : (info.subName ?? null);
@@ -57,7 +61,11 @@ export async function checkApiKey(
   const { data } = await client.apiKeyInfo();
   const verdict = judgeApiKey(data, policy);
   const { uid, subAccount, permissions } = verdict.account;
-  log.info('live API key checked', { uid, subAccount: subAccount ?? '(master account)', permissions: permissions.join(',') });
+  log.info('live API key checked', {
+    uid,
+    subAccount: subAccount ?? '(master account)',
+    permissions: permissions.join(','),
+  });
   for (const w of verdict.warnings) log.warn(w);
   return verdict;
 }

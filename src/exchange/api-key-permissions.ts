@@ -8,7 +8,10 @@ export type KeyPermission = (typeof KEY_PERMISSIONS)[number];
 
 /** "General, Futures" -> ['General', 'Futures']; throws naming an unknown permission. */
 export function parseKeyPermissions(raw: string): KeyPermission[] {
-  const parts = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const parts = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   const out: KeyPermission[] = [];
   for (const p of parts) {
     if (!(KEY_PERMISSIONS as readonly string[]).includes(p)) {

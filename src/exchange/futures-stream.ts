@@ -64,11 +64,20 @@ interface Pending {
 }
 
 function streamError(message: string, code: string = CLIENT_ERROR_CODES.network, retryable = true): ExchangeError {
-  return new ExchangeError({ code, httpStatus: null, retryable, action: retryable ? 'retry' : 'fail', message, endpoint: null, resetMs: null });
+  return new ExchangeError({
+    code,
+    httpStatus: null,
+    retryable,
+    action: retryable ? 'retry' : 'fail',
+    message,
+    endpoint: null,
+    resetMs: null,
+  });
 }
 
 export class FuturesStream {
-  private readonly options: Required<Omit<FuturesStreamOptions, 'fetchToken'>> & Pick<FuturesStreamOptions, 'fetchToken'>;
+  private readonly options: Required<Omit<FuturesStreamOptions, 'fetchToken'>> &
+    Pick<FuturesStreamOptions, 'fetchToken'>;
   private readonly backoff: ResolvedBackoffOptions;
   private readonly clock: Clock;
   private socket: WebSocket | null = null;
@@ -102,7 +111,12 @@ export class FuturesStream {
     this.clock = this.options.clock;
     // maxRetries is unused: the stream reconnects until closed (the attempt index keeps growing).
     this.backoff = resolveBackoffOptions(
-      { baseDelay: this.options.reconnectDelayMs, maxDelay: this.options.maxReconnectDelayMs, factor: 2, jitter: RECONNECT_JITTER },
+      {
+        baseDelay: this.options.reconnectDelayMs,
+        maxDelay: this.options.maxReconnectDelayMs,
+        factor: 2,
+        jitter: RECONNECT_JITTER,
+      },
       'FuturesStream',
     );
   }
@@ -160,7 +174,8 @@ export class FuturesStream {
     schema: S,
     listener: (value: z.output<S>) => void,
   ): Promise<Disposable> {
-    if (privateChannel && !this.options.private) throw streamError(`${topic} needs a private stream`, CLIENT_ERROR_CODES.invalidRequest, false);
+    if (privateChannel && !this.options.private)
+      throw streamError(`${topic} needs a private stream`, CLIENT_ERROR_CODES.invalidRequest, false);
     let entry = this.topics.get(topic);
     const isNew = entry === undefined;
     if (!entry) {
@@ -173,7 +188,11 @@ export class FuturesStream {
           if (!parsed.success) {
             const issue = parsed.error.issues[0];
             this.errorEvents.emit(
-              streamError(`invalid ${topic} message: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'schema mismatch'}`, CLIENT_ERROR_CODES.invalidResponse, false),
+              streamError(
+                `invalid ${topic} message: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'schema mismatch'}`,
+                CLIENT_ERROR_CODES.invalidResponse,
+                false,
+              ),
             );
             return;
           }
@@ -198,7 +217,8 @@ export class FuturesStream {
         current.listeners.delete(own as (value: never) => void);
         if (current.listeners.size === 0 && this.topics.get(topic) === current) {
           this.topics.delete(topic);
-          if (this.stateValue === 'open') this.sendSubscribe('unsubscribe', topic, privateChannel).catch(() => undefined);
+          if (this.stateValue === 'open')
+            this.sendSubscribe('unsubscribe', topic, privateChannel).catch(() => undefined);
         }
       },
     };
@@ -279,7 +299,11 @@ export class FuturesStream {
       }
       case 'error': {
         const p = id === undefined ? undefined : this.pending.get(id);
-        const err = streamError(`stream error ${String(frame.code ?? '')}: ${typeof frame.data === 'string' ? frame.data : ''}`.trim(), String(frame.code ?? CLIENT_ERROR_CODES.network), false);
+        const err = streamError(
+          `stream error ${String(frame.code ?? '')}: ${typeof frame.data === 'string' ? frame.data : ''}`.trim(),
+          String(frame.code ?? CLIENT_ERROR_CODES.network),
+          false,
+        );
         if (p && id !== undefined) {
           p.timer.cancel();
           this.pending.delete(id);
@@ -314,13 +338,16 @@ export class FuturesStream {
   private startPing(socket: WebSocket, intervalMs: number, timeoutMs: number): void {
     this.pingTimer?.cancel();
     this.lastFrameAt = this.clock.monotonic();
-    this.pingTimer = this.clock.setInterval(() => {
-      if (this.clock.monotonic() - this.lastFrameAt > intervalMs + timeoutMs) {
-        socket.terminate(); // silent peer: treat as a drop
-        return;
-      }
-      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ id: randomUUID(), type: 'ping' }));
-    }, Math.max(50, intervalMs));
+    this.pingTimer = this.clock.setInterval(
+      () => {
+        if (this.clock.monotonic() - this.lastFrameAt > intervalMs + timeoutMs) {
+          socket.terminate(); // silent peer: treat as a drop
+          return;
+        }
+        if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ id: randomUUID(), type: 'ping' }));
+      },
+      Math.max(50, intervalMs),
+    );
     this.pingTimer.unref();
   }
 
@@ -348,7 +375,8 @@ export class FuturesStream {
     } catch (e) {
       if (this.state === 'closed') return; // closed while we were reconnecting
       this.errorEvents.emit(e instanceof ExchangeError ? e : streamError(String(e)));
-      if (this.stateValue === 'open') this.socket?.terminate(); // resubscribe failed: drop and retry
+      if (this.stateValue === 'open')
+        this.socket?.terminate(); // resubscribe failed: drop and retry
       else {
         this.setState('reconnecting');
         this.scheduleReconnect();

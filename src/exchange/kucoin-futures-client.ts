@@ -150,7 +150,8 @@ function badRequest(endpoint: EndpointName, message: string): ExchangeError {
 
 function finiteOrThrow(endpoint: EndpointName, name: string, value: number | undefined, positive = true): void {
   if (value === undefined) return;
-  if (!Number.isFinite(value) || (positive && value <= 0)) throw badRequest(endpoint, `${name} must be a positive finite number, got ${value}`);
+  if (!Number.isFinite(value) || (positive && value <= 0))
+    throw badRequest(endpoint, `${name} must be a positive finite number, got ${value}`);
 }
 
 /** Drop undefined fields so the SDK serialises exactly what the caller set. */
@@ -168,9 +169,11 @@ export class KucoinFuturesClient {
   private readonly options: KucoinFuturesClientOptions;
 
   constructor(options: KucoinFuturesClientOptions) {
-    if (!/^https?:\/\//.test(options.baseUrl)) throw new RangeError(`baseUrl must be an http(s) URL, got ${options.baseUrl}`);
+    if (!/^https?:\/\//.test(options.baseUrl))
+      throw new RangeError(`baseUrl must be an http(s) URL, got ${options.baseUrl}`);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw new RangeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
+    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs))
+      throw new RangeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
     this.options = options;
     this.timeoutMs = timeoutMs;
     this.gate = options.gate ?? OPEN_LIMITER;
@@ -193,7 +196,9 @@ export class KucoinFuturesClient {
   }
 
   ticker(symbol: string): Promise<ExchangeResult<Ticker>> {
-    return this.call('ticker', tickerSchema, () => this.sdk.market.getTicker(sdk.Futures.Market.GetTickerReq.fromObject({ symbol })));
+    return this.call('ticker', tickerSchema, () =>
+      this.sdk.market.getTicker(sdk.Futures.Market.GetTickerReq.fromObject({ symbol })),
+    );
   }
 
   level2Snapshot(symbol: string): Promise<ExchangeResult<Level2>> {
@@ -204,7 +209,9 @@ export class KucoinFuturesClient {
 
   klines(query: KlineQuery): Promise<ExchangeResult<Kline[]>> {
     if (!(KLINE_GRANULARITIES as readonly number[]).includes(query.granularity)) {
-      return Promise.reject(badRequest('klines', `granularity must be one of ${KLINE_GRANULARITIES.join(',')}, got ${query.granularity}`));
+      return Promise.reject(
+        badRequest('klines', `granularity must be one of ${KLINE_GRANULARITIES.join(',')}, got ${query.granularity}`),
+      );
     }
     const req = sdk.Futures.Market.GetKlinesReq.fromObject(
       defined({ symbol: query.symbol, granularity: query.granularity, from: query.from, to: query.to }),
@@ -218,7 +225,9 @@ export class KucoinFuturesClient {
 
   fundingRate(symbol: string): Promise<ExchangeResult<FundingRate>> {
     return this.call('fundingRate', fundingRateSchema, () =>
-      this.sdk.fundingFees.getCurrentFundingRate(sdk.Futures.FundingFees.GetCurrentFundingRateReq.fromObject({ symbol })),
+      this.sdk.fundingFees.getCurrentFundingRate(
+        sdk.Futures.FundingFees.GetCurrentFundingRateReq.fromObject({ symbol }),
+      ),
     );
   }
 
@@ -278,7 +287,12 @@ export class KucoinFuturesClient {
     );
     const critical = request.reduceOnly === true || request.closeOrder === true || request.stop !== undefined;
     // The body (and its clientOid) is built once: every attempt the policy makes re-sends it unchanged.
-    return this.call(endpoint, placedOrderSchema, () => this.sdk.order.addOrder(body), critical ? 'critical' : 'normal');
+    return this.call(
+      endpoint,
+      placedOrderSchema,
+      () => this.sdk.order.addOrder(body),
+      critical ? 'critical' : 'normal',
+    );
   }
 
   /** Exchange-side take-profit / stop-loss (POST /api/v1/st-orders); always critical. */
@@ -298,7 +312,8 @@ export class KucoinFuturesClient {
       defined({
         ...this.orderBody(request),
         triggerStopUpPrice: request.triggerStopUpPrice !== undefined ? String(request.triggerStopUpPrice) : undefined,
-        triggerStopDownPrice: request.triggerStopDownPrice !== undefined ? String(request.triggerStopDownPrice) : undefined,
+        triggerStopDownPrice:
+          request.triggerStopDownPrice !== undefined ? String(request.triggerStopDownPrice) : undefined,
       }),
     );
     return this.call(endpoint, placedOrderSchema, () => this.sdk.order.addTPSLOrder(body), 'critical');
@@ -317,7 +332,10 @@ export class KucoinFuturesClient {
     return this.call(
       'cancelOrderByClientOid',
       cancelByClientOidSchema,
-      () => this.sdk.order.cancelOrderByClientOid(sdk.Futures.Order.CancelOrderByClientOidReq.fromObject({ symbol, clientOid })),
+      () =>
+        this.sdk.order.cancelOrderByClientOid(
+          sdk.Futures.Order.CancelOrderByClientOidReq.fromObject({ symbol, clientOid }),
+        ),
       'critical',
     );
   }
@@ -354,22 +372,36 @@ export class KucoinFuturesClient {
 
   /** A socket on a bullet-public token; call connect() on it. */
   publicStream(): FuturesStream {
-    return new FuturesStream({ clock: this.clock, ...this.options.stream, private: false, fetchToken: async () => (await this.bulletPublic()).data });
+    return new FuturesStream({
+      clock: this.clock,
+      ...this.options.stream,
+      private: false,
+      fetchToken: async () => (await this.bulletPublic()).data,
+    });
   }
 
   /** A socket on a bullet-private token (order and position changes). */
   privateStream(): FuturesStream {
-    return new FuturesStream({ clock: this.clock, ...this.options.stream, private: true, fetchToken: async () => (await this.bulletPrivate()).data });
+    return new FuturesStream({
+      clock: this.clock,
+      ...this.options.stream,
+      private: true,
+      fetchToken: async () => (await this.bulletPrivate()).data,
+    });
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
 
   private checkOrder(endpoint: EndpointName, r: PlaceOrderRequest | StopOrderRequest): void {
     if (typeof r.clientOid !== 'string' || !CLIENT_OID.test(r.clientOid)) {
-      throw badRequest(endpoint, `clientOid is required: 1-40 characters of [A-Za-z0-9_-], got ${JSON.stringify(r.clientOid)}`);
+      throw badRequest(
+        endpoint,
+        `clientOid is required: 1-40 characters of [A-Za-z0-9_-], got ${JSON.stringify(r.clientOid)}`,
+      );
     }
     if (r.type === 'limit' && r.price === undefined) throw badRequest(endpoint, 'a limit order needs a price');
-    if (r.size === undefined && r.closeOrder !== true) throw badRequest(endpoint, 'size is required unless closeOrder is set');
+    if (r.size === undefined && r.closeOrder !== true)
+      throw badRequest(endpoint, 'size is required unless closeOrder is set');
     finiteOrThrow(endpoint, 'size', r.size);
     finiteOrThrow(endpoint, 'price', r.price);
     finiteOrThrow(endpoint, 'leverage', r.leverage);
@@ -417,7 +449,8 @@ export class KucoinFuturesClient {
         const failure = normalizeFailure(thrown, endpoint);
         const error = failure.error;
         if (failure.rateLimit && !rateLimit) this.gate.observe(spec.pool, failure.rateLimit);
-        if (error.action === 'wait-reset') this.gate.rateLimited(spec.pool, error.resetMs ?? failure.rateLimit?.resetMs ?? 0);
+        if (error.action === 'wait-reset')
+          this.gate.rateLimited(spec.pool, error.resetMs ?? failure.rateLimit?.resetMs ?? 0);
         this.record({
           endpoint,
           ok: false,

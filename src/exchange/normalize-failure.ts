@@ -40,7 +40,9 @@ function snapshotFromHeaders(headers: unknown): RateLimitSnapshot | null {
 }
 
 /** The SDK reports absent headers as -1. */
-export function snapshotFromSdk(rl: { limit: number; remaining: number; reset: number } | undefined): RateLimitSnapshot | null {
+export function snapshotFromSdk(
+  rl: { limit: number; remaining: number; reset: number } | undefined,
+): RateLimitSnapshot | null {
   if (!rl || !(rl.limit >= 0 && rl.remaining >= 0 && rl.reset >= 0)) return null;
   return { limit: rl.limit, remaining: rl.remaining, resetMs: rl.reset };
 }
@@ -76,7 +78,8 @@ const MAX_DETAIL = 200;
 const STATE_CHANGING: ReadonlySet<EndpointName> = new Set<EndpointName>(['placeOrder', 'placeStopOrder']);
 
 function invalid(endpoint: EndpointName | null, httpStatus: number | null, rawDetail: string): ExchangeError {
-  const detail = rawDetail.length > MAX_DETAIL ? `${rawDetail.slice(0, MAX_DETAIL)}… (${rawDetail.length} chars)` : rawDetail;
+  const detail =
+    rawDetail.length > MAX_DETAIL ? `${rawDetail.slice(0, MAX_DETAIL)}… (${rawDetail.length} chars)` : rawDetail;
   const unknownOutcome = endpoint !== null && STATE_CHANGING.has(endpoint);
   return new ExchangeError({
     code: CLIENT_ERROR_CODES.invalidResponse,
@@ -115,7 +118,8 @@ function fromAxios(e: AxiosLikeError, endpoint: EndpointName | null): Normalized
   const rateLimit = snapshotFromHeaders(res.headers);
   const env = envelope(res.data);
   const is429 = res.status === 429 || env?.code === KUCOIN_CODES.rateLimited;
-  if (!env && res.status < 500 && !is429) return { error: invalid(endpoint, res.status, `HTTP ${res.status} without a KuCoin envelope`), rateLimit };
+  if (!env && res.status < 500 && !is429)
+    return { error: invalid(endpoint, res.status, `HTTP ${res.status} without a KuCoin envelope`), rateLimit };
   return {
     error: build(endpoint, {
       code: env?.code ?? (is429 ? KUCOIN_CODES.rateLimited : CLIENT_ERROR_CODES.http),
@@ -158,7 +162,13 @@ export function normalizeFailure(err: unknown, endpoint: EndpointName | null): N
   }
   const message = err instanceof Error ? err.message : String(err);
   return {
-    error: build(endpoint, { code: CLIENT_ERROR_CODES.network, httpStatus: null, message, networkCode: 'EUNKNOWN', resetMs: null }),
+    error: build(endpoint, {
+      code: CLIENT_ERROR_CODES.network,
+      httpStatus: null,
+      message,
+      networkCode: 'EUNKNOWN',
+      resetMs: null,
+    }),
     rateLimit: null,
   };
 }

@@ -19,7 +19,10 @@ type RequestConfig = Parameters<NonNullable<Interceptor['before']['onFulfilled']
 
 // The SDK prints its version on every client and warns about public clients on stdout; our client
 // reports every failure itself, so only the SDK's errors are worth its own console lines.
-sdk.logger.setGlobalLogger({}, { level: 'error', format: (level: string, message: string) => `kucoin-universal-sdk ${level}: ${message}` });
+sdk.logger.setGlobalLogger(
+  {},
+  { level: 'error', format: (level: string, message: string) => `kucoin-universal-sdk ${level}: ${message}` },
+);
 
 const AUTH_HEADERS = ['KC-API-KEY', 'KC-API-SIGN', 'KC-API-TIMESTAMP', 'KC-API-PASSPHRASE', 'KC-API-KEY-VERSION'];
 
@@ -47,7 +50,13 @@ function stampingInterceptor(options: SdkRestOptions): Interceptor {
         // The SDK signs with Date.now() and always sends key version 3; re-stamp from our clock.
         const body = typeof config.data === 'string' ? config.data : '';
         const path = rawPathAndQuery(config.url ?? '', options.baseUrl);
-        const headers = signatureHeaders(creds, options.clock.now(), (config.method ?? 'GET').toUpperCase(), path, body);
+        const headers = signatureHeaders(
+          creds,
+          options.clock.now(),
+          (config.method ?? 'GET').toUpperCase(),
+          path,
+          body,
+        );
         for (const [name, value] of Object.entries(headers)) config.headers.set(name, value);
         return config;
       },
@@ -61,7 +70,11 @@ export interface SdkRest {
   readonly order: sdk.Futures.OrderAPI;
   readonly positions: sdk.Futures.PositionsAPI;
   readonly fundingFees: sdk.Futures.FundingFeesAPI;
-  readonly account: ReturnType<ReturnType<sdk.DefaultClient['restService']>['getAccountService']>['getAccountApi'] extends () => infer A ? A : never;
+  readonly account: ReturnType<
+    ReturnType<sdk.DefaultClient['restService']>['getAccountService']
+  >['getAccountApi'] extends () => infer A
+    ? A
+    : never;
 }
 
 /**
@@ -84,9 +97,15 @@ export function createSdkRest(options: SdkRestOptions): SdkRest {
     // the SDK's shared default array and every later client would run every earlier client's hook.
     .setInterceptors([stampingInterceptor({ ...options, baseUrl })])
     .build();
-  const builder = new sdk.ClientOptionBuilder().setFuturesEndpoint(baseUrl).setSpotEndpoint(spotBaseUrl(baseUrl)).setTransportOption(transport);
+  const builder = new sdk.ClientOptionBuilder()
+    .setFuturesEndpoint(baseUrl)
+    .setSpotEndpoint(spotBaseUrl(baseUrl))
+    .setTransportOption(transport);
   if (options.credentials) {
-    builder.setKey(options.credentials.key).setSecret(options.credentials.secret).setPassphrase(options.credentials.passphrase);
+    builder
+      .setKey(options.credentials.key)
+      .setSecret(options.credentials.secret)
+      .setPassphrase(options.credentials.passphrase);
   }
   const rest = new sdk.DefaultClient(builder.build()).restService();
   const futures = rest.getFuturesService();

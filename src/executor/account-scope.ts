@@ -97,8 +97,10 @@ export class AccountScope {
     const c = this.contested.get(symbol);
     if (c !== undefined) return `${symbol} is contested by another bot (${c.reason}); ${ANOTHER_BOT_ALERT}`;
     const f = this.foreignPositions.get(symbol);
-    if (f !== undefined) return `${symbol} holds a ${f.side} position that is not the bot's (${f.owner}); one-way mode would merge an entry into it`;
-    if (this.foreignOpeningSymbols.has(symbol)) return `${symbol} has an open order that is not the bot's; if it fills, one-way mode merges it into the bot's position`;
+    if (f !== undefined)
+      return `${symbol} holds a ${f.side} position that is not the bot's (${f.owner}); one-way mode would merge an entry into it`;
+    if (this.foreignOpeningSymbols.has(symbol))
+      return `${symbol} has an open order that is not the bot's; if it fills, one-way mode merges it into the bot's position`;
     return undefined;
   }
 

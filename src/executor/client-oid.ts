@@ -50,7 +50,9 @@ export function createBotId(random: () => Buffer = () => randomBytes(8)): string
  * randomness) and within one run (counter), and at most 40 characters (the random tail is cut to
  * fit a long bot id). Deterministic when `clock` and `random` are.
  */
-export function createClientOidFactory(options: { botId?: string; clock?: Pick<Clock, 'now'>; random?: () => string } = {}): ClientOidFactory {
+export function createClientOidFactory(
+  options: { botId?: string; clock?: Pick<Clock, 'now'>; random?: () => string } = {},
+): ClientOidFactory {
   const prefix = botPrefix(options.botId ?? 'bot');
   const clock = options.clock ?? systemClock;
   const random = options.random ?? ((): string => randomBytes(6).toString('hex'));
@@ -58,7 +60,11 @@ export function createClientOidFactory(options: { botId?: string; clock?: Pick<C
   const make = (kind: string): string => {
     counter = (counter + 1) % 1_679_616; // 36^4
     const initial = /^[A-Za-z]/.test(kind) ? kind.charAt(0).toLowerCase() : 'x';
-    const tail = `${initial}${Math.trunc(clock.now()).toString(36)}${counter.toString(36).padStart(4, '0')}${random()}`.replace(/[^A-Za-z0-9]/g, '');
+    const tail =
+      `${initial}${Math.trunc(clock.now()).toString(36)}${counter.toString(36).padStart(4, '0')}${random()}`.replace(
+        /[^A-Za-z0-9]/g,
+        '',
+      );
     const oid = `${prefix}${tail}`.slice(0, 40);
     if (!VALID.test(oid)) throw new Error(`generated clientOid ${oid} is invalid`);
     return oid;

@@ -72,7 +72,11 @@ export class EntryFlow {
     const { dailyPnl } = this.ctx.store;
     const start = dailyPnl.recordStartOfDayEquity(equity).startEquity;
     const today = dailyPnl.current();
-    const check = checkDailyLoss({ startOfDayEquity: start, currentEquity: equity, dailyLossLimit: this.ctx.o.limits.dailyLossLimit });
+    const check = checkDailyLoss({
+      startOfDayEquity: start,
+      currentEquity: equity,
+      dailyLossLimit: this.ctx.o.limits.dailyLossLimit,
+    });
     // Once tripped it stays tripped for the UTC day: equity that recovers (open positions turning
     // green) must not re-open trading after the day's limit was reached. Invalid input blocks the
     // call (fail closed) without latching.
@@ -126,10 +130,12 @@ export class EntryFlow {
 
   private validate(s: EntryProposal): string | undefined {
     if (typeof s !== 'object' || s === null) return 'signal must be an object';
-    if (typeof s.symbol !== 'string' || s.symbol.length === 0) return `signal.symbol must be a non-empty string, got ${String(s.symbol)}`;
+    if (typeof s.symbol !== 'string' || s.symbol.length === 0)
+      return `signal.symbol must be a non-empty string, got ${String(s.symbol)}`;
     if (s.side !== 'long' && s.side !== 'short') return `signal.side must be long or short, got ${String(s.side)}`;
     if (!isPos(s.price)) return `signal.price must be a positive finite number, got ${String(s.price)}`;
-    if (s.stopPrice !== undefined && !isPos(s.stopPrice)) return `signal.stopPrice must be a positive finite number, got ${String(s.stopPrice)}`;
+    if (s.stopPrice !== undefined && !isPos(s.stopPrice))
+      return `signal.stopPrice must be a positive finite number, got ${String(s.stopPrice)}`;
     if (s.stopPrice === undefined && !isPos(s.atr)) return 'signal needs a stopPrice or a positive atr';
     return undefined;
   }
@@ -156,20 +162,39 @@ export class EntryFlow {
       const day = store.dailyPnl.today();
       if (this.killSwitchDay !== day) {
         this.killSwitchDay = day;
-        this.ctx.emit({ type: 'kill-switch', symbol, reason: kill.reason ?? 'daily loss limit', lossToday: kill.lossToday, limitAmount: kill.limitAmount });
-        store.events.recordAlert({ kind: 'kill-switch', subject: 'executor', message: kill.reason ?? 'daily loss limit reached' });
+        this.ctx.emit({
+          type: 'kill-switch',
+          symbol,
+          reason: kill.reason ?? 'daily loss limit',
+          lossToday: kill.lossToday,
+          limitAmount: kill.limitAmount,
+        });
+        store.events.recordAlert({
+          kind: 'kill-switch',
+          subject: 'executor',
+          message: kill.reason ?? 'daily loss limit reached',
+        });
       }
     }
     const open = store.positions.active().map((p) => p.symbol);
     const others = this.inFlight.filter((s) => s !== symbol);
-    const gate = canOpenPosition({ openPositions: [...open, ...others], symbol, maxOpenPositions: o.limits.maxOpenPositions, killSwitchActive: kill.active });
+    const gate = canOpenPosition({
+      openPositions: [...open, ...others],
+      symbol,
+      maxOpenPositions: o.limits.maxOpenPositions,
+      killSwitchActive: kill.active,
+    });
     if (!gate.ok) return this.reject(symbol, 'risk', gate.reason);
     // A symbol with a position that is not ours, or contested by another bot, is closed to entries.
     const block = this.ctx.scope.entryBlock(symbol);
     if (block !== undefined) return this.reject(symbol, 'risk', block);
     // Several processes on one account: only the holder of the symbol's lease may open a position.
     if (!(await o.ownership.claimForEntry(symbol))) {
-      return this.reject(symbol, 'ownership', `${symbol} is owned by another process on this account (or Redis cannot confirm ours)`);
+      return this.reject(
+        symbol,
+        'ownership',
+        `${symbol} is owned by another process on this account (or Redis cannot confirm ours)`,
+      );
     }
 
     const contract = await this.ctx.contracts.get(symbol);
@@ -188,27 +213,46 @@ export class EntryFlow {
     try {
       const { data } = await exchange.position(symbol);
       if (data.currentQty !== 0 && store.positions.activeForSymbol(symbol) === undefined) {
-        const held = { symbol, side: (data.currentQty > 0 ? 'long' : 'short') as PositionSide, size: Math.abs(data.currentQty), entryPrice: data.avgEntryPrice, owner: 'person' as const };
+        const held = {
+          symbol,
+          side: (data.currentQty > 0 ? 'long' : 'short') as PositionSide,
+          size: Math.abs(data.currentQty),
+          entryPrice: data.avgEntryPrice,
+          owner: 'person' as const,
+        };
         this.ctx.scope.addForeignPosition(held);
-        return this.reject(symbol, 'risk', `${symbol} already holds a ${held.side} ${held.size} that is not the bot's; one-way mode would merge an entry into it`);
+        return this.reject(
+          symbol,
+          'risk',
+          `${symbol} already holds a ${held.side} ${held.size} that is not the bot's; one-way mode would merge an entry into it`,
+        );
       }
     } catch (e) {
       return this.reject(symbol, 'exchange', `position check failed: ${errorMessage(e)}`);
     }
 
     // The stop: the signal's (ATR-based) stop, else atrStopMultiple x ATR; rounded away from the entry.
-    const atrDistance = (): number => o.atrStopMultiple * defined(signal.atr, 'atr of a signal without a stopPrice (checked on arrival)');
+    const atrDistance = (): number =>
+      o.atrStopMultiple * defined(signal.atr, 'atr of a signal without a stopPrice (checked on arrival)');
     const rawStop = signal.stopPrice ?? (side === 'long' ? signal.price - atrDistance() : signal.price + atrDistance());
     if (!isPos(rawStop)) return this.reject(symbol, 'validation', `stop price ${rawStop} is not positive`);
     const stopPrice = roundToTick(rawStop, contract.tickSize, side === 'long' ? 'down' : 'up');
     if (side === 'long' ? stopPrice >= reference : stopPrice <= reference) {
-      return this.reject(symbol, 'validation', `stop ${stopPrice} is on the wrong side of the price ${reference} for a ${side}`);
+      return this.reject(
+        symbol,
+        'validation',
+        `stop ${stopPrice} is on the wrong side of the price ${reference} for a ${side}`,
+      );
     }
     // A target the price has already passed would close the position at once, paying two fees for
     // nothing: the move the signal saw is over.
     const tp = signal.takeProfitPrice;
     if (isPos(tp) && (side === 'long' ? tp <= reference : tp >= reference)) {
-      return this.reject(symbol, 'validation', `take-profit ${tp} is already reached at the price ${reference} for a ${side}`);
+      return this.reject(
+        symbol,
+        'validation',
+        `take-profit ${tp} is already reached at the price ${reference} for a ${side}`,
+      );
     }
 
     const leverage = this.ctx.leverageFor(contract);
@@ -219,23 +263,40 @@ export class EntryFlow {
       // Capped by the margin still available, not only by equity: the margin of the positions
       // already open is not there to back this one (the exchange refuses with 300003 otherwise).
       const sized = positionSize({
-        equity, riskPerTrade: o.limits.riskPerTrade, entryPrice: reference, stopPrice, contract: spec, leverage, maxNotional: o.limits.maxNotional,
-        availableMargin: available, takerFeeRate: contract.takerFeeRate,
+        equity,
+        riskPerTrade: o.limits.riskPerTrade,
+        entryPrice: reference,
+        stopPrice,
+        contract: spec,
+        leverage,
+        maxNotional: o.limits.maxNotional,
+        availableMargin: available,
+        takerFeeRate: contract.takerFeeRate,
       });
       if (!(sized.lots > 0)) return this.reject(symbol, 'risk', `size is zero: ${sized.reason ?? 'no reason given'}`);
       size = sized.lots;
     }
 
     const limits = { maxNotional: o.limits.maxNotional, maxLeverage: o.limits.leverage };
-    const entryCheck = guardOrder({ side: entrySide(side), type: 'market', size, referencePrice: reference, leverage }, spec, limits);
+    const entryCheck = guardOrder(
+      { side: entrySide(side), type: 'market', size, referencePrice: reference, leverage },
+      spec,
+      limits,
+    );
     if (!entryCheck.ok) return this.reject(symbol, 'guard', `order guard: ${entryCheck.reason}`);
-    const stopCheck = guardOrder({ side: exitSide(side), type: 'market', size, stopPrice, reduceOnly: true, leverage }, spec, limits);
+    const stopCheck = guardOrder(
+      { side: exitSide(side), type: 'market', size, stopPrice, reduceOnly: true, leverage },
+      spec,
+      limits,
+    );
     if (!stopCheck.ok) return this.reject(symbol, 'guard', `order guard (stop): ${stopCheck.reason}`);
 
     // Journal BEFORE sending: from here on a crash leaves a record that reconciliation resolves.
     const clientOid = o.clientOid('entry');
     try {
-      this.ctx.journal.mustWrite('entry intent', () => store.intents.recordIntent({ clientOid, symbol, side: entrySide(side), kind: 'entry', size, leverage }));
+      this.ctx.journal.mustWrite('entry intent', () =>
+        store.intents.recordIntent({ clientOid, symbol, side: entrySide(side), kind: 'entry', size, leverage }),
+      );
     } catch (e) {
       // An earlier entry on the symbol has no known outcome yet: it may have filled.
       if (isIntentInFlightError(e)) return this.reject(symbol, 'risk', e.message);
@@ -253,7 +314,10 @@ export class EntryFlow {
       return this.reject(symbol, 'exchange', sent.reason, clientOid);
     }
     if (sent.kind === 'accepted') o.timing(TIMINGS.orderAck, this.ctx.now() - intentAt);
-    let conf = sent.kind === 'accepted' ? await confirmOrder(this.ctx.confirmDeps, clientOid) : ({ kind: 'unknown', reason: sent.reason } as const);
+    let conf =
+      sent.kind === 'accepted'
+        ? await confirmOrder(this.ctx.confirmDeps, clientOid)
+        : ({ kind: 'unknown', reason: sent.reason } as const);
     if (conf.kind === 'unknown') {
       // Unknown is not rejected: keep asking the exchange about this clientOid, with backoff.
       this.ctx.log.warn('entry outcome unknown; resolving it by clientOid', { symbol, clientOid, reason: conf.reason });
@@ -265,7 +329,13 @@ export class EntryFlow {
       return this.reject(symbol, 'unknown', conf.reason, clientOid);
     }
     this.ctx.intendedStops.delete(clientOid);
-    if (conf.kind === 'unfilled') return this.reject(symbol, 'exchange', `entry ${clientOid} was not filled (status ${conf.order.status})`, clientOid);
+    if (conf.kind === 'unfilled')
+      return this.reject(
+        symbol,
+        'exchange',
+        `entry ${clientOid} was not filled (status ${conf.order.status})`,
+        clientOid,
+      );
 
     const filled = conf.summary;
     const takeProfitPrice = isPos(signal.takeProfitPrice) ? signal.takeProfitPrice : null;
@@ -274,7 +344,16 @@ export class EntryFlow {
       try {
         const recorded = store.transaction(() => {
           conf.journal();
-          const p = store.positions.open({ symbol, side, size: filled.size, entryPrice: filled.avgPrice, stopPrice, takeProfitPrice, leverage, openedAt });
+          const p = store.positions.open({
+            symbol,
+            side,
+            size: filled.size,
+            entryPrice: filled.avgPrice,
+            stopPrice,
+            takeProfitPrice,
+            leverage,
+            openedAt,
+          });
           store.intents.attachPosition(clientOid, p.id);
           store.fills.recordFills(conf.fills.map((f) => toFillInput(f, clientOid)));
           return p;
@@ -294,8 +373,23 @@ export class EntryFlow {
       // The journal failed as the entry filled: protect and guard the position now; it is recorded
       // (its live stop adopted by reconciliation) once the journal takes writes again.
       const p: Position = {
-        id: this.ctx.provisionalId(), symbol, side, size: filled.size, entryPrice: filled.avgPrice, stopPrice, takeProfitPrice, highWaterMark: filled.avgPrice,
-        lowWaterMark: filled.avgPrice, leverage, stopOrderId: null, stopClientOid: null, status: 'open', adopted: false, openedAt, updatedAt: openedAt, closedAt: null,
+        id: this.ctx.provisionalId(),
+        symbol,
+        side,
+        size: filled.size,
+        entryPrice: filled.avgPrice,
+        stopPrice,
+        takeProfitPrice,
+        highWaterMark: filled.avgPrice,
+        lowWaterMark: filled.avgPrice,
+        leverage,
+        stopOrderId: null,
+        stopClientOid: null,
+        status: 'open',
+        adopted: false,
+        openedAt,
+        updatedAt: openedAt,
+        closedAt: null,
       };
       this.ctx.provisional.set(symbol, { position: p, entryFees: filled.fees });
       return p;
@@ -309,9 +403,23 @@ export class EntryFlow {
       this.alert(symbol, `could not place the exchange stop (${stop.reason}); closing the position`);
       const closed = await this.exits.close(symbol, 'manual');
       if (!closed.ok) this.alert(symbol, `UNPROTECTED: closing after the failed stop also failed (${closed.reason})`);
-      return this.reject(symbol, stop.stage, `position opened but its stop failed and it was closed: ${stop.reason}`, clientOid);
+      return this.reject(
+        symbol,
+        stop.stage,
+        `position opened but its stop failed and it was closed: ${stop.reason}`,
+        clientOid,
+      );
     }
-    this.ctx.emit({ type: 'opened', symbol, side, size: filled.size, entryPrice: filled.avgPrice, stopPrice: stop.stopPrice, leverage, fees: filled.fees });
+    this.ctx.emit({
+      type: 'opened',
+      symbol,
+      side,
+      size: filled.size,
+      entryPrice: filled.avgPrice,
+      stopPrice: stop.stopPrice,
+      leverage,
+      fees: filled.fees,
+    });
     return { ok: true, position: stop.position, stopOrderId: stop.orderId, entryClientOid: clientOid };
   }
 

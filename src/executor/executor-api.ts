@@ -20,7 +20,13 @@ export interface EntryProposal {
 }
 
 /** Why a close is asked for: the same words the journal stores as close_reason. */
-export const EXIT_REASONS = ['stop', 'take-profit', 'trailing', 'kill-switch', 'manual'] as const satisfies readonly CloseReason[];
+export const EXIT_REASONS = [
+  'stop',
+  'take-profit',
+  'trailing',
+  'kill-switch',
+  'manual',
+] as const satisfies readonly CloseReason[];
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
 export function isExitReason(value: unknown): value is ExitReason {

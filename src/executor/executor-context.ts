@@ -102,7 +102,9 @@ export class ExecutorContext {
   constructor(readonly o: ResolvedExecutorOptions) {
     this.scope = new AccountScope(o.botId, o.clock, o.contestHoldMs);
     this.journalView = {
-      knowsClientOid: (clientOid) => this.awaitingJournal.clientOids.has(clientOid) || (isValidClientOid(clientOid) && o.store.intents.get(clientOid) !== undefined),
+      knowsClientOid: (clientOid) =>
+        this.awaitingJournal.clientOids.has(clientOid) ||
+        (isValidClientOid(clientOid) && o.store.intents.get(clientOid) !== undefined),
       knowsOrderId: (orderId) => o.store.intents.byOrderId(orderId).length > 0,
     };
     this.unsettled = new UnsettledPositions(o.clock);
@@ -110,7 +112,12 @@ export class ExecutorContext {
       file: o.store.path,
       log: o.logger,
       emit: (e) => this.emit(e),
-      probe: (code) => void o.store.events.recordAlert({ kind: 'journal', subject: 'order-executor', message: `journal writable again after ${code}` }),
+      probe: (code) =>
+        void o.store.events.recordAlert({
+          kind: 'journal',
+          subject: 'order-executor',
+          message: `journal writable again after ${code}`,
+        }),
     });
     this.intents = guardJournalWrites(o.store.intents, this.journal, this.awaitingJournal);
     this.contracts = new ContractCache(o.exchange, o.clock, o.contractsTtlMs);
@@ -122,7 +129,13 @@ export class ExecutorContext {
       maxAttempts: o.maxSendAttempts,
       retryDelayMs: o.retryDelayMs,
     });
-    this.confirmDeps = { exchange: o.exchange, journal: this.intents, clock: o.clock, polls: o.fillPolls, pollMs: o.fillPollMs };
+    this.confirmDeps = {
+      exchange: o.exchange,
+      journal: this.intents,
+      clock: o.clock,
+      polls: o.fillPolls,
+      pollMs: o.fillPollMs,
+    };
   }
 
   get exchange(): ResolvedExecutorOptions['exchange'] {
@@ -163,7 +176,12 @@ export class ExecutorContext {
    */
   async ownFills<F extends { readonly orderId: string }>(fills: readonly F[], symbol?: string): Promise<F[]> {
     if (fills.every((f) => this.ownsOrderId(f.orderId))) return [...fills];
-    const { data } = await this.o.exchange.orders({ status: 'done', currentPage: 1, pageSize: 200, ...(symbol !== undefined ? { symbol } : {}) });
+    const { data } = await this.o.exchange.orders({
+      status: 'done',
+      currentPage: 1,
+      pageSize: 200,
+      ...(symbol !== undefined ? { symbol } : {}),
+    });
     const own = new Set(data.items.filter((o) => this.ownerOf(o) === 'own').map((o) => o.id));
     return fills.filter((f) => this.ownsOrderId(f.orderId) || own.has(f.orderId));
   }
@@ -178,7 +196,10 @@ export class ExecutorContext {
     try {
       this.o.onEvent(full);
     } catch (e) {
-      this.o.logger.error('trade event sink threw', { type: event.type, error: e instanceof Error ? e.message : String(e) });
+      this.o.logger.error('trade event sink threw', {
+        type: event.type,
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
   }
 
@@ -213,15 +234,21 @@ function guardJournalWrites(journal: OrderJournal, guard: JournalGuard, awaiting
       const fn = value as (...args: unknown[]) => unknown;
       if (typeof prop === 'string' && /^(mark|record|attach)/.test(prop)) {
         return (...args: unknown[]) =>
-          guard.write(`intents.${prop}`, () => fn.apply(target, args), () => {
-            // Deferred: the orders stay the bot's own meanwhile (ownership asks the journal).
-            const [first, second] = args as [unknown, unknown];
-            const clientOid = typeof first === 'string' ? first : (first as { clientOid?: unknown } | null)?.clientOid;
-            if (typeof clientOid === 'string') awaiting.clientOids.add(clientOid);
-            const orderId = typeof second === 'string' ? second : (second as { orderId?: unknown } | null | undefined)?.orderId;
-            if (typeof orderId === 'string') awaiting.orderIds.add(orderId);
-            return undefined;
-          });
+          guard.write(
+            `intents.${prop}`,
+            () => fn.apply(target, args),
+            () => {
+              // Deferred: the orders stay the bot's own meanwhile (ownership asks the journal).
+              const [first, second] = args as [unknown, unknown];
+              const clientOid =
+                typeof first === 'string' ? first : (first as { clientOid?: unknown } | null)?.clientOid;
+              if (typeof clientOid === 'string') awaiting.clientOids.add(clientOid);
+              const orderId =
+                typeof second === 'string' ? second : (second as { orderId?: unknown } | null | undefined)?.orderId;
+              if (typeof orderId === 'string') awaiting.orderIds.add(orderId);
+              return undefined;
+            },
+          );
       }
       return fn.bind(target);
     },

@@ -30,7 +30,12 @@ export interface ExecutorLogger {
   debug(message: string, meta?: Record<string, unknown>): unknown;
 }
 
-export const SILENT_LOGGER: ExecutorLogger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+export const SILENT_LOGGER: ExecutorLogger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};
 
 export interface OrderExecutorOptions {
   readonly exchange: ExchangePort;
@@ -85,10 +90,27 @@ const fraction = (v: unknown): boolean => posNum(v) && (v as number) <= 1;
 
 export function checkLimits(limits: RiskLimits): void {
   check('limits', typeof limits === 'object' && limits !== null, limits, 'an object');
-  check('limits.maxOpenPositions', typeof limits.maxOpenPositions === 'number' && Number.isInteger(limits.maxOpenPositions) && limits.maxOpenPositions >= 0, limits.maxOpenPositions, 'an integer >= 0');
-  check('limits.leverage', typeof limits.leverage === 'number' && Number.isFinite(limits.leverage) && limits.leverage >= 1, limits.leverage, 'a finite number >= 1');
+  check(
+    'limits.maxOpenPositions',
+    typeof limits.maxOpenPositions === 'number' &&
+      Number.isInteger(limits.maxOpenPositions) &&
+      limits.maxOpenPositions >= 0,
+    limits.maxOpenPositions,
+    'an integer >= 0',
+  );
+  check(
+    'limits.leverage',
+    typeof limits.leverage === 'number' && Number.isFinite(limits.leverage) && limits.leverage >= 1,
+    limits.leverage,
+    'a finite number >= 1',
+  );
   check('limits.riskPerTrade', fraction(limits.riskPerTrade), limits.riskPerTrade, 'a fraction in (0, 1]');
-  check('limits.maxNotional', typeof limits.maxNotional === 'number' && limits.maxNotional > 0 && !Number.isNaN(limits.maxNotional), limits.maxNotional, 'a positive number');
+  check(
+    'limits.maxNotional',
+    typeof limits.maxNotional === 'number' && limits.maxNotional > 0 && !Number.isNaN(limits.maxNotional),
+    limits.maxNotional,
+    'a positive number',
+  );
   check('limits.dailyLossLimit', fraction(limits.dailyLossLimit), limits.dailyLossLimit, 'a fraction in (0, 1]');
 }
 
@@ -104,7 +126,12 @@ export function resolveExecutorOptions(o: OrderExecutorOptions, defaults: Execut
   check('store', typeof o.store === 'object' && o.store !== null, o.store, 'an open Store');
   checkLimits(o.limits);
   check('botId', o.botId === undefined || isValidBotId(o.botId), o.botId, '1-12 letters or digits');
-  check('foreignPositions', o.foreignPositions === undefined || o.foreignPositions === 'ignore' || o.foreignPositions === 'protect', o.foreignPositions, "'ignore' or 'protect'");
+  check(
+    'foreignPositions',
+    o.foreignPositions === undefined || o.foreignPositions === 'ignore' || o.foreignPositions === 'protect',
+    o.foreignPositions,
+    "'ignore' or 'protect'",
+  );
   const clock = o.clock ?? defaults.clock;
   const r: Omit<ResolvedExecutorOptions, 'botId' | 'clientOid'> = {
     exchange: o.exchange,
@@ -130,7 +157,12 @@ export function resolveExecutorOptions(o: OrderExecutorOptions, defaults: Execut
   check('fillPolls', posInt(r.fillPolls), r.fillPolls, 'a positive integer');
   check('fillPollMs', typeof r.fillPollMs === 'number' && r.fillPollMs >= 0, r.fillPollMs, 'a number >= 0');
   check('contractsTtlMs', posNum(r.contractsTtlMs), r.contractsTtlMs, 'a positive number');
-  check('fallbackStopFraction', posNum(r.fallbackStopFraction) && r.fallbackStopFraction < 0.5, r.fallbackStopFraction, 'a fraction in (0, 0.5)');
+  check(
+    'fallbackStopFraction',
+    posNum(r.fallbackStopFraction) && r.fallbackStopFraction < 0.5,
+    r.fallbackStopFraction,
+    'a fraction in (0, 0.5)',
+  );
   check('atrStopMultiple', posNum(r.atrStopMultiple), r.atrStopMultiple, 'a positive number');
   check('contestHoldMs', typeof r.contestHoldMs === 'number' && r.contestHoldMs >= 0, r.contestHoldMs, 'a number >= 0');
   // Last: the default bot id is read from (or created in) the store, which must be real by now.

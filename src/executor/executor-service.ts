@@ -3,7 +3,13 @@
 import { type Clock, type TimerHandle, systemClock } from '../resilience/clock.js';
 import type { MetricsSink } from '../worker-runtime/metrics-sender.js';
 import type { WorkerLoop } from '../worker-runtime/worker-loop.js';
-import { type EntryProposal, type ExecutorApi, type ExecutorDecision, type ExitRequest, isExitReason } from './executor-api.js';
+import {
+  type EntryProposal,
+  type ExecutorApi,
+  type ExecutorDecision,
+  type ExitRequest,
+  isExitReason,
+} from './executor-api.js';
 import type { ExecutorLogger } from './executor-options.js';
 import type { AccountScopeSnapshot } from './account-scope.js';
 import type { OrderExecutor } from './order-executor.js';
@@ -43,14 +49,19 @@ export class ExecutorService implements ExecutorApi {
    */
   async drain(): Promise<void> {
     this.draining = true;
-    if (this.operations.size > 0) this.deps.log.info('finishing order operations in flight before shutdown', { operations: this.operations.size });
+    if (this.operations.size > 0)
+      this.deps.log.info('finishing order operations in flight before shutdown', { operations: this.operations.size });
     while (this.operations.size > 0) await Promise.allSettled([...this.operations]);
     // One last pass, so exchange stops that fired since the previous one are journaled now rather
     // than at the next start. Bounded: the exchange may be the reason we are stopping.
     let bound: TimerHandle | undefined;
     await Promise.race([
-      this.deps.executor.reconcile().catch((err: unknown) => this.deps.log.warn('final reconciliation failed', { error: (err as Error).message })),
-      new Promise<void>((resolve) => (bound = (this.deps.clock ?? systemClock).setTimeout(() => resolve(), FINAL_RECONCILE_MS).unref())),
+      this.deps.executor
+        .reconcile()
+        .catch((err: unknown) => this.deps.log.warn('final reconciliation failed', { error: (err as Error).message })),
+      new Promise<void>(
+        (resolve) => (bound = (this.deps.clock ?? systemClock).setTimeout(() => resolve(), FINAL_RECONCILE_MS).unref()),
+      ),
     ]);
     bound?.cancel();
   }
@@ -119,7 +130,8 @@ export class ExecutorService implements ExecutorApi {
    * path as a stop-loss exit. Throws with a reason a person can act on when nothing was closed.
    */
   async operatorClose(symbol: string): Promise<string> {
-    if (!this.deps.executor.openPositions().some((p) => p.symbol === symbol)) throw new Error(`no open position in ${symbol}`);
+    if (!this.deps.executor.openPositions().some((p) => p.symbol === symbol))
+      throw new Error(`no open position in ${symbol}`);
     const decision = await this.requestExit({ symbol, reason: 'manual' });
     if (!decision.accepted) throw new Error(`${symbol}: ${decision.reason}`);
     return `${symbol}: ${decision.detail ?? 'closed'}`;
@@ -148,12 +160,12 @@ export class ExecutorService implements ExecutorApi {
     // A stale or buggy peer's unknown reason still closes, journaled as manual.
     const reason = isExitReason(request.reason) ? request.reason : 'manual';
     return this.track(
-      this.deps.executor
-        .closePosition(request.symbol, reason, request.positionId)
-        .then((result): ExecutorDecision => {
-          this.publishOpenCount();
-          return result.ok ? { accepted: true, detail: result.alreadyClosed ? 'already closed' : 'closed' } : { accepted: false, reason: result.reason };
-        }),
+      this.deps.executor.closePosition(request.symbol, reason, request.positionId).then((result): ExecutorDecision => {
+        this.publishOpenCount();
+        return result.ok
+          ? { accepted: true, detail: result.alreadyClosed ? 'already closed' : 'closed' }
+          : { accepted: false, reason: result.reason };
+      }),
     );
   }
 
@@ -161,7 +173,12 @@ export class ExecutorService implements ExecutorApi {
     return this.track(
       this.deps.executor
         .moveStop(symbol, stopPrice)
-        .then((result): ExecutorDecision => (result.ok ? { accepted: true, detail: `${result.from ?? 'none'} -> ${result.to}` } : { accepted: false, reason: result.reason })),
+        .then(
+          (result): ExecutorDecision =>
+            result.ok
+              ? { accepted: true, detail: `${result.from ?? 'none'} -> ${result.to}` }
+              : { accepted: false, reason: result.reason },
+        ),
     );
   }
 

@@ -11,7 +11,15 @@ import type { TradeEvent } from '../protocol/trade-event.js';
 import type { ExecutorLogger } from './executor-options.js';
 
 /** SQLite result codes (primary, or extended by prefix) that mean the store cannot take writes. */
-const UNWRITABLE = ['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_CORRUPT', 'SQLITE_IOERR', 'SQLITE_NOTADB', 'SQLITE_CANTOPEN', 'SQLITE_PERM'];
+const UNWRITABLE = [
+  'SQLITE_FULL',
+  'SQLITE_READONLY',
+  'SQLITE_CORRUPT',
+  'SQLITE_IOERR',
+  'SQLITE_NOTADB',
+  'SQLITE_CANTOPEN',
+  'SQLITE_PERM',
+];
 
 /** The SQLite code when `e` says the journal cannot be written, else null (a bug, a constraint: rethrown). */
 export function journalFailureCode(e: unknown): string | null {
@@ -126,7 +134,10 @@ export class JournalGuard {
           if (this.down?.code !== code) this.failed(code, next.what);
           return false;
         }
-        this.deps.log.warn('deferred journal write dropped on replay', { what: next.what, error: e instanceof Error ? e.message : String(e) });
+        this.deps.log.warn('deferred journal write dropped on replay', {
+          what: next.what,
+          error: e instanceof Error ? e.message : String(e),
+        });
       } finally {
         this.depth--;
       }
@@ -148,13 +159,22 @@ export class JournalGuard {
 
   /** Tells health the current state (after every reconciliation, so a restarted view is replaced). */
   publish(): void {
-    this.deps.emit({ type: 'health', symbol: '', key: 'journal', status: this.down === null ? null : 'UNHEALTHY', reason: this.reason ?? 'journal writable' });
+    this.deps.emit({
+      type: 'health',
+      symbol: '',
+      key: 'journal',
+      status: this.down === null ? null : 'UNHEALTHY',
+      reason: this.reason ?? 'journal writable',
+    });
   }
 
   private failed(code: string, what: string): void {
     const first = this.down === null;
     this.down = { code };
-    this.deps.log.error(first ? 'journal write failed: entries stopped, exits continue' : 'journal write failed again', { code, file: this.deps.file, what });
+    this.deps.log.error(
+      first ? 'journal write failed: entries stopped, exits continue' : 'journal write failed again',
+      { code, file: this.deps.file, what },
+    );
     if (first) this.publish();
   }
 }

@@ -66,7 +66,8 @@ export async function confirmOrder(deps: ConfirmDeps, clientOid: string): Promis
     }
   }
   if (order === undefined) return { kind: 'unknown', reason: `order ${clientOid} could not be read: ${lastError}` };
-  if (order.isActive && order.status !== 'done') return { kind: 'unknown', reason: `order ${clientOid} still open after ${deps.polls} polls` };
+  if (order.isActive && order.status !== 'done')
+    return { kind: 'unknown', reason: `order ${clientOid} still open after ${deps.polls} polls` };
   return settle(deps, clientOid, order);
 }
 
@@ -88,17 +89,25 @@ export async function settle(deps: ConfirmDeps, clientOid: string, order: Order)
     }
   }
   if (!complete(fills, order.filledSize)) {
-    return { kind: 'unknown', reason: `fills of ${order.id} add up to ${fills.reduce((s, f) => s + f.size, 0)}, order says ${order.filledSize}` };
+    return {
+      kind: 'unknown',
+      reason: `fills of ${order.id} add up to ${fills.reduce((s, f) => s + f.size, 0)}, order says ${order.filledSize}`,
+    };
   }
   const summary = summarizeFills(fills.map(pricedFromExchange));
   const intent = journal.get(clientOid);
   const size = intent?.size ?? order.size;
   if (order.filledSize >= size) {
-    const record = (): void => void journal.markFilled(clientOid, { orderId: order.id, filledSize: size, avgFillPrice: summary.avgPrice });
+    const record = (): void =>
+      void journal.markFilled(clientOid, { orderId: order.id, filledSize: size, avgFillPrice: summary.avgPrice });
     return { kind: 'filled', order, fills, summary, journal: record };
   }
   const record = (): void => {
-    journal.markPartiallyFilled(clientOid, { orderId: order.id, filledSize: order.filledSize, avgFillPrice: summary.avgPrice });
+    journal.markPartiallyFilled(clientOid, {
+      orderId: order.id,
+      filledSize: order.filledSize,
+      avgFillPrice: summary.avgPrice,
+    });
     journal.markCancelled(clientOid, `remainder ${size - order.filledSize} cancelled by the exchange`);
   };
   return { kind: 'partial', order, fills, summary, journal: record };
@@ -124,12 +133,16 @@ export async function resolveByClientOid(deps: ConfirmDeps, clientOid: string, w
         reason = `order ${clientOid} still open`;
         continue;
       }
-      if (deps.journal.get(clientOid)?.state === 'unknown' || deps.journal.get(clientOid)?.state === 'sent') deps.journal.markAcknowledged(clientOid, found.order.id);
+      if (deps.journal.get(clientOid)?.state === 'unknown' || deps.journal.get(clientOid)?.state === 'sent')
+        deps.journal.markAcknowledged(clientOid, found.order.id);
       const conf = await settle(deps, clientOid, found.order);
       if (conf.kind !== 'unknown') return conf;
       reason = conf.reason;
     } else {
-      reason = found.kind === 'not-found' ? `order ${clientOid} not (yet) known to the exchange` : `lookup failed: ${found.reason}`;
+      reason =
+        found.kind === 'not-found'
+          ? `order ${clientOid} not (yet) known to the exchange`
+          : `lookup failed: ${found.reason}`;
     }
   } while (await backoff.sleep());
   return { kind: 'unknown', reason };

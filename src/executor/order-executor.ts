@@ -110,14 +110,21 @@ export class OrderExecutor {
     const blocking = report.blockingIntents;
     const incomplete = blocking.length > 0 || report.errors.length > 0;
     this.ctx.emit({
-      type: 'health', symbol: '', key: 'reconcile', status: incomplete ? 'DEGRADED' : null,
-      reason: blocking.length > 0
-        ? `reconciliation incomplete; blocking intents: ${blocking.join(', ')}`
-        : `reconciliation incomplete: ${report.errors.slice(0, 3).join('; ')}`,
+      type: 'health',
+      symbol: '',
+      key: 'reconcile',
+      status: incomplete ? 'DEGRADED' : null,
+      reason:
+        blocking.length > 0
+          ? `reconciliation incomplete; blocking intents: ${blocking.join(', ')}`
+          : `reconciliation incomplete: ${report.errors.slice(0, 3).join('; ')}`,
     });
     const unsettled = this.unsettledSymbols();
     this.ctx.emit({
-      type: 'health', symbol: '', key: 'unsettled', status: unsettled.length > 0 ? 'DEGRADED' : null,
+      type: 'health',
+      symbol: '',
+      key: 'unsettled',
+      status: unsettled.length > 0 ? 'DEGRADED' : null,
       reason: `positions unsettled (flat on the exchange, no exit fills yet; no PnL booked): ${unsettled.join(', ')}`,
     });
   }
@@ -137,7 +144,10 @@ export class OrderExecutor {
       .map((p) => this.ctx.overlay(p));
     this.ctx.rememberOwn(recorded);
     const held = new Set(recorded.map((p) => p.symbol));
-    return [...recorded, ...[...this.ctx.provisional.values()].map((e) => e.position).filter((p) => !held.has(p.symbol))];
+    return [
+      ...recorded,
+      ...[...this.ctx.provisional.values()].map((e) => e.position).filter((p) => !held.has(p.symbol)),
+    ];
   }
 
   async status(): Promise<ExecutorStatus> {
@@ -159,7 +169,15 @@ export class OrderExecutor {
     return {
       equity: this.lastEquity,
       equityStale: stale,
-      today: { day: d.day, realisedPnl: d.realisedPnl, fees: d.fees, trades: d.trades, wins: d.wins, losses: d.losses, startEquity: d.startEquity },
+      today: {
+        day: d.day,
+        realisedPnl: d.realisedPnl,
+        fees: d.fees,
+        trades: d.trades,
+        wins: d.wins,
+        losses: d.losses,
+        startEquity: d.startEquity,
+      },
       killSwitch: kill,
       openPositions: this.openPositions().length,
       unsettled: this.unsettledSymbols(),

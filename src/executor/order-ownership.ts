@@ -12,7 +12,11 @@ export interface JournalView {
   knowsOrderId(orderId: string): boolean;
 }
 
-export function orderOwner(order: { readonly id: string; readonly clientOid: string | null }, botId: string, journal: JournalView): OrderOwner {
+export function orderOwner(
+  order: { readonly id: string; readonly clientOid: string | null },
+  botId: string,
+  journal: JournalView,
+): OrderOwner {
   const prefixed = botIdOf(order.clientOid);
   if (prefixed === botId) return 'own';
   if (order.clientOid !== null && journal.knowsClientOid(order.clientOid)) return 'own';

@@ -37,7 +37,9 @@ export interface OrderSenderDeps {
 }
 
 export function errorCode(e: unknown): string | null {
-  return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : null;
+  return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string'
+    ? (e as { code: string }).code
+    : null;
 }
 
 /**
@@ -55,7 +57,10 @@ export function errorMessage(e: unknown): string {
 }
 
 /** What the exchange knows about `clientOid`. */
-export async function lookupByClientOid(exchange: Pick<ExchangePort, 'orderByClientOid'>, clientOid: string): Promise<LookupOutcome> {
+export async function lookupByClientOid(
+  exchange: Pick<ExchangePort, 'orderByClientOid'>,
+  clientOid: string,
+): Promise<LookupOutcome> {
   try {
     const { data } = await exchange.orderByClientOid(clientOid);
     return { kind: 'found', order: data };
@@ -76,7 +81,8 @@ export class OrderSender {
       if (attempt > 1) {
         await backoff.sleep();
         const found = await lookupByClientOid(this.deps.exchange, clientOid);
-        if (found.kind === 'found') return this.accepted(clientOid, found.order.id, 'found by clientOid after an unknown outcome');
+        if (found.kind === 'found')
+          return this.accepted(clientOid, found.order.id, 'found by clientOid after an unknown outcome');
         if (found.kind === 'error') {
           // Cannot tell whether the order exists: re-sending is still safe (same clientOid), but the
           // lookup failing suggests the exchange is unreachable; spend this attempt waiting instead.
@@ -107,7 +113,8 @@ export class OrderSender {
     }
     // One last look: the final attempt may have gone through.
     const found = await lookupByClientOid(this.deps.exchange, clientOid);
-    if (found.kind === 'found') return this.accepted(clientOid, found.order.id, 'found by clientOid after the last attempt');
+    if (found.kind === 'found')
+      return this.accepted(clientOid, found.order.id, 'found by clientOid after the last attempt');
     return { kind: 'unknown', reason: lastReason };
   }
 

@@ -84,7 +84,14 @@ const STOP_KINDS = new Set(['stop', 'stop-update']);
 const LOOKUPS = 3;
 
 async function lookupRepeatedly(ctx: ExecutorContext, clientOid: string): Promise<LookupOutcome> {
-  const backoff = new ExponentialBackoff({ baseDelay: 100, maxDelay: 1_000, maxRetries: LOOKUPS - 1, factor: 2, jitter: 0.1, clock: ctx.o.clock });
+  const backoff = new ExponentialBackoff({
+    baseDelay: 100,
+    maxDelay: 1_000,
+    maxRetries: LOOKUPS - 1,
+    factor: 2,
+    jitter: 0.1,
+    clock: ctx.o.clock,
+  });
   let found: LookupOutcome;
   do {
     found = await lookupByClientOid(ctx.exchange, clientOid);
@@ -95,7 +102,10 @@ async function lookupRepeatedly(ctx: ExecutorContext, clientOid: string): Promis
 
 export class Reconciler {
   /** Who opened a position the journal does not know, by symbol (asked once while it is held on that side). */
-  private readonly openers = new Map<string, { side: 'long' | 'short'; orders: readonly Pick<Order, 'id' | 'clientOid'>[] }>();
+  private readonly openers = new Map<
+    string,
+    { side: 'long' | 'short'; orders: readonly Pick<Order, 'id' | 'clientOid'>[] }
+  >();
   /** Symbols the venue held a position on at this pass's positions step (the stops step runs only after it succeeded). */
   private venueHeld: ReadonlySet<string> = new Set();
 
@@ -108,8 +118,22 @@ export class Reconciler {
 
   async run(): Promise<ReconcileReport> {
     const r: MutableReport = {
-      intentsResolved: 0, intentsAbandoned: 0, intentsUnresolved: 0, intentsInFlight: 0, positionsAdopted: [], positionsClosed: [],
-      stopsPlaced: [], stopsCancelled: 0, fillsImported: 0, ordersForeign: 0, positionsForeign: [], contested: [], positionsUnsettled: [], positionsHandedOver: [], blockingIntents: [], errors: [],
+      intentsResolved: 0,
+      intentsAbandoned: 0,
+      intentsUnresolved: 0,
+      intentsInFlight: 0,
+      positionsAdopted: [],
+      positionsClosed: [],
+      stopsPlaced: [],
+      stopsCancelled: 0,
+      fillsImported: 0,
+      ordersForeign: 0,
+      positionsForeign: [],
+      contested: [],
+      positionsUnsettled: [],
+      positionsHandedOver: [],
+      blockingIntents: [],
+      errors: [],
     };
     const step = async (name: string, fn: () => Promise<void>): Promise<boolean> => {
       try {
@@ -139,14 +163,27 @@ export class Reconciler {
     if (positionsOk) await step('stops', () => this.reconcileStops(r));
     await step('fills', () => this.importFills(r));
     // Several processes on one account: keep the leases of what this process trades, free the rest.
-    await step('leases', () => this.ctx.o.ownership.retainOnly([...this.ctx.store.positions.active().map((p) => p.symbol), ...this.ctx.entering]));
+    await step('leases', () =>
+      this.ctx.o.ownership.retainOnly([
+        ...this.ctx.store.positions.active().map((p) => p.symbol),
+        ...this.ctx.entering,
+      ]),
+    );
     this.publishTakenOver();
     // Every pass re-resolves the live stop orders; only a pass that changed or failed something is
     // worth an info line (the rest would repeat every few seconds).
     const eventful =
-      r.errors.length > 0 || r.intentsAbandoned > 0 || r.intentsUnresolved > 0 || r.positionsAdopted.length > 0 ||
-      r.positionsClosed.length > 0 || r.stopsPlaced.length > 0 || r.stopsCancelled > 0 || r.fillsImported > 0 || r.contested.length > 0 ||
-      r.positionsUnsettled.length > 0 || r.positionsHandedOver.length > 0;
+      r.errors.length > 0 ||
+      r.intentsAbandoned > 0 ||
+      r.intentsUnresolved > 0 ||
+      r.positionsAdopted.length > 0 ||
+      r.positionsClosed.length > 0 ||
+      r.stopsPlaced.length > 0 ||
+      r.stopsCancelled > 0 ||
+      r.fillsImported > 0 ||
+      r.contested.length > 0 ||
+      r.positionsUnsettled.length > 0 ||
+      r.positionsHandedOver.length > 0;
     this.ctx.log[eventful ? 'info' : 'debug']('reconciled', { ...r });
     return r;
   }
@@ -157,9 +194,19 @@ export class Reconciler {
    * instead of staying HEALTHY. Sent after every pass, cleared (status null) when none is left.
    */
   private publishTakenOver(): void {
-    const symbols = [...new Set(this.ctx.store.positions.active().map((p) => p.symbol).filter((s) => !this.ctx.o.ownership.mayTrade(s)))].sort();
+    const symbols = [
+      ...new Set(
+        this.ctx.store.positions
+          .active()
+          .map((p) => p.symbol)
+          .filter((s) => !this.ctx.o.ownership.mayTrade(s)),
+      ),
+    ].sort();
     this.ctx.emit({
-      type: 'health', symbol: '', key: 'taken-over', status: symbols.length > 0 ? 'DEGRADED' : null,
+      type: 'health',
+      symbol: '',
+      key: 'taken-over',
+      status: symbols.length > 0 ? 'DEGRADED' : null,
       reason: `positions taken over by another process on this account (exits and stop moves refused here): ${symbols.join(', ')}`,
     });
   }
@@ -203,7 +250,10 @@ export class Reconciler {
     if (found.kind === 'error') return this.blocked(intent, r, found.reason);
     if (found.kind === 'not-found') {
       if (intent.state === 'sent' || intent.state === 'unknown') {
-        intents.markRejected(intent.clientOid, `not found on the exchange by clientOid after ${LOOKUPS} lookups (reconcile)`);
+        intents.markRejected(
+          intent.clientOid,
+          `not found on the exchange by clientOid after ${LOOKUPS} lookups (reconcile)`,
+        );
         this.ctx.intendedStops.delete(intent.clientOid);
         r.intentsAbandoned++;
       } else {
@@ -242,9 +292,16 @@ export class Reconciler {
     try {
       held = Math.abs((await this.ctx.exchange.position(intent.symbol)).data.currentQty);
     } catch (e) {
-      return this.blocked(intent, r, `${intent.state} but unknown to the exchange; position check failed: ${errorMessage(e)}`);
+      return this.blocked(
+        intent,
+        r,
+        `${intent.state} but unknown to the exchange; position check failed: ${errorMessage(e)}`,
+      );
     }
-    intents.markCancelled(intent.clientOid, `unknown to the exchange after ${LOOKUPS} lookups; position ${held === 0 ? 'flat' : 'open'} (reconcile)`);
+    intents.markCancelled(
+      intent.clientOid,
+      `unknown to the exchange after ${LOOKUPS} lookups; position ${held === 0 ? 'flat' : 'open'} (reconcile)`,
+    );
     this.alert(
       intent.symbol,
       `${intent.kind} ${intent.clientOid} was ${intent.state} but the exchange does not know it; the position is ${held === 0 ? 'flat: nothing left to do' : 'open: protecting it again'}`,
@@ -266,7 +323,11 @@ export class Reconciler {
     const done = !order.isActive || order.status === 'done';
     if (STOP_KINDS.has(intent.kind)) {
       if (!done) return true; // a live stop: 'acknowledged' is its steady state
-      if (order.filledSize > 0) intents.markFilled(intent.clientOid, { orderId: order.id, filledSize: Math.min(order.filledSize, intent.size) });
+      if (order.filledSize > 0)
+        intents.markFilled(intent.clientOid, {
+          orderId: order.id,
+          filledSize: Math.min(order.filledSize, intent.size),
+        });
       else intents.markCancelled(intent.clientOid, `stop ${order.status} on the exchange (reconcile)`);
       return true;
     }
@@ -282,13 +343,25 @@ export class Reconciler {
       });
       // Its entry flow died before reporting it: report it now, so opened and closed counts agree.
       if (recorded !== undefined) {
-        this.ctx.emit({ type: 'adopted', symbol: recorded.symbol, side: recorded.side, size: recorded.size, entryPrice: recorded.entryPrice, stopPrice: recorded.stopPrice ?? 0 });
+        this.ctx.emit({
+          type: 'adopted',
+          symbol: recorded.symbol,
+          side: recorded.side,
+          size: recorded.size,
+          entryPrice: recorded.entryPrice,
+          stopPrice: recorded.stopPrice ?? 0,
+        });
       }
       return true;
     }
     if (intent.kind === 'exit' && intent.positionId !== null) {
       const position = this.ctx.store.positions.get(intent.positionId);
-      if (position !== undefined && position.status !== 'closed' && conf.kind === 'partial' && conf.summary.size < position.size) {
+      if (
+        position !== undefined &&
+        position.status !== 'closed' &&
+        conf.kind === 'partial' &&
+        conf.summary.size < position.size
+      ) {
         // Only part filled (a take-profit IOC): the rest is still held and still the position. Its
         // fills are booked with the rest when it closes (record() counts them).
         this.ctx.store.transaction(() => {
@@ -318,7 +391,8 @@ export class Reconciler {
     const { positions, intents } = this.ctx.store;
     // Its round trip may already be in the journal: adopted while the intent could not be resolved
     // (and maybe closed since). Recording it again would book that round trip twice.
-    const existing = positions.activeForSymbol(intent.symbol) ?? positions.adoptedWithoutEntry(intent.symbol, intent.createdAt);
+    const existing =
+      positions.activeForSymbol(intent.symbol) ?? positions.adoptedWithoutEntry(intent.symbol, intent.createdAt);
     if (existing !== undefined) {
       if (intent.positionId === null) intents.attachPosition(intent.clientOid, existing.id);
       return undefined;
@@ -328,11 +402,20 @@ export class Reconciler {
     const intended = this.ctx.intendedStops.get(intent.clientOid);
     this.ctx.intendedStops.delete(intent.clientOid);
     const p = positions.open({
-      symbol: intent.symbol, side, size, entryPrice: avgPrice, leverage: intent.leverage,
-      stopPrice: intended?.stopPrice ?? this.fallbackStop(intent.symbol, side, avgPrice), takeProfitPrice: intended?.takeProfitPrice ?? null,
+      symbol: intent.symbol,
+      side,
+      size,
+      entryPrice: avgPrice,
+      leverage: intent.leverage,
+      stopPrice: intended?.stopPrice ?? this.fallbackStop(intent.symbol, side, avgPrice),
+      takeProfitPrice: intended?.takeProfitPrice ?? null,
     });
     intents.attachPosition(intent.clientOid, p.id);
-    this.ctx.log.warn('entry filled while the executor was away: position recorded', { symbol: intent.symbol, size, entryPrice: avgPrice });
+    this.ctx.log.warn('entry filled while the executor was away: position recorded', {
+      symbol: intent.symbol,
+      size,
+      entryPrice: avgPrice,
+    });
     return p;
   }
 
@@ -370,10 +453,17 @@ export class Reconciler {
           if (owner !== 'own') {
             const exSide = ex.currentQty > 0 ? 'long' : 'short';
             const reported = owner === 'other-bot' ? 'other-bot' : 'person';
-            foreign.push({ symbol: ex.symbol, side: exSide, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice, owner: reported });
+            foreign.push({
+              symbol: ex.symbol,
+              side: exSide,
+              size: Math.abs(ex.currentQty),
+              entryPrice: ex.avgEntryPrice,
+              owner: reported,
+            });
             r.positionsForeign.push(ex.symbol);
             r.positionsUnsettled.push(ex.symbol);
-            if (owner === 'other-bot') this.contest(ex.symbol, 'a position opened by another bot where ours went flat', r);
+            if (owner === 'other-bot')
+              this.contest(ex.symbol, 'a position opened by another bot where ours went flat', r);
             return;
           }
         }
@@ -392,13 +482,18 @@ export class Reconciler {
         const exSide = ex.currentQty > 0 ? 'long' : 'short';
         if (exSide !== current.side) {
           r.errors.push(`${local.symbol}: local ${current.side} but the exchange holds a ${exSide}`);
-          this.ctx.emit({ type: 'alert', symbol: local.symbol, reason: `side mismatch: local ${current.side}, exchange ${exSide}` });
+          this.ctx.emit({
+            type: 'alert',
+            symbol: local.symbol,
+            reason: `side mismatch: local ${current.side}, exchange ${exSide}`,
+          });
           return;
         }
         const size = Math.abs(ex.currentQty);
         // Larger than the journal filled: another order merged into ours (one-way mode). Ours stays
         // the size we filled; the rest is not ours to close.
-        if (size > current.size) this.contest(local.symbol, `position ${size} lots where the journal filled ${current.size}`, r);
+        if (size > current.size)
+          this.contest(local.symbol, `position ${size} lots where the journal filled ${current.size}`, r);
         else if (size !== current.size) this.ctx.store.positions.update(current.id, { size });
         // An exit left 'closing' by a crash did not happen (the exchange still holds it): reopen it,
         // the monitor will ask again.
@@ -407,10 +502,15 @@ export class Reconciler {
     }
 
     for (const symbol of this.openers.keys()) if (!held.has(symbol)) this.openers.delete(symbol);
-    const unrecorded = [...held.values()].filter((ex) => this.ctx.store.positions.activeForSymbol(ex.symbol) === undefined);
+    const unrecorded = [...held.values()].filter(
+      (ex) => this.ctx.store.positions.activeForSymbol(ex.symbol) === undefined,
+    );
     // Several processes on one account (REDIS_URL): a position another live process owns is its
     // business, not a contest; unknown (Redis down) means hands off.
-    const others = unrecorded.length === 0 ? new Set<string>() : await this.ctx.o.ownership.heldByOthers(unrecorded.map((ex) => ex.symbol));
+    const others =
+      unrecorded.length === 0
+        ? new Set<string>()
+        : await this.ctx.o.ownership.heldByOthers(unrecorded.map((ex) => ex.symbol));
     for (let ex of unrecorded) {
       if (this.ctx.store.positions.activeForSymbol(ex.symbol) !== undefined) continue;
       // Filled by an entry this executor is still confirming: the entry flow records it.
@@ -440,18 +540,34 @@ export class Reconciler {
       const leverage = ex.realLeverage ?? ex.leverage;
       try {
         this.ctx.store.positions.open({
-          symbol: ex.symbol, side, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice,
-          leverage: leverage !== null && leverage >= 1 ? leverage : null, stopPrice, adopted: true, viewedAfterTradeId,
+          symbol: ex.symbol,
+          side,
+          size: Math.abs(ex.currentQty),
+          entryPrice: ex.avgEntryPrice,
+          leverage: leverage !== null && leverage >= 1 ? leverage : null,
+          stopPrice,
+          adopted: true,
+          viewedAfterTradeId,
         });
       } catch (e) {
         if (!isStaleVenueViewError(e)) throw e;
         // Not a second position for the round trip just closed; if the venue really holds a new
         // one, the next pass (with a fresh list) adopts it.
-        this.ctx.log.warn('adoption refused by the store; the next pass decides', { symbol: ex.symbol, reason: e.message });
+        this.ctx.log.warn('adoption refused by the store; the next pass decides', {
+          symbol: ex.symbol,
+          reason: e.message,
+        });
         continue;
       }
       r.positionsAdopted.push(ex.symbol);
-      this.ctx.emit({ type: 'adopted', symbol: ex.symbol, side, size: Math.abs(ex.currentQty), entryPrice: ex.avgEntryPrice, stopPrice });
+      this.ctx.emit({
+        type: 'adopted',
+        symbol: ex.symbol,
+        side,
+        size: Math.abs(ex.currentQty),
+        entryPrice: ex.avgEntryPrice,
+        stopPrice,
+      });
     }
     this.ctx.scope.setForeignPositions(foreign);
     this.ctx.rememberOwn(this.ctx.store.positions.active().filter((p) => !this.ctx.unsettled.has(p.id)));
@@ -465,7 +581,9 @@ export class Reconciler {
   private handOver(positionId: number, r: MutableReport): void {
     const position = this.ctx.store.positions.get(positionId);
     if (position === undefined || position.status === 'closed') return;
-    const exitInFlight = this.ctx.store.intents.forPosition(positionId).some((i) => i.kind === 'exit' && UNRESOLVED_STATES.includes(i.state));
+    const exitInFlight = this.ctx.store.intents
+      .forPosition(positionId)
+      .some((i) => i.kind === 'exit' && UNRESOLVED_STATES.includes(i.state));
     if (exitInFlight) return;
     if (!this.ctx.store.positions.handOver(positionId)) return;
     this.ctx.unsettled.settle(positionId);
@@ -480,7 +598,9 @@ export class Reconciler {
     let known = this.openers.get(symbol);
     if (known === undefined || known.side !== side) {
       const { data } = await this.ctx.exchange.orders({ symbol, status: 'done', currentPage: 1, pageSize: 100 });
-      const opening = data.items.filter((o) => o.symbol === symbol && o.side === entrySide(side) && !o.reduceOnly && !o.closeOrder && o.filledSize > 0);
+      const opening = data.items.filter(
+        (o) => o.symbol === symbol && o.side === entrySide(side) && !o.reduceOnly && !o.closeOrder && o.filledSize > 0,
+      );
       known = { side, orders: opening.map((o) => ({ id: o.id, clientOid: o.clientOid })) };
       this.openers.set(symbol, known);
     }
@@ -497,9 +617,20 @@ export class Reconciler {
   private async heldAgainBy(ex: ExchangePosition): Promise<OrderOwner | 'peer'> {
     const side = ex.currentQty > 0 ? 'long' : 'short';
     const since = ex.openingTimestamp ?? Number.NEGATIVE_INFINITY;
-    const { data } = await this.ctx.exchange.orders({ symbol: ex.symbol, status: 'done', currentPage: 1, pageSize: 100 });
+    const { data } = await this.ctx.exchange.orders({
+      symbol: ex.symbol,
+      status: 'done',
+      currentPage: 1,
+      pageSize: 100,
+    });
     const opening = data.items.filter(
-      (o) => o.symbol === ex.symbol && o.side === entrySide(side) && !o.reduceOnly && !o.closeOrder && o.filledSize > 0 && Math.max(o.createdAt, o.updatedAt ?? 0, o.endAt ?? 0) >= since,
+      (o) =>
+        o.symbol === ex.symbol &&
+        o.side === entrySide(side) &&
+        !o.reduceOnly &&
+        !o.closeOrder &&
+        o.filledSize > 0 &&
+        Math.max(o.createdAt, o.updatedAt ?? 0, o.endAt ?? 0) >= since,
     );
     const owners = new Set(opening.map((o) => this.ownerOf(o)));
     if (owners.size === 1 && owners.has('own')) return 'own';
@@ -569,7 +700,8 @@ export class Reconciler {
       if (owner !== 'own' && owner !== 'peer') {
         foreign++;
         if (!o.reduceOnly && !o.closeOrder) opening.add(o.symbol);
-        if (owner === 'other-bot' && this.ctx.o.ownership.knowsPeers()) this.contest(o.symbol, `order ${o.clientOid ?? o.id} of bot ${botIdOf(o.clientOid) ?? '?'}`, r);
+        if (owner === 'other-bot' && this.ctx.o.ownership.knowsPeers())
+          this.contest(o.symbol, `order ${o.clientOid ?? o.id} of bot ${botIdOf(o.clientOid) ?? '?'}`, r);
         continue;
       }
       if (stopIds.has(o.id) && (o.reduceOnly || o.closeOrder)) own.push(o);
@@ -621,14 +753,22 @@ export class Reconciler {
     const direction = position.side === 'long' ? 1 : -1;
     const mine = live.filter((o) => o.symbol === symbol && o.side === side);
     const tightest = [...mine].sort((a, b) => ((b.stopPrice ?? 0) - (a.stopPrice ?? 0)) * direction)[0];
-    const keep = mine.find((o) => o.id === stopOrderId) ?? mine.find((o) => o.clientOid !== null && o.clientOid === stopClientOid) ?? tightest;
+    const keep =
+      mine.find((o) => o.id === stopOrderId) ??
+      mine.find((o) => o.clientOid !== null && o.clientOid === stopClientOid) ??
+      tightest;
     if (keep !== undefined) {
       if (keep.id !== position.stopOrderId) {
-        position = this.ctx.store.positions.update(position.id, { stopOrderId: keep.id, stopClientOid: keep.clientOid, ...(keep.stopPrice !== null ? { stopPrice: keep.stopPrice } : {}) });
+        position = this.ctx.store.positions.update(position.id, {
+          stopOrderId: keep.id,
+          stopClientOid: keep.clientOid,
+          ...(keep.stopPrice !== null ? { stopPrice: keep.stopPrice } : {}),
+        });
       }
       for (const extra of mine) {
         if (extra.id === keep.id) continue;
-        if ((await this.stops.cancel(extra.id, extra.clientOid, 'duplicate stop (reconcile)')) !== 'failed') r.stopsCancelled++;
+        if ((await this.stops.cancel(extra.id, extra.clientOid, 'duplicate stop (reconcile)')) !== 'failed')
+          r.stopsCancelled++;
       }
       return;
     }
@@ -644,7 +784,10 @@ export class Reconciler {
       // The price is already through the stop: protecting it now means closing it.
       const closed = await this.exits.closeNow(position.id, 'stop');
       if (closed.ok) r.positionsClosed.push(position.symbol);
-      else r.errors.push(`${position.symbol}: stop ${stopPrice} already crossed (${mark}) and the close failed: ${closed.reason}`);
+      else
+        r.errors.push(
+          `${position.symbol}: stop ${stopPrice} already crossed (${mark}) and the close failed: ${closed.reason}`,
+        );
       return;
     }
     const placed = await this.stops.place(position, stopPrice);
@@ -652,7 +795,11 @@ export class Reconciler {
       r.stopsPlaced.push(position.symbol);
       return;
     }
-    this.ctx.emit({ type: 'alert', symbol: position.symbol, reason: `could not protect the position (${placed.reason}); closing it` });
+    this.ctx.emit({
+      type: 'alert',
+      symbol: position.symbol,
+      reason: `could not protect the position (${placed.reason}); closing it`,
+    });
     const closed = await this.exits.closeNow(position.id, 'manual');
     if (closed.ok) r.positionsClosed.push(position.symbol);
     else r.errors.push(`${position.symbol} is UNPROTECTED: ${placed.reason}; close failed: ${closed.reason}`);
@@ -670,26 +817,32 @@ export class Reconciler {
     if (fitting !== undefined) {
       for (const extra of mine) {
         if (extra.id === fitting.id) continue;
-        if ((await this.stops.cancel(extra.id, extra.clientOid, 'duplicate protective stop (reconcile)')) !== 'failed') r.stopsCancelled++;
+        if ((await this.stops.cancel(extra.id, extra.clientOid, 'duplicate protective stop (reconcile)')) !== 'failed')
+          r.stopsCancelled++;
       }
       return;
     }
     let stopPrice = this.fallbackStop(fp.symbol, fp.side, fp.entryPrice);
     try {
       const mark = (await this.ctx.exchange.ticker(fp.symbol)).data.price;
-      if (fp.side === 'long' ? stopPrice >= mark : stopPrice <= mark) stopPrice = this.fallbackStop(fp.symbol, fp.side, mark);
+      if (fp.side === 'long' ? stopPrice >= mark : stopPrice <= mark)
+        stopPrice = this.fallbackStop(fp.symbol, fp.side, mark);
     } catch {
       // The entry-based stop is still a stop.
     }
     const placed = await this.stops.placeForeign(fp, stopPrice);
     if (!placed.ok) {
-      this.ctx.log.warn('could not place a protective stop on a foreign position', { symbol: fp.symbol, reason: placed.reason });
+      this.ctx.log.warn('could not place a protective stop on a foreign position', {
+        symbol: fp.symbol,
+        reason: placed.reason,
+      });
       return;
     }
     r.stopsPlaced.push(fp.symbol);
     // Sized for an earlier size of the position: the new one is in place, the old ones go.
     for (const old of mine) {
-      if ((await this.stops.cancel(old.id, old.clientOid, 'protective stop resized (reconcile)')) !== 'failed') r.stopsCancelled++;
+      if ((await this.stops.cancel(old.id, old.clientOid, 'protective stop resized (reconcile)')) !== 'failed')
+        r.stopsCancelled++;
     }
   }
 
@@ -704,7 +857,9 @@ export class Reconciler {
       // Fills of the bot's own orders only: a person's trades never enter its fills, trades or PnL.
       const own = await this.ctx.ownFills(fresh);
       if (own.length > 0) {
-        const result = fills.recordFills(own.map((f) => toFillInput(f, intents.byOrderId(f.orderId)[0]?.clientOid ?? null)));
+        const result = fills.recordFills(
+          own.map((f) => toFillInput(f, intents.byOrderId(f.orderId)[0]?.clientOid ?? null)),
+        );
         r.fillsImported += result.inserted;
       }
       // Newest first: once a page reaches back past `since`, older pages hold nothing new.

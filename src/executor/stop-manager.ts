@@ -15,7 +15,13 @@ import { deriveClientOid } from './client-oid.js';
 import { orderRetryBackoff } from './order-retry-backoff.js';
 
 export type StopPlacement =
-  | { readonly ok: true; readonly orderId: string; readonly clientOid: string; readonly stopPrice: number; readonly position: Position }
+  | {
+      readonly ok: true;
+      readonly orderId: string;
+      readonly clientOid: string;
+      readonly stopPrice: number;
+      readonly position: Position;
+    }
   | { readonly ok: false; readonly reason: string; readonly stage: 'guard' | 'exchange' | 'unknown' };
 
 export type CancelOutcome = 'cancelled' | 'gone' | 'failed';
@@ -27,11 +33,20 @@ export class StopManager {
    * Places a protective stop for `position` at `stopPrice` (rounded to the tick away from the
    * position, so it is never tighter than asked) and records it on the position.
    */
-  async place(position: Position, stopPrice: number, replaces?: { clientOid: string | null; orderId: string | null }): Promise<StopPlacement> {
+  async place(
+    position: Position,
+    stopPrice: number,
+    replaces?: { clientOid: string | null; orderId: string | null },
+  ): Promise<StopPlacement> {
     const contract = await this.ctx.contracts.get(position.symbol);
     if (contract === undefined) return { ok: false, reason: `no active contract ${position.symbol}`, stage: 'guard' };
     const sent = await this.send(
-      { symbol: position.symbol, side: position.side, size: position.size, leverage: this.ctx.positionLeverage(position, contract) },
+      {
+        symbol: position.symbol,
+        side: position.side,
+        size: position.size,
+        leverage: this.ctx.positionLeverage(position, contract),
+      },
       contract,
       stopPrice,
       {
@@ -66,10 +81,17 @@ export class StopManager {
    * the position had: a retry of the same placement (even one the journal could not record) is the
    * same order; a new placement is a new one.
    */
-  private stopClientOid(position: Position, price: number, replaces?: { clientOid: string | null; orderId: string | null }): string {
+  private stopClientOid(
+    position: Position,
+    price: number,
+    replaces?: { clientOid: string | null; orderId: string | null },
+  ): string {
     let before = 0;
     try {
-      if (position.id > 0) before = this.ctx.store.intents.forPosition(position.id).filter((i) => i.kind === 'stop' || i.kind === 'stop-update').length;
+      if (position.id > 0)
+        before = this.ctx.store.intents
+          .forPosition(position.id)
+          .filter((i) => i.kind === 'stop' || i.kind === 'stop-update').length;
     } catch (e) {
       if (!this.ctx.journal.noteFailure(e, 'read stop intents')) throw e;
     }
@@ -82,27 +104,47 @@ export class StopManager {
    * position) on a position the bot did not open. It never closes, trails or resizes that position
    * any other way.
    */
-  async placeForeign(target: ForeignPosition, stopPrice: number): Promise<Exclude<StopPlacement, { ok: true }> | { readonly ok: true; readonly orderId: string; readonly clientOid: string; readonly stopPrice: number }> {
+  async placeForeign(
+    target: ForeignPosition,
+    stopPrice: number,
+  ): Promise<
+    | Exclude<StopPlacement, { ok: true }>
+    | { readonly ok: true; readonly orderId: string; readonly clientOid: string; readonly stopPrice: number }
+  > {
     const contract = await this.ctx.contracts.get(target.symbol);
     if (contract === undefined) return { ok: false, reason: `no active contract ${target.symbol}`, stage: 'guard' };
-    return this.send({ symbol: target.symbol, side: target.side, size: target.size, leverage: this.ctx.leverageFor(contract) }, contract, stopPrice, {
-      kind: 'stop',
-      positionId: null,
-      targetClientOid: null,
-      targetOrderId: null,
-    });
+    return this.send(
+      { symbol: target.symbol, side: target.side, size: target.size, leverage: this.ctx.leverageFor(contract) },
+      contract,
+      stopPrice,
+      {
+        kind: 'stop',
+        positionId: null,
+        targetClientOid: null,
+        targetOrderId: null,
+      },
+    );
   }
 
   private async send(
     target: { symbol: string; side: Position['side']; size: number; leverage: number },
     contract: Contract,
     stopPrice: number,
-    intent: { kind: 'stop' | 'stop-update'; positionId: number | null; targetClientOid: string | null; targetOrderId: string | null },
+    intent: {
+      kind: 'stop' | 'stop-update';
+      positionId: number | null;
+      targetClientOid: string | null;
+      targetOrderId: string | null;
+    },
     /** The clientOid for the rounded stop price; a fresh one when not given. */
     clientOidFor?: (price: number) => string,
-  ): Promise<Exclude<StopPlacement, { ok: true }> | { readonly ok: true; readonly orderId: string; readonly clientOid: string; readonly stopPrice: number }> {
+  ): Promise<
+    | Exclude<StopPlacement, { ok: true }>
+    | { readonly ok: true; readonly orderId: string; readonly clientOid: string; readonly stopPrice: number }
+  > {
     const { exchange } = this.ctx;
-    if (!(Number.isFinite(stopPrice) && stopPrice > 0)) return { ok: false, reason: `stop price ${stopPrice} is not a positive number`, stage: 'guard' };
+    if (!(Number.isFinite(stopPrice) && stopPrice > 0))
+      return { ok: false, reason: `stop price ${stopPrice} is not a positive number`, stage: 'guard' };
     const price = roundToTick(stopPrice, contract.tickSize, target.side === 'long' ? 'down' : 'up');
     const side = exitSide(target.side);
     const leverage = target.leverage;
@@ -194,7 +236,13 @@ export class StopManager {
   markIntent(clientOid: string | null, orderId: string, to: 'cancelled' | 'filled', why: string): void {
     const journal = this.ctx.intents;
     const intent = clientOid !== null ? journal.get(clientOid) : journal.byOrderId(orderId)[0];
-    if (intent === undefined || intent.state === 'filled' || intent.state === 'cancelled' || intent.state === 'rejected') return;
+    if (
+      intent === undefined ||
+      intent.state === 'filled' ||
+      intent.state === 'cancelled' ||
+      intent.state === 'rejected'
+    )
+      return;
     if (to === 'cancelled') journal.markCancelled(intent.clientOid, why);
     else if (intent.state === 'pending') journal.markRejected(intent.clientOid, `never sent; ${why}`);
     else journal.markFilled(intent.clientOid, { orderId });

@@ -8,7 +8,13 @@ import type { KeyedSerial } from './single-flight.js';
 import type { StopManager } from './stop-manager.js';
 
 export type MoveStopResult =
-  | { readonly ok: true; readonly position: Position; readonly from: number | null; readonly to: number; readonly oldStopCancelled: boolean }
+  | {
+      readonly ok: true;
+      readonly position: Position;
+      readonly from: number | null;
+      readonly to: number;
+      readonly oldStopCancelled: boolean;
+    }
   | { readonly ok: false; readonly reason: string };
 
 export class StopMover {
@@ -24,8 +30,10 @@ export class StopMover {
 
   private async moveNow(symbol: string, requested: number): Promise<MoveStopResult> {
     const position = this.ctx.activePosition(symbol);
-    if (position === undefined || position.status !== 'open') return { ok: false, reason: `no open position in ${symbol}` };
-    if (!this.ctx.o.ownership.mayTrade(symbol)) return { ok: false, reason: `${symbol} was taken over by another process on this account` };
+    if (position === undefined || position.status !== 'open')
+      return { ok: false, reason: `no open position in ${symbol}` };
+    if (!this.ctx.o.ownership.mayTrade(symbol))
+      return { ok: false, reason: `${symbol} was taken over by another process on this account` };
     // One stop per position: while its entry is in flight the entry flow owns the first stop (the
     // monitor sees the position as soon as it is recorded, before that stop is placed).
     if (this.ctx.entering.has(symbol)) return { ok: false, reason: `the entry in ${symbol} is still placing its stop` };
@@ -57,8 +65,16 @@ export class StopMover {
     if (old.orderId !== null) {
       const outcome = await this.stops.cancel(old.orderId, old.clientOid, `replaced by ${placed.clientOid}`);
       oldStopCancelled = outcome === 'cancelled';
-      if (outcome === 'gone') this.ctx.log.warn('old stop was already gone when replaced (it may have fired)', { symbol, orderId: old.orderId });
-      if (outcome === 'failed') this.ctx.log.warn('old stop not cancelled; reconcile will remove the duplicate', { symbol, orderId: old.orderId });
+      if (outcome === 'gone')
+        this.ctx.log.warn('old stop was already gone when replaced (it may have fired)', {
+          symbol,
+          orderId: old.orderId,
+        });
+      if (outcome === 'failed')
+        this.ctx.log.warn('old stop not cancelled; reconcile will remove the duplicate', {
+          symbol,
+          orderId: old.orderId,
+        });
     }
     this.ctx.emit({ type: 'stop-moved', symbol, from, to: placed.stopPrice, mark });
     return { ok: true, position: placed.position, from, to: placed.stopPrice, oldStopCancelled };

@@ -13,7 +13,10 @@ import type { Position } from '../store/index.js';
  * past its target under slippage must not make its take-profit a loss); null when the position has
  * no target or the tick size is unknown (then the exit is a market order, as any other close).
  */
-export function takeProfitLimit(position: Pick<Position, 'side' | 'entryPrice' | 'takeProfitPrice'>, tickSize: number | undefined): number | null {
+export function takeProfitLimit(
+  position: Pick<Position, 'side' | 'entryPrice' | 'takeProfitPrice'>,
+  tickSize: number | undefined,
+): number | null {
   const target = position.takeProfitPrice;
   if (target === null || !(target > 0) || tickSize === undefined || !(tickSize > 0)) return null;
   return position.side === 'long'

@@ -22,7 +22,8 @@ export interface TradePnl {
 
 export function tradePnl(i: TradePnlInput): TradePnl {
   for (const [k, v] of Object.entries(i)) {
-    if (k !== 'side' && (typeof v !== 'number' || !Number.isFinite(v))) throw new RangeError(`tradePnl: ${k} must be finite, got ${String(v)}`);
+    if (k !== 'side' && (typeof v !== 'number' || !Number.isFinite(v)))
+      throw new RangeError(`tradePnl: ${k} must be finite, got ${String(v)}`);
   }
   const sign = i.side === 'long' ? 1 : -1;
   const gross = (i.exitPrice - i.entryPrice) * i.size * i.multiplier * sign;

@@ -19,7 +19,13 @@ export interface UnsettledPosition {
 }
 
 /** Lookups every 1 s, 2 s, 4 s ... up to once a minute: a late fill settles it soon, a lost one costs little. */
-export const UNSETTLED_BACKOFF: BackoffOptions = { baseDelay: 1_000, maxDelay: 60_000, maxRetries: Number.MAX_SAFE_INTEGER, factor: 2, jitter: 0 };
+export const UNSETTLED_BACKOFF: BackoffOptions = {
+  baseDelay: 1_000,
+  maxDelay: 60_000,
+  maxRetries: Number.MAX_SAFE_INTEGER,
+  factor: 2,
+  jitter: 0,
+};
 
 export class UnsettledPositions {
   private readonly byId = new Map<number, UnsettledPosition>();

@@ -34,6 +34,10 @@ export class AccountScopeCollector {
   }
 
   ordersReport(): OrdersReport {
-    return { foreign: this.foreignOrders, client_oid_prefix: this.clientOidPrefix, contested_symbols: [...this.contestedSymbols] };
+    return {
+      foreign: this.foreignOrders,
+      client_oid_prefix: this.clientOidPrefix,
+      contested_symbols: [...this.contestedSymbols],
+    };
   }
 }

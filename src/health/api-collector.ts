@@ -58,7 +58,11 @@ export class ApiCollector {
   private readonly endpoints = new Map<string, EndpointStats>();
 
   constructor(private readonly options: ApiCollectorOptions) {
-    this.window = new SlidingWindowCounter({ windowMs: options.rateWindowMs, bucketMs: options.rateBucketMs, lanes: 3 });
+    this.window = new SlidingWindowCounter({
+      windowMs: options.rateWindowMs,
+      bucketMs: options.rateBucketMs,
+      lanes: 3,
+    });
   }
 
   record(call: ApiCallSample, now: number): void {

@@ -60,7 +60,8 @@ export class ErrorRing {
     this.times[i] = timeMs;
     this.threads[i] = thread;
     this.types[i] = type;
-    this.messages[i] = message.length > this.maxMessageLength ? `${message.slice(0, this.maxMessageLength - 1)}…` : message;
+    this.messages[i] =
+      message.length > this.maxMessageLength ? `${message.slice(0, this.maxMessageLength - 1)}…` : message;
     this.head = (i + 1) % this.capacity;
     if (this.count < this.capacity) this.count += 1;
     this.recorded += 1;

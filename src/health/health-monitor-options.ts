@@ -86,10 +86,12 @@ export function resolveHealthMonitorOptions(o: HealthMonitorOptions = {}): Resol
   const progressTimeoutMs = o.progressTimeoutMs ?? d.progressTimeoutMs;
   if (!(progressTimeoutMs > 0)) fail('progressTimeoutMs', 'a number > 0 (Infinity disables it)', progressTimeoutMs);
   const equityMinIntervalMs = o.equityMinIntervalMs ?? d.equityMinIntervalMs;
-  if (!(Number.isFinite(equityMinIntervalMs) && equityMinIntervalMs >= 0)) fail('equityMinIntervalMs', 'a finite number >= 0', equityMinIntervalMs);
+  if (!(Number.isFinite(equityMinIntervalMs) && equityMinIntervalMs >= 0))
+    fail('equityMinIntervalMs', 'a finite number >= 0', equityMinIntervalMs);
   const rateWindowMs = positive('rateWindowMs', o.rateWindowMs ?? d.rateWindowMs);
   const rateBucketMs = positive('rateBucketMs', o.rateBucketMs ?? d.rateBucketMs);
-  if (!Number.isInteger(rateWindowMs / rateBucketMs)) fail('rateBucketMs', `a divisor of rateWindowMs (${rateWindowMs})`, rateBucketMs);
+  if (!Number.isInteger(rateWindowMs / rateBucketMs))
+    fail('rateBucketMs', `a divisor of rateWindowMs (${rateWindowMs})`, rateBucketMs);
 
   const t = o.thresholds ?? {};
   const D = DEFAULT_VERDICT_THRESHOLDS;
@@ -106,15 +108,21 @@ export function resolveHealthMonitorOptions(o: HealthMonitorOptions = {}): Resol
   pct('degradedSuccessRate');
   pct('unhealthySuccessRate');
   if (thresholds.unhealthySuccessRate > thresholds.degradedSuccessRate) {
-    fail('thresholds.unhealthySuccessRate', `<= thresholds.degradedSuccessRate (${thresholds.degradedSuccessRate})`, thresholds.unhealthySuccessRate);
+    fail(
+      'thresholds.unhealthySuccessRate',
+      `<= thresholds.degradedSuccessRate (${thresholds.degradedSuccessRate})`,
+      thresholds.unhealthySuccessRate,
+    );
   }
   if (!(Number.isInteger(thresholds.minCallsForRate) && thresholds.minCallsForRate >= 1)) {
     fail('thresholds.minCallsForRate', 'an integer >= 1', thresholds.minCallsForRate);
   }
-  if (!(thresholds.recentRestartWindowMs >= 0)) fail('thresholds.recentRestartWindowMs', 'a number >= 0', thresholds.recentRestartWindowMs);
+  if (!(thresholds.recentRestartWindowMs >= 0))
+    fail('thresholds.recentRestartWindowMs', 'a number >= 0', thresholds.recentRestartWindowMs);
 
   const threads = o.threads ?? [];
-  for (const name of threads) if (typeof name !== 'string' || name.length === 0) fail('threads', 'non-empty thread names', name);
+  for (const name of threads)
+    if (typeof name !== 'string' || name.length === 0) fail('threads', 'non-empty thread names', name);
 
   return {
     clock: o.clock ?? systemClock,

@@ -18,8 +18,18 @@ import { ConditionSet } from './condition-set.js';
 import { type EquityPoint, EquityCurve } from './equity-curve.js';
 import { ErrorRing } from './error-ring.js';
 import { type Disposable, type Event, EventEmitter } from './event.js';
-import { type HealthMonitorOptions, type ResolvedHealthMonitorOptions, resolveHealthMonitorOptions } from './health-monitor-options.js';
-import { type ClusterHealthReport, type HealthReport, type HealthStatus, type OverallHealth, formatDuration } from './health-report.js';
+import {
+  type HealthMonitorOptions,
+  type ResolvedHealthMonitorOptions,
+  resolveHealthMonitorOptions,
+} from './health-monitor-options.js';
+import {
+  type ClusterHealthReport,
+  type HealthReport,
+  type HealthStatus,
+  type OverallHealth,
+  formatDuration,
+} from './health-report.js';
 import { type VerdictThread, judgeOverallHealth } from './health-verdict.js';
 import { roundMoney } from '../money/round-money.js';
 import { WorkerCountersCollector } from './worker-counters-collector.js';
@@ -189,7 +199,11 @@ export class HealthMonitor implements Disposable {
   setAccountScope(scope: AccountScopeSample, contestReason: string): void {
     this.accountScope.record(scope);
     const contested = this.accountScope.contested();
-    this.setCondition('another-bot', contested.length > 0 ? 'DEGRADED' : null, `${contestReason}: contested ${contested.join(', ')}`);
+    this.setCondition(
+      'another-bot',
+      contested.length > 0 ? 'DEGRADED' : null,
+      `${contestReason}: contested ${contested.join(', ')}`,
+    );
     this.version += 1;
   }
 
@@ -285,6 +299,9 @@ export class HealthMonitor implements Disposable {
   }
 
   private judge(threads: VerdictThread[], now: number): OverallHealth {
-    return judgeOverallHealth({ threads, ...this.api.recentWindow(now), conditions: this.conditions.list() }, this.options.thresholds);
+    return judgeOverallHealth(
+      { threads, ...this.api.recentWindow(now), conditions: this.conditions.list() },
+      this.options.thresholds,
+    );
   }
 }

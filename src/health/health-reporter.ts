@@ -26,7 +26,10 @@ export class HealthReporter {
   private timer: TimerHandle | null = null;
   private stopped = false;
 
-  constructor(private readonly source: HealthReportSource, private readonly opts: HealthReporterOptions) {
+  constructor(
+    private readonly source: HealthReportSource,
+    private readonly opts: HealthReporterOptions,
+  ) {
     const intervalMs = opts.intervalMs ?? CONFIG_DEFAULTS.healthReportInterval * 1000;
     if (!(Number.isFinite(intervalMs) && intervalMs > 0)) {
       throw new RangeError(`HealthReporter: option "intervalMs" must be a finite number > 0, got ${intervalMs}`);

@@ -53,7 +53,10 @@ export interface VerdictInput {
   readonly conditions: readonly ExternalCondition[];
 }
 
-export function judgeOverallHealth(input: VerdictInput, t: VerdictThresholds = DEFAULT_VERDICT_THRESHOLDS): OverallHealth {
+export function judgeOverallHealth(
+  input: VerdictInput,
+  t: VerdictThresholds = DEFAULT_VERDICT_THRESHOLDS,
+): OverallHealth {
   const unhealthy: string[] = [];
   const degraded: string[] = [];
 
@@ -62,7 +65,9 @@ export function judgeOverallHealth(input: VerdictInput, t: VerdictThresholds = D
     else if (th.state === 'starting') degraded.push(th.reason ?? `thread ${th.name} starting`);
     if (th.state !== 'stopped' && th.lastRestartAgeMs <= t.recentRestartWindowMs) {
       const why = th.lastRestartReason !== null ? ` (${th.lastRestartReason})` : '';
-      degraded.push(`thread ${th.name} restarted ${Math.round(th.lastRestartAgeMs / 1000)} s ago${why}, ${th.restarts} restart(s) in total`);
+      degraded.push(
+        `thread ${th.name} restarted ${Math.round(th.lastRestartAgeMs / 1000)} s ago${why}, ${th.restarts} restart(s) in total`,
+      );
     }
   }
 

@@ -23,18 +23,29 @@ export function formatReport(report: HealthReport, options: FormatReportOptions 
   lines.push(`Uptime: ${report.uptime.formatted} (since ${report.uptime.started_at})`, '');
 
   lines.push('POSITIONS:');
-  lines.push(`${INDENT}Open: ${p.open}   Opened: ${p.opened}   Closed: ${p.closed}${p.unsettled > 0 ? `   Unsettled: ${p.unsettled}` : ''}`);
-  lines.push(`${INDENT}Wins: ${p.wins}   Losses: ${p.losses}   Breakeven: ${p.breakeven}   Win Rate: ${p.win_rate.toFixed(1)}%`);
+  lines.push(
+    `${INDENT}Open: ${p.open}   Opened: ${p.opened}   Closed: ${p.closed}${p.unsettled > 0 ? `   Unsettled: ${p.unsettled}` : ''}`,
+  );
+  lines.push(
+    `${INDENT}Wins: ${p.wins}   Losses: ${p.losses}   Breakeven: ${p.breakeven}   Win Rate: ${p.win_rate.toFixed(1)}%`,
+  );
   // What on the account is not the bot's (left alone), only when there is any.
   const foreignPositions = p.foreign?.symbols ?? [];
   const foreignOrders = report.orders?.foreign ?? 0;
   if (foreignPositions.length > 0 || foreignOrders > 0) {
-    lines.push(`${INDENT}Not the bot's (left alone): positions ${foreignPositions.length === 0 ? 'none' : foreignPositions.join(', ')}; orders ${foreignOrders}`);
+    lines.push(
+      `${INDENT}Not the bot's (left alone): positions ${foreignPositions.length === 0 ? 'none' : foreignPositions.join(', ')}; orders ${foreignOrders}`,
+    );
   }
-  lines.push(`${INDENT}Total P/L: ${signed(p.total_pnl)} USDT${p.equity !== null ? `   Equity: ${p.equity.toFixed(2)} USDT` : ''}`, '');
+  lines.push(
+    `${INDENT}Total P/L: ${signed(p.total_pnl)} USDT${p.equity !== null ? `   Equity: ${p.equity.toFixed(2)} USDT` : ''}`,
+    '',
+  );
 
   lines.push('API HEALTH:');
-  lines.push(`${INDENT}Total Calls: ${api.total_calls} (ok ${api.successful_calls}, failed ${api.failed_calls}, rate-limited ${api.rate_limited_calls})`);
+  lines.push(
+    `${INDENT}Total Calls: ${api.total_calls} (ok ${api.successful_calls}, failed ${api.failed_calls}, rate-limited ${api.rate_limited_calls})`,
+  );
   const recent = api.recent_success_rate !== null ? `, last minute ${api.recent_success_rate.toFixed(1)}%` : '';
   lines.push(`${INDENT}Success Rate: ${api.success_rate.toFixed(1)}%${recent}`);
   lines.push(`${INDENT}Calls/Min: ${api.calls_per_minute}   Avg Latency: ${api.avg_latency_ms.toFixed(1)} ms`, '');
@@ -45,20 +56,29 @@ export function formatReport(report: HealthReport, options: FormatReportOptions 
   for (const name of names) {
     const t = report.threads[name];
     if (t === undefined) continue;
-    const beat = t.last_heartbeat_age_s === null ? 'no heartbeat yet' : `heartbeat ${t.last_heartbeat_age_s.toFixed(1)} s ago`;
-    lines.push(`${INDENT}${name}: ${t.healthy ? 'OK' : t.state.toUpperCase()} (${beat}, progress ${t.progress}, restarts ${t.restarts})`);
+    const beat =
+      t.last_heartbeat_age_s === null ? 'no heartbeat yet' : `heartbeat ${t.last_heartbeat_age_s.toFixed(1)} s ago`;
+    lines.push(
+      `${INDENT}${name}: ${t.healthy ? 'OK' : t.state.toUpperCase()} (${beat}, progress ${t.progress}, restarts ${t.restarts})`,
+    );
   }
   lines.push('');
 
   lines.push('PERFORMANCE:');
-  lines.push(`${INDENT}Scans: ${perf.scans_completed} (avg ${perf.avg_scan_duration_ms.toFixed(2)} ms, errors ${perf.scan_errors})`);
+  lines.push(
+    `${INDENT}Scans: ${perf.scans_completed} (avg ${perf.avg_scan_duration_ms.toFixed(2)} ms, errors ${perf.scan_errors})`,
+  );
   lines.push(`${INDENT}Position Updates: ${perf.position_updates} (errors ${perf.position_update_errors})`);
   const phases = perf.scan_phases_ms;
   if (phases) {
-    lines.push(`${INDENT}Scan phases p99 per call: quota wait ${phases.quota_wait.p99.toFixed(1)} ms, fetch ${phases.fetch.p99.toFixed(1)} ms, indicator compute ${phases.indicator_compute.p99.toFixed(1)} ms`);
+    lines.push(
+      `${INDENT}Scan phases p99 per call: quota wait ${phases.quota_wait.p99.toFixed(1)} ms, fetch ${phases.fetch.p99.toFixed(1)} ms, indicator compute ${phases.indicator_compute.p99.toFixed(1)} ms`,
+    );
   }
   if (perf.reaction_time_ms && perf.reaction_time_ms.count > 0) {
-    lines.push(`${INDENT}Reaction time: p50 ${perf.reaction_time_ms.p50.toFixed(1)} ms, p99 ${perf.reaction_time_ms.p99.toFixed(1)} ms (${perf.reaction_time_ms.count} exits)`);
+    lines.push(
+      `${INDENT}Reaction time: p50 ${perf.reaction_time_ms.p50.toFixed(1)} ms, p99 ${perf.reaction_time_ms.p99.toFixed(1)} ms (${perf.reaction_time_ms.count} exits)`,
+    );
   }
   for (const [name, t] of Object.entries(report.threads)) {
     const r = t.runtime;
@@ -85,11 +105,14 @@ export function formatReport(report: HealthReport, options: FormatReportOptions 
   const errors = report.recent_errors.slice(0, maxErrors);
   if (errors.length === 0) lines.push(`${INDENT}(none)`);
   for (const e of errors) lines.push(`${INDENT}${e.time} [${e.thread}] ${e.type}: ${oneLine(e.message)}`);
-  if (report.recent_errors.length > errors.length) lines.push(`${INDENT}... and ${report.recent_errors.length - errors.length} more`);
+  if (report.recent_errors.length > errors.length)
+    lines.push(`${INDENT}... and ${report.recent_errors.length - errors.length} more`);
   // Only when something was lost: alerts that never reached the webhook.
   const alerts = report.alerts;
   if (alerts !== undefined && alerts.delivery_failures > 0) {
-    lines.push(`${INDENT}Alert webhook: ${alerts.delivery_failures} alert(s) not delivered${alerts.last_delivery_error ? ` (last: ${oneLine(alerts.last_delivery_error)})` : ''}`);
+    lines.push(
+      `${INDENT}Alert webhook: ${alerts.delivery_failures} alert(s) not delivered${alerts.last_delivery_error ? ` (last: ${oneLine(alerts.last_delivery_error)})` : ''}`,
+    );
   }
   lines.push('');
 

@@ -29,7 +29,9 @@ export class SlidingWindowCounter {
       throw new RangeError(`SlidingWindowCounter: option "windowMs" must be a finite number > 0, got ${windowMs}`);
     }
     if (!(Number.isFinite(bucketMs) && bucketMs > 0 && Number.isInteger(windowMs / bucketMs))) {
-      throw new RangeError(`SlidingWindowCounter: option "bucketMs" must be > 0 and divide windowMs (${windowMs}), got ${bucketMs}`);
+      throw new RangeError(
+        `SlidingWindowCounter: option "bucketMs" must be > 0 and divide windowMs (${windowMs}), got ${bucketMs}`,
+      );
     }
     this.windowMs = windowMs;
     const lanes = options.lanes ?? 1;

@@ -2,7 +2,15 @@
 // stop, an expected silence), judged into states at report and evaluation time.
 import { type ThreadReport, round } from './health-report.js';
 import type { VerdictThread } from './health-verdict.js';
-import { type ThreadState, type ThreadTimeouts, ThreadRecord, beatSinceStart, describeThreadState, silenceMs, threadState } from './thread-health.js';
+import {
+  type ThreadState,
+  type ThreadTimeouts,
+  ThreadRecord,
+  beatSinceStart,
+  describeThreadState,
+  silenceMs,
+  threadState,
+} from './thread-health.js';
 
 export interface ThreadStateChange {
   readonly thread: string;
@@ -92,7 +100,15 @@ export class ThreadCollector {
         const previous = r.lastSeenState;
         r.lastSeenState = state;
         const startTimedOut = state === 'stalled' && !beatSinceStart(r);
-        onChange({ thread: r.name, previous, current: state, reason, silentForMs: silenceMs(r, now), startTimedOut, at: now });
+        onChange({
+          thread: r.name,
+          previous,
+          current: state,
+          reason,
+          silentForMs: silenceMs(r, now),
+          startTimedOut,
+          at: now,
+        });
       }
       verdict.push(verdictThread(r, state, reason, now));
     }

@@ -39,7 +39,10 @@ export class ThreadRecord {
   /** The state the last evaluation tick saw, for change events. */
   lastSeenState: ThreadState = 'starting';
 
-  constructor(readonly name: string, now: number) {
+  constructor(
+    readonly name: string,
+    now: number,
+  ) {
     this.startedAt = now;
   }
 

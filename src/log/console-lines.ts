@@ -29,7 +29,9 @@ export function createConsoleLines(options: ConsoleLinesOptions): ConsoleLines {
     const clean = String(redact(text));
     const write = level === 'info' ? out : err;
     if (options.format === 'json') {
-      write(`${JSON.stringify({ timestamp: new Date(clock.now()).toISOString(), level, message: clean, console: true })}\n`);
+      write(
+        `${JSON.stringify({ timestamp: new Date(clock.now()).toISOString(), level, message: clean, console: true })}\n`,
+      );
     } else {
       write(`${clean}\n`);
     }

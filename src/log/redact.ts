@@ -40,7 +40,8 @@ export function createRedactor(secrets: readonly string[]): Redactor {
     seen.set(value, out);
     for (const [k, v] of Object.entries(value)) out[k] = walk(v, seen);
     // winston keeps its level/message/splat under symbols: carry them through, scrubbed.
-    for (const sym of Object.getOwnPropertySymbols(value)) out[sym] = walk((value as Record<symbol, unknown>)[sym], seen);
+    for (const sym of Object.getOwnPropertySymbols(value))
+      out[sym] = walk((value as Record<symbol, unknown>)[sym], seen);
     return out;
   };
   return <T>(value: T): T => walk(value, new WeakMap()) as T;

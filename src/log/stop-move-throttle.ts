@@ -32,7 +32,8 @@ export class StopMoveThrottle {
   private readonly shown = new Map<string, Shown>();
 
   constructor(private readonly options: StopMoveThrottleOptions) {
-    if (!(options.minShare > 0 && options.minShare <= 1)) throw new RangeError(`minShare must be in (0, 1], got ${options.minShare}`);
+    if (!(options.minShare > 0 && options.minShare <= 1))
+      throw new RangeError(`minShare must be in (0, 1], got ${options.minShare}`);
     if (!(options.intervalMs >= 0)) throw new RangeError(`intervalMs must be >= 0, got ${options.intervalMs}`);
   }
 
@@ -44,7 +45,9 @@ export class StopMoveThrottle {
     const worth =
       last === undefined ||
       now - last.at >= this.options.intervalMs ||
-      (last.distance !== null && last.distance > 0 && Math.abs(move.to - last.stop) >= this.options.minShare * last.distance);
+      (last.distance !== null &&
+        last.distance > 0 &&
+        Math.abs(move.to - last.stop) >= this.options.minShare * last.distance);
     if (worth) this.shown.set(move.symbol, { stop: move.to, distance, at: now });
     return worth;
   }

@@ -2,7 +2,12 @@
 // function, for the table `npm run profile` prints.
 export interface CpuProfileNode {
   readonly id: number;
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number; readonly columnNumber?: number };
+  readonly callFrame: {
+    readonly functionName: string;
+    readonly url: string;
+    readonly lineNumber: number;
+    readonly columnNumber?: number;
+  };
   readonly children?: readonly number[];
 }
 
@@ -30,7 +35,8 @@ export function parseCpuProfile(text: string): CpuProfile {
   for (const key of ['nodes', 'samples', 'timeDeltas'] as const) {
     if (!Array.isArray(value[key])) throw new Error(`not a CPU profile: "${key}" is missing or not an array`);
   }
-  if (value.samples?.length !== value.timeDeltas?.length) throw new Error('not a CPU profile: samples and timeDeltas differ in length');
+  if (value.samples?.length !== value.timeDeltas?.length)
+    throw new Error('not a CPU profile: samples and timeDeltas differ in length');
   return value as CpuProfile;
 }
 
@@ -56,14 +62,21 @@ export function topSelfTime(profile: CpuProfile, limit = 15): SelfTimeRow[] {
   return [...selfUs.values()]
     .sort((a, b) => b.us - a.us)
     .slice(0, limit)
-    .map((r) => ({ functionName: r.functionName, location: r.location, selfMs: r.us / 1000, percent: total > 0 ? (r.us / total) * 100 : 0 }));
+    .map((r) => ({
+      functionName: r.functionName,
+      location: r.location,
+      selfMs: r.us / 1000,
+      percent: total > 0 ? (r.us / total) * 100 : 0,
+    }));
 }
 
 /** The table as text: self ms, share, function, where. */
 export function formatSelfTimeTable(rows: readonly SelfTimeRow[]): string {
   const lines = ['  self ms      %  function (location)'];
   for (const r of rows) {
-    lines.push(`${r.selfMs.toFixed(1).padStart(9)} ${r.percent.toFixed(1).padStart(6)}  ${r.functionName}${r.location ? ` (${r.location})` : ''}`);
+    lines.push(
+      `${r.selfMs.toFixed(1).padStart(9)} ${r.percent.toFixed(1).padStart(6)}  ${r.functionName}${r.location ? ` (${r.location})` : ''}`,
+    );
   }
   return lines.join('\n');
 }

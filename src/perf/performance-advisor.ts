@@ -2,7 +2,13 @@
 // the rule set evaluated on a timer, and the tracker that raises and clears suggestions. decorate()
 // adds the figures to a health report (threads.<name>.runtime and performance.*), so /health,
 // /metrics, the dashboard and the text reports all read one source.
-import type { HealthReport, PercentilesReport, SuggestionReport, ThreadReport, ThreadRuntimeReport } from '../health/health-report.js';
+import type {
+  HealthReport,
+  PercentilesReport,
+  SuggestionReport,
+  ThreadReport,
+  ThreadRuntimeReport,
+} from '../health/health-report.js';
 import { round } from '../health/health-report.js';
 import type { Event } from '../health/event.js';
 import type { RuntimeSample } from '../protocol/messages.js';
@@ -10,7 +16,14 @@ import { type Clock, type TimerHandle, systemClock } from '../resilience/clock.j
 import { PerformanceCollector } from './performance-collector.js';
 import { TIMINGS } from './performance-figures.js';
 import { RuntimeSampler } from './runtime-sampler.js';
-import { DEFAULT_RULE_THRESHOLDS, evaluateRules, gcMsPerMinute, type Rule, type RuleThresholds, RULES } from './suggestion-rules.js';
+import {
+  DEFAULT_RULE_THRESHOLDS,
+  evaluateRules,
+  gcMsPerMinute,
+  type Rule,
+  type RuleThresholds,
+  RULES,
+} from './suggestion-rules.js';
 import { SuggestionTracker, type ActiveSuggestion } from './suggestion-tracker.js';
 import { summarise, type SampleStats } from './windowed-samples.js';
 
@@ -52,7 +65,10 @@ export class PerformanceAdvisor {
       checkIntervalMs: options.checkIntervalMs,
       liveLoopMs: options.liveLoopMs,
       clock: this.clock,
-      maxSamplesPerThread: Math.max(120, Math.ceil(Math.max(options.windowMs, RUNTIME_REPORT_MS) / options.sampleIntervalMs) + 10),
+      maxSamplesPerThread: Math.max(
+        120,
+        Math.ceil(Math.max(options.windowMs, RUNTIME_REPORT_MS) / options.sampleIntervalMs) + 10,
+      ),
     });
     this.tracker = new SuggestionTracker(options.windowMs);
     this.thresholds = { ...DEFAULT_RULE_THRESHOLDS, ...options.thresholds };
@@ -78,7 +94,10 @@ export class PerformanceAdvisor {
   /** One supervisor sample and one rule evaluation (the timer's work; callable by tests). */
   tick(): ActiveSuggestion[] {
     if (this.sampler) this.collector.recordRuntime('supervisor', this.sampler.take());
-    this.active = this.tracker.update(evaluateRules(this.collector.figures(), this.thresholds, this.rules), this.clock.now());
+    this.active = this.tracker.update(
+      evaluateRules(this.collector.figures(), this.thresholds, this.rules),
+      this.clock.now(),
+    );
     return this.active;
   }
 
@@ -138,7 +157,12 @@ export class PerformanceAdvisor {
 /** threads.<name>.runtime from the samples of the last minute. */
 export function runtimeReport(samples: readonly RuntimeSample[]): ThreadRuntimeReport {
   const last = samples[samples.length - 1];
-  const elu = samples.reduce((a, s) => a + s.elu * s.intervalMs, 0) / Math.max(1, samples.reduce((a, s) => a + s.intervalMs, 0));
+  const elu =
+    samples.reduce((a, s) => a + s.elu * s.intervalMs, 0) /
+    Math.max(
+      1,
+      samples.reduce((a, s) => a + s.intervalMs, 0),
+    );
   return {
     event_loop_delay_ms: {
       p50: round(summarise(samples.map((s) => s.eldP50Ms)).p50, 2),
@@ -157,5 +181,12 @@ function pct(s: SampleStats): PercentilesReport {
 }
 
 function toReport(s: ActiveSuggestion): SuggestionReport {
-  return { id: s.id, severity: s.severity, thread: s.thread, evidence: s.evidence, advice: s.advice, raised_at: new Date(s.raisedAt).toISOString() };
+  return {
+    id: s.id,
+    severity: s.severity,
+    thread: s.thread,
+    evidence: s.evidence,
+    advice: s.advice,
+    raised_at: new Date(s.raisedAt).toISOString(),
+  };
 }

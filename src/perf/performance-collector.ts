@@ -50,7 +50,8 @@ export class PerformanceCollector {
   private pool: PoolFigures | null = null;
 
   constructor(private readonly options: PerformanceCollectorOptions) {
-    if (!(options.windowMs > 0)) throw new RangeError(`PerformanceCollector: option "windowMs" must be positive, got ${options.windowMs}`);
+    if (!(options.windowMs > 0))
+      throw new RangeError(`PerformanceCollector: option "windowMs" must be positive, got ${options.windowMs}`);
     this.windowMs = options.windowMs;
     this.clock = options.clock ?? systemClock;
     this.maxSamples = options.maxSamplesPerThread ?? 600;
@@ -69,7 +70,10 @@ export class PerformanceCollector {
     if (list.length > this.maxSamples) list.splice(0, list.length - this.maxSamples);
   }
 
-  recordApiCall(thread: string, call: { readonly endpoint: string; readonly durationMs: number; readonly rateLimited: boolean }): void {
+  recordApiCall(
+    thread: string,
+    call: { readonly endpoint: string; readonly durationMs: number; readonly rateLimited: boolean },
+  ): void {
     const now = this.clock.now();
     let track = this.endpoints.get(call.endpoint);
     if (!track) {

@@ -64,13 +64,20 @@ export async function runProfileCli(options: RunProfileCliOptions): Promise<numb
   const logDir = clientSettings(options.env, dotenvPath)('logDir');
   const base = args.url ?? target.baseUrl;
   const kind = args.heap ? 'heap' : 'cpu';
-  const url = new URL(`profile?thread=${encodeURIComponent(args.thread)}&seconds=${args.seconds}&kind=${kind}`, base.endsWith('/') ? base : `${base}/`);
-  options.out(`profile: ${args.heap ? 'heap snapshot' : `CPU profile for ${args.seconds} s`} of ${args.thread} from ${url.origin} ...\n`);
+  const url = new URL(
+    `profile?thread=${encodeURIComponent(args.thread)}&seconds=${args.seconds}&kind=${kind}`,
+    base.endsWith('/') ? base : `${base}/`,
+  );
+  options.out(
+    `profile: ${args.heap ? 'heap snapshot' : `CPU profile for ${args.seconds} s`} of ${args.thread} from ${url.origin} ...\n`,
+  );
   let response: { status: number; body: string };
   try {
     response = await get(url, target.token, args.seconds * 1000 + 90_000);
   } catch (e) {
-    options.err(`profile: cannot reach the bot at ${url.origin}: ${(e as Error).message}\n  Is it running? Check STATUS_HOST / STATUS_PORT.\n`);
+    options.err(
+      `profile: cannot reach the bot at ${url.origin}: ${(e as Error).message}\n  Is it running? Check STATUS_HOST / STATUS_PORT.\n`,
+    );
     return 2;
   }
   if (response.status !== 200) {
@@ -82,10 +89,14 @@ export async function runProfileCli(options: RunProfileCliOptions): Promise<numb
   const stamp = (options.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
   const file = path.join(dir, `${args.thread}-${stamp}.${args.heap ? 'heapsnapshot' : 'cpuprofile'}`);
   writeFileSync(file, response.body);
-  options.out(`wrote ${file} (${(Buffer.byteLength(response.body) / 1024).toFixed(0)} KiB); open it in Chrome DevTools (Performance / Memory tab)\n`);
+  options.out(
+    `wrote ${file} (${(Buffer.byteLength(response.body) / 1024).toFixed(0)} KiB); open it in Chrome DevTools (Performance / Memory tab)\n`,
+  );
   if (!args.heap) {
     const profile = parseCpuProfile(response.body);
-    options.out(`top 15 by self time (${args.thread}, ${args.seconds} s, ${profile.samples.length} samples):\n${formatSelfTimeTable(topSelfTime(profile, 15))}\n`);
+    options.out(
+      `top 15 by self time (${args.thread}, ${args.seconds} s, ${profile.samples.length} samples):\n${formatSelfTimeTable(topSelfTime(profile, 15))}\n`,
+    );
   }
   return 0;
 }
@@ -108,12 +119,17 @@ function get(url: URL, token: string, timeoutMs: number): Promise<{ status: numb
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (isMain) {
-  runProfileCli({ argv: process.argv.slice(2), env: process.env, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }).then(
+  runProfileCli({
+    argv: process.argv.slice(2),
+    env: process.env,
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+  }).then(
     (code) => {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`profile: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      process.stderr.write(`profile: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = 2;
     },
   );

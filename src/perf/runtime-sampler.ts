@@ -14,7 +14,13 @@
 // ~3 at 20 ms, ~2 at 50 ms (npm run bench -- perf). 50 ms keeps five threads near 1 % of one core,
 // and the resolution only sets how often the delay is sampled, not how precisely: a 150 ms block
 // still reads as ~150 ms, and an idle loop as ~0.
-import { PerformanceObserver, createHistogram, performance, type EventLoopUtilization, type RecordableHistogram } from 'node:perf_hooks';
+import {
+  PerformanceObserver,
+  createHistogram,
+  performance,
+  type EventLoopUtilization,
+  type RecordableHistogram,
+} from 'node:perf_hooks';
 import v8 from 'node:v8';
 import type { RuntimeSample } from '../protocol/messages.js';
 import { type Clock, type TimerHandle, systemClock } from '../resilience/clock.js';

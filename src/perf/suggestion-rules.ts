@@ -106,7 +106,9 @@ export const eventLoopBlocked: Rule = (f, t) => {
     const maxHigh = blockedIntervals >= t.eventLoopMaxIntervals;
     if (!medianHigh && !maxHigh) continue;
     const what = medianHigh ? `event-loop delay median ${ms(median)} (threshold ${t.eventLoopMedianMs} ms)` : '';
-    const peak = maxHigh ? `event-loop delay max ${ms(max)}, ${blockedIntervals} intervals at or above ${t.eventLoopMaxMs} ms` : '';
+    const peak = maxHigh
+      ? `event-loop delay max ${ms(max)}, ${blockedIntervals} intervals at or above ${t.eventLoopMaxMs} ms`
+      : '';
     out.push({
       id: 'event-loop-blocked',
       severity: max >= 1000 || median >= 100 ? 'critical' : 'warning',
@@ -161,7 +163,8 @@ export const quotaSaturated: Rule = (f, t) => {
       severity: 'warning',
       thread: 'scanner',
       evidence: `scanner waits p99 ${ms(wait.p99)} for rate-limit tokens (threshold ${t.quotaWaitP99Ms} ms) ${win(f)}`,
-      advice: 'the public quota pool is saturated by scanning: raise CHECK_INTERVAL or MIN_TURNOVER so a scan needs fewer kline calls',
+      advice:
+        'the public quota pool is saturated by scanning: raise CHECK_INTERVAL or MIN_TURNOVER so a scan needs fewer kline calls',
     });
   }
   return out;
@@ -209,7 +212,12 @@ export const heapPressure: Rule = (f, t) => {
     }
     if (sinceMs < t.heapWarmUpMs) continue;
     const floors = heapFloors(samples.map((s) => s.heapUsedMb));
-    if (floors && floors.first < floors.middle && floors.middle < floors.last && floors.last - floors.first >= t.heapGrowthMb) {
+    if (
+      floors &&
+      floors.first < floors.middle &&
+      floors.middle < floors.last &&
+      floors.last - floors.first >= t.heapGrowthMb
+    ) {
       out.push({
         id: 'heap-growing',
         severity: 'warning',
@@ -258,7 +266,8 @@ export const indicatorPool: Rule = (f, t) => {
       severity: 'info',
       thread: 'indicator-pool',
       evidence: `${p.threads} pool thread(s) plus the scanner on ${p.cores} core(s)`,
-      advice: 'the pool cannot run beside the scanner on this machine: run on more cores, or size the pool to availableParallelism() - 1 (defaultPoolThreads in src/scanner/indicator-pool.ts)',
+      advice:
+        'the pool cannot run beside the scanner on this machine: run on more cores, or size the pool to availableParallelism() - 1 (defaultPoolThreads in src/scanner/indicator-pool.ts)',
     });
   } else if (p.cores > p.threads + 1 && p.queueWaitP99Ms >= t.poolQueueWaitP99Ms) {
     // Only when a core is left over: with the scanner and the pool already filling every core,
@@ -268,7 +277,8 @@ export const indicatorPool: Rule = (f, t) => {
       severity: 'warning',
       thread: 'indicator-pool',
       evidence: `indicator tasks wait p99 ${ms(p.queueWaitP99Ms)} in the pool queue (threshold ${t.poolQueueWaitP99Ms} ms) with ${p.threads} thread(s) on ${p.cores} cores`,
-      advice: 'more pool threads would help: raise maxThreads (createIndicatorPool in src/scanner/indicator-pool.ts), or scan fewer symbols with MIN_TURNOVER',
+      advice:
+        'more pool threads would help: raise maxThreads (createIndicatorPool in src/scanner/indicator-pool.ts), or scan fewer symbols with MIN_TURNOVER',
     });
   }
   return out;
@@ -295,7 +305,8 @@ export const frequentReconnects: Rule = (f, t) =>
       severity: 'warning' as const,
       thread,
       evidence: `${n} price stream reconnects ${win(f)} (threshold ${t.reconnectsInWindow})`,
-      advice: 'stops are checked against REST polls while the stream is down: check the network path to the exchange WebSocket and the stream ping settings (src/exchange/futures-stream.ts)',
+      advice:
+        'stops are checked against REST polls while the stream is down: check the network path to the exchange WebSocket and the stream ping settings (src/exchange/futures-stream.ts)',
     }));
 
 /** Reaction time high: stream price crossing a stop or take-profit -> close requested. */
@@ -327,6 +338,10 @@ export const RULES: readonly Rule[] = [
 ];
 
 /** Every rule over the figures (a rule that throws is a bug: it propagates). */
-export function evaluateRules(f: PerformanceFigures, t: RuleThresholds = DEFAULT_RULE_THRESHOLDS, rules: readonly Rule[] = RULES): Suggestion[] {
+export function evaluateRules(
+  f: PerformanceFigures,
+  t: RuleThresholds = DEFAULT_RULE_THRESHOLDS,
+  rules: readonly Rule[] = RULES,
+): Suggestion[] {
   return rules.flatMap((rule) => rule(f, t));
 }

@@ -13,7 +13,10 @@ export interface ProfileRequest {
 }
 
 /** Returns the .cpuprofile or .heapsnapshot JSON text. */
-export async function takeProfile(request: ProfileRequest, sleep: (ms: number) => Promise<void> = defaultSleep): Promise<string> {
+export async function takeProfile(
+  request: ProfileRequest,
+  sleep: (ms: number) => Promise<void> = defaultSleep,
+): Promise<string> {
   const session = new Session();
   session.connect();
   try {

@@ -36,7 +36,8 @@ export class WindowedSamples {
     this.prune(now);
     const from = now - windowMs;
     const out: number[] = [];
-    for (let i = 0; i < this.times.length; i++) if ((this.times[i] as number) > from) out.push(this.values[i] as number);
+    for (let i = 0; i < this.times.length; i++)
+      if ((this.times[i] as number) > from) out.push(this.values[i] as number);
     return out;
   }
 
@@ -59,6 +60,7 @@ export class WindowedSamples {
 export function summarise(values: readonly number[]): SampleStats {
   if (values.length === 0) return { count: 0, p50: 0, p99: 0, max: 0 };
   const sorted = [...values].sort((a, b) => a - b);
-  const rank = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+  const rank = (q: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
   return { count: sorted.length, p50: rank(0.5), p99: rank(0.99), max: sorted[sorted.length - 1] as number };
 }

@@ -89,17 +89,29 @@ export const DEFAULT_POSITION_GUARD_OPTIONS: Readonly<ResolvedPositionGuardOptio
 
 export function resolvePositionGuardOptions(options: PositionGuardOptions = {}): ResolvedPositionGuardOptions {
   const o = { ...DEFAULT_POSITION_GUARD_OPTIONS };
-  for (const [k, v] of Object.entries(options) as Array<[keyof PositionGuardOptions, unknown]>) if (v !== undefined) o[k] = v as number;
+  for (const [k, v] of Object.entries(options) as Array<[keyof PositionGuardOptions, unknown]>)
+    if (v !== undefined) o[k] = v as number;
   const pct = o.trailingStopPercentage;
   if (typeof pct !== 'number' || !(pct > 0 && pct < 1)) {
-    throw new RangeError(`PositionGuardOptions.trailingStopPercentage must be a fraction in (0, 1), got ${String(pct)}`);
+    throw new RangeError(
+      `PositionGuardOptions.trailingStopPercentage must be a fraction in (0, 1), got ${String(pct)}`,
+    );
   }
   if (typeof o.minStopStepFraction !== 'number' || !(o.minStopStepFraction >= 0 && o.minStopStepFraction < 1)) {
-    throw new RangeError(`PositionGuardOptions.minStopStepFraction must be in [0, 1), got ${String(o.minStopStepFraction)}`);
+    throw new RangeError(
+      `PositionGuardOptions.minStopStepFraction must be in [0, 1), got ${String(o.minStopStepFraction)}`,
+    );
   }
-  for (const k of ['stopSyncIntervalMs', 'minStopGapMs', 'retryDelayMs', 'closeConfirmMs', 'contractsRefreshMs'] as const) {
+  for (const k of [
+    'stopSyncIntervalMs',
+    'minStopGapMs',
+    'retryDelayMs',
+    'closeConfirmMs',
+    'contractsRefreshMs',
+  ] as const) {
     const v = o[k];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`PositionGuardOptions.${k} must be a finite number >= 0, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new RangeError(`PositionGuardOptions.${k} must be a finite number >= 0, got ${String(v)}`);
   }
   return o;
 }
@@ -265,15 +277,28 @@ export class PositionGuard {
           tickSize: g.tickSize,
         });
       }
-      const decision = g.stop !== null
-        ? exitDecision({ side: p.side, mark: price, stop: g.stop, ...(p.takeProfitPrice !== null ? { takeProfit: p.takeProfitPrice } : {}) })
-        : this.takeProfitOnly(p, price);
+      const decision =
+        g.stop !== null
+          ? exitDecision({
+              side: p.side,
+              mark: price,
+              stop: g.stop,
+              ...(p.takeProfitPrice !== null ? { takeProfit: p.takeProfitPrice } : {}),
+            })
+          : this.takeProfitOnly(p, price);
       if (decision !== 'hold') {
         const reason: GuardCloseReason =
-          decision === 'take-profit' ? 'take-profit' : g.initialStop !== null && g.stop !== null && tighter(p.side, g.stop, g.initialStop) ? 'trailing' : 'stop';
+          decision === 'take-profit'
+            ? 'take-profit'
+            : g.initialStop !== null && g.stop !== null && tighter(p.side, g.stop, g.initialStop)
+              ? 'trailing'
+              : 'stop';
         // A take-profit the executor could not fill (its target gone from the book) never holds back
         // a protective exit: the stop or trailing stop goes at once.
-        const heldBack = g.close.kind === 'backoff' && now < g.close.until && !(g.close.reason === 'take-profit' && reason !== 'take-profit');
+        const heldBack =
+          g.close.kind === 'backoff' &&
+          now < g.close.until &&
+          !(g.close.reason === 'take-profit' && reason !== 'take-profit');
         if (heldBack) return { kind: 'closing' };
         this.requestClose(g, reason);
         return { kind: 'close', reason, price };
@@ -301,7 +326,14 @@ export class PositionGuard {
     } catch (e) {
       const message = `executor positions: ${describeFailure(e)}`;
       this.fail(message);
-      return { positions: this.guarded.size, added: [], removed: [], exchangeOnly: [], flatOnExchange: [], errors: [message] };
+      return {
+        positions: this.guarded.size,
+        added: [],
+        removed: [],
+        exchangeOnly: [],
+        flatOnExchange: [],
+        errors: [message],
+      };
     }
     let exchangeView: ExchangePosition[] | null = null;
     try {

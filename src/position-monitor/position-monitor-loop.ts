@@ -31,7 +31,8 @@ export interface PositionMonitorLoopDeps {
 export function guardExecutor(executor: ExecutorClient<ExecutorApi>): GuardExecutor {
   return {
     openPositions: () => executor.call('openPositions'),
-    closePosition: (symbol, reason, positionId) => executor.call('requestExit', { symbol, reason, ...(positionId !== undefined && { positionId }) }),
+    closePosition: (symbol, reason, positionId) =>
+      executor.call('requestExit', { symbol, reason, ...(positionId !== undefined && { positionId }) }),
     moveStop: (symbol, stop) => executor.call('moveStop', symbol, stop),
   };
 }

@@ -80,9 +80,11 @@ export class PriceFeed {
   constructor(deps: PriceFeedDeps) {
     this.deps = deps;
     const stale = deps.options?.staleAfterMs ?? 3000;
-    if (!(stale > 0) || !Number.isFinite(stale)) throw new RangeError(`PriceFeedOptions.staleAfterMs must be a positive number, got ${String(stale)}`);
+    if (!(stale > 0) || !Number.isFinite(stale))
+      throw new RangeError(`PriceFeedOptions.staleAfterMs must be a positive number, got ${String(stale)}`);
     const rest = deps.options?.restIntervalMs ?? stale;
-    if (!(rest >= 0) || !Number.isFinite(rest)) throw new RangeError(`PriceFeedOptions.restIntervalMs must be a finite number >= 0, got ${String(rest)}`);
+    if (!(rest >= 0) || !Number.isFinite(rest))
+      throw new RangeError(`PriceFeedOptions.restIntervalMs must be a finite number >= 0, got ${String(rest)}`);
     this.staleAfterMs = stale;
     this.restIntervalMs = rest;
   }
@@ -160,7 +162,8 @@ export class PriceFeed {
       }),
     );
     const unsubscribed = [...this.wanted].filter((s) => !this.subscriptions.has(s) && !this.pendingSubscribe.has(s));
-    if (unsubscribed.length > 0 && (await this.ensureConnected())) await Promise.all(unsubscribed.map((s) => this.subscribe(s)));
+    if (unsubscribed.length > 0 && (await this.ensureConnected()))
+      await Promise.all(unsubscribed.map((s) => this.subscribe(s)));
     return read;
   }
 

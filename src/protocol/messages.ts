@@ -90,7 +90,13 @@ const exchangeFields = {
 const scannerSettingsSchema = z
   .object({
     ...exchangeFields,
-    ...schemaFields({ checkInterval: finite.positive(), klineGranularity: finite, minTurnover: finite, minConfidence: finite, maxOpenPositions: nonNegInt }),
+    ...schemaFields({
+      checkInterval: finite.positive(),
+      klineGranularity: finite,
+      minTurnover: finite,
+      minConfidence: finite,
+      maxOpenPositions: nonNegInt,
+    }),
   })
   .strict();
 export type ScannerSettings = z.infer<typeof scannerSettingsSchema>;
@@ -98,7 +104,11 @@ export type ScannerSettings = z.infer<typeof scannerSettingsSchema>;
 const positionMonitorSettingsSchema = z
   .object({
     ...exchangeFields,
-    ...schemaFields({ positionUpdateInterval: finite.positive(), liveLoopInterval: finite.positive(), trailingStopPercentage: finite.positive() }),
+    ...schemaFields({
+      positionUpdateInterval: finite.positive(),
+      liveLoopInterval: finite.positive(),
+      trailingStopPercentage: finite.positive(),
+    }),
   })
   .strict();
 export type PositionMonitorSettings = z.infer<typeof positionMonitorSettingsSchema>;
@@ -144,7 +154,10 @@ export const WORKER_SETTINGS_SCHEMAS = {
 export type BotWorkerName = keyof typeof WORKER_SETTINGS_SCHEMAS;
 
 /** A bot worker's settings from `init`, checked; throws naming every missing, mistyped or unknown key. */
-export function parseWorkerSettings<W extends BotWorkerName>(worker: W, raw: unknown): z.infer<(typeof WORKER_SETTINGS_SCHEMAS)[W]> {
+export function parseWorkerSettings<W extends BotWorkerName>(
+  worker: W,
+  raw: unknown,
+): z.infer<(typeof WORKER_SETTINGS_SCHEMAS)[W]> {
   const result = WORKER_SETTINGS_SCHEMAS[worker].safeParse(raw);
   if (result.success) return result.data as z.infer<(typeof WORKER_SETTINGS_SCHEMAS)[W]>;
   const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
@@ -375,7 +388,9 @@ export type TradeMessage = z.infer<typeof tradeMessageSchema>;
 export type AccountScopeMessage = z.infer<typeof accountScopeMessageSchema>;
 export type MetricsMessage = z.infer<typeof metricsMessageSchema>;
 
-export type ParseResult<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly problem: string };
+export type ParseResult<T> =
+  | { readonly ok: true; readonly message: T }
+  | { readonly ok: false; readonly problem: string };
 
 function parseWith<T>(schema: z.ZodType<T>, raw: unknown): ParseResult<T> {
   const result = schema.safeParse(raw);

@@ -21,8 +21,19 @@ export type TradeEvent =
       readonly leverage: number;
       readonly fees: number;
     })
-  | (Base & { readonly type: 'adopted'; readonly side: PositionSide; readonly size: number; readonly entryPrice: number; readonly stopPrice: number })
-  | (Base & { readonly type: 'stop-moved'; readonly from: number | null; readonly to: number; /** The mark price the move was made at. */ readonly mark?: number })
+  | (Base & {
+      readonly type: 'adopted';
+      readonly side: PositionSide;
+      readonly size: number;
+      readonly entryPrice: number;
+      readonly stopPrice: number;
+    })
+  | (Base & {
+      readonly type: 'stop-moved';
+      readonly from: number | null;
+      readonly to: number /** The mark price the move was made at. */;
+      readonly mark?: number;
+    })
   | (Base & {
       readonly type: 'closed';
       readonly side: PositionSide;
@@ -35,7 +46,12 @@ export type TradeEvent =
       readonly reason: CloseReason;
     })
   | (Base & { readonly type: 'rejected'; readonly stage: RejectStage; readonly reason: string })
-  | (Base & { readonly type: 'kill-switch'; readonly reason: string; readonly lossToday: number; readonly limitAmount: number })
+  | (Base & {
+      readonly type: 'kill-switch';
+      readonly reason: string;
+      readonly lossToday: number;
+      readonly limitAmount: number;
+    })
   /** Something needs a human: a position that could not be protected, an outcome left unknown. */
   | (Base & { readonly type: 'alert'; readonly reason: string })
   /**
@@ -43,7 +59,12 @@ export type TradeEvent =
    * cleared). Sent on every change and after every reconciliation, so a restarted executor's view
    * replaces the previous one's. `symbol` is empty.
    */
-  | (Base & { readonly type: 'health'; readonly key: ExecutorConditionKey; readonly status: 'DEGRADED' | 'UNHEALTHY' | null; readonly reason: string });
+  | (Base & {
+      readonly type: 'health';
+      readonly key: ExecutorConditionKey;
+      readonly status: 'DEGRADED' | 'UNHEALTHY' | null;
+      readonly reason: string;
+    });
 
 /**
  * journal: writes failing; reconcile: intents without an outcome; unsettled: flat without exit fills;

@@ -28,6 +28,8 @@ const SCHEDULES: Readonly<Record<ErrorKind, ResolvedBackoffOptions>> = {
  * The backoff options for a classified failure. maxRetries is this kind's own cap (the caller's
  * overall cap still applies); non-retryable classes get maxRetries 0.
  */
-export function backoffFor(classification: Pick<Classification, 'kind' | 'retryable'>): Readonly<ResolvedBackoffOptions> {
+export function backoffFor(
+  classification: Pick<Classification, 'kind' | 'retryable'>,
+): Readonly<ResolvedBackoffOptions> {
   return classification.retryable ? SCHEDULES[classification.kind] : NO_RETRY;
 }

@@ -41,10 +41,22 @@ export function resolveBackoffOptions(options: BackoffOptions = {}, owner = 'bac
     if (v !== undefined) o[key] = v;
   }
   check(Number.isFinite(o.baseDelay) && o.baseDelay >= 0, owner, 'baseDelay', 'a finite number >= 0', o.baseDelay);
-  check(Number.isFinite(o.maxDelay) && o.maxDelay >= o.baseDelay, owner, 'maxDelay', `a finite number >= baseDelay (${o.baseDelay})`, o.maxDelay);
+  check(
+    Number.isFinite(o.maxDelay) && o.maxDelay >= o.baseDelay,
+    owner,
+    'maxDelay',
+    `a finite number >= baseDelay (${o.baseDelay})`,
+    o.maxDelay,
+  );
   check(Number.isInteger(o.maxRetries) && o.maxRetries >= 0, owner, 'maxRetries', 'an integer >= 0', o.maxRetries);
   check(Number.isFinite(o.factor) && o.factor >= 1, owner, 'factor', 'a finite number >= 1', o.factor);
-  check(typeof o.jitter === 'number' && o.jitter >= 0 && o.jitter <= 1, owner, 'jitter', 'a fraction in [0, 1]', o.jitter);
+  check(
+    typeof o.jitter === 'number' && o.jitter >= 0 && o.jitter <= 1,
+    owner,
+    'jitter',
+    'a fraction in [0, 1]',
+    o.jitter,
+  );
   return o;
 }
 
@@ -52,7 +64,11 @@ export function resolveBackoffOptions(options: BackoffOptions = {}, owner = 'bac
  * The delay before retry number `retryIndex` (0 = first retry): exponential, capped, jittered.
  * Pure, so adaptive policies can compute delays without owning an ExponentialBackoff.
  */
-export function backoffDelay(o: ResolvedBackoffOptions, retryIndex: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  o: ResolvedBackoffOptions,
+  retryIndex: number,
+  random: () => number = Math.random,
+): number {
   const nominal = Math.min(o.maxDelay, o.baseDelay * o.factor ** retryIndex);
   if (o.jitter === 0) return nominal;
   const spread = nominal * o.jitter * (2 * random() - 1);

@@ -71,10 +71,14 @@ export class CircuitBreaker {
   constructor(options: CircuitBreakerOptions = {}) {
     const { failureThreshold = 5, recoveryTimeout = 30_000 } = options;
     if (!Number.isInteger(failureThreshold) || failureThreshold < 1) {
-      throw new RangeError(`CircuitBreaker: option "failureThreshold" must be an integer >= 1, got ${failureThreshold}`);
+      throw new RangeError(
+        `CircuitBreaker: option "failureThreshold" must be an integer >= 1, got ${failureThreshold}`,
+      );
     }
     if (!Number.isFinite(recoveryTimeout) || recoveryTimeout < 0) {
-      throw new RangeError(`CircuitBreaker: option "recoveryTimeout" must be a finite number >= 0 (ms), got ${recoveryTimeout}`);
+      throw new RangeError(
+        `CircuitBreaker: option "recoveryTimeout" must be a finite number >= 0 (ms), got ${recoveryTimeout}`,
+      );
     }
     this.failureThreshold = failureThreshold;
     this.recoveryTimeout = recoveryTimeout;
@@ -155,6 +159,7 @@ export class CircuitBreaker {
     const from = this.state.kind;
     this.state = next;
     this.epoch += 1;
-    if (from !== next.kind) this.changes.emit({ from, to: next.kind, at: this.clock.now(), failures: next.failures, reason });
+    if (from !== next.kind)
+      this.changes.emit({ from, to: next.kind, at: this.clock.now(), failures: next.failures, reason });
   }
 }

@@ -45,6 +45,11 @@ export function isCircuitOpenError(value: unknown): value is CircuitOpenError {
 export function isCircuitOpenErrorData(value: unknown): value is CircuitOpenErrorData {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return v['code'] === CIRCUIT_OPEN_CODE && v['name'] === 'CircuitOpenError' && typeof v['message'] === 'string'
-    && typeof v['retryAfterMs'] === 'number' && (v['breaker'] === undefined || typeof v['breaker'] === 'string');
+  return (
+    v['code'] === CIRCUIT_OPEN_CODE &&
+    v['name'] === 'CircuitOpenError' &&
+    typeof v['message'] === 'string' &&
+    typeof v['retryAfterMs'] === 'number' &&
+    (v['breaker'] === undefined || typeof v['breaker'] === 'string')
+  );
 }

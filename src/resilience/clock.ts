@@ -47,10 +47,13 @@ export function sleepOn(setTimer: Clock['setTimeout'], ms: number, signal?: Abor
       timer.cancel();
       reject(abortReason(signal as AbortSignal));
     };
-    const timer = setTimer(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimer(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     if (unref) timer.unref();
     signal?.addEventListener('abort', onAbort, { once: true });
   });

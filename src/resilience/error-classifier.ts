@@ -18,9 +18,20 @@ export type ErrorAction = 'retry' | 'wait-reset' | 'fail' | 'done';
 
 /** Finer than the action; adaptive-backoff.ts picks a delay schedule per kind. */
 export type ErrorKind =
-  | 'network' | 'timeout' | 'server' | 'busy' | 'rate-limit'
-  | 'auth' | 'bad-request' | 'balance' | 'not-cancelable' | 'not-found' | 'circuit-open'
-  | 'no-position' | 'success' | 'unknown';
+  | 'network'
+  | 'timeout'
+  | 'server'
+  | 'busy'
+  | 'rate-limit'
+  | 'auth'
+  | 'bad-request'
+  | 'balance'
+  | 'not-cancelable'
+  | 'not-found'
+  | 'circuit-open'
+  | 'no-position'
+  | 'success'
+  | 'unknown';
 
 export interface Classification {
   readonly action: ErrorAction;
@@ -43,7 +54,14 @@ const TOOLKIT_CODES: CodeTable = new Map([
   [CIRCUIT_OPEN_CODE, classification('fail', 'circuit-open', 'circuit breaker is open')],
 ]);
 
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'TimeoutError']);
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'TimeoutError',
+]);
 /** undici codes that signal a bug in the request we built, not a flaky network. */
 const PROGRAMMING_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_INVALID_RETURN_VALUE', 'UND_ERR_NOT_SUPPORTED']);
 

@@ -31,7 +31,10 @@ export class EventEmitter<T> {
       try {
         listener(value);
       } catch (error) {
-        process.emitWarning(`event listener threw: ${error instanceof Error ? error.message : String(error)}`, 'ListenerError');
+        process.emitWarning(
+          `event listener threw: ${error instanceof Error ? error.message : String(error)}`,
+          'ListenerError',
+        );
       }
     }
   }

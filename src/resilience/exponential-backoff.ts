@@ -1,6 +1,11 @@
 // Stateful exponential backoff (parity with the original Python ExponentialBackoff): it counts
 // attempts, says whether another retry is allowed and sleeps on an injected clock.
-import { type BackoffOptions, type ResolvedBackoffOptions, backoffDelay, resolveBackoffOptions } from './backoff-options.js';
+import {
+  type BackoffOptions,
+  type ResolvedBackoffOptions,
+  backoffDelay,
+  resolveBackoffOptions,
+} from './backoff-options.js';
 import { type Clock, systemClock } from './clock.js';
 
 export interface ExponentialBackoffOptions extends BackoffOptions {

@@ -54,42 +54,52 @@ export interface ResilientCallOptions {
 /** What the breaker returns for an error that must not count against it (rethrown outside). */
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
-export async function resilientCall<T>(fn: (signal: AbortSignal) => Promise<T>, options: ResilientCallOptions = {}): Promise<T> {
+export async function resilientCall<T>(
+  fn: (signal: AbortSignal) => Promise<T>,
+  options: ResilientCallOptions = {},
+): Promise<T> {
   const { limiter, pool = 'default', cost = 1, breaker, timeoutMs, critical = false, clock, signal } = options;
   const classify = options.classify ?? classifyError;
   const retry = options.retry === false ? { maxRetries: 0 } : (options.retry ?? {});
   const random = options.random ?? Math.random;
 
-  const run = createRetryRunner({
-    maxRetries: retry.maxRetries ?? 3,
-    clock,
-    retryable: (error, attempt) => {
-      const c = classify(error);
-      return c.retryable && attempt <= backoffFor(c).maxRetries;
+  const run = createRetryRunner(
+    {
+      maxRetries: retry.maxRetries ?? 3,
+      clock,
+      retryable: (error, attempt) => {
+        const c = classify(error);
+        return c.retryable && attempt <= backoffFor(c).maxRetries;
+      },
+      delayFor: (error, attempt) => {
+        const c = classify(error);
+        const resetMs = c.action === 'wait-reset' ? extractErrorFacts(error).resetMs : undefined;
+        return resetMs ?? backoffDelay(backoffFor(c), attempt - 1, random);
+      },
+      onRetry: retry.onRetry ? (error, attempt) => retry.onRetry?.(error, attempt, classify(error)) : undefined,
     },
-    delayFor: (error, attempt) => {
-      const c = classify(error);
-      const resetMs = c.action === 'wait-reset' ? extractErrorFacts(error).resetMs : undefined;
-      return resetMs ?? backoffDelay(backoffFor(c), attempt - 1, random);
-    },
-    onRetry: retry.onRetry ? (error, attempt) => retry.onRetry?.(error, attempt, classify(error)) : undefined,
-  }, 'resilientCall');
+    'resilientCall',
+  );
 
-  const attempts = (): Promise<T> => run(async () => {
-    await limiter?.acquire(pool, cost, critical ? 'critical' : 'normal', signal);
-    return withTimeout(fn, timeoutMs, { clock, signal });
-  }, signal);
+  const attempts = (): Promise<T> =>
+    run(async () => {
+      await limiter?.acquire(pool, cost, critical ? 'critical' : 'normal', signal);
+      return withTimeout(fn, timeoutMs, { clock, signal });
+    }, signal);
 
   if (!breaker) return attempts();
-  const outcome = await breaker.execute(async (): Promise<Outcome<T>> => {
-    try {
-      return { ok: true, value: await attempts() };
-    } catch (error) {
-      // A cancellation by our own caller says nothing about the exchange either.
-      if (!signal?.aborted && classify(error).action === 'retry') throw error;
-      return { ok: false, error };
-    }
-  }, { critical });
+  const outcome = await breaker.execute(
+    async (): Promise<Outcome<T>> => {
+      try {
+        return { ok: true, value: await attempts() };
+      } catch (error) {
+        // A cancellation by our own caller says nothing about the exchange either.
+        if (!signal?.aborted && classify(error).action === 'retry') throw error;
+        return { ok: false, error };
+      }
+    },
+    { critical },
+  );
   if (outcome.ok) return outcome.value;
   throw outcome.error;
 }

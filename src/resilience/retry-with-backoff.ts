@@ -67,6 +67,9 @@ export function retryWithBackoff(options: RetryOptions = {}) {
 }
 
 /** Function-wrapper shorthand: withRetry(fn, opts) === retryWithBackoff(opts)(fn). */
-export function withRetry<This, Args extends unknown[], R>(fn: AsyncMethod<This, Args, R>, options: RetryOptions = {}): AsyncMethod<This, Args, R> {
+export function withRetry<This, Args extends unknown[], R>(
+  fn: AsyncMethod<This, Args, R>,
+  options: RetryOptions = {},
+): AsyncMethod<This, Args, R> {
   return retryWithBackoff(options)(fn);
 }

@@ -22,13 +22,16 @@ export interface SafeApiCallOptions {
 
 export async function safeApiCall<T>(fn: () => Promise<T>, options: SafeApiCallOptions = {}): Promise<T | undefined> {
   const { maxRetries = 3, onError, retryable } = options;
-  const run = createRetryRunner({
-    ...options.backoff,
-    maxRetries,
-    clock: options.clock,
-    random: options.random,
-    retryable: retryable ? (e) => retryable(e) : undefined,
-  }, 'safeApiCall');
+  const run = createRetryRunner(
+    {
+      ...options.backoff,
+      maxRetries,
+      clock: options.clock,
+      random: options.random,
+      retryable: retryable ? (e) => retryable(e) : undefined,
+    },
+    'safeApiCall',
+  );
   try {
     return await run(async (attempt) => {
       try {

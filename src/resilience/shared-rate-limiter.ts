@@ -76,12 +76,16 @@ export const SHARED_LIMITER_DEFAULTS = {
 type WaitAsyncResult =
   | { readonly async: false; readonly value: 'not-equal' | 'timed-out' }
   | { readonly async: true; readonly value: Promise<'ok' | 'timed-out'> };
-const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, ms: number): WaitAsyncResult }).waitAsync;
+const waitAsync = (
+  Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, ms: number): WaitAsyncResult }
+).waitAsync;
 
 /** The longest single wait; waiters re-check at least this often (cheap, and bounds abort latency). */
 const MAX_WAIT_SLICE_MS = 1000;
 
-export type TryAcquireResult = { readonly ok: true; readonly at: number } | { readonly ok: false; readonly waitMs: number };
+export type TryAcquireResult =
+  | { readonly ok: true; readonly at: number }
+  | { readonly ok: false; readonly waitMs: number };
 
 export interface PoolParams {
   readonly capacity: number;
@@ -91,7 +95,10 @@ export interface PoolParams {
 
 const SETTLED: Promise<void> = Promise.resolve();
 
-function views(buffer: SharedArrayBuffer, poolCount: number): { params: Float64Array; state: BigUint64Array; ints: Int32Array } {
+function views(
+  buffer: SharedArrayBuffer,
+  poolCount: number,
+): { params: Float64Array; state: BigUint64Array; ints: Int32Array } {
   const layout = limiterLayout(poolCount);
   return {
     params: new Float64Array(buffer, layout.paramsByteOffset, PARAM_FIELDS * poolCount),
@@ -134,7 +141,8 @@ export class SharedRateLimiter<P extends string = string> implements Limiter<P> 
     const { windowMs, pools } = options;
     const burst = options.burstFraction ?? SHARED_LIMITER_DEFAULTS.burstFraction;
     const reserveFraction = options.reserveFraction ?? SHARED_LIMITER_DEFAULTS.reserveFraction;
-    if (!(Number.isFinite(windowMs) && windowMs > 0)) throw new RangeError(`windowMs must be a positive number, got ${windowMs}`);
+    if (!(Number.isFinite(windowMs) && windowMs > 0))
+      throw new RangeError(`windowMs must be a positive number, got ${windowMs}`);
     if (!(burst > 0 && burst < 1)) throw new RangeError(`burstFraction must be in (0, 1), got ${burst}`);
     if (!(reserveFraction >= 0 && reserveFraction < 1)) {
       throw new RangeError(`reserveFraction must be in [0, 1), got ${reserveFraction}`);
@@ -146,10 +154,13 @@ export class SharedRateLimiter<P extends string = string> implements Limiter<P> 
     const origin = Math.floor(clock.now()) - 1;
     for (const [i, pool] of pools.entries()) {
       const quota = options.quota[pool];
-      if (!(Number.isInteger(quota) && quota > 0)) throw new RangeError(`quota.${pool} must be a positive integer, got ${quota}`);
+      if (!(Number.isInteger(quota) && quota > 0))
+        throw new RangeError(`quota.${pool} must be a positive integer, got ${quota}`);
       const capacityMilli = Math.floor(quota * burst * 1000);
       if (capacityMilli > MAX_MILLI_TOKENS) {
-        throw new RangeError(`quota.${pool} × burstFraction (${quota * burst}) exceeds ${MAX_MILLI_TOKENS / 1000} tokens`);
+        throw new RangeError(
+          `quota.${pool} × burstFraction (${quota * burst}) exceeds ${MAX_MILLI_TOKENS / 1000} tokens`,
+        );
       }
       if (capacityMilli < 1000) throw new RangeError(`quota.${pool} × burstFraction must be at least 1 token`);
       const refill = options.refill === 'external' ? 0 : (quota * 1000 - capacityMilli) / windowMs;
@@ -169,7 +180,9 @@ export class SharedRateLimiter<P extends string = string> implements Limiter<P> 
     if (!(buffer instanceof SharedArrayBuffer)) throw new TypeError('buffer must be a SharedArrayBuffer');
     const needed = limiterLayout(options.pools.length).bufferBytes;
     if (buffer.byteLength !== needed) {
-      throw new RangeError(`buffer has ${buffer.byteLength} bytes, the limiter layout needs ${needed} for ${options.pools.length} pools`);
+      throw new RangeError(
+        `buffer has ${buffer.byteLength} bytes, the limiter layout needs ${needed} for ${options.pools.length} pools`,
+      );
     }
     return new SharedRateLimiter(buffer, options.pools, options.clock ?? sharedClock);
   }
@@ -265,15 +278,24 @@ export class SharedRateLimiter<P extends string = string> implements Limiter<P> 
     const { remaining, resetMs } = snapshot;
     if (!Number.isFinite(remaining) || !Number.isFinite(resetMs) || remaining < 0 || resetMs < 0) return;
     // Kept for the cluster layer, which forwards the server's view to the account-wide bucket.
-    Atomics.store(this.ints, counterIndex(this.slot(pool), Counter.serverRemaining), Math.min(remaining, 0x7fffffff) | 0);
-    Atomics.store(this.ints, counterIndex(this.slot(pool), Counter.serverResetAt), Math.min(this.nowRel() + resetMs, 0x7fffffff) | 0);
+    Atomics.store(
+      this.ints,
+      counterIndex(this.slot(pool), Counter.serverRemaining),
+      Math.min(remaining, 0x7fffffff) | 0,
+    );
+    Atomics.store(
+      this.ints,
+      counterIndex(this.slot(pool), Counter.serverResetAt),
+      Math.min(this.nowRel() + resetMs, 0x7fffffff) | 0,
+    );
     Atomics.add(this.ints, counterIndex(this.slot(pool), Counter.serverSeq), 1);
     const params = this.bucketParams(pool);
     // Within the next `resetMs` we may admit at most `remaining`; the bucket would admit its tokens
     // plus the refill over that time, so cap the tokens (possibly below zero: a debt) accordingly.
     const allowed = remaining * 1000 - params.refillPerMs * resetMs;
     this.update(pool, (b, now) => {
-      const current = b.atMs > now ? b.tokensMilli : tokensAt(params, { tokens: b.tokensMilli, updatedAt: b.atMs }, now);
+      const current =
+        b.atMs > now ? b.tokensMilli : tokensAt(params, { tokens: b.tokensMilli, updatedAt: b.atMs }, now);
       if (allowed >= current) return undefined; // the server only ever corrects us downward
       return { tokensMilli: allowed, atMs: Math.max(b.atMs, now) };
     });
@@ -290,7 +312,8 @@ export class SharedRateLimiter<P extends string = string> implements Limiter<P> 
     const params = this.bucketParams(pool);
     // Empty the bucket and stamp it in the future: no refill is counted before the server's reset.
     this.update(pool, (b, now) => {
-      const current = b.atMs > now ? b.tokensMilli : tokensAt(params, { tokens: b.tokensMilli, updatedAt: b.atMs }, now);
+      const current =
+        b.atMs > now ? b.tokensMilli : tokensAt(params, { tokens: b.tokensMilli, updatedAt: b.atMs }, now);
       return { tokensMilli: Math.min(current, 0), atMs: Math.max(b.atMs, now + pause) };
     });
   }
@@ -304,7 +327,8 @@ export class SharedRateLimiter<P extends string = string> implements Limiter<P> 
     const params = this.bucketParams(pool);
     let added = 0;
     this.update(pool, (b, now) => {
-      const current = b.atMs > now ? b.tokensMilli : tokensAt(params, { tokens: b.tokensMilli, updatedAt: b.atMs }, now);
+      const current =
+        b.atMs > now ? b.tokensMilli : tokensAt(params, { tokens: b.tokensMilli, updatedAt: b.atMs }, now);
       const next = Math.min(params.capacity, current + tokens * 1000);
       added = Math.max(0, next - current) / 1000;
       return { tokensMilli: next, atMs: Math.max(b.atMs, now) };
@@ -345,7 +369,13 @@ export class SharedRateLimiter<P extends string = string> implements Limiter<P> 
     return b.atMs > this.nowRel() ? this.origin + b.atMs : 0;
   }
 
-  private update(pool: P, change: (b: { tokensMilli: number; atMs: number }, now: number) => { tokensMilli: number; atMs: number } | undefined): void {
+  private update(
+    pool: P,
+    change: (
+      b: { tokensMilli: number; atMs: number },
+      now: number,
+    ) => { tokensMilli: number; atMs: number } | undefined,
+  ): void {
     const idx = stateIndex(this.slot(pool), State.bucket);
     for (;;) {
       const word = Atomics.load(this.state, idx);

@@ -36,6 +36,10 @@ export function isAttemptTimeoutError(value: unknown): value is AttemptTimeoutEr
 export function isTimeoutErrorData(value: unknown): value is TimeoutErrorData {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return v['code'] === ATTEMPT_TIMEOUT_CODE && v['name'] === 'TimeoutError'
-    && typeof v['message'] === 'string' && typeof v['timeoutMs'] === 'number';
+  return (
+    v['code'] === ATTEMPT_TIMEOUT_CODE &&
+    v['name'] === 'TimeoutError' &&
+    typeof v['message'] === 'string' &&
+    typeof v['timeoutMs'] === 'number'
+  );
 }

@@ -29,7 +29,8 @@ export type TakeResult =
  * callers). On refusal, `waitMs` is how long until enough tokens will have refilled.
  */
 export function take(params: BucketParams, state: BucketState, cost: number, now: number, floor = 0): TakeResult {
-  if (!(cost > 0) || !Number.isFinite(cost)) throw new RangeError(`token cost must be a positive finite number, got ${cost}`);
+  if (!(cost > 0) || !Number.isFinite(cost))
+    throw new RangeError(`token cost must be a positive finite number, got ${cost}`);
   if (cost + floor > params.capacity) {
     throw new RangeError(`token cost ${cost} (+ reserve ${floor}) exceeds bucket capacity ${params.capacity}`);
   }

@@ -36,7 +36,10 @@ export function withTimeout<T>(
     outer?.addEventListener('abort', onOuterAbort, { once: true });
     if (timeoutMs !== undefined) {
       // Cancelling the timer's own signal rejects the sleep; that is the normal path, ignore it.
-      clock.sleep(timeoutMs, timer.signal).then(() => fail(new AttemptTimeoutError(timeoutMs)), () => undefined);
+      clock.sleep(timeoutMs, timer.signal).then(
+        () => fail(new AttemptTimeoutError(timeoutMs)),
+        () => undefined,
+      );
     }
     let started: Promise<T>;
     try {

@@ -14,7 +14,8 @@ export function canOpenPosition(input: CanOpenInput): Verdict {
   const { openPositions, symbol, maxOpenPositions, killSwitchActive } = input;
   // Checked first and strictly: anything but an explicit false keeps the bot from opening.
   if (killSwitchActive !== false) return { ok: false, reason: 'kill switch is active: no new positions today' };
-  if (typeof symbol !== 'string' || symbol.length === 0) return { ok: false, reason: `symbol must be a non-empty string, got ${String(symbol)}` };
+  if (typeof symbol !== 'string' || symbol.length === 0)
+    return { ok: false, reason: `symbol must be a non-empty string, got ${String(symbol)}` };
   if (!Number.isInteger(maxOpenPositions) || maxOpenPositions < 0) {
     return { ok: false, reason: `maxOpenPositions must be an integer >= 0, got ${maxOpenPositions}` };
   }

@@ -30,12 +30,20 @@ export interface DailyLossCheck {
 export function checkDailyLoss(input: DailyLossInput): DailyLossCheck {
   const { startOfDayEquity, currentEquity, dailyLossLimit } = input;
   // Garbage in means we cannot know the loss: fail closed (tripped), never open.
-  const bad = !(Number.isFinite(currentEquity) && currentEquity >= 0) ? `currentEquity ${currentEquity}`
-    : !(Number.isFinite(startOfDayEquity) && startOfDayEquity > 0) ? `startOfDayEquity ${startOfDayEquity}`
-    : !(Number.isFinite(dailyLossLimit) && dailyLossLimit > 0 && dailyLossLimit <= 1) ? `dailyLossLimit ${dailyLossLimit}`
-    : undefined;
+  const bad = !(Number.isFinite(currentEquity) && currentEquity >= 0)
+    ? `currentEquity ${currentEquity}`
+    : !(Number.isFinite(startOfDayEquity) && startOfDayEquity > 0)
+      ? `startOfDayEquity ${startOfDayEquity}`
+      : !(Number.isFinite(dailyLossLimit) && dailyLossLimit > 0 && dailyLossLimit <= 1)
+        ? `dailyLossLimit ${dailyLossLimit}`
+        : undefined;
   if (bad !== undefined) {
-    return { tripped: true, lossToday: Number.NaN, limitAmount: Number.NaN, reason: `kill switch fails closed on invalid input: ${bad}` };
+    return {
+      tripped: true,
+      lossToday: Number.NaN,
+      limitAmount: Number.NaN,
+      reason: `kill switch fails closed on invalid input: ${bad}`,
+    };
   }
   const lossToday = Math.max(0, startOfDayEquity - currentEquity);
   const limitAmount = startOfDayEquity * dailyLossLimit;

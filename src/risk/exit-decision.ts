@@ -17,7 +17,11 @@ export interface ExitInput {
 /** Throws on a non-finite or non-positive mark, stop or target: a NaN price is a bug, not a "hold". */
 export function exitDecision(input: ExitInput): ExitAction {
   const { side, mark, stop, takeProfit } = input;
-  for (const [name, v] of [['mark', mark], ['stop', stop], ['takeProfit', takeProfit]] as const) {
+  for (const [name, v] of [
+    ['mark', mark],
+    ['stop', stop],
+    ['takeProfit', takeProfit],
+  ] as const) {
     if (v === undefined && name === 'takeProfit') continue;
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
       throw new RangeError(`${name} must be a positive finite number, got ${String(v)}`);

@@ -35,7 +35,17 @@ export interface OrderLimits {
   maxLeverage: number;
 }
 
-export type GuardField = 'side' | 'type' | 'size' | 'price' | 'stopPrice' | 'referencePrice' | 'leverage' | 'notional' | 'contract' | 'limits';
+export type GuardField =
+  | 'side'
+  | 'type'
+  | 'size'
+  | 'price'
+  | 'stopPrice'
+  | 'referencePrice'
+  | 'leverage'
+  | 'notional'
+  | 'contract'
+  | 'limits';
 
 export type GuardVerdict = { ok: true } | { ok: false; field: GuardField; reason: string };
 
@@ -45,7 +55,12 @@ function isPositiveFinite(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v > 0;
 }
 
-function checkPrice(field: 'price' | 'stopPrice' | 'referencePrice', v: unknown, contract: ContractSpec, mustBeOnTick: boolean): GuardVerdict {
+function checkPrice(
+  field: 'price' | 'stopPrice' | 'referencePrice',
+  v: unknown,
+  contract: ContractSpec,
+  mustBeOnTick: boolean,
+): GuardVerdict {
   if (!isPositiveFinite(v)) return fail(field, `${field} must be a positive finite number, got ${String(v)}`);
   if (mustBeOnTick && !isCanonicalMultiple(v, contract.tickSize)) {
     return fail(field, `${field} ${v} is not a multiple of tickSize ${contract.tickSize} (round it with roundToTick)`);
@@ -66,13 +81,17 @@ export function guardOrder(order: GuardedOrder, contract: ContractSpec, limits: 
     return fail('limits', `limits.maxLeverage must be a finite number >= 1, got ${String(limits.maxLeverage)}`);
   }
 
-  if (order.side !== 'buy' && order.side !== 'sell') return fail('side', `side must be 'buy' or 'sell', got ${String(order.side)}`);
-  if (order.type !== 'market' && order.type !== 'limit') return fail('type', `type must be 'market' or 'limit', got ${String(order.type)}`);
+  if (order.side !== 'buy' && order.side !== 'sell')
+    return fail('side', `side must be 'buy' or 'sell', got ${String(order.side)}`);
+  if (order.type !== 'market' && order.type !== 'limit')
+    return fail('type', `type must be 'market' or 'limit', got ${String(order.type)}`);
 
   const { size } = order;
   if (!isPositiveFinite(size)) return fail('size', `size must be a positive finite number, got ${String(size)}`);
-  if (!isCanonicalMultiple(size, contract.lotSize)) return fail('size', `size ${size} is not a multiple of lotSize ${contract.lotSize}`);
-  if (size > contract.maxOrderQty) return fail('size', `size ${size} is above the contract maxOrderQty ${contract.maxOrderQty}`);
+  if (!isCanonicalMultiple(size, contract.lotSize))
+    return fail('size', `size ${size} is not a multiple of lotSize ${contract.lotSize}`);
+  if (size > contract.maxOrderQty)
+    return fail('size', `size ${size} is above the contract maxOrderQty ${contract.maxOrderQty}`);
 
   if (order.type === 'limit' || order.price !== undefined) {
     const v = checkPrice('price', order.price, contract, true);
@@ -96,7 +115,10 @@ export function guardOrder(order: GuardedOrder, contract: ContractSpec, limits: 
       return fail('leverage', `leverage must be a finite number >= 1, got ${String(lev)}`);
     }
     if (lev > cap) {
-      return fail('leverage', `leverage ${lev} is above the limit ${cap} (contract ${contract.maxLeverage}, config ${limits.maxLeverage})`);
+      return fail(
+        'leverage',
+        `leverage ${lev} is above the limit ${cap} (contract ${contract.maxLeverage}, config ${limits.maxLeverage})`,
+      );
     }
   }
 
@@ -110,7 +132,10 @@ export function guardOrder(order: GuardedOrder, contract: ContractSpec, limits: 
     }
     const notional = size * contract.multiplier * valuation;
     if (!Number.isFinite(notional) || notional > limits.maxNotional) {
-      return fail('notional', `notional ${notional} (size ${size} x multiplier ${contract.multiplier} x price ${valuation}) is above maxNotional ${limits.maxNotional}`);
+      return fail(
+        'notional',
+        `notional ${notional} (size ${size} x multiplier ${contract.multiplier} x price ${valuation}) is above maxNotional ${limits.maxNotional}`,
+      );
     }
   }
   return { ok: true };

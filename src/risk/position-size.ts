@@ -63,20 +63,32 @@ function positive(name: string, v: number): string | undefined {
 
 export function positionSize(input: PositionSizeInput): PositionSize {
   const { equity, riskPerTrade, entryPrice, stopPrice, contract, leverage, maxNotional } = input;
-  const zero = (reason: string, lev = Number.NaN): PositionSize => ({ lots: 0, lossAtStop: 0, notional: 0, leverage: lev, reason });
+  const zero = (reason: string, lev = Number.NaN): PositionSize => ({
+    lots: 0,
+    lossAtStop: 0,
+    notional: 0,
+    leverage: lev,
+    reason,
+  });
 
-  const problem = positive('equity', equity)
-    ?? (Number.isFinite(riskPerTrade) && riskPerTrade > 0 && riskPerTrade <= 1
-      ? undefined : `riskPerTrade must be a fraction in (0, 1], got ${riskPerTrade}`)
-    ?? positive('entryPrice', entryPrice)
-    ?? positive('stopPrice', stopPrice)
-    ?? contractProblem(contract)
-    ?? (Number.isFinite(leverage) && leverage >= 1 ? undefined : `leverage must be a finite number >= 1, got ${leverage}`)
-    ?? (!Number.isNaN(maxNotional) && maxNotional > 0 ? undefined : `maxNotional must be positive, got ${maxNotional}`)
-    ?? (input.availableMargin === undefined || Number.isFinite(input.availableMargin)
-      ? undefined : `availableMargin must be a finite number, got ${input.availableMargin}`)
-    ?? (input.takerFeeRate === undefined || (Number.isFinite(input.takerFeeRate) && input.takerFeeRate >= 0)
-      ? undefined : `takerFeeRate must be a finite number >= 0, got ${input.takerFeeRate}`);
+  const problem =
+    positive('equity', equity) ??
+    (Number.isFinite(riskPerTrade) && riskPerTrade > 0 && riskPerTrade <= 1
+      ? undefined
+      : `riskPerTrade must be a fraction in (0, 1], got ${riskPerTrade}`) ??
+    positive('entryPrice', entryPrice) ??
+    positive('stopPrice', stopPrice) ??
+    contractProblem(contract) ??
+    (Number.isFinite(leverage) && leverage >= 1
+      ? undefined
+      : `leverage must be a finite number >= 1, got ${leverage}`) ??
+    (!Number.isNaN(maxNotional) && maxNotional > 0 ? undefined : `maxNotional must be positive, got ${maxNotional}`) ??
+    (input.availableMargin === undefined || Number.isFinite(input.availableMargin)
+      ? undefined
+      : `availableMargin must be a finite number, got ${input.availableMargin}`) ??
+    (input.takerFeeRate === undefined || (Number.isFinite(input.takerFeeRate) && input.takerFeeRate >= 0)
+      ? undefined
+      : `takerFeeRate must be a finite number >= 0, got ${input.takerFeeRate}`);
   if (problem !== undefined) return zero(problem);
   if (entryPrice === stopPrice) return zero(`stop ${stopPrice} equals entry: the stop distance is zero`);
 
@@ -87,24 +99,35 @@ export function positionSize(input: PositionSizeInput): PositionSize {
   const caps: Array<[SizeLimit, number]> = [
     ['risk', budget / lossPerLot],
     ['margin', (equity * lev) / unitValue],
-    ...(input.availableMargin === undefined ? [] : [[
-      'available',
-      Math.max(0, input.availableMargin) / (unitValue * (1 / lev + (input.takerFeeRate ?? DEFAULT_TAKER_FEE_RATE)) * (1 + AVAILABLE_MARGIN_BUFFER)),
-    ] as [SizeLimit, number]]),
+    ...(input.availableMargin === undefined
+      ? []
+      : [
+          [
+            'available',
+            Math.max(0, input.availableMargin) /
+              (unitValue * (1 / lev + (input.takerFeeRate ?? DEFAULT_TAKER_FEE_RATE)) * (1 + AVAILABLE_MARGIN_BUFFER)),
+          ] as [SizeLimit, number],
+        ]),
     ['maxNotional', maxNotional / unitValue],
     ['maxOrderQty', contract.maxOrderQty],
   ];
   // First smallest wins, so an exact tie reports the earlier (more fundamental) cap.
   let [limitedBy, raw] = caps[0] as [SizeLimit, number];
   for (const [name, value] of caps) {
-    if (value < raw) { limitedBy = name; raw = value; }
+    if (value < raw) {
+      limitedBy = name;
+      raw = value;
+    }
   }
 
   const lots = floorToLot(raw, contract.lotSize);
   if (lots <= 0) {
     return {
-      ...zero(`${limitedBy} allows ${raw.toPrecision(6)} lots, less than one lotSize of ${contract.lotSize}`
-        + (limitedBy === 'risk' ? ` (budget ${budget} / loss per lot ${lossPerLot})` : ''), lev),
+      ...zero(
+        `${limitedBy} allows ${raw.toPrecision(6)} lots, less than one lotSize of ${contract.lotSize}` +
+          (limitedBy === 'risk' ? ` (budget ${budget} / loss per lot ${lossPerLot})` : ''),
+        lev,
+      ),
       limitedBy,
     };
   }

@@ -19,7 +19,8 @@ export function decimalsOf(step: number): number {
 }
 
 function checkStep(step: number, name: string): void {
-  if (!Number.isFinite(step) || step <= 0) throw new RangeError(`${name} must be a positive finite number, got ${step}`);
+  if (!Number.isFinite(step) || step <= 0)
+    throw new RangeError(`${name} must be a positive finite number, got ${step}`);
 }
 
 /** Exact-enough number of steps in `value` (a float; callers round it). */
@@ -41,9 +42,15 @@ export function roundToStep(value: number, step: number, mode: RoundingMode, nam
   const tol = tolerance(steps);
   let n: number;
   switch (mode) {
-    case 'down': n = Math.floor(steps + tol); break;
-    case 'up': n = Math.ceil(steps - tol); break;
-    case 'nearest': n = Math.round(steps); break;
+    case 'down':
+      n = Math.floor(steps + tol);
+      break;
+    case 'up':
+      n = Math.ceil(steps - tol);
+      break;
+    case 'nearest':
+      n = Math.round(steps);
+      break;
     default: {
       const never: never = mode;
       throw new RangeError(`unknown rounding mode ${String(never)}`);

@@ -4,7 +4,8 @@
 export function describeFailure(error: unknown): string {
   if (error !== null && typeof error === 'object') {
     const record = error as Record<string, unknown>;
-    const message = typeof record['message'] === 'string' && record['message'].length > 0 ? record['message'] : safeJson(error);
+    const message =
+      typeof record['message'] === 'string' && record['message'].length > 0 ? record['message'] : safeJson(error);
     const code = record['code'];
     return typeof code === 'string' || typeof code === 'number' ? `${String(code)}: ${message}` : message;
   }

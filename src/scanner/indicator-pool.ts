@@ -30,7 +30,8 @@ export function defaultPoolThreads(): number {
 
 /** `taskFile`: the compiled piscina task module (default export `(input) => SignalResult`). */
 export function createIndicatorPool(taskFile: URL, threads = defaultPoolThreads()): IndicatorPool {
-  if (!(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  if (!(Number.isInteger(threads) && threads >= 1))
+    throw new RangeError(`threads must be a positive integer, got ${threads}`);
   const pool = new Piscina<IndicatorTaskInput, SignalResult>({
     filename: taskFile.href,
     minThreads: 1,

@@ -64,16 +64,17 @@ export type ResolvedMarketScannerOptions = Required<Omit<MarketScannerOptions, '
   strategyParams: Partial<StrategyParams> | undefined;
 };
 
-export const DEFAULT_MARKET_SCANNER_OPTIONS: Readonly<Required<Omit<MarketScannerOptions, 'strategyParams'>>> = Object.freeze({
-  minTurnover: 1_000_000,
-  minConfidence: 0.6,
-  granularity: 15,
-  candles: 200,
-  maxCandidates: 3,
-  concurrency: 8,
-  contractsRefreshMs: 600_000,
-  windowEnd: 'server',
-});
+export const DEFAULT_MARKET_SCANNER_OPTIONS: Readonly<Required<Omit<MarketScannerOptions, 'strategyParams'>>> =
+  Object.freeze({
+    minTurnover: 1_000_000,
+    minConfidence: 0.6,
+    granularity: 15,
+    candles: 200,
+    maxCandidates: 3,
+    concurrency: 8,
+    contractsRefreshMs: 600_000,
+    windowEnd: 'server',
+  });
 
 export const MAX_KLINES_PER_REQUEST = 500;
 
@@ -126,7 +127,9 @@ export const PROPOSE_SCOPE = '(propose)';
 
 function positiveFinite(name: string, v: number, integer = false): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {
-    throw new RangeError(`MarketScannerOptions.${name} must be a positive ${integer ? 'integer' : 'finite number'}, got ${String(v)}`);
+    throw new RangeError(
+      `MarketScannerOptions.${name} must be a positive ${integer ? 'integer' : 'finite number'}, got ${String(v)}`,
+    );
   }
   return v;
 }
@@ -141,11 +144,15 @@ export function resolveMarketScannerOptions(options: MarketScannerOptions = {}):
     throw new RangeError(`MarketScannerOptions.minConfidence must be in [0, 1], got ${String(o.minConfidence)}`);
   }
   if (!(KLINE_GRANULARITIES as readonly number[]).includes(o.granularity)) {
-    throw new RangeError(`MarketScannerOptions.granularity must be one of ${KLINE_GRANULARITIES.join(',')}, got ${String(o.granularity)}`);
+    throw new RangeError(
+      `MarketScannerOptions.granularity must be one of ${KLINE_GRANULARITIES.join(',')}, got ${String(o.granularity)}`,
+    );
   }
   positiveFinite('candles', o.candles, true);
   if (o.candles > MAX_KLINES_PER_REQUEST) {
-    throw new RangeError(`MarketScannerOptions.candles must be at most ${MAX_KLINES_PER_REQUEST} (one KuCoin request), got ${o.candles}`);
+    throw new RangeError(
+      `MarketScannerOptions.candles must be at most ${MAX_KLINES_PER_REQUEST} (one KuCoin request), got ${o.candles}`,
+    );
   }
   positiveFinite('maxCandidates', o.maxCandidates, true);
   positiveFinite('concurrency', o.concurrency, true);
@@ -188,7 +195,12 @@ export class MarketScanner {
     const { clock } = this.deps;
     const startedAt = clock.now();
     const errors: ScanError[] = [];
-    const finish = (partial: Pick<ScanReport, 'symbolsEligible' | 'symbolsScanned' | 'signals' | 'proposed' | 'candidates' | 'aborted'>): ScanReport => ({
+    const finish = (
+      partial: Pick<
+        ScanReport,
+        'symbolsEligible' | 'symbolsScanned' | 'signals' | 'proposed' | 'candidates' | 'aborted'
+      >,
+    ): ScanReport => ({
       startedAt,
       durationMs: Math.max(0, clock.now() - startedAt),
       errors,
@@ -203,7 +215,13 @@ export class MarketScanner {
     const windowEnd = eligible.length > 0 ? await this.klinesWindowEnd(errors) : 0;
     if (signal?.aborted) return finish({ ...empty, aborted: true });
 
-    const outcomes = await this.withScanSignal(signal, (scanSignal) => this.analyseAll(eligible.map((c) => c.symbol), windowEnd, scanSignal));
+    const outcomes = await this.withScanSignal(signal, (scanSignal) =>
+      this.analyseAll(
+        eligible.map((c) => c.symbol),
+        windowEnd,
+        scanSignal,
+      ),
+    );
     const results: SignalResult[] = [];
     for (const o of outcomes) {
       if (o === undefined) continue; // not reached before the abort
@@ -232,7 +250,10 @@ export class MarketScanner {
    * caller's signal would trip Node's listener-leak warning, so they listen to a per-scan signal
    * that follows the caller's through one listener.
    */
-  private async withScanSignal<T>(outer: AbortSignal | undefined, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  private async withScanSignal<T>(
+    outer: AbortSignal | undefined,
+    run: (signal: AbortSignal | undefined) => Promise<T>,
+  ): Promise<T> {
     if (!outer) return run(undefined);
     const scan = new AbortController();
     setMaxListeners(0, scan.signal);
@@ -260,7 +281,8 @@ export class MarketScanner {
 
   private async currentContracts(errors: ScanError[]): Promise<Contract[]> {
     const now = this.deps.clock.now();
-    if (this.contracts !== null && now - this.contractsFetchedAt < this.options.contractsRefreshMs) return this.contracts;
+    if (this.contracts !== null && now - this.contractsFetchedAt < this.options.contractsRefreshMs)
+      return this.contracts;
     try {
       const { data } = await this.deps.client.activeContracts();
       this.contracts = data;
@@ -278,7 +300,11 @@ export class MarketScanner {
    * aborted. Resolves promptly on abort: requests already in flight finish in the background and
    * their results are dropped.
    */
-  private analyseAll(symbols: readonly string[], windowEnd: number, signal?: AbortSignal): Promise<Array<SymbolOutcome | undefined>> {
+  private analyseAll(
+    symbols: readonly string[],
+    windowEnd: number,
+    signal?: AbortSignal,
+  ): Promise<Array<SymbolOutcome | undefined>> {
     const outcomes: Array<SymbolOutcome | undefined> = new Array(symbols.length).fill(undefined);
     if (symbols.length === 0) return Promise.resolve(outcomes);
     const slots = new Semaphore(this.options.concurrency);
@@ -305,7 +331,12 @@ export class MarketScanner {
   }
 
   /** Never rejects: failures become a ScanError; an abort becomes undefined. */
-  private async analyseOne(symbol: string, to: number, slots: Semaphore, signal?: AbortSignal): Promise<SymbolOutcome | undefined> {
+  private async analyseOne(
+    symbol: string,
+    to: number,
+    slots: Semaphore,
+    signal?: AbortSignal,
+  ): Promise<SymbolOutcome | undefined> {
     let klines: Kline[];
     let release: (() => void) | undefined;
     try {

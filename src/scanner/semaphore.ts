@@ -6,10 +6,16 @@ import { abortReason } from '../resilience/clock.js';
 
 export class Semaphore {
   private available: number;
-  private readonly waiters: Array<{ resolve: () => void; reject: (err: unknown) => void; signal: AbortSignal | undefined; onAbort: () => void }> = [];
+  private readonly waiters: Array<{
+    resolve: () => void;
+    reject: (err: unknown) => void;
+    signal: AbortSignal | undefined;
+    onAbort: () => void;
+  }> = [];
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`Semaphore limit must be an integer >= 1, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`Semaphore limit must be an integer >= 1, got ${limit}`);
     this.available = limit;
   }
 

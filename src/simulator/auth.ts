@@ -66,18 +66,27 @@ export function authenticate(req: AuthRequest, opts: AuthOptions): string {
   const pass = header(req.headers, 'KC-API-PASSPHRASE');
   const version = header(req.headers, 'KC-API-KEY-VERSION') ?? '1';
   if (!key || !sign || !ts || !pass) {
-    throw fail(KUCOIN_CODES.authMissingHeader, 'Any of KC-API-KEY, KC-API-SIGN, KC-API-TIMESTAMP, KC-API-PASSPHRASE is missing in your request header.');
+    throw fail(
+      KUCOIN_CODES.authMissingHeader,
+      'Any of KC-API-KEY, KC-API-SIGN, KC-API-TIMESTAMP, KC-API-PASSPHRASE is missing in your request header.',
+    );
   }
   const tsMs = Number(ts);
   if (!/^\d+$/.test(ts) || Math.abs(opts.clock.now() - tsMs) > (opts.windowMs ?? 5000)) {
-    throw fail(KUCOIN_CODES.authTimestampInvalid, 'KC-API-TIMESTAMP Invalid -- Time differs from server time by more than 5 seconds');
+    throw fail(
+      KUCOIN_CODES.authTimestampInvalid,
+      'KC-API-TIMESTAMP Invalid -- Time differs from server time by more than 5 seconds',
+    );
   }
   const { apiKey, apiSecret, apiPassphrase } = opts.credentials;
   if (!same(key, apiKey)) throw fail(KUCOIN_CODES.authKeyNotExists, 'KC-API-KEY not exists');
-  const expectedPass = version === '2' || version === '3' ? hmacBase64(apiSecret, apiPassphrase) : version === '1' ? apiPassphrase : null;
-  if (expectedPass === null || !same(pass, expectedPass)) throw fail(KUCOIN_CODES.authPassphraseInvalid, 'KC-API-PASSPHRASE error');
+  const expectedPass =
+    version === '2' || version === '3' ? hmacBase64(apiSecret, apiPassphrase) : version === '1' ? apiPassphrase : null;
+  if (expectedPass === null || !same(pass, expectedPass))
+    throw fail(KUCOIN_CODES.authPassphraseInvalid, 'KC-API-PASSPHRASE error');
   const expectedSign = hmacBase64(apiSecret, prehash(ts, req.method, req.rawUrl, req.body));
-  if (!same(sign, expectedSign)) throw fail(KUCOIN_CODES.authSignatureInvalid, 'Signature error - Please check your signature');
+  if (!same(sign, expectedSign))
+    throw fail(KUCOIN_CODES.authSignatureInvalid, 'Signature error - Please check your signature');
   if (opts.ipWhitelist && !opts.ipWhitelist.includes(req.remoteAddress)) {
     throw fail(KUCOIN_CODES.authIpNotAllowed, `Invalid request ip, the current clientIp is:${req.remoteAddress}`);
   }

@@ -17,7 +17,15 @@ export interface ContractSpec {
   readonly turnover24h: number;
 }
 
-type Row = readonly [base: string, price: number, multiplier: number, tick: number, maxLev: number, vol: number, turnover: number];
+type Row = readonly [
+  base: string,
+  price: number,
+  multiplier: number,
+  tick: number,
+  maxLev: number,
+  vol: number,
+  turnover: number,
+];
 
 const ROWS: readonly Row[] = [
   ['XBT', 65000, 0.001, 0.1, 125, 0.025, 1.2e9],
@@ -88,16 +96,18 @@ const ROWS: readonly Row[] = [
   ['PYTH', 0.35, 10, 0.00001, 50, 0.065, 4.0e6],
 ];
 
-export const ALL_CONTRACTS: readonly ContractSpec[] = ROWS.map(([base, basePrice, multiplier, tickSize, maxLeverage, dailyVol, turnover24h]) => ({
-  base,
-  symbol: `${base}USDTM`,
-  basePrice,
-  multiplier,
-  tickSize,
-  maxLeverage,
-  dailyVol,
-  turnover24h,
-}));
+export const ALL_CONTRACTS: readonly ContractSpec[] = ROWS.map(
+  ([base, basePrice, multiplier, tickSize, maxLeverage, dailyVol, turnover24h]) => ({
+    base,
+    symbol: `${base}USDTM`,
+    basePrice,
+    multiplier,
+    tickSize,
+    maxLeverage,
+    dailyVol,
+    turnover24h,
+  }),
+);
 
 /** The first `count` contracts (XBT first), at least one. */
 export function selectContracts(count: number): readonly ContractSpec[] {

@@ -41,11 +41,17 @@ export function runControlLine(line: string, target: ControlTarget): string | un
     }
     case 'positions': {
       if (!target.openPositions) return 'simulator: error: positions are not available';
-      return `simulator: positions=${target.openPositions().map((p) => `${p.symbol}:${p.qty}`).join(',')}`;
+      return `simulator: positions=${target
+        .openPositions()
+        .map((p) => `${p.symbol}:${p.qty}`)
+        .join(',')}`;
     }
     case 'stops': {
       if (!target.untriggeredStops) return 'simulator: error: stops are not available';
-      return `simulator: stops=${target.untriggeredStops().map((o) => `${o.symbol}:${o.side}`).join(',')}`;
+      return `simulator: stops=${target
+        .untriggeredStops()
+        .map((o) => `${o.symbol}:${o.side}`)
+        .join(',')}`;
     }
     case 'stats':
       return `simulator: rate-limited=${target.rateLimitedResponses?.() ?? 0}`;

@@ -14,7 +14,10 @@ export class FaultInjector {
   private rng: () => number;
   private burstLeft = 0;
 
-  constructor(private readonly seed: number, initial: FaultSpec | string = {}) {
+  constructor(
+    private readonly seed: number,
+    initial: FaultSpec | string = {},
+  ) {
     this.rng = mulberry32(seed ^ 0x0fa17);
     this.set(initial);
   }
@@ -37,7 +40,8 @@ export class FaultInjector {
   /** Decides what happens to one HTTP request. Each kind rolls independently, worst first. */
   nextHttp(): HttpFault {
     const s = this.spec;
-    const latencyMs = s.latency && this.roll(s.latency.rate) ? (s.latency.param ?? FAULT_PARAM_DEFAULTS.latency ?? 0) : 0;
+    const latencyMs =
+      s.latency && this.roll(s.latency.rate) ? (s.latency.param ?? FAULT_PARAM_DEFAULTS.latency ?? 0) : 0;
     if (s.hang && this.roll(s.hang.rate)) return { kind: 'hang', latencyMs };
     if (s['5xx'] && this.roll(s['5xx'].rate)) return { kind: '5xx', status: s['5xx'].param ?? 503, latencyMs };
     if (this.burstLeft > 0) {
@@ -48,7 +52,8 @@ export class FaultInjector {
       this.burstLeft = Math.max(0, (s['429'].param ?? 1) - 1);
       return { kind: '429', latencyMs };
     }
-    if (s.malformed && this.roll(s.malformed.rate)) return { kind: 'malformed', variant: Math.floor(this.rng() * 3), latencyMs };
+    if (s.malformed && this.roll(s.malformed.rate))
+      return { kind: 'malformed', variant: Math.floor(this.rng() * 3), latencyMs };
     return { kind: 'none', latencyMs };
   }
 

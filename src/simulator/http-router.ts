@@ -25,10 +25,12 @@ function compile(): CompiledRoute[] {
   const routes = (Object.keys(ENDPOINTS) as EndpointName[]).map((name) => {
     const spec: EndpointSpec = ENDPOINTS[name];
     const keys: string[] = [];
-    const pattern = spec.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}|\{(\w+)\}/g, (_m, a: string | undefined, b: string | undefined) => {
-      keys.push(defined(a ?? b, `parameter name in path ${spec.path}`));
-      return '([^/]+)';
-    });
+    const pattern = spec.path
+      .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+      .replace(/\\?\{(\w+)\\?\}|\{(\w+)\}/g, (_m, a: string | undefined, b: string | undefined) => {
+        keys.push(defined(a ?? b, `parameter name in path ${spec.path}`));
+        return '([^/]+)';
+      });
     return { name, spec, re: new RegExp(`^${pattern}$`), keys };
   });
   // Literal paths win over templated ones (/api/v1/orders/byClientOid before /api/v1/orders/{orderId}).
@@ -72,7 +74,8 @@ function intParam(q: URLSearchParams, key: string, fallback: number, min: number
   const raw = q.get(key);
   if (raw === null || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw badParameter(`Parameter ${key} must be an integer in ${min}..${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw badParameter(`Parameter ${key} must be an integer in ${min}..${max}`);
   return n;
 }
 
@@ -112,7 +115,12 @@ export interface ApiKeyInfoWire {
   readonly subName?: string;
 }
 
-export function buildHandlers(market: MarketData, engine: TradingEngine, bullets: BulletIssuer, apiKey: ApiKeyInfoWire): Record<EndpointName, Handler> {
+export function buildHandlers(
+  market: MarketData,
+  engine: TradingEngine,
+  bullets: BulletIssuer,
+  apiKey: ApiKeyInfoWire,
+): Record<EndpointName, Handler> {
   const specOf = (symbol: string) => defined(market.spec(symbol), `contract spec of ${symbol}`);
   const renderOrder = (o: Parameters<typeof orderWire>[0]) => orderWire(o, specOf(o.symbol));
   return {
@@ -168,8 +176,12 @@ export function buildHandlers(market: MarketData, engine: TradingEngine, bullets
     },
     placeOrder: ({ body }) => engine.place(body),
     placeStopOrder: ({ body }) => engine.placeTpsl(body),
-    cancelOrderById: ({ params }) => ({ cancelledOrderIds: engine.cancelById(defined(params['orderId'], 'path parameter orderId')) }),
-    cancelOrderByClientOid: ({ params }) => ({ clientOid: engine.cancelByClientOid(defined(params['clientOid'], 'path parameter clientOid')) }),
+    cancelOrderById: ({ params }) => ({
+      cancelledOrderIds: engine.cancelById(defined(params['orderId'], 'path parameter orderId')),
+    }),
+    cancelOrderByClientOid: ({ params }) => ({
+      clientOid: engine.cancelByClientOid(defined(params['clientOid'], 'path parameter clientOid')),
+    }),
     orderList: ({ query }) => {
       const status = query.get('status') ?? 'done';
       if (status !== 'active' && status !== 'done') throw badParameter('Parameter status must be active or done');

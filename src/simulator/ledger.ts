@@ -41,7 +41,19 @@ export class Ledger {
   position(spec: ContractSpec, now: number): Position {
     let p = this.positions.get(spec.symbol);
     if (!p) {
-      p = { symbol: spec.symbol, spec, qty: 0, cost: 0, margin: 0, leverage: 1, realisedGrossPnl: 0, fees: 0, funding: 0, openingTimestamp: now, currentTimestamp: now };
+      p = {
+        symbol: spec.symbol,
+        spec,
+        qty: 0,
+        cost: 0,
+        margin: 0,
+        leverage: 1,
+        realisedGrossPnl: 0,
+        fees: 0,
+        funding: 0,
+        openingTimestamp: now,
+        currentTimestamp: now,
+      };
       this.positions.set(spec.symbol, p);
     }
     return p;
@@ -63,7 +75,15 @@ export class Ledger {
    * Applies one fill. Reducing realises (exit − entry) × closed lots × multiplier and releases the
    * matching share of margin; any excess opens the other way at the same price with `leverage`.
    */
-  applyFill(p: Position, side: 'buy' | 'sell', lots: number, price: number, fee: number, leverage: number, now: number): FillEffect {
+  applyFill(
+    p: Position,
+    side: 'buy' | 'sell',
+    lots: number,
+    price: number,
+    fee: number,
+    leverage: number,
+    now: number,
+  ): FillEffect {
     const mult = p.spec.multiplier;
     const dir = side === 'buy' ? 1 : -1;
     let closedLots = 0;

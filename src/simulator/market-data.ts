@@ -91,7 +91,10 @@ export class MarketData {
       sequence: seq,
       symbol,
       side: top.last >= prev.last ? 'buy' : 'sell',
-      size: Math.max(1, Math.round(this.baseDepthLots(spec) * 0.05 * (0.2 + this.paths.unit(symbol, Math.floor(t / 1000), 77)))),
+      size: Math.max(
+        1,
+        Math.round(this.baseDepthLots(spec) * 0.05 * (0.2 + this.paths.unit(symbol, Math.floor(t / 1000), 77))),
+      ),
       tradeId: String(seq),
       price: top.last.toFixed(d),
       bestBidPrice: top.bid.toFixed(d),
@@ -122,7 +125,14 @@ export class MarketData {
     for (let t0 = first; t0 <= last; t0 += g) {
       const t1 = Math.min(t0 + g, now);
       const c = this.paths.candle(symbol, t0, t1, t0 + g <= now);
-      rows.push([t0, this.px(spec, c.open), this.px(spec, c.high), this.px(spec, c.low), this.px(spec, c.close), c.volume]);
+      rows.push([
+        t0,
+        this.px(spec, c.open),
+        this.px(spec, c.high),
+        this.px(spec, c.low),
+        this.px(spec, c.close),
+        c.volume,
+      ]);
     }
     return rows;
   }

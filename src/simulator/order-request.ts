@@ -62,7 +62,8 @@ function bool(body: Record<string, unknown>, key: string): boolean {
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], key: string): T | undefined {
   if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw badParameter(`Parameter ${key} must be one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw badParameter(`Parameter ${key} must be one of ${allowed.join(', ')}`);
   return value as T;
 }
 
@@ -75,7 +76,10 @@ function priceOnTick(value: number | undefined, spec: ContractSpec, key: string)
   return roundToStep(value, spec.tickSize);
 }
 
-export function parseOrderRequest(raw: unknown, lookup: (symbol: string) => ContractSpec | undefined): { req: TpslRequest; spec: ContractSpec } {
+export function parseOrderRequest(
+  raw: unknown,
+  lookup: (symbol: string) => ContractSpec | undefined,
+): { req: TpslRequest; spec: ContractSpec } {
   if (!isRecord(raw)) throw badParameter('Request body must be a JSON object');
   const clientOid = str(raw, 'clientOid');
   if (!clientOid) throw badParameter('Parameter clientOid is required');
@@ -106,7 +110,8 @@ export function parseOrderRequest(raw: unknown, lookup: (symbol: string) => Cont
   if (stop && stopPrice === null) throw badParameter('Parameter stopPrice is required when stop is set');
   const timeInForce = oneOf(str(raw, 'timeInForce'), ['GTC', 'IOC'] as const, 'timeInForce') ?? 'GTC';
   const marginMode = str(raw, 'marginMode');
-  if (marginMode !== undefined && marginMode !== 'ISOLATED') throw orderParamError('Only ISOLATED margin mode is supported by this venue');
+  if (marginMode !== undefined && marginMode !== 'ISOLATED')
+    throw orderParamError('Only ISOLATED margin mode is supported by this venue');
   const req: TpslRequest = {
     clientOid,
     symbol,

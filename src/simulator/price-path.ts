@@ -19,9 +19,18 @@ interface Octave {
   readonly regime: boolean;
 }
 
-const OCTAVES: readonly Octave[] = [10 * SECOND, MINUTE, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 8 * HOUR, DAY, 4 * DAY, 16 * DAY, 64 * DAY].map(
-  (scaleMs) => ({ scaleMs, weight: 0.9 * Math.sqrt(scaleMs / DAY), regime: scaleMs < DAY }),
-);
+const OCTAVES: readonly Octave[] = [
+  10 * SECOND,
+  MINUTE,
+  5 * MINUTE,
+  30 * MINUTE,
+  2 * HOUR,
+  8 * HOUR,
+  DAY,
+  4 * DAY,
+  16 * DAY,
+  64 * DAY,
+].map((scaleMs) => ({ scaleMs, weight: 0.9 * Math.sqrt(scaleMs / DAY), regime: scaleMs < DAY }));
 const REGIME_SCALE_MS = 6 * HOUR;
 /** Flat profile: the slowest octave kept. */
 const FLAT_MAX_SCALE_MS = 5 * MINUTE;
@@ -101,14 +110,16 @@ export class PricePaths {
 
   /** Multiplies the path by `factor` from `t` on (a jump, e.g. a crash for liquidation tests). */
   shock(symbol: string, t: number, factor: number): void {
-    if (!(factor > 0) || !Number.isFinite(factor)) throw new Error(`shock: factor must be a positive number, got ${factor}`);
+    if (!(factor > 0) || !Number.isFinite(factor))
+      throw new Error(`shock: factor must be a positive number, got ${factor}`);
     const prev = this.overrideAt(symbol, t);
     this.pushOverride(symbol, { fromMs: t, factor: (prev?.factor ?? 1) * factor, pin: null });
   }
 
   /** Holds the price at `price` from `t` on; `null` releases it back onto the (shocked) path. */
   pin(symbol: string, t: number, price: number | null): void {
-    if (price !== null && (!(price > 0) || !Number.isFinite(price))) throw new Error(`pin: price must be a positive number, got ${price}`);
+    if (price !== null && (!(price > 0) || !Number.isFinite(price)))
+      throw new Error(`pin: price must be a positive number, got ${price}`);
     const prev = this.overrideAt(symbol, t);
     this.pushOverride(symbol, { fromMs: t, factor: prev?.factor ?? 1, pin: price });
   }

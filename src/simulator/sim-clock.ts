@@ -18,7 +18,8 @@ export class ScaledClock implements SimClock {
     private readonly speed: number,
     private readonly real: Pick<Clock, 'now'> = systemClock,
   ) {
-    if (!(speed > 0) || !Number.isFinite(speed)) throw new Error(`ScaledClock: speed must be a positive number, got ${speed}`);
+    if (!(speed > 0) || !Number.isFinite(speed))
+      throw new Error(`ScaledClock: speed must be a positive number, got ${speed}`);
     this.realStart = real.now();
   }
 

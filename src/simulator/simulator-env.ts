@@ -22,7 +22,10 @@ export interface SimulatorEnv {
 
 /** SIM_KEY_IP_WHITELIST as a list ("" -> []). */
 export function parseIpWhitelist(raw: string): string[] {
-  return raw.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  return raw
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
 }
 
 /** `.env` is read only for the real process environment: an explicit env object stays hermetic. */

@@ -124,15 +124,23 @@ function checkOptions(o: SimulatorOptions): void {
   const bad = (field: string, why: string): never => {
     throw new Error(`simulator option ${field}: ${why}`);
   };
-  if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)) bad('port', `must be an integer 0..65535, got ${o.port}`);
-  if (o.balance !== undefined && !(o.balance >= 0 && Number.isFinite(o.balance))) bad('balance', `must be a finite number >= 0, got ${o.balance}`);
+  if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535))
+    bad('port', `must be an integer 0..65535, got ${o.port}`);
+  if (o.balance !== undefined && !(o.balance >= 0 && Number.isFinite(o.balance)))
+    bad('balance', `must be a finite number >= 0, got ${o.balance}`);
   if (o.seed !== undefined && !Number.isInteger(o.seed)) bad('seed', `must be an integer, got ${o.seed}`);
-  if (o.speed !== undefined && !(o.speed > 0 && Number.isFinite(o.speed))) bad('speed', `must be a positive number, got ${o.speed}`);
-  if (o.contracts !== undefined && (!Number.isInteger(o.contracts) || o.contracts < 1 || o.contracts > ALL_CONTRACTS.length)) {
+  if (o.speed !== undefined && !(o.speed > 0 && Number.isFinite(o.speed)))
+    bad('speed', `must be a positive number, got ${o.speed}`);
+  if (
+    o.contracts !== undefined &&
+    (!Number.isInteger(o.contracts) || o.contracts < 1 || o.contracts > ALL_CONTRACTS.length)
+  ) {
     bad('contracts', `must be an integer 1..${ALL_CONTRACTS.length}, got ${o.contracts}`);
   }
-  if (o.profile !== undefined && !MARKET_PROFILES.includes(o.profile)) bad('profile', `must be one of ${MARKET_PROFILES.join(', ')}, got ${String(o.profile)}`);
-  for (const k of ['apiKey', 'apiSecret', 'apiPassphrase'] as const) if (o[k] !== undefined && o[k] === '') bad(k, 'must not be empty');
+  if (o.profile !== undefined && !MARKET_PROFILES.includes(o.profile))
+    bad('profile', `must be one of ${MARKET_PROFILES.join(', ')}, got ${String(o.profile)}`);
+  for (const k of ['apiKey', 'apiSecret', 'apiPassphrase'] as const)
+    if (o[k] !== undefined && o[k] === '') bad(k, 'must not be empty');
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
@@ -180,7 +188,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const server = createServer({ keepAlive: true }, (req, res) => {
     void handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, { code: KUCOIN_CODES.internal, msg: `simulator error: ${(err as Error).message}` });
+      if (!res.headersSent)
+        send(res, 500, { code: KUCOIN_CODES.internal, msg: `simulator error: ${(err as Error).message}` });
     });
   });
   server.on('connection', (s: Socket) => {
@@ -192,7 +201,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   function send(res: ServerResponse, status: number, body: unknown, q?: QuotaView, raw?: string): void {
     if (res.writableEnded || res.destroyed) return;
     const text = raw ?? JSON.stringify(body);
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(text)),
+    };
     if (q) {
       headers[RATE_LIMIT_HEADERS.limit] = String(q.limit);
       headers[RATE_LIMIT_HEADERS.remaining] = String(q.remaining);
@@ -228,7 +240,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const remote = req.socket.remoteAddress ?? 'unknown';
     const route = matchRoute(method, url.pathname);
     if (!route) {
-      send(res, 404, { code: KUCOIN_CODES.notFound, msg: `${method} ${url.pathname} not found` }, quota.peek('public', remote));
+      send(
+        res,
+        404,
+        { code: KUCOIN_CODES.notFound, msg: `${method} ${url.pathname} not found` },
+        quota.peek('public', remote),
+      );
       return;
     }
     const pool = route.spec.pool;
@@ -243,14 +260,31 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
     if (fault.kind === '5xx') {
-      send(res, fault.status, { code: KUCOIN_CODES.internal, msg: 'Internal Server Error (injected)' }, quota.peek(pool, caller));
+      send(
+        res,
+        fault.status,
+        { code: KUCOIN_CODES.internal, msg: 'Internal Server Error (injected)' },
+        quota.peek(pool, caller),
+      );
       return;
     }
     if (route.spec.auth) {
       try {
         caller = authenticate(
-          { method, rawUrl, body, headers: req.headers, remoteAddress: remote, trading: route.name === 'placeOrder' || route.name === 'placeStopOrder' || route.name.startsWith('cancel') },
-          { credentials, clock: authClock, ...(options.ipWhitelist ? { ipWhitelist: options.ipWhitelist } : {}), ...(options.canTrade === false ? { canTrade: false } : {}) },
+          {
+            method,
+            rawUrl,
+            body,
+            headers: req.headers,
+            remoteAddress: remote,
+            trading: route.name === 'placeOrder' || route.name === 'placeStopOrder' || route.name.startsWith('cancel'),
+          },
+          {
+            credentials,
+            clock: authClock,
+            ...(options.ipWhitelist ? { ipWhitelist: options.ipWhitelist } : {}),
+            ...(options.canTrade === false ? { canTrade: false } : {}),
+          },
         );
       } catch (err) {
         const e = err as SimError;
@@ -264,7 +298,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       // reset. The pool is shown empty with a short reset, which a client honouring the headers
       // (as it must) waits out before it resumes.
       const view = quota.peek(pool, caller);
-      send(res, 429, { code: KUCOIN_CODES.rateLimited, msg: 'Too Many Requests (injected)' }, { limit: view.limit, remaining: 0, resetMs: Math.min(view.resetMs, INJECTED_429_RESET_MS) });
+      send(
+        res,
+        429,
+        { code: KUCOIN_CODES.rateLimited, msg: 'Too Many Requests (injected)' },
+        { limit: view.limit, remaining: 0, resetMs: Math.min(view.resetMs, INJECTED_429_RESET_MS) },
+      );
       return;
     }
     const charge = quota.charge(pool, caller, route.spec.weight);
@@ -273,7 +312,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       send(res, 429, { code: KUCOIN_CODES.rateLimited, msg: 'Too Many Requests' }, charge);
       return;
     }
-    let parsed: unknown ;
+    let parsed: unknown;
     if (body.trim() !== '') {
       try {
         parsed = JSON.parse(body);

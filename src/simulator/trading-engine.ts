@@ -6,7 +6,14 @@ import { KUCOIN_CODES } from '../exchange/error-codes.js';
 import type { ContractSpec } from './contracts-catalogue.js';
 import type { MarketData } from './market-data.js';
 import { Ledger, liquidationPrice, unrealisedPnl, type Position } from './ledger.js';
-import { parseOrderRequest, type OrderRequest, type OrderType, type Side, type StopDir, type StopPriceType } from './order-request.js';
+import {
+  parseOrderRequest,
+  type OrderRequest,
+  type OrderType,
+  type Side,
+  type StopDir,
+  type StopPriceType,
+} from './order-request.js';
 import { SimError, orderParamError } from './sim-error.js';
 import { isTriggered } from './stop-trigger.js';
 import type { SimClock } from './sim-clock.js';
@@ -149,13 +156,17 @@ export class TradingEngine {
     const up = req.triggerStopUpPrice;
     const down = req.triggerStopDownPrice;
     if (up === null && down === null) return this.place(raw);
-    if (!req.side || req.size === undefined) throw orderParamError('side and size are required with take-profit / stop-loss triggers');
+    if (!req.side || req.size === undefined)
+      throw orderParamError('side and size are required with take-profit / stop-loss triggers');
     const main = this.createOrder(req);
     this.activateOrReject(main, spec, req);
     const exitSide: Side = req.side === 'buy' ? 'sell' : 'buy';
     const stopType = req.stopPriceType ?? 'TP';
     const legs: SimOrder[] = [];
-    for (const [dir, price, tag] of [['up', up, 'up'], ['down', down, 'down']] as const) {
+    for (const [dir, price, tag] of [
+      ['up', up, 'up'],
+      ['down', down, 'down'],
+    ] as const) {
       if (price === null) continue;
       legs.push(
         this.createOrder({
@@ -212,7 +223,9 @@ export class TradingEngine {
     this.step();
     return [...this.orders.values()]
       .filter((o) => !this.isPendingStop(o))
-      .filter((o) => (filter.status === 'active' ? o.status === 'open' : filter.status === 'done' ? o.status === 'done' : true))
+      .filter((o) =>
+        filter.status === 'active' ? o.status === 'open' : filter.status === 'done' ? o.status === 'done' : true,
+      )
       .filter((o) => !filter.symbol || o.symbol === filter.symbol)
       .filter((o) => !filter.side || o.side === filter.side)
       .filter((o) => !filter.type || o.type === filter.type)
@@ -230,7 +243,14 @@ export class TradingEngine {
       .reverse();
   }
 
-  listFills(filter: { orderId?: string; symbol?: string; side?: string; type?: string; startAt?: number; endAt?: number }): SimFill[] {
+  listFills(filter: {
+    orderId?: string;
+    symbol?: string;
+    side?: string;
+    type?: string;
+    startAt?: number;
+    endAt?: number;
+  }): SimFill[] {
     this.step();
     return this.fills
       .filter((f) => !filter.orderId || f.orderId === filter.orderId)
@@ -375,18 +395,29 @@ export class TradingEngine {
     if (order.reduceOnly) {
       if (qty === 0) throw new SimError(KUCOIN_CODES.noPositionToClose, 'No open positions to close.', 200);
       if ((qty > 0 && order.side === 'buy') || (qty < 0 && order.side === 'sell')) {
-        throw orderParamError('Reduce-only order would increase the position; only orders reducing the position are allowed.');
+        throw orderParamError(
+          'Reduce-only order would increase the position; only orders reducing the position are allowed.',
+        );
       }
       return;
     }
     if (!strict) return;
-    const ref = order.price ?? (order.side === 'buy' ? this.market.top(order.symbol, this.clock.now()).ask : this.market.top(order.symbol, this.clock.now()).bid);
-    const closing = qty !== 0 && Math.sign(qty) !== (order.side === 'buy' ? 1 : -1) ? Math.min(order.size, Math.abs(qty)) : 0;
+    const ref =
+      order.price ??
+      (order.side === 'buy'
+        ? this.market.top(order.symbol, this.clock.now()).ask
+        : this.market.top(order.symbol, this.clock.now()).bid);
+    const closing =
+      qty !== 0 && Math.sign(qty) !== (order.side === 'buy' ? 1 : -1) ? Math.min(order.size, Math.abs(qty)) : 0;
     const opening = order.size - closing;
     const notional = opening * spec.multiplier * ref;
     const required = notional / order.leverage + notional * TAKER_FEE_RATE;
     if (required > this.availableBalance() + 1e-9) {
-      throw new SimError(KUCOIN_CODES.balanceNotEnough, `Balance insufficient. The order would cost ${required.toFixed(4)} USDT.`, 200);
+      throw new SimError(
+        KUCOIN_CODES.balanceNotEnough,
+        `Balance insufficient. The order would cost ${required.toFixed(4)} USDT.`,
+        200,
+      );
     }
   }
 
@@ -394,7 +425,8 @@ export class TradingEngine {
   private execute(order: SimOrder, spec: ContractSpec, t: number): void {
     const book = this.market.book(order.symbol, t, BOOK_DEPTH);
     const levels = order.side === 'buy' ? book.asks : book.bids;
-    const marketable = (px: number): boolean => order.price === null || (order.side === 'buy' ? px <= order.price : px >= order.price);
+    const marketable = (px: number): boolean =>
+      order.price === null || (order.side === 'buy' ? px <= order.price : px >= order.price);
     if (order.postOnly && levels[0] && marketable(levels[0][0])) {
       this.cancel(order, t);
       return;
@@ -421,7 +453,14 @@ export class TradingEngine {
     return Math.min(remaining, reducible);
   }
 
-  private fill(order: SimOrder, spec: ContractSpec, lots: number, price: number, liquidity: 'maker' | 'taker', t: number): void {
+  private fill(
+    order: SimOrder,
+    spec: ContractSpec,
+    lots: number,
+    price: number,
+    liquidity: 'maker' | 'taker',
+    t: number,
+  ): void {
     const feeRate = liquidity === 'maker' ? MAKER_FEE_RATE : TAKER_FEE_RATE;
     const value = lots * spec.multiplier * price;
     const fee = value * feeRate;
@@ -496,7 +535,15 @@ export class TradingEngine {
 
   private checkStop(o: SimOrder, t: number): void {
     const top = this.market.top(o.symbol, t);
-    if (!isTriggered(defined(o.stop, `stop direction of order ${o.id}`), defined(o.stopPrice, `stop price of order ${o.id}`), o.stopPriceType ?? 'TP', top)) return;
+    if (
+      !isTriggered(
+        defined(o.stop, `stop direction of order ${o.id}`),
+        defined(o.stopPrice, `stop price of order ${o.id}`),
+        o.stopPriceType ?? 'TP',
+        top,
+      )
+    )
+      return;
     o.stopTriggered = true;
     o.updatedAt = t;
     if (o.linkedId) {
@@ -540,7 +587,8 @@ export class TradingEngine {
     });
     // Reduce-only orders of a liquidated position have nothing left to do.
     for (const o of this.orders.values()) {
-      if (o.symbol === pos.symbol && o.status === 'open' && (o.reduceOnly || o.closeOrder) && !this.isPendingStop(o)) this.cancel(o, t);
+      if (o.symbol === pos.symbol && o.status === 'open' && (o.reduceOnly || o.closeOrder) && !this.isPendingStop(o))
+        this.cancel(o, t);
     }
     this.emitPosition(pos, 'liquidation', t);
   }
@@ -551,7 +599,8 @@ export class TradingEngine {
       const mark = this.market.markPrice(pos.symbol, at);
       const qty = pos.qty;
       const paid = this.ledger.applyFunding(pos, mark, rate, at);
-      for (const l of this.listeners) l.settlement?.(pos, { fundingTime: at, qty, markPrice: mark, fundingRate: rate, fundingFee: -paid });
+      for (const l of this.listeners)
+        l.settlement?.(pos, { fundingTime: at, qty, markPrice: mark, fundingRate: rate, fundingFee: -paid });
       this.emitPosition(pos, 'funding', at);
     }
   }

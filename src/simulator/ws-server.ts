@@ -37,7 +37,12 @@ interface ParsedTopic {
 
 function parseTopic(topic: string): ParsedTopic | null {
   const [prefix, rest] = topic.split(':', 2) as [string, string | undefined];
-  const symbols = rest ? rest.split(',').map((s) => s.trim()).filter(Boolean) : null;
+  const symbols = rest
+    ? rest
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : null;
   switch (prefix) {
     case '/contractMarket/tickerV2':
       return symbols ? { kind: 'tickerV2', prefix, symbols, private: false } : null;
@@ -76,13 +81,17 @@ export class SimWsServer {
         const spec = defined(opts.market.spec(order.symbol), `contract spec of ${order.symbol}`);
         const data = orderChangeWire(order, change, spec);
         for (const c of this.clients) {
-          if (c.topics.has('/contractMarket/tradeOrders')) this.send(c, this.privateMsg('/contractMarket/tradeOrders', 'orderChange', data));
+          if (c.topics.has('/contractMarket/tradeOrders'))
+            this.send(c, this.privateMsg('/contractMarket/tradeOrders', 'orderChange', data));
           const t = `/contractMarket/tradeOrders:${order.symbol}`;
           if (c.topics.has(t)) this.send(c, this.privateMsg(t, 'symbolOrderChange', data));
         }
       },
       position: (pos, reason, at) => {
-        const data = { ...positionWire(pos, opts.market.markPrice(pos.symbol, at), at), changeReason: reason === 'funding' ? 'positionChange' : reason };
+        const data = {
+          ...positionWire(pos, opts.market.markPrice(pos.symbol, at), at),
+          changeReason: reason === 'funding' ? 'positionChange' : reason,
+        };
         this.pushPosition(pos.symbol, 'position.change', data);
       },
       settlement: (pos, s) => {
@@ -106,7 +115,13 @@ export class SimWsServer {
     return {
       token,
       instanceServers: [
-        { endpoint: `${this.opts.baseUrl()}${WS_PATH}`, encrypt: false, protocol: 'websocket', pingInterval: PING_INTERVAL_MS, pingTimeout: PING_TIMEOUT_MS },
+        {
+          endpoint: `${this.opts.baseUrl()}${WS_PATH}`,
+          encrypt: false,
+          protocol: 'websocket',
+          pingInterval: PING_INTERVAL_MS,
+          pingTimeout: PING_TIMEOUT_MS,
+        },
       ],
     };
   }
@@ -137,8 +152,22 @@ export class SimWsServer {
           const data =
             parsed.kind === 'ticker'
               ? t
-              : { symbol, sequence: t['sequence'], bestBidSize: t['bestBidSize'], bestBidPrice: t['bestBidPrice'], bestAskPrice: t['bestAskPrice'], bestAskSize: t['bestAskSize'], ts: t['ts'] };
-          this.send(c, { topic: `${parsed.prefix}:${symbol}`, type: 'message', subject: parsed.kind, sn: t['sequence'], data });
+              : {
+                  symbol,
+                  sequence: t['sequence'],
+                  bestBidSize: t['bestBidSize'],
+                  bestBidPrice: t['bestBidPrice'],
+                  bestAskPrice: t['bestAskPrice'],
+                  bestAskSize: t['bestAskSize'],
+                  ts: t['ts'],
+                };
+          this.send(c, {
+            topic: `${parsed.prefix}:${symbol}`,
+            type: 'message',
+            subject: parsed.kind,
+            sn: t['sequence'],
+            data,
+          });
         }
       }
     }

@@ -11,12 +11,20 @@ export class ClusterMetrics {
   private readonly ownedSymbol: Gauge<'process_id' | 'symbol'>;
 
   constructor(name: (n: string) => string, registers: Registry[]) {
-    const g = <L extends string>(n: string, help: string, labelNames: L[]): Gauge<L> => new Gauge({ name: name(n), help, labelNames, registers });
+    const g = <L extends string>(n: string, help: string, labelNames: L[]): Gauge<L> =>
+      new Gauge({ name: name(n), help, labelNames, registers });
     this.redis = g('cluster_redis_connected', 'REDIS_URL: 1 while Redis answers, 0 while it is down', ['process_id']);
     this.peers = g('cluster_peers', 'Processes seen trading this account, this one included', ['process_id']);
     this.owned = g('cluster_owned_symbols', 'Symbols whose lease this process holds', ['process_id']);
-    this.share = g('cluster_quota_share', 'Share of each quota pool this process may use (1, or 1/N while Redis is down)', ['process_id']);
-    this.ownedSymbol = g('cluster_owned_symbol', '1 for each symbol whose lease this process holds', ['process_id', 'symbol']);
+    this.share = g(
+      'cluster_quota_share',
+      'Share of each quota pool this process may use (1, or 1/N while Redis is down)',
+      ['process_id'],
+    );
+    this.ownedSymbol = g('cluster_owned_symbol', '1 for each symbol whose lease this process holds', [
+      'process_id',
+      'symbol',
+    ]);
   }
 
   sync(cluster: ClusterHealthReport | undefined): void {

@@ -58,5 +58,8 @@ export function hostName(hostHeader: string): string | null {
 
 /** STATUS_ALLOWED_HOSTS ("a.example, b.example") as a list. */
 export function parseHostList(raw: string): string[] {
-  return raw.split(',').map((h) => h.trim()).filter((h) => h !== '');
+  return raw
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '');
 }

@@ -67,7 +67,7 @@ if (isMain) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`status: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      process.stderr.write(`status: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = EXIT_UNREACHABLE;
     },
   );

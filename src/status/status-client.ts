@@ -12,7 +12,13 @@ export interface FetchHealthOptions {
 }
 
 export type HealthFetchResult =
-  | { readonly kind: 'report'; readonly url: string; readonly httpStatus: number; readonly healthy: boolean; readonly report: HealthReport }
+  | {
+      readonly kind: 'report';
+      readonly url: string;
+      readonly httpStatus: number;
+      readonly healthy: boolean;
+      readonly report: HealthReport;
+    }
   /** No report could be had: connection refused, timeout, or an answer that is not a health report. */
   | { readonly kind: 'unreachable'; readonly url: string; readonly reason: string };
 
@@ -34,16 +40,32 @@ export async function fetchHealth(options: FetchHealthOptions): Promise<HealthFe
     return { kind: 'unreachable', url, reason: `HTTP ${response.status} with a body that is not JSON` };
   }
   if (isLivenessOnly(parsed)) {
-    return { kind: 'unreachable', url, reason: 'the server answered only its liveness verdict: the full report needs STATUS_TOKEN (environment or .env)' };
+    return {
+      kind: 'unreachable',
+      url,
+      reason: 'the server answered only its liveness verdict: the full report needs STATUS_TOKEN (environment or .env)',
+    };
   }
   const problem = reportProblem(parsed);
   if (problem !== null) return { kind: 'unreachable', url, reason: `not a health report: ${problem}` };
-  return { kind: 'report', url, httpStatus: response.status, healthy: response.status === 200, report: parsed as HealthReport };
+  return {
+    kind: 'report',
+    url,
+    httpStatus: response.status,
+    healthy: response.status === 200,
+    report: parsed as HealthReport,
+  };
 }
 
 /** `{"overall_health": {"status": …}}` alone: what /health tells a caller without the token. */
 function isLivenessOnly(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && 'overall_health' in value;
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    'overall_health' in value
+  );
 }
 
 /** Why `value` is not a HealthReport (the parts the CLI and formatter read), or null. */
@@ -58,7 +80,8 @@ export function reportProblem(value: unknown): string | null {
   }
   if (!Array.isArray(record.recent_errors)) return '"recent_errors" is not an array';
   const status = (record.overall_health as Record<string, unknown>).status;
-  if (status !== 'HEALTHY' && status !== 'DEGRADED' && status !== 'UNHEALTHY') return `unknown overall_health.status ${JSON.stringify(status)}`;
+  if (status !== 'HEALTHY' && status !== 'DEGRADED' && status !== 'UNHEALTHY')
+    return `unknown overall_health.status ${JSON.stringify(status)}`;
   return null;
 }
 

@@ -75,7 +75,9 @@ export class StatusMetrics implements MetricsRecorder {
   constructor(options: StatusMetricsOptions = {}) {
     const prefix = options.prefix ?? STATUS_METRICS_DEFAULTS.prefix;
     if (prefix !== '' && !PREFIX_PATTERN.test(prefix)) {
-      throw new RangeError(`StatusMetrics: option "prefix" must match ${PREFIX_PATTERN}, got ${JSON.stringify(prefix)}`);
+      throw new RangeError(
+        `StatusMetrics: option "prefix" must match ${PREFIX_PATTERN}, got ${JSON.stringify(prefix)}`,
+      );
     }
     const maxEndpoints = options.maxEndpoints ?? STATUS_METRICS_DEFAULTS.maxEndpoints;
     if (!(Number.isInteger(maxEndpoints) && maxEndpoints > 0)) {
@@ -95,7 +97,11 @@ export class StatusMetrics implements MetricsRecorder {
     this.positionsClosed = new Counter({ name: n('positions_closed_total'), help: 'Positions closed', registers });
     this.scans = new Counter({ name: n('scans_total'), help: 'Market scans completed', registers });
     this.scanErrors = new Counter({ name: n('scan_errors_total'), help: 'Market scans that failed', registers });
-    this.positionUpdates = new Counter({ name: n('position_updates_total'), help: 'Position refreshes from the exchange', registers });
+    this.positionUpdates = new Counter({
+      name: n('position_updates_total'),
+      help: 'Position refreshes from the exchange',
+      registers,
+    });
     this.positionUpdateErrors = new Counter({
       name: n('position_update_errors_total'),
       help: 'Position refreshes that failed',
@@ -125,8 +131,16 @@ export class StatusMetrics implements MetricsRecorder {
     });
     this.totalPnl = new Gauge({ name: n('realised_pnl_usdt'), help: 'Realised PnL since start in USDT', registers });
     this.winRate = new Gauge({ name: n('win_ratio'), help: 'Wins / (wins + losses), 0..1', registers });
-    this.apiSuccessRate = new Gauge({ name: n('api_success_ratio'), help: 'Successful API calls / all calls since start, 0..1', registers });
-    this.apiCallsPerMinute = new Gauge({ name: n('api_calls_last_minute'), help: 'API calls in the last 60 s', registers });
+    this.apiSuccessRate = new Gauge({
+      name: n('api_success_ratio'),
+      help: 'Successful API calls / all calls since start, 0..1',
+      registers,
+    });
+    this.apiCallsPerMinute = new Gauge({
+      name: n('api_calls_last_minute'),
+      help: 'API calls in the last 60 s',
+      registers,
+    });
     this.uptime = new Gauge({ name: n('uptime_seconds'), help: 'Seconds since the health monitor started', registers });
     this.healthy = new Gauge({ name: n('healthy'), help: '1 unless the overall verdict is UNHEALTHY', registers });
     this.healthStatus = new Gauge({
@@ -141,8 +155,18 @@ export class StatusMetrics implements MetricsRecorder {
       labelNames: ['thread'],
       registers,
     });
-    this.threadRestarts = new Gauge({ name: n('thread_restarts'), help: 'Restarts of the thread so far', labelNames: ['thread'], registers });
-    this.threadHealthy = new Gauge({ name: n('thread_healthy'), help: '1 when the thread is running, else 0', labelNames: ['thread'], registers });
+    this.threadRestarts = new Gauge({
+      name: n('thread_restarts'),
+      help: 'Restarts of the thread so far',
+      labelNames: ['thread'],
+      registers,
+    });
+    this.threadHealthy = new Gauge({
+      name: n('thread_healthy'),
+      help: '1 when the thread is running, else 0',
+      labelNames: ['thread'],
+      registers,
+    });
 
     this.apiLatency = new Histogram({
       name: n('api_latency_seconds'),
@@ -164,9 +188,24 @@ export class StatusMetrics implements MetricsRecorder {
       labelNames: ['thread', 'quantile'],
       registers,
     });
-    this.threadElu = new Gauge({ name: n('thread_event_loop_utilization'), help: 'Event-loop utilisation of the thread, 0..1', labelNames: ['thread'], registers });
-    this.threadHeapUsed = new Gauge({ name: n('thread_heap_used_bytes'), help: 'V8 heap used by the thread', labelNames: ['thread'], registers });
-    this.threadHeapLimit = new Gauge({ name: n('thread_heap_limit_bytes'), help: 'V8 heap size limit of the thread', labelNames: ['thread'], registers });
+    this.threadElu = new Gauge({
+      name: n('thread_event_loop_utilization'),
+      help: 'Event-loop utilisation of the thread, 0..1',
+      labelNames: ['thread'],
+      registers,
+    });
+    this.threadHeapUsed = new Gauge({
+      name: n('thread_heap_used_bytes'),
+      help: 'V8 heap used by the thread',
+      labelNames: ['thread'],
+      registers,
+    });
+    this.threadHeapLimit = new Gauge({
+      name: n('thread_heap_limit_bytes'),
+      help: 'V8 heap size limit of the thread',
+      labelNames: ['thread'],
+      registers,
+    });
     this.threadGcPerMinute = new Gauge({
       name: n('thread_gc_seconds_per_minute'),
       help: 'Seconds of GC pauses per minute in the thread',
@@ -246,7 +285,8 @@ export class StatusMetrics implements MetricsRecorder {
 
     this.openPositions.set(positions.open);
     this.equity.reset();
-    if (positions.equity !== null && Number.isFinite(positions.equity)) this.equity.set({ currency: 'USDT' }, positions.equity);
+    if (positions.equity !== null && Number.isFinite(positions.equity))
+      this.equity.set({ currency: 'USDT' }, positions.equity);
     this.totalPnl.set(positions.total_pnl);
     this.winRate.set(round(positions.win_rate / 100, 6));
     this.apiSuccessRate.set(round(api.success_rate / 100, 6));
@@ -273,7 +313,14 @@ export class StatusMetrics implements MetricsRecorder {
   }
 
   private syncPerformance(report: HealthReport): void {
-    for (const g of [this.threadEventLoopDelay, this.threadElu, this.threadHeapUsed, this.threadHeapLimit, this.threadGcPerMinute, this.suggestionActive]) {
+    for (const g of [
+      this.threadEventLoopDelay,
+      this.threadElu,
+      this.threadHeapUsed,
+      this.threadHeapLimit,
+      this.threadGcPerMinute,
+      this.suggestionActive,
+    ]) {
       g.reset();
     }
     for (const [thread, t] of Object.entries(report.threads)) {

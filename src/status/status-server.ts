@@ -83,7 +83,10 @@ export const STATUS_SERVER_DEFAULTS = {
   title: 'KuCoin Futures Bot',
 } as const;
 
-type Filled = Required<Omit<StatusServerOptions, 'metrics' | 'profiler'>> & { metrics: StatusMetricsOptions; profiler: ProfileTaker | undefined };
+type Filled = Required<Omit<StatusServerOptions, 'metrics' | 'profiler'>> & {
+  metrics: StatusMetricsOptions;
+  profiler: ProfileTaker | undefined;
+};
 
 function fill(options: StatusServerOptions): Filled {
   if (options === null || typeof options !== 'object' || options.source === undefined) {
@@ -123,15 +126,21 @@ function fill(options: StatusServerOptions): Filled {
     throw new RangeError('StatusServer: option "token" must be a string without whitespace');
   }
   if (filled.token === '' && !isLoopbackHost(filled.host)) {
-    throw new RangeError(`StatusServer: option "host" ${filled.host} is reachable from other machines: option "token" is required with it`);
+    throw new RangeError(
+      `StatusServer: option "host" ${filled.host} is reachable from other machines: option "token" is required with it`,
+    );
   }
-  if (!Array.isArray(filled.allowedHosts) || !filled.allowedHosts.every((h) => typeof h === 'string' && !/\s/.test(h))) {
+  if (
+    !Array.isArray(filled.allowedHosts) ||
+    !filled.allowedHosts.every((h) => typeof h === 'string' && !/\s/.test(h))
+  ) {
     throw new RangeError('StatusServer: option "allowedHosts" must be an array of host names');
   }
   const nonNegative = ['pushIntervalMs', 'refreshIntervalMs', 'pingIntervalMs', 'maxBufferedBytes'] as const;
   for (const key of nonNegative) {
     const v = filled[key];
-    if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`StatusServer: option "${key}" must be a finite number >= 0, got ${v}`);
+    if (!(Number.isFinite(v) && v >= 0))
+      throw new RangeError(`StatusServer: option "${key}" must be a finite number >= 0, got ${v}`);
   }
   if (!(Number.isInteger(filled.eventHistory) && filled.eventHistory >= 0)) {
     throw new RangeError(`StatusServer: option "eventHistory" must be an integer >= 0, got ${filled.eventHistory}`);
@@ -139,7 +148,10 @@ function fill(options: StatusServerOptions): Filled {
   return filled;
 }
 
-type State = { readonly kind: 'idle' } | { readonly kind: 'listening'; readonly url: string } | { readonly kind: 'closed' };
+type State =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'listening'; readonly url: string }
+  | { readonly kind: 'closed' };
 
 export class StatusServer {
   private readonly options: Filled;
@@ -152,7 +164,10 @@ export class StatusServer {
 
   constructor(options: StatusServerOptions) {
     this.options = fill(options);
-    this.guard = new RequestGuard(new HostAllowList(this.options.host, this.options.allowedHosts), new TokenGuard(this.options.token));
+    this.guard = new RequestGuard(
+      new HostAllowList(this.options.host, this.options.allowedHosts),
+      new TokenGuard(this.options.token),
+    );
     this.metrics = new StatusMetrics(this.options.metrics);
     this.feed = new LiveFeed({
       source: this.options.source,
@@ -235,7 +250,9 @@ export class StatusServer {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     // Every socket still in the set has not emitted 'close' yet (its listener removes it), so
     // waiting for that event cannot hang, even for a socket already destroyed this tick.
-    const socketsClosed = [...this.sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())));
+    const socketsClosed = [...this.sockets].map(
+      (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
+    );
     this.server.closeAllConnections();
     for (const socket of this.sockets) socket.destroy();
     await Promise.all([closed, ...socketsClosed]);
@@ -250,13 +267,24 @@ export class StatusServer {
       return;
     }
     if (admission === 'cross-site') {
-      send(res, 403, 'application/json; charset=utf-8', '{"error":"forbidden: requests from another site\'s page are refused"}\n');
+      send(
+        res,
+        403,
+        'application/json; charset=utf-8',
+        '{"error":"forbidden: requests from another site\'s page are refused"}\n',
+      );
       return;
     }
     if (admission === 'anonymous' && url.pathname !== '/health') {
-      send(res, 401, 'application/json; charset=utf-8', '{"error":"unauthorized: a valid bearer token is required"}\n', {
-        'WWW-Authenticate': 'Bearer realm="status"',
-      });
+      send(
+        res,
+        401,
+        'application/json; charset=utf-8',
+        '{"error":"unauthorized: a valid bearer token is required"}\n',
+        {
+          'WWW-Authenticate': 'Bearer realm="status"',
+        },
+      );
       return;
     }
     if (url.pathname.startsWith('/control/')) {
@@ -271,7 +299,12 @@ export class StatusServer {
       const report = this.options.source.getReport();
       // Without the token: liveness only (pm2 and container probes), not equity, PnL or errors.
       const body = admission === 'authorised' ? report : { overall_health: { status: report.overall_health.status } };
-      send(res, isReportHealthy(report) ? 200 : 503, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`);
+      send(
+        res,
+        isReportHealthy(report) ? 200 : 503,
+        'application/json; charset=utf-8',
+        `${JSON.stringify(body, null, 2)}\n`,
+      );
       return;
     }
     switch (url.pathname) {
@@ -283,12 +316,23 @@ export class StatusServer {
       case '/':
       case '/index.html': {
         const nonce = randomBytes(16).toString('base64');
-        send(res, 200, 'text/html; charset=utf-8', renderDashboardPage({ nonce, title: this.options.title, mode: this.options.mode, controls: this.options.control !== null && this.guard.tokenRequired }), {
-          'Content-Security-Policy':
-            `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; ` +
-            "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-          'X-Frame-Options': 'DENY',
-        });
+        send(
+          res,
+          200,
+          'text/html; charset=utf-8',
+          renderDashboardPage({
+            nonce,
+            title: this.options.title,
+            mode: this.options.mode,
+            controls: this.options.control !== null && this.guard.tokenRequired,
+          }),
+          {
+            'Content-Security-Policy':
+              `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; ` +
+              "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            'X-Frame-Options': 'DENY',
+          },
+        );
         return;
       }
       case '/profile':
@@ -312,15 +356,22 @@ export class StatusServer {
     const thread = url.searchParams.get('thread') ?? '';
     const kind = url.searchParams.get('kind') ?? 'cpu';
     const seconds = Number(url.searchParams.get('seconds') ?? '5');
-    const bad = (message: string): void => send(res, 400, 'application/json; charset=utf-8', `${JSON.stringify({ error: message })}\n`);
+    const bad = (message: string): void =>
+      send(res, 400, 'application/json; charset=utf-8', `${JSON.stringify({ error: message })}\n`);
     if (!/^[a-z][a-z-]{0,40}$/.test(thread)) return bad('query "thread" must name a thread, e.g. thread=scanner');
     if (kind !== 'cpu' && kind !== 'heap') return bad('query "kind" must be cpu or heap');
-    if (!(seconds > 0 && seconds <= MAX_PROFILE_SECONDS)) return bad(`query "seconds" must be a number in (0, ${MAX_PROFILE_SECONDS}]`);
+    if (!(seconds > 0 && seconds <= MAX_PROFILE_SECONDS))
+      return bad(`query "seconds" must be a number in (0, ${MAX_PROFILE_SECONDS}]`);
     let data: string;
     try {
       data = await taker(thread, kind, seconds);
     } catch (error) {
-      send(res, 409, 'application/json; charset=utf-8', `${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n`);
+      send(
+        res,
+        409,
+        'application/json; charset=utf-8',
+        `${JSON.stringify({ error: error instanceof Error ? error.message : String(error) })}\n`,
+      );
       return;
     }
     send(res, 200, 'application/json; charset=utf-8', data);
@@ -331,7 +382,12 @@ export class StatusServer {
    * token (a status server without STATUS_TOKEN refuses them), and a browser request from another
    * origin is refused even with it.
    */
-  private async handleControl(req: IncomingMessage, res: ServerResponse, url: URL, admission: Admission): Promise<void> {
+  private async handleControl(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    admission: Admission,
+  ): Promise<void> {
     const json = 'application/json; charset=utf-8';
     req.resume(); // commands carry no body; drain whatever came
     if (req.method !== 'POST') {
@@ -341,18 +397,28 @@ export class StatusServer {
     // The central guard already refused a wrong Host and another site's page; on top of it, control
     // needs a configured token even where the read-only pages are open without one.
     if (!this.guard.tokenRequired) {
-      send(res, 403, json, '{"error":"control commands are disabled: set STATUS_TOKEN to allow them over HTTP (npm run ctl works locally without one)"}\n');
+      send(
+        res,
+        403,
+        json,
+        '{"error":"control commands are disabled: set STATUS_TOKEN to allow them over HTTP (npm run ctl works locally without one)"}\n',
+      );
       return;
     }
     if (admission !== 'authorised') {
-      send(res, 401, json, '{"error":"unauthorized: a valid bearer token is required"}\n', { 'WWW-Authenticate': 'Bearer realm="status"' });
+      send(res, 401, json, '{"error":"unauthorized: a valid bearer token is required"}\n', {
+        'WWW-Authenticate': 'Bearer realm="status"',
+      });
       return;
     }
     if (this.options.control === null) {
       send(res, 404, json, '{"error":"this status server has no control commands"}\n');
       return;
     }
-    const words = url.pathname.slice('/control/'.length).split('/').map((w) => decodeURIComponent(w));
+    const words = url.pathname
+      .slice('/control/'.length)
+      .split('/')
+      .map((w) => decodeURIComponent(w));
     const parsed = parseCommandWords(words);
     if (!parsed.ok) {
       send(res, 400, json, `${JSON.stringify({ error: parsed.problem })}\n`);
@@ -401,7 +467,13 @@ export class StatusServer {
 const MISDIRECTED =
   'misdirected request: the Host header is not a name of this server (add the name you use to STATUS_ALLOWED_HOSTS)';
 
-function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(body),

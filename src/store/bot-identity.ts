@@ -15,7 +15,9 @@ export class BotIdentity {
     private readonly clock: Clock,
   ) {
     this.getStmt = db.prepare<[string], { value: string }>('SELECT value FROM bot_identity WHERE key = ?');
-    this.insertStmt = db.prepare<[string, string, number]>('INSERT OR IGNORE INTO bot_identity (key, value, created_at) VALUES (?, ?, ?)');
+    this.insertStmt = db.prepare<[string, string, number]>(
+      'INSERT OR IGNORE INTO bot_identity (key, value, created_at) VALUES (?, ?, ?)',
+    );
   }
 
   /** The stored bot id, if one was ever created. */

@@ -49,7 +49,10 @@ export class DailyPnl {
   ) {
     this.dayStmt = db.prepare<[string], AggregateRow>(`SELECT ${TRADE_AGGREGATES} FROM trades WHERE utc_day = ?`);
     // Days with trades or an equity snapshot in [from, to].
-    this.rangeStmt = db.prepare<{ from: string; to: string }, AggregateRow & { day: string; start_equity: number | null }>(`
+    this.rangeStmt = db.prepare<
+      { from: string; to: string },
+      AggregateRow & { day: string; start_equity: number | null }
+    >(`
       WITH days AS (
         SELECT utc_day FROM trades WHERE utc_day BETWEEN @from AND @to
         UNION SELECT utc_day FROM daily_equity WHERE utc_day BETWEEN @from AND @to)

@@ -47,7 +47,8 @@ export function openDatabase(options: DatabaseOptions): SqliteDatabase {
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     if (!readonly && !inMemory) {
       const mode = String(db.pragma('journal_mode = WAL', { simple: true }));
-      if (mode.toLowerCase() !== 'wal') throw new Error(`could not enable WAL on ${options.path} (journal_mode is ${mode})`);
+      if (mode.toLowerCase() !== 'wal')
+        throw new Error(`could not enable WAL on ${options.path} (journal_mode is ${mode})`);
     }
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');

@@ -99,7 +99,9 @@ export class EventHistory {
     this.insertAlertStmt = db.prepare<Omit<AlertRow, 'id'>, AlertRow>(
       'INSERT INTO alerts (at, kind, subject, message) VALUES (@at, @kind, @subject, @message) RETURNING *',
     );
-    this.alertsStmt = db.prepare<[number, number], AlertRow>('SELECT * FROM alerts WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?');
+    this.alertsStmt = db.prepare<[number, number], AlertRow>(
+      'SELECT * FROM alerts WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?',
+    );
   }
 
   recordRestart(input: RestartInput): RestartRecord {

@@ -120,7 +120,9 @@ export class FillStore {
         @time, @recorded_at)
       ON CONFLICT (trade_id, order_id) DO NOTHING`);
     this.lastTimeStmt = db.prepare<[], { t: number | null }>('SELECT max(time) AS t FROM fills');
-    this.sinceStmt = db.prepare<[number, number], FillRow>('SELECT * FROM fills WHERE time >= ? ORDER BY time, id LIMIT ?');
+    this.sinceStmt = db.prepare<[number, number], FillRow>(
+      'SELECT * FROM fills WHERE time >= ? ORDER BY time, id LIMIT ?',
+    );
     this.forOrderStmt = db.prepare<[string], FillRow>('SELECT * FROM fills WHERE order_id = ? ORDER BY time, id');
     this.forClientOidStmt = db.prepare<[string], FillRow>('SELECT * FROM fills WHERE client_oid = ? ORDER BY time, id');
     this.insertTx = db.transaction((rows: readonly Omit<FillRow, 'id'>[]): RecordFillsResult => {

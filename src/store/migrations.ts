@@ -184,7 +184,11 @@ CREATE INDEX operator_commands_by_command ON operator_commands (command, ok, at)
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
-  { version: 2, name: 'exactly-once rules: adoption from a fresh view, one entry and one exit in flight', up: EXACTLY_ONCE },
+  {
+    version: 2,
+    name: 'exactly-once rules: adoption from a fresh view, one entry and one exit in flight',
+    up: EXACTLY_ONCE,
+  },
   { version: 3, name: 'bot identity', up: BOT_IDENTITY },
   { version: 4, name: 'operator commands', up: OPERATOR_COMMANDS },
 ];
@@ -223,7 +227,8 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = M
 
 function latestVersion(migrations: readonly Migration[]): number {
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration #${i} has version ${m.version}; versions must run 1, 2, 3, ...`);
+    if (m.version !== i + 1)
+      throw new Error(`migration #${i} has version ${m.version}; versions must run 1, 2, 3, ...`);
   });
   return migrations.length;
 }

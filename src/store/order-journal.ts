@@ -40,7 +40,13 @@ export const INTENT_STATES = [
 export type IntentState = (typeof INTENT_STATES)[number];
 
 /** States whose outcome the exchange still has to confirm: what reconciliation walks. */
-export const UNRESOLVED_STATES: readonly IntentState[] = ['pending', 'sent', 'unknown', 'acknowledged', 'partially-filled'];
+export const UNRESOLVED_STATES: readonly IntentState[] = [
+  'pending',
+  'sent',
+  'unknown',
+  'acknowledged',
+  'partially-filled',
+];
 export const FINAL_STATES: readonly IntentState[] = ['filled', 'cancelled', 'rejected'];
 
 export const STOP_DIRECTIONS = ['up', 'down'] as const;
@@ -233,7 +239,10 @@ function validateIntent(input: IntentInput): Omit<IntentParams, 'state' | 'creat
   if (kind === 'cancel' && targetClientOid === null && targetOrderId === null) {
     throw new StoreInputError('targetClientOid', "or targetOrderId is required for a 'cancel' intent");
   }
-  const positionId = input.positionId === undefined || input.positionId === null ? null : v.positiveInteger('positionId', input.positionId);
+  const positionId =
+    input.positionId === undefined || input.positionId === null
+      ? null
+      : v.positiveInteger('positionId', input.positionId);
   return {
     client_oid: v.clientOid('clientOid', input.clientOid),
     symbol: v.text('symbol', input.symbol, 64),
@@ -280,9 +289,14 @@ export class OrderJournal {
       SELECT * FROM order_intents
       WHERE state IN ('pending', 'sent', 'unknown', 'acknowledged', 'partially-filled')
       ORDER BY created_at, id`);
-    this.forPositionStmt = db.prepare<[number], IntentRow>('SELECT * FROM order_intents WHERE position_id = ? ORDER BY id');
+    this.forPositionStmt = db.prepare<[number], IntentRow>(
+      'SELECT * FROM order_intents WHERE position_id = ? ORDER BY id',
+    );
     this.updateStateStmt = db.prepare<
-      Pick<IntentRow, 'id' | 'state' | 'order_id' | 'filled_size' | 'avg_fill_price' | 'reason' | 'attempts' | 'updated_at'>,
+      Pick<
+        IntentRow,
+        'id' | 'state' | 'order_id' | 'filled_size' | 'avg_fill_price' | 'reason' | 'attempts' | 'updated_at'
+      >,
       IntentRow
     >(`
       UPDATE order_intents SET state = @state, order_id = @order_id, filled_size = @filled_size,
@@ -297,46 +311,55 @@ export class OrderJournal {
       const inserted = this.insertStmt.get(params);
       if (inserted !== undefined) return { intent: toIntent(inserted), created: true };
       const existing = this.byClientOidStmt.get(params.client_oid);
-      if (existing === undefined) throw new Error(`clientOid ${params.client_oid} conflicted but is not in the journal`);
+      if (existing === undefined)
+        throw new Error(`clientOid ${params.client_oid} conflicted but is not in the journal`);
       const differing = ORDER_DEFINING.filter((k) => existing[k] !== params[k]);
       if (differing.length > 0) throw new ClientOidConflictError(params.client_oid, differing);
       return { intent: toIntent(existing), created: false };
     });
 
-    this.transitionTx = db.transaction((clientOid: string, to: IntentState, details: TransitionDetails): OrderIntent => {
-      const row = this.byClientOidStmt.get(clientOid);
-      if (row === undefined) throw new StoreNotFoundError('order intent', clientOid);
-      if (!canTransition(row.state, to)) throw new IllegalTransitionError(clientOid, row.state, to);
+    this.transitionTx = db.transaction(
+      (clientOid: string, to: IntentState, details: TransitionDetails): OrderIntent => {
+        const row = this.byClientOidStmt.get(clientOid);
+        if (row === undefined) throw new StoreNotFoundError('order intent', clientOid);
+        if (!canTransition(row.state, to)) throw new IllegalTransitionError(clientOid, row.state, to);
 
-      const orderId = details.orderId ?? row.order_id;
-      if (details.orderId !== undefined && row.order_id !== null && details.orderId !== row.order_id) {
-        throw new StoreInputError('orderId', `${details.orderId} differs from ${row.order_id} already recorded for ${clientOid}`);
-      }
-      if (row.state === to && REPEATABLE_OUTCOMES.includes(to)) return toIntent(row);
-      if (to === 'acknowledged' && orderId === null) throw new StoreInputError('orderId', "is required to reach 'acknowledged'");
-      if (to === 'rejected' && details.reason === undefined) throw new StoreInputError('reason', "is required to reach 'rejected'");
+        const orderId = details.orderId ?? row.order_id;
+        if (details.orderId !== undefined && row.order_id !== null && details.orderId !== row.order_id) {
+          throw new StoreInputError(
+            'orderId',
+            `${details.orderId} differs from ${row.order_id} already recorded for ${clientOid}`,
+          );
+        }
+        if (row.state === to && REPEATABLE_OUTCOMES.includes(to)) return toIntent(row);
+        if (to === 'acknowledged' && orderId === null)
+          throw new StoreInputError('orderId', "is required to reach 'acknowledged'");
+        if (to === 'rejected' && details.reason === undefined)
+          throw new StoreInputError('reason', "is required to reach 'rejected'");
 
-      const filledSize = details.filledSize ?? (to === 'filled' ? row.size : row.filled_size);
-      if (filledSize < row.filled_size) {
-        throw new StoreInputError('filledSize', `must not decrease (recorded ${row.filled_size}, got ${filledSize})`);
-      }
-      if (filledSize > row.size) throw new StoreInputError('filledSize', `${filledSize} exceeds the order size ${row.size}`);
-      if (to === 'partially-filled' && !(filledSize > 0)) {
-        throw new StoreInputError('filledSize', "must be greater than 0 to reach 'partially-filled'");
-      }
-      const updated = this.updateStateStmt.get({
-        id: row.id,
-        state: to,
-        order_id: orderId,
-        filled_size: filledSize,
-        avg_fill_price: details.avgFillPrice ?? row.avg_fill_price,
-        reason: details.reason ?? row.reason,
-        attempts: to === 'sent' ? row.attempts + 1 : row.attempts,
-        updated_at: v.clockNow(this.clock),
-      });
-      if (updated === undefined) throw new StoreNotFoundError('order intent', clientOid);
-      return toIntent(updated);
-    });
+        const filledSize = details.filledSize ?? (to === 'filled' ? row.size : row.filled_size);
+        if (filledSize < row.filled_size) {
+          throw new StoreInputError('filledSize', `must not decrease (recorded ${row.filled_size}, got ${filledSize})`);
+        }
+        if (filledSize > row.size)
+          throw new StoreInputError('filledSize', `${filledSize} exceeds the order size ${row.size}`);
+        if (to === 'partially-filled' && !(filledSize > 0)) {
+          throw new StoreInputError('filledSize', "must be greater than 0 to reach 'partially-filled'");
+        }
+        const updated = this.updateStateStmt.get({
+          id: row.id,
+          state: to,
+          order_id: orderId,
+          filled_size: filledSize,
+          avg_fill_price: details.avgFillPrice ?? row.avg_fill_price,
+          reason: details.reason ?? row.reason,
+          attempts: to === 'sent' ? row.attempts + 1 : row.attempts,
+          updated_at: v.clockNow(this.clock),
+        });
+        if (updated === undefined) throw new StoreNotFoundError('order intent', clientOid);
+        return toIntent(updated);
+      },
+    );
   }
 
   /**
@@ -350,7 +373,8 @@ export class OrderJournal {
     try {
       return this.recordTx.immediate({ ...fields, state: 'pending', created_at: now, updated_at: now });
     } catch (e) {
-      if (isUniqueViolation(e) && (fields.kind === 'entry' || fields.kind === 'exit')) throw this.inFlightError(fields.kind, fields.symbol, fields.position_id);
+      if (isUniqueViolation(e) && (fields.kind === 'entry' || fields.kind === 'exit'))
+        throw this.inFlightError(fields.kind, fields.symbol, fields.position_id);
       throw e;
     }
   }
@@ -360,7 +384,11 @@ export class OrderJournal {
     const other = this.unresolvedStmt
       .all()
       .find((i) => i.kind === kind && (kind === 'entry' ? i.symbol === symbol : i.position_id === positionId));
-    return new IntentInFlightError(kind, kind === 'entry' ? symbol : `position ${positionId}`, other?.client_oid ?? null);
+    return new IntentInFlightError(
+      kind,
+      kind === 'entry' ? symbol : `position ${positionId}`,
+      other?.client_oid ?? null,
+    );
   }
 
   get(clientOid: string): OrderIntent | undefined {
@@ -415,11 +443,17 @@ export class OrderJournal {
     return this.transition(clientOid, 'acknowledged', { orderId });
   }
 
-  markPartiallyFilled(clientOid: string, fill: { filledSize: number; avgFillPrice?: number; orderId?: string }): OrderIntent {
+  markPartiallyFilled(
+    clientOid: string,
+    fill: { filledSize: number; avgFillPrice?: number; orderId?: string },
+  ): OrderIntent {
     return this.transition(clientOid, 'partially-filled', fill);
   }
 
-  markFilled(clientOid: string, fill: { filledSize?: number; avgFillPrice?: number; orderId?: string } = {}): OrderIntent {
+  markFilled(
+    clientOid: string,
+    fill: { filledSize?: number; avgFillPrice?: number; orderId?: string } = {},
+  ): OrderIntent {
     return this.transition(clientOid, 'filled', fill);
   }
 

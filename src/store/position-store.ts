@@ -125,7 +125,9 @@ function isUniqueViolation(e: unknown): boolean {
 /** The adoption trigger of migration 2 refused the insert. */
 function isStaleViewRefusal(e: unknown): boolean {
   return (
-    typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_TRIGGER' &&
+    typeof e === 'object' &&
+    e !== null &&
+    (e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_TRIGGER' &&
     String((e as { message?: unknown }).message).startsWith('stale venue view')
   );
 }
@@ -146,7 +148,10 @@ export class PositionStore {
     db: SqliteDatabase,
     private readonly clock: Clock,
   ) {
-    this.insertStmt = db.prepare<Omit<PositionRow, 'id' | 'high_water_mark' | 'low_water_mark' | 'closed_at'>, PositionRow>(`
+    this.insertStmt = db.prepare<
+      Omit<PositionRow, 'id' | 'high_water_mark' | 'low_water_mark' | 'closed_at'>,
+      PositionRow
+    >(`
       INSERT INTO positions (symbol, side, size, entry_price, stop_price, take_profit_price, high_water_mark,
         low_water_mark, leverage, stop_order_id, stop_client_oid, status, adopted, viewed_after_trade_id, opened_at, updated_at)
       VALUES (@symbol, @side, @size, @entry_price, @stop_price, @take_profit_price, @entry_price,
@@ -156,7 +161,9 @@ export class PositionStore {
     this.activeBySymbolStmt = db.prepare<[string], PositionRow>(
       "SELECT * FROM positions WHERE symbol = ? AND status IN ('open', 'closing')",
     );
-    this.activeStmt = db.prepare<[], PositionRow>("SELECT * FROM positions WHERE status IN ('open', 'closing') ORDER BY id");
+    this.activeStmt = db.prepare<[], PositionRow>(
+      "SELECT * FROM positions WHERE status IN ('open', 'closing') ORDER BY id",
+    );
     this.adoptedWithoutEntryStmt = db.prepare<{ symbol: string; since: number }, PositionRow>(`
       SELECT * FROM positions p
       WHERE p.symbol = @symbol AND p.adopted = 1 AND p.opened_at >= @since
@@ -218,7 +225,10 @@ export class PositionStore {
       stop_client_oid: v.optionalClientOid('stopClientOid', input.stopClientOid),
       status: 'open' as const,
       adopted: v.flag('adopted', input.adopted),
-      viewed_after_trade_id: input.viewedAfterTradeId === undefined ? null : v.nonNegativeInteger('viewedAfterTradeId', input.viewedAfterTradeId),
+      viewed_after_trade_id:
+        input.viewedAfterTradeId === undefined
+          ? null
+          : v.nonNegativeInteger('viewedAfterTradeId', input.viewedAfterTradeId),
       opened_at: input.openedAt === undefined ? now : v.timestamp('openedAt', input.openedAt),
       updated_at: now,
     };
@@ -250,7 +260,10 @@ export class PositionStore {
    * fill is learned late, such a position is that entry's own round trip.
    */
   adoptedWithoutEntry(symbol: string, since: number): Position | undefined {
-    const row = this.adoptedWithoutEntryStmt.get({ symbol: v.text('symbol', symbol, 64), since: v.timestamp('since', since) });
+    const row = this.adoptedWithoutEntryStmt.get({
+      symbol: v.text('symbol', symbol, 64),
+      since: v.timestamp('since', since),
+    });
     return row === undefined ? undefined : toPosition(row);
   }
 
@@ -314,7 +327,12 @@ export class PositionStore {
   }
 
   private setStatus(id: number, from: PositionStatus, to: PositionStatus): boolean {
-    const result = this.statusStmt.run({ id: v.positiveInteger('id', id), from, to, updated_at: v.clockNow(this.clock) });
+    const result = this.statusStmt.run({
+      id: v.positiveInteger('id', id),
+      from,
+      to,
+      updated_at: v.clockNow(this.clock),
+    });
     return result.changes === 1;
   }
 

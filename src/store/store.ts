@@ -74,7 +74,11 @@ export class Store {
       if (readonly) {
         const found = schemaVersion(db);
         if (found !== SCHEMA_VERSION) {
-          throw new SchemaVersionError(found, SCHEMA_VERSION, 'a read-only connection cannot migrate; open it read-write first');
+          throw new SchemaVersionError(
+            found,
+            SCHEMA_VERSION,
+            'a read-only connection cannot migrate; open it read-write first',
+          );
         }
       } else {
         migrate(db);

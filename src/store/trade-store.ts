@@ -164,40 +164,43 @@ export class TradeStore {
     this.totalStmt = db.prepare<[], { total: number }>('SELECT total(realised_pnl) AS total FROM trades');
     this.statsStmt = db.prepare<[], AggregateRow>(`SELECT ${TRADE_AGGREGATES} FROM trades`);
 
-    this.closeTx = db.transaction((input: Required<Omit<CloseInput, 'size'>> & { size: number | null }): RecordCloseResult => {
-      const existing = this.byPositionStmt.get(input.positionId);
-      const position = this.positionStmt.get(input.positionId);
-      if (position === undefined) throw new StoreNotFoundError('position', input.positionId);
-      if (existing !== undefined) return { trade: toTrade(existing), created: false, position: toPosition(position) };
-      if (position.status === 'closed') {
-        throw new Error(`position ${position.id} is closed but has no trade; refusing to invent one`);
-      }
-      if (input.size !== null && input.size > position.size) {
-        throw new StoreInputError('size', `${input.size} exceeds the position's size ${position.size}`);
-      }
-      const trade = this.insertStmt.get({
-        position_id: position.id,
-        symbol: position.symbol,
-        side: position.side,
-        size: input.size ?? position.size,
-        entry_price: position.entry_price,
-        exit_price: input.exitPrice,
-        realised_pnl: input.realisedPnl,
-        fees: input.fees,
-        funding: input.funding,
-        close_reason: input.reason,
-        opened_at: position.opened_at,
-        closed_at: input.closedAt,
-        utc_day: utcDay(input.closedAt),
-      });
-      const closed = this.closePositionStmt.get({
-        id: position.id,
-        closed_at: input.closedAt,
-        updated_at: v.clockNow(this.clock),
-      });
-      if (trade === undefined || closed === undefined) throw new Error(`closing position ${position.id} wrote nothing`);
-      return { trade: toTrade(trade), created: true, position: toPosition(closed) };
-    });
+    this.closeTx = db.transaction(
+      (input: Required<Omit<CloseInput, 'size'>> & { size: number | null }): RecordCloseResult => {
+        const existing = this.byPositionStmt.get(input.positionId);
+        const position = this.positionStmt.get(input.positionId);
+        if (position === undefined) throw new StoreNotFoundError('position', input.positionId);
+        if (existing !== undefined) return { trade: toTrade(existing), created: false, position: toPosition(position) };
+        if (position.status === 'closed') {
+          throw new Error(`position ${position.id} is closed but has no trade; refusing to invent one`);
+        }
+        if (input.size !== null && input.size > position.size) {
+          throw new StoreInputError('size', `${input.size} exceeds the position's size ${position.size}`);
+        }
+        const trade = this.insertStmt.get({
+          position_id: position.id,
+          symbol: position.symbol,
+          side: position.side,
+          size: input.size ?? position.size,
+          entry_price: position.entry_price,
+          exit_price: input.exitPrice,
+          realised_pnl: input.realisedPnl,
+          fees: input.fees,
+          funding: input.funding,
+          close_reason: input.reason,
+          opened_at: position.opened_at,
+          closed_at: input.closedAt,
+          utc_day: utcDay(input.closedAt),
+        });
+        const closed = this.closePositionStmt.get({
+          id: position.id,
+          closed_at: input.closedAt,
+          updated_at: v.clockNow(this.clock),
+        });
+        if (trade === undefined || closed === undefined)
+          throw new Error(`closing position ${position.id} wrote nothing`);
+        return { trade: toTrade(trade), created: true, position: toPosition(closed) };
+      },
+    );
   }
 
   /**
@@ -251,6 +254,13 @@ export class TradeStore {
   stats(): TradeStats {
     const r = this.statsStmt.get();
     if (r === undefined) return { trades: 0, wins: 0, losses: 0, realisedPnl: 0, fees: 0, funding: 0 };
-    return { trades: r.trades, wins: r.wins, losses: r.losses, realisedPnl: roundMoney(r.realised_pnl), fees: roundMoney(r.fees), funding: roundMoney(r.funding) };
+    return {
+      trades: r.trades,
+      wins: r.wins,
+      losses: r.losses,
+      realisedPnl: roundMoney(r.realised_pnl),
+      fees: roundMoney(r.fees),
+      funding: roundMoney(r.funding),
+    };
   }
 }

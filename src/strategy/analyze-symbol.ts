@@ -8,9 +8,17 @@ import { resolveStrategyParams, type StrategyParams } from './strategy-params.js
 import { validateKlines } from './validate-klines.js';
 
 const EMPTY_INDICATORS: Readonly<IndicatorSnapshot> = Object.freeze({
-  rsi: Number.NaN, macd: Number.NaN, macdSignal: Number.NaN, macdHistogram: Number.NaN,
-  bbUpper: Number.NaN, bbMiddle: Number.NaN, bbLower: Number.NaN,
-  stochK: Number.NaN, stochD: Number.NaN, atr: Number.NaN, volumeRatio: Number.NaN,
+  rsi: Number.NaN,
+  macd: Number.NaN,
+  macdSignal: Number.NaN,
+  macdHistogram: Number.NaN,
+  bbUpper: Number.NaN,
+  bbMiddle: Number.NaN,
+  bbLower: Number.NaN,
+  stochK: Number.NaN,
+  stochD: Number.NaN,
+  atr: Number.NaN,
+  volumeRatio: Number.NaN,
 });
 
 /**
@@ -20,8 +28,11 @@ const EMPTY_INDICATORS: Readonly<IndicatorSnapshot> = Object.freeze({
 export function analyzeSymbol(input: IndicatorTaskInput, params?: StrategyParams): SignalResult {
   const p = params ?? resolveStrategyParams(input.params ?? {});
   const symbol = typeof input.symbol === 'string' ? input.symbol : String(input.symbol);
-  const reject = (reason: string, price = Number.NaN, indicators: IndicatorSnapshot = { ...EMPTY_INDICATORS }): SignalResult =>
-    ({ symbol, side: 'none', confidence: 0, price, indicators, reasons: [reason] });
+  const reject = (
+    reason: string,
+    price = Number.NaN,
+    indicators: IndicatorSnapshot = { ...EMPTY_INDICATORS },
+  ): SignalResult => ({ symbol, side: 'none', confidence: 0, price, indicators, reasons: [reason] });
 
   if (symbol.length === 0) return reject('symbol is empty');
   const check = validateKlines(input.klines);
@@ -47,8 +58,16 @@ export function analyzeSymbol(input: IndicatorTaskInput, params?: StrategyParams
   const takeProfitPrice = price + dir * p.rewardRisk * stopDistance;
   if (!(stopPrice > 0) || !(takeProfitPrice > 0)) {
     return {
-      symbol, side: 'none', confidence: 0, price, atr: indicators.atr, indicators,
-      reasons: [`stop ${stopPrice} or target ${takeProfitPrice} is not a positive price (ATR ${indicators.atr} too large)`, ...score.reasons],
+      symbol,
+      side: 'none',
+      confidence: 0,
+      price,
+      atr: indicators.atr,
+      indicators,
+      reasons: [
+        `stop ${stopPrice} or target ${takeProfitPrice} is not a positive price (ATR ${indicators.atr} too large)`,
+        ...score.reasons,
+      ],
     };
   }
   return {

@@ -35,14 +35,16 @@ export function computeIndicators(klines: readonly Kline[], p: StrategyParams): 
   const volume = klines.map((k) => k.volume);
 
   const rsi = last(RSI.calculate({ period: p.rsiPeriod, values: close }));
-  const macd = last(MACD.calculate({
-    values: close,
-    fastPeriod: p.macdFast,
-    slowPeriod: p.macdSlow,
-    signalPeriod: p.macdSignal,
-    SimpleMAOscillator: false,
-    SimpleMASignal: false,
-  }));
+  const macd = last(
+    MACD.calculate({
+      values: close,
+      fastPeriod: p.macdFast,
+      slowPeriod: p.macdSlow,
+      signalPeriod: p.macdSignal,
+      SimpleMAOscillator: false,
+      SimpleMASignal: false,
+    }),
+  );
   const bb = last(BollingerBands.calculate({ period: p.bbPeriod, stdDev: p.bbStdDev, values: close }));
   const stoch = last(Stochastic.calculate({ period: p.stochPeriod, signalPeriod: p.stochSignal, high, low, close }));
   const atr = last(ATR.calculate({ period: p.atrPeriod, high, low, close }));
@@ -51,9 +53,8 @@ export function computeIndicators(klines: readonly Kline[], p: StrategyParams): 
   // measured against its own baseline rather than diluting it.
   const baseline = last(SMA.calculate({ period: p.volumeSmaPeriod, values: volume.slice(0, -1) }));
   const lastVolume = last(volume);
-  const volumeRatio = baseline !== undefined && baseline > 0 && lastVolume !== undefined
-    ? lastVolume / baseline
-    : Number.NaN;
+  const volumeRatio =
+    baseline !== undefined && baseline > 0 && lastVolume !== undefined ? lastVolume / baseline : Number.NaN;
 
   return {
     rsi: num(rsi),

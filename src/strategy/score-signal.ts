@@ -20,12 +20,12 @@ import type { IndicatorSnapshot, Side } from './signal-types.js';
 import type { StrategyParams } from './strategy-params.js';
 
 export const SIGNAL_WEIGHTS = Object.freeze({
-  trend: 0.30,
+  trend: 0.3,
   macdHist: 0.15,
   bollinger: 0.15,
-  rsi: 0.20,
-  stochastic: 0.10,
-  volume: 0.10,
+  rsi: 0.2,
+  stochastic: 0.1,
+  volume: 0.1,
 });
 
 export type SignalComponent = keyof typeof SIGNAL_WEIGHTS;
@@ -57,7 +57,15 @@ export function scoreSignal(ind: IndicatorSnapshot, close: number, p: StrategyPa
 
   const { atr } = ind;
   if (!Number.isFinite(atr) || atr <= 0) return none(`no volatility: ATR ${fmt(atr)}`);
-  const required: Array<keyof IndicatorSnapshot> = ['rsi', 'macd', 'macdHistogram', 'bbUpper', 'bbLower', 'stochK', 'stochD'];
+  const required: Array<keyof IndicatorSnapshot> = [
+    'rsi',
+    'macd',
+    'macdHistogram',
+    'bbUpper',
+    'bbLower',
+    'stochK',
+    'stochD',
+  ];
   for (const key of required) {
     if (!Number.isFinite(ind[key])) return none(`indicator ${key} unavailable (${fmt(ind[key])})`);
   }
@@ -90,7 +98,17 @@ export function scoreSignal(ind: IndicatorSnapshot, close: number, p: StrategyPa
     (key) => `${key} ${fmt(components[key])} x ${SIGNAL_WEIGHTS[key]}`,
   );
   if (score <= 0) {
-    return { side: 'none', confidence: 0, components, reasons: [`indicators outvote the ${side} trend (score ${fmt(score)})`, ...reasons] };
+    return {
+      side: 'none',
+      confidence: 0,
+      components,
+      reasons: [`indicators outvote the ${side} trend (score ${fmt(score)})`, ...reasons],
+    };
   }
-  return { side, confidence: clamp(score, 0, 1), components, reasons: [`${side}: trend |MACD|/ATR ${fmt(Math.abs(t))}, score ${fmt(score)}`, ...reasons] };
+  return {
+    side,
+    confidence: clamp(score, 0, 1),
+    components,
+    reasons: [`${side}: trend |MACD|/ATR ${fmt(Math.abs(t))}, score ${fmt(score)}`, ...reasons],
+  };
 }

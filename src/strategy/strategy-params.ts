@@ -39,8 +39,16 @@ export const DEFAULT_STRATEGY_PARAMS: Readonly<StrategyParams> = Object.freeze({
 });
 
 const INTEGER_FIELDS: ReadonlyArray<keyof StrategyParams> = [
-  'rsiPeriod', 'macdFast', 'macdSlow', 'macdSignal', 'bbPeriod', 'stochPeriod', 'stochSignal',
-  'atrPeriod', 'volumeSmaPeriod', 'minCandles',
+  'rsiPeriod',
+  'macdFast',
+  'macdSlow',
+  'macdSignal',
+  'bbPeriod',
+  'stochPeriod',
+  'stochSignal',
+  'atrPeriod',
+  'volumeSmaPeriod',
+  'minCandles',
 ];
 
 /**

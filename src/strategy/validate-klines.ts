@@ -30,12 +30,18 @@ export function validateKlines(klines: unknown): KlineCheck {
       return { ok: false, reason: `kline[${i}].time must be a finite number, got ${String(time)}` };
     }
     if (time <= prevTime) {
-      return { ok: false, reason: `kline[${i}].time ${time} is not after the previous candle (${prevTime}); klines must be oldest first` };
+      return {
+        ok: false,
+        reason: `kline[${i}].time ${time} is not after the previous candle (${prevTime}); klines must be oldest first`,
+      };
     }
     prevTime = time;
     const { open, high, low, close } = row as unknown as Kline;
     if (high < Math.max(open, close, low) || low > Math.min(open, close)) {
-      return { ok: false, reason: `kline[${i}] is inconsistent: high ${high} / low ${low} do not bound open ${open} and close ${close}` };
+      return {
+        ok: false,
+        reason: `kline[${i}] is inconsistent: high ${high} / low ${low} do not bound open ${open} and close ${close}`,
+      };
     }
   }
   return { ok: true };

@@ -22,7 +22,10 @@ export class RestartPolicy {
 
   constructor(private readonly options: RestartPolicyOptions) {
     // maxRetries is not the budget here (maxRestarts within windowMs is); the schedule only needs the delays.
-    this.backoff = resolveBackoffOptions({ baseDelay: options.initialDelayMs, maxDelay: options.maxDelayMs, factor: 2, jitter: 0 }, 'RestartPolicy');
+    this.backoff = resolveBackoffOptions(
+      { baseDelay: options.initialDelayMs, maxDelay: options.maxDelayMs, factor: 2, jitter: 0 },
+      'RestartPolicy',
+    );
   }
 
   /** Decide about a failure at `now`; a 'restart' verdict is recorded as a restart. */

@@ -43,9 +43,21 @@ export interface ResolvedSupervisorOptions extends Required<Omit<SupervisorOptio
   readonly logger: SupervisorLogger;
 }
 
-const silentLogger: SupervisorLogger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+const silentLogger: SupervisorLogger = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
 
-type SupervisionKey = 'heartbeatInterval' | 'stallTimeout' | 'progressTimeout' | 'startupTimeout' | 'maxRestarts' | 'restartWindow' | 'shutdownTimeout';
+type SupervisionKey =
+  | 'heartbeatInterval'
+  | 'stallTimeout'
+  | 'progressTimeout'
+  | 'startupTimeout'
+  | 'maxRestarts'
+  | 'restartWindow'
+  | 'shutdownTimeout';
 
 /** The supervision settings (seconds in the schema) as supervisor options (ms). */
 export function supervisionSettings(config: Pick<AppConfig, SupervisionKey>) {
@@ -84,19 +96,26 @@ export function resolveSupervisorOptions(options: SupervisorOptions = {}): Resol
   ] as const;
   for (const key of positive) {
     const v = o[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new RangeError(`${key} must be a positive number, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+      throw new RangeError(`${key} must be a positive number, got ${String(v)}`);
   }
   if (!Number.isInteger(o.maxRestarts) || o.maxRestarts < 0) {
     throw new RangeError(`maxRestarts must be a non-negative integer, got ${String(o.maxRestarts)}`);
   }
   if (o.stallTimeoutMs <= o.heartbeatIntervalMs) {
-    throw new RangeError(`stallTimeoutMs (${o.stallTimeoutMs}) must exceed heartbeatIntervalMs (${o.heartbeatIntervalMs})`);
+    throw new RangeError(
+      `stallTimeoutMs (${o.stallTimeoutMs}) must exceed heartbeatIntervalMs (${o.heartbeatIntervalMs})`,
+    );
   }
   if (o.startTimeoutMs <= o.heartbeatIntervalMs) {
-    throw new RangeError(`startTimeoutMs (${o.startTimeoutMs}) must exceed heartbeatIntervalMs (${o.heartbeatIntervalMs})`);
+    throw new RangeError(
+      `startTimeoutMs (${o.startTimeoutMs}) must exceed heartbeatIntervalMs (${o.heartbeatIntervalMs})`,
+    );
   }
   if (o.progressTimeoutMs <= o.heartbeatIntervalMs) {
-    throw new RangeError(`progressTimeoutMs (${o.progressTimeoutMs}) must exceed heartbeatIntervalMs (${o.heartbeatIntervalMs})`);
+    throw new RangeError(
+      `progressTimeoutMs (${o.progressTimeoutMs}) must exceed heartbeatIntervalMs (${o.heartbeatIntervalMs})`,
+    );
   }
   if (o.backoffMaxMs < o.backoffInitialMs) {
     throw new RangeError(`backoffMaxMs (${o.backoffMaxMs}) must be at least backoffInitialMs (${o.backoffInitialMs})`);

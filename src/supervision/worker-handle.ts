@@ -114,12 +114,20 @@ export class WorkerHandle {
 /** An Error with a name and message from whatever a worker's `error` event delivered. */
 export function workerError(raw: unknown): Error {
   if (raw instanceof Error && hasText(raw)) return raw;
-  const o = (typeof raw === 'object' && raw !== null ? raw : {}) as { name?: unknown; message?: unknown; code?: unknown };
+  const o = (typeof raw === 'object' && raw !== null ? raw : {}) as {
+    name?: unknown;
+    message?: unknown;
+    code?: unknown;
+  };
   const code = typeof o.code === 'string' || typeof o.code === 'number' ? String(o.code) : undefined;
-  const message = typeof o.message === 'string' && o.message !== '' ? o.message
-    : typeof raw === 'string' ? raw
-    : code !== undefined ? `${code} (the worker's error lost its message crossing the thread boundary)`
-    : `unrecognised error value ${safeJson(raw)}`;
+  const message =
+    typeof o.message === 'string' && o.message !== ''
+      ? o.message
+      : typeof raw === 'string'
+        ? raw
+        : code !== undefined
+          ? `${code} (the worker's error lost its message crossing the thread boundary)`
+          : `unrecognised error value ${safeJson(raw)}`;
   const name = typeof o.name === 'string' && o.name !== '' ? o.name : 'WorkerError';
   return Object.assign(new Error(message), { name, ...(code !== undefined ? { code } : {}) });
 }

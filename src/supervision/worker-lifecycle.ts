@@ -9,7 +9,12 @@ export type WorkerLifecycle =
   | { readonly phase: 'crashed'; readonly since: number; readonly generation: number; readonly reason: string }
   | { readonly phase: 'restarting'; readonly since: number; readonly generation: number; readonly delayMs: number }
   | { readonly phase: 'stopping'; readonly since: number; readonly generation: number }
-  | { readonly phase: 'stopped'; readonly since: number; readonly generation: number; readonly exitCode: number | undefined };
+  | {
+      readonly phase: 'stopped';
+      readonly since: number;
+      readonly generation: number;
+      readonly exitCode: number | undefined;
+    };
 
 export type LifecycleEvent =
   | { readonly type: 'ready' }
@@ -32,7 +37,8 @@ export function nextLifecycle(s: WorkerLifecycle, e: LifecycleEvent, now: number
       if (e.type === 'ready' && s.phase === 'starting') return { phase: 'running', since: now, generation: g };
       if (e.type === 'stalled') return { phase: 'stalled', since: now, generation: g, verdict: e.verdict };
       if (e.type === 'crashed') return { phase: 'crashed', since: now, generation: g, reason: e.reason };
-      if (e.type === 'exited') return { phase: 'crashed', since: now, generation: g, reason: `exited with code ${e.exitCode}` };
+      if (e.type === 'exited')
+        return { phase: 'crashed', since: now, generation: g, reason: `exited with code ${e.exitCode}` };
       return s;
     case 'stalled':
     case 'crashed':

@@ -22,7 +22,11 @@ import type {
   WorkerMetricsEvent,
   WorkerStatus,
 } from './supervisor-events.js';
-import { resolveSupervisorOptions, type ResolvedSupervisorOptions, type SupervisorOptions } from './supervisor-options.js';
+import {
+  resolveSupervisorOptions,
+  type ResolvedSupervisorOptions,
+  type SupervisorOptions,
+} from './supervisor-options.js';
 import { WorkerHandle, describeWorkerError, type WorkerHandleEvents } from './worker-handle.js';
 import { isLive, nextLifecycle, type LifecycleEvent, type WorkerLifecycle } from './worker-lifecycle.js';
 import type { WorkerSpec } from './worker-spec.js';
@@ -114,7 +118,8 @@ export class WorkerSupervisor {
       if (names.has(spec.name)) throw new Error(`duplicate worker name '${spec.name}'`);
       names.add(spec.name);
     }
-    if (specs.filter((s) => s.role === 'executor').length > 1) throw new Error('at most one worker may have role executor');
+    if (specs.filter((s) => s.role === 'executor').length > 1)
+      throw new Error('at most one worker may have role executor');
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -182,12 +187,22 @@ export class WorkerSupervisor {
    */
   control(worker: string, command: WorkerControlCommand, timeoutMs = 30_000): Promise<ControlReply> {
     const slot = this.liveSlot(worker);
-    if (!slot) return Promise.resolve({ worker, ok: false, detail: `${worker} has no live thread right now (restarting or stopped)` });
+    if (!slot)
+      return Promise.resolve({
+        worker,
+        ok: false,
+        detail: `${worker} has no live thread right now (restarting or stopped)`,
+      });
     const id = this.nextControlId++;
     const handle = slot.handle;
     return new Promise<ControlReply>((resolve) => {
       const timer = this.options.clock.setTimeout(
-        () => settle({ worker, ok: false, detail: `${worker} did not answer within ${timeoutMs} ms; the command may still complete` }),
+        () =>
+          settle({
+            worker,
+            ok: false,
+            detail: `${worker} did not answer within ${timeoutMs} ms; the command may still complete`,
+          }),
         timeoutMs,
       );
       const settle = (reply: ControlReply): void => {
@@ -198,7 +213,8 @@ export class WorkerSupervisor {
       this.pendingControls.set(id, { handle, settle });
       handle.post({ type: 'control', id, command });
       void handle.exited.then(() => {
-        if (this.pendingControls.has(id)) settle({ worker, ok: false, detail: `${worker} exited before answering; the command may have completed` });
+        if (this.pendingControls.has(id))
+          settle({ worker, ok: false, detail: `${worker} exited before answering; the command may have completed` });
       });
     });
   }
@@ -247,13 +263,21 @@ export class WorkerSupervisor {
       slot.handle.post({ type: 'profile-request', id, kind, seconds });
     }).finally(() => {
       // One stall timeout more: the heartbeat a blocked thread owes may still be on its way.
-      if (![...this.pendingProfiles.values()].some((p) => p.slot === slot)) slot.profilingUntil = this.options.clock.now() + this.options.stallTimeoutMs;
+      if (![...this.pendingProfiles.values()].some((p) => p.slot === slot))
+        slot.profilingUntil = this.options.clock.now() + this.options.stallTimeoutMs;
     });
   }
 
   private liveSlot(worker: string): Slot | undefined {
     const slot = this.slots.get(worker);
-    if (!slot || this.stopping !== undefined || !isLive(slot.lifecycle) || slot.handle.isExited || this.chaosKilled.has(slot.handle)) return undefined;
+    if (
+      !slot ||
+      this.stopping !== undefined ||
+      !isLive(slot.lifecycle) ||
+      slot.handle.isExited ||
+      this.chaosKilled.has(slot.handle)
+    )
+      return undefined;
     return slot;
   }
 
@@ -279,7 +303,9 @@ export class WorkerSupervisor {
       }
     }
     let timer: TimerHandle | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = this.options.clock.setTimeout(() => resolve('timeout'), this.options.shutdownTimeoutMs)));
+    const timedOut = new Promise<'timeout'>(
+      (resolve) => (timer = this.options.clock.setTimeout(() => resolve('timeout'), this.options.shutdownTimeoutMs)),
+    );
     await Promise.race([Promise.all(live.map((h) => h.exited)), timedOut]);
     timer?.cancel();
     const terminated = live.filter((h) => !h.isExited).map((h) => h.name);
@@ -297,7 +323,12 @@ export class WorkerSupervisor {
     const events: WorkerHandleEvents = {
       message: (h, m) => this.onWorkerMessage(slot, h, m),
       rejected: (h, problem, description) => {
-        this.options.logger.warn('rejected a malformed message from a worker', { worker: h.name, problem, description, count: h.rejectedMessages });
+        this.options.logger.warn('rejected a malformed message from a worker', {
+          worker: h.name,
+          problem,
+          description,
+          count: h.rejectedMessages,
+        });
         this.rejectEmitter.emit({ worker: h.name, problem, description, count: h.rejectedMessages });
       },
       error: (h, err) => this.options.logger.debug('worker error event', { worker: h.name, error: err.message }),
@@ -370,9 +401,17 @@ export class WorkerSupervisor {
         this.metricsEmitter.emit({ worker, generation: handle.generation, metrics: msg });
         return;
       case 'error':
-        if (msg.fatal) handle.lastError = Object.assign(new Error(msg.error.message), { name: msg.error.name, ...(msg.error.code !== undefined ? { code: msg.error.code } : {}) });
+        if (msg.fatal)
+          handle.lastError = Object.assign(new Error(msg.error.message), {
+            name: msg.error.name,
+            ...(msg.error.code !== undefined ? { code: msg.error.code } : {}),
+          });
         // A non-fatal error was absorbed (and logged) by the worker's loop: keep it out of the error log.
-        logger[msg.fatal ? 'error' : 'debug'](`${worker} reported an error`, { worker, error: msg.error, fatal: msg.fatal });
+        logger[msg.fatal ? 'error' : 'debug'](`${worker} reported an error`, {
+          worker,
+          error: msg.error,
+          fatal: msg.fatal,
+        });
         this.workerErrorEmitter.emit({ worker, error: msg.error, fatal: msg.fatal, at: now });
         return;
       case 'log':
@@ -418,7 +457,13 @@ export class WorkerSupervisor {
       if (now < slot.profilingUntil) continue; // asked for a profile: a heap snapshot blocks the thread
       const h = slot.handle;
       const verdict = detectStall(
-        { now, lastHeartbeatAt: h.lastHeartbeatAt, hasHeartbeat: h.hasHeartbeat, lastProgressAt: h.lastProgressAt, progress: h.progress },
+        {
+          now,
+          lastHeartbeatAt: h.lastHeartbeatAt,
+          hasHeartbeat: h.hasHeartbeat,
+          lastProgressAt: h.lastProgressAt,
+          progress: h.progress,
+        },
         this.options,
       );
       if (verdict) void this.handleFailure(slot, { kind: 'stall', verdict });
@@ -458,16 +503,45 @@ export class WorkerSupervisor {
     if (this.stopping !== undefined) return;
     if (decision.verdict === 'give-up') {
       const windowS = this.options.restartWindowMs / 1000;
-      logger.error('restart budget exceeded; stopping', { worker, reason: failure.kind, detail, evidence, failuresInWindow: decision.inWindow, restartWindowS: windowS });
-      alert(`THREAD ESCALATE ${worker}: ${decision.inWindow} failures within ${windowS} s exceeds MAX_RESTARTS=${this.options.maxRestarts}; stopping`);
-      this.escalationEmitter.emit({ worker, failuresInWindow: decision.inWindow, windowMs: this.options.restartWindowMs, at: now });
+      logger.error('restart budget exceeded; stopping', {
+        worker,
+        reason: failure.kind,
+        detail,
+        evidence,
+        failuresInWindow: decision.inWindow,
+        restartWindowS: windowS,
+      });
+      alert(
+        `THREAD ESCALATE ${worker}: ${decision.inWindow} failures within ${windowS} s exceeds MAX_RESTARTS=${this.options.maxRestarts}; stopping`,
+      );
+      this.escalationEmitter.emit({
+        worker,
+        failuresInWindow: decision.inWindow,
+        windowMs: this.options.restartWindowMs,
+        at: now,
+      });
       void this.stop(`restart budget exceeded by ${worker}`, 1);
       return;
     }
     slot.restarts++;
-    logger.warn('worker restart', { worker, reason: failure.kind, detail, evidence, restartCount: slot.restarts, inWindow: decision.inWindow, delayMs: decision.delayMs });
+    logger.warn('worker restart', {
+      worker,
+      reason: failure.kind,
+      detail,
+      evidence,
+      restartCount: slot.restarts,
+      inWindow: decision.inWindow,
+      delayMs: decision.delayMs,
+    });
     this.transition(slot, { type: 'restart-scheduled', delayMs: decision.delayMs });
-    this.restartEmitter.emit({ worker, reason: failure.kind, restartCount: slot.restarts, inWindow: decision.inWindow, delayMs: decision.delayMs, at: now });
+    this.restartEmitter.emit({
+      worker,
+      reason: failure.kind,
+      restartCount: slot.restarts,
+      inWindow: decision.inWindow,
+      delayMs: decision.delayMs,
+      at: now,
+    });
     slot.restartTimer = this.options.clock.setTimeout(() => {
       slot.restartTimer = undefined;
       if (this.stopping !== undefined) return;

@@ -106,7 +106,10 @@ export class ExecutorLink<T> implements ExecutorClient<T> {
         fn();
       };
       const onGone = (err: Error): void => finish(() => reject(err));
-      const timer = this.clock.setTimeout(() => finish(() => reject(new RpcTimeoutError(this.peer, method, this.timeoutMs))), this.timeoutMs);
+      const timer = this.clock.setTimeout(
+        () => finish(() => reject(new RpcTimeoutError(this.peer, method, this.timeoutMs))),
+        this.timeoutMs,
+      );
 
       const send = (): void => {
         if (settled) return;

@@ -48,7 +48,12 @@ export class MetricsSender implements MetricsSink {
       this.count('callRecordsDropped');
     }
     // Only what the supervisor reads crosses the thread boundary.
-    this.calls.push({ endpoint: record.endpoint, ok: record.ok, durationMs: record.durationMs, rateLimited: record.rateLimited });
+    this.calls.push({
+      endpoint: record.endpoint,
+      ok: record.ok,
+      durationMs: record.durationMs,
+      rateLimited: record.rateLimited,
+    });
   }
 
   timing(name: string, ms: number): void {

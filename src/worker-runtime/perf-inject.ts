@@ -38,6 +38,7 @@ export class PerfInjector {
   beforeStep(): void {
     if (!this.active) return;
     if (this.plan.blockMs > 0) busyLoop(this.plan.blockMs);
-    if (this.plan.leakMb > 0) this.retained.push(new Array<number>(Math.round(this.plan.leakMb * DOUBLES_PER_MB)).fill(0.5));
+    if (this.plan.leakMb > 0)
+      this.retained.push(new Array<number>(Math.round(this.plan.leakMb * DOUBLES_PER_MB)).fill(0.5));
   }
 }

@@ -3,7 +3,16 @@
 // and on `shutdown` let the current step finish, flush, say `shutdown-complete` and exit.
 import { setMaxListeners } from 'node:events';
 import { isMainThread, parentPort, threadId, type MessagePort } from 'node:worker_threads';
-import { describeRaw, parseSupervisorMessage, type InitMessage, type AccountScopeMessage, type RuntimeSample, type TradeMessage, type WorkerMessage, type WorkerRuntimeConfig } from '../protocol/messages.js';
+import {
+  describeRaw,
+  parseSupervisorMessage,
+  type InitMessage,
+  type AccountScopeMessage,
+  type RuntimeSample,
+  type TradeMessage,
+  type WorkerMessage,
+  type WorkerRuntimeConfig,
+} from '../protocol/messages.js';
 import { RuntimeSampler } from '../perf/runtime-sampler.js';
 import { takeProfile } from '../perf/thread-profiler.js';
 import { toWireError } from '../protocol/wire-error.js';
@@ -73,7 +82,10 @@ export function runWorker<TExecutor>(entry: WorkerEntry<TExecutor>): void {
     if (!parsed.ok) {
       rejected++;
       running?.metrics.count('protocolRejected');
-      log.warn(`ignored a malformed message from the supervisor (${describeRaw(raw)})`, { problem: parsed.problem, rejected });
+      log.warn(`ignored a malformed message from the supervisor (${describeRaw(raw)})`, {
+        problem: parsed.problem,
+        rejected,
+      });
       return;
     }
     const msg = parsed.message;
@@ -110,7 +122,8 @@ export function runWorker<TExecutor>(entry: WorkerEntry<TExecutor>): void {
         log.info(`profiling: ${kind === 'cpu' ? `CPU for ${seconds} s` : 'heap snapshot'}`);
         takeProfile({ kind, seconds }).then(
           (data) => post({ type: 'profile-result', id, ok: true, data }),
-          (err: unknown) => post({ type: 'profile-result', id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+          (err: unknown) =>
+            post({ type: 'profile-result', id, ok: false, error: err instanceof Error ? err.message : String(err) }),
         );
         return;
       }
@@ -121,12 +134,16 @@ export function runWorker<TExecutor>(entry: WorkerEntry<TExecutor>): void {
           return;
         }
         // A failed command answers ok:false at once, so the operator is not left waiting for a timeout.
-        void running.controls
-          .run(command)
-          .then(
-            (outcome) => post({ type: 'control-result', id, ...outcome }),
-            (error: unknown) => post({ type: 'control-result', id, ok: false, detail: (error instanceof Error ? error.message : String(error)).slice(0, 2000) }),
-          );
+        void running.controls.run(command).then(
+          (outcome) => post({ type: 'control-result', id, ...outcome }),
+          (error: unknown) =>
+            post({
+              type: 'control-result',
+              id,
+              ok: false,
+              detail: (error instanceof Error ? error.message : String(error)).slice(0, 2000),
+            }),
+        );
         return;
       }
       case 'chaos-stall':
@@ -155,7 +172,12 @@ interface Running<T> {
   readonly controls: ControlHandlers;
 }
 
-function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMessage) => void, log: WorkerLog): Running<T> {
+function start<T>(
+  entry: WorkerEntry<T>,
+  init: InitMessage,
+  post: (m: WorkerMessage) => void,
+  log: WorkerLog,
+): Running<T> {
   const { config } = init;
   const limiter = SharedRateLimiter.attach(init.limiterBuffer, KUCOIN_LIMITS);
   // Always on: the figures ride on every heartbeat (see perf/runtime-sampler.ts for the cost).
@@ -197,7 +219,9 @@ function start<T>(entry: WorkerEntry<T>, init: InitMessage, post: (m: WorkerMess
   if (injector) log.warn('PERF_INJECT active', { ...config.perfInject });
   const server = entry.serve ? new ExecutorServer(entry.serve(ctx)) : undefined;
   const disarm = config.stallInject
-    ? armStallInject(config.stallInject, () => log.warn(`STALL_INJECT: busy-looping for ${config.stallInject?.busyMs} ms`))
+    ? armStallInject(config.stallInject, () =>
+        log.warn(`STALL_INJECT: busy-looping for ${config.stallInject?.busyMs} ms`),
+      )
     : () => undefined;
 
   const stopAll = (): void => {

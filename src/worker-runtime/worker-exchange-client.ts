@@ -23,8 +23,17 @@ export function createWorkerExchangeClient<T>(ctx: WorkerContext<T>, settings: E
   const credentials: ApiCredentials | undefined =
     venue.apiKey === ''
       ? undefined
-      : { key: venue.apiKey, secret: venue.apiSecret, passphrase: venue.apiPassphrase, keyVersion: venue.apiKeyVersion === 3 ? 3 : 2 };
-  const breaker = new CircuitBreaker({ failureThreshold: BREAKER_THRESHOLD, recoveryTimeout: BREAKER_RECOVERY_MS, name: `${ctx.name} exchange` });
+      : {
+          key: venue.apiKey,
+          secret: venue.apiSecret,
+          passphrase: venue.apiPassphrase,
+          keyVersion: venue.apiKeyVersion === 3 ? 3 : 2,
+        };
+  const breaker = new CircuitBreaker({
+    failureThreshold: BREAKER_THRESHOLD,
+    recoveryTimeout: BREAKER_RECOVERY_MS,
+    name: `${ctx.name} exchange`,
+  });
   ctx.metrics.gauge('breakerOpen', 0);
   breaker.onStateChange((change) => {
     // The supervisor turns the gauge into a 'breaker-opened' alert and a degraded verdict.

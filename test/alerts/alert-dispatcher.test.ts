@@ -29,7 +29,12 @@ describe('AlertDispatcher', () => {
     receiver = await WebhookReceiver.start();
     const clock = new ManualClock();
     dispatcher = new AlertDispatcher({ console: () => undefined, webhookUrl: receiver.url, clock });
-    dispatcher.dispatch({ kind: 'restart-budget', subject: 'order-executor', message: '6 restarts in 60 s', details: { restarts: 6 } });
+    dispatcher.dispatch({
+      kind: 'restart-budget',
+      subject: 'order-executor',
+      message: '6 restarts in 60 s',
+      details: { restarts: 6 },
+    });
     expect(await dispatcher.flush(5000)).to.equal(true);
     expect(receiver.received).to.have.length(1);
     const req = receiver.received[0];
@@ -57,7 +62,12 @@ describe('AlertDispatcher', () => {
     receiver = await WebhookReceiver.start();
     const clock = new ManualClock();
     const lines: string[] = [];
-    dispatcher = new AlertDispatcher({ console: (l) => lines.push(l), webhookUrl: receiver.url, clock, cooldownMs: 300_000 });
+    dispatcher = new AlertDispatcher({
+      console: (l) => lines.push(l),
+      webhookUrl: receiver.url,
+      clock,
+      cooldownMs: 300_000,
+    });
     expect(dispatcher.dispatch(stall)).to.equal('sent');
     clock.advance(1000);
     expect(dispatcher.dispatch(stall)).to.equal('suppressed');
@@ -171,13 +181,21 @@ describe('AlertDispatcher', () => {
     dispatcher.dispatch({
       kind: 'breaker-opened',
       subject: 'futures',
-      message: 'auth failed for key S3cr3tApiSecretValue with passphrase=my-passphrase-42 apiKey=abc123def Bearer eyJhbGciOi.x.y',
+      message:
+        'auth failed for key S3cr3tApiSecretValue with passphrase=my-passphrase-42 apiKey=abc123def Bearer eyJhbGciOi.x.y',
       details: { token: 'tok-123456', note: 'signature: deadbeef', failures: 5 },
     });
     expect(await dispatcher.flush(5000)).to.equal(true);
     const body = receiver.received[0]?.body ?? '';
     for (const text of [body, lines[0] ?? '']) {
-      for (const secret of ['S3cr3tApiSecretValue', 'my-passphrase-42', 'abc123def', 'eyJhbGciOi', 'tok-123456', 'deadbeef']) {
+      for (const secret of [
+        'S3cr3tApiSecretValue',
+        'my-passphrase-42',
+        'abc123def',
+        'eyJhbGciOi',
+        'tok-123456',
+        'deadbeef',
+      ]) {
         expect(text).not.to.contain(secret);
       }
     }

@@ -18,7 +18,10 @@ export class WebhookReceiver {
   private readonly waiters: Array<{ count: number; resolve: () => void }> = [];
   private replies: Reply[];
 
-  private constructor(replies: Reply[], private readonly fallback: Reply) {
+  private constructor(
+    replies: Reply[],
+    private readonly fallback: Reply,
+  ) {
     this.replies = replies;
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];

@@ -34,7 +34,11 @@ class Receiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        this.hits.push({ url: req.url ?? '', authorization: req.headers.authorization, body: Buffer.concat(chunks).toString('utf8') });
+        this.hits.push({
+          url: req.url ?? '',
+          authorization: req.headers.authorization,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
         const { status, headers } = answer(req);
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end('{}');
@@ -42,7 +46,9 @@ class Receiver {
     });
   }
 
-  static async start(answer: (req: http.IncomingMessage) => { status: number; headers?: Record<string, string> }): Promise<Receiver> {
+  static async start(
+    answer: (req: http.IncomingMessage) => { status: number; headers?: Record<string, string> },
+  ): Promise<Receiver> {
     const r = new Receiver(answer);
     await new Promise<void>((resolve) => r.server.listen(0, '127.0.0.1', resolve));
     return r;
@@ -68,7 +74,9 @@ describe('alert webhook security', () => {
     for (const c of cleanups.reverse()) await c();
     cleanups = [];
   });
-  async function receiver(answer: (req: http.IncomingMessage) => { status: number; headers?: Record<string, string> }): Promise<Receiver> {
+  async function receiver(
+    answer: (req: http.IncomingMessage) => { status: number; headers?: Record<string, string> },
+  ): Promise<Receiver> {
     const r = await Receiver.start(answer);
     cleanups.push(() => r.close());
     return r;
@@ -96,7 +104,9 @@ describe('alert webhook security', () => {
 
   it('sends user:password from the URL as Basic auth to a receiver that requires it', async () => {
     const expected = `Basic ${Buffer.from('alerts:p@ss:word', 'utf8').toString('base64')}`;
-    const guarded = await receiver((req) => (req.headers.authorization === expected ? { status: 204 } : { status: 401 }));
+    const guarded = await receiver((req) =>
+      req.headers.authorization === expected ? { status: 204 } : { status: 401 },
+    );
     const failures: WebhookFailure[] = [];
     const url = `${guarded.base.replace('http://', 'http://alerts:p%40ss%3Aword@')}/hook`;
     const s = sender(url, failures);
@@ -111,7 +121,10 @@ describe('alert webhook security', () => {
   });
 
   it('refuses plain http to another machine unless ALERT_WEBHOOK_INSECURE=1', () => {
-    expect(() => new WebhookSender({ url: 'http://hooks.example/alert' })).to.throw(TypeError, /ALERT_WEBHOOK_INSECURE=1/);
+    expect(() => new WebhookSender({ url: 'http://hooks.example/alert' })).to.throw(
+      TypeError,
+      /ALERT_WEBHOOK_INSECURE=1/,
+    );
     new WebhookSender({ url: 'http://hooks.example/alert', allowInsecure: true }).close();
     new WebhookSender({ url: 'https://hooks.example/alert' }).close();
     new WebhookSender({ url: 'http://localhost:9/alert' }).close();
@@ -122,9 +135,16 @@ describe('alert webhook security', () => {
       error = e;
     }
     expect(error).to.be.instanceOf(ConfigError);
-    expect((error as Error).message).to.include('ALERT_WEBHOOK_URL').and.include('ALERT_WEBHOOK_INSECURE=1');
+    expect((error as Error).message)
+      .to.include('ALERT_WEBHOOK_URL')
+      .and.include('ALERT_WEBHOOK_INSECURE=1');
     expect((error as Error).message).not.to.include('secretpw');
-    expect(loadConfig({ ALERT_WEBHOOK_URL: 'http://hooks.example/alert', ALERT_WEBHOOK_INSECURE: '1' }, { dotenvPath: false }).alertWebhookInsecure).to.equal('1');
+    expect(
+      loadConfig(
+        { ALERT_WEBHOOK_URL: 'http://hooks.example/alert', ALERT_WEBHOOK_INSECURE: '1' },
+        { dotenvPath: false },
+      ).alertWebhookInsecure,
+    ).to.equal('1');
   });
 
   it('counts a failed delivery in /health (alerts.*) and /metrics through the supervisor wiring', async () => {
@@ -151,19 +171,38 @@ describe('alert webhook security', () => {
     } as unknown as WorkerSupervisor;
     const token = 'obs-token';
     const config = loadConfig(
-      { STATUS_PORT: '0', STATUS_TOKEN: token, ALERT_WEBHOOK_URL: `${first.base}/hook`, HEALTH_REPORT_INTERVAL: '86400' },
+      {
+        STATUS_PORT: '0',
+        STATUS_TOKEN: token,
+        ALERT_WEBHOOK_URL: `${first.base}/hook`,
+        HEALTH_REPORT_INTERVAL: '86400',
+      },
       { dotenvPath: false },
     );
-    const obs: Observability = await startObservability({ config, supervisor, logger: quietLogger, secrets: [token], store, print: noop });
+    const obs: Observability = await startObservability({
+      config,
+      supervisor,
+      logger: quietLogger,
+      secrets: [token],
+      store,
+      print: noop,
+    });
     cleanups.push(async () => void (await obs.close()));
 
-    for (const l of stallListeners) l({ worker: 'scanner', verdict: { kind: 'no-heartbeat', silentMs: 3100 }, evidence: {} });
-    await waitUntil('the failed delivery is counted', () => (obs.monitor.getReport().alerts.delivery_failures === 1 ? true : undefined), {
-      timeoutMs: 10_000,
-      intervalMs: 20,
-    });
+    for (const l of stallListeners)
+      l({ worker: 'scanner', verdict: { kind: 'no-heartbeat', silentMs: 3100 }, evidence: {} });
+    await waitUntil(
+      'the failed delivery is counted',
+      () => (obs.monitor.getReport().alerts.delivery_failures === 1 ? true : undefined),
+      {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      },
+    );
     const auth = { Authorization: `Bearer ${token}` };
-    const health = JSON.parse((await httpGet(`${obs.statusUrl}health`, auth)).body) as { alerts: { delivery_failures: number; last_delivery_error: string } };
+    const health = JSON.parse((await httpGet(`${obs.statusUrl}health`, auth)).body) as {
+      alerts: { delivery_failures: number; last_delivery_error: string };
+    };
     expect(health.alerts.delivery_failures).to.equal(1);
     expect(health.alerts.last_delivery_error).to.include('307').and.include(`${second.base}/elsewhere`);
     const metrics = (await httpGet(`${obs.statusUrl}metrics`, auth)).body;

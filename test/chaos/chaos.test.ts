@@ -77,7 +77,10 @@ const HOOK_WAIT_S = 25 + 5;
  * a loaded machine. It follows CHAOS_DURATION through the plan's incarnation lives.
  */
 function chaosTimeoutMs(plan: readonly Incarnation[]): number {
-  const chaos = plan.reduce((s, inc) => s + STARTUP_WAIT_S + inc.stallAfterS + STALL_WAIT_S + inc.lifeS + HOOK_WAIT_S, 0);
+  const chaos = plan.reduce(
+    (s, inc) => s + STARTUP_WAIT_S + inc.stallAfterS + STALL_WAIT_S + inc.lifeS + HOOK_WAIT_S,
+    0,
+  );
   const malformed = 60 + 12;
   const journal = 45;
   const after = 2 * RECOVERY_DEADLINE_S + malformed + journal + 12 + SHUTDOWN_TIMEOUT_S + 5;
@@ -92,7 +95,11 @@ function chaosTimeoutMs(plan: readonly Incarnation[]): number {
 const abandoned = new AbortController();
 const sleep = (ms: number): Promise<void> => delay(ms, undefined, { signal: abandoned.signal });
 
-const creds = { apiKey: SIM_DEFAULTS.apiKey, apiSecret: SIM_DEFAULTS.apiSecret, apiPassphrase: SIM_DEFAULTS.apiPassphrase };
+const creds = {
+  apiKey: SIM_DEFAULTS.apiKey,
+  apiSecret: SIM_DEFAULTS.apiSecret,
+  apiPassphrase: SIM_DEFAULTS.apiPassphrase,
+};
 
 interface Run {
   readonly inc: Incarnation;
@@ -106,7 +113,8 @@ interface Injected {
   readonly kind: 'stall' | 'crash';
 }
 
-const restartLine = (worker: string, kind: string): RegExp => new RegExp(`worker restart .*"worker":"${worker}".*"reason":"${kind}"`, 'g');
+const restartLine = (worker: string, kind: string): RegExp =>
+  new RegExp(`worker restart .*"worker":"${worker}".*"reason":"${kind}"`, 'g');
 
 function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
   const out: Record<string, number> = {};
@@ -178,7 +186,8 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
       }
     };
     const simClient = new SimClient(simUrl, creds);
-    const simNow = async (): Promise<number> => Number(await simClient.data('GET', '/api/v1/timestamp', undefined, false));
+    const simNow = async (): Promise<number> =>
+      Number(await simClient.data('GET', '/api/v1/timestamp', undefined, false));
 
     const plan = chaosPlan(SEED, DURATION_S);
     const runs: Run[] = [];
@@ -194,44 +203,56 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
       const list = injected.get(run) ?? [];
       list.push(hit);
       injected.set(run, list);
-      const expected = list.filter((x) => x.worker === hit.worker && x.kind === hit.kind).length +
+      const expected =
+        list.filter((x) => x.worker === hit.worker && x.kind === hit.kind).length +
         (hit.kind === 'stall' && hit.worker === run.inc.stallWorker ? 1 : 0);
       const deadline = performance.now() + 25_000;
       while ([...run.bot.output.matchAll(restartLine(hit.worker, hit.kind))].length < expected) {
-        expect(performance.now() < deadline, `${run.bot.name}: no restart after chaos ${hit.kind} of ${hit.worker}:\n${run.bot.tail()}`).to.equal(true);
-        expect(run.bot.running, `${run.bot.name} died after chaos ${hit.kind} of ${hit.worker}:\n${run.bot.tail()}`).to.equal(true);
+        expect(
+          performance.now() < deadline,
+          `${run.bot.name}: no restart after chaos ${hit.kind} of ${hit.worker}:\n${run.bot.tail()}`,
+        ).to.equal(true);
+        expect(
+          run.bot.running,
+          `${run.bot.name} died after chaos ${hit.kind} of ${hit.worker}:\n${run.bot.tail()}`,
+        ).to.equal(true);
         await sleep(200);
       }
     };
     const startBot = async (inc: Incarnation): Promise<Run> => {
-      const bot = new Child(`bot#${inc.index}`, BOT_ENTRY, {
-        cwd: dir, // no stray .env
-        env: {
-          ...process.env,
-          TRADING_MODE: 'paper',
-          SIM_URL: proxy!.url,
-          DATA_DIR: dataDir,
-          LOG_DIR: logDir,
-          // debug: the test counts log records (worker restart, chaos: ...), on the console only then.
-          LOG_LEVEL: 'debug',
-          STATUS_PORT: '0',
-          HEARTBEAT_INTERVAL: '0.5',
-          STALL_TIMEOUT: '2',
-          SHUTDOWN_TIMEOUT: String(SHUTDOWN_TIMEOUT_S),
-          CHECK_INTERVAL: '3',
-          TRAILING_STOP_PERCENTAGE: '0.01',
-          MAX_OPEN_POSITIONS: '5',
-          // The price gaps lose real money on purpose; the daily-loss kill switch is not under
-          // test here and would (rightly) keep /health DEGRADED.
-          DAILY_LOSS_LIMIT: '1',
-          STALL_INJECT: `${inc.stallWorker}:${inc.stallAfterS}`,
-          CHAOS_HOOK: '1',
-          // Per incarnation each worker takes at most two faults (STALL_INJECT and one hook; a spontaneous one may add):
-          // well inside the budget, which must not escalate.
-          MAX_RESTARTS: '6',
-          RESTART_WINDOW: '60',
+      const bot = new Child(
+        `bot#${inc.index}`,
+        BOT_ENTRY,
+        {
+          cwd: dir, // no stray .env
+          env: {
+            ...process.env,
+            TRADING_MODE: 'paper',
+            SIM_URL: proxy!.url,
+            DATA_DIR: dataDir,
+            LOG_DIR: logDir,
+            // debug: the test counts log records (worker restart, chaos: ...), on the console only then.
+            LOG_LEVEL: 'debug',
+            STATUS_PORT: '0',
+            HEARTBEAT_INTERVAL: '0.5',
+            STALL_TIMEOUT: '2',
+            SHUTDOWN_TIMEOUT: String(SHUTDOWN_TIMEOUT_S),
+            CHECK_INTERVAL: '3',
+            TRAILING_STOP_PERCENTAGE: '0.01',
+            MAX_OPEN_POSITIONS: '5',
+            // The price gaps lose real money on purpose; the daily-loss kill switch is not under
+            // test here and would (rightly) keep /health DEGRADED.
+            DAILY_LOSS_LIMIT: '1',
+            STALL_INJECT: `${inc.stallWorker}:${inc.stallAfterS}`,
+            CHAOS_HOOK: '1',
+            // Per incarnation each worker takes at most two faults (STALL_INJECT and one hook; a spontaneous one may add):
+            // well inside the budget, which must not escalate.
+            MAX_RESTARTS: '6',
+            RESTART_WINDOW: '60',
+          },
         },
-      }, abandoned.signal);
+        abandoned.signal,
+      );
       const statusUrl = (await bot.waitFor(/Dashboard: (http:\/\/\S+)/, 30_000))[1]!;
       await bot.waitFor(/all workers reported in/, 30_000);
       return { inc, bot, statusUrl };
@@ -283,7 +304,10 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
     const healthUrl = `${last.statusUrl.replace(/\/$/, '')}/health`;
     const readHealth = async (): Promise<{ status: number; body: HealthBody | undefined }> => {
       const res = await fetch(healthUrl).catch(() => undefined);
-      return { status: res?.status ?? 0, body: res ? ((await res.json().catch(() => undefined)) as HealthBody | undefined) : undefined };
+      return {
+        status: res?.status ?? 0,
+        body: res ? ((await res.json().catch(() => undefined)) as HealthBody | undefined) : undefined,
+      };
     };
     const recover = async (what: string): Promise<{ why: string; seconds: number }> => {
       const started = performance.now();
@@ -295,7 +319,9 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
         if (verdict.ok) break;
         await sleep(1000);
       }
-      expect(verdict.ok, `bot did not recover within ${RECOVERY_DEADLINE_S} s after ${what}: ${verdict.why}`).to.equal(true);
+      expect(verdict.ok, `bot did not recover within ${RECOVERY_DEADLINE_S} s after ${what}: ${verdict.why}`).to.equal(
+        true,
+      );
       return { why: verdict.why, seconds: (performance.now() - started) / 1000 };
     };
     const recovered = await recover('the faults stopped');
@@ -303,7 +329,8 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
     const verdict = { why: recovered.why };
 
     // ---- phase: malformed-after-accept --------------------------------------------------------
-    const journalDb = (): Database.Database => new Database(path.join(dataDir, 'bot.sqlite'), { readonly: true, fileMustExist: true });
+    const journalDb = (): Database.Database =>
+      new Database(path.join(dataDir, 'bot.sqlite'), { readonly: true, fileMustExist: true });
     {
       proxy.truncateOrderAnswers({ entries: 3, exits: 3 });
       const deadline = performance.now() + 60_000;
@@ -318,20 +345,33 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
       const db = journalDb();
       try {
         for (const t of proxy.truncated) {
-          const onVenue = await simClient.data('GET', `/api/v1/orders/byClientOid?clientOid=${encodeURIComponent(t.clientOid)}`).then(() => true, () => false);
-          const intent = db.prepare('SELECT kind, state, position_id AS positionId FROM order_intents WHERE client_oid = ?').get(t.clientOid) as
-            | { kind: string; state: string; positionId: number | null }
-            | undefined;
+          const onVenue = await simClient
+            .data('GET', `/api/v1/orders/byClientOid?clientOid=${encodeURIComponent(t.clientOid)}`)
+            .then(
+              () => true,
+              () => false,
+            );
+          const intent = db
+            .prepare('SELECT kind, state, position_id AS positionId FROM order_intents WHERE client_oid = ?')
+            .get(t.clientOid) as { kind: string; state: string; positionId: number | null } | undefined;
           expect(intent, `journal intent of the cut-off order ${t.clientOid}`).to.not.equal(undefined);
-          if (onVenue) expect(intent!.state, `${t.clientOid} was accepted by the venue but booked`).to.not.equal('rejected');
+          if (onVenue)
+            expect(intent!.state, `${t.clientOid} was accepted by the venue but booked`).to.not.equal('rejected');
           if (t.exit || intent!.kind !== 'entry' || intent!.state !== 'filled') continue;
-          const position = db.prepare('SELECT adopted, opened_at AS openedAt, stop_price AS stopPrice FROM positions WHERE id = ?').get(intent!.positionId) as
-            | { adopted: number; openedAt: number; stopPrice: number }
-            | undefined;
-          expect(position?.adopted, `${t.symbol}: a cut-off entry is protected by its strategy stop, not adopted`).to.equal(0);
-          const stop = db.prepare("SELECT min(created_at) AS at FROM order_intents WHERE position_id = ? AND kind = 'stop'").get(intent!.positionId) as { at: number | null };
+          const position = db
+            .prepare('SELECT adopted, opened_at AS openedAt, stop_price AS stopPrice FROM positions WHERE id = ?')
+            .get(intent!.positionId) as { adopted: number; openedAt: number; stopPrice: number } | undefined;
+          expect(
+            position?.adopted,
+            `${t.symbol}: a cut-off entry is protected by its strategy stop, not adopted`,
+          ).to.equal(0);
+          const stop = db
+            .prepare("SELECT min(created_at) AS at FROM order_intents WHERE position_id = ? AND kind = 'stop'")
+            .get(intent!.positionId) as { at: number | null };
           expect(stop.at, `${t.symbol}: a stop for the cut-off entry`).to.not.equal(null);
-          expect(stop.at! - position!.openedAt, `${t.symbol}: stop within 1 s of the fill being known`).to.be.below(1000);
+          expect(stop.at! - position!.openedAt, `${t.symbol}: stop within 1 s of the fill being known`).to.be.below(
+            1000,
+          );
         }
       } finally {
         db.close();
@@ -351,9 +391,18 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
       let shocked = 0;
       while (performance.now() < deadline && (failedAt === undefined || performance.now() - failedAt < 15_000)) {
         const h = await readHealth();
-        const reasons = Array.isArray(h.body?.overall_health?.reasons) ? (h.body!.overall_health!.reasons as unknown[]).map(String) : [];
-        if (failedAt === undefined && reasons.some((r) => /^journal unwritable: SQLITE_\S+ at .*; entries stopped, exits continue$/.test(r))) failedAt = performance.now();
-        if (failedAt !== undefined && h.body?.overall_health?.status === 'HEALTHY') healthyWhileDown.push(`HEALTHY ${((performance.now() - failedAt) / 1000).toFixed(1)} s after the journal failed`);
+        const reasons = Array.isArray(h.body?.overall_health?.reasons)
+          ? (h.body!.overall_health!.reasons as unknown[]).map(String)
+          : [];
+        if (
+          failedAt === undefined &&
+          reasons.some((r) => /^journal unwritable: SQLITE_\S+ at .*; entries stopped, exits continue$/.test(r))
+        )
+          failedAt = performance.now();
+        if (failedAt !== undefined && h.body?.overall_health?.status === 'HEALTHY')
+          healthyWhileDown.push(
+            `HEALTHY ${((performance.now() - failedAt) / 1000).toFixed(1)} s after the journal failed`,
+          );
         // Exits must keep going out: gap the prices so stops and take-profits fire.
         if (shocked < 3 && (failedAt !== undefined || shocked === 0)) {
           await shockOpenPositions();
@@ -364,7 +413,11 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
       expect(failedAt, `the journal failure never reached /health:\n${last.bot.tail()}`).to.not.equal(undefined);
       expect(healthyWhileDown, 'health while the journal is unwritable').to.deep.equal([]);
       const during = `${last.bot.stdout.slice(fromOut)}\n${last.bot.stderr.slice(fromErr)}`;
-      const blocked = during.split('\n').filter((l) => /(close \(|stop move to ).*(refused|failed): .*(SQLITE|disk is full|readonly database)/i.test(l));
+      const blocked = during
+        .split('\n')
+        .filter((l) =>
+          /(close \(|stop move to ).*(refused|failed): .*(SQLITE|disk is full|readonly database)/i.test(l),
+        );
       expect(blocked, 'exits or stop moves blocked by the journal').to.deep.equal([]);
       expect([...during.matchAll(/^ALERT JOURNAL UNWRITABLE/gm)], 'one journal alert').to.have.length(1);
       const exits = [...during.matchAll(/^TRADE (CLOSED|STOP MOVED) /gm)].length;
@@ -394,12 +447,20 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
     let restarts: { worker: string; reason: string }[];
     try {
       store = {
-        intents: db.prepare('SELECT client_oid AS clientOid, kind, symbol, state, order_id AS orderId FROM order_intents').all() as StoreState['intents'],
+        intents: db
+          .prepare('SELECT client_oid AS clientOid, kind, symbol, state, order_id AS orderId FROM order_intents')
+          .all() as StoreState['intents'],
         fills: db
-          .prepare('SELECT trade_id AS tradeId, order_id AS orderId, client_oid AS clientOid, symbol, side, price, size, fee FROM fills')
+          .prepare(
+            'SELECT trade_id AS tradeId, order_id AS orderId, client_oid AS clientOid, symbol, side, price, size, fee FROM fills',
+          )
           .all() as StoreState['fills'],
-        trades: db.prepare('SELECT id, symbol, side, size, realised_pnl AS realisedPnl, closed_at AS closedAt FROM trades').all() as StoreState['trades'],
-        activePositions: db.prepare("SELECT symbol, side, size, status FROM positions WHERE status IN ('open', 'closing')").all() as StoreState['activePositions'],
+        trades: db
+          .prepare('SELECT id, symbol, side, size, realised_pnl AS realisedPnl, closed_at AS closedAt FROM trades')
+          .all() as StoreState['trades'],
+        activePositions: db
+          .prepare("SELECT symbol, side, size, status FROM positions WHERE status IN ('open', 'closing')")
+          .all() as StoreState['activePositions'],
       };
       restarts = db.prepare('SELECT worker, reason FROM restarts').all() as { worker: string; reason: string }[];
     } finally {
@@ -416,15 +477,26 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
     const lateSymbols = new Set(venue.fills.filter((f) => f.createdAt >= cutoff.settledBefore).map((f) => f.symbol));
 
     // Alerts vs restart log vs restart history.
-    const alertLines = runs.flatMap((r) => [...r.bot.stderr.matchAll(/^THREAD (STALL|CRASH) (\S+):/gm)].map((m) => ({ kind: m[1] === 'STALL' ? 'stall' : 'crash', worker: m[2]! })));
+    const alertLines = runs.flatMap((r) =>
+      [...r.bot.stderr.matchAll(/^THREAD (STALL|CRASH) (\S+):/gm)].map((m) => ({
+        kind: m[1] === 'STALL' ? 'stall' : 'crash',
+        worker: m[2]!,
+      })),
+    );
     const logFile = path.join(logDir, 'bot.log');
     const logRestarts = readFileSync(logFile, 'utf8')
       .split('\n')
       .filter((l) => l.includes('"worker restart"') || /"message":"worker restart"/.test(l))
       .map((l) => JSON.parse(l) as { worker?: string; reason?: string })
       .map((e) => ({ worker: String(e.worker), reason: String(e.reason) }));
-    const logLines = readFileSync(logFile, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level?: string; message?: string });
-    const warnings = countBy(logLines.filter((l) => l.level === 'warn' || l.level === 'error'), (l) => `${l.level}: ${String(l.message).slice(0, 60)}`);
+    const logLines = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level?: string; message?: string });
+    const warnings = countBy(
+      logLines.filter((l) => l.level === 'warn' || l.level === 'error'),
+      (l) => `${l.level}: ${String(l.message).slice(0, 60)}`,
+    );
     const key = (x: { worker: string; kind?: string; reason?: string }): string => `${x.worker}:${x.kind ?? x.reason}`;
     const escalations = runs.flatMap((r) => [...r.bot.stderr.matchAll(/^THREAD ESCALATE (\S+)/gm)].map((m) => m[1]!));
 
@@ -470,10 +542,16 @@ describe('chaos: faults + stalls + kills, then recovery and invariants', functio
     }
 
     for (const run of runs) {
-      const runAlerts = countBy([...run.bot.stderr.matchAll(/^THREAD (STALL|CRASH) (\S+):/gm)], (m) => `${m[2]}:${m[1] === 'STALL' ? 'stall' : 'crash'}`);
+      const runAlerts = countBy(
+        [...run.bot.stderr.matchAll(/^THREAD (STALL|CRASH) (\S+):/gm)],
+        (m) => `${m[2]}:${m[1] === 'STALL' ? 'stall' : 'crash'}`,
+      );
       const wanted = countBy([{ worker: run.inc.stallWorker, kind: 'stall' }, ...(injected.get(run) ?? [])], key);
-      expect(injected.get(run) ?? [], `${run.bot.name}: every CHAOS_HOOK signal hit a live worker`).to.have.length(run.inc.hooks.length);
-      for (const [k, n] of Object.entries(wanted)) expect(runAlerts[k] ?? 0, `${run.bot.name}: alerts for ${k}`).to.be.at.least(n);
+      expect(injected.get(run) ?? [], `${run.bot.name}: every CHAOS_HOOK signal hit a live worker`).to.have.length(
+        run.inc.hooks.length,
+      );
+      for (const [k, n] of Object.entries(wanted))
+        expect(runAlerts[k] ?? 0, `${run.bot.name}: alerts for ${k}`).to.be.at.least(n);
     }
     expect(escalations, 'restart budget escalations').to.deep.equal([]);
     expect(summary.restartLog, 'every alert has a restart log entry').to.deep.equal(summary.alerts);

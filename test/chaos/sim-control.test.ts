@@ -25,8 +25,14 @@ describe('simulator control for chaos runs', function () {
 
   it('runControlLine sets, shows and clears faults, lists positions, shocks prices, and reports bad input', async () => {
     sim = await startSimulator({ clock: 'manual', contracts: 3 });
-    const target = { faults: sim.faults, market: sim.market, openPositions: () => sim!.engine.ledger.open().map((p) => ({ symbol: p.symbol, qty: p.qty })) };
-    expect(runControlLine('faults 5xx=0.5,latency=0.1:20', target)).to.equal('simulator: faults=latency=0.1:20,5xx=0.5:503');
+    const target = {
+      faults: sim.faults,
+      market: sim.market,
+      openPositions: () => sim!.engine.ledger.open().map((p) => ({ symbol: p.symbol, qty: p.qty })),
+    };
+    expect(runControlLine('faults 5xx=0.5,latency=0.1:20', target)).to.equal(
+      'simulator: faults=latency=0.1:20,5xx=0.5:503',
+    );
     expect(sim.faults.current()).to.deep.equal({ latency: { rate: 0.1, param: 20 }, '5xx': { rate: 0.5, param: 503 } });
     expect(runControlLine('faults', target)).to.equal('simulator: faults=latency=0.1:20,5xx=0.5:503');
     expect(runControlLine('faults off', target)).to.equal('simulator: faults=none');

@@ -29,7 +29,10 @@ describe('account key: the uid behind the API key', () => {
   });
 
   it('is a signed call: a wrong key is refused', async () => {
-    const err = await fetchAccountUid(client('not-the-key')).then(() => null, (e: unknown) => e);
+    const err = await fetchAccountUid(client('not-the-key')).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).to.be.instanceOf(Error);
   });
 

@@ -29,10 +29,14 @@ describe('adoption grace: a standby that just connected to Redis (real simulator
 
   async function leaseGone(symbol: string): Promise<void> {
     const probe = await ownership('probe');
-    await waitUntil(`the lease on ${symbol} to lapse`, async () => (await probe.own.heldByOthers([symbol]))?.has(symbol) === false, {
-      timeoutMs: TTL_MS + 5000,
-      intervalMs: 50,
-    });
+    await waitUntil(
+      `the lease on ${symbol} to lapse`,
+      async () => (await probe.own.heldByOthers([symbol]))?.has(symbol) === false,
+      {
+        timeoutMs: TTL_MS + 5000,
+        intervalMs: 50,
+      },
+    );
   }
 
   before(async () => {

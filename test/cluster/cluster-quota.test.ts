@@ -45,7 +45,8 @@ describe('ClusterQuota and QuotaRefiller (real redis-server)', () => {
     const a = new ClusterQuota(await connect(), keys, SHAPES);
     const b = new ClusterQuota(await connect(), keys, SHAPES);
     const now: number[] = [];
-    for (let i = 0; i < 5; i++) now.push((await (i % 2 ? a : b).take('futures', { want: 15, priority: 'normal' })).granted);
+    for (let i = 0; i < 5; i++)
+      now.push((await (i % 2 ? a : b).take('futures', { want: 15, priority: 'normal' })).granted);
     expect(now).to.deep.equal([15, 15, 15, 15, 15], 'capacity 100 minus the 20 reserved: five whole blocks at once');
     const ahead = await a.take('futures', { want: 15, priority: 'normal' });
     expect(ahead.granted).to.equal(15, 'the next block is reserved ahead of the refill');
@@ -54,7 +55,11 @@ describe('ClusterQuota and QuotaRefiller (real redis-server)', () => {
     expect(refused.granted).to.equal(0, 'more than one block ahead is refused');
     expect(refused.waitMs).to.be.greaterThan(0);
     const critical = await b.take('futures', { want: 30, priority: 'critical' });
-    expect(critical.granted).to.be.within(10, 11, 'what is left of the reserve goes to a critical take from another process');
+    expect(critical.granted).to.be.within(
+      10,
+      11,
+      'what is left of the reserve goes to a critical take from another process',
+    );
     // the public pool is a separate bucket
     expect((await a.take('public', { want: 15, priority: 'normal' })).granted).to.equal(15);
   });
@@ -81,16 +86,28 @@ describe('ClusterQuota and QuotaRefiller (real redis-server)', () => {
     expect(during.pausedUntil).to.equal(paused.pausedUntil);
 
     await a.giveBack('public', 1); // touch the public bucket: full
-    const corrected = await b.take('public', { want: 0, priority: 'normal', correction: { remaining: 30, resetMs: 1000 } });
+    const corrected = await b.take('public', {
+      want: 0,
+      priority: 'normal',
+      correction: { remaining: 30, resetMs: 1000 },
+    });
     expect(corrected.tokensLeft).to.be.closeTo(30 - 0.01 * 1000, 0.5);
-    const notRaised = await b.take('public', { want: 0, priority: 'normal', correction: { remaining: 2000, resetMs: 0 } });
+    const notRaised = await b.take('public', {
+      want: 0,
+      priority: 'normal',
+      correction: { remaining: 2000, resetMs: 0 },
+    });
     expect(notRaised.tokensLeft).to.be.below(25, 'a correction never raises the bucket');
   });
 
   it('keeps the local bucket stocked with at most one round trip per block and gives tokens back when stopped', async () => {
     const connection = await connect();
     const quota = new ClusterQuota(connection, keys, SHAPES);
-    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, refill: 'external', quota: { public: 1000, futures: 1000 } });
+    const limiter = SharedRateLimiter.create({
+      ...KUCOIN_LIMITS,
+      refill: 'external',
+      quota: { public: 1000, futures: 1000 },
+    });
     const refiller = new QuotaRefiller({ limiter, quota, connection, shapes: SHAPES, peers: () => 1, blockTokens: 20 });
     let admitted = 0;
     for (let i = 0; i < 4; i++) {
@@ -114,10 +131,23 @@ describe('ClusterQuota and QuotaRefiller (real redis-server)', () => {
     const connection = await connect();
     const quota = new ClusterQuota(connection, keys, SHAPES);
     let now = 1_000_000;
-    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, refill: 'external', quota: { public: 1000, futures: 1000 } });
-    const refiller = new QuotaRefiller({ limiter, quota, connection, shapes: SHAPES, peers: () => 4, clock: clockReading(() => now) });
+    const limiter = SharedRateLimiter.create({
+      ...KUCOIN_LIMITS,
+      refill: 'external',
+      quota: { public: 1000, futures: 1000 },
+    });
+    const refiller = new QuotaRefiller({
+      limiter,
+      quota,
+      connection,
+      shapes: SHAPES,
+      peers: () => 4,
+      clock: clockReading(() => now),
+    });
     await redis.down();
-    await new Promise<void>((resolve) => (connection.state === 'down' ? resolve() : connection.onStateChange((s) => s === 'down' && resolve())));
+    await new Promise<void>((resolve) =>
+      connection.state === 'down' ? resolve() : connection.onStateChange((s) => s === 'down' && resolve()),
+    );
     await refiller.tick();
     now += 10_000; // 10 s at 0.01 tokens/ms = 100 tokens for the account, 25 for one of 4 processes
     await refiller.tick();

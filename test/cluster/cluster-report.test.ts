@@ -4,7 +4,13 @@ import type { ClusterHealthReport } from '../../src/health/health-report.js';
 import { StatusMetrics } from '../../src/status/status-metrics.js';
 
 describe('cluster visibility: /health `cluster` and /metrics', () => {
-  const cluster: ClusterHealthReport = { redis: 'down', process_id: 'host-42', peers: 3, owned_symbols: ['ETHUSDTM', 'XBTUSDTM'], quota_share: 0.333 };
+  const cluster: ClusterHealthReport = {
+    redis: 'down',
+    process_id: 'host-42',
+    peers: 3,
+    owned_symbols: ['ETHUSDTM', 'XBTUSDTM'],
+    quota_share: 0.333,
+  };
 
   it('adds `cluster` to the report only when a cluster source is set (REDIS_URL)', () => {
     const monitor = new HealthMonitor({ threads: ['scanner'] });

@@ -29,7 +29,12 @@ describe('RedisConnection (real redis-server)', () => {
       if (connection!.state === 'down') resolve();
       connection!.onStateChange((s) => s === 'down' && resolve());
     });
-    const err = await connection.run('ping', (c) => c.ping()).then(() => null, (e: unknown) => e);
+    const err = await connection
+      .run('ping', (c) => c.ping())
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(isRedisUnavailable(err)).to.equal(true);
     // No offline queue: a down Redis fails the command at once, not by the 300 ms command timeout.
     expect((err as Error).message, 'no offline queue: a down Redis fails at once').to.not.match(/timed out/i);
@@ -48,7 +53,12 @@ describe('RedisConnection (real redis-server)', () => {
     const sleeping = blocker.run('sleep', (c) => c.call('DEBUG', 'SLEEP', '1')).catch(() => undefined);
     // A blocked server answers no probe, so nothing can say DEBUG SLEEP has arrived; 50 ms of its 1 s lets it.
     await new Promise((r) => setTimeout(r, 50));
-    const err = await connection.run('get', (c) => c.get('x')).then(() => null, (e: unknown) => e);
+    const err = await connection
+      .run('get', (c) => c.get('x'))
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(isRedisUnavailable(err) && /timed out/i.test((err as Error).message)).to.equal(true);
     await sleeping;
     await blocker.close();

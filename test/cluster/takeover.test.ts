@@ -111,13 +111,18 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
     expect((await a.openPosition(h.signal(symbol))).ok).to.equal(true);
     // a never renews (dead); b adopts once the lease lapsed and its adoption grace is over.
-    await waitUntil('b to adopt', async () => (await b.reconcile()).positionsAdopted.length > 0, { timeoutMs: TTL_MS + 5000, intervalMs: 100 });
+    await waitUntil('b to adopt', async () => (await b.reconcile()).positionsAdopted.length > 0, {
+      timeoutMs: TTL_MS + 5000,
+      intervalMs: 100,
+    });
     await ownA.renew();
     expect(ownA.mayTrade(symbol)).to.equal(false);
     expect((await a.closePosition(symbol)).ok).to.equal(false);
     const pass = await a.reconcile();
     expect(pass.positionsHandedOver).to.deep.equal([symbol]);
-    expect(h.events.some((e) => e.type === 'alert' && e.symbol === symbol && /took the position over/.test(e.reason))).to.equal(true);
+    expect(
+      h.events.some((e) => e.type === 'alert' && e.symbol === symbol && /took the position over/.test(e.reason)),
+    ).to.equal(true);
     const condition = h.events.filter((e) => e.type === 'health' && e.key === 'taken-over').at(-1);
     expect(condition).to.deep.include({ status: null }, 'nothing left in this journal that it may not exit');
   });
@@ -131,17 +136,40 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     const a = h.executor(h.port(), journalA, { ownership: ownA, botId: 'abot' });
     const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
     expect((await a.openPosition(h.signal(symbol))).ok).to.equal(true);
-    await waitUntil('b to adopt', async () => (await b.reconcile()).positionsAdopted.length > 0, { timeoutMs: TTL_MS + 5000, intervalMs: 100 });
+    await waitUntil('b to adopt', async () => (await b.reconcile()).positionsAdopted.length > 0, {
+      timeoutMs: TTL_MS + 5000,
+      intervalMs: 100,
+    });
     await ownA.renew();
     // a's exit order still works on the venue (a reduce-only limit far above the market).
     const position = journalA.positions.activeForSymbol(symbol)!;
     const clientOid = 'kb_abot_xworkingexit1';
     const price = Math.ceil(h.sim.market.top(symbol).last * 1.5);
-    journalA.intents.recordIntent({ clientOid, symbol, side: 'sell', kind: 'exit', size: position.size, price, reduceOnly: true, positionId: position.id });
-    await h.client().placeOrder({ clientOid, symbol, side: 'sell', type: 'limit', size: position.size, price, reduceOnly: true, leverage: 5 });
+    journalA.intents.recordIntent({
+      clientOid,
+      symbol,
+      side: 'sell',
+      kind: 'exit',
+      size: position.size,
+      price,
+      reduceOnly: true,
+      positionId: position.id,
+    });
+    await h.client().placeOrder({
+      clientOid,
+      symbol,
+      side: 'sell',
+      type: 'limit',
+      size: position.size,
+      price,
+      reduceOnly: true,
+      leverage: 5,
+    });
     const pass = await a.reconcile();
     expect(pass.positionsHandedOver).to.deep.equal([]);
-    const condition = h.events.filter((e) => e.type === 'health' && e.key === 'taken-over').at(-1) as { status: string | null; reason: string } | undefined;
+    const condition = h.events.filter((e) => e.type === 'health' && e.key === 'taken-over').at(-1) as
+      | { status: string | null; reason: string }
+      | undefined;
     expect(condition?.status).to.equal('DEGRADED');
     expect(condition?.reason).to.contain(symbol);
   });
@@ -155,7 +183,10 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });
     expect((await a.openPosition(h.signal(symbol))).ok).to.equal(true);
     // a dies without a renewal; b adopts once the lease lapsed.
-    await waitUntil('b to adopt', async () => (await b.reconcile()).positionsAdopted.length > 0, { timeoutMs: TTL_MS + 5000, intervalMs: 100 });
+    await waitUntil('b to adopt', async () => (await b.reconcile()).positionsAdopted.length > 0, {
+      timeoutMs: TTL_MS + 5000,
+      intervalMs: 100,
+    });
     // pm2 restarts a: same process id and journal, nothing in memory (no stale token known).
     const ownA2 = await ownership('a');
     const journalA2 = journal('a');
@@ -177,7 +208,12 @@ describe('takeover between two processes on one account (real simulator, SQLite,
     const symbol = h.symbol(0);
     const ownA = await ownership('a');
     let ahead = 0;
-    const ownB = (await peers.ownership('b', { clock: clockReading(() => Date.now() + ahead), make: (o) => new InterleavedOwnership(o) })).own as InterleavedOwnership;
+    const ownB = (
+      await peers.ownership('b', {
+        clock: clockReading(() => Date.now() + ahead),
+        make: (o) => new InterleavedOwnership(o),
+      })
+    ).own as InterleavedOwnership;
     ahead = 60_000; // b's clock jumps: its adoption grace is over at once
     const a = h.executor(h.port(), journal('a'), { ownership: ownA, botId: 'abot' });
     const b = h.executor(h.port(), journal('b'), { ownership: ownB, botId: 'bbot' });

@@ -16,7 +16,9 @@ describe('CHAOS_HOOK', () => {
   });
 
   it('is refused together with TRADING_MODE=live', () => {
-    expect(loadConfig({ ...LIVE_CREDS, TRADING_MODE: 'live', CHAOS_HOOK: '0' }, { dotenvPath: false }).chaosHook).to.equal('0');
+    expect(
+      loadConfig({ ...LIVE_CREDS, TRADING_MODE: 'live', CHAOS_HOOK: '0' }, { dotenvPath: false }).chaosHook,
+    ).to.equal('0');
     expect(() => loadConfig({ ...LIVE_CREDS, TRADING_MODE: 'live', CHAOS_HOOK: '1' }, { dotenvPath: false })).to.throw(
       ConfigError,
       /CHAOS_HOOK=1 .*paper-mode tests only/,

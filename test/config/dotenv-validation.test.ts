@@ -47,7 +47,9 @@ describe('.env validation', () => {
   });
 
   it('accepts comments, blank lines, export, quotes and multi-line quoted values', () => {
-    const file = envFile('# a comment\n\nexport LEVERAGE=7\nLOG_LEVEL="debug" # trailing comment\nSTALL_INJECT=""\nSIM_API_SECRET="line one\nline two"\n');
+    const file = envFile(
+      '# a comment\n\nexport LEVERAGE=7\nLOG_LEVEL="debug" # trailing comment\nSTALL_INJECT=""\nSIM_API_SECRET="line one\nline two"\n',
+    );
     const cfg = loadConfig({}, { dotenvPath: file, onWarning: () => undefined });
     expect(cfg.leverage).to.equal(7);
     expect(cfg.logLevel).to.equal('debug');
@@ -55,8 +57,12 @@ describe('.env validation', () => {
   });
 
   it('names an unknown key without a guess when nothing is close, and ignores unknown names in the real environment', () => {
-    expect(configErrorOf(envFile('TOTALLY_UNRELATED=1\n')).message).to.match(/^ {2}- TOTALLY_UNRELATED: unknown setting$/m);
-    expect(loadConfig({ HOME: '/root', NODE_OPTIONS: '', LEVRAGE: '3' }, { dotenvPath: envFile('LEVERAGE=2\n') }).leverage).to.equal(2);
+    expect(configErrorOf(envFile('TOTALLY_UNRELATED=1\n')).message).to.match(
+      /^ {2}- TOTALLY_UNRELATED: unknown setting$/m,
+    );
+    expect(
+      loadConfig({ HOME: '/root', NODE_OPTIONS: '', LEVRAGE: '3' }, { dotenvPath: envFile('LEVERAGE=2\n') }).leverage,
+    ).to.equal(2);
   });
 
   it('suggests the nearest setting only for plausible typos', () => {

@@ -9,7 +9,6 @@ import { renderEnvExample } from '../../src/config/env-example.js';
 import { CONFIG_SCHEMA } from '../../config/schema.js';
 import { repoRoot } from '../support/repo-root.js';
 
-
 function load(env: Record<string, string>) {
   return loadConfig(env, { dotenvPath: false });
 }
@@ -39,7 +38,13 @@ describe('configuration', () => {
   });
 
   it('reads and coerces env values', () => {
-    const cfg = load({ CHECK_INTERVAL: '30', LEVERAGE: '10', RISK_PER_TRADE: '0.02', STATUS_PORT: '9000', LOG_LEVEL: 'debug' });
+    const cfg = load({
+      CHECK_INTERVAL: '30',
+      LEVERAGE: '10',
+      RISK_PER_TRADE: '0.02',
+      STATUS_PORT: '9000',
+      LOG_LEVEL: 'debug',
+    });
     expect(cfg.checkInterval).to.equal(30);
     expect(cfg.leverage).to.equal(10);
     expect(cfg.riskPerTrade).to.equal(0.02);
@@ -60,14 +65,26 @@ describe('configuration', () => {
       KLINE_GRANULARITY: '7',
     });
     const envs = err.problems.map((p) => p.env).sort();
-    expect(envs).to.deep.equal(['HEARTBEAT_INTERVAL', 'KLINE_GRANULARITY', 'LOG_LEVEL', 'MAX_RESTARTS', 'RISK_PER_TRADE', 'SIM_FAULTS', 'STALL_INJECT', 'STATUS_PORT', 'TRADING_MODE']);
+    expect(envs).to.deep.equal([
+      'HEARTBEAT_INTERVAL',
+      'KLINE_GRANULARITY',
+      'LOG_LEVEL',
+      'MAX_RESTARTS',
+      'RISK_PER_TRADE',
+      'SIM_FAULTS',
+      'STALL_INJECT',
+      'STATUS_PORT',
+      'TRADING_MODE',
+    ]);
     expect(err.message).to.include('TRADING_MODE="yolo": must be one of paper | live');
     expect(err.message).to.include('HEARTBEAT_INTERVAL="abc": must be a number > 0');
     expect(err.message).to.include('MAX_RESTARTS="2.5": must be an integer');
     expect(err.message).to.include('STATUS_PORT="70000"');
     expect(err.message).to.include('STALL_INJECT="nobody:5"');
     expect(err.message).to.include('SIM_FAULTS="latency=0.2:150,meteor=0.5"');
-    expect(err.message).to.include('KLINE_GRANULARITY="7": must be one of 1, 5, 15, 30, 60, 120, 240, 480, 720, 1440, 10080');
+    expect(err.message).to.include(
+      'KLINE_GRANULARITY="7": must be one of 1, 5, 15, 30, 60, 120, 240, 480, 720, 1440, 10080',
+    );
     expect(load({ SIM_FAULTS: 'latency=0.2:150,5xx=0.05' }).simFaults).to.equal('latency=0.2:150,5xx=0.05');
   });
 
@@ -79,8 +96,15 @@ describe('configuration', () => {
 
   it('refuses live mode without the three credentials, naming the missing ones', () => {
     const err = problemsOf({ TRADING_MODE: 'live', KUCOIN_API_KEY: 'k-123456' });
-    expect(err.message).to.match(/TRADING_MODE=live needs KuCoin credentials: set KUCOIN_API_SECRET, KUCOIN_API_PASSPHRASE/);
-    const cfg = load({ TRADING_MODE: 'live', KUCOIN_API_KEY: 'k-123456', KUCOIN_API_SECRET: 's-123456', KUCOIN_API_PASSPHRASE: 'p-123456' });
+    expect(err.message).to.match(
+      /TRADING_MODE=live needs KuCoin credentials: set KUCOIN_API_SECRET, KUCOIN_API_PASSPHRASE/,
+    );
+    const cfg = load({
+      TRADING_MODE: 'live',
+      KUCOIN_API_KEY: 'k-123456',
+      KUCOIN_API_SECRET: 's-123456',
+      KUCOIN_API_PASSPHRASE: 'p-123456',
+    });
     expect(cfg.tradingMode).to.equal('live');
   });
 
@@ -88,7 +112,9 @@ describe('configuration', () => {
     const err = problemsOf({ CHECK_INTERVAL: '300', PROGRESS_TIMEOUT: '120' });
     expect(err.message).to.include('PROGRESS_TIMEOUT (120) must be longer than CHECK_INTERVAL (300)');
     const err2 = problemsOf({ POSITION_UPDATE_INTERVAL: '60', PROGRESS_TIMEOUT: '30', CHECK_INTERVAL: '10' });
-    expect(err2.message).to.include("PROGRESS_TIMEOUT (30) must be longer than the executor's reconciliation interval (30 s");
+    expect(err2.message).to.include(
+      "PROGRESS_TIMEOUT (30) must be longer than the executor's reconciliation interval (30 s",
+    );
   });
 
   it('rejects a stall timeout that is not longer than the heartbeat', () => {
@@ -110,7 +136,12 @@ describe('configuration', () => {
   });
 
   it('describes itself with secrets redacted and lists secrets for the log redactor', () => {
-    const cfg = load({ TRADING_MODE: 'live', KUCOIN_API_KEY: 'key-aaaa', KUCOIN_API_SECRET: 'sec-bbbb', KUCOIN_API_PASSPHRASE: 'pass-cccc' });
+    const cfg = load({
+      TRADING_MODE: 'live',
+      KUCOIN_API_KEY: 'key-aaaa',
+      KUCOIN_API_SECRET: 'sec-bbbb',
+      KUCOIN_API_PASSPHRASE: 'pass-cccc',
+    });
     const text = JSON.stringify(describeConfig(cfg));
     expect(text).not.to.include('sec-bbbb');
     expect(text).not.to.include('pass-cccc');

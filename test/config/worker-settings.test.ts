@@ -5,7 +5,12 @@ import { expect } from 'chai';
 import convict from 'convict';
 import { CONFIG_DEFAULTS, CONFIG_SCHEMA, type ConfigKey } from '../../config/schema.js';
 import { convictFormatName, loadConfig } from '../../src/config/load-config.js';
-import { parseWorkerSettings, WORKER_SETTINGS_SCHEMAS, type BotWorkerName, type ExecutorSettings } from '../../src/protocol/messages.js';
+import {
+  parseWorkerSettings,
+  WORKER_SETTINGS_SCHEMAS,
+  type BotWorkerName,
+  type ExecutorSettings,
+} from '../../src/protocol/messages.js';
 import { resolveSupervisorOptions, supervisionSettings } from '../../src/supervision/supervisor-options.js';
 import { workerSpecs } from '../../supervisor/worker-specs.js';
 import type { Venue } from '../../supervisor/venue.js';
@@ -30,15 +35,24 @@ function settingsOf(specs: ReturnType<typeof specsFor>, worker: BotWorkerName): 
   return spec.settings;
 }
 
-const executorSettings = (): ExecutorSettings => parseWorkerSettings('order-executor', settingsOf(specsFor({}), 'order-executor'));
+const executorSettings = (): ExecutorSettings =>
+  parseWorkerSettings('order-executor', settingsOf(specsFor({}), 'order-executor'));
 
 describe('one settings schema', () => {
   describe('convict does the validation', () => {
     it('rejects a bad value through the schema format registered with convict', () => {
       loadConfig({}, { dotenvPath: false }); // the loader registers the formats
-      const conf = convict({ leverage: { default: 5, format: convictFormatName('leverage'), env: 'LEVERAGE' } }, { env: { LEVERAGE: '500' }, args: [] });
-      expect(() => conf.validate({ allowed: 'strict' })).to.throw(`leverage: must be ${CONFIG_SCHEMA.leverage.format.allowed}`);
-      const ok = convict({ leverage: { default: 5, format: convictFormatName('leverage'), env: 'LEVERAGE' } }, { env: { LEVERAGE: '10' }, args: [] });
+      const conf = convict(
+        { leverage: { default: 5, format: convictFormatName('leverage'), env: 'LEVERAGE' } },
+        { env: { LEVERAGE: '500' }, args: [] },
+      );
+      expect(() => conf.validate({ allowed: 'strict' })).to.throw(
+        `leverage: must be ${CONFIG_SCHEMA.leverage.format.allowed}`,
+      );
+      const ok = convict(
+        { leverage: { default: 5, format: convictFormatName('leverage'), env: 'LEVERAGE' } },
+        { env: { LEVERAGE: '10' }, args: [] },
+      );
       expect(ok.validate({ allowed: 'strict' }).get('leverage')).to.equal(10);
     });
   });
@@ -61,7 +75,10 @@ describe('one settings schema', () => {
     });
 
     it('a changed setting reaches the worker that reads it', () => {
-      const settings = parseWorkerSettings('scanner', settingsOf(specsFor({ CHECK_INTERVAL: '17', MIN_CONFIDENCE: '0.8' }), 'scanner'));
+      const settings = parseWorkerSettings(
+        'scanner',
+        settingsOf(specsFor({ CHECK_INTERVAL: '17', MIN_CONFIDENCE: '0.8' }), 'scanner'),
+      );
       expect(settings).to.include({ checkInterval: 17, minConfidence: 0.8 });
     });
 
@@ -90,7 +107,9 @@ describe('one settings schema', () => {
 
     it('the supervisor defaults are the schema supervision settings', () => {
       expect(resolveSupervisorOptions()).to.include(supervisionSettings(CONFIG_DEFAULTS));
-      expect(supervisionSettings(CONFIG_DEFAULTS).progressTimeoutMs).to.equal(CONFIG_SCHEMA.progressTimeout.default * 1000);
+      expect(supervisionSettings(CONFIG_DEFAULTS).progressTimeoutMs).to.equal(
+        CONFIG_SCHEMA.progressTimeout.default * 1000,
+      );
     });
   });
 
@@ -104,14 +123,20 @@ describe('one settings schema', () => {
 
     it('is refused by the worker at init, naming the key', () => {
       const good = executorSettings();
-      expect(() => parseWorkerSettings('order-executor', { ...good, levrage: 10 })).to.throw(TypeError, /order-executor settings rejected: .*levrage/);
+      expect(() => parseWorkerSettings('order-executor', { ...good, levrage: 10 })).to.throw(
+        TypeError,
+        /order-executor settings rejected: .*levrage/,
+      );
     });
 
     it('a setting the worker reads that is missing is refused, not defaulted', () => {
       const { leverage: _dropped, ...withoutLeverage } = executorSettings();
       expect(() => parseWorkerSettings('order-executor', withoutLeverage)).to.throw(TypeError, /leverage/);
       const scanner = parseWorkerSettings('scanner', settingsOf(specsFor({}), 'scanner'));
-      expect(() => parseWorkerSettings('scanner', { ...scanner, checkInterval: '60' })).to.throw(TypeError, /checkInterval/);
+      expect(() => parseWorkerSettings('scanner', { ...scanner, checkInterval: '60' })).to.throw(
+        TypeError,
+        /checkInterval/,
+      );
     });
   });
 });

@@ -8,7 +8,10 @@ describe('operator command parsing', () => {
     expect(parseCommandWords(['status'])).to.deep.equal({ ok: true, command: { kind: 'status' } });
     expect(parseCommandWords(['close', 'all'])).to.deep.equal({ ok: true, command: { kind: 'close-all' } });
     expect(parseCommandWords(['close-all'])).to.deep.equal({ ok: true, command: { kind: 'close-all' } });
-    expect(parseCommandWords(['close', 'xbtusdtm'])).to.deep.equal({ ok: true, command: { kind: 'close', symbol: 'XBTUSDTM' } });
+    expect(parseCommandWords(['close', 'xbtusdtm'])).to.deep.equal({
+      ok: true,
+      command: { kind: 'close', symbol: 'XBTUSDTM' },
+    });
     expect(parseCommandWords(['breaker', 'reset'])).to.deep.equal({ ok: true, command: { kind: 'breaker-reset' } });
     expect(parseCommandWords(['breaker-reset'])).to.deep.equal({ ok: true, command: { kind: 'breaker-reset' } });
   });

@@ -48,20 +48,26 @@ describe('OperatorControls', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('pause and resume flip the journal\'s entry switch, each journaled with its source and announced', async () => {
+  it("pause and resume flip the journal's entry switch, each journaled with its source and announced", async () => {
     expect(controls.paused).to.equal(false);
     const paused = await controls.execute({ kind: 'pause' }, 'socket');
     expect(paused).to.include({ ok: true, command: 'pause', source: 'socket', paused: true });
     expect(store.commands.paused()).to.equal(true);
     const resumed = await controls.execute({ kind: 'resume' }, 'http');
     expect(resumed).to.include({ ok: true, paused: false, source: 'http' });
-    expect(store.commands.recent().map((c) => `${c.command}/${c.source}`)).to.deep.equal(['resume/http', 'pause/socket']);
+    expect(store.commands.recent().map((c) => `${c.command}/${c.source}`)).to.deep.equal([
+      'resume/http',
+      'pause/socket',
+    ]);
     expect(announced.map((a) => a.command)).to.deep.equal(['pause', 'resume']);
     expect(target.sent).to.deep.equal([]);
   });
 
   it('sends closes to the executor and a breaker reset to every worker', async () => {
-    expect(await controls.execute({ kind: 'close', symbol: 'XBTUSDTM' }, 'socket')).to.include({ ok: true, command: 'close XBTUSDTM' });
+    expect(await controls.execute({ kind: 'close', symbol: 'XBTUSDTM' }, 'socket')).to.include({
+      ok: true,
+      command: 'close XBTUSDTM',
+    });
     await controls.execute({ kind: 'close-all' }, 'http');
     const reset = await controls.execute({ kind: 'breaker-reset' }, 'socket');
     expect(target.sent).to.deep.equal([
@@ -71,7 +77,9 @@ describe('OperatorControls', () => {
       { worker: 'scanner', command: { kind: 'breaker-reset' } },
       { worker: 'position-monitor', command: { kind: 'breaker-reset' } },
     ]);
-    expect(reset.detail).to.equal('order-executor did breaker-reset; scanner did breaker-reset; position-monitor did breaker-reset');
+    expect(reset.detail).to.equal(
+      'order-executor did breaker-reset; scanner did breaker-reset; position-monitor did breaker-reset',
+    );
     expect(store.commands.recent()[2]).to.include({ command: 'close', target: 'XBTUSDTM', ok: true });
   });
 

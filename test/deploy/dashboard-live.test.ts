@@ -122,44 +122,66 @@ describe('dashboard of a live bot in headless Chromium (paper mode)', function (
       async () => {
         const rows = p.locator('#threads-body tr');
         const cells: string[][] = [];
-        for (let i = 0; i < (await rows.count()); i++) cells.push((await rows.nth(i).locator('td').allTextContents()).map((t) => t.trim()));
+        for (let i = 0; i < (await rows.count()); i++)
+          cells.push((await rows.nth(i).locator('td').allTextContents()).map((t) => t.trim()));
         // The supervisor and the indicator pool have rows too (runtime figures only, their sample is
         // their beat); the three workers are the ones that must be heartbeating.
         const workers = cells.filter((c) => WORKERS.includes(c[0] ?? ''));
-        const fresh = workers.filter((c) => c[1] === 'running' && /^\d+\.\d s$/.test(c[2] ?? '') && parseFloat(c[2] ?? '') < 5);
+        const fresh = workers.filter(
+          (c) => c[1] === 'running' && /^\d+\.\d s$/.test(c[2] ?? '') && parseFloat(c[2] ?? '') < 5,
+        );
         return workers.length === 3 && fresh.length === 3 ? workers : undefined;
       },
       { timeoutMs: 20_000, diagnostics: () => bot?.output.slice(-3000) ?? '' },
     );
     expect(threads.map((c) => c[0])).to.deep.equal(WORKERS);
-    expect(threads.map((c) => c[3]), `restarts per worker; bot output:\n${bot?.output.slice(-4000) ?? ''}`).to.deep.equal(['0', '0', '0']);
+    expect(
+      threads.map((c) => c[3]),
+      `restarts per worker; bot output:\n${bot?.output.slice(-4000) ?? ''}`,
+    ).to.deep.equal(['0', '0', '0']);
     expect(await p.textContent('#verdict')).to.equal('HEALTHY');
 
     // API success rate measured from the workers' real calls to the simulator.
-    const api = await waitUntil('an API success rate', async () => {
-      const text = (await p.textContent('#api-value')) ?? '';
-      return /^\d+\.\d\d%$/.test(text) ? text : undefined;
-    }, { timeoutMs: 10_000 });
+    const api = await waitUntil(
+      'an API success rate',
+      async () => {
+        const text = (await p.textContent('#api-value')) ?? '';
+        return /^\d+\.\d\d%$/.test(text) ? text : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
     expect(parseFloat(api)).to.be.at.least(95);
     expect(await p.textContent('#api-sub')).to.match(/^\d+\/min · \d+ rate-limited$/);
 
     // The scan counter moves while the page stays loaded: the numbers arrive over /ws.
-    const scans = await waitUntil('a first scan', async () => ((await numberIn(p, '#scans-value')) > 0 ? numberIn(p, '#scans-value') : undefined), {
-      timeoutMs: 20_000,
-    });
+    const scans = await waitUntil(
+      'a first scan',
+      async () => ((await numberIn(p, '#scans-value')) > 0 ? numberIn(p, '#scans-value') : undefined),
+      {
+        timeoutMs: 20_000,
+      },
+    );
     const framesBefore = reportFrames;
-    const later = await waitUntil('the scan counter to count up', async () => {
-      const n = await numberIn(p, '#scans-value');
-      return n > scans ? n : undefined;
-    }, { timeoutMs: 20_000 });
+    const later = await waitUntil(
+      'the scan counter to count up',
+      async () => {
+        const n = await numberIn(p, '#scans-value');
+        return n > scans ? n : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     expect(later).to.be.above(scans);
     expect(reportFrames).to.be.above(framesBefore);
 
     // The bot trades in paper mode: an open position row, the counters and equity follow.
-    const positionsText = await waitUntil('an open position row', async () => {
-      const text = (await p.textContent('#positions-body')) ?? '';
-      return /[A-Z0-9]+USDTM/.test(text) ? text : undefined;
-    }, { timeoutMs: 45_000, diagnostics: () => bot?.output.slice(-3000) ?? '' });
+    const positionsText = await waitUntil(
+      'an open position row',
+      async () => {
+        const text = (await p.textContent('#positions-body')) ?? '';
+        return /[A-Z0-9]+USDTM/.test(text) ? text : undefined;
+      },
+      { timeoutMs: 45_000, diagnostics: () => bot?.output.slice(-3000) ?? '' },
+    );
     expect(positionsText).to.match(/(LONG|SHORT)/);
     expect(await numberIn(p, '#open-value')).to.be.at.least(1);
     expect(await p.textContent('#equity-value')).to.match(/^\d{1,3}(,\d{3})*\.\d\d$/);
@@ -168,7 +190,10 @@ describe('dashboard of a live bot in headless Chromium (paper mode)', function (
     expect(health.report.positions.opened).to.be.at.least(1);
 
     // Trade events (openings, stop moves) stream in as they happen.
-    await p.locator('#events-list li', { hasText: /trade · / }).first().waitFor({ timeout: 30_000 });
+    await p
+      .locator('#events-list li', { hasText: /trade · / })
+      .first()
+      .waitFor({ timeout: 30_000 });
 
     const artifacts = path.join(repoRoot(), 'test-artifacts');
     mkdirSync(artifacts, { recursive: true });
@@ -182,7 +207,9 @@ describe('dashboard of a live bot in headless Chromium (paper mode)', function (
     expect(run.code, `${run.stdout}\n${run.stderr}`).to.equal(0);
     expect(run.stdout).to.contain('BOT HEALTH REPORT');
     for (const w of WORKERS) expect(run.stdout).to.contain(w);
-    expect(run.stdout, `npm run status output; bot output:\n${bot?.output.slice(-4000) ?? ''}`).to.match(/Overall Health: HEALTHY/);
+    expect(run.stdout, `npm run status output; bot output:\n${bot?.output.slice(-4000) ?? ''}`).to.match(
+      /Overall Health: HEALTHY/,
+    );
     expect(run.stderr).to.equal('');
   });
 

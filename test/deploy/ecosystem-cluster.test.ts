@@ -21,7 +21,9 @@ async function appsWith(env: Record<string, string | undefined>): Promise<App[]>
     else process.env[k] = v;
   }
   try {
-    const mod = (await import(`${pathToFileURL(path.join(repoRoot(), 'ecosystem.cluster.config.js')).href}?load=${++loads}`)) as { apps: App[] };
+    const mod = (await import(
+      `${pathToFileURL(path.join(repoRoot(), 'ecosystem.cluster.config.js')).href}?load=${++loads}`
+    )) as { apps: App[] };
     return mod.apps;
   } finally {
     for (const [k, v] of Object.entries(saved)) {
@@ -42,7 +44,10 @@ describe('ecosystem.cluster.config.js (two bots on one account)', () => {
     const sim = apps.find((a) => a.name === 'kucoin-futures-sim');
     expect(sim, 'the shared simulator').to.not.equal(undefined);
     expect(bots.every((b) => b.env['SIM_URL'] === `http://127.0.0.1:${sim!.env['SIM_PORT']}`)).to.equal(true);
-    expect(bots.every((b) => typeof b.kill_timeout === 'number')).to.equal(true, 'the base file\'s graceful-stop settings');
+    expect(bots.every((b) => typeof b.kill_timeout === 'number')).to.equal(
+      true,
+      "the base file's graceful-stop settings",
+    );
   });
 
   it('leaves the simulator out in live mode', async () => {

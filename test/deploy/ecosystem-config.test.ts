@@ -20,7 +20,12 @@ interface AppConfig {
 function isApp(value: unknown): value is AppConfig {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v['script'] === 'string' && typeof v['cwd'] === 'string' && typeof v['kill_timeout'] === 'number' && typeof v['out_file'] === 'string';
+  return (
+    typeof v['script'] === 'string' &&
+    typeof v['cwd'] === 'string' &&
+    typeof v['kill_timeout'] === 'number' &&
+    typeof v['out_file'] === 'string'
+  );
 }
 
 let loads = 0;
@@ -37,7 +42,8 @@ async function loadWith(env: Record<string, string | undefined>): Promise<AppCon
     const url = `${pathToFileURL(path.join(repoRoot(), 'ecosystem.config.js')).href}?load=${++loads}`;
     const mod: unknown = await import(url);
     const apps = (mod as { apps?: unknown }).apps;
-    if (!Array.isArray(apps) || apps.length !== 1 || !isApp(apps[0])) throw new Error('ecosystem.config.js must export apps: [one app]');
+    if (!Array.isArray(apps) || apps.length !== 1 || !isApp(apps[0]))
+      throw new Error('ecosystem.config.js must export apps: [one app]');
     return apps[0];
   } finally {
     for (const [key, value] of Object.entries(saved)) {
@@ -76,7 +82,7 @@ describe('ecosystem.config.js', () => {
     expect((await loadWith({})).stop_exit_codes).to.include.members([2, STORE_OPEN_EXIT_CODE]);
   });
 
-  it('waits for ready longer than the workers\' start-up allowance (STARTUP_TIMEOUT)', async () => {
+  it("waits for ready longer than the workers' start-up allowance (STARTUP_TIMEOUT)", async () => {
     expect((await loadWith({ STARTUP_TIMEOUT: undefined })).listen_timeout).to.equal(60_000);
     expect((await loadWith({ STARTUP_TIMEOUT: '120' })).listen_timeout).to.be.above(120_000);
   });

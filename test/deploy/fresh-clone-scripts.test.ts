@@ -8,7 +8,11 @@ import path from 'node:path';
 import { repoRoot } from '../support/repo-root.js';
 import { runToExit } from '../support/child-process.js';
 
-async function npmRun(cwd: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function npmRun(
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const run = await runToExit(
     `npm run ${args.join(' ')}`,
     { command: 'npm', args: ['run', '--silent', ...args] },
@@ -30,7 +34,9 @@ describe('fresh clone: npm run status / ctl build what they need', function () {
     const root = repoRoot();
     dir = mkdtempSync(path.join(tmpdir(), 'fresh-clone-'));
     // What a clone holds: the tracked (and new, not ignored) files, and an installed node_modules.
-    const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\n').filter((f) => f !== '');
+    const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => f !== '');
     for (const f of files) {
       if (!existsSync(path.join(root, f))) continue; // deleted in the work tree
       mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });

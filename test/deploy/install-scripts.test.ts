@@ -14,8 +14,12 @@ interface LockPackage {
 
 describe('install scripts', () => {
   const root = repoRoot();
-  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { allowScripts?: Record<string, boolean> };
-  const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockPackage> };
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    allowScripts?: Record<string, boolean>;
+  };
+  const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, LockPackage>;
+  };
   const withScripts = Object.entries(lock.packages)
     .filter(([, p]) => p.hasInstallScript === true)
     .map(([where]) => where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length));

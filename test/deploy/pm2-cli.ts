@@ -54,7 +54,12 @@ export class Pm2Cli {
       execFile(
         process.execPath,
         [this.bin, ...args],
-        { cwd: this.cwd, env: { ...this.env, ...extraEnv, PM2_HOME: this.home }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+        {
+          cwd: this.cwd,
+          env: { ...this.env, ...extraEnv, PM2_HOME: this.home },
+          timeout: timeoutMs,
+          maxBuffer: 16 * 1024 * 1024,
+        },
         (error, stdout, stderr) => {
           if (error && typeof error.code !== 'number') {
             reject(new Error(`pm2 ${args.join(' ')} failed to run: ${error.message}\n${stdout}\n${stderr}`));
@@ -69,7 +74,8 @@ export class Pm2Cli {
   /** Runs `pm2 <args>` and fails with its output unless it exits 0. */
   async ok(args: readonly string[], timeoutMs?: number, extraEnv?: NodeJS.ProcessEnv): Promise<Pm2Result> {
     const result = await this.run(args, timeoutMs, extraEnv);
-    if (result.code !== 0) throw new Error(`pm2 ${args.join(' ')} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+    if (result.code !== 0)
+      throw new Error(`pm2 ${args.join(' ')} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
     return result;
   }
 

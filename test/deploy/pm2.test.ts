@@ -36,27 +36,32 @@ describe('deployment under pm2 (real CLI, ecosystem.config.js)', function () {
     const base: NodeJS.ProcessEnv = {};
     // The bot's own settings come only from what this test sets (a developer's shell may export some).
     for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('PM2_')) base[key] = value;
-    pm2 = new Pm2Cli(path.join(root, 'node_modules', 'pm2', 'bin', 'pm2'), path.join(dir, 'pm2-home'), {
-      ...base,
-      BOT_SCRIPT: BOT_ENTRY,
-      TRADING_MODE: 'paper',
-      SIM_URL: '',
-      SIM_PORT: '0',
-      SIM_SPEED: '60',
-      DATA_DIR: path.join(dir, 'data'),
-      LOG_DIR: logDir,
-      LOG_LEVEL: 'info',
-      STATUS_HOST: '127.0.0.1',
-      STATUS_PORT: String(statusPort),
-      STATUS_TOKEN: '',
-      ALERT_WEBHOOK_URL: '',
-      CHECK_INTERVAL: '2',
-      HEARTBEAT_INTERVAL: '0.5',
-      STALL_TIMEOUT: '3', // headroom for a loaded 2-core machine: only the injected stall should fire
-      SHUTDOWN_TIMEOUT: String(SHUTDOWN_TIMEOUT_S),
-      MAX_RESTARTS: '5',
-      STALL_INJECT: 'scanner:4',
-    }, dir);
+    pm2 = new Pm2Cli(
+      path.join(root, 'node_modules', 'pm2', 'bin', 'pm2'),
+      path.join(dir, 'pm2-home'),
+      {
+        ...base,
+        BOT_SCRIPT: BOT_ENTRY,
+        TRADING_MODE: 'paper',
+        SIM_URL: '',
+        SIM_PORT: '0',
+        SIM_SPEED: '60',
+        DATA_DIR: path.join(dir, 'data'),
+        LOG_DIR: logDir,
+        LOG_LEVEL: 'info',
+        STATUS_HOST: '127.0.0.1',
+        STATUS_PORT: String(statusPort),
+        STATUS_TOKEN: '',
+        ALERT_WEBHOOK_URL: '',
+        CHECK_INTERVAL: '2',
+        HEARTBEAT_INTERVAL: '0.5',
+        STALL_TIMEOUT: '3', // headroom for a loaded 2-core machine: only the injected stall should fire
+        SHUTDOWN_TIMEOUT: String(SHUTDOWN_TIMEOUT_S),
+        MAX_RESTARTS: '5',
+        STALL_INJECT: 'scanner:4',
+      },
+      dir,
+    );
     expect(existsSync(pm2.bin), `pm2 CLI at ${pm2.bin}`).to.equal(true);
     expect(existsSync(BOT_ENTRY), `built entry at ${BOT_ENTRY}`).to.equal(true);
   });
@@ -96,7 +101,10 @@ describe('deployment under pm2 (real CLI, ecosystem.config.js)', function () {
     // workers have reported in: so by the time it is online, the log already says so.
     const first = await waitUntil('the app to be online', online, { timeoutMs: 40_000, diagnostics });
     const onlineMs = performance.now() - t0;
-    expect(jsonLines(botLog()).some((r) => r['message'] === 'all workers reported in'), diagnostics()).to.equal(true);
+    expect(
+      jsonLines(botLog()).some((r) => r['message'] === 'all workers reported in'),
+      diagnostics(),
+    ).to.equal(true);
     expect(onlineMs, 'online well before listen_timeout, so by the ready message').to.be.below(40_000);
 
     // The configuration pm2 actually loaded from ecosystem.config.js.
@@ -133,10 +141,14 @@ describe('deployment under pm2 (real CLI, ecosystem.config.js)', function () {
     );
     expect(restart['reason']).to.equal('stall');
     expect(restart['level']).to.equal('warn');
-    await waitUntil('the stall alert in pm2-error.log', () => (/THREAD STALL scanner: no heartbeat for \d+(\.\d+)? s/.test(readText(pm2Err())) ? true : undefined), {
-      timeoutMs: 10_000,
-      diagnostics,
-    });
+    await waitUntil(
+      'the stall alert in pm2-error.log',
+      () => (/THREAD STALL scanner: no heartbeat for \d+(\.\d+)? s/.test(readText(pm2Err())) ? true : undefined),
+      {
+        timeoutMs: 10_000,
+        diagnostics,
+      },
+    );
     await waitUntil(
       'the replacement scanner heartbeating',
       () => jsonLines(botLog()).find((r) => r['message'] === 'scanner heartbeating' && r['generation'] === 1),
@@ -146,7 +158,11 @@ describe('deployment under pm2 (real CLI, ecosystem.config.js)', function () {
       'a healthy scanner after its restart',
       async () => {
         const h = await fetchHealth({ baseUrl: `http://127.0.0.1:${statusPort}/`, token: '' });
-        return h.kind === 'report' && h.report.threads['scanner']?.healthy === true && h.report.threads['scanner'].restarts === 1 ? h : undefined;
+        return h.kind === 'report' &&
+          h.report.threads['scanner']?.healthy === true &&
+          h.report.threads['scanner'].restarts === 1
+          ? h
+          : undefined;
       },
       { timeoutMs: 20_000, diagnostics },
     );
@@ -165,14 +181,20 @@ describe('deployment under pm2 (real CLI, ecosystem.config.js)', function () {
     const out = readText(pm2Out());
     expect(out).to.contain('BOT HEALTH REPORT');
     // pm2 stamps every line (time: true); no line's content starts with a second, bot-made stamp.
-    const doubled = [...out.split('\n'), ...readText(pm2Err()).split('\n')].filter((l) => /^\d{4}-\d\d-\d\dT[\d:]+: \d{4}-\d\d-\d\dT/.test(l));
+    const doubled = [...out.split('\n'), ...readText(pm2Err()).split('\n')].filter((l) =>
+      /^\d{4}-\d\d-\d\dT[\d:]+: \d{4}-\d\d-\d\dT/.test(l),
+    );
     expect(doubled, 'lines with two timestamps').to.deep.equal([]);
     expect(out).to.contain('Overall Health');
-    expect(pm2.daemonLog()).to.match(new RegExp(`App \\[${APP}:\\d+\\] exited with code \\[0\\] via signal \\[SIGINT\\]`));
+    expect(pm2.daemonLog()).to.match(
+      new RegExp(`App \\[${APP}:\\d+\\] exited with code \\[0\\] via signal \\[SIGINT\\]`),
+    );
     expect((await app())?.pm2_env.status).to.equal('stopped');
     await pm2.ok(['delete', APP]);
     expect(await app()).to.equal(undefined);
-    console.log(`      pm2: online after ${Math.round(onlineMs)} ms, stop took ${Math.round(stopMs)} ms, RSS ${rssMb.toFixed(0)} MB`);
+    console.log(
+      `      pm2: online after ${Math.round(onlineMs)} ms, stop took ${Math.round(stopMs)} ms, RSS ${rssMb.toFixed(0)} MB`,
+    );
   });
 
   it('restarts the whole process with backoff when the bot exceeds its restart budget', async () => {
@@ -204,10 +226,14 @@ describe('deployment under pm2 (real CLI, ecosystem.config.js)', function () {
   it('leaves no process of its PM2_HOME running after pm2 kill', async () => {
     expect(pm2.survivors(), 'the daemon runs before the kill').to.not.deep.equal([]);
     await pm2.ok(['kill'], 30_000);
-    const left = await waitUntil('every PM2_HOME process to exit', () => (pm2.survivors().length === 0 ? true : undefined), {
-      timeoutMs: 10_000,
-      diagnostics: () => `still running: ${pm2.survivors().join(', ')}`,
-    });
+    const left = await waitUntil(
+      'every PM2_HOME process to exit',
+      () => (pm2.survivors().length === 0 ? true : undefined),
+      {
+        timeoutMs: 10_000,
+        diagnostics: () => `still running: ${pm2.survivors().join(', ')}`,
+      },
+    );
     expect(left).to.equal(true);
   });
 });

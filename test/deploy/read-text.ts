@@ -12,7 +12,8 @@ export function jsonLines(file: string): Record<string, unknown>[] {
     if (line.trim() === '') continue;
     try {
       const value: unknown = JSON.parse(line);
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) records.push(value as Record<string, unknown>);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value))
+        records.push(value as Record<string, unknown>);
     } catch {
       // partial last line
     }

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { BotProcess } from './support/bot-process.js';
 
 /** A winston console record: `2026-...Z info [supervisor]: ...` or `info: ...` or any `{"key":` field. */
-const LOG_RECORD = /(^\d{4}-\d\d-\d\dT\S+ (error|warn|info|debug)\b)|(^(error|warn|info|debug)( \[[\w-]+\])?: )|(\{"[\w-]+":)/;
+const LOG_RECORD =
+  /(^\d{4}-\d\d-\d\dT\S+ (error|warn|info|debug)\b)|(^(error|warn|info|debug)( \[[\w-]+\])?: )|(\{"[\w-]+":)/;
 
 describe('e2e: the default console', function () {
   this.timeout(150_000);
@@ -33,12 +34,18 @@ describe('e2e: the default console', function () {
     expect(exit.code, bot.tail()).to.equal(0);
 
     const records = bot.lines.filter((l) => LOG_RECORD.test(l.text));
-    expect(records.map((l) => l.text), 'log records on the default console').to.deep.equal([]);
+    expect(
+      records.map((l) => l.text),
+      'log records on the default console',
+    ).to.deep.equal([]);
     expect(bot.matching(/^Mode: PAPER/)).to.have.length(1);
     expect(bot.matching(/^BOT HEALTH REPORT/)).to.have.length(1);
 
     // One console line per event: each open the executor logged appears once as TRADE OPENED.
-    const file = readFileSync(path.join(dir, 'logs', 'bot.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { message: string; symbol?: string });
+    const file = readFileSync(path.join(dir, 'logs', 'bot.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { message: string; symbol?: string });
     const openedInLog = file.filter((r) => r.message === 'position opened').map((r) => r.symbol);
     const openedOnConsole = bot.trades('OPENED').map((l) => l.text.split(' ')[2]);
     expect(openedOnConsole).to.deep.equal(openedInLog);

@@ -70,7 +70,11 @@ describe('e2e: crash safety of the whole bot', function () {
 
     await waitUntil('a delayed entry', () => proxy!.delayed.length > 0, { timeoutMs: 90_000, intervalMs: 20 });
     const first = proxy.delayed[0]!;
-    await bot.waitForLine(new RegExp(`^TRADE OPENED ${first.symbol} `), `the delayed entry ${first.symbol} reported as opened`, 20_000);
+    await bot.waitForLine(
+      new RegExp(`^TRADE OPENED ${first.symbol} `),
+      `the delayed entry ${first.symbol} reported as opened`,
+      20_000,
+    );
     await bot.waitForLine(/reconciled \{/, 'one more reconciliation', 10_000, { from: bot.lines.length });
     await settleAndStop(bot, sim);
     watch.stop();
@@ -104,7 +108,10 @@ describe('e2e: crash safety of the whole bot', function () {
     // Nothing else may move: no stop can fire unseen, so the journal can be compared exactly.
     freezeMarket(sim);
     await bot.waitForLine(/reconciled \{/, 'a reconciliation after the freeze', 20_000, { from: bot.lines.length });
-    expect(readJournal(dataDir).intents.find((i) => i.clientOid === held.clientOid)?.state, 'the held entry is still in flight').to.equal('sent');
+    expect(
+      readJournal(dataDir).intents.find((i) => i.clientOid === held.clientOid)?.state,
+      'the held entry is still in flight',
+    ).to.equal('sent');
     const stopping = bot.interrupt(20_000);
     await bot.waitForLine(/finishing order operations in flight before shutdown/, 'the executor draining', 10_000);
     // The answer arrives late, during the graceful stop: the executor must still see it through.
@@ -116,10 +123,15 @@ describe('e2e: crash safety of the whole bot', function () {
     const intent = journal.intents.find((i) => i.clientOid === held.clientOid);
     expect(intent?.state, bot.tail()).to.equal('filled');
     expect(journal.positions.find((p) => p.id === intent!.positionId)?.stopOrderId).to.be.a('string');
-    expect(bot.trades('OPENED').some((l) => l.text.startsWith(`TRADE OPENED ${held.symbol} `)), bot.tail()).to.equal(true);
+    expect(
+      bot.trades('OPENED').some((l) => l.text.startsWith(`TRADE OPENED ${held.symbol} `)),
+      bot.tail(),
+    ).to.equal(true);
     expect(auditVenueAgainstJournal(sim, journal)).to.deep.equal([]);
     // The final report counts the position finished during the stop.
-    expect(reportedOpenPositions(bot.lines), bot.tail(30)).to.equal(journal.positions.filter((p) => p.status !== 'closed').length);
+    expect(reportedOpenPositions(bot.lines), bot.tail(30)).to.equal(
+      journal.positions.filter((p) => p.status !== 'closed').length,
+    );
   });
 
   it('(a) executor killed with an entry order in flight: after its restart the filled entry is recorded, protected and never sent twice', async () => {
@@ -131,25 +143,39 @@ describe('e2e: crash safety of the whole bot', function () {
     // when the executor thread busy-loops (STALL_INJECT) and is terminated and replaced.
     proxy.holdEntryAnswers(true);
     const firstHeld = new Promise<HeldEntry>((resolve) => proxy!.onHeld(resolve));
-    const bot = BotProcess.start({ dir, env: { SIM_URL: proxy.url, STALL_INJECT: 'order-executor:6', STALL_TIMEOUT: '1.5' } });
+    const bot = BotProcess.start({
+      dir,
+      env: { SIM_URL: proxy.url, STALL_INJECT: 'order-executor:6', STALL_TIMEOUT: '1.5' },
+    });
     bots.push(bot);
     watch = new ProtectionWatch(sim, 1500);
 
     const held = await within(firstHeld, 90_000, 'a first entry order');
-    expect(bot.matching(/THREAD STALL order-executor/), 'the first entry came only after the stall: raise STALL_INJECT').to.deep.equal([]);
+    expect(
+      bot.matching(/THREAD STALL order-executor/),
+      'the first entry came only after the stall: raise STALL_INJECT',
+    ).to.deep.equal([]);
     watch.excused.add(held.symbol);
     const stall = await bot.waitForLine(/THREAD STALL order-executor/, 'the executor stall', 30_000);
     // The order really reached the venue, filled, and the executor never learned it.
     const order = sim.engine.orderByClientOid(held.clientOid);
     expect(order, `venue order for ${held.clientOid}`).to.not.equal(undefined);
     expect(order!.filledSize).to.be.above(0);
-    expect(bot.trades('OPENED').some((l) => l.text.startsWith(`TRADE OPENED ${held.symbol} `)), 'the held entry was reported as opened').to.equal(false);
+    expect(
+      bot.trades('OPENED').some((l) => l.text.startsWith(`TRADE OPENED ${held.symbol} `)),
+      'the held entry was reported as opened',
+    ).to.equal(false);
     // ...and the journal still has it in flight: only the replacement executor may resolve it.
-    expect(readJournal(dataDir).intents.find((i) => i.clientOid === held.clientOid)?.state, 'entry intent at the stall').to.equal('sent');
+    expect(
+      readJournal(dataDir).intents.find((i) => i.clientOid === held.clientOid)?.state,
+      'entry intent at the stall',
+    ).to.equal('sent');
 
     proxy.holdEntryAnswers(false);
     const stallIndex = bot.lines.indexOf(stall);
-    await bot.waitForLine(/order-executor heartbeating .*"generation":1/, 'the replacement executor', 20_000, { from: stallIndex });
+    await bot.waitForLine(/order-executor heartbeating .*"generation":1/, 'the replacement executor', 20_000, {
+      from: stallIndex,
+    });
     proxy.dropHeld();
     await bot.waitForLine(ACCEPTING, 'the replacement executor reconciled', 20_000, { from: stallIndex });
 
@@ -210,7 +236,11 @@ describe('e2e: crash safety of the whole bot', function () {
     // 5x) so a stop fires whatever the market would have done on its own.
     const victim = atKill[0]!;
     sim.market.shock(victim.symbol, victim.side === 'long' ? 0.92 : 1.08);
-    await waitUntil('an exchange stop firing while the bot is down', () => roundTrips(sim!).filter((t) => t.complete).length > tripsAtKill, { timeoutMs: 60_000, intervalMs: 20 });
+    await waitUntil(
+      'an exchange stop firing while the bot is down',
+      () => roundTrips(sim!).filter((t) => t.complete).length > tripsAtKill,
+      { timeoutMs: 60_000, intervalMs: 20 },
+    );
 
     const second = BotProcess.start({ dir, env });
     bots.push(second);
@@ -218,7 +248,10 @@ describe('e2e: crash safety of the whole bot', function () {
     watch.paused = false;
     const afterReconcile = readJournal(dataDir);
     for (const p of venuePositions(sim)) {
-      expect(afterReconcile.positions.some((l) => l.symbol === p.symbol && l.status !== 'closed'), `${p.symbol} recorded after the restart`).to.equal(true);
+      expect(
+        afterReconcile.positions.some((l) => l.symbol === p.symbol && l.status !== 'closed'),
+        `${p.symbol} recorded after the restart`,
+      ).to.equal(true);
     }
 
     await second.waitForLine(/^TRADE (OPENED|CLOSED) /, 'trading after the restart', 30_000);
@@ -241,7 +274,9 @@ describe('e2e: crash safety of the whole bot', function () {
 
 async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs)),
+  );
   try {
     return await Promise.race([promise, timeout]);
   } finally {

@@ -10,7 +10,13 @@ import { startSimulator, type SimulatorHandle } from '../../src/simulator/simula
 import { Store } from '../../src/store/index.js';
 import { BotProcess, type BotLine } from './support/bot-process.js';
 import { E2E_MARKET } from './support/e2e-market.js';
-import { auditVenueAgainstJournal, entryOrders, freezeMarket, readJournal, venueOrders } from './support/venue-audit.js';
+import {
+  auditVenueAgainstJournal,
+  entryOrders,
+  freezeMarket,
+  readJournal,
+  venueOrders,
+} from './support/venue-audit.js';
 
 const SCAN_WITH_PROPOSALS = /scan complete .*"proposed":[1-9]/;
 
@@ -20,7 +26,6 @@ function killSwitchFigures(line: BotLine): { loss: number; limit: number } {
   if (!m) throw new Error(`unexpected kill switch line: ${line.text}`);
   return { loss: Number(m[1]), limit: Number(m[2]) };
 }
-
 
 describe('e2e: daily loss kill switch', function () {
   this.timeout(90_000);
@@ -45,7 +50,14 @@ describe('e2e: daily loss kill switch', function () {
     // the account to the 10 000 the venue holds (the kill switch reads equity, not the journal).
     const seed = Store.open({ dataDir });
     seed.dailyPnl.recordStartOfDayEquity(10_600);
-    const p = seed.positions.open({ symbol: 'XBTUSDTM', side: 'long', size: 10, entryPrice: 60_000, stopPrice: 59_000, leverage: 5 });
+    const p = seed.positions.open({
+      symbol: 'XBTUSDTM',
+      side: 'long',
+      size: 10,
+      entryPrice: 60_000,
+      stopPrice: 59_000,
+      leverage: 5,
+    });
     seed.trades.recordClose({ positionId: p.id, exitPrice: 59_400, realisedPnl: -600, fees: 0, reason: 'stop' });
     seed.close();
 
@@ -59,7 +71,9 @@ describe('e2e: daily loss kill switch', function () {
     const from = bot.lines.indexOf(kill);
     await bot.waitForLine(SCAN_WITH_PROPOSALS, 'three more scans with proposals', 40_000, { from, count: 3 });
     // /health shows the bot degraded by the kill switch (the executor publishes it as a gauge).
-    const h = (await (await fetch(`${statusUrl}/health`)).json()) as { overall_health: { status: string; reasons: string[] } };
+    const h = (await (await fetch(`${statusUrl}/health`)).json()) as {
+      overall_health: { status: string; reasons: string[] };
+    };
     expect(h.overall_health.status).to.equal('DEGRADED');
     expect(h.overall_health.reasons.join(' ')).to.match(/kill switch/);
     const exit = await bot.interrupt(20_000);

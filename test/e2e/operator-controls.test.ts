@@ -12,13 +12,27 @@ import { waitUntil } from '../support/wait-until.js';
 import { BotProcess } from './support/bot-process.js';
 import { runCtl } from './support/ctl.js';
 import { E2E_MARKET } from './support/e2e-market.js';
-import { ProtectionWatch, entryOrders, freezeMarket, readJournal, roundTrips, venuePositions } from './support/venue-audit.js';
+import {
+  ProtectionWatch,
+  entryOrders,
+  freezeMarket,
+  readJournal,
+  roundTrips,
+  venuePositions,
+} from './support/venue-audit.js';
 
 const TOKEN = 'ctl-test-token';
 const SCAN_WITH_PROPOSALS = /scan complete .*"proposed":[1-9]/;
 
-async function post(statusUrl: string, command: string, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${statusUrl}/control/${command}`, { method: 'POST', headers: token ? { Authorization: `Bearer ${token}` } : {} });
+async function post(
+  statusUrl: string,
+  command: string,
+  token?: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${statusUrl}/control/${command}`, {
+    method: 'POST',
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -60,7 +74,10 @@ describe('e2e: operator controls', function () {
     const entriesAfterPause = entryOrders(sim).length;
     const openedAfterPause = bot.trades('OPENED').length;
     const from = bot.lines.length;
-    await bot.waitForLine(SCAN_WITH_PROPOSALS, 'three more scans with proposals while paused', 40_000, { from, count: 3 });
+    await bot.waitForLine(SCAN_WITH_PROPOSALS, 'three more scans with proposals while paused', 40_000, {
+      from,
+      count: 3,
+    });
     expect(entryOrders(sim), 'an entry reached the venue while paused').to.have.length(entriesAfterPause);
     expect(bot.trades('OPENED')).to.have.length(openedAfterPause);
 
@@ -78,8 +95,13 @@ describe('e2e: operator controls', function () {
     // The journal catches up with the venue within a reconciliation (an exit in flight, a fill just in).
     const venueSim = sim;
     const openSymbols = (): { venue: string[]; journal: string[] } => ({
-      venue: venuePositions(venueSim).map((p) => p.symbol).sort(),
-      journal: readJournal(dataDir).positions.filter((p) => p.status !== 'closed').map((p) => p.symbol).sort(),
+      venue: venuePositions(venueSim)
+        .map((p) => p.symbol)
+        .sort(),
+      journal: readJournal(dataDir)
+        .positions.filter((p) => p.status !== 'closed')
+        .map((p) => p.symbol)
+        .sort(),
     });
     await waitUntil(
       'journal and venue to agree on at least one open position',
@@ -100,11 +122,15 @@ describe('e2e: operator controls', function () {
     expect(manualCloses.map((l) => l.text.split(' ')[2]).sort()).to.deep.equal(before.map((p) => p.symbol).sort());
     // One closing order per position on the venue, and each close in the journal as manual.
     for (const p of before) {
-      const trip = roundTrips(sim).filter((t) => t.symbol === p.symbol).at(-1)!;
+      const trip = roundTrips(sim)
+        .filter((t) => t.symbol === p.symbol)
+        .at(-1)!;
       expect(trip.complete, p.symbol).to.equal(true);
       expect(trip.closingOrderIds, `${p.symbol} closed by more than one order`).to.have.length(1);
     }
-    const manualTrades = readJournal(dataDir).trades.filter((t) => t.closeReason === 'manual').map((t) => t.symbol);
+    const manualTrades = readJournal(dataDir)
+      .trades.filter((t) => t.closeReason === 'manual')
+      .map((t) => t.symbol);
     expect(manualTrades.sort()).to.deep.equal(before.map((p) => p.symbol).sort());
     expect(watch.violations, 'a position went without its exchange stop').to.deep.equal([]);
     expect(watch.samplesWithPositions).to.be.above(0);

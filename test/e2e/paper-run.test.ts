@@ -8,7 +8,14 @@ import path from 'node:path';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator/simulator.js';
 import { BotProcess, closedPnl, reportedOpenPositions, reportedTotalPnl } from './support/bot-process.js';
 import { E2E_MARKET } from './support/e2e-market.js';
-import { ProtectionWatch, auditVenueAgainstJournal, freezeMarket, readJournal, roundTrips, sum } from './support/venue-audit.js';
+import {
+  ProtectionWatch,
+  auditVenueAgainstJournal,
+  freezeMarket,
+  readJournal,
+  roundTrips,
+  sum,
+} from './support/venue-audit.js';
 import { fetchHealth } from './support/fetch-health.js';
 import { waitUntil } from '../support/wait-until.js';
 
@@ -68,12 +75,18 @@ describe('e2e: paper run of the whole bot', function () {
 
     const journal = readJournal(dataDir);
     expect(auditVenueAgainstJournal(sim, journal)).to.deep.equal([]);
-    expect(reportedOpenPositions(bot.lines), 'open positions in the final report').to.equal(journal.positions.filter((p) => p.status !== 'closed').length);
+    expect(reportedOpenPositions(bot.lines), 'open positions in the final report').to.equal(
+      journal.positions.filter((p) => p.status !== 'closed').length,
+    );
 
     const closedLines = bot.trades('CLOSED');
     expect(journal.trades).to.have.length(closedLines.length);
     const journalPnl = sum(journal.trades.map((t) => t.realisedPnl));
-    const venuePnl = sum(roundTrips(sim).filter((t) => t.complete).map((t) => t.net));
+    const venuePnl = sum(
+      roundTrips(sim)
+        .filter((t) => t.complete)
+        .map((t) => t.net),
+    );
     const reported = reportedTotalPnl(bot.lines);
     expect(reported, 'final report has no Total P/L').to.be.a('number');
     expect(journalPnl).to.be.closeTo(venuePnl, 0.005);
@@ -83,10 +96,16 @@ describe('e2e: paper run of the whole bot', function () {
     const journaled = journal.trades.map((t) => Number(t.realisedPnl.toFixed(2))).sort((a, b) => a - b);
     expect(printed).to.deep.equal(journaled);
     // A take-profit is a profit before fees: a target already passed at entry would be closed at once.
-    const tpLosses = journal.trades.filter((t) => t.closeReason === 'take-profit' && (t.exitPrice - t.entryPrice) * (t.side === 'long' ? 1 : -1) < 0);
+    const tpLosses = journal.trades.filter(
+      (t) => t.closeReason === 'take-profit' && (t.exitPrice - t.entryPrice) * (t.side === 'long' ? 1 : -1) < 0,
+    );
     expect(tpLosses, 'take-profit closes at a loss').to.deep.equal([]);
     // Fees are part of the truth too: the journal's fee total is the venue's, for the closed trades.
-    const venueFees = sum(roundTrips(sim).filter((t) => t.complete).map((t) => t.fees));
+    const venueFees = sum(
+      roundTrips(sim)
+        .filter((t) => t.complete)
+        .map((t) => t.fees),
+    );
     expect(sum(journal.trades.map((t) => t.fees))).to.be.closeTo(venueFees, 0.005);
   });
 });

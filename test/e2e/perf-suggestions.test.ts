@@ -24,7 +24,12 @@ const scannerBlocked = (r: HealthReport): boolean =>
   (r.performance.suggestions ?? []).some((s) => s.id === 'event-loop-blocked' && s.thread === 'scanner');
 
 /** Polls /health until `until` holds for a report (a condition on the bot's own state, not a sleep). */
-function waitForReport(base: string, what: string, timeoutMs: number, until: (r: HealthReport) => boolean): Promise<HealthReport> {
+function waitForReport(
+  base: string,
+  what: string,
+  timeoutMs: number,
+  until: (r: HealthReport) => boolean,
+): Promise<HealthReport> {
   let last: HealthReport | undefined;
   return waitUntil(
     what,
@@ -32,7 +37,11 @@ function waitForReport(base: string, what: string, timeoutMs: number, until: (r:
       last = await fetchHealth(base, TOKEN);
       return until(last) ? last : undefined;
     },
-    { timeoutMs, intervalMs: 250, diagnostics: () => `last suggestions: ${JSON.stringify(last?.performance.suggestions)}` },
+    {
+      timeoutMs,
+      intervalMs: 250,
+      diagnostics: () => `last suggestions: ${JSON.stringify(last?.performance.suggestions)}`,
+    },
   );
 }
 
@@ -68,19 +77,33 @@ describe('e2e: optimisation suggestions and on-demand profiles', function () {
 
     // Appears within 60 s, with the thread's runtime figures beside it.
     const raised = await waitForReport(base, 'the scanner suggestion', 60_000, scannerBlocked);
-    const suggestion = raised.performance.suggestions!.find((s) => s.thread === 'scanner' && s.id === 'event-loop-blocked')!;
+    const suggestion = raised.performance.suggestions!.find(
+      (s) => s.thread === 'scanner' && s.id === 'event-loop-blocked',
+    )!;
     expect(suggestion.evidence).to.match(/event-loop delay max \d+ ms, \d+ intervals at or above 100 ms/);
     expect(suggestion.advice).to.match(/npm run profile -- --thread scanner/);
     expect(raised.threads['scanner']?.runtime?.event_loop_delay_ms.max).to.be.at.least(100);
     for (const thread of ['supervisor', 'scanner', 'position-monitor', 'order-executor']) {
-      expect(raised.threads[thread]?.runtime, `${thread} runtime`).to.include.keys('event_loop_delay_ms', 'elu', 'heap_used_mb', 'heap_limit_mb', 'gc_ms_per_min');
+      expect(raised.threads[thread]?.runtime, `${thread} runtime`).to.include.keys(
+        'event_loop_delay_ms',
+        'elu',
+        'heap_used_mb',
+        'heap_limit_mb',
+        'gc_ms_per_min',
+      );
     }
-    await bot.waitForLine(/ALERT OPTIMISATION SUGGESTION event-loop-blocked\/scanner: /, 'the suggestion alert', 10_000);
+    await bot.waitForLine(
+      /ALERT OPTIMISATION SUGGESTION event-loop-blocked\/scanner: /,
+      'the suggestion alert',
+      10_000,
+    );
 
     // /metrics (behind the token) carries it too.
     const unauthorised = await fetch(new URL('metrics', base));
     expect(unauthorised.status).to.equal(401);
-    const metrics = await (await fetch(new URL('metrics', base), { headers: { Authorization: `Bearer ${TOKEN}` } })).text();
+    const metrics = await (
+      await fetch(new URL('metrics', base), { headers: { Authorization: `Bearer ${TOKEN}` } })
+    ).text();
     expect(metrics).to.match(/kucoin_bot_suggestion_active\{id="event-loop-blocked",thread="scanner"\} 1/);
     expect(metrics).to.match(/kucoin_bot_thread_event_loop_delay_seconds\{thread="scanner",quantile="1"\}/);
 
@@ -91,12 +114,21 @@ describe('e2e: optimisation suggestions and on-demand profiles', function () {
     // Clears once the injection has ended and a full window passed without the condition.
     const cleared = await waitForReport(base, 'the suggestion to clear', 90_000, (r) => !scannerBlocked(r));
     expect(cleared.uptime.seconds).to.be.at.least(INJECT_FOR_S);
-    await bot.waitForLine(/optimisation suggestion cleared: event-loop-blocked \(scanner\)/, 'the cleared line', 10_000);
+    await bot.waitForLine(
+      /optimisation suggestion cleared: event-loop-blocked \(scanner\)/,
+      'the cleared line',
+      10_000,
+    );
 
     // On demand: a CPU profile of the scanner, through the status server with the token.
     const env = { PATH: process.env['PATH'] ?? '', STATUS_TOKEN: TOKEN, LOG_DIR: path.join(dir, 'logs') };
     const run = async (args: string[]): Promise<{ stdout: string }> => {
-      const r = await runToExit('npm run profile', { command: process.execPath, args: [PROFILE_CLI, ...args] }, { cwd: dir, env }, 60_000);
+      const r = await runToExit(
+        'npm run profile',
+        { command: process.execPath, args: [PROFILE_CLI, ...args] },
+        { cwd: dir, env },
+        60_000,
+      );
       expect(r.code, r.output).to.equal(0);
       return r;
     };

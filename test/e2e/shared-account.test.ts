@@ -62,16 +62,34 @@ describe('e2e: the bot touches only its own orders and positions (shared account
 
   /** A manual position with a wide protective stop (far enough that the market never reaches it here). */
   async function manualPosition(symbol: string, side: 'buy' | 'sell', size: number, tag: string): Promise<void> {
-    await person!.data('POST', '/api/v1/orders', { clientOid: `manual-${tag}-open`, symbol, side, type: 'market', size, leverage: 2 });
+    await person!.data('POST', '/api/v1/orders', {
+      clientOid: `manual-${tag}-open`,
+      symbol,
+      side,
+      type: 'market',
+      size,
+      leverage: 2,
+    });
     const price = sim!.market.markPrice(symbol);
     const long = side === 'buy';
-    const contracts = await person!.data<Array<{ symbol: string; tickSize: number }>>('GET', '/api/v1/contracts/active');
+    const contracts = await person!.data<Array<{ symbol: string; tickSize: number }>>(
+      'GET',
+      '/api/v1/contracts/active',
+    );
     const tick = contracts.find((c) => c.symbol === symbol)!.tickSize;
     const decimals = Math.max(0, -Math.floor(Math.log10(tick)));
     const stopPrice = (Math.round((long ? price * 0.4 : price * 1.8) / tick) * tick).toFixed(decimals);
     await person!.data('POST', '/api/v1/orders', {
-      clientOid: `manual-${tag}-stop`, symbol, side: long ? 'sell' : 'buy', type: 'market', size, leverage: 2, reduceOnly: true,
-      stop: long ? 'down' : 'up', stopPrice, stopPriceType: 'MP',
+      clientOid: `manual-${tag}-stop`,
+      symbol,
+      side: long ? 'sell' : 'buy',
+      type: 'market',
+      size,
+      leverage: 2,
+      reduceOnly: true,
+      stop: long ? 'down' : 'up',
+      stopPrice,
+      stopPriceType: 'MP',
     });
   }
 
@@ -80,9 +98,21 @@ describe('e2e: the bot touches only its own orders and positions (shared account
     person = new SimClient(sim.url, sim.credentials);
     // The symbols this market's bot opens first (measured), so the refusal is really exercised.
     const manual: Record<string, 'buy' | 'sell'> = { XBTUSDTM: 'buy', RENDERUSDTM: 'sell' };
-    for (const [symbol, side] of Object.entries(manual)) await manualPosition(symbol, side, symbol === 'XBTUSDTM' ? 3 : 400, symbol.toLowerCase());
+    for (const [symbol, side] of Object.entries(manual))
+      await manualPosition(symbol, side, symbol === 'XBTUSDTM' ? 3 : 400, symbol.toLowerCase());
     // And a stray stop on a symbol nobody holds.
-    await person.data('POST', '/api/v1/orders', { clientOid: 'manual-stray-stop', symbol: 'ETCUSDTM', side: 'sell', type: 'market', size: 1, leverage: 2, reduceOnly: true, stop: 'down', stopPrice: '0.01', stopPriceType: 'MP' });
+    await person.data('POST', '/api/v1/orders', {
+      clientOid: 'manual-stray-stop',
+      symbol: 'ETCUSDTM',
+      side: 'sell',
+      type: 'market',
+      size: 1,
+      leverage: 2,
+      reduceOnly: true,
+      stop: 'down',
+      stopPrice: '0.01',
+      stopPriceType: 'MP',
+    });
 
     const dir = tempDir('e2e-manual-');
     const dataDir = path.join(dir, 'data');
@@ -90,7 +120,11 @@ describe('e2e: the bot touches only its own orders and positions (shared account
     bots.push(first);
     await first.waitForLine(ACCEPTING, 'the first complete reconciliation', 60_000);
     // One more manual position while the bot runs, on a symbol it is not in.
-    const inBot = new Set(readJournal(dataDir).positions.filter((p) => p.status !== 'closed').map((p) => p.symbol));
+    const inBot = new Set(
+      readJournal(dataDir)
+        .positions.filter((p) => p.status !== 'closed')
+        .map((p) => p.symbol),
+    );
     const late = ['INJUSDTM', 'LINKUSDTM', 'DOTUSDTM'].find((s) => !inBot.has(s))!;
     await manualPosition(late, 'buy', 50, 'late');
     manual[late] = 'buy';
@@ -127,10 +161,14 @@ describe('e2e: the bot touches only its own orders and positions (shared account
     const journal = readJournal(dataDir);
     expect(journal.positions.filter((p) => symbols.includes(p.symbol))).to.deep.equal([]);
     expect(journal.trades.filter((t) => symbols.includes(t.symbol))).to.deep.equal([]);
-    const manualOrderIds = venueOrders(sim).filter((o) => o.clientOid?.startsWith('manual-')).map((o) => o.id);
+    const manualOrderIds = venueOrders(sim)
+      .filter((o) => o.clientOid?.startsWith('manual-'))
+      .map((o) => o.id);
     const db = openDatabase({ path: storePath(dataDir), readonly: true });
     try {
-      const booked = db.prepare(`SELECT order_id FROM fills WHERE order_id IN (${manualOrderIds.map(() => '?').join(',')})`).all(...manualOrderIds);
+      const booked = db
+        .prepare(`SELECT order_id FROM fills WHERE order_id IN (${manualOrderIds.map(() => '?').join(',')})`)
+        .all(...manualOrderIds);
       expect(booked).to.deep.equal([]);
     } finally {
       db.close();
@@ -172,16 +210,28 @@ describe('e2e: the bot touches only its own orders and positions (shared account
       for (const alert of bot.matching(/^TRADE ALERT (\S+) another bot is trading this account/)) {
         const symbol = /^TRADE ALERT (\S+)/.exec(alert.text)![1]!;
         const from = bot.lines.indexOf(alert);
-        expect(bot.trades(`OPENED ${symbol}`, from).map((l) => l.text), `${symbol} after its contest`).to.deep.equal([]);
+        expect(
+          bot.trades(`OPENED ${symbol}`, from).map((l) => l.text),
+          `${symbol} after its contest`,
+        ).to.deep.equal([]);
       }
     }
 
     // No stop (nor any order) of either was cancelled by the other: every cancel a bot sent was of
     // an order with its own prefix.
     const oidById = new Map(venueOrders(sim).map((o) => [o.id, o.clientOid ?? '']));
-    const targets = (p: VenueProxy): string[] => p.cancels.map((c) => (c.startsWith('clientOid:') ? c.slice('clientOid:'.length) : (oidById.get(c) ?? `unknown order ${c}`)));
-    expect(targets(pa).filter((oid) => !oid.startsWith(`kb_${idA}_`)), 'cancels sent by bot A').to.deep.equal([]);
-    expect(targets(pb).filter((oid) => !oid.startsWith(`kb_${idB}_`)), 'cancels sent by bot B').to.deep.equal([]);
+    const targets = (p: VenueProxy): string[] =>
+      p.cancels.map((c) =>
+        c.startsWith('clientOid:') ? c.slice('clientOid:'.length) : (oidById.get(c) ?? `unknown order ${c}`),
+      );
+    expect(
+      targets(pa).filter((oid) => !oid.startsWith(`kb_${idA}_`)),
+      'cancels sent by bot A',
+    ).to.deep.equal([]);
+    expect(
+      targets(pb).filter((oid) => !oid.startsWith(`kb_${idB}_`)),
+      'cancels sent by bot B',
+    ).to.deep.equal([]);
     // And every order each bot sent carries its own prefix.
     expect(pa.orderPosts.filter((o) => !o.clientOid.startsWith(`kb_${idA}_`))).to.deep.equal([]);
     expect(pb.orderPosts.filter((o) => !o.clientOid.startsWith(`kb_${idB}_`))).to.deep.equal([]);
@@ -197,7 +247,9 @@ describe('e2e: the bot touches only its own orders and positions (shared account
     bots.push(second);
     const exit = await second.exited;
     expect(exit.code, second.output).to.equal(1);
-    expect(second.output).to.match(new RegExp(`refusing to start: DATA_DIR .* is in use by another bot process \\(pid ${first.pid}\\)`));
+    expect(second.output).to.match(
+      new RegExp(`refusing to start: DATA_DIR .* is in use by another bot process \\(pid ${first.pid}\\)`),
+    );
     expect(first.alive).to.equal(true);
     await first.crash();
     const third = BotProcess.start({ dir, env: { SIM_URL: sim.url } });

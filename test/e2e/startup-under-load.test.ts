@@ -53,9 +53,13 @@ describe('e2e: start-up under CPU load', function () {
       dir = mkdtempSync(path.join(tmpdir(), 'e2e-startup-'));
       // The shipped supervision settings (1 s heartbeat, 3 s stall timeout): the ones that misfired.
       // LOG_LEVEL=debug: the `<worker> heartbeating` record reaches the console only then (issue 12).
-      bot = BotProcess.start({ dir, env: { LOG_LEVEL: 'debug', HEARTBEAT_INTERVAL: '1', STALL_TIMEOUT: '3', CHECK_INTERVAL: '30' } });
+      bot = BotProcess.start({
+        dir,
+        env: { LOG_LEVEL: 'debug', HEARTBEAT_INTERVAL: '1', STALL_TIMEOUT: '3', CHECK_INTERVAL: '30' },
+      });
       const statusUrl = await bot.statusUrl(30_000);
-      for (const w of WORKERS) await bot.waitForLine(new RegExp(`${w} heartbeating`), `${w}'s first heartbeat (run ${run})`, 35_000);
+      for (const w of WORKERS)
+        await bot.waitForLine(new RegExp(`${w} heartbeating`), `${w}'s first heartbeat (run ${run})`, 35_000);
       // Every thread has reported; /health must now call each one running (or still starting, never stalled).
       const res = await fetch(`${statusUrl}/health`);
       const body = (await res.json()) as { threads: Record<string, ThreadJson>; overall_health: { status: string } };

@@ -42,12 +42,17 @@ describe('e2e: truthful health under faults', function () {
     const bot = BotProcess.start({ dir, env: { SIM_URL: first.url } });
     bots.push(bot);
     const status = await bot.statusUrl();
-    await waitUntil('an open position on the venue', () => venuePositions(first).length > 0, { timeoutMs: 40_000, intervalMs: 100 });
+    await waitUntil('an open position on the venue', () => venuePositions(first).length > 0, {
+      timeoutMs: 40_000,
+      intervalMs: 100,
+    });
     freezeMarket(first);
     await bot.waitForLine(/reconciled \{/, 'a reconciliation after the freeze', 20_000, { from: bot.lines.length });
     const dataDir = path.join(dir, 'data');
     // What the venue holds when it goes away: exactly these positions vanish.
-    const vanished = venuePositions(first).map((p) => p.symbol).sort();
+    const vanished = venuePositions(first)
+      .map((p) => p.symbol)
+      .sort();
     expect(vanished.length, bot.tail()).to.be.greaterThan(0);
     const port = Number(new URL(first.url).port);
     await first.close();
@@ -57,10 +62,14 @@ describe('e2e: truthful health under faults', function () {
     sims.push(second);
 
     let seen: HealthReport | undefined;
-    await waitUntil(`/health positions.unsettled = ${vanished.length} (${vanished.join(', ')})`, async () => {
-      seen = await fetchHealth(status).catch(() => undefined);
-      return seen !== undefined && seen.positions.unsettled === vanished.length;
-    }, { timeoutMs: 40_000, intervalMs: 100 });
+    await waitUntil(
+      `/health positions.unsettled = ${vanished.length} (${vanished.join(', ')})`,
+      async () => {
+        seen = await fetchHealth(status).catch(() => undefined);
+        return seen !== undefined && seen.positions.unsettled === vanished.length;
+      },
+      { timeoutMs: 40_000, intervalMs: 100 },
+    );
     expect(seen!.overall_health.status).to.not.equal('HEALTHY');
     const reason = seen!.overall_health.reasons.find((r) => r.startsWith('positions unsettled'));
     expect(reason, seen!.overall_health.reasons.join('; ')).to.be.a('string');
@@ -70,7 +79,10 @@ describe('e2e: truthful health under faults', function () {
     const booked = after.trades.filter((t) => vanished.includes(t.symbol) && t.closedAt >= restartedAt);
     expect(booked, 'no trade (no PnL) booked for a vanished position').to.deep.equal([]);
     for (const symbol of vanished) {
-      expect(after.positions.some((p) => p.symbol === symbol && p.status !== 'closed'), `${symbol} still recorded as not closed`).to.equal(true);
+      expect(
+        after.positions.some((p) => p.symbol === symbol && p.status !== 'closed'),
+        `${symbol} still recorded as not closed`,
+      ).to.equal(true);
     }
     expect(bot.matching(/recording the close at the stop price/)).to.deep.equal([]);
   });
@@ -86,32 +98,48 @@ describe('e2e: truthful health under faults', function () {
     const bot = BotProcess.start({ dir, env: { SIM_URL: sim.url, ALERT_COOLDOWN: '3600' } });
     bots.push(bot);
     const status = await bot.statusUrl();
-    await waitUntil('an open position on the venue', () => venuePositions(sim).length > 0, { timeoutMs: 40_000, intervalMs: 100 });
+    await waitUntil('an open position on the venue', () => venuePositions(sim).length > 0, {
+      timeoutMs: 40_000,
+      intervalMs: 100,
+    });
 
     const filler = fillDisk(dataDir);
     const file = path.join(dataDir, 'bot.sqlite');
-    const reason = new RegExp(`^journal unwritable: SQLITE_[A-Z_]+ at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; entries stopped, exits continue$`);
+    const reason = new RegExp(
+      `^journal unwritable: SQLITE_[A-Z_]+ at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; entries stopped, exits continue$`,
+    );
     let seen: HealthReport | undefined;
-    await waitUntil('/health naming the unwritable journal', async () => {
-      seen = await fetchHealth(status).catch(() => undefined);
-      return seen?.overall_health.reasons.some((r) => reason.test(r));
-    }, { timeoutMs: 40_000, intervalMs: 100 });
+    await waitUntil(
+      '/health naming the unwritable journal',
+      async () => {
+        seen = await fetchHealth(status).catch(() => undefined);
+        return seen?.overall_health.reasons.some((r) => reason.test(r));
+      },
+      { timeoutMs: 40_000, intervalMs: 100 },
+    );
     expect(seen!.overall_health.status).to.equal('UNHEALTHY');
     // Entry orders the venue has once the bot knows: an entry already on its way may land, no new one is sent.
-    const entryOrders = (): number => sim.engine.listOrders({}).filter((o) => !o.reduceOnly && !o.closeOrder && o.stop === null).length;
+    const entryOrders = (): number =>
+      sim.engine.listOrders({}).filter((o) => !o.reduceOnly && !o.closeOrder && o.stop === null).length;
     const entriesAtFailure = entryOrders();
     const mark = bot.lines.length;
     // Exits keep going out while the journal is down (the market trends: stops trail and fire).
-    await bot.waitForLine(/^TRADE (CLOSED|STOP MOVED) /, 'an exit or stop move with the journal down', 60_000, { from: mark });
+    await bot.waitForLine(/^TRADE (CLOSED|STOP MOVED) /, 'an exit or stop move with the journal down', 60_000, {
+      from: mark,
+    });
     expect(entryOrders(), 'no entry order sent while the journal is down').to.equal(entriesAtFailure);
     await bot.waitForLine(/reconciled|journal unwritable/, 'another pass', 10_000, { from: bot.lines.length });
     // At LOG_LEVEL=debug the alert also shows inside its warn record: count the alert lines only.
     expect(bot.matching(/^ALERT JOURNAL UNWRITABLE/), bot.tail()).to.have.length(1);
 
     fs.rmSync(filler);
-    await waitUntil('/health without the journal reason once the disk has room', async () => {
-      const h = await fetchHealth(status).catch(() => undefined);
-      return h !== undefined && !h.overall_health.reasons.some((r) => r.startsWith('journal unwritable'));
-    }, { timeoutMs: 40_000, intervalMs: 100 });
+    await waitUntil(
+      '/health without the journal reason once the disk has room',
+      async () => {
+        const h = await fetchHealth(status).catch(() => undefined);
+        return h !== undefined && !h.overall_health.reasons.some((r) => r.startsWith('journal unwritable'));
+      },
+      { timeoutMs: 40_000, intervalMs: 100 },
+    );
   });
 });

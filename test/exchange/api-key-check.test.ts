@@ -24,7 +24,11 @@ interface LogLine {
   meta?: Record<string, unknown>;
 }
 
-function recorder(): { lines: LogLine[]; info(m: string, meta?: Record<string, unknown>): void; warn(m: string, meta?: Record<string, unknown>): void } {
+function recorder(): {
+  lines: LogLine[];
+  info(m: string, meta?: Record<string, unknown>): void;
+  warn(m: string, meta?: Record<string, unknown>): void;
+} {
   const lines: LogLine[] = [];
   return {
     lines,
@@ -51,7 +55,10 @@ describe('live API-key check', () => {
     sims = [];
   });
 
-  async function simWith(keyPermissions: readonly KeyPermission[], ipWhitelist?: readonly string[]): Promise<SimulatorHandle> {
+  async function simWith(
+    keyPermissions: readonly KeyPermission[],
+    ipWhitelist?: readonly string[],
+  ): Promise<SimulatorHandle> {
     const sim = await startSimulator({
       apiKey: KEY,
       apiSecret: SECRET,
@@ -70,16 +77,24 @@ describe('live API-key check', () => {
       expect(judgeApiKey(info, { allowWithdrawal: false })).to.deep.include({ refusals: [], warnings: [] });
     });
     it('refuses Transfer unless allowed, and a key without Futures with the fix', () => {
-      const transfer = judgeApiKey({ ...info, permission: ['General', 'Futures', 'Transfer'] }, { allowWithdrawal: false });
+      const transfer = judgeApiKey(
+        { ...info, permission: ['General', 'Futures', 'Transfer'] },
+        { allowWithdrawal: false },
+      );
       expect(transfer.refusals).to.have.length(1);
       expect(transfer.refusals[0]).to.include('Transfer').and.include('ALLOW_WITHDRAWAL_KEY=1');
-      expect(judgeApiKey({ ...info, permission: ['General', 'Futures', 'Transfer'] }, { allowWithdrawal: true }).refusals).to.deep.equal([]);
+      expect(
+        judgeApiKey({ ...info, permission: ['General', 'Futures', 'Transfer'] }, { allowWithdrawal: true }).refusals,
+      ).to.deep.equal([]);
       const noFutures = judgeApiKey({ ...info, permission: ['General', 'Spot'] }, { allowWithdrawal: false });
       expect(noFutures.refusals).to.have.length(1);
       expect(noFutures.refusals[0]).to.include('Futures').and.include('API Management');
     });
     it('warns about a key usable from any address and names the sub-account', () => {
-      const v = judgeApiKey({ ...info, ipWhitelist: [], isMaster: false, subName: 'bot-sub' }, { allowWithdrawal: false });
+      const v = judgeApiKey(
+        { ...info, ipWhitelist: [], isMaster: false, subName: 'bot-sub' },
+        { allowWithdrawal: false },
+      );
       expect(v.refusals).to.deep.equal([]);
       expect(v.warnings).to.have.length(1);
       expect(v.warnings[0]).to.include('IP whitelist');
@@ -89,13 +104,19 @@ describe('live API-key check', () => {
 
   describe('against the simulator over HTTP', () => {
     it('serves the key info from SIM_KEY_PERMISSIONS / SIM_KEY_IP_WHITELIST through the shared endpoint table', async () => {
-      const env = readSimulatorEnv({ SIM_KEY_PERMISSIONS: 'General, Futures, Transfer', SIM_KEY_IP_WHITELIST: '127.0.0.1' });
+      const env = readSimulatorEnv({
+        SIM_KEY_PERMISSIONS: 'General, Futures, Transfer',
+        SIM_KEY_IP_WHITELIST: '127.0.0.1',
+      });
       expect(env.keyPermissions).to.deep.equal(['General', 'Futures', 'Transfer']);
       expect(env.ipWhitelist).to.deep.equal(['127.0.0.1']);
       expect(readSimulatorEnv({}).keyPermissions).to.deep.equal(['General', 'Futures']);
       expect(() => readSimulatorEnv({ SIM_KEY_PERMISSIONS: 'General,Withdraw' })).to.throw(/SIM_KEY_PERMISSIONS/);
       const sim = await simWith(env.keyPermissions, env.ipWhitelist);
-      const client = new KucoinFuturesClient({ baseUrl: sim.url, credentials: { key: KEY, secret: SECRET, passphrase: PASSPHRASE, keyVersion: 2 } });
+      const client = new KucoinFuturesClient({
+        baseUrl: sim.url,
+        credentials: { key: KEY, secret: SECRET, passphrase: PASSPHRASE, keyVersion: 2 },
+      });
       const { data } = await client.apiKeyInfo();
       expect(data.permission).to.deep.equal(['General', 'Futures', 'Transfer']);
       expect(data.ipWhitelist).to.deep.equal(['127.0.0.1']);
@@ -112,7 +133,10 @@ describe('live API-key check', () => {
       const refused = await verifyLiveKey(loadConfig(liveEnv(sim), { dotenvPath: false }), log);
       expect(refused.kind).to.equal('refused');
       expect(refused.kind === 'refused' && refused.reasons.join('\n')).to.include('Transfer (withdrawal)');
-      const allowed = await verifyLiveKey(loadConfig(liveEnv(sim, { ALLOW_WITHDRAWAL_KEY: '1' }), { dotenvPath: false }), log);
+      const allowed = await verifyLiveKey(
+        loadConfig(liveEnv(sim, { ALLOW_WITHDRAWAL_KEY: '1' }), { dotenvPath: false }),
+        log,
+      );
       expect(allowed.kind).to.equal('accepted');
     });
 
@@ -120,7 +144,9 @@ describe('live API-key check', () => {
       const sim = await simWith(['General', 'Spot'], ['127.0.0.1']);
       const outcome = await verifyLiveKey(loadConfig(liveEnv(sim), { dotenvPath: false }), recorder());
       expect(outcome.kind).to.equal('refused');
-      expect(outcome.kind === 'refused' && outcome.reasons[0]).to.include('lacks the Futures permission').and.include('tick "Futures"');
+      expect(outcome.kind === 'refused' && outcome.reasons[0])
+        .to.include('lacks the Futures permission')
+        .and.include('tick "Futures"');
     });
 
     it('warns when the key has no IP whitelist, logs uid and sub-account, never the key', async () => {
@@ -130,7 +156,9 @@ describe('live API-key check', () => {
       expect(outcome.kind).to.equal('accepted');
       const checked = log.lines.find((l) => l.message === 'live API key checked');
       expect(checked?.meta).to.deep.include({ uid: '100000001', subAccount: 'paper', permissions: 'General,Futures' });
-      expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).to.have.length(1).and.satisfy((w: string[]) => w[0]!.includes('no IP whitelist'));
+      expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message))
+        .to.have.length(1)
+        .and.satisfy((w: string[]) => w[0]!.includes('no IP whitelist'));
       const all = JSON.stringify(log.lines);
       for (const secret of [KEY, SECRET, PASSPHRASE]) expect(all).not.to.include(secret);
     });
@@ -150,13 +178,17 @@ describe('live API-key check', () => {
     });
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-    const runBot = (env: Record<string, string>): ReturnType<typeof runBotToExit> => runBotToExit(dir, { STATUS_PORT: '0', ...env });
+    const runBot = (env: Record<string, string>): ReturnType<typeof runBotToExit> =>
+      runBotToExit(dir, { STATUS_PORT: '0', ...env });
 
     it('exits 2 before trading with a withdrawal-enabled key, and with a key without Futures', async () => {
       const transfer = await simWith(['General', 'Futures', 'Transfer'], ['127.0.0.1']);
       const first = await runBot(liveEnv(transfer));
       expect(first.code, first.output).to.equal(2);
-      expect(first.output).to.include('refusing to start').and.include('Transfer (withdrawal)').and.include('ALLOW_WITHDRAWAL_KEY=1');
+      expect(first.output)
+        .to.include('refusing to start')
+        .and.include('Transfer (withdrawal)')
+        .and.include('ALLOW_WITHDRAWAL_KEY=1');
       expect(first.output).not.to.include(KEY);
       expect(transfer.engine.listOrders({ status: 'done' })).to.have.length(0);
 

@@ -31,7 +31,10 @@ describe('KucoinFuturesClient against the simulator', function () {
   let client: KucoinFuturesClient;
   let symbol: string;
 
-  async function start(options: SimulatorOptions = {}, clientOptions: Partial<KucoinFuturesClientOptions> = {}): Promise<void> {
+  async function start(
+    options: SimulatorOptions = {},
+    clientOptions: Partial<KucoinFuturesClientOptions> = {},
+  ): Promise<void> {
     sim = await startSimulator({ contracts: 3, ...options });
     gate = recordingGate();
     client = new KucoinFuturesClient({
@@ -56,7 +59,11 @@ describe('KucoinFuturesClient against the simulator', function () {
       const overview = await client.accountOverview();
       expect(overview.data.currency).to.equal('USDT');
       expect(overview.data.availableBalance).to.be.greaterThan(0);
-      const v2 = new KucoinFuturesClient({ baseUrl: sim.url, credentials: simCredentials(sim, { keyVersion: 2 }), timeoutMs: 20_000 });
+      const v2 = new KucoinFuturesClient({
+        baseUrl: sim.url,
+        credentials: simCredentials(sim, { keyVersion: 2 }),
+        timeoutMs: 20_000,
+      });
       expect((await v2.position(symbol)).data.symbol).to.equal(symbol);
     });
 
@@ -66,10 +73,28 @@ describe('KucoinFuturesClient against the simulator', function () {
     ];
     for (const [name, override, code] of badCases) {
       it(`rejects ${name} with a non-retryable ${code} / HTTP 401`, async () => {
-        const bad = new KucoinFuturesClient({ baseUrl: sim.url, credentials: simCredentials(sim, override), timeoutMs: 20_000, gate, observer: gate.observer });
+        const bad = new KucoinFuturesClient({
+          baseUrl: sim.url,
+          credentials: simCredentials(sim, override),
+          timeoutMs: 20_000,
+          gate,
+          observer: gate.observer,
+        });
         const err = await failure(bad.accountOverview());
-        expect(err).to.include({ code, httpStatus: 401, retryable: false, action: 'fail', endpoint: 'accountOverview' });
-        expect(gate.records.at(-1)).to.include({ endpoint: 'accountOverview', ok: false, code, httpStatus: 401, rateLimited: false });
+        expect(err).to.include({
+          code,
+          httpStatus: 401,
+          retryable: false,
+          action: 'fail',
+          endpoint: 'accountOverview',
+        });
+        expect(gate.records.at(-1)).to.include({
+          endpoint: 'accountOverview',
+          ok: false,
+          code,
+          httpStatus: 401,
+          rateLimited: false,
+        });
       });
     }
 
@@ -81,7 +106,12 @@ describe('KucoinFuturesClient against the simulator', function () {
     });
 
     it('rejects a stale timestamp (injected clock skew) with 400002', async () => {
-      const skewed = new KucoinFuturesClient({ baseUrl: sim.url, credentials: simCredentials(sim), timeoutMs: 20_000, clock: clockReading(() => Date.now() - 60_000) });
+      const skewed = new KucoinFuturesClient({
+        baseUrl: sim.url,
+        credentials: simCredentials(sim),
+        timeoutMs: 20_000,
+        clock: clockReading(() => Date.now() - 60_000),
+      });
       const err = await failure(skewed.accountOverview());
       expect(err).to.include({ code: '400002', httpStatus: 401, retryable: false });
     });
@@ -92,7 +122,15 @@ describe('KucoinFuturesClient against the simulator', function () {
       await start();
       const r = await client.ticker(symbol);
       await client.accountOverview();
-      await client.placeOrder({ clientOid: oid('w'), symbol, side: 'buy', type: 'limit', price: 1, size: 1, leverage: 2 });
+      await client.placeOrder({
+        clientOid: oid('w'),
+        symbol,
+        side: 'buy',
+        type: 'limit',
+        price: 1,
+        size: 1,
+        leverage: 2,
+      });
       expect(gate.acquired).to.deep.equal([
         { pool: ENDPOINTS.ticker.pool, weight: ENDPOINTS.ticker.weight, priority: 'normal' },
         { pool: ENDPOINTS.accountOverview.pool, weight: ENDPOINTS.accountOverview.weight, priority: 'normal' },
@@ -102,15 +140,27 @@ describe('KucoinFuturesClient against the simulator', function () {
       expect(r.rateLimit?.limit).to.equal(2000);
       expect(r.rateLimit?.remaining).to.equal(2000 - ENDPOINTS.ticker.weight);
       expect(gate.observed.map((o) => o.pool)).to.deep.equal(['public', 'futures', 'futures']);
-      expect(gate.observed[2]?.snapshot.remaining).to.equal(2000 - ENDPOINTS.accountOverview.weight - ENDPOINTS.placeOrder.weight);
-      expect(gate.records.map((x) => [x.endpoint, x.ok])).to.deep.equal([['ticker', true], ['accountOverview', true], ['placeOrder', true]]);
+      expect(gate.observed[2]?.snapshot.remaining).to.equal(
+        2000 - ENDPOINTS.accountOverview.weight - ENDPOINTS.placeOrder.weight,
+      );
+      expect(gate.records.map((x) => [x.endpoint, x.ok])).to.deep.equal([
+        ['ticker', true],
+        ['accountOverview', true],
+        ['placeOrder', true],
+      ]);
     });
 
     it('turns quota exhaustion into a 429000 wait-reset error and calls gate.rateLimited', async () => {
       await start({ quota: { public: 10, futures: 2000 } });
       for (let i = 0; i < 5; i += 1) await client.ticker(symbol); // 5 x weight 2 = the whole pool
       const err = await failure(client.ticker(symbol));
-      expect(err).to.include({ code: '429000', httpStatus: 429, retryable: true, action: 'wait-reset', endpoint: 'ticker' });
+      expect(err).to.include({
+        code: '429000',
+        httpStatus: 429,
+        retryable: true,
+        action: 'wait-reset',
+        endpoint: 'ticker',
+      });
       expect(err.resetMs).to.be.a('number').and.greaterThan(0);
       expect(gate.limited).to.have.length(1);
       expect(gate.limited[0]?.pool).to.equal('public');
@@ -126,10 +176,23 @@ describe('KucoinFuturesClient against the simulator', function () {
 
     it('opens, fills, reads back by id and clientOid, and closes reduce-only at critical priority', async () => {
       const open = oid('open');
-      const placed = await client.placeOrder({ clientOid: open, symbol, side: 'buy', type: 'market', size: 2, leverage: 5 });
+      const placed = await client.placeOrder({
+        clientOid: open,
+        symbol,
+        side: 'buy',
+        type: 'market',
+        size: 2,
+        leverage: 5,
+      });
       expect(placed.data.clientOid).to.equal(open);
       const byId = await client.orderById(placed.data.orderId);
-      expect(byId.data).to.include({ id: placed.data.orderId, clientOid: open, side: 'buy', isActive: false, status: 'done' });
+      expect(byId.data).to.include({
+        id: placed.data.orderId,
+        clientOid: open,
+        side: 'buy',
+        isActive: false,
+        status: 'done',
+      });
       expect(byId.data.filledSize).to.equal(2);
       const byOid = await client.orderByClientOid(open);
       expect(byOid.data.id).to.equal(placed.data.orderId);
@@ -140,14 +203,30 @@ describe('KucoinFuturesClient against the simulator', function () {
       expect(fills.data.items).to.have.length.greaterThan(0);
       expect(fills.data.items[0]?.orderId).to.equal(placed.data.orderId);
 
-      await client.placeOrder({ clientOid: oid('close'), symbol, side: 'sell', type: 'market', size: 2, leverage: 5, reduceOnly: true });
+      await client.placeOrder({
+        clientOid: oid('close'),
+        symbol,
+        side: 'sell',
+        type: 'market',
+        size: 2,
+        leverage: 5,
+        reduceOnly: true,
+      });
       expect(gate.acquired.at(-1)).to.deep.include({ pool: 'futures', priority: 'critical' });
       expect((await client.position(symbol)).data).to.include({ isOpen: false, currentQty: 0 });
       expect((await client.positions()).data).to.have.length(0);
     });
 
     it('rests a limit order, lists it as active, and cancels by id and by clientOid (critical)', async () => {
-      const a = await client.placeOrder({ clientOid: oid('la'), symbol, side: 'buy', type: 'limit', price: 1, size: 1, leverage: 2 });
+      const a = await client.placeOrder({
+        clientOid: oid('la'),
+        symbol,
+        side: 'buy',
+        type: 'limit',
+        price: 1,
+        size: 1,
+        leverage: 2,
+      });
       const bOid = oid('lb');
       await client.placeOrder({ clientOid: bOid, symbol, side: 'buy', type: 'limit', price: 1, size: 1, leverage: 2 });
       const active = await client.orders({ status: 'active', symbol });
@@ -156,7 +235,11 @@ describe('KucoinFuturesClient against the simulator', function () {
 
       const c1 = await client.cancelOrderById(a.data.orderId);
       expect(c1.data.cancelledOrderIds).to.deep.equal([a.data.orderId]);
-      expect(gate.acquired.at(-1)).to.deep.equal({ pool: 'futures', weight: ENDPOINTS.cancelOrderById.weight, priority: 'critical' });
+      expect(gate.acquired.at(-1)).to.deep.equal({
+        pool: 'futures',
+        weight: ENDPOINTS.cancelOrderById.weight,
+        priority: 'critical',
+      });
       const c2 = await client.cancelOrderByClientOid(symbol, bOid);
       expect(c2.data.clientOid).to.equal(bOid);
       expect(gate.acquired.at(-1)?.priority).to.equal('critical');
@@ -168,13 +251,28 @@ describe('KucoinFuturesClient against the simulator', function () {
       await client.placeOrder({ clientOid: oid('p'), symbol, side: 'buy', type: 'market', size: 1, leverage: 5 });
       const mark = sim.market.markPrice(symbol);
       const st = await client.placeStopOrder({
-        clientOid: oid('st'), symbol, side: 'sell', type: 'market', size: 1, leverage: 5, reduceOnly: true,
-        triggerStopDownPrice: Math.floor(mark * 0.5), stopPriceType: 'MP',
+        clientOid: oid('st'),
+        symbol,
+        side: 'sell',
+        type: 'market',
+        size: 1,
+        leverage: 5,
+        reduceOnly: true,
+        triggerStopDownPrice: Math.floor(mark * 0.5),
+        stopPriceType: 'MP',
       });
       expect(gate.acquired.at(-1)?.priority).to.equal('critical');
       const sf = await client.placeOrder({
-        clientOid: oid('sf'), symbol, side: 'sell', type: 'market', size: 1, leverage: 5, reduceOnly: true,
-        stop: 'down', stopPrice: Math.floor(mark * 0.4), stopPriceType: 'TP',
+        clientOid: oid('sf'),
+        symbol,
+        side: 'sell',
+        type: 'market',
+        size: 1,
+        leverage: 5,
+        reduceOnly: true,
+        stop: 'down',
+        stopPrice: Math.floor(mark * 0.4),
+        stopPriceType: 'TP',
       });
       expect(gate.acquired.at(-1)?.priority).to.equal('critical');
       const stops = await client.untriggeredStopOrders({ symbol });
@@ -197,15 +295,28 @@ describe('KucoinFuturesClient against the simulator', function () {
       const before = gate.acquired.length;
       const noOid = await failure(client.placeOrder({ clientOid: '', symbol, side: 'buy', type: 'market', size: 1 }));
       expect(noOid).to.include({ code: 'INVALID_REQUEST', retryable: false });
-      const noPrice = await failure(client.placeOrder({ clientOid: oid('np'), symbol, side: 'buy', type: 'limit', size: 1 }));
+      const noPrice = await failure(
+        client.placeOrder({ clientOid: oid('np'), symbol, side: 'buy', type: 'limit', size: 1 }),
+      );
       expect(noPrice.code).to.equal('INVALID_REQUEST');
-      const nan = await failure(client.placeOrder({ clientOid: oid('nan'), symbol, side: 'buy', type: 'market', size: Number.NaN }));
+      const nan = await failure(
+        client.placeOrder({ clientOid: oid('nan'), symbol, side: 'buy', type: 'market', size: Number.NaN }),
+      );
       expect(nan.code).to.equal('INVALID_REQUEST');
       expect(gate.acquired.length).to.equal(before);
     });
 
     it('maps an exchange business error (balance not enough) to a non-retryable error with HTTP status', async () => {
-      const err = await failure(client.placeOrder({ clientOid: oid('big'), symbol, side: 'buy', type: 'market', size: 10_000_000, leverage: 1 }));
+      const err = await failure(
+        client.placeOrder({
+          clientOid: oid('big'),
+          symbol,
+          side: 'buy',
+          type: 'market',
+          size: 10_000_000,
+          leverage: 1,
+        }),
+      );
       expect(err.retryable).to.equal(false);
       expect(['300003', '400100', '300000']).to.include(err.code);
     });
@@ -238,7 +349,12 @@ describe('KucoinFuturesClient against the simulator', function () {
       sim.faults.set('malformed=1');
       // Endpoints whose every body the simulator's three malformed variants (truncated JSON, "NaN"
       // numbers, dropped price/size/balance fields) corrupt; several rounds hit every variant.
-      const once = [() => client.ticker(symbol), () => client.accountOverview(), () => client.position(symbol), () => client.activeContracts()];
+      const once = [
+        () => client.ticker(symbol),
+        () => client.accountOverview(),
+        () => client.position(symbol),
+        () => client.activeContracts(),
+      ];
       const calls = [...once, ...once, ...once, ...once];
       for (const call of calls) {
         const err = await failure(call());
@@ -256,13 +372,19 @@ describe('KucoinFuturesClient against the simulator', function () {
   });
 
   describe('WebSocket', () => {
-    beforeEach(() => start({}, { stream: { reconnectDelayMs: 50, maxReconnectDelayMs: 200, handshakeTimeoutMs: 3_000 } }));
+    beforeEach(() =>
+      start({}, { stream: { reconnectDelayMs: 50, maxReconnectDelayMs: 200, handshakeTimeoutMs: 3_000 } }),
+    );
 
     it('delivers validated tickers and resubscribes after a drop', async () => {
       const stream = client.publicStream();
       try {
         await stream.connect();
-        expect(gate.acquired[0]).to.deep.equal({ pool: 'public', weight: ENDPOINTS.bulletPublic.weight, priority: 'normal' });
+        expect(gate.acquired[0]).to.deep.equal({
+          pool: 'public',
+          weight: ENDPOINTS.bulletPublic.weight,
+          priority: 'normal',
+        });
         const tickers: number[] = [];
         let resubscribed: readonly string[] = [];
         stream.onResubscribed((topics) => (resubscribed = topics));
@@ -298,7 +420,13 @@ describe('KucoinFuturesClient against the simulator', function () {
         baseUrl: sim.url,
         credentials: simCredentials(sim),
         timeoutMs: 20_000,
-        stream: { reconnectDelayMs: 100, maxReconnectDelayMs: 1_000, handshakeTimeoutMs: 3_000, clock: recording, random: () => 1 },
+        stream: {
+          reconnectDelayMs: 100,
+          maxReconnectDelayMs: 1_000,
+          handshakeTimeoutMs: 3_000,
+          clock: recording,
+          random: () => 1,
+        },
       });
       const stream = jittered.publicStream();
       try {
@@ -327,7 +455,10 @@ describe('KucoinFuturesClient against the simulator', function () {
         await stream.subscribePositions(symbol, (p) => positions.push(p.currentQty));
         const mine = oid('ws');
         await client.placeOrder({ clientOid: mine, symbol, side: 'buy', type: 'market', size: 1, leverage: 3 });
-        await waitUntil('order done', () => changes.some((c) => c.clientOid === mine && c.status === 'done'), { timeoutMs: 8_000, intervalMs: 20 });
+        await waitUntil('order done', () => changes.some((c) => c.clientOid === mine && c.status === 'done'), {
+          timeoutMs: 8_000,
+          intervalMs: 20,
+        });
         await waitUntil('position change', () => positions.includes(1), { timeoutMs: 8_000, intervalMs: 20 });
       } finally {
         await stream.close();
@@ -345,4 +476,3 @@ describe('KucoinFuturesClient against the simulator', function () {
     });
   });
 });
-

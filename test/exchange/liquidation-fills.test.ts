@@ -14,7 +14,14 @@ describe('client fills after a liquidation', function () {
     sim = await startSimulator({ clock: 'manual', startTime: Date.UTC(2025, 2, 3, 12), contracts: 3 });
     const client = new KucoinFuturesClient({ baseUrl: sim.url, credentials: simCredentials(sim), timeoutMs: 20_000 });
     sim.market.pin('XBTUSDTM', 50_000);
-    await client.placeOrder({ clientOid: 'liq-test-1', symbol: 'XBTUSDTM', side: 'buy', type: 'market', size: 10, leverage: 10 });
+    await client.placeOrder({
+      clientOid: 'liq-test-1',
+      symbol: 'XBTUSDTM',
+      side: 'buy',
+      type: 'market',
+      size: 10,
+      leverage: 10,
+    });
     sim.market.pin('XBTUSDTM', null);
     sim.market.shock('XBTUSDTM', 40_000 / sim.market.markPrice('XBTUSDTM'));
     sim.advance(2000);

@@ -7,7 +7,6 @@ import { recordingGate } from './support/recording-gate.js';
 import { instantClock } from '../support/instant-clock.js';
 import { simCredentials } from '../support/sim-credentials.js';
 
-
 describe('KucoinFuturesClient with the resilient policy', function () {
   this.timeout(20_000);
   let sim: SimulatorHandle;
@@ -41,9 +40,23 @@ describe('KucoinFuturesClient with the resilient policy', function () {
     const symbol = sim.symbols[0] ?? 'XBTUSDTM';
     sim.faults.set('5xx=1');
     const { client, gate } = build(() => sim.faults.clear());
-    const first = await client.placeOrder({ clientOid: 'retry-same-oid', symbol, side: 'buy', type: 'market', size: 1, leverage: 2 });
+    const first = await client.placeOrder({
+      clientOid: 'retry-same-oid',
+      symbol,
+      side: 'buy',
+      type: 'market',
+      size: 1,
+      leverage: 2,
+    });
     expect(gate.acquired).to.have.length(2);
-    const again = await client.placeOrder({ clientOid: 'retry-same-oid', symbol, side: 'buy', type: 'market', size: 1, leverage: 2 });
+    const again = await client.placeOrder({
+      clientOid: 'retry-same-oid',
+      symbol,
+      side: 'buy',
+      type: 'market',
+      size: 1,
+      leverage: 2,
+    });
     expect(again.data.orderId).to.equal(first.data.orderId);
     expect((await client.position(symbol)).data.currentQty).to.equal(1);
   });
@@ -52,8 +65,16 @@ describe('KucoinFuturesClient with the resilient policy', function () {
     sim = await startSimulator({ contracts: 2 });
     let retries = 0;
     const { client } = build(() => (retries += 1));
-    const bad = new KucoinFuturesClient({ baseUrl: sim.url, credentials: { key: 'x', secret: 'y', passphrase: 'z' }, timeoutMs: 20_000, policy: resilientPolicy({ clock: instantClock, retry: { onRetry: () => (retries += 1) } }) });
-    await bad.accountOverview().then(() => expect.fail('should fail'), (e: { code: string }) => expect(e.code).to.equal('400003'));
+    const bad = new KucoinFuturesClient({
+      baseUrl: sim.url,
+      credentials: { key: 'x', secret: 'y', passphrase: 'z' },
+      timeoutMs: 20_000,
+      policy: resilientPolicy({ clock: instantClock, retry: { onRetry: () => (retries += 1) } }),
+    });
+    await bad.accountOverview().then(
+      () => expect.fail('should fail'),
+      (e: { code: string }) => expect(e.code).to.equal('400003'),
+    );
     expect(retries).to.equal(0);
     void client;
   });

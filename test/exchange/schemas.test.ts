@@ -83,13 +83,27 @@ describe('exchange schemas against KuCoin documentation examples', () => {
 
   it('maps the contract fields sizing depends on to numbers', () => {
     const c = parse(contractSchema, doc.contractExample.data);
-    expect(c).to.include({ symbol: 'XBTUSDTM', multiplier: 0.001, lotSize: 1, tickSize: 0.1, maxLeverage: 125, openInterest: 6748176 });
+    expect(c).to.include({
+      symbol: 'XBTUSDTM',
+      multiplier: 0.001,
+      lotSize: 1,
+      tickSize: 0.1,
+      maxLeverage: 125,
+      openInterest: 6748176,
+    });
     expect(c.fundingRateGranularity).to.equal(28800000);
   });
 
   it('turns kline rows into named candles', () => {
     const [first] = parse(klineListSchema, doc.klinesExample.data);
-    expect(first).to.deep.equal({ time: 1728576000000, open: 60791.1, high: 61035, low: 58940, close: 60300, volume: 5501167 });
+    expect(first).to.deep.equal({
+      time: 1728576000000,
+      open: 60791.1,
+      high: 61035,
+      low: 58940,
+      close: 60300,
+      volume: 5501167,
+    });
   });
 
   it('keeps order nulls as null and parses string sizes and values', () => {
@@ -130,7 +144,8 @@ describe('exchange schemas reject malformed payloads', () => {
     expectInvalid(contractSchema, { ...(doc.contractExample.data as object), multiplier: 'NaN' }));
   it('rejects a position with a non-finite mark price', () =>
     expectInvalid(positionSchema, { ...(doc.positionExample.data as object), markPrice: 'Infinity' }));
-  it('rejects an unknown order side', () => expectInvalid(orderSchema, { ...(doc.orderByIdExample.data as object), side: 'long' }));
+  it('rejects an unknown order side', () =>
+    expectInvalid(orderSchema, { ...(doc.orderByIdExample.data as object), side: 'long' }));
   it('rejects a bullet token without instance servers', () =>
     expectInvalid(bulletSchema, { token: 't', instanceServers: [] }));
 

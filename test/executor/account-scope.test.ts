@@ -22,14 +22,56 @@ describe('OrderExecutor: the account is shared (issue 17)', function () {
     const person = h.client();
     // A manual position with its own protective stop, a stray stop on a symbol nobody holds, and a
     // manual round trip (its fills must not become the bot's).
-    await person.placeOrder({ clientOid: 'manual-open-b', symbol: b, side: 'buy', type: 'market', size: 7, leverage: 3 });
+    await person.placeOrder({
+      clientOid: 'manual-open-b',
+      symbol: b,
+      side: 'buy',
+      type: 'market',
+      size: 7,
+      leverage: 3,
+    });
     const price = h.sim.market.top(b).last;
-    await person.placeOrder({ clientOid: 'manual-stop-b', symbol: b, side: 'sell', type: 'market', size: 7, leverage: 3, reduceOnly: true, stop: 'down', stopPrice: Number((price * 0.9).toFixed(1)), stopPriceType: 'MP' });
-    await person.placeOrder({ clientOid: 'manual-stop-c', symbol: c, side: 'sell', type: 'market', size: 1, leverage: 3, reduceOnly: true, stop: 'down', stopPrice: 1, stopPriceType: 'MP' });
+    await person.placeOrder({
+      clientOid: 'manual-stop-b',
+      symbol: b,
+      side: 'sell',
+      type: 'market',
+      size: 7,
+      leverage: 3,
+      reduceOnly: true,
+      stop: 'down',
+      stopPrice: Number((price * 0.9).toFixed(1)),
+      stopPriceType: 'MP',
+    });
+    await person.placeOrder({
+      clientOid: 'manual-stop-c',
+      symbol: c,
+      side: 'sell',
+      type: 'market',
+      size: 1,
+      leverage: 3,
+      reduceOnly: true,
+      stop: 'down',
+      stopPrice: 1,
+      stopPriceType: 'MP',
+    });
     await person.placeOrder({ clientOid: 'manual-rt-1', symbol: c, side: 'buy', type: 'market', size: 2, leverage: 3 });
-    await person.placeOrder({ clientOid: 'manual-rt-2', symbol: c, side: 'sell', type: 'market', size: 2, leverage: 3, reduceOnly: true });
-    const personOrders = h.venueOrders().filter((o) => o.clientOid?.startsWith('manual-')).map((o) => o.id);
-    const stopsBefore = h.venueOrders().filter((o) => o.clientOid === 'manual-stop-b' || o.clientOid === 'manual-stop-c');
+    await person.placeOrder({
+      clientOid: 'manual-rt-2',
+      symbol: c,
+      side: 'sell',
+      type: 'market',
+      size: 2,
+      leverage: 3,
+      reduceOnly: true,
+    });
+    const personOrders = h
+      .venueOrders()
+      .filter((o) => o.clientOid?.startsWith('manual-'))
+      .map((o) => o.id);
+    const stopsBefore = h
+      .venueOrders()
+      .filter((o) => o.clientOid === 'manual-stop-b' || o.clientOid === 'manual-stop-c');
     expect(stopsBefore).to.have.length(2);
 
     const store = h.store();
@@ -55,10 +97,16 @@ describe('OrderExecutor: the account is shared (issue 17)', function () {
 
     // Every order the bot ever sent carries its prefix; it never cancelled anything of the person's.
     for (const p of [...port.places, ...port2.places]) expect(p.clientOid).to.match(/^kb_mine1_/);
-    const cancelled = [...port.calls, ...port2.calls].flatMap((call) => (call.method === 'cancelOrderById' ? [call.orderId] : []));
+    const cancelled = [...port.calls, ...port2.calls].flatMap((call) =>
+      call.method === 'cancelOrderById' ? [call.orderId] : [],
+    );
     expect(cancelled.filter((id) => personOrders.includes(id))).to.deep.equal([]);
-    const stopsAfter = h.venueOrders().filter((o) => o.clientOid === 'manual-stop-b' || o.clientOid === 'manual-stop-c');
-    expect(stopsAfter.map((o) => [o.id, o.stopPrice, o.size])).to.deep.equal(stopsBefore.map((o) => [o.id, o.stopPrice, o.size]));
+    const stopsAfter = h
+      .venueOrders()
+      .filter((o) => o.clientOid === 'manual-stop-b' || o.clientOid === 'manual-stop-c');
+    expect(stopsAfter.map((o) => [o.id, o.stopPrice, o.size])).to.deep.equal(
+      stopsBefore.map((o) => [o.id, o.stopPrice, o.size]),
+    );
 
     // Not adopted, not booked: only the bot's own position, fills and no trades.
     expect(store2.positions.active().map((p) => p.symbol)).to.deep.equal([a]);
@@ -83,7 +131,9 @@ describe('OrderExecutor: the account is shared (issue 17)', function () {
     const port = h.port();
     const ex = h.executor(port, store, { botId: 'mine1' });
     expect((await ex.reconcile()).errors).to.deep.equal([]);
-    await h.client().placeOrder({ clientOid: 'manual-late', symbol: b, side: 'sell', type: 'market', size: 3, leverage: 3 });
+    await h
+      .client()
+      .placeOrder({ clientOid: 'manual-late', symbol: b, side: 'sell', type: 'market', size: 3, leverage: 3 });
     const refused = await ex.openPosition(h.signal(b));
     expect(refused.ok).to.equal(false);
     expect(port.entryPlaces).to.deep.equal([]);
@@ -92,7 +142,15 @@ describe('OrderExecutor: the account is shared (issue 17)', function () {
   it("a person's resting (not reduce-only) order closes its symbol to entries, and is never cancelled", async () => {
     const d = h.symbol(3);
     const below = Number((h.sim.market.top(d).last * 0.5).toPrecision(3));
-    await h.client().placeOrder({ clientOid: 'manual-limit', symbol: d, side: 'buy', type: 'limit', price: below, size: 2, leverage: 3 });
+    await h.client().placeOrder({
+      clientOid: 'manual-limit',
+      symbol: d,
+      side: 'buy',
+      type: 'limit',
+      price: below,
+      size: 2,
+      leverage: 3,
+    });
     const store = h.store();
     const port = h.port();
     const ex = h.executor(port, store, { botId: 'mine1' });
@@ -109,16 +167,39 @@ describe('OrderExecutor: the account is shared (issue 17)', function () {
   it("another bot's orders contest their symbol: entries there stop and the alert is raised; its stops are never cancelled", async () => {
     const [a, b] = [h.symbol(0), h.symbol(1)];
     const other = h.client();
-    await other.placeOrder({ clientOid: 'kb_other7_eabc1', symbol: b, side: 'buy', type: 'market', size: 5, leverage: 3 });
+    await other.placeOrder({
+      clientOid: 'kb_other7_eabc1',
+      symbol: b,
+      side: 'buy',
+      type: 'market',
+      size: 5,
+      leverage: 3,
+    });
     const price = h.sim.market.top(b).last;
-    await other.placeOrder({ clientOid: 'kb_other7_sabc2', symbol: b, side: 'sell', type: 'market', size: 5, leverage: 3, reduceOnly: true, stop: 'down', stopPrice: Number((price * 0.95).toFixed(1)), stopPriceType: 'MP' });
+    await other.placeOrder({
+      clientOid: 'kb_other7_sabc2',
+      symbol: b,
+      side: 'sell',
+      type: 'market',
+      size: 5,
+      leverage: 3,
+      reduceOnly: true,
+      stop: 'down',
+      stopPrice: Number((price * 0.95).toFixed(1)),
+      stopPriceType: 'MP',
+    });
     const store = h.store();
     const port = h.port();
     const ex = h.executor(port, store, { botId: 'mine1' });
     const r = await ex.reconcile();
     expect(r.contested).to.deep.equal([b]);
     expect(r.positionsForeign).to.deep.equal([b]);
-    expect(h.eventsOf('alert').map((e) => e.reason).join('\n')).to.include(ANOTHER_BOT_ALERT);
+    expect(
+      h
+        .eventsOf('alert')
+        .map((e) => e.reason)
+        .join('\n'),
+    ).to.include(ANOTHER_BOT_ALERT);
     expect(ex.accountScope().foreignPositions.map((p) => p.owner)).to.deep.equal(['other-bot']);
     const refused = await ex.openPosition(h.signal(b));
     expect(refused.ok).to.equal(false);
@@ -140,7 +221,9 @@ describe('OrderExecutor: the account is shared (issue 17)', function () {
     if (!opened.ok) return;
     const ours = opened.position.size;
     // Someone's entry merges into ours (one-way mode).
-    await h.client().placeOrder({ clientOid: 'kb_other7_emerge', symbol: a, side: 'buy', type: 'market', size: 4, leverage: 3 });
+    await h
+      .client()
+      .placeOrder({ clientOid: 'kb_other7_emerge', symbol: a, side: 'buy', type: 'market', size: 4, leverage: 3 });
     const r = await ex.reconcile();
     expect(r.contested).to.deep.equal([a]);
     expect(store.positions.activeForSymbol(a)!.size).to.equal(ours);
@@ -155,7 +238,9 @@ describe('OrderExecutor: the account is shared (issue 17)', function () {
 
   it('FOREIGN_POSITIONS=protect: exactly one reduce-only stop of its own on a foreign position, and nothing more', async () => {
     const b = h.symbol(1);
-    await h.client().placeOrder({ clientOid: 'manual-open', symbol: b, side: 'sell', type: 'market', size: 6, leverage: 3 });
+    await h
+      .client()
+      .placeOrder({ clientOid: 'manual-open', symbol: b, side: 'sell', type: 'market', size: 6, leverage: 3 });
     const store = h.store();
     const port = h.port();
     const ex = h.executor(port, store, { botId: 'mine1', foreignPositions: 'protect' });

@@ -19,7 +19,9 @@ describe('OrderExecutor: sizing by available margin', function () {
 
   it('opens 12 positions without the exchange refusing one for balance (300003)', async () => {
     const store = h.store();
-    const ex = h.executor(h.port(), store, { limits: { maxOpenPositions: 12, leverage: 5, riskPerTrade: 0.01, maxNotional: 5000, dailyLossLimit: 0.05 } });
+    const ex = h.executor(h.port(), store, {
+      limits: { maxOpenPositions: 12, leverage: 5, riskPerTrade: 0.01, maxNotional: 5000, dailyLossLimit: 0.05 },
+    });
     const refusals: string[] = [];
     let opened = 0;
     for (let i = 0; i < 12; i++) {
@@ -27,7 +29,10 @@ describe('OrderExecutor: sizing by available margin', function () {
       if (result.ok) opened++;
       else refusals.push(`${h.symbol(i)} [${result.stage}] ${result.reason}`);
     }
-    expect(refusals.filter((r) => /300003|balance/i.test(r)), refusals.join('\n')).to.deep.equal([]);
+    expect(
+      refusals.filter((r) => /300003|balance/i.test(r)),
+      refusals.join('\n'),
+    ).to.deep.equal([]);
     // Every entry that the margin could carry at all was opened (the last ones smaller).
     expect(opened, refusals.join('\n')).to.be.at.least(10);
     const account = (await h.client().accountOverview()).data;

@@ -2,7 +2,13 @@
 // characters, and are deterministic when the clock and randomness are; ownership is decided by
 // the prefix and the journal, never by a guess.
 import { expect } from 'chai';
-import { botIdOf, botPrefix, createBotId, createClientOidFactory, isValidClientOid } from '../../src/executor/client-oid.js';
+import {
+  botIdOf,
+  botPrefix,
+  createBotId,
+  createClientOidFactory,
+  isValidClientOid,
+} from '../../src/executor/client-oid.js';
 import { orderOwner, type JournalView } from '../../src/executor/order-ownership.js';
 
 const EMPTY_JOURNAL: JournalView = { knowsClientOid: () => false, knowsOrderId: () => false };
@@ -22,10 +28,13 @@ describe('clientOid namespace (BOT_ID)', () => {
   });
 
   it('is deterministic with an injected clock and randomness', () => {
-    const make = () => createClientOidFactory({ botId: 'b1', clock: { now: () => 1_700_000_000_000 }, random: () => 'cafe01' });
+    const make = () =>
+      createClientOidFactory({ botId: 'b1', clock: { now: () => 1_700_000_000_000 }, random: () => 'cafe01' });
     const [x, y] = [make(), make()];
     expect([x('entry'), x('stop')]).to.deep.equal([y('entry'), y('stop')]);
-    expect(createClientOidFactory({ botId: 'b1', clock: { now: () => 1_700_000_000_000 }, random: () => 'cafe01' })('entry')).to.equal('kb_b1_eloyw3v280001cafe01');
+    expect(
+      createClientOidFactory({ botId: 'b1', clock: { now: () => 1_700_000_000_000 }, random: () => 'cafe01' })('entry'),
+    ).to.equal('kb_b1_eloyw3v280001cafe01');
   });
 
   it('refuses a bad BOT_ID, naming it', () => {
@@ -39,7 +48,7 @@ describe('clientOid namespace (BOT_ID)', () => {
     expect(createBotId()).to.match(/^[a-z0-9]{8}$/);
   });
 
-  it('botIdOf: only the kb_<id>_ shape names a bot (a person\'s UUID or free text does not)', () => {
+  it("botIdOf: only the kb_<id>_ shape names a bot (a person's UUID or free text does not)", () => {
     expect(botIdOf('kb_other7_e123')).to.equal('other7');
     expect(botIdOf('3f2a9c1e-1b2c-4d5e-8f90-123456789abc')).to.equal(undefined);
     expect(botIdOf('kbe123456')).to.equal(undefined);

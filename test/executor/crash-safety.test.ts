@@ -25,14 +25,24 @@ describe('OrderExecutor: crash safety and restart', function () {
     const a = h.symbol(0);
     const first = h.store();
     // What the executor writes before sending, then the process dies (pending: never marked sent).
-    first.intents.recordIntent({ clientOid: 'crash-pending-1', symbol: a, side: 'buy', kind: 'entry', size: 10, leverage: 5 });
+    first.intents.recordIntent({
+      clientOid: 'crash-pending-1',
+      symbol: a,
+      side: 'buy',
+      kind: 'entry',
+      size: 10,
+      leverage: 5,
+    });
     // And one that died right after being marked sent, before the request left (another symbol:
     // a symbol has at most one entry in flight).
     const port0 = h.port();
     port0.interceptPlace = () => never();
     const dying = h.executor(port0, first);
     void dying.openPosition(h.signal(h.symbol(1)));
-    await waitUntil('entry marked sent', () => first.intents.unresolvedIntents().some((i) => i.state === 'sent'), { timeoutMs: 5_000, intervalMs: 10 });
+    await waitUntil('entry marked sent', () => first.intents.unresolvedIntents().some((i) => i.state === 'sent'), {
+      timeoutMs: 5_000,
+      intervalMs: 10,
+    });
     const sent = first.intents.unresolvedIntents().find((i) => i.state === 'sent')!;
 
     const store = h.store();
@@ -56,7 +66,15 @@ describe('OrderExecutor: crash safety and restart', function () {
     port.interceptPlace = async (req, forward) => {
       const answer = await forward();
       if (req.stop === undefined && dropped++ === 0) {
-        throw new ExchangeError({ code: 'TIMEOUT', httpStatus: null, retryable: true, action: 'retry', message: 'placeOrder: no response (dropped by the test)', endpoint: 'placeOrder', resetMs: null });
+        throw new ExchangeError({
+          code: 'TIMEOUT',
+          httpStatus: null,
+          retryable: true,
+          action: 'retry',
+          message: 'placeOrder: no response (dropped by the test)',
+          endpoint: 'placeOrder',
+          resetMs: null,
+        });
       }
       return answer;
     };
@@ -129,7 +147,10 @@ describe('OrderExecutor: crash safety and restart', function () {
     // Wait until the venue has handled every entry POST sent, the slow first one included: only then
     // does "one order" prove the venue deduped by clientOid.
     const entryPosts = (): number => landed.filter((oid) => oid === opened.entryClientOid).length;
-    await waitUntil('the slow first POST to reach the venue', () => entryPosts() >= oids.length, { timeoutMs: 10_000, intervalMs: 10 });
+    await waitUntil('the slow first POST to reach the venue', () => entryPosts() >= oids.length, {
+      timeoutMs: 10_000,
+      intervalMs: 10,
+    });
     expect(entryPosts()).to.equal(oids.length);
     expect(h.sim.engine.listOrders({ symbol: a }).filter((o) => !o.reduceOnly)).to.have.length(1);
     expect(h.sim.engine.ledger.find(a)!.qty).to.equal(opened.position.size);
@@ -150,7 +171,11 @@ describe('OrderExecutor: crash safety and restart', function () {
 
     port0.interceptPlace = (req, forward) => (req.stop !== undefined ? never() : forward());
     void ex0.openPosition(h.signal(a));
-    await waitUntil('fill recorded, stop in flight', () => first.positions.activeForSymbol(a) !== undefined && port0.stopPlaces.length === 2, { timeoutMs: 5_000, intervalMs: 10 });
+    await waitUntil(
+      'fill recorded, stop in flight',
+      () => first.positions.activeForSymbol(a) !== undefined && port0.stopPlaces.length === 2,
+      { timeoutMs: 5_000, intervalMs: 10 },
+    );
     expect(h.venueStops(a)).to.have.length(0);
 
     const store = h.store();
@@ -184,7 +209,11 @@ describe('OrderExecutor: crash safety and restart', function () {
     port0.orderByClientOid = () => never();
     const ex0 = h.executor(port0, first);
     void ex0.openPosition(h.signal(a));
-    await waitUntil('entry acknowledged', () => first.intents.unresolvedIntents().some((i) => i.state === 'acknowledged'), { timeoutMs: 5_000, intervalMs: 10 });
+    await waitUntil(
+      'entry acknowledged',
+      () => first.intents.unresolvedIntents().some((i) => i.state === 'acknowledged'),
+      { timeoutMs: 5_000, intervalMs: 10 },
+    );
     expect(first.positions.activeForSymbol(a)).to.equal(undefined);
 
     const store = h.store();
@@ -204,7 +233,9 @@ describe('OrderExecutor: crash safety and restart', function () {
   it('adopts a position the exchange holds without a local record when its opening order carries the bot prefix, with a fallback stop 2 % away', async () => {
     const a = h.symbol(0);
     // The journal was lost, BOT_ID was kept: the opening order is recognisably this bot's.
-    await h.client().placeOrder({ clientOid: 'kb_h1_outside1', symbol: a, side: 'sell', type: 'market', size: 20, leverage: 3 });
+    await h
+      .client()
+      .placeOrder({ clientOid: 'kb_h1_outside1', symbol: a, side: 'sell', type: 'market', size: 20, leverage: 3 });
     const store: Store = h.store();
     const ex = h.executor(h.port(), store, { botId: 'h1' });
     const report = await ex.reconcile();
@@ -229,8 +260,30 @@ describe('OrderExecutor: crash safety and restart', function () {
     if (!opened.ok) return;
     const client = h.client();
     const stop = opened.position.stopPrice!;
-    await client.placeOrder({ clientOid: 'kb_h1_dupstop1', symbol: a, side: 'sell', type: 'market', size: opened.position.size, leverage: 5, reduceOnly: true, stop: 'down', stopPrice: Number((stop - 100).toFixed(1)), stopPriceType: 'MP' });
-    await client.placeOrder({ clientOid: 'kb_h1_orphan1', symbol: b, side: 'sell', type: 'market', size: 1, leverage: 5, reduceOnly: true, stop: 'down', stopPrice: 1, stopPriceType: 'MP' });
+    await client.placeOrder({
+      clientOid: 'kb_h1_dupstop1',
+      symbol: a,
+      side: 'sell',
+      type: 'market',
+      size: opened.position.size,
+      leverage: 5,
+      reduceOnly: true,
+      stop: 'down',
+      stopPrice: Number((stop - 100).toFixed(1)),
+      stopPriceType: 'MP',
+    });
+    await client.placeOrder({
+      clientOid: 'kb_h1_orphan1',
+      symbol: b,
+      side: 'sell',
+      type: 'market',
+      size: 1,
+      leverage: 5,
+      reduceOnly: true,
+      stop: 'down',
+      stopPrice: 1,
+      stopPriceType: 'MP',
+    });
     const report = await ex.reconcile();
     expect(report.stopsCancelled).to.equal(2);
     expect(h.venueStops(a).map((o) => o.id)).to.deep.equal([opened.stopOrderId]);

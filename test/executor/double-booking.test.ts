@@ -64,7 +64,10 @@ describe('OrderExecutor: a positions list older than a close', function () {
       expect(store.positions.active()).to.deep.equal([]);
       expect(h.eventsOf('closed')).to.have.length(1);
       expect(h.eventsOf('adopted')).to.have.length(0);
-      expect(h.venueStops(symbol).filter((s) => s.status === 'open'), 'stops left on a flat symbol').to.have.length(0);
+      expect(
+        h.venueStops(symbol).filter((s) => s.status === 'open'),
+        'stops left on a flat symbol',
+      ).to.have.length(0);
     });
   }
 });
@@ -78,7 +81,15 @@ describe('OrderExecutor: an entry whose outcome is learned after its round trip 
   });
 
   const timeout = (what: 'placeOrder' | 'orderByClientOid'): ExchangeError =>
-    new ExchangeError({ code: 'TIMEOUT', httpStatus: null, retryable: true, action: 'retry', message: `${what}: no response (the test)`, endpoint: what, resetMs: null });
+    new ExchangeError({
+      code: 'TIMEOUT',
+      httpStatus: null,
+      retryable: true,
+      action: 'retry',
+      message: `${what}: no response (the test)`,
+      endpoint: what,
+      resetMs: null,
+    });
 
   it('is attached to the adopted position, not recorded as a second one: one trade', async () => {
     h = await Harness.start();

@@ -49,7 +49,10 @@ describe('OrderExecutor: entries and exits against the simulator', function () {
     const stored = store.positions.activeForSymbol(symbol)!;
     expect(stored.stopOrderId).to.equal(result.stopOrderId);
     const intents = store.intents.forPosition(stored.id);
-    expect(intents.map((i) => [i.kind, i.state])).to.deep.equal([['entry', 'filled'], ['stop', 'acknowledged']]);
+    expect(intents.map((i) => [i.kind, i.state])).to.deep.equal([
+      ['entry', 'filled'],
+      ['stop', 'acknowledged'],
+    ]);
     expect(store.fills.forClientOid(result.entryClientOid).reduce((s, f) => s + f.size, 0)).to.equal(stored.size);
     expect(h.eventsOf('opened')).to.have.length(1);
     expect(port.entryPlaces).to.have.length(1);
@@ -161,7 +164,14 @@ describe('OrderExecutor: entries and exits against the simulator', function () {
 
   it('kill switch reads the account, not the journal: an invented journal loss does not trip it, an open loss does', async () => {
     // A close the journal booked although no money moved (the venue's equity is untouched).
-    const fake = store.positions.open({ symbol: h.symbol(2), side: 'long', size: 1, entryPrice: 100, stopPrice: 90, leverage: 5 });
+    const fake = store.positions.open({
+      symbol: h.symbol(2),
+      side: 'long',
+      size: 1,
+      entryPrice: 100,
+      stopPrice: 90,
+      leverage: 5,
+    });
     store.trades.recordClose({ positionId: fake.id, exitPrice: 90, realisedPnl: -600, fees: 0, reason: 'stop' });
     ex = h.executor(port, store, { limits: { ...LIMITS, dailyLossLimit: 0.001 } }); // 10 USDT on 10k
     const a = h.symbol(0);
@@ -196,7 +206,11 @@ describe('OrderExecutor: entries and exits against the simulator', function () {
     if (!opened.ok) return;
     h.moveTo(a, opened.position.entryPrice * 1.004);
 
-    const results = await Promise.all([ex.closePosition(a, 'take-profit'), ex.closePosition(a, 'manual'), ex.closePosition(a, 'stop')]);
+    const results = await Promise.all([
+      ex.closePosition(a, 'take-profit'),
+      ex.closePosition(a, 'manual'),
+      ex.closePosition(a, 'stop'),
+    ]);
     expect(results.every((r) => r.ok)).to.equal(true);
     const ids = new Set(results.map((r) => (r.ok ? r.trade.id : -1)));
     expect(ids.size).to.equal(1);
@@ -248,7 +262,11 @@ describe('OrderExecutor: entries and exits against the simulator', function () {
     expect(live).to.have.length(1);
     expect(live[0]!.stopPrice).to.equal(moved.to);
     const intents = store.intents.forPosition(opened.position.id);
-    expect(intents.map((i) => [i.kind, i.state])).to.deep.equal([['entry', 'filled'], ['stop', 'cancelled'], ['stop-update', 'acknowledged']]);
+    expect(intents.map((i) => [i.kind, i.state])).to.deep.equal([
+      ['entry', 'filled'],
+      ['stop', 'cancelled'],
+      ['stop-update', 'acknowledged'],
+    ]);
     expect(intents[2]!.targetOrderId).to.equal(opened.stopOrderId);
     expect(store.positions.activeForSymbol(a)!.stopPrice).to.equal(moved.to);
     expect(h.eventsOf('stop-moved')).to.have.length(1);

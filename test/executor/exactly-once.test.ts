@@ -12,7 +12,15 @@ import { type Harness, startReconciled } from './support/executor-harness.js';
 import type { RecordingPort } from './support/recording-port.js';
 
 const timeout = (what: 'placeOrder' | 'orderByClientOid'): ExchangeError =>
-  new ExchangeError({ code: 'TIMEOUT', httpStatus: null, retryable: true, action: 'retry', message: `${what}: no response (the test)`, endpoint: what, resetMs: null });
+  new ExchangeError({
+    code: 'TIMEOUT',
+    httpStatus: null,
+    retryable: true,
+    action: 'retry',
+    message: `${what}: no response (the test)`,
+    endpoint: what,
+    resetMs: null,
+  });
 
 describe('OrderExecutor: exactly-once rules', function () {
   this.timeout(30_000);
@@ -40,7 +48,8 @@ describe('OrderExecutor: exactly-once rules', function () {
 
   it('one entry in flight per symbol: while an entry has no known outcome, a second signal sends nothing', async () => {
     const a = h.symbol(0);
-    port.interceptPlace = (req, forward) => (req.stop === undefined && req.reduceOnly !== true ? Promise.reject(timeout('placeOrder')) : forward());
+    port.interceptPlace = (req, forward) =>
+      req.stop === undefined && req.reduceOnly !== true ? Promise.reject(timeout('placeOrder')) : forward();
     const see = blindLookups();
     const first = await ex.openPosition(h.signal(a));
     expect(first.ok === false && first.stage).to.equal('unknown');
@@ -67,7 +76,8 @@ describe('OrderExecutor: exactly-once rules', function () {
     const opened = await ex.openPosition(h.signal(a));
     expect(opened.ok, JSON.stringify(opened)).to.equal(true);
     if (!opened.ok) return;
-    port.interceptPlace = (req, forward) => (req.stop === undefined && req.reduceOnly === true ? Promise.reject(timeout('placeOrder')) : forward());
+    port.interceptPlace = (req, forward) =>
+      req.stop === undefined && req.reduceOnly === true ? Promise.reject(timeout('placeOrder')) : forward();
     const see = blindLookups();
     const first = await ex.closePosition(a, 'take-profit');
     expect(first.ok).to.equal(false);
@@ -134,7 +144,12 @@ describe('OrderExecutor: exactly-once rules', function () {
 
     expect(port.stopPlaces, 'stop orders sent').to.have.length(1);
     expect(h.venueStops(a).filter((s) => s.status === 'open')).to.have.length(1);
-    expect(store.intents.forPosition(position.id).filter((i) => i.kind !== 'entry').map((i) => [i.kind, i.state])).to.deep.equal([['stop', 'acknowledged']]);
+    expect(
+      store.intents
+        .forPosition(position.id)
+        .filter((i) => i.kind !== 'entry')
+        .map((i) => [i.kind, i.state]),
+    ).to.deep.equal([['stop', 'acknowledged']]);
     // Once the entry is done, moves go through as usual (new stop first, old one cancelled).
     const later = await ex.moveStop(a, position.entryPrice * 0.99);
     expect(later.ok, JSON.stringify(later)).to.equal(true);

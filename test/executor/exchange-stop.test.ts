@@ -43,7 +43,10 @@ describe('OrderExecutor: the exchange stop fires', function () {
     const venue = (await h.client().position(a)).data;
     expect(trade.realisedPnl).to.be.closeTo(venue.realisedPnl, 0.005);
     const stopFills = h.sim.engine.listFills({ orderId: opened.stopOrderId });
-    expect(trade.exitPrice).to.be.closeTo(stopFills.reduce((s, f) => s + f.price * f.size, 0) / stopFills.reduce((s, f) => s + f.size, 0), 1e-9);
+    expect(trade.exitPrice).to.be.closeTo(
+      stopFills.reduce((s, f) => s + f.price * f.size, 0) / stopFills.reduce((s, f) => s + f.size, 0),
+      1e-9,
+    );
     expect(store.positions.activeForSymbol(a)).to.equal(undefined);
     expect(store.intents.forPosition(opened.position.id).find((i) => i.kind === 'stop')?.state).to.equal('filled');
     expect(port.exitPlaces).to.have.length(0);

@@ -1,6 +1,12 @@
 // Pure pieces of the executor: PnL arithmetic, single-flight, clientOid factory, option checks.
 import { expect } from 'chai';
-import { createClientOidFactory, describeTradeEvent, isValidClientOid, OrderExecutor, tradePnl } from '../../src/executor/index.js';
+import {
+  createClientOidFactory,
+  describeTradeEvent,
+  isValidClientOid,
+  OrderExecutor,
+  tradePnl,
+} from '../../src/executor/index.js';
 import { KeyedSerial, SingleFlight } from '../../src/executor/single-flight.js';
 import { summarizeFills } from '../../src/executor/fill-summary.js';
 import { LIMITS } from './support/executor-harness.js';
@@ -11,12 +17,38 @@ import { deferred } from '../support/deferred.js';
 describe('executor units', () => {
   it('tradePnl: long and short, multiplier, fees on both legs', () => {
     // 100 lots of 0.001 BTC, 65000 -> 65650: +65 gross; fees 3.9 + 3.939
-    const long = tradePnl({ side: 'long', entryPrice: 65000, exitPrice: 65650, size: 100, multiplier: 0.001, entryFees: 3.9, exitFees: 3.939 });
+    const long = tradePnl({
+      side: 'long',
+      entryPrice: 65000,
+      exitPrice: 65650,
+      size: 100,
+      multiplier: 0.001,
+      entryFees: 3.9,
+      exitFees: 3.939,
+    });
     expect(long.gross).to.be.closeTo(65, 1e-9);
     expect(long.net).to.be.closeTo(65 - 7.839, 1e-9);
-    const short = tradePnl({ side: 'short', entryPrice: 65000, exitPrice: 65650, size: 100, multiplier: 0.001, entryFees: 1, exitFees: 1 });
+    const short = tradePnl({
+      side: 'short',
+      entryPrice: 65000,
+      exitPrice: 65650,
+      size: 100,
+      multiplier: 0.001,
+      entryFees: 1,
+      exitFees: 1,
+    });
     expect(short.net).to.be.closeTo(-67, 1e-9);
-    expect(() => tradePnl({ side: 'long', entryPrice: Number.NaN, exitPrice: 1, size: 1, multiplier: 1, entryFees: 0, exitFees: 0 })).to.throw(/entryPrice/);
+    expect(() =>
+      tradePnl({
+        side: 'long',
+        entryPrice: Number.NaN,
+        exitPrice: 1,
+        size: 1,
+        multiplier: 1,
+        entryFees: 0,
+        exitFees: 0,
+      }),
+    ).to.throw(/entryPrice/);
   });
 
   it('summarizeFills: size-weighted average and fee sum', () => {
@@ -90,14 +122,33 @@ describe('executor units', () => {
   it('options are checked once, naming the field', () => {
     const exchange = {} as ExchangePort;
     const store = {} as Store;
-    expect(() => new OrderExecutor({ exchange, store, limits: { ...LIMITS, riskPerTrade: 2 } })).to.throw(/limits.riskPerTrade/);
-    expect(() => new OrderExecutor({ exchange, store, limits: { ...LIMITS, leverage: Number.NaN } })).to.throw(/limits.leverage/);
-    expect(() => new OrderExecutor({ exchange, store, limits: LIMITS, maxSendAttempts: 0 })).to.throw(/maxSendAttempts/);
-    expect(() => new OrderExecutor({ exchange, store, limits: LIMITS, fallbackStopFraction: 0.7 })).to.throw(/fallbackStopFraction/);
+    expect(() => new OrderExecutor({ exchange, store, limits: { ...LIMITS, riskPerTrade: 2 } })).to.throw(
+      /limits.riskPerTrade/,
+    );
+    expect(() => new OrderExecutor({ exchange, store, limits: { ...LIMITS, leverage: Number.NaN } })).to.throw(
+      /limits.leverage/,
+    );
+    expect(() => new OrderExecutor({ exchange, store, limits: LIMITS, maxSendAttempts: 0 })).to.throw(
+      /maxSendAttempts/,
+    );
+    expect(() => new OrderExecutor({ exchange, store, limits: LIMITS, fallbackStopFraction: 0.7 })).to.throw(
+      /fallbackStopFraction/,
+    );
   });
 
   it('describeTradeEvent renders one readable line', () => {
-    const line = describeTradeEvent({ type: 'closed', at: 0, symbol: 'XBTUSDTM', side: 'long', size: 10, entryPrice: 65000, exitPrice: 65100, pnl: 0.6123, fees: 0.78, reason: 'take-profit' });
+    const line = describeTradeEvent({
+      type: 'closed',
+      at: 0,
+      symbol: 'XBTUSDTM',
+      side: 'long',
+      size: 10,
+      entryPrice: 65000,
+      exitPrice: 65100,
+      pnl: 0.6123,
+      fees: 0.78,
+      reason: 'take-profit',
+    });
     expect(line).to.equal('CLOSED XBTUSDTM long 10 65000 -> 65100 pnl 0.61 fees 0.7800 (take-profit)');
   });
 });

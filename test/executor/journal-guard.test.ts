@@ -3,7 +3,13 @@
 import { expect } from 'chai';
 import { JournalGuard, journalFailureCode, journalUnwritableReason } from '../../src/executor/journal-guard.js';
 import { UnsettledPositions } from '../../src/executor/unsettled-positions.js';
-import { botIdOf, createClientOidFactory, derivedClientOid, deriveClientOid, isValidClientOid } from '../../src/executor/client-oid.js';
+import {
+  botIdOf,
+  createClientOidFactory,
+  derivedClientOid,
+  deriveClientOid,
+  isValidClientOid,
+} from '../../src/executor/client-oid.js';
 import { SILENT_LOGGER } from '../../src/executor/executor-options.js';
 import { clockReading } from '../support/instant-clock.js';
 
@@ -31,25 +37,58 @@ describe('JournalGuard', () => {
   });
 
   it('classifies the SQLite codes that mean "cannot write" (extended codes too), nothing else', () => {
-    for (const c of ['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_READONLY_DBMOVED', 'SQLITE_CORRUPT', 'SQLITE_IOERR_WRITE', 'SQLITE_NOTADB']) {
+    for (const c of [
+      'SQLITE_FULL',
+      'SQLITE_READONLY',
+      'SQLITE_READONLY_DBMOVED',
+      'SQLITE_CORRUPT',
+      'SQLITE_IOERR_WRITE',
+      'SQLITE_NOTADB',
+    ]) {
       expect(journalFailureCode(sqlite(c)), c).to.equal(c);
     }
-    for (const c of ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_BUSY', 'ECONNRESET']) expect(journalFailureCode(sqlite(c)), c).to.equal(null);
+    for (const c of ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_BUSY', 'ECONNRESET'])
+      expect(journalFailureCode(sqlite(c)), c).to.equal(null);
     expect(journalFailureCode(new Error('no code'))).to.equal(null);
   });
 
   it('passes results through while the store takes writes', () => {
-    expect(guard.write('w', () => 42, () => -1)).to.equal(42);
+    expect(
+      guard.write(
+        'w',
+        () => 42,
+        () => -1,
+      ),
+    ).to.equal(42);
     expect(guard.unwritable).to.equal(false);
     expect(events).to.deep.equal([]);
   });
 
   it('defers a refused write, stands in its fallback, reports UNHEALTHY once with the exact reason', () => {
-    expect(guard.write('w1', () => { throw sqlite('SQLITE_FULL'); }, () => 'fallback')).to.equal('fallback');
+    expect(
+      guard.write(
+        'w1',
+        () => {
+          throw sqlite('SQLITE_FULL');
+        },
+        () => 'fallback',
+      ),
+    ).to.equal('fallback');
     expect(guard.unwritable).to.equal(true);
-    expect(guard.write('w2', () => 'never run now', () => 'fallback2')).to.equal('fallback2');
+    expect(
+      guard.write(
+        'w2',
+        () => 'never run now',
+        () => 'fallback2',
+      ),
+    ).to.equal('fallback2');
     expect(guard.pending).to.equal(2);
-    expect(events).to.deep.equal([{ status: 'UNHEALTHY', reason: 'journal unwritable: SQLITE_FULL at /data/bot.sqlite; entries stopped, exits continue' }]);
+    expect(events).to.deep.equal([
+      {
+        status: 'UNHEALTHY',
+        reason: 'journal unwritable: SQLITE_FULL at /data/bot.sqlite; entries stopped, exits continue',
+      },
+    ]);
     expect(journalUnwritableReason('SQLITE_FULL', '/data/bot.sqlite')).to.equal(events[0]!.reason);
   });
 
@@ -75,7 +114,13 @@ describe('JournalGuard', () => {
   });
 
   it('stays unwritable when the probe still fails', () => {
-    guard.write('a', () => { throw sqlite('SQLITE_READONLY'); }, () => undefined);
+    guard.write(
+      'a',
+      () => {
+        throw sqlite('SQLITE_READONLY');
+      },
+      () => undefined,
+    );
     probeFails = true;
     // The store still refuses the deferred write: it stays queued, and the journal unwritable.
     expect(guard.flush()).to.equal(false);
@@ -83,19 +128,41 @@ describe('JournalGuard', () => {
   });
 
   it('rethrows errors that are not store failures, and never defers half a nested write', () => {
-    expect(() => guard.write('bug', () => { throw new TypeError('bug'); }, () => undefined)).to.throw(TypeError);
+    expect(() =>
+      guard.write(
+        'bug',
+        () => {
+          throw new TypeError('bug');
+        },
+        () => undefined,
+      ),
+    ).to.throw(TypeError);
     let inner = 0;
-    const outer = guard.write('outer', () => {
-      guard.write('inner', () => { inner++; }, () => undefined);
-      throw sqlite('SQLITE_FULL');
-    }, () => 'deferred');
+    const outer = guard.write(
+      'outer',
+      () => {
+        guard.write(
+          'inner',
+          () => {
+            inner++;
+          },
+          () => undefined,
+        );
+        throw sqlite('SQLITE_FULL');
+      },
+      () => 'deferred',
+    );
     expect(outer).to.equal('deferred');
     expect(guard.pending).to.equal(1); // the outer write only: replayed whole
     expect(inner).to.equal(1);
   });
 
   it('mustWrite refuses while unwritable (no entry without a journal) and marks a failure', () => {
-    expect(() => guard.mustWrite('entry', () => { throw sqlite('SQLITE_IOERR_WRITE'); })).to.throw(/SQLITE_IOERR_WRITE/);
+    expect(() =>
+      guard.mustWrite('entry', () => {
+        throw sqlite('SQLITE_IOERR_WRITE');
+      }),
+    ).to.throw(/SQLITE_IOERR_WRITE/);
     expect(guard.unwritable).to.equal(true);
     expect(() => guard.mustWrite('entry', () => 1)).to.throw(/journal unwritable: SQLITE_IOERR_WRITE/);
   });
@@ -121,7 +188,7 @@ describe('UnsettledPositions', () => {
 });
 
 describe('derived clientOids', () => {
-  it('are the same for the same key, different for another, valid for KuCoin, in the bot\'s namespace', () => {
+  it("are the same for the same key, different for another, valid for KuCoin, in the bot's namespace", () => {
     const f = createClientOidFactory({ botId: 'bot7' });
     const a = deriveClientOid(f, 'bot7', 'exit', 'exit|XBTUSDTM|3|1700000000000|10|0');
     expect(a).to.equal(deriveClientOid(f, 'bot7', 'exit', 'exit|XBTUSDTM|3|1700000000000|10|0'));

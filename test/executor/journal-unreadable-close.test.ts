@@ -16,8 +16,11 @@ import { Harness } from './support/executor-harness.js';
 function corruptTable(store: Store, file: string, table: string): () => void {
   store.checkpoint();
   const probe = Store.open({ path: file });
-  const { rootpage } = (probe as unknown as { db: { prepare(s: string): { get(name: string): { rootpage: number } } } }).db
-    .prepare('SELECT rootpage FROM sqlite_master WHERE name = ?').get(table);
+  const { rootpage } = (
+    probe as unknown as { db: { prepare(s: string): { get(name: string): { rootpage: number } } } }
+  ).db
+    .prepare('SELECT rootpage FROM sqlite_master WHERE name = ?')
+    .get(table);
   const pageSize = 4096;
   const original = Buffer.alloc(pageSize);
   const fd = fs.openSync(file, 'r+');
@@ -66,7 +69,7 @@ describe('OrderExecutor: closing while the journal cannot be read (issues 10b x 
     for (const p of port.exitPlaces) expect(store.intents.get(p.clientOid!)?.kind, p.clientOid).to.equal('exit');
   });
 
-  it('readable again: each close is booked once, at the venue\'s price, and nothing is left in flight', async () => {
+  it("readable again: each close is booked once, at the venue's price, and nothing is left in flight", async () => {
     const a = h.symbol(0);
     const store = h.store();
     const port = h.port();
@@ -119,8 +122,12 @@ describe('OrderExecutor: closing while the journal cannot be read (issues 10b x 
     if (!opened.ok) return;
     const ours = opened.position.size;
     // A person's entry merges into ours (one-way mode), and a person's position on another symbol.
-    await h.client().placeOrder({ clientOid: 'manual-merge-a', symbol: a, side: 'buy', type: 'market', size: 4, leverage: 3 });
-    await h.client().placeOrder({ clientOid: 'manual-open-c', symbol: c, side: 'buy', type: 'market', size: 3, leverage: 3 });
+    await h
+      .client()
+      .placeOrder({ clientOid: 'manual-merge-a', symbol: a, side: 'buy', type: 'market', size: 4, leverage: 3 });
+    await h
+      .client()
+      .placeOrder({ clientOid: 'manual-open-c', symbol: c, side: 'buy', type: 'market', size: 3, leverage: 3 });
     await ex.reconcile();
     corruptTable(store, h.file, 'positions');
 

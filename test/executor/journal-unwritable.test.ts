@@ -100,7 +100,9 @@ describe('OrderExecutor: journal unwritable while running', function () {
     expect(store.positions.activeForSymbol(b)).to.equal(undefined);
     const posA = store.positions.activeForSymbol(a)!;
     expect(posA.stopOrderId).to.equal(stopsA[0]!.id);
-    expect(store.intents.unresolvedIntents().filter((i) => i.kind !== 'stop' && i.kind !== 'stop-update')).to.deep.equal([]);
+    expect(
+      store.intents.unresolvedIntents().filter((i) => i.kind !== 'stop' && i.kind !== 'stop-update'),
+    ).to.deep.equal([]);
     expect(report.stopsPlaced).to.deep.equal([]);
     const reopened = await ex.openPosition(h.signal(c));
     expect(reopened.ok, JSON.stringify(reopened)).to.equal(true);
@@ -167,7 +169,8 @@ describe('OrderExecutor: journal unwritable while running', function () {
     store.checkpoint();
     const probe = Store.open({ path: file });
     const { rootpage } = (probe as unknown as { db: { prepare(s: string): { get(): { rootpage: number } } } }).db
-      .prepare("SELECT rootpage FROM sqlite_master WHERE name = 'order_intents'").get();
+      .prepare("SELECT rootpage FROM sqlite_master WHERE name = 'order_intents'")
+      .get();
     const pageSize = 4096;
     const fd = fs.openSync(file, 'r+');
     fs.writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (rootpage - 1) * pageSize);

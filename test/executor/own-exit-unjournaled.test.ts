@@ -27,7 +27,15 @@ describe('OrderExecutor: an own exit the journal does not know (issues 10b x 17)
     if (!opened.ok) return;
     const ours = opened.position.size;
     // Our exit reached the venue, but its intent never made it into the journal.
-    const { data } = await h.client().placeOrder({ clientOid: 'kb_mine1_elostintent1', symbol: a, side: 'sell', type: 'market', size: ours, leverage: 5, reduceOnly: true });
+    const { data } = await h.client().placeOrder({
+      clientOid: 'kb_mine1_elostintent1',
+      symbol: a,
+      side: 'sell',
+      type: 'market',
+      size: ours,
+      leverage: 5,
+      reduceOnly: true,
+    });
     expect(store.intents.byOrderId(data.orderId)).to.deep.equal([]);
 
     const r = await ex.reconcile();
@@ -47,7 +55,15 @@ describe('OrderExecutor: an own exit the journal does not know (issues 10b x 17)
     const opened = await ex.openPosition(h.signal(a));
     expect(opened.ok, JSON.stringify(opened)).to.equal(true);
     if (!opened.ok) return;
-    await h.client().placeOrder({ clientOid: 'manual-sell-a', symbol: a, side: 'sell', type: 'market', size: opened.position.size, leverage: 5, reduceOnly: true });
+    await h.client().placeOrder({
+      clientOid: 'manual-sell-a',
+      symbol: a,
+      side: 'sell',
+      type: 'market',
+      size: opened.position.size,
+      leverage: 5,
+      reduceOnly: true,
+    });
     const r = await ex.reconcile();
     expect(r.positionsUnsettled).to.deep.equal([a]);
     expect(store.trades.recent(10)).to.deep.equal([]);

@@ -158,64 +158,64 @@ describe('OrderExecutor: a partial take-profit whose executor died before it lea
   });
 
   for (const importedFirst of [false, true]) {
-  it(`reconciliation records the partial leg and keeps the rest open; the round trip is booked once, to the cent${importedFirst ? ' (its fills imported first, without a clientOid)' : ''}`, async () => {
-    h = await Harness.start({ balance: 1_000_000 });
-    const port0 = h.port();
-    const store0 = h.store();
-    const ex0 = h.executor(port0, store0, { limits: { ...LIMITS, maxNotional: 100_000_000 } });
-    await ex0.reconcile();
-    const symbol = h.symbol(0);
-    const tick = (await h.client().activeContracts()).data.find((c) => c.symbol === symbol)!.tickSize;
-    const base = h.signal(symbol, 'long', 0.01);
-    const target = roundToTick(base.price * 1.02, tick, 'up');
-    const opened = await ex0.openPosition({ ...base, takeProfitPrice: target });
-    expect(opened.ok, JSON.stringify(opened)).to.equal(true);
-    if (!opened.ok) return;
-    const size = opened.position.size;
-    h.moveTo(symbol, target + tick / 2);
-    let top = h.sim.market.top(symbol);
-    for (let fair = target + tick / 2; top.bid < target; fair += tick) {
-      h.moveTo(symbol, fair);
-      top = h.sim.market.top(symbol);
-    }
+    it(`reconciliation records the partial leg and keeps the rest open; the round trip is booked once, to the cent${importedFirst ? ' (its fills imported first, without a clientOid)' : ''}`, async () => {
+      h = await Harness.start({ balance: 1_000_000 });
+      const port0 = h.port();
+      const store0 = h.store();
+      const ex0 = h.executor(port0, store0, { limits: { ...LIMITS, maxNotional: 100_000_000 } });
+      await ex0.reconcile();
+      const symbol = h.symbol(0);
+      const tick = (await h.client().activeContracts()).data.find((c) => c.symbol === symbol)!.tickSize;
+      const base = h.signal(symbol, 'long', 0.01);
+      const target = roundToTick(base.price * 1.02, tick, 'up');
+      const opened = await ex0.openPosition({ ...base, takeProfitPrice: target });
+      expect(opened.ok, JSON.stringify(opened)).to.equal(true);
+      if (!opened.ok) return;
+      const size = opened.position.size;
+      h.moveTo(symbol, target + tick / 2);
+      let top = h.sim.market.top(symbol);
+      for (let fair = target + tick / 2; top.bid < target; fair += tick) {
+        h.moveTo(symbol, fair);
+        top = h.sim.market.top(symbol);
+      }
 
-    // The exit reaches the venue, then the executor dies (its promise never settles).
-    let sent!: () => void;
-    const reached = new Promise<void>((resolve) => (sent = resolve));
-    port0.interceptPlace = async (req, forward) => {
-      if (req.reduceOnly !== true || req.stop !== undefined) return forward();
-      await forward();
-      sent();
-      return new Promise<never>(() => undefined);
-    };
-    void ex0.closePosition(symbol, 'take-profit', opened.position.id);
-    await reached;
-    const left = h.sim.engine.ledger.find(symbol)!.qty;
-    expect(left, 'precondition: the take-profit filled only partly').to.be.greaterThan(0).and.lessThan(size);
+      // The exit reaches the venue, then the executor dies (its promise never settles).
+      let sent!: () => void;
+      const reached = new Promise<void>((resolve) => (sent = resolve));
+      port0.interceptPlace = async (req, forward) => {
+        if (req.reduceOnly !== true || req.stop !== undefined) return forward();
+        await forward();
+        sent();
+        return new Promise<never>(() => undefined);
+      };
+      void ex0.closePosition(symbol, 'take-profit', opened.position.id);
+      await reached;
+      const left = h.sim.engine.ledger.find(symbol)!.qty;
+      expect(left, 'precondition: the take-profit filled only partly').to.be.greaterThan(0).and.lessThan(size);
 
-    // A fresh executor on the same journal reconciles: the partial leg is not the whole close.
-    const store = h.store();
-    if (importedFirst) {
-      // As a fill import does for an order the journal does not know yet: no clientOid.
-      const exitFills = (await h.client().fills({ symbol })).data.items.filter((f) => f.side === 'sell');
-      expect(exitFills, 'precondition: exit fills on the venue').to.have.length.greaterThan(0);
-      store.fills.recordFills(exitFills.map((f) => toFillInput(f, null)));
-    }
-    const ex = h.executor(h.port(), store, { limits: { ...LIMITS, maxNotional: 100_000_000 } });
-    await ex.reconcile();
-    expect(store.trades.stats().trades, 'trades after reconciling the partial exit').to.equal(0);
-    expect(store.positions.activeForSymbol(symbol), 'the rest is still the position').to.deep.include({ size: left });
+      // A fresh executor on the same journal reconciles: the partial leg is not the whole close.
+      const store = h.store();
+      if (importedFirst) {
+        // As a fill import does for an order the journal does not know yet: no clientOid.
+        const exitFills = (await h.client().fills({ symbol })).data.items.filter((f) => f.side === 'sell');
+        expect(exitFills, 'precondition: exit fills on the venue').to.have.length.greaterThan(0);
+        store.fills.recordFills(exitFills.map((f) => toFillInput(f, null)));
+      }
+      const ex = h.executor(h.port(), store, { limits: { ...LIMITS, maxNotional: 100_000_000 } });
+      await ex.reconcile();
+      expect(store.trades.stats().trades, 'trades after reconciling the partial exit').to.equal(0);
+      expect(store.positions.activeForSymbol(symbol), 'the rest is still the position').to.deep.include({ size: left });
 
-    h.moveTo(symbol, opened.position.entryPrice * 0.995);
-    const closed = await ex.closePosition(symbol, 'stop');
-    expect(closed.ok, JSON.stringify(closed)).to.equal(true);
-    expect(h.sim.engine.ledger.find(symbol)?.qty ?? 0).to.equal(0);
-    await ex.reconcile();
-    const venue = (await h.client().position(symbol)).data;
-    const trades = store.trades.recent(10);
-    expect(trades, 'one trade').to.have.length(1);
-    expect(trades[0]!.size).to.equal(size);
-    expect(trades[0]!.realisedPnl).to.be.closeTo(venue.realisedPnl, 0.005);
-  });
+      h.moveTo(symbol, opened.position.entryPrice * 0.995);
+      const closed = await ex.closePosition(symbol, 'stop');
+      expect(closed.ok, JSON.stringify(closed)).to.equal(true);
+      expect(h.sim.engine.ledger.find(symbol)?.qty ?? 0).to.equal(0);
+      await ex.reconcile();
+      const venue = (await h.client().position(symbol)).data;
+      const trades = store.trades.recent(10);
+      expect(trades, 'one trade').to.have.length(1);
+      expect(trades[0]!.size).to.equal(size);
+      expect(trades[0]!.realisedPnl).to.be.closeTo(venue.realisedPnl, 0.005);
+    });
   }
 });

@@ -32,7 +32,11 @@ describe('OrderExecutor: reconciliation under exchange-side faults', function ()
     await h.close();
   });
 
-  const lastHealth = (key: HealthEvent['key']): HealthEvent | undefined => h.eventsOf('health').filter((e) => e.key === key).at(-1);
+  const lastHealth = (key: HealthEvent['key']): HealthEvent | undefined =>
+    h
+      .eventsOf('health')
+      .filter((e) => e.key === key)
+      .at(-1);
 
   it('a stop removed from the exchange is cancelled and the position protected again; reconciliation completes', async () => {
     const a = h.symbol(0);
@@ -70,7 +74,14 @@ describe('OrderExecutor: reconciliation under exchange-side faults', function ()
     if (!opened.ok) return;
     // An executor that died after the entry was acknowledged, before its fill was read.
     const other = h.store();
-    other.intents.recordIntent({ clientOid: 'lost-entry-1', symbol: a, side: 'buy', kind: 'entry', size: 1, leverage: 5 });
+    other.intents.recordIntent({
+      clientOid: 'lost-entry-1',
+      symbol: a,
+      side: 'buy',
+      kind: 'entry',
+      size: 1,
+      leverage: 5,
+    });
     other.intents.markSent('lost-entry-1');
     other.intents.markAcknowledged('lost-entry-1', 'venue-order-that-vanished');
 
@@ -87,9 +98,18 @@ describe('OrderExecutor: reconciliation under exchange-side faults', function ()
     const store = h.store();
     const port = h.port();
     const ex = h.executor(port, store);
-    store.intents.recordIntent({ clientOid: 'stuck-exit-1', symbol: a, side: 'sell', kind: 'exit', size: 1, reduceOnly: true, leverage: 5 });
+    store.intents.recordIntent({
+      clientOid: 'stuck-exit-1',
+      symbol: a,
+      side: 'sell',
+      kind: 'exit',
+      size: 1,
+      reduceOnly: true,
+      leverage: 5,
+    });
     store.intents.markSent('stuck-exit-1');
-    port.orderByClientOid = () => Promise.reject(Object.assign(new Error('orderByClientOid: 503 (test)'), { code: '500000', httpStatus: 503 }));
+    port.orderByClientOid = () =>
+      Promise.reject(Object.assign(new Error('orderByClientOid: 503 (test)'), { code: '500000', httpStatus: 503 }));
     const report = await ex.reconcile();
     expect(report.blockingIntents).to.deep.equal([`exit stuck-exit-1 (${a}, sent)`]);
     const health = lastHealth('reconcile')!;
@@ -106,7 +126,17 @@ describe('OrderExecutor: reconciliation under exchange-side faults', function ()
     const port = Number(new URL(h.sim.url).port);
     const c = h.sim.credentials;
     await h.sim.close();
-    extra.push(await startSimulator({ contracts: 3, clock: 'manual', seed: 7, port, apiKey: c.apiKey, apiSecret: c.apiSecret, apiPassphrase: c.apiPassphrase }));
+    extra.push(
+      await startSimulator({
+        contracts: 3,
+        clock: 'manual',
+        seed: 7,
+        port,
+        apiKey: c.apiKey,
+        apiSecret: c.apiSecret,
+        apiPassphrase: c.apiPassphrase,
+      }),
+    );
 
     // The first call after the restart may meet the old keep-alive socket (ECONNRESET), as the bot would.
     let report = await ex.reconcile();

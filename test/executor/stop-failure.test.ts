@@ -16,8 +16,30 @@ describe('OrderExecutor: the stop cannot be placed', function () {
   });
 
   for (const [name, error] of [
-    ['refused (300000)', new ExchangeError({ code: '300000', httpStatus: 200, retryable: false, action: 'fail', message: 'order parameter error', endpoint: 'placeOrder', resetMs: null })],
-    ['failing with 503 on every retry', new ExchangeError({ code: 'HTTP_ERROR', httpStatus: 503, retryable: true, action: 'retry', message: 'HTTP 503', endpoint: 'placeOrder', resetMs: null })],
+    [
+      'refused (300000)',
+      new ExchangeError({
+        code: '300000',
+        httpStatus: 200,
+        retryable: false,
+        action: 'fail',
+        message: 'order parameter error',
+        endpoint: 'placeOrder',
+        resetMs: null,
+      }),
+    ],
+    [
+      'failing with 503 on every retry',
+      new ExchangeError({
+        code: 'HTTP_ERROR',
+        httpStatus: 503,
+        retryable: true,
+        action: 'retry',
+        message: 'HTTP 503',
+        endpoint: 'placeOrder',
+        resetMs: null,
+      }),
+    ],
   ] as const) {
     it(`stop ${name}: the position is closed, an alert is raised, the trade recorded`, async () => {
       const a = h.symbol(0);

@@ -67,7 +67,10 @@ describe('OrderExecutor: a take-profit never fills beyond its target', function 
       if (!result.ok) expect(result.reason).to.match(/take-profit/);
       expect(store.trades.stats().trades, 'a trade was booked').to.equal(0);
       expect(Math.abs(h.sim.engine.ledger.find(symbol)?.qty ?? 0), 'the venue position').to.equal(size);
-      expect(h.sim.engine.listFills({ symbol }).filter((f) => f.side === (side === 'long' ? 'sell' : 'buy')), 'exit fills on the venue').to.deep.equal([]);
+      expect(
+        h.sim.engine.listFills({ symbol }).filter((f) => f.side === (side === 'long' ? 'sell' : 'buy')),
+        'exit fills on the venue',
+      ).to.deep.equal([]);
       expect(store.positions.activeForSymbol(symbol)?.status).to.equal('open');
       expect(h.venueStops(symbol), 'the exchange stop').to.have.length(1);
       // Not an operator matter: the target was simply not on the book.
@@ -109,8 +112,12 @@ describe('OrderExecutor: a take-profit never fills beyond its target', function 
       h.moveTo(symbol, fair);
       top = h.sim.market.top(symbol);
     }
-    const atTarget = (await h.client().level2Snapshot(symbol)).data.bids.filter(([px]) => px >= target).reduce((s, [, lots]) => s + lots, 0);
-    expect(atTarget, 'precondition: less than the position rests at the target').to.be.greaterThan(0).and.lessThan(size);
+    const atTarget = (await h.client().level2Snapshot(symbol)).data.bids
+      .filter(([px]) => px >= target)
+      .reduce((s, [, lots]) => s + lots, 0);
+    expect(atTarget, 'precondition: less than the position rests at the target')
+      .to.be.greaterThan(0)
+      .and.lessThan(size);
 
     const partial = await ex.closePosition(symbol, 'take-profit', opened.position.id);
     expect(partial.ok, JSON.stringify(partial)).to.equal(false);

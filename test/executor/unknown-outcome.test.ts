@@ -24,7 +24,9 @@ describe('OrderExecutor: a malformed reply after the venue accepted the order', 
   beforeEach(async () => {
     h = await Harness.start();
     proxy = await VenueProxy.start(h.sim.url);
-    port = new RecordingPort(new KucoinFuturesClient({ baseUrl: proxy.url, credentials: simCredentials(h.sim), timeoutMs: 2_000 }));
+    port = new RecordingPort(
+      new KucoinFuturesClient({ baseUrl: proxy.url, credentials: simCredentials(h.sim), timeoutMs: 2_000 }),
+    );
     answeredAt.clear();
     stopSentAt.length = 0;
     port.interceptPlace = async (req, forward) => {

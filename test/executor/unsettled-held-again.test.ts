@@ -26,7 +26,15 @@ describe('OrderExecutor: an unsettled position whose symbol is held again (issue
     const c = h.sim.credentials;
     await h.sim.close();
     // Another seed: the venue's order ids never repeat (its id sequence derives from the seed).
-    const sim = await startSimulator({ contracts: 3, clock: 'manual', seed: 8, port, apiKey: c.apiKey, apiSecret: c.apiSecret, apiPassphrase: c.apiPassphrase });
+    const sim = await startSimulator({
+      contracts: 3,
+      clock: 'manual',
+      seed: 8,
+      port,
+      apiKey: c.apiKey,
+      apiSecret: c.apiSecret,
+      apiPassphrase: c.apiPassphrase,
+    });
     extra.push(sim);
     return sim;
   }
@@ -51,7 +59,9 @@ describe('OrderExecutor: an unsettled position whose symbol is held again (issue
       expect(report.positionsUnsettled).to.deep.equal([a]);
 
       // Someone else opens a smaller position on the symbol.
-      await h.client().placeOrder({ clientOid: who.clientOid, symbol: a, side: 'buy', type: 'market', size: ours - 1, leverage: 3 });
+      await h
+        .client()
+        .placeOrder({ clientOid: who.clientOid, symbol: a, side: 'buy', type: 'market', size: ours - 1, leverage: 3 });
       const placesBefore = port.places.length;
       for (let pass = 0; pass < 2; pass++) {
         const r = await ex.reconcile();
@@ -89,7 +99,14 @@ describe('OrderExecutor: an unsettled position whose symbol is held again (issue
     if (report.errors.some((e) => /ECONNRESET|socket hang up/.test(e))) report = await ex.reconcile();
     expect(report.positionsUnsettled).to.deep.equal([a]);
     // The venue gets our position back (as restored from its own records, under our clientOid).
-    await h.client().placeOrder({ clientOid: 'kb_mine1_erestored1', symbol: a, side: 'buy', type: 'market', size: ours, leverage: 5 });
+    await h.client().placeOrder({
+      clientOid: 'kb_mine1_erestored1',
+      symbol: a,
+      side: 'buy',
+      type: 'market',
+      size: ours,
+      leverage: 5,
+    });
     const r = await ex.reconcile();
     expect(r.errors).to.deep.equal([]);
     expect(r.positionsUnsettled).to.deep.equal([]);

@@ -24,6 +24,11 @@ describe('CounterDeltas', () => {
     m.recordPositionUpdates(5);
     m.recordScans(0, 99); // ignored
     const p = m.getReport().performance;
-    expect(p).to.include({ scans_completed: 3, avg_scan_duration_ms: 5.67, position_updates: 5, max_scan_duration_ms: 7 });
+    expect(p).to.include({
+      scans_completed: 3,
+      avg_scan_duration_ms: 5.67,
+      position_updates: 5,
+      max_scan_duration_ms: 7,
+    });
   });
 });

@@ -165,7 +165,11 @@ describe('HealthMonitor', () => {
       clock.advance(3001);
       expect(m.getReport().threads['executor']).to.include({ state: 'starting', healthy: false });
       clock.advance(27_000);
-      expect(m.getReport().threads['executor']).to.include({ state: 'stalled', healthy: false, reason: 'thread executor start timeout: no heartbeat 30.0 s after start' });
+      expect(m.getReport().threads['executor']).to.include({
+        state: 'stalled',
+        healthy: false,
+        reason: 'thread executor start timeout: no heartbeat 30.0 s after start',
+      });
     });
 
     it('calls heartbeats without progress "frozen" after the progress timeout', () => {
@@ -232,7 +236,15 @@ describe('HealthMonitor', () => {
         'success_rate',
         'calls_per_minute',
       ]);
-      expect(Object.keys(report.positions)).to.include.members(['opened', 'closed', 'open', 'wins', 'losses', 'win_rate', 'total_pnl']);
+      expect(Object.keys(report.positions)).to.include.members([
+        'opened',
+        'closed',
+        'open',
+        'wins',
+        'losses',
+        'win_rate',
+        'total_pnl',
+      ]);
       expect(Object.keys(report.performance)).to.include.members([
         'scans_completed',
         'scan_errors',
@@ -240,7 +252,12 @@ describe('HealthMonitor', () => {
         'position_updates',
         'position_update_errors',
       ]);
-      expect(Object.keys(report.threads['scanner'] ?? {})).to.include.members(['last_heartbeat_age_s', 'progress', 'restarts', 'healthy']);
+      expect(Object.keys(report.threads['scanner'] ?? {})).to.include.members([
+        'last_heartbeat_age_s',
+        'progress',
+        'restarts',
+        'healthy',
+      ]);
       expect(report.uptime).to.include({ seconds: 3723, formatted: '01h 02m 03s' });
       expect(JSON.parse(JSON.stringify(report))).to.deep.equal(report);
       expect(structuredClone(report)).to.deep.equal(report);
@@ -274,7 +291,12 @@ describe('HealthMonitor', () => {
       expect(v.reasons[0]).to.equal('thread scanner stalled: no heartbeat for 3.1 s');
       evaluate(m); // no change, no second event
       expect(verdicts.map((c) => `${c.previous.status}>${c.current.status}`)).to.deep.equal(['HEALTHY>UNHEALTHY']);
-      expect(threadChanges[1]).to.include({ thread: 'scanner', previous: 'running', current: 'stalled', silentForMs: 3100 });
+      expect(threadChanges[1]).to.include({
+        thread: 'scanner',
+        previous: 'running',
+        current: 'stalled',
+        silentForMs: 3100,
+      });
 
       m.heartbeat('scanner', 2);
       expect(evaluate(m).status).to.equal('HEALTHY');
@@ -384,8 +406,14 @@ describe('HealthMonitor', () => {
       expect(() => new HealthMonitor({ progressTimeoutMs: -1 })).to.throw(RangeError, /"progressTimeoutMs"/);
       expect(() => new HealthMonitor({ errorCapacity: 2.5 })).to.throw(RangeError, /"errorCapacity"/);
       expect(() => new HealthMonitor({ rateBucketMs: 7000 })).to.throw(RangeError, /"rateBucketMs"/);
-      expect(() => new HealthMonitor({ thresholds: { degradedSuccessRate: 120 } })).to.throw(RangeError, /thresholds\.degradedSuccessRate/);
-      expect(() => new HealthMonitor({ thresholds: { unhealthySuccessRate: 95 } })).to.throw(RangeError, /thresholds\.unhealthySuccessRate/);
+      expect(() => new HealthMonitor({ thresholds: { degradedSuccessRate: 120 } })).to.throw(
+        RangeError,
+        /thresholds\.degradedSuccessRate/,
+      );
+      expect(() => new HealthMonitor({ thresholds: { unhealthySuccessRate: 95 } })).to.throw(
+        RangeError,
+        /thresholds\.unhealthySuccessRate/,
+      );
       expect(() => new HealthMonitor({ threads: [''] })).to.throw(RangeError, /"threads"/);
       expect(() => new HealthMonitor({ progressTimeoutMs: Number.POSITIVE_INFINITY })).not.to.throw();
     });

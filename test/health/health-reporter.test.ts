@@ -39,7 +39,10 @@ describe('HealthReporter', () => {
   it('defaults to hourly and validates its options', () => {
     const monitor = new HealthMonitor();
     expect(new HealthReporter(monitor, { sink: () => undefined }).intervalMs).to.equal(3_600_000);
-    expect(() => new HealthReporter(monitor, { sink: () => undefined, intervalMs: 0 })).to.throw(RangeError, /intervalMs/);
+    expect(() => new HealthReporter(monitor, { sink: () => undefined, intervalMs: 0 })).to.throw(
+      RangeError,
+      /intervalMs/,
+    );
   });
 
   it('unrefs its timer', () => {
@@ -52,11 +55,14 @@ describe('HealthReporter', () => {
         ...systemClock,
         setInterval: (cb, ms) => {
           const real = systemClock.setInterval(cb, ms);
-          const handle: TimerHandle = { cancel: () => real.cancel(), unref: () => {
+          const handle: TimerHandle = {
+            cancel: () => real.cancel(),
+            unref: () => {
               unrefed = true;
               real.unref();
               return handle;
-            } };
+            },
+          };
           return handle;
         },
       },

@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import { type VerdictInput, type VerdictThread, judgeOverallHealth } from '../../src/health/health-verdict.js';
 
-const quiet: VerdictInput = { threads: [], windowSeconds: 60, recentCalls: 0, recentSuccessful: 0, recentRateLimited: 0, conditions: [] };
+const quiet: VerdictInput = {
+  threads: [],
+  windowSeconds: 60,
+  recentCalls: 0,
+  recentSuccessful: 0,
+  recentRateLimited: 0,
+  conditions: [],
+};
 const thread = (over: Partial<VerdictThread>): VerdictThread => ({
   name: 'scanner',
   state: 'running',
@@ -25,13 +32,19 @@ describe('judgeOverallHealth', () => {
   it('puts the worst reasons first', () => {
     const v = judgeOverallHealth({
       ...quiet,
-      threads: [thread({ name: 'a', state: 'starting', reason: 'a starting' }), thread({ name: 'b', state: 'frozen', reason: 'b frozen' })],
+      threads: [
+        thread({ name: 'a', state: 'starting', reason: 'a starting' }),
+        thread({ name: 'b', state: 'frozen', reason: 'b frozen' }),
+      ],
     });
     expect(v).to.deep.equal({ status: 'UNHEALTHY', reasons: ['b frozen', 'a starting'] });
   });
 
   it('ignores stopped threads, even recently restarted ones', () => {
-    const v = judgeOverallHealth({ ...quiet, threads: [thread({ state: 'stopped', lastRestartAgeMs: 10, restarts: 1 })] });
+    const v = judgeOverallHealth({
+      ...quiet,
+      threads: [thread({ state: 'stopped', lastRestartAgeMs: 10, restarts: 1 })],
+    });
     expect(v.status).to.equal('HEALTHY');
   });
 

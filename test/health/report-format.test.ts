@@ -19,7 +19,15 @@ describe('formatReport', () => {
     m.heartbeat('scanner', 4);
     const text = formatReport(m.getReport());
 
-    const sections = ['Uptime:', 'POSITIONS:', 'API HEALTH:', 'THREADS:', 'PERFORMANCE:', 'RECENT ERRORS:', 'Overall Health:'];
+    const sections = [
+      'Uptime:',
+      'POSITIONS:',
+      'API HEALTH:',
+      'THREADS:',
+      'PERFORMANCE:',
+      'RECENT ERRORS:',
+      'Overall Health:',
+    ];
     const positions = sections.map((s) => text.indexOf(s));
     expect(positions.every((p) => p >= 0)).to.equal(true);
     expect([...positions].sort((a, b) => a - b)).to.deep.equal(positions);

@@ -58,13 +58,19 @@ describe('logging', () => {
 
     const consoleText = consoleOut.join('');
     const fileText = readFileSync(path.join(dir, 'bot.log'), 'utf8');
-    for (const [name, text] of [['console', consoleText], ['file', fileText]] as const) {
+    for (const [name, text] of [
+      ['console', consoleText],
+      ['file', fileText],
+    ] as const) {
       expect(text, name).not.to.include(SECRET);
       expect(text, name).not.to.include(PASSPHRASE);
       expect(text, name).to.include(REDACTION);
       expect(text, name).to.include('signing failed with');
     }
-    const lines = fileText.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = fileText
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).to.have.length(6);
     expect(lines.every((l) => typeof l['timestamp'] === 'string' && l['component'] === 'test')).to.equal(true);
     expect(fileText).to.include(`upstream said passphrase=${REDACTION}`);
@@ -89,7 +95,12 @@ describe('logging', () => {
   it('writes human lines to the console transport', async () => {
     const chunks: string[] = [];
     const sink = new winston.transports.Stream({
-      stream: new Writable({ write(chunk, _enc, cb) { chunks.push(String(chunk)); cb(); } }),
+      stream: new Writable({
+        write(chunk, _enc, cb) {
+          chunks.push(String(chunk));
+          cb();
+        },
+      }),
     });
     const logger = createLogger({ console: false, transports: [sink], secrets: [SECRET] });
     logger.info('hello', { n: 1 });
@@ -112,7 +123,14 @@ describe('console format', () => {
     expect(runningUnderPm2({ pm_id: '0' })).to.equal(true);
     expect(runningUnderPm2({})).to.equal(false);
     const chunks: string[] = [];
-    const sink = new winston.transports.Stream({ stream: new Writable({ write(chunk, _enc, cb) { chunks.push(String(chunk)); cb(); } }) });
+    const sink = new winston.transports.Stream({
+      stream: new Writable({
+        write(chunk, _enc, cb) {
+          chunks.push(String(chunk));
+          cb();
+        },
+      }),
+    });
     const logger = createLogger({ console: false, transports: [sink], consoleTimestamp: false });
     logger.error('no stamp here');
     await finished(logger);
@@ -122,11 +140,21 @@ describe('console format', () => {
   it('person lines: plain text in pretty, one JSON object marked console:true in json, secrets scrubbed', async () => {
     const { createConsoleLines } = await import('../../src/log/console-lines.js');
     const out: string[] = [];
-    const pretty = createConsoleLines({ format: 'pretty', secrets: [SECRET], stdout: (c) => out.push(c), stderr: (c) => out.push(c) });
+    const pretty = createConsoleLines({
+      format: 'pretty',
+      secrets: [SECRET],
+      stdout: (c) => out.push(c),
+      stderr: (c) => out.push(c),
+    });
     pretty(`TRADE OPENED X ${SECRET}`);
     expect(out[0]).to.equal(`TRADE OPENED X ${REDACTION}\n`);
     const json = createConsoleLines({ format: 'json', stdout: (c) => out.push(c), clock: { now: () => 0 } });
     json('SUMMARY up 1s');
-    expect(JSON.parse(out[1]!)).to.deep.equal({ timestamp: '1970-01-01T00:00:00.000Z', level: 'info', message: 'SUMMARY up 1s', console: true });
+    expect(JSON.parse(out[1]!)).to.deep.equal({
+      timestamp: '1970-01-01T00:00:00.000Z',
+      level: 'info',
+      message: 'SUMMARY up 1s',
+      console: true,
+    });
   });
 });

@@ -3,7 +3,8 @@ import { StopMoveThrottle } from '../../src/log/stop-move-throttle.js';
 
 describe('StopMoveThrottle', () => {
   let now = 0;
-  const throttle = (): StopMoveThrottle => new StopMoveThrottle({ minShare: 0.5, intervalMs: 60_000, clock: { now: () => now } });
+  const throttle = (): StopMoveThrottle =>
+    new StopMoveThrottle({ minShare: 0.5, intervalMs: 60_000, clock: { now: () => now } });
 
   beforeEach(() => {
     now = 1_000_000;

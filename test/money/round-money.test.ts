@@ -31,13 +31,38 @@ describe('money rounded at the edges', () => {
 describe('money where a person reads it', () => {
   it('trade events carry rounded PnL and fees (console TRADE lines, logs, dashboard, health monitor)', () => {
     const closed = roundTradeMoney({
-      type: 'closed', at: 0, symbol: 'XBTUSDTM', side: 'long', size: 3, entryPrice: 60_000, exitPrice: 59_800,
-      pnl: -52.22002964000007, fees: 0.1 + 0.2, reason: 'stop',
+      type: 'closed',
+      at: 0,
+      symbol: 'XBTUSDTM',
+      side: 'long',
+      size: 3,
+      entryPrice: 60_000,
+      exitPrice: 59_800,
+      pnl: -52.22002964000007,
+      fees: 0.1 + 0.2,
+      reason: 'stop',
     });
     expect(closed).to.include({ pnl: -52.22002964, fees: 0.3 });
-    const opened = roundTradeMoney({ type: 'opened', at: 0, symbol: 'XBTUSDTM', side: 'long', size: 3, entryPrice: 60_000, stopPrice: 59_000, leverage: 5, fees: 1.0800000000000003 });
+    const opened = roundTradeMoney({
+      type: 'opened',
+      at: 0,
+      symbol: 'XBTUSDTM',
+      side: 'long',
+      size: 3,
+      entryPrice: 60_000,
+      stopPrice: 59_000,
+      leverage: 5,
+      fees: 1.0800000000000003,
+    });
     expect(opened).to.include({ fees: 1.08 });
-    const kill = roundTradeMoney({ type: 'kill-switch', at: 0, symbol: 'XBTUSDTM', reason: 'x', lossToday: 500.00000000000006, limitAmount: 499.99999999999994 });
+    const kill = roundTradeMoney({
+      type: 'kill-switch',
+      at: 0,
+      symbol: 'XBTUSDTM',
+      reason: 'x',
+      lossToday: 500.00000000000006,
+      limitAmount: 499.99999999999994,
+    });
     expect(kill).to.include({ lossToday: 500, limitAmount: 500 });
     for (const e of [closed, opened, kill]) expect(`${describeTradeEvent(e)} ${JSON.stringify(e)}`).not.to.match(NOISE);
   });

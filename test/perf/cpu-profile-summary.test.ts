@@ -3,7 +3,13 @@ import { expect } from 'chai';
 import { formatSelfTimeTable, parseCpuProfile, topSelfTime } from '../../src/perf/cpu-profile-summary.js';
 import { parseProfileArgs } from '../../src/perf/profile-cli.js';
 
-const frame = (functionName: string, url = '', lineNumber = 0) => ({ functionName, url, lineNumber, scriptId: '0', columnNumber: 0 });
+const frame = (functionName: string, url = '', lineNumber = 0) => ({
+  functionName,
+  url,
+  lineNumber,
+  scriptId: '0',
+  columnNumber: 0,
+});
 const profile = {
   nodes: [
     { id: 1, callFrame: frame('(root)'), children: [2, 3] },
@@ -34,7 +40,12 @@ describe('CPU profile summary', () => {
   });
 
   it('checks the CLI arguments', () => {
-    expect(parseProfileArgs(['--thread', 'scanner', '--seconds', '5'])).to.deep.equal({ thread: 'scanner', seconds: 5, heap: false, url: undefined });
+    expect(parseProfileArgs(['--thread', 'scanner', '--seconds', '5'])).to.deep.equal({
+      thread: 'scanner',
+      seconds: 5,
+      heap: false,
+      url: undefined,
+    });
     expect(parseProfileArgs(['--thread', 'order-executor', '--heap'])).to.include({ heap: true });
     expect(() => parseProfileArgs(['--seconds', '5'])).to.throw(/--thread is required/);
     expect(() => parseProfileArgs(['--thread', 'scanner', '--seconds', '0'])).to.throw(/--seconds must be/);

@@ -26,7 +26,13 @@ describe('PerformanceAdvisor', () => {
     let now = 1_000_000;
     const clock = clockReading(() => now);
     const monitor = new HealthMonitor({ clock, threads: ['scanner'] });
-    const advisor = new PerformanceAdvisor({ windowMs: 10_000, checkIntervalMs: 60_000, liveLoopMs: 50, sampleIntervalMs: 1000, clock });
+    const advisor = new PerformanceAdvisor({
+      windowMs: 10_000,
+      checkIntervalMs: 60_000,
+      liveLoopMs: 50,
+      sampleIntervalMs: 1000,
+      clock,
+    });
     const raised: string[] = [];
     advisor.onRaised((s) => raised.push(`${s.id}/${s.thread}`));
 
@@ -80,7 +86,13 @@ describe('PerformanceAdvisor', () => {
     // 6 s after start, a per-minute rate extrapolated from a few start-up samples.
     let now = 5_000_000;
     const clock = clockReading(() => now);
-    const advisor = new PerformanceAdvisor({ windowMs: 60_000, checkIntervalMs: 60_000, liveLoopMs: 50, sampleIntervalMs: 1000, clock });
+    const advisor = new PerformanceAdvisor({
+      windowMs: 60_000,
+      checkIntervalMs: 60_000,
+      liveLoopMs: 50,
+      sampleIntervalMs: 1000,
+      clock,
+    });
     const raised: string[] = [];
     advisor.onRaised((s) => raised.push(`${s.id}/${s.thread}`));
     const hot = (): RuntimeSample => sample({ gcMs: 200, eldMaxMs: 300, eldP99Ms: 300 });

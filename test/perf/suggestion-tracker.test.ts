@@ -3,7 +3,13 @@ import { expect } from 'chai';
 import type { Suggestion } from '../../src/perf/suggestion.js';
 import { SuggestionTracker } from '../../src/perf/suggestion-tracker.js';
 
-const blocked: Suggestion = { id: 'event-loop-blocked', severity: 'warning', thread: 'scanner', evidence: 'max 150 ms', advice: 'x' };
+const blocked: Suggestion = {
+  id: 'event-loop-blocked',
+  severity: 'warning',
+  thread: 'scanner',
+  evidence: 'max 150 ms',
+  advice: 'x',
+};
 
 describe('SuggestionTracker', () => {
   it('raises once, updates evidence, clears after a full window absent', () => {
@@ -38,6 +44,10 @@ describe('SuggestionTracker', () => {
       ],
       0,
     );
-    expect(list.map((s) => `${s.severity}:${s.thread}`)).to.deep.equal(['critical:supervisor', 'warning:scanner', 'info:indicator-pool']);
+    expect(list.map((s) => `${s.severity}:${s.thread}`)).to.deep.equal([
+      'critical:supervisor',
+      'warning:scanner',
+      'info:indicator-pool',
+    ]);
   });
 });

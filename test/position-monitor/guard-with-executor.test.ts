@@ -19,7 +19,8 @@ function asGuardExecutor(ex: OrderExecutor): GuardExecutor {
   });
   return {
     openPositions: () => service.openPositions(),
-    closePosition: (symbol, reason, positionId) => service.requestExit({ symbol, reason, ...(positionId !== undefined && { positionId }) }),
+    closePosition: (symbol, reason, positionId) =>
+      service.requestExit({ symbol, reason, ...(positionId !== undefined && { positionId }) }),
     moveStop: (symbol, stop) => service.moveStop(symbol, stop),
   };
 }
@@ -57,7 +58,10 @@ describe('PositionGuard with the real OrderExecutor against the simulator', func
     });
     const r = await guard.refresh();
     expect(r).to.deep.include({ added: [symbol], flatOnExchange: [], exchangeOnly: [] });
-    expect(guard.positions()[0]).to.deep.include({ exchangeQty: opened.position.size, stop: opened.position.stopPrice });
+    expect(guard.positions()[0]).to.deep.include({
+      exchangeQty: opened.position.size,
+      stop: opened.position.stopPrice,
+    });
 
     // Up 2 %: the trailing stop (1 % behind) is well above the entry stop; the venue's stop follows.
     h.moveTo(symbol, entry * 1.02);

@@ -1,14 +1,31 @@
 // PositionGuard with a scripted executor and exchange and a hand-driven clock.
 import { expect } from 'chai';
-import { PositionGuard, resolvePositionGuardOptions, type GuardPosition, type PositionGuardOptions } from '../../src/position-monitor/position-guard.js';
+import {
+  PositionGuard,
+  resolvePositionGuardOptions,
+  type GuardPosition,
+  type PositionGuardOptions,
+} from '../../src/position-monitor/position-guard.js';
 import { isCanonicalMultiple } from '../../src/risk/step-rounding.js';
 import { FakeExchange, FakeExecutor, exchangePosition } from './support/guard-fakes.js';
 import { HandClock } from '../support/hand-clock.js';
 
-function long(symbol: string, entryPrice: number, stopPrice: number | null, takeProfitPrice: number | null = null, size = 10): GuardPosition {
+function long(
+  symbol: string,
+  entryPrice: number,
+  stopPrice: number | null,
+  takeProfitPrice: number | null = null,
+  size = 10,
+): GuardPosition {
   return { symbol, side: 'long', size, entryPrice, stopPrice, takeProfitPrice };
 }
-function short(symbol: string, entryPrice: number, stopPrice: number | null, takeProfitPrice: number | null = null, size = 10): GuardPosition {
+function short(
+  symbol: string,
+  entryPrice: number,
+  stopPrice: number | null,
+  takeProfitPrice: number | null = null,
+  size = 10,
+): GuardPosition {
   return { symbol, side: 'short', size, entryPrice, stopPrice, takeProfitPrice };
 }
 
@@ -18,7 +35,13 @@ async function setup(positions: GuardPosition[], options: PositionGuardOptions =
   const exchange = new FakeExchange();
   const clock = new HandClock();
   const errors: string[] = [];
-  const guard = new PositionGuard({ executor, client: exchange, clock, options: { trailingStopPercentage: 0.02, ...options }, onError: (m) => errors.push(m) });
+  const guard = new PositionGuard({
+    executor,
+    client: exchange,
+    clock,
+    options: { trailingStopPercentage: 0.02, ...options },
+    onError: (m) => errors.push(m),
+  });
   await guard.refresh();
   return { executor, exchange, clock, guard, errors };
 }
@@ -73,7 +96,11 @@ describe('PositionGuard', () => {
     });
 
     it('sends sub-step moves (>= 1 tick, < minStopStepFraction) only after stopSyncIntervalMs, and none below a tick', async () => {
-      const { guard, executor, clock } = await setup([long('XBTUSDTM', 100, 95)], { minStopStepFraction: 0.001, stopSyncIntervalMs: 5000, minStopGapMs: 1000 });
+      const { guard, executor, clock } = await setup([long('XBTUSDTM', 100, 95)], {
+        minStopStepFraction: 0.001,
+        stopSyncIntervalMs: 5000,
+        minStopGapMs: 1000,
+      });
       guard.onPrice('XBTUSDTM', 101); // stop 98.9 (101 x 0.98 = 98.98 -> 98.9)
       await guard.idle();
       expect(executor.moves.map((m) => m.stop)).to.deep.equal([98.9]);
@@ -113,7 +140,10 @@ describe('PositionGuard', () => {
     });
 
     it('retries a failed stop move after retryDelayMs', async () => {
-      const { guard, executor, clock, errors } = await setup([long('XBTUSDTM', 100, 95)], { retryDelayMs: 1000, minStopGapMs: 0 });
+      const { guard, executor, clock, errors } = await setup([long('XBTUSDTM', 100, 95)], {
+        retryDelayMs: 1000,
+        minStopGapMs: 0,
+      });
       executor.autoAnswer = false;
       guard.onPrice('XBTUSDTM', 101);
       executor.moves[0]!.answer.resolve({ accepted: false, reason: 'guard refused' });
@@ -187,7 +217,10 @@ describe('PositionGuard', () => {
       const { guard, executor, clock } = await setup([long('XBTUSDTM', 100, 95, 110)], { retryDelayMs: 1000 });
       executor.autoAnswer = false;
       expect(guard.onPrice('XBTUSDTM', 110.5)).to.deep.include({ kind: 'close', reason: 'take-profit' });
-      executor.closes[0]!.answer.resolve({ accepted: false, reason: 'take-profit target 110 not on the book (nothing filled); the position stays open under its stop' });
+      executor.closes[0]!.answer.resolve({
+        accepted: false,
+        reason: 'take-profit target 110 not on the book (nothing filled); the position stays open under its stop',
+      });
       await guard.idle();
       clock.advance(10);
       // The market fell through the (trailed) stop a moment later: that exit goes at once, not after
@@ -229,7 +262,9 @@ describe('PositionGuard', () => {
     });
 
     it('names the position in its close request; a new position on the symbol is not closed for the old one', async () => {
-      const { guard, executor, clock } = await setup([{ ...long('XBTUSDTM', 100, 95), id: 7 }], { closeConfirmMs: 15_000 });
+      const { guard, executor, clock } = await setup([{ ...long('XBTUSDTM', 100, 95), id: 7 }], {
+        closeConfirmMs: 15_000,
+      });
       guard.onPrice('XBTUSDTM', 94);
       await guard.idle();
       expect(executor.closes.map((c) => c.positionId)).to.deep.equal([7]);
@@ -260,7 +295,13 @@ describe('PositionGuard', () => {
       executor.positions = [long('XBTUSDTM', 100, 95), short('ETHUSDTM', 3400, 3468)];
       exchange.positionsView = [exchangePosition('XBTUSDTM', 10, 101, 1.5), exchangePosition('ETHUSDTM', -3, 3390, 3)];
       const r1 = await guard.refresh();
-      expect(r1).to.deep.include({ positions: 2, added: ['ETHUSDTM'], removed: [], exchangeOnly: [], flatOnExchange: [] });
+      expect(r1).to.deep.include({
+        positions: 2,
+        added: ['ETHUSDTM'],
+        removed: [],
+        exchangeOnly: [],
+        flatOnExchange: [],
+      });
       expect(guard.onPrice('ETHUSDTM', 3470).kind).to.equal('close'); // guarded at once
 
       executor.positions = [short('ETHUSDTM', 3400, 3468)];
@@ -306,7 +347,9 @@ describe('PositionGuard', () => {
     });
 
     it('reads contract tick sizes once, and again only for an unknown symbol or after contractsRefreshMs', async () => {
-      const { guard, executor, exchange, clock } = await setup([long('XBTUSDTM', 100, 95)], { contractsRefreshMs: 60_000 });
+      const { guard, executor, exchange, clock } = await setup([long('XBTUSDTM', 100, 95)], {
+        contractsRefreshMs: 60_000,
+      });
       await guard.refresh();
       expect(exchange.contractCalls).to.equal(1);
       executor.positions = [long('XBTUSDTM', 100, 95), long('ETHUSDTM', 3400, 3300)];
@@ -330,8 +373,13 @@ describe('PositionGuard', () => {
   describe('options', () => {
     it('fills defaults', () => {
       expect(resolvePositionGuardOptions()).to.deep.equal({
-        trailingStopPercentage: 0.02, minStopStepFraction: 0.001, stopSyncIntervalMs: 5000, minStopGapMs: 1000, retryDelayMs: 1000,
-        closeConfirmMs: 15_000, contractsRefreshMs: 600_000,
+        trailingStopPercentage: 0.02,
+        minStopStepFraction: 0.001,
+        stopSyncIntervalMs: 5000,
+        minStopGapMs: 1000,
+        retryDelayMs: 1000,
+        closeConfirmMs: 15_000,
+        contractsRefreshMs: 600_000,
       });
     });
     for (const [options, message] of [

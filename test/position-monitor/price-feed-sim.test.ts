@@ -33,7 +33,11 @@ describe('PriceFeed against the simulator', function () {
     const f = feed;
 
     await f.setSymbols([xbt, eth]);
-    await waitUntil('streamed tickers', () => f.latest(xbt)?.source === 'stream' && f.latest(eth)?.source === 'stream', { timeoutMs: 8_000, intervalMs: 20 });
+    await waitUntil(
+      'streamed tickers',
+      () => f.latest(xbt)?.source === 'stream' && f.latest(eth)?.source === 'stream',
+      { timeoutMs: 8_000, intervalMs: 20 },
+    );
     const q = f.latest(xbt)!;
     expect(q.bid).to.be.greaterThan(0);
     expect(q.ask).to.be.at.least(q.bid);
@@ -44,7 +48,10 @@ describe('PriceFeed against the simulator', function () {
     const switched = streamed.length; // setSymbols drops XBT synchronously, before it first awaits
     await f.setSymbols([eth, sol]);
     expect(f.latest(xbt)).to.equal(undefined);
-    await waitUntil('ticker for the added symbol', () => f.latest(sol)?.source === 'stream', { timeoutMs: 8_000, intervalMs: 20 });
+    await waitUntil('ticker for the added symbol', () => f.latest(sol)?.source === 'stream', {
+      timeoutMs: 8_000,
+      intervalMs: 20,
+    });
     const updates = streamed.length;
     await waitUntil('more updates', () => streamed.length > updates + 4, { timeoutMs: 8_000, intervalMs: 20 });
     expect(f.latest(xbt)).to.equal(undefined); // unsubscribed: nothing for XBT arrives any more
@@ -95,7 +102,10 @@ describe('PriceFeed against the simulator', function () {
     const before = streamUpdates;
     s.advance(60_000); // the venue moves: the stream pushes the new ticker
     const moved = s.market.top(xbt);
-    await waitUntil('stream ticker after reconnect', () => streamUpdates > before && f.latest(xbt)?.bid === moved.bid, { timeoutMs: 8_000, intervalMs: 20 });
+    await waitUntil('stream ticker after reconnect', () => streamUpdates > before && f.latest(xbt)?.bid === moved.bid, {
+      timeoutMs: 8_000,
+      intervalMs: 20,
+    });
     expect(f.latest(xbt)?.source).to.equal('stream');
 
     // The venue goes quiet (a manual clock pushes nothing): after staleAfterMs, REST takes over.
@@ -130,7 +140,16 @@ describe('PositionGuard fed by PriceFeed from the simulator', function () {
     });
     const executor = new FakeExecutor();
     const entry = s.market.markPrice(xbt);
-    executor.positions = [{ symbol: xbt, side: 'long', size: 1, entryPrice: entry, stopPrice: Math.floor(entry * 0.99), takeProfitPrice: null }];
+    executor.positions = [
+      {
+        symbol: xbt,
+        side: 'long',
+        size: 1,
+        entryPrice: entry,
+        stopPrice: Math.floor(entry * 0.99),
+        takeProfitPrice: null,
+      },
+    ];
     const clock = instantClock;
     const guard = new PositionGuard({ executor, client, clock });
     feed = new PriceFeed({ client, clock });

@@ -39,7 +39,17 @@ describe('position monitor reacts on the streamed tick', function () {
     const executor = {
       generation: 0,
       call: async (method: string, ...args: unknown[]) => {
-        if (method === 'openPositions') return [{ symbol: xbt, side: 'long', size: 1, entryPrice: entry, stopPrice: Math.floor(entry * 0.99), takeProfitPrice: null }];
+        if (method === 'openPositions')
+          return [
+            {
+              symbol: xbt,
+              side: 'long',
+              size: 1,
+              entryPrice: entry,
+              stopPrice: Math.floor(entry * 0.99),
+              takeProfitPrice: null,
+            },
+          ];
         if (method === 'requestExit') {
           exits.push({ symbol: (args[0] as { symbol: string }).symbol, at: Date.now() });
           exitRequested();
@@ -49,7 +59,12 @@ describe('position monitor reacts on the streamed tick', function () {
       },
     } as unknown as ExecutorClient<ExecutorApi>;
     const timings: Array<[string, number]> = [];
-    const metrics: MetricsSink = { count: () => undefined, gauge: () => undefined, call: () => undefined, timing: (name, ms) => void timings.push([name, ms]) };
+    const metrics: MetricsSink = {
+      count: () => undefined,
+      gauge: () => undefined,
+      call: () => undefined,
+      timing: (name, ms) => void timings.push([name, ms]),
+    };
     const loop = createPositionMonitorLoop({
       client,
       executor,

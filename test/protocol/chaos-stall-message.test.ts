@@ -9,7 +9,14 @@ describe('chaos-stall supervisor message', () => {
   });
 
   it('rejects a missing, non-positive, non-finite or non-numeric busyMs', () => {
-    for (const bad of [{}, { busyMs: 0 }, { busyMs: -5 }, { busyMs: Number.POSITIVE_INFINITY }, { busyMs: Number.NaN }, { busyMs: '100' }]) {
+    for (const bad of [
+      {},
+      { busyMs: 0 },
+      { busyMs: -5 },
+      { busyMs: Number.POSITIVE_INFINITY },
+      { busyMs: Number.NaN },
+      { busyMs: '100' },
+    ]) {
       const parsed = parseSupervisorMessage({ type: 'chaos-stall', ...bad });
       expect(parsed.ok, JSON.stringify(bad)).to.equal(false);
       if (!parsed.ok) expect(parsed.problem).to.contain('busyMs');

@@ -8,7 +8,12 @@ describe('protocol messages', () => {
     const samples: unknown[] = [
       { type: 'ready', worker: 'scanner', generation: 0, threadId: 3 },
       { type: 'heartbeat', progress: 12 },
-      { type: 'metrics', counters: { scans: 3 }, gauges: {}, calls: [{ endpoint: 'klines', ok: true, durationMs: 4, rateLimited: false }] },
+      {
+        type: 'metrics',
+        counters: { scans: 3 },
+        gauges: {},
+        calls: [{ endpoint: 'klines', ok: true, durationMs: 4, rateLimited: false }],
+      },
       { type: 'error', error: { name: 'Error', message: 'x' }, fatal: false },
       { type: 'log', level: 'info', message: 'hello', meta: { a: 1 } },
       { type: 'shutdown-complete', progress: 4 },
@@ -24,7 +29,12 @@ describe('protocol messages', () => {
       { type: 'heartbeat', progress: -1 },
       { type: 'heartbeat', progress: 1.5 },
       { type: 'metrics', counters: { x: 'nope' }, gauges: {}, calls: [] },
-      { type: 'metrics', counters: {}, gauges: {}, calls: [{ endpoint: 'not-an-endpoint', ok: true, durationMs: 1, rateLimited: false }] },
+      {
+        type: 'metrics',
+        counters: {},
+        gauges: {},
+        calls: [{ endpoint: 'not-an-endpoint', ok: true, durationMs: 1, rateLimited: false }],
+      },
       { type: 'log', level: 'shout', message: 'x' },
     ];
     for (const b of bad) {
@@ -39,10 +49,30 @@ describe('protocol messages', () => {
   it('validates supervisor messages, including the transferable fields', () => {
     const { port1, port2 } = new MessageChannel();
     try {
-      const config = { heartbeatIntervalMs: 100, metricsIntervalMs: 500, rpcTimeoutMs: 1000, stallInject: null, settings: { a: 1 } };
-      const init = parseSupervisorMessage({ type: 'init', worker: 'scanner', generation: 0, limiterBuffer: new SharedArrayBuffer(8), config });
+      const config = {
+        heartbeatIntervalMs: 100,
+        metricsIntervalMs: 500,
+        rpcTimeoutMs: 1000,
+        stallInject: null,
+        settings: { a: 1 },
+      };
+      const init = parseSupervisorMessage({
+        type: 'init',
+        worker: 'scanner',
+        generation: 0,
+        limiterBuffer: new SharedArrayBuffer(8),
+        config,
+      });
       expect(init.ok).to.equal(true);
-      expect(parseSupervisorMessage({ type: 'init', worker: 'scanner', generation: 0, limiterBuffer: new ArrayBuffer(8), config }).ok).to.equal(false);
+      expect(
+        parseSupervisorMessage({
+          type: 'init',
+          worker: 'scanner',
+          generation: 0,
+          limiterBuffer: new ArrayBuffer(8),
+          config,
+        }).ok,
+      ).to.equal(false);
       const port = parseSupervisorMessage({ type: 'executor-port', port: port1, generation: 2 });
       expect(port.ok).to.equal(true);
       if (port.ok && port.message.type === 'executor-port') expect(port.message.port).to.equal(port1);

@@ -42,13 +42,27 @@ describe('worker runtime receiving supervisor messages', function () {
     worker.postMessage({ type: 'nope' });
     worker.postMessage({ type: 'init', worker: '', generation: -1 });
     worker.postMessage(42);
-    const config = { heartbeatIntervalMs: 50, metricsIntervalMs: 100, rpcTimeoutMs: 1000, stallInject: null, settings: { mode: 'steady' } };
-    worker.postMessage({ type: 'init', worker: 'hand-driven', generation: 0, limiterBuffer: SharedRateLimiter.create(KUCOIN_LIMITS).buffer, config });
+    const config = {
+      heartbeatIntervalMs: 50,
+      metricsIntervalMs: 100,
+      rpcTimeoutMs: 1000,
+      stallInject: null,
+      settings: { mode: 'steady' },
+    };
+    worker.postMessage({
+      type: 'init',
+      worker: 'hand-driven',
+      generation: 0,
+      limiterBuffer: SharedRateLimiter.create(KUCOIN_LIMITS).buffer,
+      config,
+    });
 
     const ready = await next((m) => m.type === 'ready');
     expect(ready).to.include({ worker: 'hand-driven', generation: 0 });
     await next((m) => m.type === 'heartbeat' && m.progress >= 3);
-    const warnings = received.filter((m) => m.type === 'log' && m.level === 'warn' && m.message.startsWith('ignored a malformed message'));
+    const warnings = received.filter(
+      (m) => m.type === 'log' && m.level === 'warn' && m.message.startsWith('ignored a malformed message'),
+    );
     expect(warnings).to.have.length(3);
     const last = warnings[2];
     expect(last?.type === 'log' ? last.meta?.rejected : undefined).to.equal(3);

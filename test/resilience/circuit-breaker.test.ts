@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { CircuitBreaker, type CircuitStateChange } from '../../src/resilience/circuit-breaker.js';
 import {
-  CIRCUIT_OPEN_CODE, CircuitOpenError, isCircuitOpenError, isCircuitOpenErrorData,
+  CIRCUIT_OPEN_CODE,
+  CircuitOpenError,
+  isCircuitOpenError,
+  isCircuitOpenErrorData,
 } from '../../src/resilience/circuit-open-error.js';
 import { RecordingClock } from '../support/recording-clock.js';
 import { errorOf } from '../support/error-of.js';
@@ -33,10 +36,12 @@ describe('CircuitBreaker', () => {
     await errorOf(breaker.execute(boom));
     expect(breaker.getState().state).to.equal('OPEN');
     let called = false;
-    const err = await errorOf(breaker.execute(async () => {
-      called = true;
-      return 1;
-    }));
+    const err = await errorOf(
+      breaker.execute(async () => {
+        called = true;
+        return 1;
+      }),
+    );
     expect(called).to.equal(false);
     expect(isCircuitOpenError(err)).to.equal(true);
     expect((err as CircuitOpenError).code).to.equal(CIRCUIT_OPEN_CODE);
@@ -83,10 +88,16 @@ describe('CircuitBreaker', () => {
       probes += 1;
       return gate.promise;
     });
-    const others = await Promise.all([1, 2, 3].map(() => errorOf(breaker.execute(async () => {
-      probes += 1;
-      return 'x';
-    }))));
+    const others = await Promise.all(
+      [1, 2, 3].map(() =>
+        errorOf(
+          breaker.execute(async () => {
+            probes += 1;
+            return 'x';
+          }),
+        ),
+      ),
+    );
     expect(probes).to.equal(1);
     for (const e of others) {
       expect(isCircuitOpenError(e)).to.equal(true);
@@ -127,7 +138,9 @@ describe('CircuitBreaker', () => {
     clock.time += 1000;
     await breaker.execute(ok);
     expect(events.map((e) => `${e.from}>${e.to}:${e.reason}`)).to.deep.equal([
-      'CLOSED>OPEN:threshold', 'OPEN>HALF_OPEN:recovery-timeout', 'HALF_OPEN>CLOSED:probe-succeeded',
+      'CLOSED>OPEN:threshold',
+      'OPEN>HALF_OPEN:recovery-timeout',
+      'HALF_OPEN>CLOSED:probe-succeeded',
     ]);
     expect(events[0]).to.include({ at: 1_000_000, failures: 3 });
     const extra: CircuitStateChange[] = [];
@@ -174,7 +187,12 @@ describe('CircuitOpenError wire form', () => {
     const rebuilt = CircuitOpenError.fromWire(cloned);
     expect(rebuilt).to.be.instanceOf(Error);
     expect(isCircuitOpenError(rebuilt)).to.equal(true);
-    expect(rebuilt).to.include({ code: 'CIRCUIT_OPEN', retryAfterMs: 250, breaker: 'futures', message: original.message });
+    expect(rebuilt).to.include({
+      code: 'CIRCUIT_OPEN',
+      retryAfterMs: 250,
+      breaker: 'futures',
+      message: original.message,
+    });
     expect(isCircuitOpenErrorData({ code: 'CIRCUIT_OPEN' })).to.equal(false);
   });
 });

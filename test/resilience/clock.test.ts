@@ -8,7 +8,10 @@ import { ManualClock } from '../support/manual-clock.js';
 describe('systemClock (on fake timers)', () => {
   let fake: sinon.SinonFakeTimers;
   beforeEach(() => {
-    fake = sinon.useFakeTimers({ now: Date.UTC(2025, 0, 1), toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'performance'] });
+    fake = sinon.useFakeTimers({
+      now: Date.UTC(2025, 0, 1),
+      toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'performance'],
+    });
   });
   afterEach(() => fake.restore());
 
@@ -43,10 +46,16 @@ describe('systemClock (on fake timers)', () => {
     expect(woke).to.equal(true);
 
     const controller = new AbortController();
-    const aborted = unrefSystemClock.sleep(60_000, controller.signal).then(() => 'slept', (e: unknown) => e);
+    const aborted = unrefSystemClock.sleep(60_000, controller.signal).then(
+      () => 'slept',
+      (e: unknown) => e,
+    );
     controller.abort(new Error('stop'));
     expect(await aborted).to.have.property('message', 'stop');
-    const already = await systemClock.sleep(10, controller.signal).then(() => 'slept', (e: unknown) => e);
+    const already = await systemClock.sleep(10, controller.signal).then(
+      () => 'slept',
+      (e: unknown) => e,
+    );
     expect(already).to.have.property('message', 'stop');
   });
 

@@ -10,7 +10,9 @@ import { AttemptTimeoutError } from '../../src/resilience/timeout-error.js';
 type Row = [facts: Parameters<typeof classify>[0], action: ErrorAction, kind: ErrorKind];
 
 const TABLE: Row[] = [
-  ...['400001', '400002', '400003', '400004', '400005', '400006', '400007'].map((code): Row => [{ code, httpStatus: 401 }, 'fail', 'auth']),
+  ...['400001', '400002', '400003', '400004', '400005', '400006', '400007'].map(
+    (code): Row => [{ code, httpStatus: 401 }, 'fail', 'auth'],
+  ),
   [{ code: '400100' }, 'fail', 'bad-request'],
   [{ code: '300000' }, 'fail', 'bad-request'],
   [{ code: '300003' }, 'fail', 'balance'],
@@ -32,10 +34,19 @@ const TABLE: Row[] = [
   [{ httpStatus: 408 }, 'retry', 'timeout'],
   [{ code: 'HTTP_ERROR', httpStatus: 502 }, 'retry', 'server'], // unknown code falls through to the status
   [{ code: '999999', httpStatus: 200 }, 'fail', 'unknown'],
-  ...['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'AbortError']
-    .map((networkCode): Row => [{ networkCode }, 'retry', 'network']),
-  ...['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'TimeoutError']
-    .map((networkCode): Row => [{ networkCode }, 'retry', 'timeout']),
+  ...[
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENOTFOUND',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED',
+    'AbortError',
+  ].map((networkCode): Row => [{ networkCode }, 'retry', 'network']),
+  ...['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'TimeoutError'].map(
+    (networkCode): Row => [{ networkCode }, 'retry', 'timeout'],
+  ),
   [{ networkCode: 'UND_ERR_INVALID_ARG' }, 'fail', 'bad-request'],
   [{ code: 'TIMEOUT', networkCode: 'ETIMEDOUT' }, 'retry', 'timeout'],
   [{ code: 'NETWORK' }, 'retry', 'network'],
@@ -62,7 +73,9 @@ describe('error classifier', () => {
     });
 
     it('finds the transport code on the cause chain (fetch failed -> ECONNRESET)', () => {
-      const err = new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+      const err = new TypeError('fetch failed', {
+        cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      });
       expect(classifyError(err)).to.include({ action: 'retry', kind: 'network' });
       expect(extractErrorFacts(err)).to.deep.equal({ networkCode: 'ECONNRESET' });
     });
@@ -81,19 +94,27 @@ describe('error classifier', () => {
       const inner: Record<string, unknown> = { code: 'ECONNRESET' };
       const outer = { code: '429000', httpStatus: 429, resetMs: 1234, cause: inner };
       inner['cause'] = outer;
-      expect(extractErrorFacts(outer)).to.deep.equal({ code: '429000', httpStatus: 429, resetMs: 1234, networkCode: 'ECONNRESET' });
+      expect(extractErrorFacts(outer)).to.deep.equal({
+        code: '429000',
+        httpStatus: 429,
+        resetMs: 1234,
+        networkCode: 'ECONNRESET',
+      });
       expect(classifyError(outer).action).to.equal('wait-reset');
     });
 
     it('does not retry plain programming errors', () => {
-      expect(classifyError(new TypeError('undefined is not a function'))).to.include({ action: 'fail', retryable: false });
+      expect(classifyError(new TypeError('undefined is not a function'))).to.include({
+        action: 'fail',
+        retryable: false,
+      });
       expect(classifyError('a string').action).to.equal('fail');
       expect(classifyError(null).action).to.equal('fail');
     });
   });
 
   describe('the generic classifier (no service table)', () => {
-    it('knows transport codes, HTTP statuses and the toolkit\'s own codes, but no service codes', () => {
+    it("knows transport codes, HTTP statuses and the toolkit's own codes, but no service codes", () => {
       expect(generic.classify({ code: '300002' })).to.include({ action: 'fail', kind: 'unknown' });
       expect(generic.classify({ code: '300002', httpStatus: 503 })).to.include({ action: 'retry', kind: 'server' });
       expect(generic.classify({ networkCode: 'ECONNRESET' })).to.include({ action: 'retry', kind: 'network' });

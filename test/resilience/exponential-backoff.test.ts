@@ -70,7 +70,13 @@ describe('ExponentialBackoff', () => {
     afterEach(() => timers.restore());
 
     it('resolves true after the delay on the clock, false when out of retries without sleeping', async () => {
-      const b = new ExponentialBackoff({ baseDelay: 1000, maxDelay: 10_000, maxRetries: 2, jitter: 0, clock: systemClock });
+      const b = new ExponentialBackoff({
+        baseDelay: 1000,
+        maxDelay: 10_000,
+        maxRetries: 2,
+        jitter: 0,
+        clock: systemClock,
+      });
       let done: boolean | undefined;
       void b.sleep().then((v) => (done = v));
       await timers.tickAsync(999);
@@ -111,9 +117,14 @@ describe('ExponentialBackoff', () => {
       ['jitter', { jitter: true }],
     ];
     for (const [field, opts] of cases) {
-      const label = Object.entries(opts).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+      const label = Object.entries(opts)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', ');
       it(`rejects ${label} naming ${field}`, () => {
-        expect(() => new ExponentialBackoff(opts)).to.throw(RangeError, new RegExp(`ExponentialBackoff: option "${field}"`));
+        expect(() => new ExponentialBackoff(opts)).to.throw(
+          RangeError,
+          new RegExp(`ExponentialBackoff: option "${field}"`),
+        );
       });
     }
     it('keeps defaults for explicit undefined', () => {

@@ -11,7 +11,11 @@ describe('RateLimiter', () => {
   it('admits 3 per second, refuses the 4th with waitMs > 0, admits again later', () => {
     const clock = new RecordingClock(5000);
     const limiter = new RateLimiter({ capacity: 3, refillPerSecond: 3, clock });
-    expect([limiter.tryAcquire(P), limiter.tryAcquire(P), limiter.tryAcquire(P)].map((v) => v.ok)).to.deep.equal([true, true, true]);
+    expect([limiter.tryAcquire(P), limiter.tryAcquire(P), limiter.tryAcquire(P)].map((v) => v.ok)).to.deep.equal([
+      true,
+      true,
+      true,
+    ]);
     const refused = limiter.tryAcquire(P);
     expect(refused.ok).to.equal(false);
     expect(refused.waitMs).to.be.greaterThan(0).and.at.most(334);
@@ -81,7 +85,10 @@ describe('RateLimiter', () => {
   it('validates options, naming the field', () => {
     expect(() => new RateLimiter({ capacity: 0, refillPerSecond: 1 })).to.throw(RangeError, /"capacity"/);
     expect(() => new RateLimiter({ capacity: 1, refillPerSecond: 0 })).to.throw(RangeError, /"refillPerSecond"/);
-    expect(() => new RateLimiter({ capacity: 1, refillPerSecond: 1, reserveFraction: 1 })).to.throw(RangeError, /"reserveFraction"/);
+    expect(() => new RateLimiter({ capacity: 1, refillPerSecond: 1, reserveFraction: 1 })).to.throw(
+      RangeError,
+      /"reserveFraction"/,
+    );
   });
 
   describe('acquire() on fake timers', () => {
@@ -118,7 +125,9 @@ describe('RateLimiter', () => {
       await timers.tickAsync(1500);
       expect(limiter.available(P)).to.equal(2);
       // Already-aborted signal: rejects at once.
-      const again = await limiter.acquire(P, 1, 'normal', AbortSignal.abort(new Error('gone'))).catch((e: unknown) => e);
+      const again = await limiter
+        .acquire(P, 1, 'normal', AbortSignal.abort(new Error('gone')))
+        .catch((e: unknown) => e);
       expect((again as Error).message).to.equal('gone');
     });
 

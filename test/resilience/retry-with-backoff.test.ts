@@ -19,12 +19,18 @@ describe('retryWithBackoff', () => {
     const f = failing(2, 'data');
     const seen: [string, number][] = [];
     const wrapped = retryWithBackoff({
-      maxRetries: 3, baseDelay: 100, jitter: 0, clock,
+      maxRetries: 3,
+      baseDelay: 100,
+      jitter: 0,
+      clock,
       onRetry: (e, n) => seen.push([(e as Error).message, n]),
     })(f.fn);
     expect(await wrapped()).to.equal('data');
     expect(f.calls()).to.equal(3);
-    expect(seen).to.deep.equal([['fail 1', 1], ['fail 2', 2]]);
+    expect(seen).to.deep.equal([
+      ['fail 1', 1],
+      ['fail 2', 2],
+    ]);
     expect(clock.sleeps).to.deep.equal([100, 200]);
   });
 
@@ -32,10 +38,13 @@ describe('retryWithBackoff', () => {
     const clock = new RecordingClock();
     const original = new Error('always');
     let calls = 0;
-    const wrapped = withRetry(async () => {
-      calls += 1;
-      throw original;
-    }, { maxRetries: 3, baseDelay: 1000, maxDelay: 10_000, jitter: 0, clock });
+    const wrapped = withRetry(
+      async () => {
+        calls += 1;
+        throw original;
+      },
+      { maxRetries: 3, baseDelay: 1000, maxDelay: 10_000, jitter: 0, clock },
+    );
     let caught: unknown;
     await wrapped().catch((e: unknown) => (caught = e));
     expect(caught).to.equal(original);
@@ -48,10 +57,13 @@ describe('retryWithBackoff', () => {
     const fatal = new Error('fatal');
     let calls = 0;
     const onRetry = sinon.spy();
-    const wrapped = withRetry(async () => {
-      calls += 1;
-      throw fatal;
-    }, { maxRetries: 5, clock, onRetry, retryable: (e) => e !== fatal });
+    const wrapped = withRetry(
+      async () => {
+        calls += 1;
+        throw fatal;
+      },
+      { maxRetries: 5, clock, onRetry, retryable: (e) => e !== fatal },
+    );
     let caught: unknown;
     await wrapped().catch((e: unknown) => (caught = e));
     expect(caught).to.equal(fatal);
@@ -63,7 +75,12 @@ describe('retryWithBackoff', () => {
   it('uses delayFor when it gives a delay, the schedule otherwise', async () => {
     const clock = new RecordingClock();
     const f = failing(2);
-    const wrapped = withRetry(f.fn, { baseDelay: 100, jitter: 0, clock, delayFor: (_e, n) => (n === 1 ? 5000 : undefined) });
+    const wrapped = withRetry(f.fn, {
+      baseDelay: 100,
+      jitter: 0,
+      clock,
+      delayFor: (_e, n) => (n === 1 ? 5000 : undefined),
+    });
     await wrapped();
     expect(clock.sleeps).to.deep.equal([5000, 200]);
   });

@@ -36,10 +36,14 @@ describe('withTimeout', () => {
   it('follows the outer signal', async () => {
     const ac = new AbortController();
     let inner: AbortSignal | undefined;
-    const p = withTimeout((s) => {
-      inner = s;
-      return new Promise<never>(() => undefined);
-    }, 1000, { signal: ac.signal }).catch((e: unknown) => e);
+    const p = withTimeout(
+      (s) => {
+        inner = s;
+        return new Promise<never>(() => undefined);
+      },
+      1000,
+      { signal: ac.signal },
+    ).catch((e: unknown) => e);
     ac.abort(new Error('user cancelled'));
     expect(((await p) as Error).message).to.equal('user cancelled');
     expect(inner?.aborted).to.equal(true);
@@ -50,6 +54,7 @@ describe('withTimeout', () => {
     expect(() => withTimeout(async () => 1, 0)).to.throw(RangeError, /"timeoutMs"/);
     const data: unknown = structuredClone(new AttemptTimeoutError(250).toWire());
     expect(isTimeoutErrorData(data)).to.equal(true);
-    if (isTimeoutErrorData(data)) expect(AttemptTimeoutError.fromWire(data)).to.include({ timeoutMs: 250, code: 'ATTEMPT_TIMEOUT' });
+    if (isTimeoutErrorData(data))
+      expect(AttemptTimeoutError.fromWire(data)).to.include({ timeoutMs: 250, code: 'ATTEMPT_TIMEOUT' });
   });
 });

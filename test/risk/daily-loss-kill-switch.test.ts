@@ -26,8 +26,14 @@ describe('checkDailyLoss (start-of-day equity minus equity now; limit a fraction
 
   it('trips exactly at the limit, with a reason free of float noise', () => {
     expect(checkDailyLoss({ ...base, currentEquity: 9_500 }).tripped).to.equal(true);
-    const c = checkDailyLoss({ startOfDayEquity: 1000.1, currentEquity: 1000.1 - 52.22002964000007, dailyLossLimit: 0.05 });
-    expect(c.reason).to.equal('daily loss 52.22002964 reached the limit 50.005 (5 % of start-of-day equity 1000.1; equity now 947.87997036)');
+    const c = checkDailyLoss({
+      startOfDayEquity: 1000.1,
+      currentEquity: 1000.1 - 52.22002964000007,
+      dailyLossLimit: 0.05,
+    });
+    expect(c.reason).to.equal(
+      'daily loss 52.22002964 reached the limit 50.005 (5 % of start-of-day equity 1000.1; equity now 947.87997036)',
+    );
   });
 
   it('counts whatever moved equity: realised, unrealised, fees, funding; a winning day is no loss', () => {

@@ -18,24 +18,36 @@ describe('effectiveLeverage', () => {
 });
 
 describe('canOpenPosition', () => {
-  const base = { openPositions: ['XBTUSDTM', 'ETHUSDTM'], symbol: 'SOLUSDTM', maxOpenPositions: 3, killSwitchActive: false };
+  const base = {
+    openPositions: ['XBTUSDTM', 'ETHUSDTM'],
+    symbol: 'SOLUSDTM',
+    maxOpenPositions: 3,
+    killSwitchActive: false,
+  };
 
   it('allows a new symbol under the limit', () => {
     expect(canOpenPosition(base)).to.deep.equal({ ok: true });
   });
 
   it('refuses while the kill switch is active, before any other check', () => {
-    expect(canOpenPosition({ ...base, killSwitchActive: true, symbol: 'XBTUSDTM' }))
-      .to.deep.equal({ ok: false, reason: 'kill switch is active: no new positions today' });
+    expect(canOpenPosition({ ...base, killSwitchActive: true, symbol: 'XBTUSDTM' })).to.deep.equal({
+      ok: false,
+      reason: 'kill switch is active: no new positions today',
+    });
   });
 
   it('refuses a second position in the same symbol', () => {
-    expect(canOpenPosition({ ...base, symbol: 'ETHUSDTM' })).to.deep.equal({ ok: false, reason: 'a position in ETHUSDTM is already open' });
+    expect(canOpenPosition({ ...base, symbol: 'ETHUSDTM' })).to.deep.equal({
+      ok: false,
+      reason: 'a position in ETHUSDTM is already open',
+    });
   });
 
   it('refuses at MAX_OPEN_POSITIONS', () => {
-    expect(canOpenPosition({ ...base, maxOpenPositions: 2 }))
-      .to.deep.equal({ ok: false, reason: 'maxOpenPositions reached: 2 open, limit 2' });
+    expect(canOpenPosition({ ...base, maxOpenPositions: 2 })).to.deep.equal({
+      ok: false,
+      reason: 'maxOpenPositions reached: 2 open, limit 2',
+    });
     expect(canOpenPosition({ ...base, openPositions: [], maxOpenPositions: 0 }).ok).to.equal(false);
   });
 

@@ -3,12 +3,25 @@ import type { ContractSpec } from '../../src/risk/contract-spec.js';
 import { positionSize, type PositionSizeInput } from '../../src/risk/position-size.js';
 
 // XBTUSDTM as KuCoin lists it: one lot = 0.001 BTC, whole lots, price tick 0.1.
-const XBT: ContractSpec = { multiplier: 0.001, lotSize: 1, tickSize: 0.1, maxOrderQty: 1_000_000, maxPrice: 1_000_000, maxLeverage: 125 };
+const XBT: ContractSpec = {
+  multiplier: 0.001,
+  lotSize: 1,
+  tickSize: 0.1,
+  maxOrderQty: 1_000_000,
+  maxPrice: 1_000_000,
+  maxLeverage: 125,
+};
 // A low-priced contract sold in blocks of 10 lots of 10 units each.
 const LOT10: ContractSpec = { multiplier: 10, lotSize: 10, tickSize: 0.00001, maxOrderQty: 100_000, maxLeverage: 50 };
 
 const base: PositionSizeInput = {
-  equity: 10_000, riskPerTrade: 0.01, entryPrice: 60_000, stopPrice: 59_400, contract: XBT, leverage: 5, maxNotional: 100_000,
+  equity: 10_000,
+  riskPerTrade: 0.01,
+  entryPrice: 60_000,
+  stopPrice: 59_400,
+  contract: XBT,
+  leverage: 5,
+  maxNotional: 100_000,
 };
 
 describe('positionSize', () => {
@@ -59,14 +72,30 @@ describe('positionSize', () => {
   it('rounds down to a multiple of lotSize 10', () => {
     // budget = 1 000 x 0.01 = 10; loss per lot = (0.15 - 0.1455) x 10 = 0.045
     // risk lots = 10 / 0.045 = 222.2 -> down to a multiple of 10 = 220; loss 220 x 0.045 = 9.9
-    const s = positionSize({ ...base, equity: 1_000, entryPrice: 0.15, stopPrice: 0.1455, contract: LOT10, leverage: 10, maxNotional: 1e9 });
+    const s = positionSize({
+      ...base,
+      equity: 1_000,
+      entryPrice: 0.15,
+      stopPrice: 0.1455,
+      contract: LOT10,
+      leverage: 10,
+      maxNotional: 1e9,
+    });
     expect(s.lots).to.equal(220);
     expect(s.lossAtStop).to.be.closeTo(9.9, 1e-9);
   });
 
   it('is not cheated by float noise: an exact 200 lots stays 200, not 190', () => {
     // 0.15 - 0.145 = 0.0050000000000000044 in binary: 10 / (that x 10) = 199.99999999999983
-    const s = positionSize({ ...base, equity: 1_000, entryPrice: 0.15, stopPrice: 0.145, contract: LOT10, leverage: 10, maxNotional: 1e9 });
+    const s = positionSize({
+      ...base,
+      equity: 1_000,
+      entryPrice: 0.15,
+      stopPrice: 0.145,
+      contract: LOT10,
+      leverage: 10,
+      maxNotional: 1e9,
+    });
     expect(s.lots).to.equal(200);
   });
 
@@ -79,7 +108,15 @@ describe('positionSize', () => {
   });
 
   it('returns 0 when a lotSize-10 contract needs fewer than 10 lots', () => {
-    const s = positionSize({ ...base, equity: 30, entryPrice: 0.15, stopPrice: 0.1455, contract: LOT10, leverage: 10, maxNotional: 1e9 });
+    const s = positionSize({
+      ...base,
+      equity: 30,
+      entryPrice: 0.15,
+      stopPrice: 0.1455,
+      contract: LOT10,
+      leverage: 10,
+      maxNotional: 1e9,
+    });
     // budget 0.3 / 0.045 = 6.67 lots < 10
     expect(s.lots).to.equal(0);
     expect(s.reason).to.match(/less than one lotSize of 10/);
@@ -96,7 +133,11 @@ describe('positionSize', () => {
     ['leverage 0', { leverage: 0 }, /leverage must be a finite number >= 1, got 0/],
     ['NaN maxNotional', { maxNotional: Number.NaN }, /maxNotional must be positive, got NaN/],
     ['a contract with lotSize 0', { contract: { ...XBT, lotSize: 0 } }, /contract\.lotSize .* got 0/],
-    ['a contract with NaN multiplier', { contract: { ...XBT, multiplier: Number.NaN } }, /contract\.multiplier .* got NaN/],
+    [
+      'a contract with NaN multiplier',
+      { contract: { ...XBT, multiplier: Number.NaN } },
+      /contract\.multiplier .* got NaN/,
+    ],
   ];
   for (const [name, over, reason] of invalid) {
     it(`returns 0 lots for ${name}`, () => {

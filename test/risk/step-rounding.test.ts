@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { decimalsOf, floorToLot, isCanonicalMultiple, isMultipleOfStep, isOnTick, roundToStep, roundToTick } from '../../src/risk/step-rounding.js';
+import {
+  decimalsOf,
+  floorToLot,
+  isCanonicalMultiple,
+  isMultipleOfStep,
+  isOnTick,
+  roundToStep,
+  roundToTick,
+} from '../../src/risk/step-rounding.js';
 
 describe('roundToTick', () => {
   it('removes binary float garbage: 0.1 + 0.2 = 0.30000000000000004 rounds to exactly 0.3', () => {

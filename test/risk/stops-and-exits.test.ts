@@ -53,7 +53,10 @@ describe('trailingStop', () => {
     expect(() => trailingStop({ ...long, highWater: Number.NaN })).to.throw(RangeError, /highWater/);
     expect(() => trailingStop({ ...long })).to.throw(RangeError, /highWater/);
     expect(() => trailingStop({ ...short })).to.throw(RangeError, /lowWater/);
-    expect(() => trailingStop({ ...long, highWater: 110, currentStop: Number.NaN })).to.throw(RangeError, /currentStop/);
+    expect(() => trailingStop({ ...long, highWater: 110, currentStop: Number.NaN })).to.throw(
+      RangeError,
+      /currentStop/,
+    );
     expect(() => trailingStop({ ...long, highWater: 110, trailingPct: 0 })).to.throw(RangeError, /trailingPct/);
     expect(() => trailingStop({ ...long, highWater: 110, trailingPct: 1.5 })).to.throw(RangeError, /trailingPct/);
     expect(() => trailingStop({ ...long, highWater: 110, tickSize: 0 })).to.throw(RangeError, /tickSize/);
@@ -89,7 +92,13 @@ describe('exitDecision', () => {
 
   it('throws on a NaN mark rather than holding silently', () => {
     expect(() => exitDecision({ side: 'long', stop: 95, mark: Number.NaN })).to.throw(RangeError, /mark/);
-    expect(() => exitDecision({ side: 'short', stop: Number.POSITIVE_INFINITY, mark: 100 })).to.throw(RangeError, /stop/);
-    expect(() => exitDecision({ side: 'short', stop: 105, takeProfit: -1, mark: 100 })).to.throw(RangeError, /takeProfit/);
+    expect(() => exitDecision({ side: 'short', stop: Number.POSITIVE_INFINITY, mark: 100 })).to.throw(
+      RangeError,
+      /stop/,
+    );
+    expect(() => exitDecision({ side: 'short', stop: 105, takeProfit: -1, mark: 100 })).to.throw(
+      RangeError,
+      /takeProfit/,
+    );
   });
 });

@@ -4,7 +4,12 @@
 import { expect } from 'chai';
 import { Piscina } from 'piscina';
 import { KucoinFuturesClient } from '../../src/exchange/kucoin-futures-client.js';
-import { MarketScanner, SERVER_TIME_SCOPE, type MarketScannerOptions, type ScanProgress } from '../../src/scanner/market-scanner.js';
+import {
+  MarketScanner,
+  SERVER_TIME_SCOPE,
+  type MarketScannerOptions,
+  type ScanProgress,
+} from '../../src/scanner/market-scanner.js';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/simulator/simulator.js';
 import { analyzeSymbol } from '../../src/strategy/analyze-symbol.js';
 import type { IndicatorTaskInput, SignalResult } from '../../src/strategy/signal-types.js';
@@ -28,7 +33,10 @@ describe('MarketScanner against the simulator', function () {
   function scannerFor(
     s: SimulatorHandle,
     options: MarketScannerOptions = {},
-    extra: { analyze?: (i: IndicatorTaskInput, signal?: AbortSignal) => Promise<SignalResult>; onProgress?: (p: ScanProgress) => void } = {},
+    extra: {
+      analyze?: (i: IndicatorTaskInput, signal?: AbortSignal) => Promise<SignalResult>;
+      onProgress?: (p: ScanProgress) => void;
+    } = {},
   ): { scanner: MarketScanner; client: CountingClient; proposals: SignalResult[][] } {
     const client = counting(new KucoinFuturesClient({ baseUrl: s.url, timeoutMs: 20_000 }));
     const proposals: SignalResult[][] = [];
@@ -94,7 +102,12 @@ describe('MarketScanner against the simulator', function () {
     const contracts = (await new KucoinFuturesClient({ baseUrl: s.url }).activeContracts()).data;
     const turnovers = contracts.map((c) => c.turnoverOf24h).sort((a, b) => b - a);
     const floor = turnovers[5]!; // the six most liquid qualify
-    const { scanner, client } = scannerFor(s, { minTurnover: floor, granularity: 15, candles: 150, windowEnd: 'clock' });
+    const { scanner, client } = scannerFor(s, {
+      minTurnover: floor,
+      granularity: 15,
+      candles: 150,
+      windowEnd: 'clock',
+    });
     const report = await scanner.scanOnce();
     const expected = contracts.filter((c) => c.turnoverOf24h >= floor).map((c) => c.symbol);
     expect(expected).to.have.length(6);
@@ -107,7 +120,7 @@ describe('MarketScanner against the simulator', function () {
     }
   });
 
-  it('ends the klines window at the venue\'s time (one serverTime per scan), whatever the local clock says', async () => {
+  it("ends the klines window at the venue's time (one serverTime per scan), whatever the local clock says", async () => {
     const s = await sim({ profile: 'trending', seed: 7, contracts: 4 });
     const client = counting(new KucoinFuturesClient({ baseUrl: s.url, timeoutMs: 20_000 }));
     const scanner = new MarketScanner({
@@ -120,7 +133,12 @@ describe('MarketScanner against the simulator', function () {
     const report = await scanner.scanOnce();
     expect(report.errors).to.deep.equal([]);
     expect(client.serverTimeCalls).to.equal(1);
-    expect(client.klineQueries.map((q) => q.to)).to.deep.equal([s.clock.now(), s.clock.now(), s.clock.now(), s.clock.now()]);
+    expect(client.klineQueries.map((q) => q.to)).to.deep.equal([
+      s.clock.now(),
+      s.clock.now(),
+      s.clock.now(),
+      s.clock.now(),
+    ]);
     expect(report.symbolsScanned).to.equal(4);
   });
 
@@ -157,12 +175,16 @@ describe('MarketScanner against the simulator', function () {
     const s = await sim({ profile: 'trending', seed: 7 });
     const controller = new AbortController();
     let analysed = 0;
-    const { scanner, client, proposals } = scannerFor(s, { concurrency: 2, windowEnd: 'clock' }, {
-      onProgress: () => {
-        analysed += 1;
-        if (analysed === 2) controller.abort();
+    const { scanner, client, proposals } = scannerFor(
+      s,
+      { concurrency: 2, windowEnd: 'clock' },
+      {
+        onProgress: () => {
+          analysed += 1;
+          if (analysed === 2) controller.abort();
+        },
       },
-    });
+    );
     s.faults.set('latency=1:250'); // every request takes 250 ms: a full scan would take ~2.5 s
     const report = await scanner.scanOnce(controller.signal);
     expect(report.aborted).to.equal(true);
@@ -172,7 +194,10 @@ describe('MarketScanner against the simulator', function () {
     // Contracts + two rounds of two requests, then nothing new is started: not while the scan
     // winds down, and not once the requests it had started have all settled.
     expect(client.klineSymbols.length).to.be.at.most(4);
-    await waitUntil('the started kline requests to settle', () => client.klinesInFlight === 0, { timeoutMs: 10_000, intervalMs: 10 });
+    await waitUntil('the started kline requests to settle', () => client.klinesInFlight === 0, {
+      timeoutMs: 10_000,
+      intervalMs: 10,
+    });
     await new Promise((r) => setImmediate(r));
     expect(client.klineSymbols.length).to.be.at.most(4);
   });
@@ -187,12 +212,16 @@ describe('MarketScanner against the simulator', function () {
     try {
       const s = await sim({ profile: 'trending', seed: 7 });
       let threadsUsed = 0;
-      const viaPool = scannerFor(s, {}, {
-        analyze: (input, signal) => {
-          threadsUsed += 1;
-          return pool.run(input, signal ? { signal } : {});
+      const viaPool = scannerFor(
+        s,
+        {},
+        {
+          analyze: (input, signal) => {
+            threadsUsed += 1;
+            return pool.run(input, signal ? { signal } : {});
+          },
         },
-      });
+      );
       const pooled = await viaPool.scanner.scanOnce();
       const inThread = await scannerFor(s).scanner.scanOnce();
       expect(threadsUsed).to.equal(20);

@@ -145,7 +145,7 @@ describe('MarketScanner (scripted client)', () => {
     expect(report.signals).to.equal(0); // 200 candles < 300
   });
 
-  it('records an analysis that throws (pool task crashed) as that symbol\'s error', async () => {
+  it("records an analysis that throws (pool task crashed) as that symbol's error", async () => {
     const inner = new ScriptedClient();
     inner.contracts = [contract('AUSDTM'), contract('BUSDTM')];
     const scanner = new MarketScanner({
@@ -166,9 +166,19 @@ describe('MarketScanner (scripted client)', () => {
   it('falls back to the clock for the klines window when serverTime fails, and reports it', async () => {
     const inner = new ScriptedClient();
     inner.contracts = [contract('AUSDTM')];
-    const client = counting(Object.assign(inner, { serverTime: () => Promise.reject(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })) }));
+    const client = counting(
+      Object.assign(inner, {
+        serverTime: () => Promise.reject(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })),
+      }),
+    );
     const clock = new HandClock();
-    const scanner = new MarketScanner({ client, analyze: async (i) => analyzeSymbol(i), propose: async () => undefined, clock, options: { minTurnover: 0 } });
+    const scanner = new MarketScanner({
+      client,
+      analyze: async (i) => analyzeSymbol(i),
+      propose: async () => undefined,
+      clock,
+      options: { minTurnover: 0 },
+    });
     const report = await scanner.scanOnce();
     expect(report.errors).to.deep.equal([{ symbol: SERVER_TIME_SCOPE, message: 'TIMEOUT: timeout' }]);
     expect(client.klineQueries[0]?.to).to.equal(clock.now());
@@ -186,7 +196,13 @@ describe('MarketScanner (scripted client)', () => {
   describe('options', () => {
     it('fills defaults', () => {
       expect(resolveMarketScannerOptions()).to.deep.include({
-        minTurnover: 1_000_000, minConfidence: 0.6, granularity: 15, candles: 200, maxCandidates: 3, concurrency: 8, contractsRefreshMs: 600_000,
+        minTurnover: 1_000_000,
+        minConfidence: 0.6,
+        granularity: 15,
+        candles: 200,
+        maxCandidates: 3,
+        concurrency: 8,
+        contractsRefreshMs: 600_000,
         windowEnd: 'server',
       });
     });

@@ -43,7 +43,11 @@ describe('shared rate limiter across 8 worker threads', function () {
   }
 
   it('admits no more than the quota in any window, keeps the reserve, and uses the budget', async () => {
-    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { ...POOL_QUOTA, futures: QUOTA }, windowMs: WINDOW_MS });
+    const limiter = SharedRateLimiter.create({
+      ...KUCOIN_LIMITS,
+      quota: { ...POOL_QUOTA, futures: QUOTA },
+      windowMs: WINDOW_MS,
+    });
     const durationMs = 2500;
     const runs = Array.from({ length: 8 }, (_, i) =>
       spawn(limiter, { mode: 'hammer', durationMs, maxWeight: 10, criticalShare: 0, seed: 7919 * (i + 1) }),
@@ -79,12 +83,18 @@ describe('shared rate limiter across 8 worker threads', function () {
   });
 
   it('blocks every thread during a 429 without spinning, then admits after the reset', async () => {
-    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { ...POOL_QUOTA, futures: QUOTA }, windowMs: WINDOW_MS });
+    const limiter = SharedRateLimiter.create({
+      ...KUCOIN_LIMITS,
+      quota: { ...POOL_QUOTA, futures: QUOTA },
+      windowMs: WINDOW_MS,
+    });
     const blockMs = 1500;
     limiter.rateLimited('futures', blockMs);
     const blockedUntil = performance.timeOrigin + performance.now() + blockMs;
     const cpuBefore = process.cpuUsage();
-    const runs = Array.from({ length: 8 }, () => spawn(limiter, { mode: 'once', maxWeight: 3, criticalShare: 0, seed: 1 }));
+    const runs = Array.from({ length: 8 }, () =>
+      spawn(limiter, { mode: 'once', maxWeight: 3, criticalShare: 0, seed: 1 }),
+    );
     await Promise.all(runs.map((r) => r.waiting));
     const perThread = await Promise.all(runs.map((r) => r.done));
     const cpu = process.cpuUsage(cpuBefore);

@@ -105,7 +105,12 @@ describe('shared rate limiter (single thread, manual clock)', () => {
   });
 
   it('acquire waits for refill with a real clock and honours an abort signal', async () => {
-    const limiter = SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { ...POOL_QUOTA, public: 100 }, windowMs: 1000, reserveFraction: 0 });
+    const limiter = SharedRateLimiter.create({
+      ...KUCOIN_LIMITS,
+      quota: { ...POOL_QUOTA, public: 100 },
+      windowMs: 1000,
+      reserveFraction: 0,
+    });
     // capacity 10, refill 0.09 per ms
     await limiter.acquire('public', 10, 'normal');
     const started = performance.now();
@@ -130,26 +135,48 @@ describe('shared rate limiter (single thread, manual clock)', () => {
     const b = SharedRateLimiter.attach(a.buffer, { ...KUCOIN_LIMITS, clock });
     expect(b.tryAcquire('public', 100, 'normal').ok).to.equal(true);
     expect(a.available('public')).to.equal(100);
-    expect(() => SharedRateLimiter.attach(new SharedArrayBuffer(limiterLayout(KUCOIN_LIMITS.pools.length).bufferBytes + 8), KUCOIN_LIMITS)).to.throw(RangeError, /layout needs/);
+    expect(() =>
+      SharedRateLimiter.attach(
+        new SharedArrayBuffer(limiterLayout(KUCOIN_LIMITS.pools.length).bufferBytes + 8),
+        KUCOIN_LIMITS,
+      ),
+    ).to.throw(RangeError, /layout needs/);
   });
 
   it('validates options, naming the field', () => {
     expect(() => SharedRateLimiter.create({ ...KUCOIN_LIMITS, windowMs: 0 })).to.throw(/windowMs/);
     expect(() => SharedRateLimiter.create({ ...KUCOIN_LIMITS, burstFraction: 1 })).to.throw(/burstFraction/);
     expect(() => SharedRateLimiter.create({ ...KUCOIN_LIMITS, reserveFraction: -0.1 })).to.throw(/reserveFraction/);
-    expect(() => SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { ...POOL_QUOTA, futures: 2.5 } })).to.throw(/quota\.futures/);
-    expect(() => SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { ...POOL_QUOTA, public: 10_000_000 } })).to.throw(/quota\.public/);
+    expect(() => SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { ...POOL_QUOTA, futures: 2.5 } })).to.throw(
+      /quota\.futures/,
+    );
+    expect(() => SharedRateLimiter.create({ ...KUCOIN_LIMITS, quota: { ...POOL_QUOTA, public: 10_000_000 } })).to.throw(
+      /quota\.public/,
+    );
   });
 
   it('is generic: the pools and quotas are passed in, an unknown pool is refused by name', () => {
-    const limiter: Limiter<'orders' | 'reads'> = SharedRateLimiter.create({ pools: ['orders', 'reads'], quota: { orders: 100, reads: 50 }, windowMs: 1000 });
+    const limiter: Limiter<'orders' | 'reads'> = SharedRateLimiter.create({
+      pools: ['orders', 'reads'],
+      quota: { orders: 100, reads: 50 },
+      windowMs: 1000,
+    });
     const shared = limiter as SharedRateLimiter<'orders' | 'reads'>;
     expect(shared.poolParams('orders').capacity).to.equal(10);
     expect(shared.poolParams('reads').capacity).to.equal(5);
-    expect(() => shared.tryAcquire('writes' as 'orders', 1, 'normal')).to.throw(RangeError, /unknown pool "writes"; this limiter has orders, reads/);
+    expect(() => shared.tryAcquire('writes' as 'orders', 1, 'normal')).to.throw(
+      RangeError,
+      /unknown pool "writes"; this limiter has orders, reads/,
+    );
     expect(() => SharedRateLimiter.attach(shared.buffer, { pools: ['orders'] })).to.throw(RangeError, /for 1 pools/);
-    expect(() => SharedRateLimiter.create({ pools: [], quota: {}, windowMs: 1000 })).to.throw(RangeError, /at least one pool/);
-    expect(() => SharedRateLimiter.create({ pools: ['a', 'a'], quota: { a: 10 }, windowMs: 1000 })).to.throw(RangeError, /distinct/);
+    expect(() => SharedRateLimiter.create({ pools: [], quota: {}, windowMs: 1000 })).to.throw(
+      RangeError,
+      /at least one pool/,
+    );
+    expect(() => SharedRateLimiter.create({ pools: ['a', 'a'], quota: { a: 10 }, windowMs: 1000 })).to.throw(
+      RangeError,
+      /distinct/,
+    );
   });
 
   it('packs tokens (including debts) and time into one word losslessly', () => {

@@ -26,12 +26,23 @@ describe('simulator authentication (KuCoin KC-API-* headers)', () => {
     expect((await client.get('/api/v1/positions', true, { keyVersion: '1' })).json?.code).to.equal('200000');
     expect((await client.get('/api/v1/positions', true, { keyVersion: '3' })).json?.code).to.equal('200000');
     // A plain passphrase with version 2 is wrong.
-    const r = await client.get('/api/v1/positions', true, { keyVersion: '2', passphrase: sim.credentials.apiPassphrase });
+    const r = await client.get('/api/v1/positions', true, {
+      keyVersion: '2',
+      passphrase: sim.credentials.apiPassphrase,
+    });
     expect(r.json?.code).to.equal('400004');
   });
 
   it('signs the POST body and the raw query exactly as sent', async () => {
-    const r = await client.post('/api/v1/orders', { clientOid: 'auth-body', symbol: 'XBTUSDTM', side: 'buy', type: 'limit', price: '1000', size: 1, leverage: 5 });
+    const r = await client.post('/api/v1/orders', {
+      clientOid: 'auth-body',
+      symbol: 'XBTUSDTM',
+      side: 'buy',
+      type: 'limit',
+      price: '1000',
+      size: 1,
+      leverage: 5,
+    });
     expect(r.json?.code).to.equal('200000');
     // Signing a re-encoded query instead of the raw one fails.
     const raw = '/api/v1/orders?status=active&symbol=XBTUSDTM';
@@ -84,7 +95,14 @@ describe('simulator authentication: IP whitelist and permissions', () => {
       const r1 = await ca.get('/api/v1/positions', true);
       expect([r1.status, r1.json?.code]).to.deep.equal([401, '400006']);
       expect((await cb.get('/api/v1/positions', true)).json?.code).to.equal('200000');
-      const r2 = await cb.post('/api/v1/orders', { clientOid: 'ro', symbol: 'XBTUSDTM', side: 'buy', type: 'market', size: 1, leverage: 2 });
+      const r2 = await cb.post('/api/v1/orders', {
+        clientOid: 'ro',
+        symbol: 'XBTUSDTM',
+        side: 'buy',
+        type: 'market',
+        size: 1,
+        leverage: 2,
+      });
       expect([r2.status, r2.json?.code]).to.deep.equal([401, '400007']);
     } finally {
       ca.close();
@@ -95,7 +113,13 @@ describe('simulator authentication: IP whitelist and permissions', () => {
   });
 
   it('uses custom credentials when given', async () => {
-    const s = await startSimulator({ clock: 'manual', contracts: 1, apiKey: 'k2', apiSecret: 's2', apiPassphrase: 'p2' });
+    const s = await startSimulator({
+      clock: 'manual',
+      contracts: 1,
+      apiKey: 'k2',
+      apiSecret: 's2',
+      apiPassphrase: 'p2',
+    });
     const good = new SimClient(s.url, { apiKey: 'k2', apiSecret: 's2', apiPassphrase: 'p2' });
     const old = new SimClient(s.url, { apiKey: 'sim-key', apiSecret: 'sim-secret', apiPassphrase: 'sim-passphrase' });
     try {

@@ -63,7 +63,7 @@ describe('simulator fault injection over HTTP and WS', () => {
     await sim.close();
   });
 
-  it('latency delays every response by the given ms (on the venue\'s real-time clock)', async () => {
+  it("latency delays every response by the given ms (on the venue's real-time clock)", async () => {
     // A venue whose real time only moves when the test says so: the answer must wait for 150 ms of it.
     const real = new ManualClock(Date.now());
     const slow = await startSimulator({ clock: 'manual', contracts: 3, realClock: real });
@@ -76,7 +76,10 @@ describe('simulator fault injection over HTTP and WS', () => {
         answered = true;
         return r;
       });
-      await waitUntil('the request to wait on the latency timer', () => real.pendingTimers > timers, { timeoutMs: 10_000, intervalMs: 5 });
+      await waitUntil('the request to wait on the latency timer', () => real.pendingTimers > timers, {
+        timeoutMs: 10_000,
+        intervalMs: 5,
+      });
       real.advance(149);
       await new Promise((r) => setImmediate(r));
       expect(answered, 'answered before the latency passed').to.equal(false);
@@ -92,7 +95,14 @@ describe('simulator fault injection over HTTP and WS', () => {
 
   it('5xx answers the configured status with a 500000 body and executes nothing', async () => {
     sim.faults.set({ '5xx': { rate: 1, param: 502 } });
-    const r = await c.post('/api/v1/orders', { clientOid: 'f5', symbol: 'XBTUSDTM', side: 'buy', type: 'market', size: 1, leverage: 2 });
+    const r = await c.post('/api/v1/orders', {
+      clientOid: 'f5',
+      symbol: 'XBTUSDTM',
+      side: 'buy',
+      type: 'market',
+      size: 1,
+      leverage: 2,
+    });
     expect(r.status).to.equal(502);
     expect(r.json?.code).to.equal('500000');
     sim.faults.clear();
@@ -142,7 +152,12 @@ describe('simulator fault injection over HTTP and WS', () => {
   });
 
   it('wsdrop cuts the WebSocket connection instead of delivering a push', async () => {
-    const bullet = await c.data<{ token: string; instanceServers: Array<{ endpoint: string }> }>('POST', '/api/v1/bullet-public', undefined, false);
+    const bullet = await c.data<{ token: string; instanceServers: Array<{ endpoint: string }> }>(
+      'POST',
+      '/api/v1/bullet-public',
+      undefined,
+      false,
+    );
     const ws = new WebSocket(`${bullet.instanceServers[0]!.endpoint}?token=${bullet.token}&connectId=d`);
     const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
     await new Promise((resolve) => ws.once('message', resolve)); // welcome

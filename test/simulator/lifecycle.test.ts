@@ -26,7 +26,12 @@ describe('simulator lifecycle', () => {
     const sim = await startSimulator({ clock: 'manual', contracts: 2 });
     const c = new SimClient(sim.url, sim.credentials);
     await c.get('/api/v1/timestamp'); // leaves a keep-alive socket
-    const bullet = await c.data<{ token: string; instanceServers: Array<{ endpoint: string }> }>('POST', '/api/v1/bullet-public', undefined, false);
+    const bullet = await c.data<{ token: string; instanceServers: Array<{ endpoint: string }> }>(
+      'POST',
+      '/api/v1/bullet-public',
+      undefined,
+      false,
+    );
     const ws = new WebSocket(`${bullet.instanceServers[0]!.endpoint}?token=${bullet.token}`);
     await new Promise((resolve) => ws.once('message', resolve));
     const wsClosed = new Promise((resolve) => ws.once('close', resolve));
@@ -44,7 +49,10 @@ describe('simulator lifecycle', () => {
     c.close();
     expect(await refused(sim.port)).to.equal(true);
     // Client-side sockets close a tick after the server's.
-    await waitUntil('every socket of ours to close', () => tcpHandles() <= baseline, { timeoutMs: 5_000, intervalMs: 10 });
+    await waitUntil('every socket of ours to close', () => tcpHandles() <= baseline, {
+      timeoutMs: 5_000,
+      intervalMs: 10,
+    });
     expect(tcpHandles()).to.equal(baseline);
     await sim.close(); // idempotent
   });
@@ -73,7 +81,11 @@ describe('simulator env and CLI', () => {
 
   it('reads SIM_* with defaults and clear errors', () => {
     expect(readSimulatorEnv({})).to.deep.include({ port: 0, apiKey: 'sim-key', balance: 10_000, seed: 42, speed: 1 });
-    expect(readSimulatorEnv({ SIM_PORT: '8123', SIM_SPEED: '60', SIM_FAULTS: '5xx=0.1' })).to.deep.include({ port: 8123, speed: 60, faults: { '5xx': { rate: 0.1, param: 503 } } });
+    expect(readSimulatorEnv({ SIM_PORT: '8123', SIM_SPEED: '60', SIM_FAULTS: '5xx=0.1' })).to.deep.include({
+      port: 8123,
+      speed: 60,
+      faults: { '5xx': { rate: 0.1, param: 503 } },
+    });
     expect(() => readSimulatorEnv({ SIM_PORT: 'x' })).to.throw(/SIM_PORT/);
     expect(() => readSimulatorEnv({ SIM_SPEED: '0' })).to.throw(/SIM_SPEED/);
     expect(() => readSimulatorEnv({ SIM_SEED: '1.5' })).to.throw(/SIM_SEED/);
@@ -83,14 +95,20 @@ describe('simulator env and CLI', () => {
 
   it('prints its URL and key (never the secret) and stops cleanly on SIGTERM', async () => {
     const cli = fileURLToPath(new URL('../../src/simulator/cli.js', import.meta.url));
-    const child = new Child('simulator CLI', cli, { env: { ...process.env, SIM_PORT: '0', SIM_API_SECRET: 'very-secret-value', SIM_SEED: '9' } });
+    const child = new Child('simulator CLI', cli, {
+      env: { ...process.env, SIM_PORT: '0', SIM_API_SECRET: 'very-secret-value', SIM_SEED: '9' },
+    });
     await child.waitFor(/http:\/\/127\.0\.0\.1:\d+[^\n]*\n/, 15_000);
     const line = child.stdout.split('\n')[0]!;
     const url = /http:\/\/127\.0\.0\.1:(\d+)/.exec(line);
     expect(url, line).to.not.equal(null);
     expect(line).to.include('apiKey=sim-key');
     expect(line).to.not.include('very-secret-value');
-    const c = new SimClient(url![0], { apiKey: 'sim-key', apiSecret: 'very-secret-value', apiPassphrase: 'sim-passphrase' });
+    const c = new SimClient(url![0], {
+      apiKey: 'sim-key',
+      apiSecret: 'very-secret-value',
+      apiPassphrase: 'sim-passphrase',
+    });
     expect((await c.get('/api/v1/positions', true)).json?.code).to.equal('200000');
     c.close();
     child.kill('SIGTERM');
@@ -99,7 +117,9 @@ describe('simulator env and CLI', () => {
 
   it('exits with status 2 and names a bad env key', async () => {
     const cli = fileURLToPath(new URL('../../src/simulator/cli.js', import.meta.url));
-    const { code, stderr: err } = await runToExit('simulator CLI', cli, { env: { ...process.env, SIM_FAULTS: 'latency=2' } });
+    const { code, stderr: err } = await runToExit('simulator CLI', cli, {
+      env: { ...process.env, SIM_FAULTS: 'latency=2' },
+    });
     expect(code).to.equal(2);
     expect(err).to.match(/SIM_FAULTS.*latency=2/);
   });

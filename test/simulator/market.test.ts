@@ -8,14 +8,47 @@ const START = Date.UTC(2025, 2, 3, 12, 0, 0);
 type Kline = [number, number, number, number, number, number];
 
 const CONTRACT_FIELDS = [
-  'symbol', 'rootSymbol', 'type', 'baseCurrency', 'quoteCurrency', 'settleCurrency', 'status', 'isInverse', 'isQuanto',
-  'multiplier', 'lotSize', 'tickSize', 'indexPriceTickSize', 'maxOrderQty', 'maxPrice', 'maxLeverage', 'initialMargin',
-  'maintainMargin', 'maxRiskLimit', 'minRiskLimit', 'riskStep', 'makerFeeRate', 'takerFeeRate', 'markMethod', 'fundingFeeRate',
-  'predictedFundingFeeRate', 'fundingRateGranularity', 'nextFundingRateTime', 'markPrice', 'indexPrice', 'lastTradePrice',
-  'openInterest', 'volumeOf24h', 'turnoverOf24h', 'supportCross',
+  'symbol',
+  'rootSymbol',
+  'type',
+  'baseCurrency',
+  'quoteCurrency',
+  'settleCurrency',
+  'status',
+  'isInverse',
+  'isQuanto',
+  'multiplier',
+  'lotSize',
+  'tickSize',
+  'indexPriceTickSize',
+  'maxOrderQty',
+  'maxPrice',
+  'maxLeverage',
+  'initialMargin',
+  'maintainMargin',
+  'maxRiskLimit',
+  'minRiskLimit',
+  'riskStep',
+  'makerFeeRate',
+  'takerFeeRate',
+  'markMethod',
+  'fundingFeeRate',
+  'predictedFundingFeeRate',
+  'fundingRateGranularity',
+  'nextFundingRateTime',
+  'markPrice',
+  'indexPrice',
+  'lastTradePrice',
+  'openInterest',
+  'volumeOf24h',
+  'turnoverOf24h',
+  'supportCross',
 ];
 
-async function withSim<T>(opts: Parameters<typeof startSimulator>[0], fn: (c: SimClient, s: SimulatorHandle) => Promise<T>): Promise<T> {
+async function withSim<T>(
+  opts: Parameters<typeof startSimulator>[0],
+  fn: (c: SimClient, s: SimulatorHandle) => Promise<T>,
+): Promise<T> {
   const s = await startSimulator(opts);
   const c = new SimClient(s.url, s.credentials);
   try {
@@ -55,13 +88,30 @@ describe('simulator market data', () => {
       expect(c['makerFeeRate']).to.equal(0.0002);
       expect(c['takerFeeRate']).to.equal(0.0006);
       expect(c['fundingRateGranularity']).to.equal(28_800_000);
-      for (const f of ['multiplier', 'tickSize', 'maxLeverage', 'initialMargin', 'maintainMargin', 'markPrice', 'turnoverOf24h', 'volumeOf24h', 'nextFundingRateTime']) {
-        expect(Number.isFinite(c[f]) && (c[f] as number) > 0, `${String(c['symbol'])}.${f}=${String(c[f])}`).to.equal(true);
+      for (const f of [
+        'multiplier',
+        'tickSize',
+        'maxLeverage',
+        'initialMargin',
+        'maintainMargin',
+        'markPrice',
+        'turnoverOf24h',
+        'volumeOf24h',
+        'nextFundingRateTime',
+      ]) {
+        expect(Number.isFinite(c[f]) && (c[f] as number) > 0, `${String(c['symbol'])}.${f}=${String(c[f])}`).to.equal(
+          true,
+        );
       }
       expect(Math.abs(c['fundingFeeRate'] as number)).to.be.below(0.003);
     }
     const xbt = list.find((c) => c['symbol'] === 'XBTUSDTM')!;
-    expect([xbt['baseCurrency'], xbt['multiplier'], xbt['tickSize'], xbt['maxLeverage']]).to.deep.equal(['XBT', 0.001, 0.1, 125]);
+    expect([xbt['baseCurrency'], xbt['multiplier'], xbt['tickSize'], xbt['maxLeverage']]).to.deep.equal([
+      'XBT',
+      0.001,
+      0.1,
+      125,
+    ]);
     // The 8 h funding clock: 12:00 UTC is 4 h before the 16:00 settlement.
     expect(xbt['nextFundingRateTime']).to.equal(4 * 3600_000);
     const one = await client.data<Record<string, unknown>>('GET', '/api/v1/contracts/ETHUSDTM', undefined, false);
@@ -70,8 +120,18 @@ describe('simulator market data', () => {
 
   it('keeps ticker, level2 snapshot, klines and mark price consistent', async () => {
     const tk = await client.data<Record<string, unknown>>('GET', '/api/v1/ticker?symbol=ETHUSDTM', undefined, false);
-    const l2 = await client.data<{ bids: [number, number][]; asks: [number, number][]; ts: number; sequence: number }>('GET', '/api/v1/level2/snapshot?symbol=ETHUSDTM', undefined, false);
-    const kl = await client.data<Kline[]>('GET', `/api/v1/kline/query?symbol=ETHUSDTM&granularity=1&from=${START - 3600_000}&to=${START}`, undefined, false);
+    const l2 = await client.data<{ bids: [number, number][]; asks: [number, number][]; ts: number; sequence: number }>(
+      'GET',
+      '/api/v1/level2/snapshot?symbol=ETHUSDTM',
+      undefined,
+      false,
+    );
+    const kl = await client.data<Kline[]>(
+      'GET',
+      `/api/v1/kline/query?symbol=ETHUSDTM&granularity=1&from=${START - 3600_000}&to=${START}`,
+      undefined,
+      false,
+    );
     const contract = await client.data<Record<string, number>>('GET', '/api/v1/contracts/ETHUSDTM', undefined, false);
     const bid = Number(tk['bestBidPrice']);
     const ask = Number(tk['bestAskPrice']);
@@ -114,7 +174,12 @@ describe('simulator market data', () => {
 
   it('serves 500 candles for every supported granularity', async () => {
     for (const g of KLINE_GRANULARITIES) {
-      const rows = await client.data<Kline[]>('GET', `/api/v1/kline/query?symbol=XBTUSDTM&granularity=${g}&from=${START - 600 * g * 60_000}&to=${START}`, undefined, false);
+      const rows = await client.data<Kline[]>(
+        'GET',
+        `/api/v1/kline/query?symbol=XBTUSDTM&granularity=${g}&from=${START - 600 * g * 60_000}&to=${START}`,
+        undefined,
+        false,
+      );
       expect(rows.length, `granularity ${g}`).to.equal(500);
       expect(rows.every((r) => r.length === 6 && r.every((x) => Number.isFinite(x)))).to.equal(true);
       expect(rows[499]![0]).to.equal(Math.floor(START / (g * 60_000)) * g * 60_000);
@@ -124,7 +189,12 @@ describe('simulator market data', () => {
   });
 
   it('current funding rate follows the 8 h schedule', async () => {
-    const f = await client.data<Record<string, number>>('GET', '/api/v1/funding-rate/XBTUSDTM/current', undefined, false);
+    const f = await client.data<Record<string, number>>(
+      'GET',
+      '/api/v1/funding-rate/XBTUSDTM/current',
+      undefined,
+      false,
+    );
     expect(f['granularity']).to.equal(28_800_000);
     expect(f['timePoint']).to.equal(Date.UTC(2025, 2, 3, 8));
     expect(f['fundingTime']).to.equal(Date.UTC(2025, 2, 3, 16));
@@ -133,17 +203,24 @@ describe('simulator market data', () => {
 
   it('is deterministic: same seed, same market; another seed, another market', async () => {
     const q = `/api/v1/kline/query?symbol=SOLUSDTM&granularity=15&from=${START - 100 * 900_000}&to=${START - 900_000}`;
-    const a = await withSim({ clock: 'manual', startTime: START, seed: 7, contracts: 5 }, (c) => c.data<Kline[]>('GET', q, undefined, false));
+    const a = await withSim({ clock: 'manual', startTime: START, seed: 7, contracts: 5 }, (c) =>
+      c.data<Kline[]>('GET', q, undefined, false),
+    );
     // A different start time must not change the history at the same instants.
-    const b = await withSim({ clock: 'manual', startTime: START + 3600_000, seed: 7, contracts: 5 }, (c) => c.data<Kline[]>('GET', q, undefined, false));
-    const other = await withSim({ clock: 'manual', startTime: START, seed: 8, contracts: 5 }, (c) => c.data<Kline[]>('GET', q, undefined, false));
+    const b = await withSim({ clock: 'manual', startTime: START + 3600_000, seed: 7, contracts: 5 }, (c) =>
+      c.data<Kline[]>('GET', q, undefined, false),
+    );
+    const other = await withSim({ clock: 'manual', startTime: START, seed: 8, contracts: 5 }, (c) =>
+      c.data<Kline[]>('GET', q, undefined, false),
+    );
     expect(a.length).to.equal(100);
     expect(b).to.deep.equal(a);
     expect(other).to.not.deep.equal(a);
   });
 
   it('offers a trending and a flat market profile', async () => {
-    const q = (s: string): string => `/api/v1/kline/query?symbol=${s}&granularity=5&from=${START - 500 * 300_000}&to=${START}`;
+    const q = (s: string): string =>
+      `/api/v1/kline/query?symbol=${s}&granularity=5&from=${START - 500 * 300_000}&to=${START}`;
     const stdev = (rows: Kline[]): number => {
       const r = rows.slice(1).map((x, i) => Math.log(x[4] / rows[i]![4]));
       const m = r.reduce((a, b) => a + b, 0) / r.length;
@@ -162,13 +239,22 @@ describe('simulator market data', () => {
       }
       expect(checked).to.be.greaterThan(0);
     });
-    const flat = await withSim({ clock: 'manual', startTime: START, profile: 'flat' }, (c) => c.data<Kline[]>('GET', q('XBTUSDTM'), undefined, false));
-    const normal = await withSim({ clock: 'manual', startTime: START }, (c) => c.data<Kline[]>('GET', q('XBTUSDTM'), undefined, false));
+    const flat = await withSim({ clock: 'manual', startTime: START, profile: 'flat' }, (c) =>
+      c.data<Kline[]>('GET', q('XBTUSDTM'), undefined, false),
+    );
+    const normal = await withSim({ clock: 'manual', startTime: START }, (c) =>
+      c.data<Kline[]>('GET', q('XBTUSDTM'), undefined, false),
+    );
     expect(stdev(flat)).to.be.below(stdev(normal) / 5);
   });
 
   it('moves with the simulated clock', async () => {
-    const before = await client.data<Record<string, unknown>>('GET', '/api/v1/ticker?symbol=XBTUSDTM', undefined, false);
+    const before = await client.data<Record<string, unknown>>(
+      'GET',
+      '/api/v1/ticker?symbol=XBTUSDTM',
+      undefined,
+      false,
+    );
     sim.advance(90_000);
     const after = await client.data<Record<string, unknown>>('GET', '/api/v1/ticker?symbol=XBTUSDTM', undefined, false);
     expect(after['ts']).to.equal((START + 90_000) * 1_000_000);

@@ -28,7 +28,11 @@ describe('simulator quota pools', () => {
 
   it('charges the endpoint table weights to the right pool and reports it on every response', async () => {
     const t1 = await client.get('/api/v1/ticker?symbol=XBTUSDTM');
-    expect(rl(t1)).to.deep.equal({ limit: POOL_QUOTA.public, remaining: POOL_QUOTA.public - ENDPOINTS.ticker.weight, reset: POOL_WINDOW_MS });
+    expect(rl(t1)).to.deep.equal({
+      limit: POOL_QUOTA.public,
+      remaining: POOL_QUOTA.public - ENDPOINTS.ticker.weight,
+      reset: POOL_WINDOW_MS,
+    });
     realNow += 1000;
     const k = await client.get('/api/v1/kline/query?symbol=XBTUSDTM&granularity=1');
     expect(rl(k).remaining).to.equal(POOL_QUOTA.public - ENDPOINTS.ticker.weight - ENDPOINTS.klines.weight);
@@ -37,8 +41,18 @@ describe('simulator quota pools', () => {
     const a = await client.get('/api/v1/account-overview', true);
     expect(rl(a).remaining).to.equal(POOL_QUOTA.futures - ENDPOINTS.accountOverview.weight);
     const p = await client.get('/api/v1/positions', true);
-    expect(rl(p).remaining).to.equal(POOL_QUOTA.futures - ENDPOINTS.accountOverview.weight - ENDPOINTS.positions.weight);
-    const o = await client.post('/api/v1/orders', { clientOid: 'q1', symbol: 'XBTUSDTM', side: 'buy', type: 'limit', price: '100', size: 1, leverage: 1 });
+    expect(rl(p).remaining).to.equal(
+      POOL_QUOTA.futures - ENDPOINTS.accountOverview.weight - ENDPOINTS.positions.weight,
+    );
+    const o = await client.post('/api/v1/orders', {
+      clientOid: 'q1',
+      symbol: 'XBTUSDTM',
+      side: 'buy',
+      type: 'limit',
+      price: '100',
+      size: 1,
+      leverage: 1,
+    });
     expect(rl(o).remaining).to.equal(rl(p).remaining - ENDPOINTS.placeOrder.weight);
     // Errors carry the headers too.
     const bad = await client.get('/api/v1/ticker?symbol=NOPE');
@@ -71,6 +85,10 @@ describe('simulator quota pools', () => {
     realNow += 1;
     const again = await client.get('/api/v1/timestamp');
     expect(again.json?.code).to.equal('200000');
-    expect(rl(again)).to.deep.equal({ limit: POOL_QUOTA.public, remaining: POOL_QUOTA.public - ENDPOINTS.serverTime.weight, reset: POOL_WINDOW_MS });
+    expect(rl(again)).to.deep.equal({
+      limit: POOL_QUOTA.public,
+      remaining: POOL_QUOTA.public - ENDPOINTS.serverTime.weight,
+      reset: POOL_WINDOW_MS,
+    });
   });
 });

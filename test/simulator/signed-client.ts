@@ -52,7 +52,17 @@ export class SimClient {
   }
 
   /** Signed or public request; returns `data` or throws with the KuCoin code. */
-  async data<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, signed = method !== 'GET' || path.includes('/account') || path.includes('/position') || path.includes('/orders') || path.includes('/fills') || path.includes('/stopOrders')): Promise<T> {
+  async data<T = unknown>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+    signed = method !== 'GET' ||
+      path.includes('/account') ||
+      path.includes('/position') ||
+      path.includes('/orders') ||
+      path.includes('/fills') ||
+      path.includes('/stopOrders'),
+  ): Promise<T> {
     const r = await this.send(method, path, body === undefined ? undefined : JSON.stringify(body), signed);
     if (r.json?.code !== '200000') throw new Error(`${method} ${path} -> HTTP ${r.status} ${r.text}`);
     return r.json.data as T;
@@ -65,21 +75,38 @@ export class SimClient {
       'KC-API-KEY': o.apiKey ?? this.creds.apiKey,
       'KC-API-SIGN': o.sign ?? hmac(this.creds.apiSecret, ts + method + pathAndQuery + body),
       'KC-API-TIMESTAMP': ts,
-      'KC-API-PASSPHRASE': o.passphrase ?? (version === '1' ? this.creds.apiPassphrase : hmac(this.creds.apiSecret, this.creds.apiPassphrase)),
+      'KC-API-PASSPHRASE':
+        o.passphrase ??
+        (version === '1' ? this.creds.apiPassphrase : hmac(this.creds.apiSecret, this.creds.apiPassphrase)),
       'KC-API-KEY-VERSION': version,
     };
     for (const k of o.omit ?? []) delete h[k];
     return h;
   }
 
-  send(method: string, pathAndQuery: string, body: string | undefined, signed: boolean, overrides?: SignOverrides, timeoutMs = 10_000): Promise<SimResponse> {
+  send(
+    method: string,
+    pathAndQuery: string,
+    body: string | undefined,
+    signed: boolean,
+    overrides?: SignOverrides,
+    timeoutMs = 10_000,
+  ): Promise<SimResponse> {
     const payload = body ?? '';
     const headers: Record<string, string> = signed ? this.headersFor(method, pathAndQuery, payload, overrides) : {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     const url = new URL(pathAndQuery, this.baseUrl);
     return new Promise((resolve, reject) => {
       const req = request(
-        { host: url.hostname, port: url.port, method, path: pathAndQuery, headers, agent: this.agent, timeout: timeoutMs },
+        {
+          host: url.hostname,
+          port: url.port,
+          method,
+          path: pathAndQuery,
+          headers,
+          agent: this.agent,
+          timeout: timeoutMs,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));

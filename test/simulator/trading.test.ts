@@ -42,7 +42,14 @@ describe('simulator trading: worked PnL and fee example', () => {
     // Entry: value = 10 lots × 0.001 XBT × 50 001.2 = 500.012 USDT; taker fee 0.06 % = 0.3000072.
     // Margin at 10× = 50.0012.
     let pos = await c.data<Json>('GET', '/api/v1/position?symbol=XBTUSDTM');
-    expect(pos).to.include({ currentQty: 10, isOpen: true, avgEntryPrice: 50_001.2, posMargin: 50.0012, posCost: 500.012, markPrice: 50_000 });
+    expect(pos).to.include({
+      currentQty: 10,
+      isOpen: true,
+      avgEntryPrice: 50_001.2,
+      posMargin: 50.0012,
+      posCost: 500.012,
+      markPrice: 50_000,
+    });
     expect(pos['unrealisedPnl']).to.be.closeTo(-0.012, 1e-9); // 0.01 × (50 000 − 50 001.2)
     expect(pos['realisedPnl']).to.be.closeTo(-0.3000072, 1e-9);
     let acct = await c.data<Json>('GET', '/api/v1/account-overview?currency=USDT');
@@ -81,11 +88,20 @@ describe('simulator trading: orders', () => {
 
   it('walks the book for a large market order (slippage)', async () => {
     const { c } = ctx;
-    const book = await c.data<{ asks: [number, number][] }>('GET', '/api/v1/level2/snapshot?symbol=XBTUSDTM', undefined, false);
+    const book = await c.data<{ asks: [number, number][] }>(
+      'GET',
+      '/api/v1/level2/snapshot?symbol=XBTUSDTM',
+      undefined,
+      false,
+    );
     const size = book.asks[0]![1] + book.asks[1]![1] + 5;
     const r = await c.data<Json>('POST', '/api/v1/orders', order({ side: 'buy', type: 'market', size, leverage: 100 }));
     const fills = await c.data<{ items: Json[] }>('GET', `/api/v1/fills?orderId=${String(r['orderId'])}`);
-    expect(fills.items.map((f) => Number(f['price'])).sort((a, b) => a - b)).to.deep.equal([book.asks[0]![0], book.asks[1]![0], book.asks[2]![0]]);
+    expect(fills.items.map((f) => Number(f['price'])).sort((a, b) => a - b)).to.deep.equal([
+      book.asks[0]![0],
+      book.asks[1]![0],
+      book.asks[2]![0],
+    ]);
     const o = await c.data<Json>('GET', `/api/v1/orders/${String(r['orderId'])}`);
     expect(Number(o['avgDealPrice'])).to.be.above(book.asks[0]![0]);
   });
@@ -93,7 +109,11 @@ describe('simulator trading: orders', () => {
   it('rests a limit order, then fills it as maker when the price crosses', async () => {
     const { sim, c } = ctx;
     sim.market.pin('XBTUSDTM', 50_000);
-    const r = await c.data<Json>('POST', '/api/v1/orders', order({ side: 'buy', type: 'limit', price: '49900', size: 5, leverage: 5 }));
+    const r = await c.data<Json>(
+      'POST',
+      '/api/v1/orders',
+      order({ side: 'buy', type: 'limit', price: '49900', size: 5, leverage: 5 }),
+    );
     let o = await c.data<Json>('GET', `/api/v1/orders/${String(r['orderId'])}`);
     expect(o).to.include({ status: 'open', isActive: true, filledSize: 0, price: '49900.0' });
     const active = await c.data<{ items: Json[] }>('GET', '/api/v1/orders?status=active');
@@ -106,36 +126,77 @@ describe('simulator trading: orders', () => {
     expect(o).to.include({ status: 'done', filledSize: 5 });
     const fills = await c.data<{ items: Json[] }>('GET', `/api/v1/fills?orderId=${String(r['orderId'])}`);
     // Maker fee 0.02 % of 249.5 = 0.0499.
-    expect(fills.items.map((f) => [f['price'], f['liquidity'], f['fee']])).to.deep.equal([['49900.0', 'maker', '0.0499']]);
+    expect(fills.items.map((f) => [f['price'], f['liquidity'], f['fee']])).to.deep.equal([
+      ['49900.0', 'maker', '0.0499'],
+    ]);
     expect((await c.data<Json>('GET', '/api/v1/position?symbol=XBTUSDTM'))['currentQty']).to.equal(5);
   });
 
   it('partially fills a marketable limit order and rests the rest', async () => {
     const { c } = ctx;
-    const book = await c.data<{ asks: [number, number][] }>('GET', '/api/v1/level2/snapshot?symbol=ETHUSDTM', undefined, false);
+    const book = await c.data<{ asks: [number, number][] }>(
+      'GET',
+      '/api/v1/level2/snapshot?symbol=ETHUSDTM',
+      undefined,
+      false,
+    );
     const limit = book.asks[1]![0];
     const avail = book.asks[0]![1] + book.asks[1]![1];
-    const r = await c.data<Json>('POST', '/api/v1/orders', order({ symbol: 'ETHUSDTM', side: 'buy', type: 'limit', price: String(limit), size: avail + 7, leverage: 50 }));
+    const r = await c.data<Json>(
+      'POST',
+      '/api/v1/orders',
+      order({ symbol: 'ETHUSDTM', side: 'buy', type: 'limit', price: String(limit), size: avail + 7, leverage: 50 }),
+    );
     const o = await c.data<Json>('GET', `/api/v1/orders/${String(r['orderId'])}`);
     expect(o).to.include({ status: 'open', filledSize: avail, isActive: true });
     // IOC cancels the remainder instead.
-    const ioc = await c.data<Json>('POST', '/api/v1/orders', order({ symbol: 'ETHUSDTM', side: 'buy', type: 'limit', price: String(limit), size: avail + 7, leverage: 50, timeInForce: 'IOC' }));
+    const ioc = await c.data<Json>(
+      'POST',
+      '/api/v1/orders',
+      order({
+        symbol: 'ETHUSDTM',
+        side: 'buy',
+        type: 'limit',
+        price: String(limit),
+        size: avail + 7,
+        leverage: 50,
+        timeInForce: 'IOC',
+      }),
+    );
     const io = await c.data<Json>('GET', `/api/v1/orders/${String(ioc['orderId'])}`);
     expect(io).to.include({ status: 'done', filledSize: avail, cancelExist: true });
   });
 
   it('cancels by id and by clientOid; a second cancel answers 100004', async () => {
     const { c } = ctx;
-    const a = await c.data<Json>('POST', '/api/v1/orders', order({ clientOid: 'cx-a', side: 'buy', type: 'limit', price: '1000', size: 1 }));
-    await c.data('POST', '/api/v1/orders', order({ clientOid: 'cx-b', side: 'sell', type: 'limit', price: '900000', size: 1 }));
-    expect(await c.data('DELETE', `/api/v1/orders/${String(a['orderId'])}`)).to.deep.equal({ cancelledOrderIds: [a['orderId']] });
-    expect(await c.data('DELETE', '/api/v1/orders/client-order/cx-b?symbol=XBTUSDTM')).to.deep.equal({ clientOid: 'cx-b' });
+    const a = await c.data<Json>(
+      'POST',
+      '/api/v1/orders',
+      order({ clientOid: 'cx-a', side: 'buy', type: 'limit', price: '1000', size: 1 }),
+    );
+    await c.data(
+      'POST',
+      '/api/v1/orders',
+      order({ clientOid: 'cx-b', side: 'sell', type: 'limit', price: '900000', size: 1 }),
+    );
+    expect(await c.data('DELETE', `/api/v1/orders/${String(a['orderId'])}`)).to.deep.equal({
+      cancelledOrderIds: [a['orderId']],
+    });
+    expect(await c.data('DELETE', '/api/v1/orders/client-order/cx-b?symbol=XBTUSDTM')).to.deep.equal({
+      clientOid: 'cx-b',
+    });
     const again = await c.del(`/api/v1/orders/${String(a['orderId'])}`);
     expect(again.json?.code).to.equal('100004');
     expect((await c.del('/api/v1/orders/client-order/cx-b?symbol=XBTUSDTM')).json?.code).to.equal('100004');
     const byOid = await c.data<Json>('GET', '/api/v1/orders/byClientOid?clientOid=cx-b');
     expect(byOid).to.include({ status: 'done', cancelExist: true, clientOid: 'cx-b' });
-    const done = await c.data<{ items: Json[]; totalNum: number; totalPage: number; pageSize: number; currentPage: number }>('GET', '/api/v1/orders?status=done&pageSize=1&currentPage=2');
+    const done = await c.data<{
+      items: Json[];
+      totalNum: number;
+      totalPage: number;
+      pageSize: number;
+      currentPage: number;
+    }>('GET', '/api/v1/orders?status=done&pageSize=1&currentPage=2');
     expect(done).to.include({ totalNum: 2, totalPage: 2, pageSize: 1, currentPage: 2 });
     expect(done.items.map((x) => x['clientOid'])).to.deep.equal(['cx-a']);
     expect((await c.get('/api/v1/orders/999', true)).json?.code).to.equal('404000');
@@ -153,15 +214,30 @@ describe('simulator trading: orders', () => {
 
   it('rejects bad orders with KuCoin codes and leaves the clientOid usable', async () => {
     const { c } = ctx;
-    const offTick = await c.post('/api/v1/orders', order({ clientOid: 'bad-1', side: 'buy', type: 'limit', price: '50000.05', size: 1 }));
+    const offTick = await c.post(
+      '/api/v1/orders',
+      order({ clientOid: 'bad-1', side: 'buy', type: 'limit', price: '50000.05', size: 1 }),
+    );
     expect(offTick.json?.code).to.equal('300000');
-    expect((await c.post('/api/v1/orders', order({ side: 'buy', type: 'limit', size: 1 }))).json?.code).to.equal('400100');
-    expect((await c.post('/api/v1/orders', order({ side: 'buy', type: 'market', size: 1.5 }))).json?.code).to.equal('300000');
-    expect((await c.post('/api/v1/orders', order({ side: 'buy', type: 'market', size: 1, leverage: 500 }))).json?.code).to.equal('300000');
-    expect((await c.post('/api/v1/orders', { symbol: 'XBTUSDTM', side: 'buy', type: 'market', size: 1, leverage: 1 })).json?.code).to.equal('400100');
+    expect((await c.post('/api/v1/orders', order({ side: 'buy', type: 'limit', size: 1 }))).json?.code).to.equal(
+      '400100',
+    );
+    expect((await c.post('/api/v1/orders', order({ side: 'buy', type: 'market', size: 1.5 }))).json?.code).to.equal(
+      '300000',
+    );
+    expect(
+      (await c.post('/api/v1/orders', order({ side: 'buy', type: 'market', size: 1, leverage: 500 }))).json?.code,
+    ).to.equal('300000');
+    expect(
+      (await c.post('/api/v1/orders', { symbol: 'XBTUSDTM', side: 'buy', type: 'market', size: 1, leverage: 1 })).json
+        ?.code,
+    ).to.equal('400100');
     const tooBig = await c.post('/api/v1/orders', order({ side: 'buy', type: 'market', size: 900_000, leverage: 1 }));
     expect(tooBig.json?.code).to.equal('300003');
-    const retry = await c.post('/api/v1/orders', order({ clientOid: 'bad-1', side: 'buy', type: 'limit', price: '50000', size: 1 }));
+    const retry = await c.post(
+      '/api/v1/orders',
+      order({ clientOid: 'bad-1', side: 'buy', type: 'limit', price: '50000', size: 1 }),
+    );
     expect(retry.json?.code).to.equal('200000');
   });
 
@@ -172,7 +248,11 @@ describe('simulator trading: orders', () => {
     await c.data('POST', '/api/v1/orders', order({ side: 'buy', type: 'market', size: 4 }));
     const sameWay = await c.post('/api/v1/orders', order({ side: 'buy', type: 'market', size: 1, reduceOnly: true }));
     expect(sameWay.json?.code).to.equal('300000');
-    const trim = await c.data<Json>('POST', '/api/v1/orders', order({ side: 'sell', type: 'market', size: 10, reduceOnly: true }));
+    const trim = await c.data<Json>(
+      'POST',
+      '/api/v1/orders',
+      order({ side: 'sell', type: 'market', size: 10, reduceOnly: true }),
+    );
     const o = await c.data<Json>('GET', `/api/v1/orders/${String(trim['orderId'])}`);
     expect(o).to.include({ filledSize: 4, status: 'done', cancelExist: true });
     const pos = await c.data<Json>('GET', '/api/v1/position?symbol=XBTUSDTM');
@@ -181,10 +261,18 @@ describe('simulator trading: orders', () => {
 
   it('closeOrder closes the whole position whatever its side; 300009 with nothing to close', async () => {
     const { c } = ctx;
-    expect((await c.post('/api/v1/orders', { clientOid: 'close-0', symbol: 'XBTUSDTM', type: 'market', closeOrder: true })).json?.code).to.equal('300009');
+    expect(
+      (await c.post('/api/v1/orders', { clientOid: 'close-0', symbol: 'XBTUSDTM', type: 'market', closeOrder: true }))
+        .json?.code,
+    ).to.equal('300009');
     await c.data('POST', '/api/v1/orders', order({ side: 'sell', type: 'market', size: 6 }));
     expect((await c.data<Json>('GET', '/api/v1/position?symbol=XBTUSDTM'))['currentQty']).to.equal(-6);
-    const r = await c.data<Json>('POST', '/api/v1/orders', { clientOid: 'close-1', symbol: 'XBTUSDTM', type: 'market', closeOrder: true });
+    const r = await c.data<Json>('POST', '/api/v1/orders', {
+      clientOid: 'close-1',
+      symbol: 'XBTUSDTM',
+      type: 'market',
+      closeOrder: true,
+    });
     const o = await c.data<Json>('GET', `/api/v1/orders/${String(r['orderId'])}`);
     expect(o).to.include({ side: 'buy', size: 6, filledSize: 6, closeOrder: true });
     expect((await c.data<Json>('GET', '/api/v1/position?symbol=XBTUSDTM'))['currentQty']).to.equal(0);
@@ -194,9 +282,23 @@ describe('simulator trading: orders', () => {
     const { sim, c } = ctx;
     sim.market.pin('XBTUSDTM', 50_000);
     await c.data('POST', '/api/v1/orders', order({ side: 'buy', type: 'market', size: 10 }));
-    const stop = await c.data<Json>('POST', '/api/v1/orders', order({ side: 'sell', type: 'market', size: 10, reduceOnly: true, stop: 'down', stopPriceType: 'MP', stopPrice: '49000' }));
+    const stop = await c.data<Json>(
+      'POST',
+      '/api/v1/orders',
+      order({
+        side: 'sell',
+        type: 'market',
+        size: 10,
+        reduceOnly: true,
+        stop: 'down',
+        stopPriceType: 'MP',
+        stopPrice: '49000',
+      }),
+    );
     let stops = await c.data<{ items: Json[] }>('GET', '/api/v1/stopOrders?symbol=XBTUSDTM');
-    expect(stops.items.map((s) => [s['id'], s['stop'], s['stopPriceType'], s['stopPrice'], s['stopTriggered']])).to.deep.equal([[stop['orderId'], 'down', 'MP', '49000.0', false]]);
+    expect(
+      stops.items.map((s) => [s['id'], s['stop'], s['stopPriceType'], s['stopPrice'], s['stopTriggered']]),
+    ).to.deep.equal([[stop['orderId'], 'down', 'MP', '49000.0', false]]);
     expect((await c.data<{ items: Json[] }>('GET', '/api/v1/orders?status=active')).items).to.have.length(0);
     sim.market.pin('XBTUSDTM', 49_500);
     sim.advance(5000);
@@ -213,7 +315,19 @@ describe('simulator trading: orders', () => {
   it('st-orders: take-profit and stop-loss triggers close the position and cancel each other', async () => {
     const { sim, c } = ctx;
     sim.market.pin('XBTUSDTM', 50_000);
-    const r = await c.data<Json>('POST', '/api/v1/st-orders', order({ clientOid: 'tpsl', side: 'buy', type: 'market', size: 8, triggerStopUpPrice: '52000', triggerStopDownPrice: '48000', stopPriceType: 'TP' }));
+    const r = await c.data<Json>(
+      'POST',
+      '/api/v1/st-orders',
+      order({
+        clientOid: 'tpsl',
+        side: 'buy',
+        type: 'market',
+        size: 8,
+        triggerStopUpPrice: '52000',
+        triggerStopDownPrice: '48000',
+        stopPriceType: 'TP',
+      }),
+    );
     expect(r['clientOid']).to.equal('tpsl');
     expect((await c.data<Json>('GET', '/api/v1/position?symbol=XBTUSDTM'))['currentQty']).to.equal(8);
     const stops = await c.data<{ items: Json[] }>('GET', '/api/v1/stopOrders');
@@ -265,7 +379,9 @@ describe('simulator trading: liquidation and funding', () => {
     const { sim, c } = ctx;
     sim.market.pin('XBTUSDTM', 50_000);
     await c.data('POST', '/api/v1/orders', order({ side: 'buy', type: 'market', size: 10 }));
-    const rate = (await c.data<Json>('GET', '/api/v1/funding-rate/XBTUSDTM/current', undefined, false))['value'] as number;
+    const rate = (await c.data<Json>('GET', '/api/v1/funding-rate/XBTUSDTM/current', undefined, false))[
+      'value'
+    ] as number;
     const before = (await c.data<Json>('GET', '/api/v1/account-overview'))['marginBalance'] as number;
     sim.advance(9 * 60_000);
     expect((await c.data<Json>('GET', '/api/v1/account-overview'))['marginBalance']).to.equal(before);

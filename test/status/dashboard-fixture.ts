@@ -33,12 +33,49 @@ export function dashboardFixture(): DashboardFixture {
   source.report.positions.equity = (source.equity.at(-1) as { equity: number }).equity;
   source.positions = [
     // Prices as the exchange fills them (averages with float noise); ticks 0.1, 0.001 and 0.00001.
-    { symbol: 'XBTUSDTM', side: 'long', size: 3, entry_price: 61_250.53333333, mark_price: 61_410.1, leverage: 5, unrealised_pnl: 4.79, opened_at: '2025-01-01T00:42:10.000Z', stop_price: 60_980.4, tick_size: 0.1 },
-    { symbol: 'SOLUSDTM', side: 'short', size: 12, entry_price: 142.31012345, mark_price: 143.02, leverage: 3, unrealised_pnl: -0.85, opened_at: '2025-01-01T00:55:03.000Z', stop_price: 143.9, tick_size: 0.001 },
-    { symbol: 'DOGEUSDTM', side: 'long', size: 648, entry_price: 0.077152962962, mark_price: 0.07731, leverage: 5, unrealised_pnl: 1.02, opened_at: '2025-01-01T00:57:44.000Z', stop_price: 0.07698, tick_size: 0.00001 },
+    {
+      symbol: 'XBTUSDTM',
+      side: 'long',
+      size: 3,
+      entry_price: 61_250.53333333,
+      mark_price: 61_410.1,
+      leverage: 5,
+      unrealised_pnl: 4.79,
+      opened_at: '2025-01-01T00:42:10.000Z',
+      stop_price: 60_980.4,
+      tick_size: 0.1,
+    },
+    {
+      symbol: 'SOLUSDTM',
+      side: 'short',
+      size: 12,
+      entry_price: 142.31012345,
+      mark_price: 143.02,
+      leverage: 3,
+      unrealised_pnl: -0.85,
+      opened_at: '2025-01-01T00:55:03.000Z',
+      stop_price: 143.9,
+      tick_size: 0.001,
+    },
+    {
+      symbol: 'DOGEUSDTM',
+      side: 'long',
+      size: 648,
+      entry_price: 0.077152962962,
+      mark_price: 0.07731,
+      leverage: 5,
+      unrealised_pnl: 1.02,
+      opened_at: '2025-01-01T00:57:44.000Z',
+      stop_price: 0.07698,
+      tick_size: 0.00001,
+    },
   ];
   source.report.positions.open = 3;
-  source.report.threads['order-executor'] = thread({ progress: 88, restarts: 2, last_restart_reason: 'stalled: no heartbeat for 3.2 s' });
+  source.report.threads['order-executor'] = thread({
+    progress: 88,
+    restarts: 2,
+    last_restart_reason: 'stalled: no heartbeat for 3.2 s',
+  });
   source.report.recent_errors.unshift({
     time: '2025-01-01T01:01:30.000Z',
     thread: 'order-executor',
@@ -46,8 +83,18 @@ export function dashboardFixture(): DashboardFixture {
     message: 'stalled: no heartbeat for 3.2 s <script>alert(1)</script>',
   });
   source.alerts = [
-    { time: '2025-01-01T00:58:00.000Z', kind: 'operator', subject: 'pause', message: 'via npm run ctl: entries paused; exits, stops and monitoring go on' },
-    { time: '2025-01-01T00:31:12.000Z', kind: 'stall', subject: 'order-executor', message: 'no heartbeat for 3.2 s (event-loop utilisation 0.98)' },
+    {
+      time: '2025-01-01T00:58:00.000Z',
+      kind: 'operator',
+      subject: 'pause',
+      message: 'via npm run ctl: entries paused; exits, stops and monitoring go on',
+    },
+    {
+      time: '2025-01-01T00:31:12.000Z',
+      kind: 'stall',
+      subject: 'order-executor',
+      message: 'no heartbeat for 3.2 s (event-loop utilisation 0.98)',
+    },
   ];
   return source;
 }

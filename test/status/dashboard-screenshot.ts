@@ -16,7 +16,15 @@ async function main(): Promise<void> {
   const source = dashboardFixture();
   source.paused = true;
   // The browser closing its sockets at the end is not news.
-  const server = new StatusServer({ source, port: 0, token: TOKEN, refreshIntervalMs: 0, mode: 'paper', control: async () => ({ ok: true }), onError: () => undefined });
+  const server = new StatusServer({
+    source,
+    port: 0,
+    token: TOKEN,
+    refreshIntervalMs: 0,
+    mode: 'paper',
+    control: async () => ({ ok: true }),
+    onError: () => undefined,
+  });
   const url = await server.start();
   const profile = mkdtempSync(path.join(tmpdir(), 'dashboard-shot-'));
   const context = await chromium.launchPersistentContext(profile, {

@@ -24,10 +24,32 @@ function richSource(): FakeStatusSource {
   }
   source.report.positions.equity = (source.equity.at(-1) as { equity: number }).equity;
   source.positions = [
-    { symbol: 'XBTUSDTM', side: 'long', size: 3, entry_price: 61_250.5, mark_price: 61_410, leverage: 5, unrealised_pnl: 4.79, opened_at: '2025-01-01T00:42:10.000Z' },
-    { symbol: 'SOLUSDTM', side: 'short', size: 12, entry_price: 142.31, mark_price: 143.02, leverage: 3, unrealised_pnl: -0.85, opened_at: '2025-01-01T00:55:03.000Z' },
+    {
+      symbol: 'XBTUSDTM',
+      side: 'long',
+      size: 3,
+      entry_price: 61_250.5,
+      mark_price: 61_410,
+      leverage: 5,
+      unrealised_pnl: 4.79,
+      opened_at: '2025-01-01T00:42:10.000Z',
+    },
+    {
+      symbol: 'SOLUSDTM',
+      side: 'short',
+      size: 12,
+      entry_price: 142.31,
+      mark_price: 143.02,
+      leverage: 3,
+      unrealised_pnl: -0.85,
+      opened_at: '2025-01-01T00:55:03.000Z',
+    },
   ];
-  source.report.threads['order-executor'] = thread({ progress: 88, restarts: 2, last_restart_reason: 'stalled: no heartbeat for 3.2 s' });
+  source.report.threads['order-executor'] = thread({
+    progress: 88,
+    restarts: 2,
+    last_restart_reason: 'stalled: no heartbeat for 3.2 s',
+  });
   source.report.recent_errors.unshift({
     time: '2025-01-01T01:01:30.000Z',
     thread: 'order-executor',
@@ -79,7 +101,14 @@ describe('dashboard page in headless Chromium', function () {
 
   it('renders live data from /ws, follows changes and events, and reconnects after a restart', async () => {
     const source = richSource();
-    const server = new StatusServer({ source, port: 0, token: TOKEN, pushIntervalMs: 100, refreshIntervalMs: 0, title: 'KuCoin Futures Bot (paper)' });
+    const server = new StatusServer({
+      source,
+      port: 0,
+      token: TOKEN,
+      pushIntervalMs: 100,
+      refreshIntervalMs: 0,
+      title: 'KuCoin Futures Bot (paper)',
+    });
     servers.push(server);
     const url = await server.start();
 
@@ -108,17 +137,34 @@ describe('dashboard page in headless Chromium', function () {
 
     // A change on the server side arrives without a reload.
     source.report.positions.open = 3;
-    source.positions.push({ symbol: 'ETHUSDTM', side: 'long', size: 5, entry_price: 3312.4, mark_price: null, leverage: 4, unrealised_pnl: null, opened_at: '2025-01-01T01:02:00.000Z' });
+    source.positions.push({
+      symbol: 'ETHUSDTM',
+      side: 'long',
+      size: 5,
+      entry_price: 3312.4,
+      mark_price: null,
+      leverage: 4,
+      unrealised_pnl: null,
+      opened_at: '2025-01-01T01:02:00.000Z',
+    });
     source.setStatus('DEGRADED');
-    source.report.overall_health = { status: 'DEGRADED', reasons: ['API success rate 91.67% in the last minute is below 95%'] };
-    source.report.alerts = { delivery_failures: 2, last_delivery_error: 'http://127.0.0.1:9: webhook answered HTTP 307 redirect' };
+    source.report.overall_health = {
+      status: 'DEGRADED',
+      reasons: ['API success rate 91.67% in the last minute is below 95%'],
+    };
+    source.report.alerts = {
+      delivery_failures: 2,
+      last_delivery_error: 'http://127.0.0.1:9: webhook answered HTTP 307 redirect',
+    };
     source.emitChange();
     await hasText(page, '#open-value', '3');
     await hasText(page, '#verdict', 'DEGRADED');
     expect(await page.textContent('#positions-body')).to.include('ETHUSDTM');
     expect(await page.textContent('#reasons')).to.include('below 95%');
     // Alerts the webhook never took are shown, not just counted.
-    await page.locator('[data-testid="alert-delivery"]', { hasText: '2 alert(s) not delivered' }).waitFor({ timeout: 10_000 });
+    await page
+      .locator('[data-testid="alert-delivery"]', { hasText: '2 alert(s) not delivered' })
+      .waitFor({ timeout: 10_000 });
     expect(await page.textContent('[data-testid="alert-delivery"]')).to.include('HTTP 307');
     // Positions and orders on the account that are not the bot's are shown (issue 17), after a change too.
     expect(await page.textContent('#foreign-positions')).to.equal('none');
@@ -131,7 +177,11 @@ describe('dashboard page in headless Chromium', function () {
     expect(await page.textContent('#oid-prefix')).to.equal('kb_test_');
 
     server.publishEvent({ kind: 'trade', message: 'Opened ETHUSDTM long 5 @ 3312.4', severity: 'info' });
-    server.publishEvent({ kind: 'restart', message: 'order-executor restarted (stalled: no heartbeat for 3.2 s)', severity: 'warning' });
+    server.publishEvent({
+      kind: 'restart',
+      message: 'order-executor restarted (stalled: no heartbeat for 3.2 s)',
+      severity: 'warning',
+    });
     await page.locator('#events-list', { hasText: 'order-executor restarted' }).waitFor();
     expect(await page.textContent('#events-list')).to.include('Opened ETHUSDTM long');
 
@@ -164,7 +214,15 @@ describe('dashboard page in headless Chromium', function () {
       commands.push(command.symbol ? `${command.kind} ${command.symbol}` : command.kind);
       return { ok: true, command: command.kind, detail: 'done in the test' };
     };
-    const server = new StatusServer({ source, port: 0, token: TOKEN, pushIntervalMs: 100, refreshIntervalMs: 0, mode: 'paper', control });
+    const server = new StatusServer({
+      source,
+      port: 0,
+      token: TOKEN,
+      pushIntervalMs: 100,
+      refreshIntervalMs: 0,
+      mode: 'paper',
+      control,
+    });
     servers.push(server);
     const url = await server.start();
     const page = context ? await context.newPage() : await openPage();
@@ -187,9 +245,13 @@ describe('dashboard page in headless Chromium', function () {
       const eq = source.report.positions.equity as number;
       const sinceStart = (await page.textContent('#equity-change')) ?? '';
       expect(sinceStart).to.equal(`+${(eq - 10_000).toFixed(2)} (+${((eq - 10_000) / 100).toFixed(2)}%) since start`);
-      expect(await page.textContent('#equity-day')).to.match(new RegExp(`^\\+${(eq - 10_050).toFixed(2)} \\(\\+\\d\\.\\d\\d%\\) since 00:00 UTC$`));
+      expect(await page.textContent('#equity-day')).to.match(
+        new RegExp(`^\\+${(eq - 10_050).toFixed(2)} \\(\\+\\d\\.\\d\\d%\\) since 00:00 UTC$`),
+      );
       // Prices at each contract's tick: 0.1, 0.001, 0.00001.
-      const cells = await page.$$eval('#positions-body tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+      const cells = await page.$$eval('#positions-body tr', (rows) =>
+        rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)),
+      );
       const bySymbol = new Map(cells.map((c) => [c[0], c]));
       expect(bySymbol.get('XBTUSDTM')!.slice(3, 5)).to.deep.equal(['61,250.5', '61,410.1']);
       expect(bySymbol.get('XBTUSDTM')![6]).to.equal('60,980.4');
@@ -198,7 +260,10 @@ describe('dashboard page in headless Chromium', function () {
       expect(bySymbol.get('DOGEUSDTM')!.slice(3, 5)).to.deep.equal(['0.07715', '0.07731']);
       // The curve has value and time axes; the paused banner, the alert history and the buttons show.
       expect(await page.$$eval('#chart-axes .y-label', (l) => l.length)).to.be.at.least(3);
-      expect(await page.$$eval('#chart-axes .x-label', (l) => l.map((e) => e.textContent))).to.include.members(['00:00', '00:59']);
+      expect(await page.$$eval('#chart-axes .x-label', (l) => l.map((e) => e.textContent))).to.include.members([
+        '00:00',
+        '00:59',
+      ]);
       expect(await page.isVisible('#paused')).to.equal(true);
       expect(await page.textContent('#alerts-list')).to.include('entries paused');
       expect(await page.isVisible('#ctl-pause')).to.equal(true);

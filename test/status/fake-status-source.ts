@@ -23,7 +23,12 @@ export function thread(overrides: Partial<ThreadReport> = {}): ThreadReport {
 
 export function sampleReport(status: HealthStatus = 'HEALTHY'): MutableReport {
   return {
-    uptime: { seconds: 3723, formatted: '01h 02m 03s', started_at: '2025-01-01T00:00:00.000Z', now: '2025-01-01T01:02:03.000Z' },
+    uptime: {
+      seconds: 3723,
+      formatted: '01h 02m 03s',
+      started_at: '2025-01-01T00:00:00.000Z',
+      now: '2025-01-01T01:02:03.000Z',
+    },
     api: {
       total_calls: 120,
       successful_calls: 110,
@@ -37,7 +42,19 @@ export function sampleReport(status: HealthStatus = 'HEALTHY'): MutableReport {
       last_call_age_s: 0.2,
       by_endpoint: { positions: { calls: 120, failed: 10, rate_limited: 4, avg_latency_ms: 42.5 } },
     },
-    positions: { opened: 5, closed: 3, open: 2, unsettled: 0, wins: 2, losses: 1, breakeven: 0, win_rate: 66.67, total_pnl: 12.5, equity: 1012.5, foreign: { count: 0, symbols: [] } },
+    positions: {
+      opened: 5,
+      closed: 3,
+      open: 2,
+      unsettled: 0,
+      wins: 2,
+      losses: 1,
+      breakeven: 0,
+      win_rate: 66.67,
+      total_pnl: 12.5,
+      equity: 1012.5,
+      foreign: { count: 0, symbols: [] },
+    },
     orders: { foreign: 0, client_oid_prefix: 'kb_test_', contested_symbols: [] },
     performance: {
       scans_completed: 40,
@@ -52,7 +69,9 @@ export function sampleReport(status: HealthStatus = 'HEALTHY'): MutableReport {
       scanner: thread(),
       'position-monitor': thread({ restarts: 1, last_restart_reason: 'stalled' }),
     },
-    recent_errors: [{ time: '2025-01-01T01:00:00.000Z', thread: 'scanner', type: 'NetworkError', message: 'socket hang up' }],
+    recent_errors: [
+      { time: '2025-01-01T01:00:00.000Z', thread: 'scanner', type: 'NetworkError', message: 'socket hang up' },
+    ],
     alerts: { delivery_failures: 0, last_delivery_error: null },
     overall_health: status === 'HEALTHY' ? { status, reasons: [] } : { status, reasons: [`test says ${status}`] },
   };
@@ -93,7 +112,8 @@ export class FakeStatusSource implements StatusSource {
   }
 
   setStatus(status: HealthStatus): void {
-    this.report.overall_health = status === 'HEALTHY' ? { status, reasons: [] } : { status, reasons: [`test says ${status}`] };
+    this.report.overall_health =
+      status === 'HEALTHY' ? { status, reasons: [] } : { status, reasons: [`test says ${status}`] };
   }
 
   emitChange(): void {

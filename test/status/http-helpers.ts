@@ -8,12 +8,19 @@ export interface HttpAnswer {
   body: string;
 }
 
-export function httpGet(url: string, headers: Record<string, string> = {}, agent: Agent | false = false, method = 'GET'): Promise<HttpAnswer> {
+export function httpGet(
+  url: string,
+  headers: Record<string, string> = {},
+  agent: Agent | false = false,
+  method = 'GET',
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -49,7 +56,11 @@ export class WsProbe {
   }
 
   /** Resolves with the first message at index >= from that matches. */
-  waitFor(match: (m: Record<string, unknown>) => boolean, from = 0, timeoutMs = 5000): Promise<Record<string, unknown>> {
+  waitFor(
+    match: (m: Record<string, unknown>) => boolean,
+    from = 0,
+    timeoutMs = 5000,
+  ): Promise<Record<string, unknown>> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
         const found = this.messages.slice(from).find(match);
@@ -66,7 +77,11 @@ export class WsProbe {
       };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages.map((m) => m.type))}`));
+        reject(
+          new Error(
+            `no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages.map((m) => m.type))}`,
+          ),
+        );
       }, timeoutMs);
       if (!check()) this.waiters.push(waiter);
     });

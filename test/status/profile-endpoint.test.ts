@@ -15,7 +15,13 @@ describe('status server /profile', () => {
   });
 
   async function start(profiler?: ProfileTaker): Promise<string> {
-    const server = new StatusServer({ source: new FakeStatusSource(), port: 0, token: TOKEN, refreshIntervalMs: 0, ...(profiler ? { profiler } : {}) });
+    const server = new StatusServer({
+      source: new FakeStatusSource(),
+      port: 0,
+      token: TOKEN,
+      refreshIntervalMs: 0,
+      ...(profiler ? { profiler } : {}),
+    });
     servers.push(server);
     return server.start();
   }

@@ -53,20 +53,32 @@ export function parsePrometheusText(text: string): Map<string, MetricFamily> {
     const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
     if (Number.isNaN(value) && raw !== 'NaN') throw new Error(`line ${i + 1} has a bad value: ${line}`);
     // Histogram and summary samples belong to their base family.
-    const base = [...families.keys()].find((n) => sampleName === n || (/_(bucket|sum|count)$/.test(sampleName) && sampleName.replace(/_(bucket|sum|count)$/, '') === n));
+    const base = [...families.keys()].find(
+      (n) =>
+        sampleName === n ||
+        (/_(bucket|sum|count)$/.test(sampleName) && sampleName.replace(/_(bucket|sum|count)$/, '') === n),
+    );
     family(base ?? sampleName).samples.push({ name: sampleName, labels, value });
   }
   return families;
 }
 
 /** The one sample with exactly these labels (by name), or throws. */
-export function sampleValue(families: Map<string, MetricFamily>, name: string, labels: Record<string, string> = {}): number {
+export function sampleValue(
+  families: Map<string, MetricFamily>,
+  name: string,
+  labels: Record<string, string> = {},
+): number {
   const base = name.replace(/_(bucket|sum|count)$/, '');
   const f = families.get(name) ?? families.get(base);
   if (f === undefined) throw new Error(`no metric family ${name}`);
   const matches = f.samples.filter(
-    (s) => s.name === name && Object.keys(labels).length === Object.keys(s.labels).length && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+    (s) =>
+      s.name === name &&
+      Object.keys(labels).length === Object.keys(s.labels).length &&
+      Object.entries(labels).every(([k, v]) => s.labels[k] === v),
   );
-  if (matches.length !== 1) throw new Error(`expected one sample ${name}${JSON.stringify(labels)}, found ${matches.length}`);
+  if (matches.length !== 1)
+    throw new Error(`expected one sample ${name}${JSON.stringify(labels)}, found ${matches.length}`);
   return (matches[0] as Sample).value;
 }

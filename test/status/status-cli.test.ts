@@ -10,10 +10,18 @@ import { runToExit } from '../support/child-process.js';
 
 const CLI = fileURLToPath(new URL('../../src/status/status-cli.js', import.meta.url));
 
-function runCli(env: Record<string, string>, cwd: string, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  env: Record<string, string>,
+  cwd: string,
+  args: string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   // Only the variables under test: never the developer's own STATUS_* settings.
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('STATUS_')));
-  return runToExit('status CLI', { command: process.execPath, args: [CLI, ...args] }, { cwd, env: { ...base, ...env } });
+  return runToExit(
+    'status CLI',
+    { command: process.execPath, args: [CLI, ...args] },
+    { cwd, env: { ...base, ...env } },
+  );
 }
 
 describe('npm run status (status CLI)', () => {

@@ -46,8 +46,15 @@ describe('StatusServer control POSTs', () => {
   it('refuses a missing or wrong token (401) and a foreign Origin (403); runs the command with the right one', async () => {
     const url = await start('s3cret');
     expect((await httpGet(`${url}control/pause`, {}, false, 'POST')).status).to.equal(401);
-    expect((await httpGet(`${url}control/pause`, { Authorization: 'Bearer wrong' }, false, 'POST')).status).to.equal(401);
-    const foreign = await httpGet(`${url}control/pause`, { Authorization: 'Bearer s3cret', Origin: 'http://evil.example' }, false, 'POST');
+    expect((await httpGet(`${url}control/pause`, { Authorization: 'Bearer wrong' }, false, 'POST')).status).to.equal(
+      401,
+    );
+    const foreign = await httpGet(
+      `${url}control/pause`,
+      { Authorization: 'Bearer s3cret', Origin: 'http://evil.example' },
+      false,
+      'POST',
+    );
     expect(foreign.status).to.equal(403);
     expect(received).to.deep.equal([]);
 

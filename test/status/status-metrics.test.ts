@@ -15,7 +15,11 @@ describe('status metrics (Prometheus text)', () => {
     server = undefined;
   });
 
-  async function scrape(source: FakeStatusSource, setup?: (s: StatusServer) => void, token = ''): Promise<{ text: string; contentType: string }> {
+  async function scrape(
+    source: FakeStatusSource,
+    setup?: (s: StatusServer) => void,
+    token = '',
+  ): Promise<{ text: string; contentType: string }> {
     server = new StatusServer({ source, port: 0, token, refreshIntervalMs: 0 });
     setup?.(server);
     const url = await server.start();
@@ -85,7 +89,12 @@ describe('status metrics (Prometheus text)', () => {
 
   it('labels per-thread series by thread and drops a thread that left the report', async () => {
     const source = new FakeStatusSource();
-    source.report.threads['order-executor'] = thread({ state: 'stalled', healthy: false, last_heartbeat_age_s: 7.5, restarts: 3 });
+    source.report.threads['order-executor'] = thread({
+      state: 'stalled',
+      healthy: false,
+      last_heartbeat_age_s: 7.5,
+      restarts: 3,
+    });
     const { text } = await scrape(source);
     const f = parsePrometheusText(text);
     expect(sampleValue(f, `${P}thread_heartbeat_age_seconds`, { thread: 'order-executor' })).to.equal(7.5);
@@ -100,7 +109,9 @@ describe('status metrics (Prometheus text)', () => {
     const threadsSeen = new Set(again.get(`${P}thread_healthy`)?.samples.map((s) => s.labels.thread));
     expect([...threadsSeen]).to.have.members(['scanner', 'position-monitor']);
     // No heartbeat yet: the age series is absent rather than a fake 0.
-    expect(again.get(`${P}thread_heartbeat_age_seconds`)?.samples.map((s) => s.labels.thread)).to.deep.equal(['position-monitor']);
+    expect(again.get(`${P}thread_heartbeat_age_seconds`)?.samples.map((s) => s.labels.thread)).to.deep.equal([
+      'position-monitor',
+    ]);
   });
 
   it('reports unhealthy as 0 and leaves equity absent before the first reading', async () => {
@@ -133,13 +144,18 @@ describe('status metrics (Prometheus text)', () => {
     });
     const f = parsePrometheusText(text);
     const lat = f.get(`${P}api_latency_seconds`) as MetricFamily;
-    const okBuckets = lat.samples.filter((s) => s.name.endsWith('_bucket') && s.labels.endpoint === 'positions' && s.labels.outcome === 'ok');
+    const okBuckets = lat.samples.filter(
+      (s) => s.name.endsWith('_bucket') && s.labels.endpoint === 'positions' && s.labels.outcome === 'ok',
+    );
     const les = okBuckets.map((s) => s.labels.le);
     expect(les).to.deep.equal(['0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf']);
     const counts = okBuckets.map((s) => s.value);
     expect(counts).to.deep.equal([0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2]);
     expect(sampleValue(f, `${P}api_latency_seconds_count`, { endpoint: 'positions', outcome: 'ok' })).to.equal(2);
-    expect(sampleValue(f, `${P}api_latency_seconds_sum`, { endpoint: 'positions', outcome: 'ok' })).to.be.closeTo(0.32, 1e-9);
+    expect(sampleValue(f, `${P}api_latency_seconds_sum`, { endpoint: 'positions', outcome: 'ok' })).to.be.closeTo(
+      0.32,
+      1e-9,
+    );
     expect(sampleValue(f, `${P}api_latency_seconds_count`, { endpoint: 'order', outcome: 'rate_limited' })).to.equal(1);
     expect(sampleValue(f, `${P}scan_duration_seconds_count`)).to.equal(2);
     expect(sampleValue(f, `${P}scan_duration_seconds_bucket`, { le: '2.5' })).to.equal(1);
@@ -167,7 +183,8 @@ describe('status metrics (Prometheus text)', () => {
 
   it('folds endpoints past maxEndpoints into "other" (bounded label cardinality)', async () => {
     const m = new StatusMetrics({ maxEndpoints: 2 });
-    for (const endpoint of ['a', 'b', 'c', 'd', 'a']) m.recordApiCall({ ok: true, rateLimited: false, durationMs: 1, endpoint });
+    for (const endpoint of ['a', 'b', 'c', 'd', 'a'])
+      m.recordApiCall({ ok: true, rateLimited: false, durationMs: 1, endpoint });
     const f = parsePrometheusText(await m.render(sampleReport()));
     const endpoints = new Set(f.get(`${P}api_latency_seconds`)?.samples.map((s) => s.labels.endpoint));
     expect([...endpoints]).to.have.members(['a', 'b', 'other']);

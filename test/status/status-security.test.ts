@@ -17,7 +17,13 @@ function upgradeStatus(url: string, headers: Record<string, string>): Promise<nu
   return new Promise((resolve, reject) => {
     const req = request(url, {
       agent: false,
-      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        ...headers,
+      },
     });
     req.on('upgrade', (res, socket) => {
       socket.destroy();
@@ -65,7 +71,12 @@ describe('StatusServer security guard', () => {
     it('answers 421 to a WebSocket upgrade with a foreign Host, before the token or Origin check', async () => {
       const url = await start({ token: TOKEN });
       expect(await upgradeStatus(`${url}ws?token=${TOKEN}`, { Host: 'rebind.attacker.test' })).to.equal(421);
-      expect(await upgradeStatus(`${url}ws?token=${TOKEN}`, { Host: 'rebind.attacker.test', Origin: 'http://rebind.attacker.test' })).to.equal(421);
+      expect(
+        await upgradeStatus(`${url}ws?token=${TOKEN}`, {
+          Host: 'rebind.attacker.test',
+          Origin: 'http://rebind.attacker.test',
+        }),
+      ).to.equal(421);
       // The same upgrade with our own name gets through.
       const ok = await WsProbe.open(wsUrl(url, `?token=${TOKEN}`));
       probes.push(ok);
@@ -75,7 +86,14 @@ describe('StatusServer security guard', () => {
     it('serves the loopback names, the bind host and STATUS_ALLOWED_HOSTS names', async () => {
       const url = await start({ allowedHosts: ['bot.lan', 'Status.Example.COM'] });
       const port = new URL(url).port;
-      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, 'LOCALHOST', `bot.lan:${port}`, 'status.example.com']) {
+      for (const host of [
+        `127.0.0.1:${port}`,
+        `localhost:${port}`,
+        `[::1]:${port}`,
+        'LOCALHOST',
+        `bot.lan:${port}`,
+        'status.example.com',
+      ]) {
         expect((await httpGet(`${url}health`, { Host: host })).status, host).to.equal(200);
       }
       for (const host of ['bot.lan.evil.example', 'example.com', '10.0.0.5']) {
@@ -99,16 +117,26 @@ describe('StatusServer security guard', () => {
   });
 
   describe('cross-site requests', () => {
-    it('refuses a state-changing request from another site\'s page (403) on every path, even without a token', async () => {
+    it("refuses a state-changing request from another site's page (403) on every path, even without a token", async () => {
       const url = await start();
       const self = new URL(url).host;
       for (const path of ['health', 'api/control/pause', 'anything']) {
-        const foreign: Array<Record<string, string>> = [{ Origin: 'http://evil.example' }, { Origin: 'null' }, { Origin: `http://${self}`, 'Sec-Fetch-Site': 'cross-site' }];
+        const foreign: Array<Record<string, string>> = [
+          { Origin: 'http://evil.example' },
+          { Origin: 'null' },
+          { Origin: `http://${self}`, 'Sec-Fetch-Site': 'cross-site' },
+        ];
         for (const headers of foreign) {
-          expect((await httpGet(`${url}${path}`, headers, false, 'POST')).status, `${path} ${JSON.stringify(headers)}`).to.equal(403);
+          expect(
+            (await httpGet(`${url}${path}`, headers, false, 'POST')).status,
+            `${path} ${JSON.stringify(headers)}`,
+          ).to.equal(403);
         }
         // Our own page and non-browser clients get past the guard (to the route's own answer).
-        expect((await httpGet(`${url}${path}`, { Origin: `http://${self}`, 'Sec-Fetch-Site': 'same-origin' }, false, 'POST')).status).not.to.equal(403);
+        expect(
+          (await httpGet(`${url}${path}`, { Origin: `http://${self}`, 'Sec-Fetch-Site': 'same-origin' }, false, 'POST'))
+            .status,
+        ).not.to.equal(403);
         expect((await httpGet(`${url}${path}`, {}, false, 'POST')).status).not.to.equal(403);
       }
       // Reads stay readable only by the same origin anyway (no CORS headers): GET is not refused.
@@ -126,7 +154,10 @@ describe('StatusServer security guard', () => {
       expect(anonymous.body).not.to.match(/equity|total_pnl|recent_errors|socket hang up/);
       const withWrong = await httpGet(`${url}health`, { Authorization: 'Bearer nope' });
       expect(JSON.parse(withWrong.body)).to.deep.equal({ overall_health: { status: 'HEALTHY' } });
-      const full = JSON.parse((await httpGet(`${url}health`, { Authorization: `Bearer ${TOKEN}` })).body) as Record<string, unknown>;
+      const full = JSON.parse((await httpGet(`${url}health`, { Authorization: `Bearer ${TOKEN}` })).body) as Record<
+        string,
+        unknown
+      >;
       expect(full).to.have.property('positions');
       expect(full).to.have.property('alerts');
       expect(JSON.parse((await httpGet(`${url}health?token=${TOKEN}`)).body)).to.have.property('recent_errors');
@@ -152,7 +183,12 @@ describe('StatusServer security guard', () => {
 
     it('needs the token for /metrics, the page, unknown paths and POSTs', async () => {
       const url = await start({ token: TOKEN });
-      for (const [path, method] of [['metrics', 'GET'], ['', 'GET'], ['anything', 'GET'], ['api/control/pause', 'POST']] as const) {
+      for (const [path, method] of [
+        ['metrics', 'GET'],
+        ['', 'GET'],
+        ['anything', 'GET'],
+        ['api/control/pause', 'POST'],
+      ] as const) {
         expect((await httpGet(`${url}${path}`, {}, false, method)).status, `${method} /${path}`).to.equal(401);
       }
     });

@@ -15,7 +15,9 @@ describe('StatusServer', () => {
   let servers: StatusServer[] = [];
   let probes: WsProbe[] = [];
 
-  async function startServer(options: Partial<StatusServerOptions> & { source: StatusServerOptions['source'] }): Promise<{ server: StatusServer; url: string }> {
+  async function startServer(
+    options: Partial<StatusServerOptions> & { source: StatusServerOptions['source'] },
+  ): Promise<{ server: StatusServer; url: string }> {
     const server = new StatusServer({ port: 0, refreshIntervalMs: 0, onError: () => undefined, ...options });
     servers.push(server);
     const url = await server.start();
@@ -52,7 +54,9 @@ describe('StatusServer', () => {
       const { url } = await startServer({ source });
       const bad = await httpGet(`${url}health`);
       expect(bad.status).to.equal(503);
-      expect((JSON.parse(bad.body) as { overall_health: { status: string } }).overall_health.status).to.equal('UNHEALTHY');
+      expect((JSON.parse(bad.body) as { overall_health: { status: string } }).overall_health.status).to.equal(
+        'UNHEALTHY',
+      );
       source.setStatus('DEGRADED');
       expect((await httpGet(`${url}health`)).status).to.equal(200);
     });
@@ -151,9 +155,21 @@ describe('StatusServer', () => {
     it('pushes the report on connect, an update after a change, and published events', async () => {
       const source = new FakeStatusSource();
       source.positions = [
-        { symbol: 'XBTUSDTM', side: 'long', size: 2, entry_price: 60000, mark_price: 60100, leverage: 5, unrealised_pnl: 2, opened_at: '2025-01-01T00:30:00.000Z' },
+        {
+          symbol: 'XBTUSDTM',
+          side: 'long',
+          size: 2,
+          entry_price: 60000,
+          mark_price: 60100,
+          leverage: 5,
+          unrealised_pnl: 2,
+          opened_at: '2025-01-01T00:30:00.000Z',
+        },
       ];
-      source.equity = [{ t: 1, equity: 1000 }, { t: 2, equity: 1012.5 }];
+      source.equity = [
+        { t: 1, equity: 1000 },
+        { t: 2, equity: 1012.5 },
+      ];
       const { server, url } = await startServer({ source, pushIntervalMs: 50 });
       const p = await probe(wsUrl(url));
       const first = await p.waitFor((m) => m.type === 'report');
@@ -167,7 +183,11 @@ describe('StatusServer', () => {
       const update = await p.waitFor((m) => m.type === 'report', seen);
       expect((update.report as { positions: { open: number } }).positions.open).to.equal(7);
 
-      const event = server.publishEvent({ kind: 'restart', message: 'scanner restarted (stalled)', severity: 'warning' });
+      const event = server.publishEvent({
+        kind: 'restart',
+        message: 'scanner restarted (stalled)',
+        severity: 'warning',
+      });
       expect(event.time).to.match(/^\d{4}-\d\d-\d\dT/);
       const pushed = await p.waitFor((m) => m.type === 'event');
       expect(pushed.event).to.deep.equal(event);
@@ -180,14 +200,19 @@ describe('StatusServer', () => {
       server.publishEvent({ kind: 'alert', message: 'three', severity: 'critical' });
       const p = await probe(wsUrl(url));
       await p.waitFor((m) => m.type === 'event' && (m.event as { message: string }).message === 'three');
-      const messages = p.messages.filter((m) => m.type === 'event').map((m) => (m.event as { message: string }).message);
+      const messages = p.messages
+        .filter((m) => m.type === 'event')
+        .map((m) => (m.event as { message: string }).message);
       expect(messages).to.deep.equal(['two', 'three']);
     });
 
     it('rejects a malformed event with an error naming the field', async () => {
       const { server } = await startServer({ source: new FakeStatusSource() });
       expect(() => server.publishEvent({ kind: '', message: 'x' })).to.throw(TypeError, /"kind"/);
-      expect(() => server.publishEvent({ kind: 'a', message: 'x', severity: 'fatal' as 'info' })).to.throw(TypeError, /"severity"/);
+      expect(() => server.publishEvent({ kind: 'a', message: 'x', severity: 'fatal' as 'info' })).to.throw(
+        TypeError,
+        /"severity"/,
+      );
       expect(() => server.publishEvent({ kind: 'a', message: 'x', time: 'yesterday' })).to.throw(TypeError, /"time"/);
     });
 
@@ -201,7 +226,12 @@ describe('StatusServer', () => {
         source.report.performance.scans_completed = 1000 + i;
         source.emitChange();
       }
-      const last = await p.waitFor((m) => m.type === 'report' && (m.report as { performance: { scans_completed: number } }).performance.scans_completed === 1020, before);
+      const last = await p.waitFor(
+        (m) =>
+          m.type === 'report' &&
+          (m.report as { performance: { scans_completed: number } }).performance.scans_completed === 1020,
+        before,
+      );
       // The socket keeps order: an unthrottled implementation's push per change would all have
       // arrived by the time the push showing the 20th change did.
       const pushes = p.messages.slice(before, p.messages.indexOf(last) + 1).filter((m) => m.type === 'report');
@@ -227,7 +257,10 @@ describe('StatusServer', () => {
       });
       await silentClosed;
       // The server side leaves its client set on its own 'close' event, a moment after ours.
-      await waitUntil('the server to drop the silent client', () => server.liveClientCount === 1, { timeoutMs: 5_000, intervalMs: 10 });
+      await waitUntil('the server to drop the silent client', () => server.liveClientCount === 1, {
+        timeoutMs: 5_000,
+        intervalMs: 10,
+      });
       expect(answering.ws.readyState).to.equal(WebSocket.OPEN);
     });
 
@@ -235,7 +268,10 @@ describe('StatusServer', () => {
       const monitor = tickedHealthMonitor({ threads: ['scanner'] });
       const { url } = await startServer({ source: healthMonitorSource(monitor), pushIntervalMs: 20 });
       monitor.recordApiCall({ ok: true, rateLimited: false, durationMs: 12, endpoint: 'positions' });
-      const health = JSON.parse((await httpGet(`${url}health`)).body) as { api: { total_calls: number }; threads: Record<string, unknown> };
+      const health = JSON.parse((await httpGet(`${url}health`)).body) as {
+        api: { total_calls: number };
+        threads: Record<string, unknown>;
+      };
       expect(health.api.total_calls).to.equal(1);
       expect(Object.keys(health.threads)).to.deep.equal(['scanner']);
       const p = await probe(wsUrl(url));
@@ -273,7 +309,10 @@ describe('StatusServer', () => {
       agent.destroy();
       await server.close(); // idempotent
       // Client-side sockets close a tick after the server's; then nothing of ours is left open.
-      await waitUntil('every socket of ours to close', () => tcpHandles() <= baseline, { timeoutMs: 5_000, intervalMs: 10 });
+      await waitUntil('every socket of ours to close', () => tcpHandles() <= baseline, {
+        timeoutMs: 5_000,
+        intervalMs: 10,
+      });
       expect(tcpHandles()).to.equal(baseline);
     });
 
@@ -296,7 +335,9 @@ describe('StatusServer', () => {
     it('validates its options with errors that name the field', () => {
       const source = new FakeStatusSource();
       expect(() => new StatusServer({} as StatusServerOptions)).to.throw(TypeError, /"source"/);
-      expect(() => new StatusServer({ source: { getReport: () => source.getReport() } as unknown as FakeStatusSource })).to.throw(/onChange/);
+      expect(
+        () => new StatusServer({ source: { getReport: () => source.getReport() } as unknown as FakeStatusSource }),
+      ).to.throw(/onChange/);
       expect(() => new StatusServer({ source, port: 70_000 })).to.throw(RangeError, /"port"/);
       expect(() => new StatusServer({ source, port: 1.5 })).to.throw(RangeError, /"port"/);
       expect(() => new StatusServer({ source, host: '' })).to.throw(RangeError, /"host"/);

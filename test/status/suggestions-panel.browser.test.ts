@@ -17,7 +17,10 @@ describe('dashboard optimisation suggestions panel in headless Chromium', functi
   let server: StatusServer | undefined;
 
   before(() => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it with apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: install it with apt-get install -y chromium (or set CHROMIUM_PATH)`,
+      );
   });
 
   after(async () => {
@@ -29,7 +32,13 @@ describe('dashboard optimisation suggestions panel in headless Chromium', functi
   it('lists active suggestions and runtime figures, and empties when they clear', async () => {
     const source = new FakeStatusSource('HEALTHY');
     source.report.threads['scanner'] = thread({
-      runtime: { event_loop_delay_ms: { p50: 0.2, p99: 148, max: 151 }, elu: 0.31, heap_used_mb: 42, heap_limit_mb: 4144, gc_ms_per_min: 120 },
+      runtime: {
+        event_loop_delay_ms: { p50: 0.2, p99: 148, max: 151 },
+        elu: 0.31,
+        heap_used_mb: 42,
+        heap_limit_mb: 4144,
+        gc_ms_per_min: 120,
+      },
     });
     source.report.performance.suggestions = [
       {
@@ -44,7 +53,11 @@ describe('dashboard optimisation suggestions panel in headless Chromium', functi
     server = new StatusServer({ source, port: 0, token: 'panel-token', refreshIntervalMs: 0 });
     const url = await server.start();
     profile = mkdtempSync(path.join(tmpdir(), 'panel-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
     const page = context.pages()[0] ?? (await context.newPage());
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
@@ -56,8 +69,12 @@ describe('dashboard optimisation suggestions panel in headless Chromium', functi
     await page.goto(`${url}?token=panel-token`);
     const item = page.locator('#perf-suggestions li[data-id="event-loop-blocked"][data-thread="scanner"]');
     await item.waitFor({ timeout: 15_000 });
-    expect(await item.textContent()).to.include('<img src=x onerror=alert(1)>').and.include('npm run profile -- --thread scanner');
-    expect(await page.textContent('#perf-runtime tbody')).to.include('scanner').and.include('0.2 / 148.0 / 151');
+    expect(await item.textContent())
+      .to.include('<img src=x onerror=alert(1)>')
+      .and.include('npm run profile -- --thread scanner');
+    expect(await page.textContent('#perf-runtime tbody'))
+      .to.include('scanner')
+      .and.include('0.2 / 148.0 / 151');
 
     source.report.performance.suggestions = [];
     await page.locator('#perf-suggestions li.empty').waitFor({ timeout: 15_000 });

@@ -1,4 +1,3 @@
-
 import { Worker } from 'node:worker_threads';
 import { expect } from 'chai';
 import type { StoreWorkerData, StoreWorkerMessage } from './fixtures/store-worker.js';
@@ -6,7 +5,9 @@ import { ManualClock } from '../support/manual-clock.js';
 import { T0, TempStores } from '../support/temp-stores.js';
 
 // Atomics.waitAsync is in ES2024's lib; the project compiles against ES2023, Node 20 has it.
-const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, ms: number): { value: unknown } }).waitAsync;
+const waitAsync = (
+  Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, ms: number): { value: unknown } }
+).waitAsync;
 
 const workerUrl = new URL('./fixtures/store-worker.js', import.meta.url);
 
@@ -77,7 +78,10 @@ describe('store: two connections in two threads (WAL)', () => {
 
   it('records exactly one trade per position when two threads close the same positions at once', async () => {
     const store = temp.open({ clock: new ManualClock(T0) });
-    const ids = Array.from({ length: 40 }, (_, i) => store.positions.open({ symbol: `S${i}USDTM`, side: 'long', size: 1, entryPrice: 100 }).id);
+    const ids = Array.from(
+      { length: 40 },
+      (_, i) => store.positions.open({ symbol: `S${i}USDTM`, side: 'long', size: 1, entryPrice: 100 }).id,
+    );
     const go = new SharedArrayBuffer(8);
     const w = start({ mode: 'close-race', file: temp.file, positionIds: ids, go });
     expect((await nextMessage(w)).type).to.equal('ready');
@@ -90,7 +94,13 @@ describe('store: two connections in two threads (WAL)', () => {
       // Stagger the start by 0-120 µs so either thread may get there first.
       const until = performance.now() + (round % 4) * 0.04;
       while (performance.now() < until);
-      const { created } = store.trades.recordClose({ positionId, exitPrice: 99, realisedPnl: -1, fees: 0, reason: 'stop' });
+      const { created } = store.trades.recordClose({
+        positionId,
+        exitPrice: 99,
+        realisedPnl: -1,
+        fees: 0,
+        reason: 'stop',
+      });
       while (Atomics.load(barrier, 1) <= round) {
         if (Atomics.wait(barrier, 1, round, 10_000) === 'timed-out') throw new Error(`worker stuck in round ${round}`);
       }

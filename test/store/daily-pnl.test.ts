@@ -20,7 +20,14 @@ describe('store: daily PnL by UTC day', () => {
     clock.t = ms - 1000;
     const p = store.positions.open({ symbol, side: 'short', size: 1, entryPrice: 10 });
     clock.t = ms;
-    store.trades.recordClose({ positionId: p.id, exitPrice: 9, realisedPnl: pnl, fees, funding: 0.01, reason: 'take-profit' });
+    store.trades.recordClose({
+      positionId: p.id,
+      exitPrice: 9,
+      realisedPnl: pnl,
+      fees,
+      funding: 0.01,
+      reason: 'take-profit',
+    });
   }
 
   it('assigns closes either side of midnight to their own UTC day', () => {
@@ -48,7 +55,11 @@ describe('store: daily PnL by UTC day', () => {
 
   it('keeps the first start-of-day equity of each day, so a restart cannot reset the kill switch baseline', () => {
     clock.t = MIDNIGHT - 10;
-    expect(store.dailyPnl.recordStartOfDayEquity(1000)).to.deep.include({ day: '2025-02-28', startEquity: 1000, created: true });
+    expect(store.dailyPnl.recordStartOfDayEquity(1000)).to.deep.include({
+      day: '2025-02-28',
+      startEquity: 1000,
+      created: true,
+    });
     clock.t = MIDNIGHT + 5;
     expect(store.dailyPnl.startOfDayEquity()).to.equal(null);
     expect(store.dailyPnl.recordStartOfDayEquity(990).created).to.equal(true);
@@ -56,7 +67,11 @@ describe('store: daily PnL by UTC day', () => {
     store.close();
     clock.t = MIDNIGHT + 15 * 3600_000;
     const reopened = temp.open({ clock });
-    expect(reopened.dailyPnl.recordStartOfDayEquity(900)).to.deep.include({ startEquity: 990, created: false, recordedAt: MIDNIGHT + 5 });
+    expect(reopened.dailyPnl.recordStartOfDayEquity(900)).to.deep.include({
+      startEquity: 990,
+      created: false,
+      recordedAt: MIDNIGHT + 5,
+    });
     expect(reopened.dailyPnl.startOfDayEquity('2025-02-28')).to.equal(1000);
     expect(reopened.dailyPnl.current().startEquity).to.equal(990);
   });

@@ -35,7 +35,7 @@ describe('DATA_DIR lock and bot identity', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a second process is refused, naming the first one\'s pid', async () => {
+  it("a second process is refused, naming the first one's pid", async () => {
     const holder = await startHolder(dir);
     children.push(holder.child);
     let error: unknown;

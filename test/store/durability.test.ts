@@ -15,7 +15,10 @@ describe('store: durability across a crash', () => {
   afterEach(() => temp.cleanup());
 
   it('keeps everything a SIGKILLed process committed, and realised PnL does not change on restart', () => {
-    const child = spawnSync(process.execPath, [crashWriter, temp.file, String(T0)], { encoding: 'utf8', timeout: 15_000 });
+    const child = spawnSync(process.execPath, [crashWriter, temp.file, String(T0)], {
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
     expect(child.signal, child.stderr).to.equal('SIGKILL');
     const before = JSON.parse(child.stdout) as { realisedPnlTotal: number; daily: { realisedPnl: number } };
     // The killed process never checkpointed: what follows is recovered from the WAL.
@@ -37,14 +40,42 @@ describe('store: durability across a crash', () => {
     // The reconcile re-reports what the crashed run already recorded: nothing doubles.
     const eth = store.trades.recent().find((t) => t.symbol === 'ETHUSDTM');
     expect(eth).to.not.equal(undefined);
-    const again = store.trades.recordClose({ positionId: eth!.positionId, exitPrice: 2000, realisedPnl: 99, fees: 0, reason: 'reconcile' });
+    const again = store.trades.recordClose({
+      positionId: eth!.positionId,
+      exitPrice: 2000,
+      realisedPnl: 99,
+      fees: 0,
+      reason: 'reconcile',
+    });
     expect(again.created).to.equal(false);
-    expect(store.intents.recordIntent({ clientOid: 'entry-1', symbol: 'XBTUSDTM', side: 'buy', kind: 'entry', size: 2 }).created).to.equal(false);
+    expect(
+      store.intents.recordIntent({ clientOid: 'entry-1', symbol: 'XBTUSDTM', side: 'buy', kind: 'entry', size: 2 })
+        .created,
+    ).to.equal(false);
     const since = store.fills.lastFillTime();
     expect(since).to.equal(T0 + 9);
     const reimport = store.fills.recordFills([
-      { tradeId: 't2', orderId: 'ord-sol', symbol: 'SOLUSDTM', side: 'buy', price: 151, size: 3, fee: 0.09, time: T0 + 9 },
-      { tradeId: 't3', orderId: 'ord-entry-1', clientOid: 'entry-1', symbol: 'XBTUSDTM', side: 'buy', price: 60_010, size: 2, fee: 0.7, time: T0 + 20 },
+      {
+        tradeId: 't2',
+        orderId: 'ord-sol',
+        symbol: 'SOLUSDTM',
+        side: 'buy',
+        price: 151,
+        size: 3,
+        fee: 0.09,
+        time: T0 + 9,
+      },
+      {
+        tradeId: 't3',
+        orderId: 'ord-entry-1',
+        clientOid: 'entry-1',
+        symbol: 'XBTUSDTM',
+        side: 'buy',
+        price: 60_010,
+        size: 2,
+        fee: 0.7,
+        time: T0 + 20,
+      },
     ]);
     expect(reimport).to.deep.equal({ inserted: 1, duplicates: 1 });
     store.intents.markFilled('entry-1', { orderId: 'ord-entry-1', avgFillPrice: 60_010 });

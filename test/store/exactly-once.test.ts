@@ -40,7 +40,8 @@ describe('store: exactly-once rules', () => {
   afterEach(() => temp.cleanup());
 
   const long = { symbol: 'WIFUSDTM', side: 'long' as const, size: 10, entryPrice: 2, stopPrice: 1.9 };
-  const close = (positionId: number) => store.trades.recordClose({ positionId, exitPrice: 2.1, realisedPnl: 0.9, fees: 0.1, reason: 'take-profit' });
+  const close = (positionId: number) =>
+    store.trades.recordClose({ positionId, exitPrice: 2.1, realisedPnl: 0.9, fees: 0.1, reason: 'take-profit' });
 
   describe('one trade per position', () => {
     it('the file refuses a second trade row for a position, whoever writes it', () => {
@@ -95,7 +96,9 @@ describe('store: exactly-once rules', () => {
       try {
         const e = thrown(() =>
           db
-            .prepare(`INSERT INTO positions (symbol, side, size, entry_price, status, adopted, opened_at, updated_at) VALUES ('WIFUSDTM', 'long', 1, 2, 'open', 1, ?, ?)`)
+            .prepare(
+              `INSERT INTO positions (symbol, side, size, entry_price, status, adopted, opened_at, updated_at) VALUES ('WIFUSDTM', 'long', 1, 2, 'open', 1, ?, ?)`,
+            )
             .run(T0, T0),
         );
         expect(String(e)).to.match(/stale venue view/);
@@ -110,7 +113,14 @@ describe('store: exactly-once rules', () => {
 
   describe('one journal position per entry', () => {
     it('finds the adopted round trip of an entry learned late: adopted after it was journaled, claimed by no entry', () => {
-      const entry: IntentInput = { clientOid: 'entry-1', symbol: 'WIFUSDTM', side: 'buy', kind: 'entry', size: 10, leverage: 5 };
+      const entry: IntentInput = {
+        clientOid: 'entry-1',
+        symbol: 'WIFUSDTM',
+        side: 'buy',
+        kind: 'entry',
+        size: 10,
+        leverage: 5,
+      };
       const journaled = store.intents.recordIntent(entry).intent.createdAt;
       clock.advance(5_000);
       const adopted = store.positions.open({ ...long, adopted: true, viewedAfterTradeId: store.trades.lastId() });
@@ -119,12 +129,21 @@ describe('store: exactly-once rules', () => {
       expect(store.positions.adoptedWithoutEntry('WIFUSDTM', journaled + 5_001)).to.equal(undefined);
       expect(store.positions.adoptedWithoutEntry('PEPEUSDTM', journaled)).to.equal(undefined);
       store.intents.attachPosition('entry-1', adopted.id);
-      expect(store.positions.adoptedWithoutEntry('WIFUSDTM', journaled), 'claimed by its entry now').to.equal(undefined);
+      expect(store.positions.adoptedWithoutEntry('WIFUSDTM', journaled), 'claimed by its entry now').to.equal(
+        undefined,
+      );
     });
   });
 
   describe('one entry order in flight per symbol', () => {
-    const entry: IntentInput = { clientOid: 'entry-1', symbol: 'WIFUSDTM', side: 'buy', kind: 'entry', size: 10, leverage: 5 };
+    const entry: IntentInput = {
+      clientOid: 'entry-1',
+      symbol: 'WIFUSDTM',
+      side: 'buy',
+      kind: 'entry',
+      size: 10,
+      leverage: 5,
+    };
 
     for (const state of ['pending', 'sent', 'unknown', 'acknowledged'] as const) {
       it(`refuses a second entry on the symbol while the first is ${state}; allows it once the first is final`, () => {
@@ -138,7 +157,9 @@ describe('store: exactly-once rules', () => {
         expect(store.intents.get('entry-2')).to.equal(undefined);
         // Retrying the same intent is still the idempotent path; other symbols are not affected.
         expect(store.intents.recordIntent(entry).created).to.equal(false);
-        expect(store.intents.recordIntent({ ...entry, clientOid: 'entry-3', symbol: 'PEPEUSDTM' }).created).to.equal(true);
+        expect(store.intents.recordIntent({ ...entry, clientOid: 'entry-3', symbol: 'PEPEUSDTM' }).created).to.equal(
+          true,
+        );
 
         if (state === 'pending') store.intents.markRejected('entry-1', 'abandoned');
         else store.intents.markFilled('entry-1', { orderId: 'ord-1' });
@@ -150,7 +171,15 @@ describe('store: exactly-once rules', () => {
   describe('one exit order in flight per position', () => {
     it('refuses a second exit for a position while the first has no known outcome, across connections', () => {
       const p = store.positions.open(long);
-      const exit: IntentInput = { clientOid: 'exit-1', symbol: 'WIFUSDTM', side: 'sell', kind: 'exit', size: 10, reduceOnly: true, positionId: p.id };
+      const exit: IntentInput = {
+        clientOid: 'exit-1',
+        symbol: 'WIFUSDTM',
+        side: 'sell',
+        kind: 'exit',
+        size: 10,
+        reduceOnly: true,
+        positionId: p.id,
+      };
       store.intents.recordIntent(exit);
       store.intents.markSent('exit-1');
       store.intents.markUnknown('exit-1', 'socket hang up');
@@ -159,7 +188,18 @@ describe('store: exactly-once rules', () => {
       expect(isIntentInFlightError(e), String(e)).to.equal(true);
       expect(String(e)).to.match(/exit for position \d+ is already in flight \(exit-1\)/);
       // Stops of the position are not exits: the protective stop is placed beside a working exit.
-      store.intents.recordIntent({ clientOid: 'stop-1', symbol: 'WIFUSDTM', side: 'sell', kind: 'stop', size: 10, reduceOnly: true, stop: 'down', stopPrice: 1.9, stopPriceType: 'MP', positionId: p.id });
+      store.intents.recordIntent({
+        clientOid: 'stop-1',
+        symbol: 'WIFUSDTM',
+        side: 'sell',
+        kind: 'stop',
+        size: 10,
+        reduceOnly: true,
+        stop: 'down',
+        stopPrice: 1.9,
+        stopPriceType: 'MP',
+        positionId: p.id,
+      });
       store.intents.markRejected('exit-1', 'not found on the exchange by clientOid (reconcile)');
       expect(other.intents.recordIntent({ ...exit, clientOid: 'exit-2' }).created).to.equal(true);
     });
@@ -171,7 +211,9 @@ describe('store: exactly-once rules', () => {
     const db = openDatabase({ path: file });
     try {
       migrate(db, MIGRATIONS.slice(0, 1));
-      db.prepare(`INSERT INTO positions (symbol, side, size, entry_price, status, adopted, opened_at, updated_at) VALUES ('WIFUSDTM', 'long', 1, 2, 'open', 1, ?, ?)`).run(T0, T0);
+      db.prepare(
+        `INSERT INTO positions (symbol, side, size, entry_price, status, adopted, opened_at, updated_at) VALUES ('WIFUSDTM', 'long', 1, 2, 'open', 1, ?, ?)`,
+      ).run(T0, T0);
     } finally {
       db.close();
     }

@@ -12,7 +12,14 @@ import {
 import { ManualClock } from '../support/manual-clock.js';
 import { T0, TempStores } from '../support/temp-stores.js';
 
-const entry: IntentInput = { clientOid: 'entry-1', symbol: 'XBTUSDTM', side: 'buy', kind: 'entry', size: 3, leverage: 5 };
+const entry: IntentInput = {
+  clientOid: 'entry-1',
+  symbol: 'XBTUSDTM',
+  side: 'buy',
+  kind: 'entry',
+  size: 3,
+  leverage: 5,
+};
 
 describe('store: order journal', () => {
   let temp: TempStores;
@@ -69,7 +76,10 @@ describe('store: order journal', () => {
     clock.advance(5);
     expect(store.intents.markSent('entry-1')).to.deep.include({ state: 'sent', attempts: 1, updatedAt: T0 + 5 });
     expect(store.intents.markSent('entry-1').attempts).to.equal(2); // retry, same clientOid
-    expect(store.intents.markAcknowledged('entry-1', 'ord-9')).to.deep.include({ state: 'acknowledged', orderId: 'ord-9' });
+    expect(store.intents.markAcknowledged('entry-1', 'ord-9')).to.deep.include({
+      state: 'acknowledged',
+      orderId: 'ord-9',
+    });
     expect(store.intents.markPartiallyFilled('entry-1', { filledSize: 1, avgFillPrice: 100 })).to.deep.include({
       state: 'partially-filled',
       filledSize: 1,
@@ -161,11 +171,13 @@ describe('store: order journal', () => {
   });
 
   it('validates kinds that need extra fields and links intents to positions', () => {
-    expect(() => store.intents.recordIntent({ ...entry, clientOid: 'st-1', kind: 'stop' })).to.throw(/stop is required/);
-    expect(() => store.intents.recordIntent({ ...entry, clientOid: 'st-1', stopPrice: 90 })).to.throw(/stop/);
-    expect(() => store.intents.recordIntent({ clientOid: 'cx-1', symbol: 'XBTUSDTM', side: 'sell', kind: 'cancel', size: 0 })).to.throw(
-      /targetClientOid/,
+    expect(() => store.intents.recordIntent({ ...entry, clientOid: 'st-1', kind: 'stop' })).to.throw(
+      /stop is required/,
     );
+    expect(() => store.intents.recordIntent({ ...entry, clientOid: 'st-1', stopPrice: 90 })).to.throw(/stop/);
+    expect(() =>
+      store.intents.recordIntent({ clientOid: 'cx-1', symbol: 'XBTUSDTM', side: 'sell', kind: 'cancel', size: 0 }),
+    ).to.throw(/targetClientOid/);
     const cancel = store.intents.recordIntent({
       clientOid: 'cx-1',
       symbol: 'XBTUSDTM',
@@ -189,11 +201,19 @@ describe('store: order journal', () => {
       stopPriceType: 'MP',
       positionId: position.id,
     }).intent;
-    expect(stop).to.deep.include({ stop: 'down', stopPrice: 95, stopPriceType: 'MP', reduceOnly: true, positionId: position.id });
+    expect(stop).to.deep.include({
+      stop: 'down',
+      stopPrice: 95,
+      stopPriceType: 'MP',
+      reduceOnly: true,
+      positionId: position.id,
+    });
     store.intents.recordIntent(entry);
     store.intents.attachPosition('entry-1', position.id);
     expect(store.intents.forPosition(position.id).map((i) => i.clientOid)).to.deep.equal(['st-2', 'entry-1']);
-    expect(() => store.intents.recordIntent({ ...entry, clientOid: 'bad-link', symbol: 'ETHUSDTM', positionId: 999 })).to.throw(/FOREIGN KEY/);
+    expect(() =>
+      store.intents.recordIntent({ ...entry, clientOid: 'bad-link', symbol: 'ETHUSDTM', positionId: 999 }),
+    ).to.throw(/FOREIGN KEY/);
   });
 
   it('reports unknown clientOids as not found', () => {

@@ -14,7 +14,14 @@ describe('store: positions', () => {
   });
   afterEach(() => temp.cleanup());
 
-  const long = { symbol: 'ETHUSDTM', side: 'long' as const, size: 10, entryPrice: 2000, stopPrice: 1950, takeProfitPrice: 2100 };
+  const long = {
+    symbol: 'ETHUSDTM',
+    side: 'long' as const,
+    size: 10,
+    entryPrice: 2000,
+    stopPrice: 1950,
+    takeProfitPrice: 2100,
+  };
 
   it('opens a position with its stop, take-profit and water marks starting at entry', () => {
     const p = store.positions.open({ ...long, leverage: 3, stopOrderId: 'so-1', stopClientOid: 'stop-1' });
@@ -68,7 +75,15 @@ describe('store: positions', () => {
   });
 
   it('records adopted positions found on the exchange', () => {
-    const p = store.positions.open({ symbol: 'SOLUSDTM', side: 'short', size: 4, entryPrice: 150, adopted: true, viewedAfterTradeId: 0, openedAt: T0 - 60_000 });
+    const p = store.positions.open({
+      symbol: 'SOLUSDTM',
+      side: 'short',
+      size: 4,
+      entryPrice: 150,
+      adopted: true,
+      viewedAfterTradeId: 0,
+      openedAt: T0 - 60_000,
+    });
     expect(p).to.deep.include({ adopted: true, stopPrice: null, openedAt: T0 - 60_000 });
   });
 
@@ -76,7 +91,13 @@ describe('store: positions', () => {
     const p = store.positions.open(long);
     clock.advance(10);
     const moved = store.positions.update(p.id, { stopPrice: 1980, stopOrderId: 'so-2', takeProfitPrice: null });
-    expect(moved).to.deep.include({ stopPrice: 1980, stopOrderId: 'so-2', takeProfitPrice: null, size: 10, updatedAt: T0 + 10 });
+    expect(moved).to.deep.include({
+      stopPrice: 1980,
+      stopOrderId: 'so-2',
+      takeProfitPrice: null,
+      size: 10,
+      updatedAt: T0 + 10,
+    });
     expect(store.positions.update(p.id, { size: 6 })).to.deep.include({ size: 6, stopPrice: 1980 });
     expect(() => store.positions.update(p.id, { stopPrice: Number.NaN })).to.throw(/stopPrice must be a finite number/);
     store.trades.recordClose({ positionId: p.id, exitPrice: 1990, realisedPnl: -1, fees: 0, reason: 'manual' });

@@ -15,7 +15,15 @@ describe('store: façade', () => {
 
   function exitFlow(): number {
     const p = store.positions.open({ symbol: 'XBTUSDTM', side: 'long', size: 1, entryPrice: 100 });
-    store.intents.recordIntent({ clientOid: 'exit-1', symbol: 'XBTUSDTM', side: 'sell', kind: 'exit', size: 1, reduceOnly: true, positionId: p.id });
+    store.intents.recordIntent({
+      clientOid: 'exit-1',
+      symbol: 'XBTUSDTM',
+      side: 'sell',
+      kind: 'exit',
+      size: 1,
+      reduceOnly: true,
+      positionId: p.id,
+    });
     store.intents.markSent('exit-1');
     return p.id;
   }
@@ -35,7 +43,13 @@ describe('store: façade', () => {
     expect(() =>
       store.transaction(() => {
         store.intents.markFilled('exit-1', { orderId: 'o-1' });
-        store.trades.recordClose({ positionId: id, exitPrice: 105, realisedPnl: 4.9, fees: 0.1, reason: 'take-profit' });
+        store.trades.recordClose({
+          positionId: id,
+          exitPrice: 105,
+          realisedPnl: 4.9,
+          fees: 0.1,
+          reason: 'take-profit',
+        });
         throw new Error('crash between the two');
       }),
     ).to.throw(/crash between/);

@@ -52,8 +52,20 @@ describe('store: closed trades', () => {
 
   it('closes each position exactly once: a second close returns the first trade and changes nothing', () => {
     const p = openLong();
-    const first = store.trades.recordClose({ positionId: p.id, exitPrice: 90, realisedPnl: -20.5, fees: 0.5, reason: 'stop' });
-    const second = store.trades.recordClose({ positionId: p.id, exitPrice: 91, realisedPnl: -18, fees: 0.5, reason: 'exchange-stop' });
+    const first = store.trades.recordClose({
+      positionId: p.id,
+      exitPrice: 90,
+      realisedPnl: -20.5,
+      fees: 0.5,
+      reason: 'stop',
+    });
+    const second = store.trades.recordClose({
+      positionId: p.id,
+      exitPrice: 91,
+      realisedPnl: -18,
+      fees: 0.5,
+      reason: 'exchange-stop',
+    });
     expect(second.created).to.equal(false);
     expect(second.trade).to.deep.equal(first.trade);
     expect(store.trades.recent()).to.have.length(1);
@@ -67,18 +79,29 @@ describe('store: closed trades', () => {
       const p = openLong(`SYM${i}USDTM`);
       // Interleave which connection goes first.
       const [a, b] = i % 2 === 0 ? [store, other] : [other, store];
-      results.push(a.trades.recordClose({ positionId: p.id, exitPrice: 105, realisedPnl: 9, fees: 1, reason: 'trailing' }));
-      results.push(b.trades.recordClose({ positionId: p.id, exitPrice: 104, realisedPnl: 7, fees: 1, reason: 'manual' }));
+      results.push(
+        a.trades.recordClose({ positionId: p.id, exitPrice: 105, realisedPnl: 9, fees: 1, reason: 'trailing' }),
+      );
+      results.push(
+        b.trades.recordClose({ positionId: p.id, exitPrice: 104, realisedPnl: 7, fees: 1, reason: 'manual' }),
+      );
     }
     expect(results.filter((r) => r.created)).to.have.length(10);
-    expect(store.trades.stats()).to.deep.equal({ trades: 10, wins: 10, losses: 0, realisedPnl: 90, fees: 10, funding: 0 });
+    expect(store.trades.stats()).to.deep.equal({
+      trades: 10,
+      wins: 10,
+      losses: 0,
+      realisedPnl: 90,
+      fees: 10,
+      funding: 0,
+    });
   });
 
   it('refuses a close larger than the position', () => {
     const p = openLong();
-    expect(() => store.trades.recordClose({ positionId: p.id, exitPrice: 1, realisedPnl: 0, fees: 0, size: 3, reason: 'manual' })).to.throw(
-      /size 3 exceeds the position's size 2/,
-    );
+    expect(() =>
+      store.trades.recordClose({ positionId: p.id, exitPrice: 1, realisedPnl: 0, fees: 0, size: 3, reason: 'manual' }),
+    ).to.throw(/size 3 exceeds the position's size 2/);
     expect(store.positions.get(p.id)?.status).to.equal('open');
   });
 
@@ -94,7 +117,14 @@ describe('store: closed trades', () => {
 
   it('books PnL, fees and funding at the settlement currency precision: no float noise in the journal', () => {
     const p = openLong('NOISEUSDTM');
-    const { trade } = store.trades.recordClose({ positionId: p.id, exitPrice: 101, realisedPnl: -52.22002964000007, fees: 0.1 + 0.2, funding: -0.30000000000000004, reason: 'stop' });
+    const { trade } = store.trades.recordClose({
+      positionId: p.id,
+      exitPrice: 101,
+      realisedPnl: -52.22002964000007,
+      fees: 0.1 + 0.2,
+      funding: -0.30000000000000004,
+      reason: 'stop',
+    });
     expect(trade).to.include({ realisedPnl: -52.22002964, fees: 0.3, funding: -0.3 });
     expect(store.trades.get(trade.id)).to.include({ realisedPnl: -52.22002964, fees: 0.3, funding: -0.3 });
     expect(store.dailyPnl.current()).to.include({ realisedPnl: -52.22002964, fees: 0.3 });
@@ -111,7 +141,10 @@ describe('store: closed trades', () => {
     const days = store.dailyPnl.range('2025-01-01', '2025-12-31');
     expect(days.length).to.be.greaterThan(1);
     // Each trade is booked at USDT's 8 decimals (the 1e-9 rounds to 0), the sums too.
-    expect(total).to.be.closeTo(pnls.reduce((a, b) => a + b, 0), 1e-8);
+    expect(total).to.be.closeTo(
+      pnls.reduce((a, b) => a + b, 0),
+      1e-8,
+    );
     expect(days.reduce((a, d) => a + d.realisedPnl, 0)).to.be.closeTo(total, 1e-8);
     // 1e-9 USDT is below the currency's precision: booked as 0, a breakeven, not a win.
     expect(store.trades.stats()).to.deep.include({ trades: 6, wins: 3, losses: 2 });

@@ -42,15 +42,22 @@ describe('store: input validation before SQL', () => {
       [{ positionId: 1.5 }, 'positionId'],
     ];
     for (const [patch, field] of cases) {
-      expect(fieldOf(() => store.intents.recordIntent({ ...intent, ...patch } as IntentInput)), JSON.stringify(patch)).to.equal(field);
+      expect(
+        fieldOf(() => store.intents.recordIntent({ ...intent, ...patch } as IntentInput)),
+        JSON.stringify(patch),
+      ).to.equal(field);
     }
     expect(store.intents.unresolvedIntents()).to.deep.equal([]);
 
     store.intents.recordIntent(intent);
     store.intents.markSent('c-1');
     expect(fieldOf(() => store.intents.markPartiallyFilled('c-1', { filledSize: Number.NaN }))).to.equal('filledSize');
-    expect(fieldOf(() => store.intents.markFilled('c-1', { avgFillPrice: Number.NEGATIVE_INFINITY }))).to.equal('avgFillPrice');
-    expect(() => store.intents.markFilled('c-1', { avgFillPrice: Number.NaN })).to.throw(/avgFillPrice must be a finite number, got NaN/);
+    expect(fieldOf(() => store.intents.markFilled('c-1', { avgFillPrice: Number.NEGATIVE_INFINITY }))).to.equal(
+      'avgFillPrice',
+    );
+    expect(() => store.intents.markFilled('c-1', { avgFillPrice: Number.NaN })).to.throw(
+      /avgFillPrice must be a finite number, got NaN/,
+    );
     expect(store.intents.get('c-1')?.state).to.equal('sent');
   });
 
@@ -58,7 +65,9 @@ describe('store: input validation before SQL', () => {
     const position = { symbol: 'XBTUSDTM', side: 'long' as const, size: 1, entryPrice: 100 };
     expect(fieldOf(() => store.positions.open({ ...position, entryPrice: Number.NaN }))).to.equal('entryPrice');
     expect(fieldOf(() => store.positions.open({ ...position, size: -1 }))).to.equal('size');
-    expect(fieldOf(() => store.positions.open({ ...position, takeProfitPrice: Number.POSITIVE_INFINITY }))).to.equal('takeProfitPrice');
+    expect(fieldOf(() => store.positions.open({ ...position, takeProfitPrice: Number.POSITIVE_INFINITY }))).to.equal(
+      'takeProfitPrice',
+    );
     expect(fieldOf(() => store.positions.open({ ...position, openedAt: 1.5 }))).to.equal('openedAt');
     expect(store.positions.active()).to.deep.equal([]);
 
@@ -74,7 +83,16 @@ describe('store: input validation before SQL', () => {
     expect(store.trades.stats().trades).to.equal(0);
     expect(store.positions.get(p.id)?.status).to.equal('open');
 
-    const fill = { tradeId: 't', orderId: 'o', symbol: 'XBTUSDTM', side: 'buy' as const, price: 1, size: 1, fee: 0, time: T0 };
+    const fill = {
+      tradeId: 't',
+      orderId: 'o',
+      symbol: 'XBTUSDTM',
+      side: 'buy' as const,
+      price: 1,
+      size: 1,
+      fee: 0,
+      time: T0,
+    };
     expect(fieldOf(() => store.fills.recordFill({ ...fill, fee: Number.NaN }))).to.equal('fills[0].fee');
     expect(fieldOf(() => store.fills.recordFill({ ...fill, time: Number.NaN }))).to.equal('fills[0].time');
     expect(store.fills.lastFillTime()).to.equal(null);
@@ -84,7 +102,9 @@ describe('store: input validation before SQL', () => {
     clock.t = Number.NaN;
     expect(fieldOf(() => store.intents.recordIntent(intent))).to.equal('clock.now()');
     clock.t = T0 + 0.5;
-    expect(() => store.events.recordAlert({ kind: 'k', subject: 's', message: 'm' })).to.throw(/clock\.now\(\) must be a non-negative integer/);
+    expect(() => store.events.recordAlert({ kind: 'k', subject: 's', message: 'm' })).to.throw(
+      /clock\.now\(\) must be a non-negative integer/,
+    );
   });
 
   it('validates the options it is opened with', () => {

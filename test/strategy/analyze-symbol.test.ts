@@ -6,8 +6,10 @@ import { DEFAULT_STRATEGY_PARAMS, resolveStrategyParams } from '../../src/strate
 import { flatSeries, klinesFromCloses, tinyNoiseSeries, trendWithPullback } from './fixtures/synthetic-klines.js';
 
 // 120 candles: +0.4 % a candle, a 5-candle pullback at -0.5 % from candle 100, then the trend resumes.
-const uptrend = (): Kline[] => trendWithPullback({ drift: 0.004, pullbackFrom: 100, pullbackLen: 5, pullbackDrift: -0.005 });
-const downtrend = (): Kline[] => trendWithPullback({ drift: -0.004, pullbackFrom: 100, pullbackLen: 5, pullbackDrift: 0.005 });
+const uptrend = (): Kline[] =>
+  trendWithPullback({ drift: 0.004, pullbackFrom: 100, pullbackLen: 5, pullbackDrift: -0.005 });
+const downtrend = (): Kline[] =>
+  trendWithPullback({ drift: -0.004, pullbackFrom: 100, pullbackLen: 5, pullbackDrift: 0.005 });
 
 describe('analyzeSymbol', () => {
   it('scores a steady uptrend with a pullback as a long above 0.5 confidence', () => {
@@ -100,16 +102,76 @@ describe('analyzeSymbol', () => {
   });
 
   const poison: Array<[string, (k: Kline) => void, RegExp]> = [
-    ['NaN close', (k) => { k.close = Number.NaN; }, /kline\[50\]\.close must be a positive finite number, got NaN/],
-    ['Infinity high', (k) => { k.high = Number.POSITIVE_INFINITY; }, /kline\[50\]\.high .* got Infinity/],
-    ['negative low', (k) => { k.low = -1; }, /kline\[50\]\.low .* got -1/],
-    ['zero open', (k) => { k.open = 0; }, /kline\[50\]\.open .* got 0/],
-    ['negative volume', (k) => { k.volume = -5; }, /kline\[50\]\.volume must be a finite number >= 0, got -5/],
-    ['NaN volume', (k) => { k.volume = Number.NaN; }, /kline\[50\]\.volume .* got NaN/],
-    ['string close', (k) => { (k as unknown as Record<string, unknown>)['close'] = '101'; }, /kline\[50\]\.close .* got 101/],
-    ['high below low', (k) => { k.high = k.low * 0.5; }, /kline\[50\] is inconsistent/],
-    ['time going backwards', (k) => { k.time = 0; }, /kline\[50\]\.time 0 is not after the previous candle/],
-    ['NaN time', (k) => { k.time = Number.NaN; }, /kline\[50\]\.time must be a finite number, got NaN/],
+    [
+      'NaN close',
+      (k) => {
+        k.close = Number.NaN;
+      },
+      /kline\[50\]\.close must be a positive finite number, got NaN/,
+    ],
+    [
+      'Infinity high',
+      (k) => {
+        k.high = Number.POSITIVE_INFINITY;
+      },
+      /kline\[50\]\.high .* got Infinity/,
+    ],
+    [
+      'negative low',
+      (k) => {
+        k.low = -1;
+      },
+      /kline\[50\]\.low .* got -1/,
+    ],
+    [
+      'zero open',
+      (k) => {
+        k.open = 0;
+      },
+      /kline\[50\]\.open .* got 0/,
+    ],
+    [
+      'negative volume',
+      (k) => {
+        k.volume = -5;
+      },
+      /kline\[50\]\.volume must be a finite number >= 0, got -5/,
+    ],
+    [
+      'NaN volume',
+      (k) => {
+        k.volume = Number.NaN;
+      },
+      /kline\[50\]\.volume .* got NaN/,
+    ],
+    [
+      'string close',
+      (k) => {
+        (k as unknown as Record<string, unknown>)['close'] = '101';
+      },
+      /kline\[50\]\.close .* got 101/,
+    ],
+    [
+      'high below low',
+      (k) => {
+        k.high = k.low * 0.5;
+      },
+      /kline\[50\] is inconsistent/,
+    ],
+    [
+      'time going backwards',
+      (k) => {
+        k.time = 0;
+      },
+      /kline\[50\]\.time 0 is not after the previous candle/,
+    ],
+    [
+      'NaN time',
+      (k) => {
+        k.time = Number.NaN;
+      },
+      /kline\[50\]\.time must be a finite number, got NaN/,
+    ],
   ];
   for (const [name, mutate, reason] of poison) {
     it(`rejects a series with a ${name} (side none, reason names the field)`, () => {
@@ -142,7 +204,10 @@ describe('analyzeSymbol', () => {
   });
 
   it('throws on invalid strategy parameters (a configuration bug, not a market condition)', () => {
-    expect(() => analyzeSymbol({ symbol: 'X', klines: uptrend(), params: { rsiPeriod: 0 } })).to.throw(RangeError, /rsiPeriod/);
+    expect(() => analyzeSymbol({ symbol: 'X', klines: uptrend(), params: { rsiPeriod: 0 } })).to.throw(
+      RangeError,
+      /rsiPeriod/,
+    );
     expect(() => resolveStrategyParams({ macdFast: 30 })).to.throw(RangeError, /macdFast/);
   });
 });

@@ -11,7 +11,12 @@ const p = DEFAULT_STRATEGY_PARAMS;
 describe('computeIndicators', () => {
   it('reads high, low and close from the right fields (constant 99-101 candles closing at 100)', () => {
     const klines: Kline[] = Array.from({ length: 80 }, (_, i) => ({
-      time: i * 60_000, open: 100, high: 101, low: 99, close: 100, volume: i === 79 ? 300 : 100,
+      time: i * 60_000,
+      open: 100,
+      high: 101,
+      low: 99,
+      close: 100,
+      volume: i === 79 ? 300 : 100,
     }));
     const ind = computeIndicators(klines, p);
     expect(ind.atr).to.be.closeTo(2, 1e-9); // every true range is 101 - 99 = 2

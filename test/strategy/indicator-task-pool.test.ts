@@ -34,13 +34,24 @@ describe('workers/indicator-task through a piscina pool', () => {
 
   it('handles many symbols concurrently, including rejected ones', async () => {
     const inputs: IndicatorTaskInput[] = [
-      { symbol: 'UP', klines: trendWithPullback({ drift: 0.004, pullbackFrom: 100, pullbackLen: 5, pullbackDrift: -0.005 }) },
-      { symbol: 'DOWN', klines: trendWithPullback({ drift: -0.004, pullbackFrom: 100, pullbackLen: 5, pullbackDrift: 0.005 }) },
+      {
+        symbol: 'UP',
+        klines: trendWithPullback({ drift: 0.004, pullbackFrom: 100, pullbackLen: 5, pullbackDrift: -0.005 }),
+      },
+      {
+        symbol: 'DOWN',
+        klines: trendWithPullback({ drift: -0.004, pullbackFrom: 100, pullbackLen: 5, pullbackDrift: 0.005 }),
+      },
       { symbol: 'FLAT', klines: flatSeries() },
       { symbol: 'SHORT', klines: flatSeries(10) },
     ];
     const out = await Promise.all(inputs.map((i) => pool.run(i)));
-    expect(out.map((r) => [r.symbol, r.side])).to.deep.equal([['UP', 'long'], ['DOWN', 'short'], ['FLAT', 'none'], ['SHORT', 'none']]);
+    expect(out.map((r) => [r.symbol, r.side])).to.deep.equal([
+      ['UP', 'long'],
+      ['DOWN', 'short'],
+      ['FLAT', 'none'],
+      ['SHORT', 'none'],
+    ]);
     expect(out[3]?.reasons[0]).to.match(/too few candles: 10/);
   });
 

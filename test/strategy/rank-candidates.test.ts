@@ -5,8 +5,24 @@ import type { SignalResult, Side } from '../../src/strategy/signal-types.js';
 function r(symbol: string, side: Side | 'none', confidence: number): SignalResult {
   const n = Number.NaN;
   return {
-    symbol, side, confidence, price: 1, reasons: [],
-    indicators: { rsi: n, macd: n, macdSignal: n, macdHistogram: n, bbUpper: n, bbMiddle: n, bbLower: n, stochK: n, stochD: n, atr: n, volumeRatio: n },
+    symbol,
+    side,
+    confidence,
+    price: 1,
+    reasons: [],
+    indicators: {
+      rsi: n,
+      macd: n,
+      macdSignal: n,
+      macdHistogram: n,
+      bbUpper: n,
+      bbMiddle: n,
+      bbLower: n,
+      stochK: n,
+      stochD: n,
+      atr: n,
+      volumeRatio: n,
+    },
   };
 }
 
@@ -23,8 +39,13 @@ describe('rankCandidates', () => {
   ];
 
   it('keeps actionable signals at or above minConfidence, best first, ties by symbol', () => {
-    expect(rankCandidates(input, 0.5, 10).map((x) => x.symbol))
-      .to.deep.equal(['XBTUSDTM', 'ADAUSDTM', 'DOGEUSDTM', 'SOLUSDTM', 'LTCUSDTM']);
+    expect(rankCandidates(input, 0.5, 10).map((x) => x.symbol)).to.deep.equal([
+      'XBTUSDTM',
+      'ADAUSDTM',
+      'DOGEUSDTM',
+      'SOLUSDTM',
+      'LTCUSDTM',
+    ]);
   });
 
   it('cuts to the limit after ranking', () => {
@@ -35,8 +56,9 @@ describe('rankCandidates', () => {
 
   it('gives the same order whatever the input order (stable tie-break)', () => {
     const reversed = [...input].reverse();
-    expect(rankCandidates(reversed, 0.5, 10).map((x) => x.symbol))
-      .to.deep.equal(rankCandidates(input, 0.5, 10).map((x) => x.symbol));
+    expect(rankCandidates(reversed, 0.5, 10).map((x) => x.symbol)).to.deep.equal(
+      rankCandidates(input, 0.5, 10).map((x) => x.symbol),
+    );
   });
 
   it('never returns side none or a NaN confidence, and leaves the input untouched', () => {

@@ -8,8 +8,18 @@ const p = DEFAULT_STRATEGY_PARAMS;
 // ATR 1 keeps the normalisations readable: MACD/ATR = MACD, histogram / (0.25 ATR) = 4 x histogram.
 function snap(over: Partial<IndicatorSnapshot>): IndicatorSnapshot {
   return {
-    rsi: 50, macd: 0, macdSignal: 0, macdHistogram: 0, bbUpper: 110, bbMiddle: 100, bbLower: 90,
-    stochK: 50, stochD: 50, atr: 1, volumeRatio: 1, ...over,
+    rsi: 50,
+    macd: 0,
+    macdSignal: 0,
+    macdHistogram: 0,
+    bbUpper: 110,
+    bbMiddle: 100,
+    bbLower: 90,
+    stochK: 50,
+    stochD: 50,
+    atr: 1,
+    volumeRatio: 1,
+    ...over,
   };
 }
 
@@ -19,7 +29,11 @@ describe('scoreSignal', () => {
     expect(sum).to.be.closeTo(1, 1e-12);
     // trend: MACD/ATR 2 -> min(2, 1) = 1; hist 0.25 / 0.25 = 1; close at the upper band: 2 x 1 - 1 = 1;
     // RSI 70 -> 1; stoch (90-80)/10 = 1 and (90-50)/30 -> 1; volume 2 - 1 = 1.
-    const s = scoreSignal(snap({ macd: 2, macdHistogram: 0.25, rsi: 70, stochK: 90, stochD: 80, volumeRatio: 2 }), 110, p);
+    const s = scoreSignal(
+      snap({ macd: 2, macdHistogram: 0.25, rsi: 70, stochK: 90, stochD: 80, volumeRatio: 2 }),
+      110,
+      p,
+    );
     expect(s.side).to.equal('long');
     expect(s.confidence).to.be.closeTo(1, 1e-12);
   });
@@ -32,14 +46,29 @@ describe('scoreSignal', () => {
     // stochastic 0.10 x (0.5 x (65-60)/10 + 0.5 x (65-50)/30)   = 0.050
     // volume     0.10 x (1.5 - 1)                                = 0.050
     //                                                      total = 0.500
-    const s = scoreSignal(snap({ macd: 0.5, macdHistogram: 0.125, rsi: 60, stochK: 65, stochD: 60, volumeRatio: 1.5 }), 105, p);
+    const s = scoreSignal(
+      snap({ macd: 0.5, macdHistogram: 0.125, rsi: 60, stochK: 65, stochD: 60, volumeRatio: 1.5 }),
+      105,
+      p,
+    );
     expect(s.side).to.equal('long');
     expect(s.confidence).to.be.closeTo(0.5, 1e-12);
-    expect(s.components).to.deep.include({ trend: 0.5, macdHist: 0.5, bollinger: 0.5, rsi: 0.5, stochastic: 0.5, volume: 0.5 });
+    expect(s.components).to.deep.include({
+      trend: 0.5,
+      macdHist: 0.5,
+      bollinger: 0.5,
+      rsi: 0.5,
+      stochastic: 0.5,
+      volume: 0.5,
+    });
   });
 
   it('mirrors the worked example for a short', () => {
-    const s = scoreSignal(snap({ macd: -0.5, macdHistogram: -0.125, rsi: 40, stochK: 35, stochD: 40, volumeRatio: 1.5 }), 95, p);
+    const s = scoreSignal(
+      snap({ macd: -0.5, macdHistogram: -0.125, rsi: 40, stochK: 35, stochD: 40, volumeRatio: 1.5 }),
+      95,
+      p,
+    );
     expect(s.side).to.equal('short');
     expect(s.confidence).to.be.closeTo(0.5, 1e-12);
   });
@@ -61,21 +90,23 @@ describe('scoreSignal', () => {
   it('returns none with zero or missing ATR and when an indicator is NaN', () => {
     expect(scoreSignal(snap({ atr: 0, macd: 1 }), 100, p).reasons[0]).to.match(/no volatility: ATR 0/);
     expect(scoreSignal(snap({ atr: Number.NaN, macd: 1 }), 100, p).reasons[0]).to.match(/no volatility: ATR NaN/);
-    expect(scoreSignal(snap({ rsi: Number.NaN, macd: 1 }), 100, p).reasons[0]).to.equal('indicator rsi unavailable (NaN)');
+    expect(scoreSignal(snap({ rsi: Number.NaN, macd: 1 }), 100, p).reasons[0]).to.equal(
+      'indicator rsi unavailable (NaN)',
+    );
   });
 
   it('treats zero-width bands and a missing volume ratio as neutral', () => {
     const s = scoreSignal(snap({ macd: 1, bbUpper: 100, bbLower: 100, volumeRatio: Number.NaN }), 100, p);
     expect(s.components.bollinger).to.equal(0);
     expect(s.components.volume).to.equal(0);
-    expect(s.confidence).to.be.closeTo(0.30, 1e-12);
+    expect(s.confidence).to.be.closeTo(0.3, 1e-12);
   });
 
   it('never lets volume alone create or flip a side', () => {
     const s = scoreSignal(snap({ macd: -1, volumeRatio: 3 }), 100, p);
     expect(s.side).to.equal('short');
     // trend 0.30 + volume 0.10 (clamped at ratio 2)
-    expect(s.confidence).to.be.closeTo(0.40, 1e-12);
+    expect(s.confidence).to.be.closeTo(0.4, 1e-12);
   });
 });
 

@@ -5,9 +5,20 @@ import { requiredCandles } from '../../src/strategy/compute-indicators.js';
 describe('resolveStrategyParams', () => {
   it('fills the documented defaults', () => {
     expect(resolveStrategyParams()).to.deep.equal({
-      rsiPeriod: 14, macdFast: 12, macdSlow: 26, macdSignal: 9, bbPeriod: 20, bbStdDev: 2,
-      stochPeriod: 14, stochSignal: 3, atrPeriod: 14, volumeSmaPeriod: 20,
-      atrStopMultiplier: 2, rewardRisk: 2, minCandles: 60, minTrendStrength: 0.2,
+      rsiPeriod: 14,
+      macdFast: 12,
+      macdSlow: 26,
+      macdSignal: 9,
+      bbPeriod: 20,
+      bbStdDev: 2,
+      stochPeriod: 14,
+      stochSignal: 3,
+      atrPeriod: 14,
+      volumeSmaPeriod: 20,
+      atrStopMultiplier: 2,
+      rewardRisk: 2,
+      minCandles: 60,
+      minTrendStrength: 0.2,
     });
   });
 
@@ -18,7 +29,12 @@ describe('resolveStrategyParams', () => {
     expect(DEFAULT_STRATEGY_PARAMS.rsiPeriod).to.equal(14);
   });
 
-  for (const [key, value] of [['rsiPeriod', Number.NaN], ['atrPeriod', -3], ['bbStdDev', 0], ['rewardRisk', Number.POSITIVE_INFINITY]] as const) {
+  for (const [key, value] of [
+    ['rsiPeriod', Number.NaN],
+    ['atrPeriod', -3],
+    ['bbStdDev', 0],
+    ['rewardRisk', Number.POSITIVE_INFINITY],
+  ] as const) {
     it(`rejects ${key} = ${value} naming the field`, () => {
       expect(() => resolveStrategyParams({ [key]: value })).to.throw(RangeError, new RegExp(`StrategyParams\\.${key}`));
     });
@@ -29,7 +45,10 @@ describe('resolveStrategyParams', () => {
   });
 
   it('rejects a fast MACD period not below the slow one', () => {
-    expect(() => resolveStrategyParams({ macdFast: 26 })).to.throw(RangeError, /macdFast \(26\) must be below macdSlow \(26\)/);
+    expect(() => resolveStrategyParams({ macdFast: 26 })).to.throw(
+      RangeError,
+      /macdFast \(26\) must be below macdSlow \(26\)/,
+    );
   });
 
   it('requires enough candles for the slowest indicator even when minCandles is small', () => {

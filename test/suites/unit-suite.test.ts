@@ -10,7 +10,14 @@ import path from 'node:path';
 import { repoRoot } from '../support/repo-root.js';
 
 /** Modules whose import means the file can start another process. */
-const PROCESS_MODULES = new Set(['child_process', 'node:child_process', 'cluster', 'node:cluster', 'pm2', 'playwright-core']);
+const PROCESS_MODULES = new Set([
+  'child_process',
+  'node:child_process',
+  'cluster',
+  'node:cluster',
+  'pm2',
+  'playwright-core',
+]);
 /** Folders left out of the unit suite whatever they import: whole-bot and fault-injection runs. */
 const SLOW_FOLDERS = ['e2e', 'chaos'];
 
@@ -64,7 +71,8 @@ function filesOf(config: SuiteConfig): string[] {
 const rel = (file: string): string => path.relative(root, file);
 
 // Static and dynamic imports, re-exports, and worker scripts named by `new URL('./x.js', import.meta.url)`.
-const REFERENCE = /\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(?\s*['"]([^'"]+)['"]|new URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url/g;
+const REFERENCE =
+  /\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(?\s*['"]([^'"]+)['"]|new URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url/g;
 
 /** The import chain from `file` to a process-starting module, or null when there is none. */
 function processChain(file: string, memo: Map<string, string[] | null>, visiting = new Set<string>()): string[] | null {
@@ -127,7 +135,9 @@ describe('unit suite (.mocharc.unit.json)', () => {
 
   it('has no stale ignore entries: each one leaves out at least one file', () => {
     const everything = filesOf({ spec: unit.spec, ignore: [] }).length;
-    const stale = unit.ignore.filter((pattern) => filesOf({ spec: unit.spec, ignore: [pattern] }).length === everything);
+    const stale = unit.ignore.filter(
+      (pattern) => filesOf({ spec: unit.spec, ignore: [pattern] }).length === everything,
+    );
     expect(stale).to.deep.equal([]);
   });
 

@@ -27,7 +27,10 @@ describe('a busy supervisor thread is not a stalled worker', function () {
     const states: string[] = [];
     monitor.onThreadStateChange((c) => states.push(c.current));
     // A thread that beats every 50 ms, whatever the main thread is doing.
-    worker = new Worker('const { parentPort } = require("node:worker_threads"); setInterval(() => parentPort.postMessage(1), 50);', { eval: true });
+    worker = new Worker(
+      'const { parentPort } = require("node:worker_threads"); setInterval(() => parentPort.postMessage(1), 50);',
+      { eval: true },
+    );
     let beats = 0;
     worker.on('message', () => monitor.heartbeat('beater', ++beats));
     monitor.start();

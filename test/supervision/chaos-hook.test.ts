@@ -34,7 +34,12 @@ describe('WorkerSupervisor chaos hooks (injectStall, injectCrash)', function () 
     await sup.start();
     expect(sup.injectStall('nobody', 60_000)).to.equal(false);
     const stalled = nextEvent(sup.onStall, undefined, 15_000, 'stall');
-    const replaced = nextEvent(sup.onReady, (r) => r.worker === 'victim' && r.generation === 1, 15_000, 'replacement ready');
+    const replaced = nextEvent(
+      sup.onReady,
+      (r) => r.worker === 'victim' && r.generation === 1,
+      15_000,
+      'replacement ready',
+    );
     expect(sup.injectStall('victim', 60_000)).to.equal(true);
     const stall = await stalled;
     expect(stall.worker).to.equal('victim');
@@ -54,7 +59,12 @@ describe('WorkerSupervisor chaos hooks (injectStall, injectCrash)', function () 
     expect(sup.injectCrash('nobody')).to.equal(false);
     const crashed = nextEvent(sup.onCrash, undefined, 15_000, 'crash');
     const restarted = nextEvent(sup.onRestart, undefined, 15_000, 'restart');
-    const replaced = nextEvent(sup.onReady, (r) => r.worker === 'victim' && r.generation === 1, 15_000, 'replacement ready');
+    const replaced = nextEvent(
+      sup.onReady,
+      (r) => r.worker === 'victim' && r.generation === 1,
+      15_000,
+      'replacement ready',
+    );
     expect(sup.injectCrash('victim')).to.equal(true);
     const crash = await crashed;
     expect(crash.worker).to.equal('victim');

@@ -45,11 +45,19 @@ describe('clear failures', function () {
       const file = path.join(dataDir, 'bot.sqlite');
       writeFileSync(file, GARBAGE);
       // SIM_URL keeps bot.sqlite across runs (the embedded simulator would archive it); nothing listens there.
-      const run = await runBotToExit(dir, { TRADING_MODE: 'paper', STATUS_PORT: '0', DATA_DIR: dataDir, SIM_URL: 'http://127.0.0.1:9' });
+      const run = await runBotToExit(dir, {
+        TRADING_MODE: 'paper',
+        STATUS_PORT: '0',
+        DATA_DIR: dataDir,
+        SIM_URL: 'http://127.0.0.1:9',
+      });
       expect(run.code, run.stderr).to.equal(STORE_OPEN_EXIT_CODE);
       const lines = nonEmpty(run.stderr);
       expect(lines, run.stderr).to.have.length(1);
-      expect(lines[0]).to.contain(file).and.to.contain('SQLITE_NOTADB').and.to.match(/move it .* aside/);
+      expect(lines[0])
+        .to.contain(file)
+        .and.to.contain('SQLITE_NOTADB')
+        .and.to.match(/move it .* aside/);
       expect(run.stdout + run.stderr).not.to.match(/^\s+at /m); // no stack trace
     });
 
@@ -68,7 +76,10 @@ describe('clear failures', function () {
       expect(run.code, run.stderr).to.equal(STORE_OPEN_EXIT_CODE);
       const lines = nonEmpty(run.stderr);
       expect(lines, run.stderr).to.have.length(1);
-      expect(lines[0]).to.contain(dataDir).and.to.match(/: (SQLITE_CANTOPEN|SQLITE_READONLY|EROFS|EACCES) /).and.to.contain('writable');
+      expect(lines[0])
+        .to.contain(dataDir)
+        .and.to.match(/: (SQLITE_CANTOPEN|SQLITE_READONLY|EROFS|EACCES) /)
+        .and.to.contain('writable');
       expect(run.stdout + run.stderr).not.to.match(/^\s+at /m);
     });
 
@@ -86,7 +97,9 @@ describe('clear failures', function () {
         caught = e;
       }
       expect(isStoreOpenError(caught), String(caught)).to.equal(true);
-      expect(String((caught as Error).message)).to.contain(file).and.to.match(/SQLITE_(CORRUPT|NOTADB)/);
+      expect(String((caught as Error).message))
+        .to.contain(file)
+        .and.to.match(/SQLITE_(CORRUPT|NOTADB)/);
     });
   });
 
@@ -103,13 +116,26 @@ describe('clear failures', function () {
       writeFileSync(journalFile, GARBAGE);
       const alerts: string[] = [];
       // The real executor with the settings the bot would send it (schema defaults, a venue it never reaches).
-      const venue = { url: 'http://127.0.0.1:9', simulator: undefined, settings: { url: 'http://127.0.0.1:9', apiKey: 'k', apiSecret: 's', apiPassphrase: 'p', apiKeyVersion: 2 as const } };
-      const executor = workerSpecs(CONFIG_DEFAULTS, venue, journalFile, 'clearfail').filter((s) => s.name === 'order-executor');
-      supervisor = new WorkerSupervisor(
-        executor,
-        SharedRateLimiter.create(KUCOIN_LIMITS).buffer,
-        { ...FAST, maxRestarts: 0, logger: captureLogger(), alert: (l) => alerts.push(l) },
+      const venue = {
+        url: 'http://127.0.0.1:9',
+        simulator: undefined,
+        settings: {
+          url: 'http://127.0.0.1:9',
+          apiKey: 'k',
+          apiSecret: 's',
+          apiPassphrase: 'p',
+          apiKeyVersion: 2 as const,
+        },
+      };
+      const executor = workerSpecs(CONFIG_DEFAULTS, venue, journalFile, 'clearfail').filter(
+        (s) => s.name === 'order-executor',
       );
+      supervisor = new WorkerSupervisor(executor, SharedRateLimiter.create(KUCOIN_LIMITS).buffer, {
+        ...FAST,
+        maxRestarts: 0,
+        logger: captureLogger(),
+        alert: (l) => alerts.push(l),
+      });
       const crashed = nextEvent(supervisor.onCrash, undefined, 20_000, 'the executor crash');
       void supervisor.start();
       const crash = await crashed;
@@ -145,7 +171,9 @@ describe('clear failures', function () {
       });
       const early = Object.assign(new Error('status server socket vanished'), { code: 'ECONNRESET' });
       target.emit('unhandledRejection', early, Promise.resolve());
-      expect(fallback).to.deep.equal(['ALERT UNHANDLED REJECTION supervisor: Error ECONNRESET: status server socket vanished']);
+      expect(fallback).to.deep.equal([
+        'ALERT UNHANDLED REJECTION supervisor: Error ECONNRESET: status server socket vanished',
+      ]);
       observabilityUp = true;
       target.emit('unhandledRejection', 'a bare string', Promise.resolve());
       expect(reported).to.deep.equal(['a bare string']);

@@ -16,10 +16,16 @@ describe('ExecutorLink (comlink with timeout and peer-gone)', () => {
     for (const c of cleanups.splice(0)) c();
   });
 
-  function pair(timeoutMs: number, clock = new ManualClock()): { link: ExecutorLink<Api>; server: ExecutorServer; connect: (gen: number) => void } {
+  function pair(
+    timeoutMs: number,
+    clock = new ManualClock(),
+  ): { link: ExecutorLink<Api>; server: ExecutorServer; connect: (gen: number) => void } {
     const link = new ExecutorLink<Api>(timeoutMs, 'order-executor', clock);
     const server = new ExecutorServer(api);
-    cleanups.push(() => link.close(), () => server.close());
+    cleanups.push(
+      () => link.close(),
+      () => server.close(),
+    );
     return {
       link,
       server,
@@ -43,7 +49,10 @@ describe('ExecutorLink (comlink with timeout and peer-gone)', () => {
     const { link, connect } = pair(150, clock);
     connect(0);
     let settled: Error | undefined;
-    const call = link.call('never').then(() => undefined, (e: Error) => (settled = e));
+    const call = link.call('never').then(
+      () => undefined,
+      (e: Error) => (settled = e),
+    );
     clock.advance(149);
     await Promise.resolve();
     expect(settled, 'still waiting 1 ms before the timeout').to.equal(undefined);
@@ -57,7 +66,10 @@ describe('ExecutorLink (comlink with timeout and peer-gone)', () => {
     connect(0);
     const inFlight = link.call('never');
     connect(1);
-    const err = await inFlight.then(() => undefined, (e: Error) => e);
+    const err = await inFlight.then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err).to.include({ name: 'PeerGoneError', code: 'PEER_GONE' });
     expect(await link.call('add', 1, 1)).to.equal(2);
   });
@@ -70,7 +82,10 @@ describe('ExecutorLink (comlink with timeout and peer-gone)', () => {
     link.connect(port2, 0);
     const inFlight = link.call('add', 1, 2);
     port1.close();
-    const err = await inFlight.then(() => undefined, (e: Error) => e);
+    const err = await inFlight.then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err).to.include({ code: 'PEER_GONE' });
   });
 
@@ -89,9 +104,15 @@ describe('ExecutorLink during shutdown', () => {
     const link = new ExecutorLink<Api>(5000, 'order-executor', new ManualClock());
     const waiting = link.call('add', 1, 2);
     link.drain();
-    const err = await waiting.then(() => undefined, (e: Error) => e);
+    const err = await waiting.then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err).to.include({ code: 'PEER_GONE' });
-    const later = await link.call('add', 1, 2).then(() => undefined, (e: Error) => e);
+    const later = await link.call('add', 1, 2).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(later).to.include({ code: 'PEER_GONE' });
     link.close();
   });

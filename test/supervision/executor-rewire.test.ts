@@ -35,7 +35,13 @@ describe('executor restart re-wires its clients', function () {
     const rpcTimeoutMs = 8000;
     supervisor = new WorkerSupervisor(
       [
-        { name: 'exec', script: FIXTURE_WORKER, role: 'executor', settings: { kind: 'executor' }, stallInject: { afterMs: 500, busyMs: 60_000 } },
+        {
+          name: 'exec',
+          script: FIXTURE_WORKER,
+          role: 'executor',
+          settings: { kind: 'executor' },
+          stallInject: { afterMs: 500, busyMs: 60_000 },
+        },
         { name: 'client-a', script: FIXTURE_WORKER, role: 'client', settings: { kind: 'client', stepMs: 50 } },
         { name: 'client-b', script: FIXTURE_WORKER, role: 'client', settings: { kind: 'client', stepMs: 50 } },
       ],
@@ -45,16 +51,25 @@ describe('executor restart re-wires its clients', function () {
     await supervisor.start();
     // Both clients talk to generation 0 first.
     for (const c of ['client-a', 'client-b']) {
-      await waitForLine((l) => l.message === 'rpc ping' && l.meta.worker === c && l.meta.generation === 0, `${c} ping gen 0`);
+      await waitForLine(
+        (l) => l.message === 'rpc ping' && l.meta.worker === c && l.meta.generation === 0,
+        `${c} ping gen 0`,
+      );
     }
     // The executor stalls and is replaced; the slow call each client had in flight is rejected.
     for (const c of ['client-a', 'client-b']) {
-      const rejected = await waitForLine((l) => l.message === 'rpc slow rejected' && l.meta.worker === c, `${c} slow rejection`);
+      const rejected = await waitForLine(
+        (l) => l.message === 'rpc slow rejected' && l.meta.worker === c,
+        `${c} slow rejection`,
+      );
       expect(rejected.meta.code).to.equal('PEER_GONE');
       expect(rejected.meta.afterMs).to.be.a('number').below(rpcTimeoutMs);
     }
     for (const c of ['client-a', 'client-b']) {
-      await waitForLine((l) => l.message === 'rpc ping' && l.meta.worker === c && l.meta.generation === 1, `${c} ping gen 1`);
+      await waitForLine(
+        (l) => l.message === 'rpc ping' && l.meta.worker === c && l.meta.generation === 1,
+        `${c} ping gen 1`,
+      );
     }
     const status = supervisor.status();
     expect(status.find((s) => s.name === 'exec')).to.include({ generation: 1, restarts: 1 });

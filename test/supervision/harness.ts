@@ -12,9 +12,11 @@ export interface LogLine {
 
 export function captureLogger(): SupervisorLogger & { readonly lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const at = (level: string) => (message: string, meta: Record<string, unknown> = {}) => {
-    lines.push({ level, message, meta });
-  };
+  const at =
+    (level: string) =>
+    (message: string, meta: Record<string, unknown> = {}) => {
+      lines.push({ level, message, meta });
+    };
   return { lines, error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
 }
 

@@ -54,7 +54,8 @@ describe('supervisor process (built entry, paper mode)', function () {
     const { code } = await bot.exited;
     out = bot.output;
     expect(code, out).to.equal(0);
-    for (const w of ['scanner', 'position-monitor', 'order-executor']) expect(out, out.slice(-4000)).to.contain(`${w} shut down`);
+    for (const w of ['scanner', 'position-monitor', 'order-executor'])
+      expect(out, out.slice(-4000)).to.contain(`${w} shut down`);
     // Nobody had to be terminated: every worker stopped within SHUTDOWN_TIMEOUT.
     expect(out).to.match(/all workers stopped .*"exitCode":0,"terminated":\[\]/);
   });

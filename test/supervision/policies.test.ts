@@ -34,9 +34,13 @@ describe('stall detector', () => {
     const silent = detectStall({ ...base, lastHeartbeatAt: 6_900 }, t);
     expect(silent).to.deep.equal({ kind: 'no-heartbeat', silentMs: 3100 });
     expect(describeStall(silent!)).to.equal('no heartbeat for 3.1 s');
-    expect(detectStall({ ...base, now: 50_000, lastHeartbeatAt: 49_500, lastProgressAt: 19_000 }, t)?.kind).to.equal('no-progress');
+    expect(detectStall({ ...base, now: 50_000, lastHeartbeatAt: 49_500, lastProgressAt: 19_000 }, t)?.kind).to.equal(
+      'no-progress',
+    );
     expect(detectStall({ ...base, hasHeartbeat: false, lastHeartbeatAt: 0 }, t)).to.equal(undefined);
-    expect(detectStall({ ...base, now: 16_000, hasHeartbeat: false, lastHeartbeatAt: 0 }, t)?.kind).to.equal('no-start');
+    expect(detectStall({ ...base, now: 16_000, hasHeartbeat: false, lastHeartbeatAt: 0 }, t)?.kind).to.equal(
+      'no-start',
+    );
   });
 });
 
@@ -65,12 +69,20 @@ describe('worker lifecycle', () => {
 describe('supervisor options', () => {
   it('fills the documented defaults', () => {
     const o = resolveSupervisorOptions();
-    expect(o).to.include({ heartbeatIntervalMs: 1000, stallTimeoutMs: 3000, maxRestarts: 5, restartWindowMs: 60_000, shutdownTimeoutMs: 10_000 });
+    expect(o).to.include({
+      heartbeatIntervalMs: 1000,
+      stallTimeoutMs: 3000,
+      maxRestarts: 5,
+      restartWindowMs: 60_000,
+      shutdownTimeoutMs: 10_000,
+    });
   });
   it('names the offending field', () => {
     expect(() => resolveSupervisorOptions({ heartbeatIntervalMs: 0 })).to.throw(/heartbeatIntervalMs/);
     expect(() => resolveSupervisorOptions({ maxRestarts: -1 })).to.throw(/maxRestarts/);
-    expect(() => resolveSupervisorOptions({ stallTimeoutMs: 500, heartbeatIntervalMs: 1000 })).to.throw(/stallTimeoutMs/);
+    expect(() => resolveSupervisorOptions({ stallTimeoutMs: 500, heartbeatIntervalMs: 1000 })).to.throw(
+      /stallTimeoutMs/,
+    );
     expect(() => resolveSupervisorOptions({ progressTimeoutMs: Number.NaN })).to.throw(/progressTimeoutMs/);
     expect(() => resolveSupervisorOptions({ backoffInitialMs: 500, backoffMaxMs: 100 })).to.throw(/backoffMaxMs/);
     expect(() => resolveSupervisorOptions({ checkIntervalMs: -5 })).to.throw(/checkIntervalMs/);

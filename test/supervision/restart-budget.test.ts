@@ -34,7 +34,10 @@ describe('restart budget escalation (child process)', function () {
   it('exits 0 on SIGINT with every worker stopped', async () => {
     const run = runChild(RUNNER, { FIXTURE_MODE: 'steady' });
     children.push(run);
-    await waitUntil('both workers to report in', () => (run.output.match(/reported in/g) ?? []).length >= 2, { timeoutMs: 20_000, intervalMs: 20 });
+    await waitUntil('both workers to report in', () => (run.output.match(/reported in/g) ?? []).length >= 2, {
+      timeoutMs: 20_000,
+      intervalMs: 20,
+    });
     run.kill('SIGINT');
     const { code } = await run.exited;
     expect(code, run.output).to.equal(0);

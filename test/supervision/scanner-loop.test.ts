@@ -18,7 +18,14 @@ function klines(n: number, drift: number): Kline[] {
   return Array.from({ length: n }, (_, i) => {
     const open = price;
     price = price * (1 + drift + 0.004 * Math.sin(i / 3));
-    return { time: i * 900_000, open, high: Math.max(open, price) * 1.002, low: Math.min(open, price) * 0.998, close: price, volume: 1000 + (i % 7) * 100 };
+    return {
+      time: i * 900_000,
+      open,
+      high: Math.max(open, price) * 1.002,
+      low: Math.min(open, price) * 0.998,
+      close: price,
+      volume: 1000 + (i % 7) * 100,
+    };
   });
 }
 
@@ -103,14 +110,37 @@ describe('scanner loop with the piscina pool', function () {
 
 describe('toProposal', () => {
   const nan = Number.NaN;
-  const indicators = { rsi: 30, macd: nan, macdSignal: nan, macdHistogram: nan, bbUpper: nan, bbMiddle: nan, bbLower: nan, stochK: nan, stochD: nan, atr: 2, volumeRatio: 1 };
+  const indicators = {
+    rsi: 30,
+    macd: nan,
+    macdSignal: nan,
+    macdHistogram: nan,
+    bbUpper: nan,
+    bbMiddle: nan,
+    bbLower: nan,
+    stochK: nan,
+    stochD: nan,
+    atr: 2,
+    volumeRatio: 1,
+  };
 
   it('sends the executor the one EntryProposal shape: what opening reads, nothing only the scanner reads', () => {
-    const proposal = toProposal({ symbol: 'XBTUSDTM', side: 'long', confidence: 0.7, price: 65_000, stopPrice: 64_000, atr: 2, indicators, reasons: ['trend'] });
+    const proposal = toProposal({
+      symbol: 'XBTUSDTM',
+      side: 'long',
+      confidence: 0.7,
+      price: 65_000,
+      stopPrice: 64_000,
+      atr: 2,
+      indicators,
+      reasons: ['trend'],
+    });
     expect(proposal).to.deep.equal({ symbol: 'XBTUSDTM', side: 'long', price: 65_000, stopPrice: 64_000, atr: 2 });
   });
 
   it('refuses a signal without a side', () => {
-    expect(() => toProposal({ symbol: 'XBTUSDTM', side: 'none', confidence: 0, price: 65_000, indicators, reasons: [] })).to.throw(/XBTUSDTM: a signal without a side/);
+    expect(() =>
+      toProposal({ symbol: 'XBTUSDTM', side: 'none', confidence: 0, price: 65_000, indicators, reasons: [] }),
+    ).to.throw(/XBTUSDTM: a signal without a side/);
   });
 });

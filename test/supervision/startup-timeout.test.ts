@@ -51,7 +51,10 @@ describe('start-up allowance (STARTUP_TIMEOUT)', () => {
       monitor.heartbeat('scanner', 2);
       monitor.heartbeat('position-monitor', 2);
       expect(evaluate(monitor).status).to.equal('UNHEALTHY');
-      expect(monitor.getReport().threads['order-executor']).to.include({ state: 'stalled', reason: 'thread order-executor start timeout: no heartbeat 30.0 s after start' });
+      expect(monitor.getReport().threads['order-executor']).to.include({
+        state: 'stalled',
+        reason: 'thread order-executor start timeout: no heartbeat 30.0 s after start',
+      });
       expect(lines).to.deep.equal([
         'ALERT THREAD START TIMEOUT order-executor: no heartbeat 30.0 s after start',
         'ALERT BOT UNHEALTHY bot: thread order-executor start timeout: no heartbeat 30.0 s after start',
@@ -98,14 +101,18 @@ describe('start-up allowance (STARTUP_TIMEOUT)', () => {
       });
       const alerts: string[] = [];
       const logger = captureLogger();
-      supervisor = new WorkerSupervisor([{ name: 'slowpoke', script: SILENT_WORKER, role: 'standalone' }], SharedRateLimiter.create(KUCOIN_LIMITS).buffer, {
-        ...FAST,
-        startTimeoutMs: 30_000,
-        maxRestarts: 10,
-        logger,
-        alert: (line) => alerts.push(line),
-        clock,
-      });
+      supervisor = new WorkerSupervisor(
+        [{ name: 'slowpoke', script: SILENT_WORKER, role: 'standalone' }],
+        SharedRateLimiter.create(KUCOIN_LIMITS).buffer,
+        {
+          ...FAST,
+          startTimeoutMs: 30_000,
+          maxRestarts: 10,
+          logger,
+          alert: (line) => alerts.push(line),
+          clock,
+        },
+      );
       const sup = supervisor;
       void sup.start(); // never resolves by itself: the worker never reports in
       // Lets at least `n` stall checks run (each reads the clock once) without a fixed sleep.
@@ -128,13 +135,23 @@ describe('start-up allowance (STARTUP_TIMEOUT)', () => {
       expect(sup.status()[0]).to.include({ phase: 'starting', generation: 0, restarts: 0 });
 
       for (let generation = 1; generation <= 2; generation++) {
-        const restarted = nextEvent(sup.onRestart, (r) => r.restartCount === generation, 10_000, `restart ${generation}`);
+        const restarted = nextEvent(
+          sup.onRestart,
+          (r) => r.restartCount === generation,
+          10_000,
+          `restart ${generation}`,
+        );
         now += 1;
         const r = await restarted;
         expect(r.reason).to.equal('stall');
-        expect(alerts[generation - 1]).to.equal('THREAD START TIMEOUT slowpoke: no first heartbeat 30.0 s after spawn (STARTUP_TIMEOUT)');
+        expect(alerts[generation - 1]).to.equal(
+          'THREAD START TIMEOUT slowpoke: no first heartbeat 30.0 s after spawn (STARTUP_TIMEOUT)',
+        );
         // The respawned worker starts a fresh allowance.
-        await waitUntil(`respawn ${generation}`, () => sup.status()[0]?.generation === generation, { timeoutMs: 10_000, intervalMs: 5 });
+        await waitUntil(`respawn ${generation}`, () => sup.status()[0]?.generation === generation, {
+          timeoutMs: 10_000,
+          intervalMs: 5,
+        });
         expect(sup.status()[0]?.phase).to.equal('starting');
         now += 30_000; // exactly the fresh allowance
         await checks(5);

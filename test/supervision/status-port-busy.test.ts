@@ -17,7 +17,9 @@ describe('supervisor entry with a busy status port', function () {
 
   it('exits 1 naming the port and STATUS_PORT, without starting any worker', async () => {
     server = createServer();
-    const port = await new Promise<number>((resolve) => server!.listen(0, '127.0.0.1', () => resolve((server!.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      server!.listen(0, '127.0.0.1', () => resolve((server!.address() as { port: number }).port)),
+    );
     dir = mkdtempSync(path.join(tmpdir(), 'busy-port-'));
     const { code, output: out } = await runBotToExit(dir, { STATUS_PORT: String(port) });
     expect(code, out).to.equal(1);

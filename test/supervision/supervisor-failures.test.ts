@@ -33,7 +33,12 @@ describe('WorkerSupervisor with real worker threads', function () {
       { name: 'spinner', script: FIXTURE_WORKER, role: 'standalone', stallInject: { afterMs: 300, busyMs: 60_000 } },
     ]);
     const stalled = nextEvent(sup.onStall, undefined, 15_000, 'stall');
-    const replacementBeat = nextEvent(sup.onHeartbeat, (h) => h.generation === 1, 20_000, 'first heartbeat of the replacement');
+    const replacementBeat = nextEvent(
+      sup.onHeartbeat,
+      (h) => h.generation === 1,
+      20_000,
+      'first heartbeat of the replacement',
+    );
     await sup.start();
     const stall = await stalled;
     expect(stall.verdict.kind).to.equal('no-heartbeat');
@@ -44,7 +49,10 @@ describe('WorkerSupervisor with real worker threads', function () {
     // A busy loop keeps the worker's event loop saturated: the parent-side ELU shows it.
     expect(stall.evidence.eventLoopUtilization).to.be.above(0.5);
     await replacementBeat;
-    expect(alerts.some((a) => /^THREAD STALL spinner: no heartbeat for \d+\.\d s$/.test(a)), alerts.join('\n')).to.equal(true);
+    expect(
+      alerts.some((a) => /^THREAD STALL spinner: no heartbeat for \d+\.\d s$/.test(a)),
+      alerts.join('\n'),
+    ).to.equal(true);
     const restartLog = logger.lines.find((l) => l.message === 'worker restart');
     expect(restartLog?.level).to.equal('warn');
     expect(restartLog?.meta).to.include({ worker: 'spinner', reason: 'stall', restartCount: 1, delayMs: 0 });
@@ -86,9 +94,12 @@ describe('WorkerSupervisor with real worker threads', function () {
   });
 
   it('backs off between repeated restarts: the first at once, then 100 ms doubling', async () => {
-    const { sup } = make([{ name: 'flaky', script: FIXTURE_WORKER, role: 'standalone', settings: { mode: 'throw-after', after: 0 } }], {
-      maxRestarts: 10,
-    });
+    const { sup } = make(
+      [{ name: 'flaky', script: FIXTURE_WORKER, role: 'standalone', settings: { mode: 'throw-after', after: 0 } }],
+      {
+        maxRestarts: 10,
+      },
+    );
     const delays: number[] = [];
     const three = new Promise<void>((resolve) => {
       sup.onRestart((r) => {
@@ -102,7 +113,9 @@ describe('WorkerSupervisor with real worker threads', function () {
   });
 
   it('counts malformed messages from a worker without restarting it', async () => {
-    const { sup } = make([{ name: 'garbler', script: FIXTURE_WORKER, role: 'standalone', settings: { mode: 'garbage' } }]);
+    const { sup } = make([
+      { name: 'garbler', script: FIXTURE_WORKER, role: 'standalone', settings: { mode: 'garbage' } },
+    ]);
     const rejects: string[] = [];
     sup.onProtocolReject((r) => rejects.push(r.description));
     const third = nextEvent(sup.onProtocolReject, (r) => r.count === 3, 10_000, 'three rejects');

@@ -8,7 +8,10 @@ import { runToExit } from './child-process.js';
 export const BOT_ENTRY = fileURLToPath(new URL('../../supervisor/main.js', import.meta.url));
 
 /** Runs the bot in `dir` until it exits (e.g. a refusal to start) with `env` over the bare minimum. */
-export function runBotToExit(dir: string, env: Readonly<Record<string, string>> = {}): Promise<{ code: number | null; output: string; stdout: string; stderr: string }> {
+export function runBotToExit(
+  dir: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<{ code: number | null; output: string; stdout: string; stderr: string }> {
   return runToExit('bot', BOT_ENTRY, {
     cwd: dir,
     env: { PATH: process.env['PATH'] ?? '', LOG_DIR: path.join(dir, 'logs'), DATA_DIR: path.join(dir, 'data'), ...env },

@@ -5,13 +5,22 @@ import { expect } from 'chai';
 import { Child, runToExit } from './child-process.js';
 import { errorOf } from './error-of.js';
 
-const node = (script: string): { command: string; args: string[] } => ({ command: process.execPath, args: ['-e', script] });
+const node = (script: string): { command: string; args: string[] } => ({
+  command: process.execPath,
+  args: ['-e', script],
+});
 
 describe('test/support Child and runToExit', () => {
   afterEach(() => Child.killAll());
 
   it('delivers whole lines per stream, the unterminated last one when the stream ends', async () => {
-    const child = new Child('lines', node("process.stdout.write('a\\nb'); setTimeout(() => process.stdout.write('c\\nd'), 5); process.stderr.write('e\\n');"), {});
+    const child = new Child(
+      'lines',
+      node(
+        "process.stdout.write('a\\nb'); setTimeout(() => process.stdout.write('c\\nd'), 5); process.stderr.write('e\\n');",
+      ),
+      {},
+    );
     const lines: string[] = [];
     child.onLine((stream, line) => lines.push(`${stream}:${line}`));
     expect((await child.exited).code).to.equal(0);
@@ -26,7 +35,11 @@ describe('test/support Child and runToExit', () => {
   });
 
   it('gives a run to exit an empty stdin, so a program that reads it ends', async () => {
-    const run = await runToExit('reader', node("let n = 0; process.stdin.on('data', (d) => (n += d.length)).on('end', () => console.log('read', n));"), {});
+    const run = await runToExit(
+      'reader',
+      node("let n = 0; process.stdin.on('data', (d) => (n += d.length)).on('end', () => console.log('read', n));"),
+      {},
+    );
     expect(run.code).to.equal(0);
     expect(run.stdout.trim()).to.equal('read 0');
   });

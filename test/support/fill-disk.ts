@@ -8,7 +8,8 @@ import path from 'node:path';
 /** Writes `dir/filler` until the file system is full; returns the filler's path (delete it to free the space). */
 export function fillDisk(dir: string): string {
   const fsys = fs.statfsSync(dir);
-  if (fsys.blocks * fsys.bsize > 1024 ** 3) throw new Error(`refusing to fill ${dir}: not the test's small tmpfs (${fsys.blocks * fsys.bsize} bytes)`);
+  if (fsys.blocks * fsys.bsize > 1024 ** 3)
+    throw new Error(`refusing to fill ${dir}: not the test's small tmpfs (${fsys.blocks * fsys.bsize} bytes)`);
   const filler = path.join(dir, 'filler');
   const fd = fs.openSync(filler, 'w');
   const chunk = Buffer.alloc(256 * 1024, 1);

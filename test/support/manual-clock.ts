@@ -88,7 +88,8 @@ export class ManualClock implements Clock {
     this.flushDeferred();
     for (;;) {
       let next: Pending | undefined;
-      for (const p of this.timers.values()) if (p.due <= end && (!next || p.due < next.due || (p.due === next.due && p.id < next.id))) next = p;
+      for (const p of this.timers.values())
+        if (p.due <= end && (!next || p.due < next.due || (p.due === next.due && p.id < next.id))) next = p;
       if (!next) break;
       this.t = Math.max(this.t, next.due);
       if (next.every === null) this.timers.delete(next.id);

@@ -2,7 +2,10 @@
 import type { ApiCredentials } from '../../src/exchange/credentials.js';
 import type { SimulatorHandle } from '../../src/simulator/simulator.js';
 
-export function simCredentials(sim: Pick<SimulatorHandle, 'credentials'>, overrides: Partial<ApiCredentials> = {}): ApiCredentials {
+export function simCredentials(
+  sim: Pick<SimulatorHandle, 'credentials'>,
+  overrides: Partial<ApiCredentials> = {},
+): ApiCredentials {
   const c = sim.credentials;
   return { key: c.apiKey, secret: c.apiSecret, passphrase: c.apiPassphrase, ...overrides };
 }

@@ -50,7 +50,6 @@ export interface VenueState {
   readonly contracts: ReadonlyMap<string, VenueContract>;
 }
 
-
 export interface StoreIntent {
   readonly clientOid: string;
   readonly kind: string;
@@ -118,7 +117,8 @@ export function checkNoDuplicateOrders(store: StoreState, venue: Pick<VenueState
     byOid.set(o.clientOid, list);
   }
   for (const [oid, list] of byOid) {
-    if (list.length > 1) out.push(`clientOid ${oid}: ${list.length} venue orders (${list.map((o) => o.id).join(', ')})`);
+    if (list.length > 1)
+      out.push(`clientOid ${oid}: ${list.length} venue orders (${list.map((o) => o.id).join(', ')})`);
   }
   const journal = new Map(store.intents.map((i) => [i.clientOid, i]));
   for (const oid of byOid.keys()) {
@@ -131,8 +131,12 @@ export function checkNoDuplicateOrders(store: StoreState, venue: Pick<VenueState
     if (other !== undefined) out.push(`order ${i.orderId} claimed by intents ${other} and ${i.clientOid}`);
     claimed.set(i.orderId, i.clientOid);
     const venueOrders = byOid.get(i.clientOid) ?? [];
-    if (venueOrders.length === 0) out.push(`intent ${i.clientOid} (${i.kind}, ${i.state}) has order ${i.orderId} but the venue knows no order with its clientOid`);
-    else if (venueOrders[0]!.id !== i.orderId) out.push(`intent ${i.clientOid}: journal says order ${i.orderId}, venue says ${venueOrders[0]!.id}`);
+    if (venueOrders.length === 0)
+      out.push(
+        `intent ${i.clientOid} (${i.kind}, ${i.state}) has order ${i.orderId} but the venue knows no order with its clientOid`,
+      );
+    else if (venueOrders[0]!.id !== i.orderId)
+      out.push(`intent ${i.clientOid}: journal says order ${i.orderId}, venue says ${venueOrders[0]!.id}`);
   }
   return out;
 }
@@ -154,7 +158,9 @@ export function uncoveredPositions(venue: Pick<VenueState, 'positions' | 'untrig
 
 /** Every position open on the venue has an untriggered reduce-only stop on the exit side covering it. */
 export function checkStops(venue: Pick<VenueState, 'positions' | 'untriggeredStops'>): string[] {
-  return uncoveredPositions(venue).map((p) => `${p.symbol} position ${p.currentQty} lots has no protective stop on the venue`);
+  return uncoveredPositions(venue).map(
+    (p) => `${p.symbol} position ${p.currentQty} lots has no protective stop on the venue`,
+  );
 }
 
 /** Store fills are venue fills, field for field; venue fills of settled time are all in the store. */
@@ -171,13 +177,24 @@ export function checkFills(store: StoreState, venue: Pick<VenueState, 'fills'>, 
       out.push(`store fill ${k} (${f.symbol} ${f.side} ${f.size}@${f.price}) does not exist on the venue`);
       continue;
     }
-    if (v.symbol !== f.symbol || v.side !== f.side || !near(v.size, f.size, 1e-9) || !near(v.price, f.price, 1e-9 * v.price) || !near(v.fee, f.fee, 1e-8)) {
-      out.push(`fill ${k}: store ${f.symbol} ${f.side} ${f.size}@${f.price} fee ${f.fee} vs venue ${v.symbol} ${v.side} ${v.size}@${v.price} fee ${v.fee}`);
+    if (
+      v.symbol !== f.symbol ||
+      v.side !== f.side ||
+      !near(v.size, f.size, 1e-9) ||
+      !near(v.price, f.price, 1e-9 * v.price) ||
+      !near(v.fee, f.fee, 1e-8)
+    ) {
+      out.push(
+        `fill ${k}: store ${f.symbol} ${f.side} ${f.size}@${f.price} fee ${f.fee} vs venue ${v.symbol} ${v.side} ${v.size}@${v.price} fee ${v.fee}`,
+      );
     }
   }
   for (const v of venue.fills) {
     if (v.tradeType !== 'trade' || v.createdAt >= cutoff.settledBefore) continue;
-    if (!storeKeys.has(key(v.tradeId, v.orderId))) out.push(`venue fill ${key(v.tradeId, v.orderId)} (${v.symbol} ${v.side} ${v.size}@${v.price}) is missing from the store`);
+    if (!storeKeys.has(key(v.tradeId, v.orderId)))
+      out.push(
+        `venue fill ${key(v.tradeId, v.orderId)} (${v.symbol} ${v.side} ${v.size}@${v.price}) is missing from the store`,
+      );
   }
   return out;
 }
@@ -202,7 +219,9 @@ export interface RoundTrip {
   readonly reversedBy: string | null;
 }
 
-type MutableTrip = { -readonly [K in keyof Omit<RoundTrip, 'net' | 'openingOrderIds' | 'closingOrderIds' | 'fills'>]: RoundTrip[K] } & {
+type MutableTrip = {
+  -readonly [K in keyof Omit<RoundTrip, 'net' | 'openingOrderIds' | 'closingOrderIds' | 'fills'>]: RoundTrip[K];
+} & {
   openingOrderIds: string[];
   closingOrderIds: string[];
   fills: VenueFill[];
@@ -212,14 +231,29 @@ type MutableTrip = { -readonly [K in keyof Omit<RoundTrip, 'net' | 'openingOrder
  * Replays venue fills per symbol (time order, fills before `until` only) with the venue's own
  * position arithmetic, cuts them into round trips, and returns the quantity still held per symbol.
  */
-export function replayFills(fills: readonly VenueFill[], multiplier: (symbol: string) => number, until = Infinity): { trips: RoundTrip[]; held: Map<string, number> } {
+export function replayFills(
+  fills: readonly VenueFill[],
+  multiplier: (symbol: string) => number,
+  until = Infinity,
+): { trips: RoundTrip[]; held: Map<string, number> } {
   const ordered = fills
     .filter((f) => f.createdAt < until)
     .sort((a, b) => a.createdAt - b.createdAt || (a.tradeId < b.tradeId ? -1 : a.tradeId > b.tradeId ? 1 : 0));
   const open = new Map<string, { qty: number; cost: number; trip: MutableTrip }>();
   const trips: MutableTrip[] = [];
   const startTrip = (f: VenueFill, dir: number): { qty: number; cost: number; trip: MutableTrip } => {
-    const trip: MutableTrip = { symbol: f.symbol, side: dir > 0 ? 'long' : 'short', openingOrderIds: [], closingOrderIds: [], fills: [], gross: 0, fees: 0, complete: false, closedAt: null, reversedBy: null };
+    const trip: MutableTrip = {
+      symbol: f.symbol,
+      side: dir > 0 ? 'long' : 'short',
+      openingOrderIds: [],
+      closingOrderIds: [],
+      fills: [],
+      gross: 0,
+      fees: 0,
+      complete: false,
+      closedAt: null,
+      reversedBy: null,
+    };
     const state = { qty: 0, cost: 0, trip };
     open.set(f.symbol, state);
     trips.push(trip);
@@ -271,9 +305,15 @@ export interface Episode {
 }
 
 /** The round trips that went back to flat, and the quantity still held per symbol. */
-export function venueEpisodes(fills: readonly VenueFill[], multiplier: (symbol: string) => number, until = Infinity): { episodes: Episode[]; held: Map<string, number> } {
+export function venueEpisodes(
+  fills: readonly VenueFill[],
+  multiplier: (symbol: string) => number,
+  until = Infinity,
+): { episodes: Episode[]; held: Map<string, number> } {
   const { trips, held } = replayFills(fills, multiplier, until);
-  const episodes = trips.filter((t) => t.complete).map((t) => ({ symbol: t.symbol, netPnl: t.net, closedAt: t.closedAt! }));
+  const episodes = trips
+    .filter((t) => t.complete)
+    .map((t) => ({ symbol: t.symbol, netPnl: t.net, closedAt: t.closedAt! }));
   return { episodes, held };
 }
 
@@ -281,7 +321,10 @@ export function venueEpisodes(fills: readonly VenueFill[], multiplier: (symbol: 
 export function checkSingleEntry(trips: readonly RoundTrip[]): string[] {
   return trips
     .filter((t) => t.openingOrderIds.length !== 1)
-    .map((t) => `${t.symbol} ${t.side} position opened by ${t.openingOrderIds.length} orders: ${t.openingOrderIds.join(', ')}`);
+    .map(
+      (t) =>
+        `${t.symbol} ${t.side} position opened by ${t.openingOrderIds.length} orders: ${t.openingOrderIds.join(', ')}`,
+    );
 }
 
 /** Each closed trade in the store has the venue's realised PnL for that episode, to the cent (within half a cent). */
@@ -289,17 +332,23 @@ export function checkTradePnl(store: StoreState, episodes: readonly Episode[], c
   const out: string[] = [];
   const symbols = new Set([...store.trades.map((t) => t.symbol), ...episodes.map((e) => e.symbol)]);
   for (const symbol of symbols) {
-    const trades = store.trades.filter((t) => t.symbol === symbol).sort((a, b) => a.closedAt - b.closedAt || a.id - b.id);
+    const trades = store.trades
+      .filter((t) => t.symbol === symbol)
+      .sort((a, b) => a.closedAt - b.closedAt || a.id - b.id);
     const eps = episodes.filter((e) => e.symbol === symbol).sort((a, b) => a.closedAt - b.closedAt);
     const settled = eps.filter((e) => e.closedAt < cutoff.settledBefore).length;
     if (trades.length < settled || trades.length > eps.length) {
-      out.push(`${symbol}: ${trades.length} closed trade(s) in the store, venue closed ${eps.length} position(s) (${settled} before the cutoff)`);
+      out.push(
+        `${symbol}: ${trades.length} closed trade(s) in the store, venue closed ${eps.length} position(s) (${settled} before the cutoff)`,
+      );
       continue;
     }
     trades.forEach((t, i) => {
       const e = eps[i]!;
       if (!(Math.abs(t.realisedPnl - e.netPnl) < 0.005)) {
-        out.push(`${symbol} trade #${t.id}: store realised ${t.realisedPnl.toFixed(4)} vs venue ${e.netPnl.toFixed(4)} USDT`);
+        out.push(
+          `${symbol} trade #${t.id}: store realised ${t.realisedPnl.toFixed(4)} vs venue ${e.netPnl.toFixed(4)} USDT`,
+        );
       }
     });
   }
@@ -310,9 +359,18 @@ export function checkTradePnl(store: StoreState, episodes: readonly Episode[], c
  * The store's open positions are the venue's (symbol, side, size) as of the cutoff; a symbol the
  * venue traded after the cutoff may legitimately disagree and is skipped.
  */
-export function checkPositions(store: StoreState, heldAtCutoff: ReadonlyMap<string, number>, lateSymbols: ReadonlySet<string>, live: readonly VenuePosition[]): string[] {
+export function checkPositions(
+  store: StoreState,
+  heldAtCutoff: ReadonlyMap<string, number>,
+  lateSymbols: ReadonlySet<string>,
+  live: readonly VenuePosition[],
+): string[] {
   const out: string[] = [];
-  const symbols = new Set([...store.activePositions.map((p) => p.symbol), ...heldAtCutoff.keys(), ...live.map((p) => p.symbol)]);
+  const symbols = new Set([
+    ...store.activePositions.map((p) => p.symbol),
+    ...heldAtCutoff.keys(),
+    ...live.map((p) => p.symbol),
+  ]);
   for (const symbol of symbols) {
     if (lateSymbols.has(symbol)) continue;
     const s = store.activePositions.find((p) => p.symbol === symbol);

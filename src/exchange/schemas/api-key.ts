@@ -5,7 +5,12 @@ import { z } from 'zod';
 const commaList = z
   .string()
   .optional()
-  .transform((raw) => (raw ?? '').split(',').map((p) => p.trim()).filter((p) => p !== ''));
+  .transform((raw) =>
+    (raw ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
+  );
 
 export const apiKeyInfoSchema = z.object({
   /** "General,Futures" -> ['General', 'Futures']. */

@@ -4,7 +4,10 @@ import { finite } from './numeric.js';
 
 const instanceServerSchema = z.object({
   endpoint: z.string().regex(/^wss?:\/\//, 'expected a ws:// or wss:// endpoint'),
-  encrypt: z.boolean().nullish().transform((v) => v ?? null),
+  encrypt: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? null),
   protocol: z.string(),
   pingInterval: finite(),
   pingTimeout: finite(),

@@ -12,7 +12,10 @@ export const contractSchema = z
     settleCurrency: z.string(),
     status: z.string(),
     isInverse: z.boolean(),
-    isQuanto: z.boolean().nullish().transform((v) => v ?? null),
+    isQuanto: z
+      .boolean()
+      .nullish()
+      .transform((v) => v ?? null),
     multiplier: finite(),
     lotSize: finite(),
     tickSize: finite(),
@@ -38,7 +41,10 @@ export const contractSchema = z
     openInterest: optionalFinite(),
     volumeOf24h: finite(),
     turnoverOf24h: finite(),
-    supportCross: z.boolean().nullish().transform((v) => v ?? null),
+    supportCross: z
+      .boolean()
+      .nullish()
+      .transform((v) => v ?? null),
   })
   .refine((c) => c.multiplier > 0 && c.lotSize > 0 && c.tickSize > 0 && c.maxLeverage > 0, {
     message: 'multiplier, lotSize, tickSize and maxLeverage must be positive',

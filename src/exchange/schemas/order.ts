@@ -17,15 +17,27 @@ export const orderSchema = z.object({
   dealSize: optionalFinite(),
   stop: optionalString(),
   stopPriceType: optionalString(),
-  stopTriggered: z.boolean().nullish().transform((v) => v ?? null),
+  stopTriggered: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? null),
   stopPrice: optionalFinite(),
   timeInForce: optionalString(),
   leverage: optionalFinite(),
-  closeOrder: z.boolean().nullish().transform((v) => v ?? false),
-  reduceOnly: z.boolean().nullish().transform((v) => v ?? false),
+  closeOrder: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  reduceOnly: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
   clientOid: optionalString(),
   isActive: z.boolean(),
-  cancelExist: z.boolean().nullish().transform((v) => v ?? null),
+  cancelExist: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? null),
   status: z.string(),
   filledSize: finite(),
   filledValue: finite(),

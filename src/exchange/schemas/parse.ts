@@ -4,7 +4,11 @@ import type { z } from 'zod';
 import type { EndpointName } from '../endpoints.js';
 import { CLIENT_ERROR_CODES, ExchangeError } from '../exchange-error.js';
 
-function invalidResponse(endpoint: EndpointName | null, detail: string, httpStatus: number | null = null): ExchangeError {
+function invalidResponse(
+  endpoint: EndpointName | null,
+  detail: string,
+  httpStatus: number | null = null,
+): ExchangeError {
   return new ExchangeError({
     code: CLIENT_ERROR_CODES.invalidResponse,
     httpStatus,
@@ -16,7 +20,11 @@ function invalidResponse(endpoint: EndpointName | null, detail: string, httpStat
   });
 }
 
-export function parseOrThrow<S extends z.ZodType>(schema: S, data: unknown, endpoint: EndpointName | null): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  endpoint: EndpointName | null,
+): z.output<S> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const first = result.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);

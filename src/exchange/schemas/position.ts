@@ -25,7 +25,10 @@ export const positionSchema = z.object({
   currentTimestamp: optionalFinite(),
   settleCurrency: optionalString(),
   marginMode: optionalString(),
-  crossMode: z.boolean().nullish().transform((v) => v ?? null),
+  crossMode: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? null),
 });
 export type Position = z.output<typeof positionSchema>;
 export const positionListSchema = z.array(positionSchema);

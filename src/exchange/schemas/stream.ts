@@ -57,7 +57,10 @@ export type OrderChange = z.output<typeof orderChangeSchema>;
 export const positionChangeSchema = z.object({
   symbol: z.string().min(1),
   currentQty: finite(),
-  isOpen: z.boolean().nullish().transform((v) => v ?? null),
+  isOpen: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? null),
   avgEntryPrice: optionalFinite(),
   markPrice: optionalFinite(),
   unrealisedPnl: optionalFinite(),

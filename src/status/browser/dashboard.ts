@@ -75,7 +75,12 @@ function price(v: number | null | undefined, tick: number | null | undefined): s
 function change(delta: number, base: number): string {
   return signed(delta) + (base ? ` (${delta >= 0 ? '+' : ''}${((delta / base) * 100).toFixed(2)}%)` : '');
 }
-function replaceRows(tbody: HTMLElement, rows: readonly HTMLTableRowElement[], emptyText: string, columns: number): void {
+function replaceRows(
+  tbody: HTMLElement,
+  rows: readonly HTMLTableRowElement[],
+  emptyText: string,
+  columns: number,
+): void {
   tbody.textContent = '';
   if (rows.length === 0) {
     const tr = el('tr');
@@ -110,7 +115,11 @@ panel(function verdict(msg) {
   // Alerts that never reached the webhook: the operator would otherwise not know they were missed.
   const al = report.alerts;
   if (al && al.delivery_failures > 0) {
-    const li = el('li', 'warn', `Alert webhook: ${al.delivery_failures} alert(s) not delivered${al.last_delivery_error ? ` (last: ${al.last_delivery_error})` : ''}`);
+    const li = el(
+      'li',
+      'warn',
+      `Alert webhook: ${al.delivery_failures} alert(s) not delivered${al.last_delivery_error ? ` (last: ${al.last_delivery_error})` : ''}`,
+    );
     li.setAttribute('data-testid', 'alert-delivery');
     list.appendChild(li);
   }
@@ -226,7 +235,8 @@ panel(function chart(msg) {
     const t = t0 + (tspan * k) / 3;
     const d = new Date(t);
     let text = d.toLocaleTimeString('en-GB', { hour12: false, hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
-    if (multiDay) text = `${d.toLocaleDateString('en-GB', { day: '2-digit', month: 'short', timeZone: 'UTC' })} ${text}`;
+    if (multiDay)
+      text = `${d.toLocaleDateString('en-GB', { day: '2-digit', month: 'short', timeZone: 'UTC' })} ${text}`;
     const xl = el('span', 'x-label', text);
     xl.style.left = `calc(72px + (100% - 72px) * ${(k / 3).toFixed(3)})`;
     if (k === 0) xl.style.transform = 'none';
@@ -309,7 +319,9 @@ panel(function threads(msg) {
     if (t === undefined) return [];
     const tr = el('tr');
     const cell = el('td');
-    cell.appendChild(el('span', `dot ${t.healthy ? 'good' : t.state === 'stopped' || t.state === 'starting' ? 'warn' : 'bad'}`));
+    cell.appendChild(
+      el('span', `dot ${t.healthy ? 'good' : t.state === 'stopped' || t.state === 'starting' ? 'warn' : 'bad'}`),
+    );
     cell.appendChild(document.createTextNode(name));
     tr.appendChild(cell);
     const state = el('td', '', t.state);
@@ -333,7 +345,13 @@ function feedItem(time: string, what: string, message: string, cls: string): HTM
   li.appendChild(body);
   return li;
 }
-function renderFeed<T>(listId: string, cardId: string, items: readonly T[], emptyText: string, toItem: (item: T) => HTMLLIElement): void {
+function renderFeed<T>(
+  listId: string,
+  cardId: string,
+  items: readonly T[],
+  emptyText: string,
+  toItem: (item: T) => HTMLLIElement,
+): void {
   const list = $(listId);
   list.textContent = '';
   collapse(cardId, items.length === 0);
@@ -345,7 +363,9 @@ function renderFeed<T>(listId: string, cardId: string, items: readonly T[], empt
 }
 
 panel(function errors(msg) {
-  renderFeed('errors-list', 'errors-card', msg.report.recent_errors ?? [], 'no errors', (e) => feedItem(e.time, `${e.thread} · ${e.type}`, e.message, 'error'));
+  renderFeed('errors-list', 'errors-card', msg.report.recent_errors ?? [], 'no errors', (e) =>
+    feedItem(e.time, `${e.thread} · ${e.type}`, e.message, 'error'),
+  );
 });
 
 panel(function alerts(msg) {
@@ -366,7 +386,9 @@ panel(function controls(msg) {
 });
 
 function renderEvents(): void {
-  renderFeed('events-list', 'events-card', events, 'no events yet', (e) => feedItem(e.time, `${e.kind} · ${e.severity}`, e.message, e.severity));
+  renderFeed('events-list', 'events-card', events, 'no events yet', (e) =>
+    feedItem(e.time, `${e.kind} · ${e.severity}`, e.message, e.severity),
+  );
 }
 
 // REDIS_URL only: one line for this process among the others on the account.
@@ -418,7 +440,12 @@ document.addEventListener('click', (ev) => {
   setText('control-result', `${command} …`);
   fetch(`control/${command}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } })
     .then((r) => r.json() as Promise<ControlReply>)
-    .then((r) => setText('control-result', `${r.ok ? 'done: ' : 'FAILED: '}${r.command || command} · ${r.detail || r.error || ''}`))
+    .then((r) =>
+      setText(
+        'control-result',
+        `${r.ok ? 'done: ' : 'FAILED: '}${r.command || command} · ${r.detail || r.error || ''}`,
+      ),
+    )
     .catch((e: unknown) => setText('control-result', `FAILED: ${command} · ${String(e)}`));
 });
 
@@ -427,7 +454,10 @@ function setConnection(state: 'good' | 'warn' | 'bad', text: string): void {
   const c = $('conn');
   c.textContent = text;
   c.className = `pill ${state}`;
-  document.body.setAttribute('data-connection', state === 'good' ? 'live' : state === 'bad' ? 'disconnected' : 'connecting');
+  document.body.setAttribute(
+    'data-connection',
+    state === 'good' ? 'live' : state === 'bad' ? 'disconnected' : 'connecting',
+  );
 }
 
 function connect(): void {

@@ -14,7 +14,9 @@ export class IntentInFlightError extends Error {
     /** The intent in flight, when it could be read. */
     readonly inFlightClientOid: string | null,
   ) {
-    super(`an ${kind} for ${subject} is already in flight${inFlightClientOid === null ? '' : ` (${inFlightClientOid})`}: not journaling a second one`);
+    super(
+      `an ${kind} for ${subject} is already in flight${inFlightClientOid === null ? '' : ` (${inFlightClientOid})`}: not journaling a second one`,
+    );
     this.name = 'IntentInFlightError';
   }
 }

@@ -51,8 +51,11 @@ function adviceFor(code: string, file: string): string {
   if (/^SQLITE_(CANTOPEN|READONLY|PERM|AUTH)/.test(code) || /^(EACCES|EPERM|EROFS|ENOTDIR|EISDIR)$/.test(code)) {
     return `the bot cannot create or write it: make ${dir} writable by this user, or set DATA_DIR to a writable directory`;
   }
-  if (/^SQLITE_FULL/.test(code) || code === 'ENOSPC' || code === 'EDQUOT') return `the disk holding ${dir} is full: free space, then start again`;
-  if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return 'another process holds the file locked: stop the other bot instance using it, then start again';
-  if (code === 'STORE_SCHEMA_VERSION') return 'it was written by a newer build of the bot: run that build, or set DATA_DIR to another directory';
+  if (/^SQLITE_FULL/.test(code) || code === 'ENOSPC' || code === 'EDQUOT')
+    return `the disk holding ${dir} is full: free space, then start again`;
+  if (/^SQLITE_(BUSY|LOCKED)/.test(code))
+    return 'another process holds the file locked: stop the other bot instance using it, then start again';
+  if (code === 'STORE_SCHEMA_VERSION')
+    return 'it was written by a newer build of the bot: run that build, or set DATA_DIR to another directory';
   return `check the file and DATA_DIR, or move the file aside to start with an empty journal`;
 }

@@ -48,7 +48,8 @@ export function chaosPlan(seed: number, durationS: number): Incarnation[] {
     let atS = stallAfterS + 6 + rng() * 2;
     const crashAt = (crashOffset + i) % 3;
     for (let k = 0; k < 3; k++) {
-      const signal = k === crashAt ? 'SIGUSR1' : k === (crashAt + 1) % 3 ? 'SIGUSR2' : rng() < 0.5 ? 'SIGUSR1' : 'SIGUSR2';
+      const signal =
+        k === crashAt ? 'SIGUSR1' : k === (crashAt + 1) % 3 ? 'SIGUSR2' : rng() < 0.5 ? 'SIGUSR1' : 'SIGUSR2';
       hooks.push({ atS: Math.round(atS * 10) / 10, signal });
       atS += 4 + rng() * 2;
     }

@@ -12,7 +12,9 @@ const RESTART_REASON = /^thread \S+ restarted \d+ s ago/;
 
 export function healthAccepted(httpStatus: number, body: HealthBody | undefined): { ok: boolean; why: string } {
   const status = body?.overall_health?.status;
-  const reasons = Array.isArray(body?.overall_health?.reasons) ? (body!.overall_health!.reasons as unknown[]).map(String) : [];
+  const reasons = Array.isArray(body?.overall_health?.reasons)
+    ? (body!.overall_health!.reasons as unknown[]).map(String)
+    : [];
   if (httpStatus !== 200) return { ok: false, why: `HTTP ${httpStatus} ${String(status)}: ${reasons.join('; ')}` };
   if (status === 'HEALTHY') return { ok: true, why: 'HEALTHY' };
   if (status === 'DEGRADED' && reasons.length > 0 && reasons.every((r) => RESTART_REASON.test(r))) {

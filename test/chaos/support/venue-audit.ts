@@ -59,8 +59,15 @@ export async function readVenue(baseUrl: string, creds: Creds): Promise<VenueSta
         tradeType: String(f['tradeType']),
         createdAt: Number(f['createdAt']),
       })),
-      positions: positions.map((p) => ({ symbol: String(p['symbol']), currentQty: Number(p['currentQty']) })).filter((p) => p.currentQty !== 0),
-      contracts: new Map(contracts.map((c) => [String(c['symbol']), { symbol: String(c['symbol']), multiplier: Number(c['multiplier']) }])),
+      positions: positions
+        .map((p) => ({ symbol: String(p['symbol']), currentQty: Number(p['currentQty']) }))
+        .filter((p) => p.currentQty !== 0),
+      contracts: new Map(
+        contracts.map((c) => [
+          String(c['symbol']),
+          { symbol: String(c['symbol']), multiplier: Number(c['multiplier']) },
+        ]),
+      ),
     };
   } finally {
     client.close();

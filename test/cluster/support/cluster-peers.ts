@@ -32,7 +32,10 @@ export class ClusterPeers {
   }
 
   /** Process `processId`'s ownership on its own connection; it registers BOT_ID `<processId>bot` so peers recognise its orders. */
-  async ownership(processId: string, options: PeerOptions = {}): Promise<{ own: LeaseOwnership; connection: RedisConnection }> {
+  async ownership(
+    processId: string,
+    options: PeerOptions = {},
+  ): Promise<{ own: LeaseOwnership; connection: RedisConnection }> {
     const connection = await this.connect();
     const { make = (o: LeaseOwnershipOptions) => new LeaseOwnership(o), ...rest } = options;
     const own = make({ connection, keys: this.keys, processId, ttlMs: this.ttlMs, botId: `${processId}bot`, ...rest });

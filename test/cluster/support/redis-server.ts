@@ -32,7 +32,20 @@ export class RedisServer {
   async up(): Promise<void> {
     if (this.running) return;
     const bin = process.env['REDIS_SERVER_BIN'] ?? 'redis-server';
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local'];
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--enable-debug-command',
+      'local',
+    ];
     const child = new Child('redis-server', { command: bin, args }, {});
     this.child = child;
     try {
@@ -40,7 +53,8 @@ export class RedisServer {
     } catch (err) {
       this.child = undefined;
       child.kill('SIGKILL');
-      if (child.spawnError) throw new Error(`cannot run ${bin} (install Debian's redis-server): ${child.spawnError.message}`);
+      if (child.spawnError)
+        throw new Error(`cannot run ${bin} (install Debian's redis-server): ${child.spawnError.message}`);
       throw err;
     }
   }

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { BOT_ENTRY } from '../../support/bot-entry.js';
 import { Child } from '../../support/child-process.js';
 
-
 /** Settings every e2e run shares: a fast paper market and quick supervision. Tests override. */
 export const FAST_MARKET_ENV: Readonly<Record<string, string>> = {
   TRADING_MODE: 'paper',
@@ -109,7 +108,12 @@ export class BotProcess {
    * Resolves with the `count`-th line (counting from index `from`) that matches; rejects after
    * `timeoutMs` or when the process exits first, with the output tail in the message.
    */
-  waitForLine(re: RegExp, what: string, timeoutMs: number, options: { count?: number; from?: number } = {}): Promise<BotLine> {
+  waitForLine(
+    re: RegExp,
+    what: string,
+    timeoutMs: number,
+    options: { count?: number; from?: number } = {},
+  ): Promise<BotLine> {
     const count = options.count ?? 1;
     const from = options.from ?? 0;
     return new Promise((resolve, reject) => {
@@ -122,7 +126,11 @@ export class BotProcess {
         }
         if (this.closed) {
           done();
-          reject(new Error(`bot exited (code ${this.child.proc.exitCode}, signal ${this.child.proc.signalCode}) before ${what}:\n${this.tail()}`));
+          reject(
+            new Error(
+              `bot exited (code ${this.child.proc.exitCode}, signal ${this.child.proc.signalCode}) before ${what}:\n${this.tail()}`,
+            ),
+          );
           return true;
         }
         return false;

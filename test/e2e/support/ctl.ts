@@ -11,6 +11,11 @@ export interface CtlRun {
 }
 
 export async function runCtl(dataDir: string, cwd: string, ...args: string[]): Promise<CtlRun> {
-  const run = await runToExit('npm run ctl', { command: process.execPath, args: [CTL, ...args] }, { cwd, env: { PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir } }, 60_000);
+  const run = await runToExit(
+    'npm run ctl',
+    { command: process.execPath, args: [CTL, ...args] },
+    { cwd, env: { PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir } },
+    60_000,
+  );
   return { code: run.code ?? -1, stdout: run.stdout, stderr: run.stderr };
 }

@@ -33,7 +33,19 @@ export function entryOrders(sim: SimulatorHandle): SimOrder[] {
 
 function toVenueOrder(o: SimOrder): VenueOrder {
   const { id, clientOid, symbol, side, size, filledSize, reduceOnly, closeOrder, stopTriggered, status } = o;
-  return { id, clientOid, symbol, side, size, filledSize, reduceOnly, closeOrder, stop: o.stop ?? '', stopTriggered, status };
+  return {
+    id,
+    clientOid,
+    symbol,
+    side,
+    size,
+    filledSize,
+    reduceOnly,
+    closeOrder,
+    stop: o.stop ?? '',
+    stopTriggered,
+    status,
+  };
 }
 
 /** The venue in the audit rules' plain shape, read from the engine directly (no HTTP, no faults). */
@@ -44,7 +56,9 @@ export function venueState(sim: SimulatorHandle): VenueState {
     untriggeredStops: stops.map(toVenueOrder),
     fills: sim.engine.listFills({}).map((f) => ({ ...f, createdAt: f.tradeTime })),
     positions: sim.engine.ledger.open().map((p) => ({ symbol: p.symbol, currentQty: p.qty })),
-    contracts: new Map(sim.engine.ledger.all().map((p) => [p.symbol, { symbol: p.symbol, multiplier: p.spec.multiplier }])),
+    contracts: new Map(
+      sim.engine.ledger.all().map((p) => [p.symbol, { symbol: p.symbol, multiplier: p.spec.multiplier }]),
+    ),
   };
 }
 
@@ -61,7 +75,10 @@ export function roundTrips(sim: SimulatorHandle): RoundTrip[] {
   const venue = venueState(sim);
   const { trips } = replayFills(venue.fills, multiplierOf(venue));
   const reversed = trips.find((t) => t.reversedBy !== null);
-  if (reversed) throw new Error(`${reversed.symbol}: a fill reversed the position (${reversed.reversedBy}); the bot never does that`);
+  if (reversed)
+    throw new Error(
+      `${reversed.symbol}: a fill reversed the position (${reversed.reversedBy}); the bot never does that`,
+    );
   return trips;
 }
 
@@ -72,14 +89,20 @@ export interface VenuePosition {
 }
 
 export function venuePositions(sim: SimulatorHandle): VenuePosition[] {
-  return sim.engine.ledger.open().map((p) => ({ symbol: p.symbol, side: p.qty > 0 ? 'long' : 'short', lots: Math.abs(p.qty) }));
+  return sim.engine.ledger
+    .open()
+    .map((p) => ({ symbol: p.symbol, side: p.qty > 0 ? 'long' : 'short', lots: Math.abs(p.qty) }));
 }
 
 /** Open venue positions with no untriggered reduce-only stop on the closing side covering them. */
 export function unprotectedPositions(sim: SimulatorHandle): VenuePosition[] {
   // Positions and stops only: the protection watch samples this every 100 ms.
   const positions = sim.engine.ledger.open().map((p) => ({ symbol: p.symbol, currentQty: p.qty }));
-  const bare = new Set(uncoveredPositions({ positions, untriggeredStops: sim.engine.listStopOrders({}).map(toVenueOrder) }).map((p) => p.symbol));
+  const bare = new Set(
+    uncoveredPositions({ positions, untriggeredStops: sim.engine.listStopOrders({}).map(toVenueOrder) }).map(
+      (p) => p.symbol,
+    ),
+  );
   return venuePositions(sim).filter((p) => bare.has(p.symbol));
 }
 
@@ -118,7 +141,11 @@ export class ProtectionWatch {
     const now = performance.now();
     const positions = venuePositions(this.sim);
     if (positions.length > 0) this.samplesWithPositions++;
-    const bare = new Set(unprotectedPositions(this.sim).map((p) => p.symbol).filter((s) => !this.excused.has(s)));
+    const bare = new Set(
+      unprotectedPositions(this.sim)
+        .map((p) => p.symbol)
+        .filter((s) => !this.excused.has(s)),
+    );
     for (const symbol of [...this.since.keys()]) if (!bare.has(symbol)) this.since.delete(symbol);
     for (const symbol of bare) {
       const first = this.since.get(symbol) ?? now;
@@ -182,11 +209,15 @@ export function readJournal(dataDir: string): Journal {
   const db = openDatabase({ path: storePath(dataDir), readonly: true });
   try {
     const intents = db
-      .prepare(`SELECT client_oid AS clientOid, symbol, side, kind, state, order_id AS orderId, position_id AS positionId FROM order_intents ORDER BY id`)
+      .prepare(
+        `SELECT client_oid AS clientOid, symbol, side, kind, state, order_id AS orderId, position_id AS positionId FROM order_intents ORDER BY id`,
+      )
       .all() as JournalIntent[];
     const positions = (
       db
-        .prepare(`SELECT id, symbol, side, size, status, stop_order_id AS stopOrderId, adopted FROM positions ORDER BY id`)
+        .prepare(
+          `SELECT id, symbol, side, size, status, stop_order_id AS stopOrderId, adopted FROM positions ORDER BY id`,
+        )
         .all() as (Omit<JournalPosition, 'adopted'> & { adopted: number })[]
     ).map((p) => ({ ...p, adopted: p.adopted === 1 }));
     const trades = db
@@ -194,7 +225,9 @@ export function readJournal(dataDir: string): Journal {
         `SELECT id, position_id AS positionId, symbol, side, size, entry_price AS entryPrice, exit_price AS exitPrice, realised_pnl AS realisedPnl, fees, close_reason AS closeReason, closed_at AS closedAt FROM trades ORDER BY id`,
       )
       .all() as JournalTrade[];
-    const dailyEquity = db.prepare(`SELECT utc_day AS day, start_equity AS startEquity FROM daily_equity ORDER BY utc_day`).all() as {
+    const dailyEquity = db
+      .prepare(`SELECT utc_day AS day, start_equity AS startEquity FROM daily_equity ORDER BY utc_day`)
+      .all() as {
       day: string;
       startEquity: number;
     }[];
@@ -237,11 +270,14 @@ export function auditVenueAgainstJournal(sim: SimulatorHandle, journal: Journal)
   // The journal's fees per trade, which the chaos run (its store has fills instead) does not check.
   for (const symbol of new Set(journal.trades.map((t) => t.symbol))) {
     const venueTrips = complete.filter((t) => t.symbol === symbol);
-    const local = journal.trades.filter((t) => t.symbol === symbol).sort((a, b) => a.closedAt - b.closedAt || a.id - b.id);
+    const local = journal.trades
+      .filter((t) => t.symbol === symbol)
+      .sort((a, b) => a.closedAt - b.closedAt || a.id - b.id);
     if (venueTrips.length !== local.length) continue; // checkTradePnl reported the count
     venueTrips.forEach((v, k) => {
       const l = local[k]!;
-      if (Math.abs(v.fees - l.fees) >= 0.005) problems.push(`${symbol} trade #${l.id}: journal fees ${l.fees.toFixed(4)}, venue ${v.fees.toFixed(4)}`);
+      if (Math.abs(v.fees - l.fees) >= 0.005)
+        problems.push(`${symbol} trade #${l.id}: journal fees ${l.fees.toFixed(4)}, venue ${v.fees.toFixed(4)}`);
     });
   }
   return problems;

@@ -108,17 +108,28 @@ export class VenueProxy {
       else if (byId) this.cancels.push(decodeURIComponent(byId[1]!));
     }
     const isOrderPost = req.method === 'POST' && (req.url ?? '').split('?')[0] === '/api/v1/orders';
-    let order: { clientOid?: unknown; symbol?: unknown; side?: unknown; reduceOnly?: unknown; closeOrder?: unknown } = {};
+    let order: { clientOid?: unknown; symbol?: unknown; side?: unknown; reduceOnly?: unknown; closeOrder?: unknown } =
+      {};
     if (isOrderPost) {
       try {
         order = JSON.parse(body.toString('utf8')) as typeof order;
       } catch {
         order = {};
       }
-      this.orderPosts.push({ clientOid: String(order.clientOid), symbol: String(order.symbol), exit: order.reduceOnly === true || order.closeOrder === true });
+      this.orderPosts.push({
+        clientOid: String(order.clientOid),
+        symbol: String(order.symbol),
+        exit: order.reduceOnly === true || order.closeOrder === true,
+      });
     }
     const upstreamReq = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream.host },
+      },
       (upstreamRes) => {
         const out: Buffer[] = [];
         upstreamRes.on('data', (c: Buffer) => out.push(c));
@@ -142,14 +153,26 @@ export class VenueProxy {
             return;
           }
           if (entry && this.holdEntries) {
-            const held: HeldEntry = { clientOid: String(order.clientOid), symbol: String(order.symbol), side: String(order.side), status: upstreamRes.statusCode ?? 0, body: text.toString('utf8') };
+            const held: HeldEntry = {
+              clientOid: String(order.clientOid),
+              symbol: String(order.symbol),
+              side: String(order.side),
+              status: upstreamRes.statusCode ?? 0,
+              body: text.toString('utf8'),
+            };
             this.held.push(held);
             this.pending.push({ res, deliver });
             for (const l of this.listeners) l(held);
             return;
           }
           if (entry && this.delayMs > 0) {
-            this.delayed.push({ clientOid: String(order.clientOid), symbol: String(order.symbol), side: String(order.side), status: upstreamRes.statusCode ?? 0, body: text.toString('utf8') });
+            this.delayed.push({
+              clientOid: String(order.clientOid),
+              symbol: String(order.symbol),
+              side: String(order.side),
+              status: upstreamRes.statusCode ?? 0,
+              body: text.toString('utf8'),
+            });
             const timer = setTimeout(() => {
               this.timers.delete(timer);
               deliver();

@@ -2,7 +2,12 @@
 // so), the real client, a real SQLite file in a temp dir, and executors built on them. Everything
 // opened here is closed by close().
 import { KucoinFuturesClient } from '../../../src/exchange/kucoin-futures-client.js';
-import { OrderExecutor, type OrderExecutorOptions, type RiskLimits, type TradeEvent } from '../../../src/executor/index.js';
+import {
+  OrderExecutor,
+  type OrderExecutorOptions,
+  type RiskLimits,
+  type TradeEvent,
+} from '../../../src/executor/index.js';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../../src/simulator/simulator.js';
 import type { EntryProposal } from '../../../src/executor/executor-api.js';
 import type { Store } from '../../../src/store/index.js';
@@ -10,7 +15,13 @@ import { TempStores } from '../../support/temp-stores.js';
 import { RecordingPort } from './recording-port.js';
 import { simCredentials } from '../../support/sim-credentials.js';
 
-export const LIMITS: RiskLimits = { maxOpenPositions: 2, leverage: 5, riskPerTrade: 0.01, maxNotional: 5000, dailyLossLimit: 0.05 };
+export const LIMITS: RiskLimits = {
+  maxOpenPositions: 2,
+  leverage: 5,
+  riskPerTrade: 0.01,
+  maxNotional: 5000,
+  dailyLossLimit: 0.05,
+};
 
 export class Harness {
   private readonly temp = new TempStores();

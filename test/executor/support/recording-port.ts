@@ -11,7 +11,10 @@ export type Call =
   | { readonly method: 'placeOrder'; readonly request: PlaceOrderRequest }
   | { readonly method: 'cancelOrderById'; readonly orderId: string };
 
-export type PlaceInterceptor = (request: PlaceOrderRequest, forward: () => Promise<ExchangeResult<PlacedOrder>>) => Promise<ExchangeResult<PlacedOrder>>;
+export type PlaceInterceptor = (
+  request: PlaceOrderRequest,
+  forward: () => Promise<ExchangeResult<PlacedOrder>>,
+) => Promise<ExchangeResult<PlacedOrder>>;
 
 export class RecordingPort implements ExchangePort {
   readonly calls: Call[] = [];

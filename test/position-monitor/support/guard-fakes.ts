@@ -3,13 +3,23 @@
 import type { ExchangeResult } from '../../../src/exchange/call-policy.js';
 import type { Contract, Position as ExchangePosition } from '../../../src/exchange/schemas/index.js';
 import type { ExecutorDecision } from '../../../src/executor/executor-api.js';
-import type { GuardClient, GuardCloseReason, GuardExecutor, GuardPosition } from '../../../src/position-monitor/position-guard.js';
+import type {
+  GuardClient,
+  GuardCloseReason,
+  GuardExecutor,
+  GuardPosition,
+} from '../../../src/position-monitor/position-guard.js';
 import { contract } from '../../scanner/support/scanner-fixtures.js';
 import { type Deferred, deferred } from '../../support/deferred.js';
 
 export class FakeExecutor implements GuardExecutor {
   positions: GuardPosition[] = [];
-  closes: Array<{ symbol: string; reason: GuardCloseReason; positionId: number | undefined; answer: Deferred<ExecutorDecision> }> = [];
+  closes: Array<{
+    symbol: string;
+    reason: GuardCloseReason;
+    positionId: number | undefined;
+    answer: Deferred<ExecutorDecision>;
+  }> = [];
   moves: Array<{ symbol: string; stop: number; answer: Deferred<ExecutorDecision> }> = [];
   /** When true, answers resolve at once with { accepted: true }. */
   autoAnswer = true;
@@ -53,11 +63,34 @@ export class FakeExchange implements GuardClient {
   }
 }
 
-export function exchangePosition(symbol: string, currentQty: number, markPrice: number, unrealisedPnl = 0): ExchangePosition {
+export function exchangePosition(
+  symbol: string,
+  currentQty: number,
+  markPrice: number,
+  unrealisedPnl = 0,
+): ExchangePosition {
   return {
-    id: `pos-${symbol}`, symbol, isOpen: currentQty !== 0, currentQty, avgEntryPrice: markPrice, markPrice, unrealisedPnl, realisedPnl: 0,
-    liquidationPrice: null, bankruptPrice: null, leverage: 5, realLeverage: 5, posMargin: null, maintMargin: null, posInit: null,
-    unrealisedPnlPcnt: null, unrealisedRoePcnt: null, openingTimestamp: null, currentTimestamp: null, settleCurrency: 'USDT',
-    marginMode: 'ISOLATED', crossMode: false,
+    id: `pos-${symbol}`,
+    symbol,
+    isOpen: currentQty !== 0,
+    currentQty,
+    avgEntryPrice: markPrice,
+    markPrice,
+    unrealisedPnl,
+    realisedPnl: 0,
+    liquidationPrice: null,
+    bankruptPrice: null,
+    leverage: 5,
+    realLeverage: 5,
+    posMargin: null,
+    maintMargin: null,
+    posInit: null,
+    unrealisedPnlPcnt: null,
+    unrealisedRoePcnt: null,
+    openingTimestamp: null,
+    currentTimestamp: null,
+    settleCurrency: 'USDT',
+    marginMode: 'ISOLATED',
+    crossMode: false,
   } as ExchangePosition;
 }

@@ -7,12 +7,41 @@ import type { ScannerClient } from '../../../src/scanner/market-scanner.js';
 
 export function contract(symbol: string, overrides: Partial<Contract> = {}): Contract {
   return {
-    symbol, rootSymbol: 'USDT', type: 'FFWCSX', baseCurrency: symbol.replace(/USDTM$/, ''), quoteCurrency: 'USDT', settleCurrency: 'USDT',
-    status: 'Open', isInverse: false, isQuanto: false, multiplier: 0.01, lotSize: 1, tickSize: 0.01, indexPriceTickSize: 0.001,
-    maxOrderQty: 1e6, maxPrice: 1e6, maxLeverage: 75, initialMargin: 0.0133, maintainMargin: 0.0067, maxRiskLimit: 20000,
-    minRiskLimit: 20000, riskStep: 10000, makerFeeRate: 0.0002, takerFeeRate: 0.0006, markMethod: 'FairPrice', fundingFeeRate: 0.0001,
-    predictedFundingFeeRate: 0.0001, fundingRateGranularity: 28_800_000, nextFundingRateTime: 1000, markPrice: 100, indexPrice: 100,
-    lastTradePrice: 100, openInterest: 1000, volumeOf24h: 1e5, turnoverOf24h: 5e6, supportCross: true,
+    symbol,
+    rootSymbol: 'USDT',
+    type: 'FFWCSX',
+    baseCurrency: symbol.replace(/USDTM$/, ''),
+    quoteCurrency: 'USDT',
+    settleCurrency: 'USDT',
+    status: 'Open',
+    isInverse: false,
+    isQuanto: false,
+    multiplier: 0.01,
+    lotSize: 1,
+    tickSize: 0.01,
+    indexPriceTickSize: 0.001,
+    maxOrderQty: 1e6,
+    maxPrice: 1e6,
+    maxLeverage: 75,
+    initialMargin: 0.0133,
+    maintainMargin: 0.0067,
+    maxRiskLimit: 20000,
+    minRiskLimit: 20000,
+    riskStep: 10000,
+    makerFeeRate: 0.0002,
+    takerFeeRate: 0.0006,
+    markMethod: 'FairPrice',
+    fundingFeeRate: 0.0001,
+    predictedFundingFeeRate: 0.0001,
+    fundingRateGranularity: 28_800_000,
+    nextFundingRateTime: 1000,
+    markPrice: 100,
+    indexPrice: 100,
+    lastTradePrice: 100,
+    openInterest: 1000,
+    volumeOf24h: 1e5,
+    turnoverOf24h: 5e6,
+    supportCross: true,
     ...overrides,
   };
 }
@@ -23,7 +52,14 @@ export function risingKlines(n: number, t0 = Date.UTC(2024, 0, 1), step = 15 * 6
   let prev = 100;
   for (let i = 0; i < n; i++) {
     const close = 100 * Math.exp(0.004 * i + 0.002 * Math.sin(i));
-    out.push({ time: t0 + i * step, open: prev, high: Math.max(prev, close) * 1.001, low: Math.min(prev, close) * 0.999, close, volume: 100 + (i % 7) });
+    out.push({
+      time: t0 + i * step,
+      open: prev,
+      high: Math.max(prev, close) * 1.001,
+      low: Math.min(prev, close) * 0.999,
+      close,
+      volume: 100 + (i % 7),
+    });
     prev = close;
   }
   return out;
@@ -40,7 +76,13 @@ export interface CountingClient extends ScannerClient {
 
 /** Wraps a real (or fake) client and records every call the scanner makes. */
 export function counting(inner: ScannerClient): CountingClient {
-  const state = { contractCalls: 0, serverTimeCalls: 0, klinesInFlight: 0, klineSymbols: [] as string[], klineQueries: [] as KlineQuery[] };
+  const state = {
+    contractCalls: 0,
+    serverTimeCalls: 0,
+    klinesInFlight: 0,
+    klineSymbols: [] as string[],
+    klineQueries: [] as KlineQuery[],
+  };
   return {
     get contractCalls() {
       return state.contractCalls;
