@@ -491,17 +491,7 @@ export class ExitFlow {
         fees: t.fees,
         reason,
       });
-      this.ctx.emit({
-        type: 'closed',
-        symbol: t.symbol,
-        side: t.side,
-        size: t.size,
-        entryPrice: t.entryPrice,
-        exitPrice: t.exitPrice,
-        pnl: t.realisedPnl,
-        fees: t.fees,
-        reason: t.closeReason,
-      });
+      this.emitClosed(t);
       return { ok: true, trade: t, alreadyClosed: false };
     }
     const result = this.ctx.journal.write('closed trade', write, deferred);
@@ -523,17 +513,7 @@ export class ExitFlow {
     } else if (result.created) {
       const t = result.trade;
       this.ctx.log.info('position closed', { symbol: t.symbol, pnl: t.realisedPnl, fees: t.fees, reason });
-      this.ctx.emit({
-        type: 'closed',
-        symbol: t.symbol,
-        side: t.side,
-        size: t.size,
-        entryPrice: t.entryPrice,
-        exitPrice: t.exitPrice,
-        pnl: t.realisedPnl,
-        fees: t.fees,
-        reason: t.closeReason,
-      });
+      this.emitClosed(t);
     }
     return { ok: true, trade: result.trade, alreadyClosed: !result.created };
   }
@@ -729,6 +709,21 @@ export class ExitFlow {
     this.ctx.log.error(reason, { symbol });
     this.ctx.emit({ type: 'alert', symbol, reason });
     return { ok: false, reason };
+  }
+
+  /** The one `closed` trade event, from the booked (or to-be-booked) trade row. */
+  private emitClosed(t: ClosedTrade): void {
+    this.ctx.emit({
+      type: 'closed',
+      symbol: t.symbol,
+      side: t.side,
+      size: t.size,
+      entryPrice: t.entryPrice,
+      exitPrice: t.exitPrice,
+      pnl: t.realisedPnl,
+      fees: t.fees,
+      reason: t.closeReason,
+    });
   }
 }
 
