@@ -28,26 +28,11 @@ describe('OrderExecutor: a partial take-profit while the journal is unwritable',
   it('the rest closed before the journal recovers: the booked trade is the whole round trip, to the cent', async () => {
     // A position larger than what rests at one price level (the simulator's book is deep).
     h = await Harness.start({ balance: 1_000_000 });
-    const port = h.port();
-    const store = h.store();
-    const ex = h.executor(port, store, { limits: { ...LIMITS, maxNotional: 100_000_000 } });
-    await ex.reconcile();
-    const symbol = h.symbol(0);
-    const tick = (await h.client().activeContracts()).data.find((c) => c.symbol === symbol)!.tickSize;
-    const base = h.signal(symbol, 'long', 0.01);
-    const target = roundToTick(base.price * 1.02, tick, 'up');
-    const opened = await ex.openPosition({ ...base, takeProfitPrice: target });
-    expect(opened.ok, JSON.stringify(opened)).to.equal(true);
-    if (!opened.ok) return;
+    const { store, ex, symbol, tick, target, opened } = await openLongWithTarget(h);
     const size = opened.position.size;
 
     // Only the best bid is at the target: the IOC takes what rests there and no more.
-    h.moveTo(symbol, target + tick / 2);
-    let top = h.sim.market.top(symbol);
-    for (let fair = target + tick / 2; top.bid < target; fair += tick) {
-      h.moveTo(symbol, fair);
-      top = h.sim.market.top(symbol);
-    }
+    liftBidTo(h, symbol, target, tick);
 
     queryOnly(store, true);
     const partial = await ex.closePosition(symbol, 'take-profit', opened.position.id);
@@ -113,12 +98,7 @@ describe('OrderExecutor: a partial take-profit of a position the journal has not
       if (!opened.ok) return;
       expect(opened.position.id, 'precondition: a provisional position').to.be.below(0);
       const size = opened.position.size;
-      h.moveTo(symbol, target + tick / 2);
-      let top = h.sim.market.top(symbol);
-      for (let fair = target + tick / 2; top.bid < target; fair += tick) {
-        h.moveTo(symbol, fair);
-        top = h.sim.market.top(symbol);
-      }
+      liftBidTo(h, symbol, target, tick);
       const partial = await ex.closePosition(symbol, 'take-profit', opened.position.id);
       expect(partial.ok, JSON.stringify(partial)).to.equal(false);
       const left = h.sim.engine.ledger.find(symbol)!.qty;
@@ -160,24 +140,9 @@ describe('OrderExecutor: a partial take-profit whose executor died before it lea
   for (const importedFirst of [false, true]) {
     it(`reconciliation records the partial leg and keeps the rest open; the round trip is booked once, to the cent${importedFirst ? ' (its fills imported first, without a clientOid)' : ''}`, async () => {
       h = await Harness.start({ balance: 1_000_000 });
-      const port0 = h.port();
-      const store0 = h.store();
-      const ex0 = h.executor(port0, store0, { limits: { ...LIMITS, maxNotional: 100_000_000 } });
-      await ex0.reconcile();
-      const symbol = h.symbol(0);
-      const tick = (await h.client().activeContracts()).data.find((c) => c.symbol === symbol)!.tickSize;
-      const base = h.signal(symbol, 'long', 0.01);
-      const target = roundToTick(base.price * 1.02, tick, 'up');
-      const opened = await ex0.openPosition({ ...base, takeProfitPrice: target });
-      expect(opened.ok, JSON.stringify(opened)).to.equal(true);
-      if (!opened.ok) return;
+      const { port: port0, ex: ex0, symbol, tick, target, opened } = await openLongWithTarget(h);
       const size = opened.position.size;
-      h.moveTo(symbol, target + tick / 2);
-      let top = h.sim.market.top(symbol);
-      for (let fair = target + tick / 2; top.bid < target; fair += tick) {
-        h.moveTo(symbol, fair);
-        top = h.sim.market.top(symbol);
-      }
+      liftBidTo(h, symbol, target, tick);
 
       // The exit reaches the venue, then the executor dies (its promise never settles).
       let sent!: () => void;
@@ -219,3 +184,28 @@ describe('OrderExecutor: a partial take-profit whose executor died before it lea
     });
   }
 });
+
+/** A large long (deeper than one price level) on the first symbol, with a take-profit 2 % up. */
+async function openLongWithTarget(h: Harness) {
+  const port = h.port();
+  const store = h.store();
+  const ex = h.executor(port, store, { limits: { ...LIMITS, maxNotional: 100_000_000 } });
+  await ex.reconcile();
+  const symbol = h.symbol(0);
+  const tick = (await h.client().activeContracts()).data.find((c) => c.symbol === symbol)!.tickSize;
+  const base = h.signal(symbol, 'long', 0.01);
+  const target = roundToTick(base.price * 1.02, tick, 'up');
+  const opened = await ex.openPosition({ ...base, takeProfitPrice: target });
+  if (!opened.ok) throw new Error(`precondition: the entry opens (${JSON.stringify(opened)})`);
+  return { port, store, ex, symbol, tick, target, opened };
+}
+
+/** Moves the market up a tick at a time until only the best bid reaches the target. */
+function liftBidTo(h: Harness, symbol: string, target: number, tick: number): void {
+  h.moveTo(symbol, target + tick / 2);
+  let top = h.sim.market.top(symbol);
+  for (let fair = target + tick / 2; top.bid < target; fair += tick) {
+    h.moveTo(symbol, fair);
+    top = h.sim.market.top(symbol);
+  }
+}
