@@ -4,7 +4,7 @@
 // Exit codes: 0 done, 1 the bot refused or could not do it, 2 bad usage or no bot to talk to.
 import { connect } from 'node:net';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { runIfMain } from '../cli/run-if-main.js';
 import { clientSettings } from '../config/client-settings.js';
 import { controlSocketPath } from './control-socket.js';
 import { parseCommandWords, type OperatorCommand } from './operator-command.js';
@@ -104,20 +104,4 @@ function request(socketPath: string, command: OperatorCommand, timeoutMs: number
   });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  void runCtl({
-    argv: process.argv.slice(2),
-    env: process.env,
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      // An unexpected failure is one line and exit 1, not an unhandled-rejection stack.
-      process.stderr.write(`npm run ctl: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, 'npm run ctl', runCtl, 1);

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { runIfMain } from '../cli/run-if-main.js';
 import { clientSettings } from '../config/client-settings.js';
 import { statusTarget } from '../status/status-cli.js';
 import { formatSelfTimeTable, parseCpuProfile, topSelfTime } from './cpu-profile-summary.js';
@@ -117,20 +117,4 @@ function get(url: URL, token: string, timeoutMs: number): Promise<{ status: numb
   });
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
-if (isMain) {
-  runProfileCli({
-    argv: process.argv.slice(2),
-    env: process.env,
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`profile: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 2;
-    },
-  );
-}
+runIfMain(import.meta.url, 'profile', runProfileCli, 2);

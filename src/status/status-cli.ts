@@ -2,7 +2,7 @@
 // A client only: it never builds or starts the bot. Exit codes: 0 healthy (HEALTHY or DEGRADED),
 // 1 unhealthy, 2 unreachable (or no valid report), so scripts and cron can act on it.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { runIfMain } from '../cli/run-if-main.js';
 import { clientSettings } from '../config/client-settings.js';
 import { formatReport } from '../health/report-format.js';
 import { fetchHealth } from './status-client.js';
@@ -55,20 +55,4 @@ export async function runStatusCli(options: RunStatusCliOptions): Promise<number
   return EXIT_HEALTHY;
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
-if (isMain) {
-  runStatusCli({
-    argv: process.argv.slice(2),
-    env: process.env,
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`status: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = EXIT_UNREACHABLE;
-    },
-  );
-}
+runIfMain(import.meta.url, 'status', runStatusCli, EXIT_UNREACHABLE);
