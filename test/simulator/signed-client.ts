@@ -32,7 +32,9 @@ export function hmac(secret: string, text: string): string {
 }
 
 export class SimClient {
-  private readonly agent = new Agent({ keepAlive: true });
+  // A fresh connection per request: a kept-alive socket reused just as the server's 5 s idle timeout
+  // closes it fails with "socket hang up", which a loaded machine made happen in the e2e suite.
+  private readonly agent = new Agent({ keepAlive: false });
 
   constructor(
     private readonly baseUrl: string,
