@@ -393,7 +393,9 @@ export class SharedRateLimiter<P extends string = string> implements Limiter<P> 
     const waited = waitAsync(this.ints, wakeIdx, seen, ms);
     if (!waited.async) return; // the counter moved already: recompute at once
     // A pending waitAsync does not keep Node's event loop alive; this (real) timer does, and does nothing.
-    const keepAlive = systemClock.setTimeout(() => undefined, ms + 5);
+    // It repeats until the wait settles: a one-shot timer at ms + 5 could fire first on a loaded machine
+    // (the wait's own timeout settles through another queue), and the worker would exit mid-wait.
+    const keepAlive = systemClock.setInterval(() => undefined, ms + 5);
     let onAbort: (() => void) | undefined;
     try {
       const aborted = new Promise<void>((resolve) => {
