@@ -10,7 +10,7 @@
 import { expect } from 'chai';
 import { toFillInput } from '../../src/executor/fill-summary.js';
 import { roundToTick } from '../../src/risk/step-rounding.js';
-import type { Store } from '../../src/store/index.js';
+import type { ClosedTrade, Store } from '../../src/store/index.js';
 import { Harness, LIMITS } from './support/executor-harness.js';
 
 function queryOnly(store: Store, on: boolean): void {
@@ -56,11 +56,8 @@ describe('OrderExecutor: a partial take-profit while the journal is unwritable',
     queryOnly(store, false);
     const report = await ex.reconcile();
     expect(report.errors).to.deep.equal([]);
-    const trades = store.trades.recent(10);
-    expect(trades, 'one trade').to.have.length(1);
-    expect(trades[0]!.size, 'booked size').to.equal(size);
-    expect(trades[0]!.realisedPnl, 'booked PnL').to.be.closeTo(venue.realisedPnl, 0.005);
-    expect(trades[0]!.fees, 'booked fees').to.be.closeTo(venueFees, 0.005);
+    const trade = expectOneTrade(store, size, venue.realisedPnl);
+    expect(trade.fees, 'booked fees').to.be.closeTo(venueFees, 0.005);
     expect(store.fills.forOrder(h.sim.engine.listFills({ symbol }).at(-1)!.orderId)).to.have.length.greaterThan(0);
   });
 });
@@ -120,10 +117,7 @@ describe('OrderExecutor: a partial take-profit of a position the journal has not
       queryOnly(store, false);
       const report = await ex.reconcile();
       expect(report.errors).to.deep.equal([]);
-      const trades = store.trades.recent(10);
-      expect(trades, 'one trade').to.have.length(1);
-      expect(trades[0]!.size, 'booked size').to.equal(size);
-      expect(trades[0]!.realisedPnl, 'booked PnL').to.be.closeTo(venue.realisedPnl, 0.005);
+      expectOneTrade(store, size, venue.realisedPnl);
       expect(store.positions.active()).to.deep.equal([]);
     });
   }
@@ -177,10 +171,7 @@ describe('OrderExecutor: a partial take-profit whose executor died before it lea
       expect(h.sim.engine.ledger.find(symbol)?.qty ?? 0).to.equal(0);
       await ex.reconcile();
       const venue = (await h.client().position(symbol)).data;
-      const trades = store.trades.recent(10);
-      expect(trades, 'one trade').to.have.length(1);
-      expect(trades[0]!.size).to.equal(size);
-      expect(trades[0]!.realisedPnl).to.be.closeTo(venue.realisedPnl, 0.005);
+      expectOneTrade(store, size, venue.realisedPnl);
     });
   }
 });
@@ -208,4 +199,14 @@ function liftBidTo(h: Harness, symbol: string, target: number, tick: number): vo
     h.moveTo(symbol, fair);
     top = h.sim.market.top(symbol);
   }
+}
+
+/** The journal holds exactly one trade: the whole round trip, at the venue's realised PnL. */
+function expectOneTrade(store: Store, size: number, venuePnl: number): ClosedTrade {
+  const trades = store.trades.recent(10);
+  expect(trades, 'one trade').to.have.length(1);
+  const trade = trades[0]!;
+  expect(trade.size, 'booked size').to.equal(size);
+  expect(trade.realisedPnl, 'booked PnL').to.be.closeTo(venuePnl, 0.005);
+  return trade;
 }
