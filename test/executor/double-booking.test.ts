@@ -4,7 +4,7 @@
 // the answer is in flight (what a busy machine does to a 5 s reconciliation and a monitor's exit).
 import { expect } from 'chai';
 import { gate } from '../support/gate.js';
-import { ExchangeError } from '../../src/exchange/exchange-error.js';
+import { noResponse } from './support/journal-and-venue-faults.js';
 import { Harness, startReconciled } from './support/executor-harness.js';
 import type { RecordingPort } from './support/recording-port.js';
 import type { OrderExecutor } from '../../src/executor/index.js';
@@ -80,17 +80,6 @@ describe('OrderExecutor: an entry whose outcome is learned after its round trip 
     await h.close();
   });
 
-  const timeout = (what: 'placeOrder' | 'orderByClientOid'): ExchangeError =>
-    new ExchangeError({
-      code: 'TIMEOUT',
-      httpStatus: null,
-      retryable: true,
-      action: 'retry',
-      message: `${what}: no response (the test)`,
-      endpoint: what,
-      resetMs: null,
-    });
-
   it('is attached to the adopted position, not recorded as a second one: one trade', async () => {
     h = await Harness.start();
     const port = h.port();
@@ -102,12 +91,12 @@ describe('OrderExecutor: an entry whose outcome is learned after its round trip 
     // its outcome stays unknown.
     const lookup = port.orderByClientOid;
     let entryOid: string | undefined;
-    port.orderByClientOid = (oid) => (oid === entryOid ? Promise.reject(timeout('orderByClientOid')) : lookup(oid));
+    port.orderByClientOid = (oid) => (oid === entryOid ? Promise.reject(noResponse('orderByClientOid')) : lookup(oid));
     port.interceptPlace = async (req, forward) => {
       const answer = await forward();
       if (req.stop === undefined && req.reduceOnly !== true) {
         entryOid = req.clientOid;
-        throw timeout('placeOrder');
+        throw noResponse('placeOrder');
       }
       return answer;
     };

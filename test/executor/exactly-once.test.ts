@@ -5,22 +5,11 @@
 // One trade per venue round trip is in double-booking.test.ts.
 import { expect } from 'chai';
 import { gate } from '../support/gate.js';
-import { ExchangeError } from '../../src/exchange/exchange-error.js';
+import { noResponse } from './support/journal-and-venue-faults.js';
 import type { OrderExecutor } from '../../src/executor/index.js';
 import type { Store } from '../../src/store/index.js';
 import { type Harness, startReconciled } from './support/executor-harness.js';
 import type { RecordingPort } from './support/recording-port.js';
-
-const timeout = (what: 'placeOrder' | 'orderByClientOid'): ExchangeError =>
-  new ExchangeError({
-    code: 'TIMEOUT',
-    httpStatus: null,
-    retryable: true,
-    action: 'retry',
-    message: `${what}: no response (the test)`,
-    endpoint: what,
-    resetMs: null,
-  });
 
 describe('OrderExecutor: exactly-once rules', function () {
   this.timeout(30_000);
@@ -40,7 +29,7 @@ describe('OrderExecutor: exactly-once rules', function () {
   /** Until the returned function is called, lookups by clientOid time out as well. */
   function blindLookups(): () => void {
     const real = port.orderByClientOid;
-    port.orderByClientOid = () => Promise.reject(timeout('orderByClientOid'));
+    port.orderByClientOid = () => Promise.reject(noResponse('orderByClientOid'));
     return () => {
       port.orderByClientOid = real;
     };
@@ -49,7 +38,7 @@ describe('OrderExecutor: exactly-once rules', function () {
   it('one entry in flight per symbol: while an entry has no known outcome, a second signal sends nothing', async () => {
     const a = h.symbol(0);
     port.interceptPlace = (req, forward) =>
-      req.stop === undefined && req.reduceOnly !== true ? Promise.reject(timeout('placeOrder')) : forward();
+      req.stop === undefined && req.reduceOnly !== true ? Promise.reject(noResponse('placeOrder')) : forward();
     const see = blindLookups();
     const first = await ex.openPosition(h.signal(a));
     expect(first.ok === false && first.stage).to.equal('unknown');
@@ -77,7 +66,7 @@ describe('OrderExecutor: exactly-once rules', function () {
     expect(opened.ok, JSON.stringify(opened)).to.equal(true);
     if (!opened.ok) return;
     port.interceptPlace = (req, forward) =>
-      req.stop === undefined && req.reduceOnly === true ? Promise.reject(timeout('placeOrder')) : forward();
+      req.stop === undefined && req.reduceOnly === true ? Promise.reject(noResponse('placeOrder')) : forward();
     const see = blindLookups();
     const first = await ex.closePosition(a, 'take-profit');
     expect(first.ok).to.equal(false);

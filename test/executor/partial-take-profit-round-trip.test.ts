@@ -11,11 +11,8 @@ import { expect } from 'chai';
 import { toFillInput } from '../../src/executor/fill-summary.js';
 import { roundToTick } from '../../src/risk/step-rounding.js';
 import type { ClosedTrade, Store } from '../../src/store/index.js';
+import { queryOnly } from './support/journal-and-venue-faults.js';
 import { Harness, LIMITS } from './support/executor-harness.js';
-
-function queryOnly(store: Store, on: boolean): void {
-  (store as unknown as { db: { pragma(s: string): unknown } }).db.pragma(`query_only = ${on ? 'ON' : 'OFF'}`);
-}
 
 describe('OrderExecutor: a partial take-profit while the journal is unwritable', function () {
   this.timeout(30_000);

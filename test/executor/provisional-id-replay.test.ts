@@ -4,12 +4,8 @@
 // the same position), not be refused as "not open". Real simulator over HTTP, real SQLite file
 // (switched to query_only while the entry fills).
 import { expect } from 'chai';
-import type { Store } from '../../src/store/index.js';
+import { queryOnly } from './support/journal-and-venue-faults.js';
 import { Harness } from './support/executor-harness.js';
-
-function queryOnly(store: Store, on: boolean): void {
-  (store as unknown as { db: { pragma(q: string): unknown } }).db.pragma(`query_only = ${on ? 'ON' : 'OFF'}`);
-}
 
 describe('OrderExecutor: an exit asked for under a provisional id after the journal recorded the position (issue 10b)', function () {
   this.timeout(30_000);
