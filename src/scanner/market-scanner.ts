@@ -8,6 +8,7 @@
 // proposal (executor restarting) is reported. Only a programming error escapes scanOnce().
 
 import { setMaxListeners } from 'node:events';
+import { CONFIG_DEFAULTS } from '../../config/schema.js';
 import type { ExchangeResult } from '../exchange/call-policy.js';
 import type { KlineGranularity, KlineQuery } from '../exchange/kucoin-futures-client.js';
 import { KLINE_GRANULARITIES } from '../exchange/endpoints.js';
@@ -66,9 +67,10 @@ export type ResolvedMarketScannerOptions = Required<Omit<MarketScannerOptions, '
 
 export const DEFAULT_MARKET_SCANNER_OPTIONS: Readonly<Required<Omit<MarketScannerOptions, 'strategyParams'>>> =
   Object.freeze({
-    minTurnover: 1_000_000,
-    minConfidence: 0.6,
-    granularity: 15,
+    // Turnover and confidence defaults come from the one schema; the rest are the scanner's own tuning.
+    minTurnover: CONFIG_DEFAULTS.minTurnover,
+    minConfidence: CONFIG_DEFAULTS.minConfidence,
+    granularity: 15, // KLINE_GRANULARITY's default, as the literal type the client takes
     candles: 200,
     maxCandidates: 3,
     concurrency: 8,
