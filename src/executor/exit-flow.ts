@@ -26,6 +26,12 @@ export class ExitFlow {
   private readonly flights = new SingleFlight<number, CloseResult>();
   /** Closes sized from the exchange while the journal cannot be read, by symbol (no position id to key them by). */
   private readonly unreadableFlights = new SingleFlight<string, CloseResult>();
+  /**
+   * Per position: exit orders the venue finished with nothing filled while the journal could not record
+   * their intent. The journal's count of exit intents cannot see them, and the next exit must not reuse
+   * their clientOid (the venue would answer with the old, cancelled order).
+   */
+  private readonly doneUnjournaled = new Map<number, number>();
 
   constructor(
     private readonly ctx: ExecutorContext,
@@ -196,6 +202,8 @@ export class ExitFlow {
     if (conf.kind === 'unknown')
       return this.fail(position.symbol, `exit ${clientOid} unconfirmed (${conf.reason}); reconcile will resolve it`);
     if (conf.kind === 'unfilled') {
+      if (this.ctx.awaitingJournal.clientOids.has(clientOid))
+        this.doneUnjournaled.set(position.id, (this.doneUnjournaled.get(position.id) ?? 0) + 1);
       // The target is no longer on the book (a flat position would have been refused with 300009).
       if (limit !== null) return this.targetMissed(position, limit, 'nothing filled');
       // Nothing filled: maybe the stop closed it a moment earlier. Look once more.
@@ -231,6 +239,7 @@ export class ExitFlow {
       return this.fail(position.symbol, `exit ${clientOid} only partly filled (${conf.summary.size} of ${held})`);
     }
     await this.cancelStop(position);
+    this.doneUnjournaled.delete(position.id);
     return this.record(position, conf.fills, reason, clientOid, conf.journal);
   }
 
@@ -530,13 +539,14 @@ export class ExitFlow {
 
   /**
    * The exit's clientOid, derived from the position and the exit (size, and how many exits it had
-   * before): a retry of the same exit, even one the journal could not record, is the same order.
+   * before): a retry of the same exit, even one the journal could not record, is the same order; an
+   * exit after one the venue finished unfilled is a new one.
    */
   private exitClientOid(position: Position, held: number): string {
-    let before = 0;
+    let before = this.doneUnjournaled.get(position.id) ?? 0;
     try {
       if (position.id > 0)
-        before = this.ctx.store.intents.forPosition(position.id).filter((i) => i.kind === 'exit').length;
+        before += this.ctx.store.intents.forPosition(position.id).filter((i) => i.kind === 'exit').length;
     } catch (e) {
       if (!this.ctx.journal.noteFailure(e, 'read exit intents')) throw e;
     }

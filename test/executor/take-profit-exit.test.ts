@@ -11,6 +11,7 @@ import { takeProfitLimit } from '../../src/executor/take-profit-limit.js';
 import type { Store } from '../../src/store/index.js';
 import { Harness, LIMITS, startReconciled } from './support/executor-harness.js';
 import type { RecordingPort } from './support/recording-port.js';
+import { queryOnly } from './support/journal-and-venue-faults.js';
 
 describe('takeProfitLimit', () => {
   it('is the target on the tick, rounded away from the entry', () => {
@@ -85,6 +86,35 @@ describe('OrderExecutor: a take-profit never fills beyond its target', function 
       expect((again.trade.exitPrice - opened.position.takeProfitPrice!) * dir).to.be.at.least(0);
       expect(h.sim.engine.ledger.find(symbol)?.qty ?? 0).to.equal(0);
       expect(h.venueStops(symbol)).to.have.length(0);
+    });
+  }
+
+  // A missed take-profit is a done order on the venue. With the journal refusing writes its intent is
+  // not counted, so the next exit of the position must still get a clientOid of its own: the venue
+  // answers a reused one with the old, cancelled order, and every later exit would "fill nothing".
+  for (const next of ['take-profit', 'stop'] as const) {
+    it(`journal unwritable: after a missed take-profit the next exit (${next}) is a new order and fills`, async () => {
+      const symbol = h.symbol(0);
+      const base = h.signal(symbol, 'long', 0.01);
+      const opened = await ex.openPosition({ ...base, takeProfitPrice: base.price * 1.02 });
+      expect(opened.ok, JSON.stringify(opened)).to.equal(true);
+      if (!opened.ok) return;
+      const entry = opened.position.entryPrice;
+      queryOnly(store, true);
+
+      h.moveTo(symbol, entry * 0.995);
+      const missed = await ex.closePosition(symbol, 'take-profit', opened.position.id);
+      expect(missed.ok, JSON.stringify(missed)).to.equal(false);
+      if (!missed.ok) expect(missed.reason).to.match(/not on the book/);
+
+      h.moveTo(symbol, next === 'take-profit' ? entry * 1.03 : entry * 0.99);
+      const closed = await ex.closePosition(symbol, next, opened.position.id);
+      expect(closed.ok, JSON.stringify(closed)).to.equal(true);
+      expect(h.sim.engine.ledger.find(symbol)?.qty ?? 0, 'the venue position').to.equal(0);
+      const exits = port.exitPlaces.filter((p) => p.symbol === symbol).map((p) => p.clientOid);
+      expect(exits).to.have.length(2);
+      expect(new Set(exits).size, 'distinct clientOids').to.equal(2);
+      queryOnly(store, false);
     });
   }
 
