@@ -258,6 +258,7 @@ export class PositionGuard {
     if (price > g.highWater) g.highWater = price;
     if (price < g.lowWater) g.lowWater = price;
     const p = g.position;
+    let waitingTakeProfit = false;
 
     try {
       if (g.stop === null && g.tickSize !== null) {
@@ -299,9 +300,14 @@ export class PositionGuard {
           g.close.kind === 'backoff' &&
           now < g.close.until &&
           !(g.close.reason === 'take-profit' && reason !== 'take-profit');
-        if (heldBack) return { kind: 'closing' };
-        this.requestClose(g, reason);
-        return { kind: 'close', reason, price };
+        if (!heldBack) {
+          this.requestClose(g, reason);
+          return { kind: 'close', reason, price };
+        }
+        // A take-profit waiting to retry (its target not on the book) still trails the exchange stop:
+        // the price may sit past the target for long, and the exchange stop is what holds if we die.
+        if (!(g.close.kind === 'backoff' && g.close.reason === 'take-profit')) return { kind: 'closing' };
+        waitingTakeProfit = true;
       }
     } catch (e) {
       this.fail(`${symbol}: ${describeFailure(e)}`);
@@ -313,7 +319,7 @@ export class PositionGuard {
       this.requestMoveStop(g, stop, now);
       return { kind: 'move-stop', stop };
     }
-    return { kind: 'hold', stop: g.stop };
+    return waitingTakeProfit ? { kind: 'closing' } : { kind: 'hold', stop: g.stop };
   }
 
   // ---- slow path ------------------------------------------------------------------------------

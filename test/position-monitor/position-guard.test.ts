@@ -234,6 +234,24 @@ describe('PositionGuard', () => {
       expect(executor.closes.map((c) => c.reason)).to.deep.equal(['take-profit', 'trailing']);
     });
 
+    it('a take-profit waiting to retry (target not on the book) still trails the exchange stop', async () => {
+      const { guard, executor, clock } = await setup([long('XBTUSDTM', 100, 95, 110)], { retryDelayMs: 1000 });
+      executor.autoAnswer = false;
+      expect(guard.onPrice('XBTUSDTM', 110.5)).to.deep.include({ kind: 'close', reason: 'take-profit' });
+      executor.closes[0]!.answer.resolve({
+        accepted: false,
+        reason: 'take-profit target 110 not on the book (nothing filled); the position stays open under its stop',
+      });
+      await guard.idle();
+      clock.advance(10);
+      // Still past the target, within the retry delay: the stop (trailed to 110.5 x 0.98, down to the tick) goes to the exchange.
+      expect(guard.onPrice('XBTUSDTM', 110.5)).to.deep.equal({ kind: 'move-stop', stop: 108.2 });
+      expect(executor.moves.map((m) => [m.symbol, m.stop])).to.deep.equal([['XBTUSDTM', 108.2]]);
+      expect(executor.closes).to.have.length(1);
+      clock.advance(10);
+      expect(guard.onPrice('XBTUSDTM', 110.5).kind).to.equal('closing');
+    });
+
     it('treats an RPC refusal ({ accepted: false }) as a failed close', async () => {
       const { guard, executor, clock, errors } = await setup([long('XBTUSDTM', 100, 95)], { retryDelayMs: 500 });
       executor.autoAnswer = false;
