@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ExecutorApi } from '../src/executor/executor-api.js';
+import type { ExecutorApi, ExecutorDecision } from '../src/executor/executor-api.js';
 import { KucoinFuturesClient } from '../src/exchange/kucoin-futures-client.js';
 import type { HealthReport } from '../src/health/health-report.js';
 import { systemClock } from '../src/resilience/clock.js';
@@ -302,7 +302,9 @@ async function reactionTime(ctx: BenchContext): Promise<Figure> {
         }
         onExit(symbol);
       }
-      return { ok: true };
+      // Anything else would read as a refusal, and the guard's retry would count as a second exit.
+      const accepted: ExecutorDecision = { accepted: true };
+      return accepted;
     },
   } as unknown as ExecutorClient<ExecutorApi>;
   const loop = createPositionMonitorLoop({
