@@ -213,8 +213,10 @@ describe('PositionGuard', () => {
       expect(executor.closes).to.have.length(2);
     });
 
-    it('a take-profit the executor could not fill (target gone from the book) does not hold back a stop', async () => {
-      const { guard, executor, clock } = await setup([long('XBTUSDTM', 100, 95, 110)], { retryDelayMs: 1000 });
+    /** A long past its take-profit (110) whose close the executor refused: target not on the book. */
+    async function missedTakeProfit() {
+      const fixture = await setup([long('XBTUSDTM', 100, 95, 110)], { retryDelayMs: 1000 });
+      const { guard, executor, clock } = fixture;
       executor.autoAnswer = false;
       expect(guard.onPrice('XBTUSDTM', 110.5)).to.deep.include({ kind: 'close', reason: 'take-profit' });
       executor.closes[0]!.answer.resolve({
@@ -223,6 +225,11 @@ describe('PositionGuard', () => {
       });
       await guard.idle();
       clock.advance(10);
+      return fixture;
+    }
+
+    it('a take-profit the executor could not fill (target gone from the book) does not hold back a stop', async () => {
+      const { guard, executor, clock } = await missedTakeProfit();
       // The market fell through the (trailed) stop a moment later: that exit goes at once, not after
       // the retry delay.
       expect(guard.onPrice('XBTUSDTM', 94.9)).to.deep.include({ kind: 'close', reason: 'trailing' });
@@ -235,15 +242,7 @@ describe('PositionGuard', () => {
     });
 
     it('a take-profit waiting to retry (target not on the book) still trails the exchange stop', async () => {
-      const { guard, executor, clock } = await setup([long('XBTUSDTM', 100, 95, 110)], { retryDelayMs: 1000 });
-      executor.autoAnswer = false;
-      expect(guard.onPrice('XBTUSDTM', 110.5)).to.deep.include({ kind: 'close', reason: 'take-profit' });
-      executor.closes[0]!.answer.resolve({
-        accepted: false,
-        reason: 'take-profit target 110 not on the book (nothing filled); the position stays open under its stop',
-      });
-      await guard.idle();
-      clock.advance(10);
+      const { guard, executor, clock } = await missedTakeProfit();
       // Still past the target, within the retry delay: the stop (trailed to 110.5 x 0.98, down to the tick) goes to the exchange.
       expect(guard.onPrice('XBTUSDTM', 110.5)).to.deep.equal({ kind: 'move-stop', stop: 108.2 });
       expect(executor.moves.map((m) => [m.symbol, m.stop])).to.deep.equal([['XBTUSDTM', 108.2]]);
