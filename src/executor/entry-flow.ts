@@ -340,20 +340,22 @@ export class EntryFlow {
     const filled = conf.summary;
     const takeProfitPrice = isPos(signal.takeProfitPrice) ? signal.takeProfitPrice : null;
     const openedAt = this.ctx.now();
+    // What the journal row and a provisional position (journal down) both start from.
+    const opening = {
+      symbol,
+      side,
+      size: filled.size,
+      entryPrice: filled.avgPrice,
+      stopPrice,
+      takeProfitPrice,
+      leverage,
+      openedAt,
+    };
     const record = (): Position => {
       try {
         const recorded = store.transaction(() => {
           conf.journal();
-          const p = store.positions.open({
-            symbol,
-            side,
-            size: filled.size,
-            entryPrice: filled.avgPrice,
-            stopPrice,
-            takeProfitPrice,
-            leverage,
-            openedAt,
-          });
+          const p = store.positions.open(opening);
           store.intents.attachPosition(clientOid, p.id);
           store.fills.recordFills(conf.fills.map((f) => toFillInput(f, clientOid)));
           return p;
@@ -373,21 +375,14 @@ export class EntryFlow {
       // The journal failed as the entry filled: protect and guard the position now; it is recorded
       // (its live stop adopted by reconciliation) once the journal takes writes again.
       const p: Position = {
+        ...opening,
         id: this.ctx.provisionalId(),
-        symbol,
-        side,
-        size: filled.size,
-        entryPrice: filled.avgPrice,
-        stopPrice,
-        takeProfitPrice,
         highWaterMark: filled.avgPrice,
         lowWaterMark: filled.avgPrice,
-        leverage,
         stopOrderId: null,
         stopClientOid: null,
         status: 'open',
         adopted: false,
-        openedAt,
         updatedAt: openedAt,
         closedAt: null,
       };
